@@ -1,0 +1,164 @@
+package io.couponsync.chain.logs;
+
+import java.util.Arrays;
+import java.util.List;
+
+import io.couponsync.chain.ProgramDecoder;
+import io.couponsync.chain.ProgramDecoder.DecodableType;
+import io.couponsync.chain.StrictBase64;
+import io.couponsync.chain.borsh.BorshInput;
+import io.couponsync.chain.borsh.DecodeError;
+import io.couponsync.chain.borsh.DecodeException;
+import io.couponsync.chain.idl.Discriminator;
+import io.couponsync.chain.value.ValueSink;
+
+/**
+ * Finds a program's {@code emit!} events in a transaction's log messages. It rebuilds the invoke stack from
+ * {@code Program <id> invoke [n]} / {@code success} / {@code failed} lines; a {@code Program data:} line is the
+ * program's event exactly when the innermost frame is the program, at any depth, so events of the program invoked
+ * by another program count and other programs' data lines never do. {@code Program log:} lines are never events.
+ * One parser per thread: it reuses its buffers and allocates nothing per line beyond the decoded values.
+ */
+public final class EventLogParser {
+
+	private static final String PROGRAM = "Program ";
+
+	private static final String DATA = "Program data: ";
+
+	private static final String LOG = "Program log: ";
+
+	private static final String TRUNCATED = "Log truncated";
+
+	private final ProgramDecoder decoder;
+
+	private final String programId;
+
+	private final StrictBase64 base64 = new StrictBase64();
+
+	private final BorshInput input = new BorshInput();
+
+	/** ours[d] tells whether the frame at depth d+1 is the program. */
+	private boolean[] ours = new boolean[8];
+
+	private int depth;
+
+	public EventLogParser(ProgramDecoder decoder, String programId) {
+		this.decoder = decoder;
+		this.programId = programId;
+	}
+
+	public String programId() {
+		return programId;
+	}
+
+	/**
+	 * Parses one transaction's logs.
+	 * @return true when the logs say they were truncated ({@code Log truncated}): events may be missing
+	 */
+	public boolean parse(List<String> logs, EventLogVisitor visitor) {
+		depth = 0;
+		boolean truncated = false;
+		for (int line = 0; line < logs.size(); line++) {
+			String log = logs.get(line);
+			if (log == null) {
+				continue;
+			}
+			if (log.startsWith(PROGRAM)) {
+				if (log.startsWith(DATA)) {
+					if (depth > 0 && ours[depth - 1]) {
+						decodeDataLine(line, log, visitor);
+					}
+				}
+				else if (!log.startsWith(LOG)) {
+					trackInvocation(log);
+				}
+			}
+			else if (log.startsWith(TRUNCATED)) {
+				truncated = true;
+			}
+		}
+		return truncated;
+	}
+
+	/** Handles "Program <id> invoke [n]", "Program <id> success" and "Program <id> failed: ...". */
+	private void trackInvocation(String log) {
+		int idEnd = log.indexOf(' ', PROGRAM.length());
+		if (idEnd < 0) {
+			return;
+		}
+		if (log.startsWith("invoke [", idEnd + 1)) {
+			int level = parseLevel(log, idEnd + 9);
+			boolean isOurs = idEnd - PROGRAM.length() == programId.length()
+					&& log.startsWith(programId, PROGRAM.length());
+			// why: the runtime's own depth number keeps the stack right even if a line was lost before it
+			int newDepth = level > 0 ? level : depth + 1;
+			if (newDepth > ours.length) {
+				ours = Arrays.copyOf(ours, Math.max(newDepth, ours.length * 2));
+			}
+			ours[newDepth - 1] = isOurs;
+			depth = newDepth;
+		}
+		else if (log.startsWith("success", idEnd + 1) || log.startsWith("failed", idEnd + 1)) {
+			if (depth > 0) {
+				depth--;
+			}
+		}
+	}
+
+	private static int parseLevel(String log, int start) {
+		int level = 0;
+		for (int i = start; i < log.length(); i++) {
+			char c = log.charAt(i);
+			if (c == ']') {
+				return level;
+			}
+			if (c < '0' || c > '9' || level > 1000) {
+				return -1;
+			}
+			level = level * 10 + (c - '0');
+		}
+		return -1;
+	}
+
+	private void decodeDataLine(int line, String log, EventLogVisitor visitor) {
+		try {
+			base64.clear();
+			int position = DATA.length();
+			int end = log.length();
+			while (position < end) {
+				int chunkEnd = log.indexOf(' ', position);
+				if (chunkEnd < 0) {
+					chunkEnd = end;
+				}
+				if (chunkEnd > position) {
+					base64.append(log, position, chunkEnd);
+				}
+				position = chunkEnd + 1;
+			}
+			byte[] data = base64.buffer();
+			int length = base64.length();
+			if (length < Discriminator.LENGTH) {
+				throw new DecodeException(DecodeError.DATA_TOO_SHORT, 0,
+						"needed 8 bytes for the event discriminator, " + length + " present");
+			}
+			DecodableType event = decoder.event(data, 0);
+			if (event == null) {
+				throw new DecodeException(DecodeError.UNKNOWN_DISCRIMINATOR, 0,
+						"no event has discriminator " + new Discriminator(Discriminator.readLong(data, 0)));
+			}
+			ValueSink sink = visitor.beginEvent(line, event.name());
+			// why: offsets in errors count from the start of the event's bytes, discriminator included
+			input.reset(data, 0, length).take(Discriminator.LENGTH, "event discriminator");
+			try {
+				event.codec().decode(input, sink);
+			}
+			catch (DecodeException ex) {
+				throw ex.within(event.name());
+			}
+			visitor.endEvent(line, event.name());
+		}
+		catch (DecodeException ex) {
+			visitor.eventFailed(line, ex);
+		}
+	}
+}

@@ -1,0 +1,39 @@
+package io.couponsync.platform.config;
+
+import java.nio.file.Path;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The MongoDB that holds staging and the read model.
+ *
+ * @param uri a MongoDB connection string, from {@code MONGODB_URI}; blank starts the embedded server instead
+ * @param database the database used when the connection string names none
+ * @param embedded the embedded MongoDB-wire server used when no connection string is given
+ */
+@Validated
+@ConfigurationProperties("sync.mongodb")
+public record MongoStoreProperties(String uri, @NotBlank @DefaultValue("coupon_sync") String database,
+		@Valid @NotNull @DefaultValue Embedded embedded) {
+
+	public boolean useEmbedded() {
+		return uri == null || uri.isBlank();
+	}
+
+	/**
+	 * @param host the loopback address it binds (never a public interface)
+	 * @param port its port; 0 picks a free one
+	 * @param file its H2 data file, so data survives a restart; blank keeps data in memory only
+	 */
+	public record Embedded(@NotBlank @DefaultValue("127.0.0.1") String host,
+			@Min(0) @Max(65535) @DefaultValue("27117") int port, Path file) {
+	}
+}

@@ -1,0 +1,63 @@
+package io.couponsync.platform.mongo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+
+/**
+ * The embedded default: a MongoDB-wire server on loopback, backed by an H2 file so data survives a restart. The
+ * application talks to it through the ordinary MongoDB driver, exactly as to a real server.
+ */
+public final class EmbeddedMongoServer implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(EmbeddedMongoServer.class);
+
+	private final MongoServer server;
+
+	private final InetSocketAddress address;
+
+	public EmbeddedMongoServer(String host, int port, Path file) {
+		MongoBackend backend;
+		if (file == null || file.toString().isBlank()) {
+			backend = new MemoryBackend();
+		}
+		else {
+			createParent(file);
+			backend = new H2Backend(file.toString());
+		}
+		this.server = new MongoServer(backend);
+		server.bind(host, port);
+		this.address = server.getLocalAddress();
+		log.info("Embedded MongoDB-wire server listening on {}:{} ({})", address.getHostString(), address.getPort(),
+				file == null ? "in memory" : "data in " + file.toAbsolutePath());
+	}
+
+	private static void createParent(Path file) {
+		Path parent = file.toAbsolutePath().getParent();
+		try {
+			Files.createDirectories(parent);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot create " + parent + " for the embedded MongoDB file", ex);
+		}
+	}
+
+	public String connectionString(String database) {
+		return "mongodb://" + address.getHostString() + ":" + address.getPort() + "/" + database;
+	}
+
+	@Override
+	public void close() {
+		server.shutdown();
+	}
+}
