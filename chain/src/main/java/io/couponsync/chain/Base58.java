@@ -23,22 +23,41 @@ public final class Base58 {
 		return encode(input, 0, input.length);
 	}
 
+	/** 58^5, the largest power of 58 below 2^32: each division by it yields five base58 digits. */
+	private static final long FIVE_DIGITS = 58L * 58 * 58 * 58 * 58;
+
 	public static String encode(byte[] source, int offset, int length) {
-		if (length == 0) {
-			return "";
-		}
 		int zeros = 0;
 		while (zeros < length && source[offset + zeros] == 0) {
 			zeros++;
 		}
-		// why: base conversion in place on a copy, 256 -> 58, the classic O(n^2) that is fast for 32-64 bytes
-		byte[] input = Arrays.copyOfRange(source, offset, offset + length);
-		char[] encoded = new char[length * 2];
+		// why: dividing 32-bit limbs by 58^5 does ~1/30 of the work of the classic byte-by-byte divmod,
+		// and every pubkey of every decoded event goes through here
+		int limbCount = (length + 3) / 4;
+		int[] limbs = new int[limbCount];
+		for (int i = 0; i < length; i++) {
+			int fromEnd = length - 1 - i;
+			limbs[limbCount - 1 - fromEnd / 4] |= (source[offset + i] & 0xFF) << (8 * (fromEnd % 4));
+		}
+		char[] encoded = new char[length * 2 + 5];
 		int outputStart = encoded.length;
-		for (int inputStart = zeros; inputStart < length;) {
-			encoded[--outputStart] = ALPHABET[divmod(input, inputStart, 256, 58)];
-			if (input[inputStart] == 0) {
-				inputStart++;
+		int first = 0;
+		while (first < limbCount && limbs[first] == 0) {
+			first++;
+		}
+		while (first < limbCount) {
+			long remainder = 0;
+			for (int i = first; i < limbCount; i++) {
+				long current = (remainder << 32) | (limbs[i] & 0xFFFFFFFFL);
+				limbs[i] = (int) (current / FIVE_DIGITS);
+				remainder = current % FIVE_DIGITS;
+			}
+			while (first < limbCount && limbs[first] == 0) {
+				first++;
+			}
+			for (int digit = 0; digit < 5; digit++) {
+				encoded[--outputStart] = ALPHABET[(int) (remainder % 58)];
+				remainder /= 58;
 			}
 		}
 		while (outputStart < encoded.length && encoded[outputStart] == ALPHABET[0]) {

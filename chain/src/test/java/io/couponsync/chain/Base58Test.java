@@ -1,0 +1,43 @@
+package io.couponsync.chain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+class Base58Test {
+
+	@Test
+	void encodesKnownAddresses() {
+		assertThat(Base58.encode(new byte[32])).isEqualTo("11111111111111111111111111111111");
+		byte[] token = Base58.decode("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
+		assertThat(token).hasSize(32);
+		assertThat(Base58.encode(token)).isEqualTo("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
+	}
+
+	@Test
+	void roundTripsRandomBytesWithLeadingZeros() {
+		Random random = new Random(7);
+		for (int i = 0; i < 500; i++) {
+			byte[] bytes = new byte[random.nextInt(70)];
+			random.nextBytes(bytes);
+			for (int z = 0; z < Math.min(bytes.length, i % 4); z++) {
+				bytes[z] = 0;
+			}
+			assertThat(Base58.decode(Base58.encode(bytes))).isEqualTo(bytes);
+		}
+	}
+
+	@Test
+	void refusesCharactersOutsideTheAlphabet() {
+		assertThatIllegalArgumentException().isThrownBy(() -> Base58.decode("abc0def"))
+			.withMessageContaining("'0' at position 3");
+		assertThat(Base58.isPublicKey("9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3")).isTrue();
+		assertThat(Base58.isPublicKey("111111111111111111111111111111111")).as("33 zero bytes").isFalse();
+		assertThat(Base58.isPublicKey("2222222222222222222222222222222")).as("too short").isFalse();
+		assertThat(Base58.isPublicKey("not-a-key")).isFalse();
+		assertThat(Base58.isPublicKey(null)).isFalse();
+	}
+}

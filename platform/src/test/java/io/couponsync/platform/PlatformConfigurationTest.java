@@ -1,0 +1,106 @@
+package io.couponsync.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+
+import com.mongodb.client.MongoClient;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.mongodb.autoconfigure.MongoAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+
+import io.couponsync.chain.ProgramDecoder;
+import io.couponsync.platform.config.InvalidConfigurationException;
+import io.couponsync.platform.config.InvalidConfigurationFailureAnalyzerAccess;
+
+/** The shared configuration as the applications get it: bound, validated, and connected over the MongoDB wire. */
+class PlatformConfigurationTest {
+
+	private static final String IDL = Path.of("..", "config", "idl", "discount_platform.json").toString();
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class, PlatformAutoConfiguration.class,
+				MongoAutoConfiguration.class))
+		.withPropertyValues("sync.program.id=9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3", "sync.program.idl=" + IDL,
+				"sync.solana.rpc-url=http://127.0.0.1:8899", "sync.solana.ws-url=ws://127.0.0.1:8900",
+				"sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=");
+
+	@Test
+	void startsTheEmbeddedMongoServerAndTalksToItOverTheWire() {
+		runner.run(context -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(ProgramDecoder.class).events()).hasSize(27);
+			MongoClient client = context.getBean(MongoClient.class);
+			client.getDatabase("coupon_sync").getCollection("probe").insertOne(new Document("_id", "x"));
+			assertThat(client.getDatabase("coupon_sync").getCollection("probe").countDocuments()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void keepsEmbeddedDataAcrossARestart(@TempDir Path dir) {
+		String file = "sync.mongodb.embedded.file=" + dir.resolve("mongo.mv");
+		runner.withPropertyValues(file).run(context -> context.getBean(MongoClient.class)
+			.getDatabase("coupon_sync").getCollection("kept").insertOne(new Document("_id", "survives")));
+		runner.withPropertyValues(file).run(context -> assertThat(context.getBean(MongoClient.class)
+			.getDatabase("coupon_sync").getCollection("kept").find().first()).containsEntry("_id", "survives"));
+	}
+
+	@Test
+	void refusesAMalformedProgramIdNamingTheProperty() {
+		runner.withPropertyValues("sync.program.id=not-a-key").run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("sync.program.id")
+				.hasMessageContaining("is not a Solana address");
+		});
+	}
+
+	@Test
+	void refusesUrlsOfTheWrongScheme() {
+		runner.withPropertyValues("sync.solana.ws-url=http://127.0.0.1:8900").run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("sync.solana.wsUrl")
+				.hasMessageContaining("[ws, wss]");
+		});
+	}
+
+	@Test
+	void refusesAnUnreadableOrInvalidIdlWithOneClearMessage(@TempDir Path dir) throws Exception {
+		java.nio.file.Files.writeString(dir.resolve("bad.json"), "{\"types\": [{\"name\": \"A\"}]}");
+		runner.withPropertyValues("sync.program.idl=" + dir.resolve("bad.json")).run(context -> {
+			assertThat(context).hasFailed();
+			InvalidConfigurationException failure = findCause(context.getStartupFailure());
+			assertThat(failure.property()).isEqualTo("sync.program.idl");
+			assertThat(failure.problem()).contains("types[0].type: missing or not an object");
+			FailureAnalysis analysis = new InvalidConfigurationFailureAnalyzerAccess().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).startsWith("Invalid configuration: property 'sync.program.idl'");
+		});
+		runner.withPropertyValues("sync.program.idl=" + dir.resolve("missing.json")).run(context -> assertThat(
+				findCause(context.getStartupFailure()).problem()).contains("does not exist or cannot be read"));
+	}
+
+	@Test
+	void refusesAMalformedMongoUri() {
+		runner.withPropertyValues("sync.mongodb.uri=http://user:secret@host").run(context -> {
+			assertThat(context).hasFailed();
+			InvalidConfigurationException failure = findCause(context.getStartupFailure());
+			assertThat(failure.property()).isEqualTo("sync.mongodb.uri");
+			assertThat(failure.value()).doesNotContain("secret");
+		});
+	}
+
+	private static InvalidConfigurationException findCause(Throwable failure) {
+		Throwable cause = failure;
+		while (cause != null && !(cause instanceof InvalidConfigurationException)) {
+			cause = cause.getCause();
+		}
+		assertThat(cause).as("an InvalidConfigurationException in " + failure).isNotNull();
+		return (InvalidConfigurationException) cause;
+	}
+}
