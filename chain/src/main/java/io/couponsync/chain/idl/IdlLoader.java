@@ -142,7 +142,9 @@ public final class IdlLoader {
 				JsonNode instruction = node.get(i);
 				List<IdlInstruction.Account> accounts = new ArrayList<>();
 				collectInstructionAccounts(instruction.path("accounts"), where + ".accounts", accounts);
-				instructions.add(new IdlInstruction(requiredText(instruction, "name", where), List.copyOf(accounts),
+				String instructionName = requiredText(instruction, "name", where);
+				instructions.add(new IdlInstruction(instructionName,
+						discriminator(instruction, "global", snakeCase(instructionName), where), List.copyOf(accounts),
 						fields(instruction.path("args"), where + ".args")));
 			}
 			return instructions;
@@ -369,6 +371,24 @@ public final class IdlLoader {
 		private static String text(JsonNode node) {
 			return node != null && node.isString() ? node.stringValue() : null;
 		}
+	}
+
+	/** Legacy IDLs name instructions in camelCase; Anchor derives their discriminators from the snake_case name. */
+	static String snakeCase(String name) {
+		StringBuilder snake = new StringBuilder(name.length() + 4);
+		for (int i = 0; i < name.length(); i++) {
+			char c = name.charAt(i);
+			if (Character.isUpperCase(c)) {
+				if (i > 0) {
+					snake.append('_');
+				}
+				snake.append(Character.toLowerCase(c));
+			}
+			else {
+				snake.append(c);
+			}
+		}
+		return snake.toString();
 	}
 
 	static String hex(byte[] bytes) {

@@ -1,0 +1,141 @@
+package io.couponsync.simulator;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import io.couponsync.chain.idl.Idl;
+import io.couponsync.chain.idl.IdlLoader;
+import io.couponsync.simulator.ledger.Ledger;
+import io.couponsync.simulator.marketplace.MarketplaceWorkload;
+
+/**
+ * {@code java -jar simulator/target/simulator.jar [--rpc-port 8899] [--ws-port 8900] [--seed 1] [--rate 20]
+ * [--slot-ms 400] [--finality-slots 32] [--program-id <base58>] [--idl <file>] [--withhold 0.0]
+ * [--too-many-requests 0.0] [--fork-every-slots 0] [--cpi-events 0.05] [--failures 0.02]}
+ */
+public final class SimulatorMain {
+
+	private SimulatorMain() {
+	}
+
+	public static void main(String[] args) throws InterruptedException {
+		// why: the jar also serves as a test library, so its logging setup has a name no one else loads
+		if (System.getProperty("logback.configurationFile") == null) {
+			System.setProperty("logback.configurationFile", "logback-simulator.xml");
+		}
+		Map<String, String> options = new LinkedHashMap<>(Map.of("--rpc-port", "8899", "--ws-port", "8900", "--seed",
+				"1", "--rate", "20", "--slot-ms", "400", "--finality-slots", "32", "--withhold", "0",
+				"--too-many-requests", "0", "--fork-every-slots", "0", "--failures", "0.02"));
+		options.put("--cpi-events", "0.05");
+		options.put("--via-router", "0.1");
+		options.put("--program-id", SolanaSimulator.DEFAULT_PROGRAM_ID);
+		for (int i = 0; i < args.length; i++) {
+			if (args[i].equals("--help") || args[i].equals("-h")) {
+				System.out.println("options (defaults): " + options + " --idl <file> (bundled coupon marketplace IDL)");
+				return;
+			}
+			if (!args[i].startsWith("--") || i + 1 >= args.length) {
+				System.err.println("simulator: unexpected argument '" + args[i] + "' (try --help)");
+				System.exit(2);
+			}
+			options.put(args[i], args[++i]);
+		}
+		try {
+			run(options);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println("simulator: " + ex.getMessage());
+			System.exit(2);
+		}
+	}
+
+	private static void run(Map<String, String> options) throws InterruptedException {
+		Idl idl = options.containsKey("--idl") ? IdlLoader.load(Path.of(options.get("--idl")))
+				: SolanaSimulator.bundledIdl();
+		int finality = integer(options, "--finality-slots");
+		Ledger.Config ledger = new Ledger.Config(Math.min(1, finality), finality, 300, System.currentTimeMillis() / 1000,
+				Math.max(1, integer(options, "--slot-ms")));
+		MarketplaceWorkload.Options workload = new MarketplaceWorkload.Options(decimal(options, "--via-router"),
+				decimal(options, "--cpi-events"), decimal(options, "--failures"), 0);
+		SolanaSimulator.Settings settings = SolanaSimulator.Settings.manual(idl)
+			.withProgramId(options.get("--program-id"))
+			.withSeed(integer(options, "--seed"))
+			.withPorts(integer(options, "--rpc-port"), integer(options, "--ws-port"))
+			.withLedger(ledger)
+			.withWorkload(workload)
+			.withClock(integer(options, "--slot-ms"), decimal(options, "--rate"));
+		SolanaSimulator simulator = SolanaSimulator.start(settings);
+		simulator.faults().withholdNotificationsShare(decimal(options, "--withhold"));
+		simulator.faults().answerTooManyRequestsShare(decimal(options, "--too-many-requests"));
+		int forkEvery = integer(options, "--fork-every-slots");
+		if (forkEvery > 0) {
+			new ForkInjector(simulator, forkEvery).start();
+		}
+		System.out.println("JSON-RPC " + simulator.rpcUrl() + "  PubSub " + simulator.wsUrl() + "  program "
+				+ simulator.programId());
+		CountDownLatch stopped = new CountDownLatch(1);
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			simulator.close();
+			stopped.countDown();
+		}));
+		stopped.await();
+	}
+
+	private static int integer(Map<String, String> options, String name) {
+		try {
+			return Integer.parseInt(options.get(name));
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException(name + " must be a whole number, not '" + options.get(name) + "'");
+		}
+	}
+
+	private static double decimal(Map<String, String> options, String name) {
+		try {
+			return Double.parseDouble(options.get(name));
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException(name + " must be a number, not '" + options.get(name) + "'");
+		}
+	}
+
+	/** Every N slots, drops the newest confirmed-but-unfinalized slot by a fork. */
+	private static final class ForkInjector extends Thread {
+
+		private final SolanaSimulator simulator;
+
+		private final int everySlots;
+
+		ForkInjector(SolanaSimulator simulator, int everySlots) {
+			super("simulator-forks");
+			setDaemon(true);
+			this.simulator = simulator;
+			this.everySlots = everySlots;
+		}
+
+		@Override
+		public void run() {
+			long next = simulator.ledger().slot() + everySlots;
+			while (!isInterrupted()) {
+				try {
+					Thread.sleep(Math.max(1, simulator.ledger().config().slotMillis()));
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+				if (simulator.ledger().slot() >= next) {
+					next = simulator.ledger().slot() + everySlots;
+					var transactions = simulator.ledger().transactions();
+					if (!transactions.isEmpty()) {
+						var newest = transactions.get(transactions.size() - 1);
+						if (newest.slot() > simulator.ledger().slot(io.couponsync.simulator.ledger.Commitment.FINALIZED)) {
+							simulator.dropByFork(newest);
+						}
+					}
+				}
+			}
+		}
+	}
+}

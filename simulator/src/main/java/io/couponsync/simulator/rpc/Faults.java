@@ -1,0 +1,93 @@
+package io.couponsync.simulator.rpc;
+
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Faults a test or the command line turns on: HTTP 429 answers, withheld WebSocket notifications, malformed
+ * notifications. Connection drops and forks are actions on the simulator itself. Thread-safe.
+ */
+public final class Faults {
+
+	private final AtomicInteger tooManyRequests = new AtomicInteger();
+
+	private volatile double tooManyRequestsShare;
+
+	private volatile int retryAfterSeconds = 1;
+
+	private volatile double withheldShare;
+
+	private final Set<String> withheld = Collections.synchronizedSet(new HashSet<>());
+
+	private final AtomicInteger malformedNotifications = new AtomicInteger();
+
+	private final Random random = new Random(1);
+
+	/** Answers the next {@code count} HTTP requests with 429 Too Many Requests and a Retry-After header. */
+	public Faults answerTooManyRequests(int count) {
+		tooManyRequests.set(count);
+		return this;
+	}
+
+	/** Answers this share (0-1) of all HTTP requests with 429, until set back to 0. */
+	public Faults answerTooManyRequestsShare(double share) {
+		this.tooManyRequestsShare = share;
+		return this;
+	}
+
+	public Faults retryAfterSeconds(int seconds) {
+		this.retryAfterSeconds = seconds;
+		return this;
+	}
+
+	/** Never notifies this share (0-1) of transactions over WebSocket; only a crawl of signatures finds them. */
+	public Faults withholdNotificationsShare(double share) {
+		this.withheldShare = share;
+		return this;
+	}
+
+	/** Sends this many malformed frames to every logs subscriber, one before each of the next notifications. */
+	public Faults sendMalformedNotifications(int count) {
+		malformedNotifications.set(count);
+		return this;
+	}
+
+	boolean takeTooManyRequests() {
+		if (tooManyRequests.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+			return true;
+		}
+		double share = tooManyRequestsShare;
+		return share > 0 && next() < share;
+	}
+
+	int retryAfterSeconds() {
+		return retryAfterSeconds;
+	}
+
+	/** Decided once per transaction, so every commitment level and subscriber agrees. */
+	boolean withheld(String signature, boolean firstSight) {
+		if (firstSight && withheldShare > 0 && next() < withheldShare) {
+			withheld.add(signature);
+		}
+		return withheld.contains(signature);
+	}
+
+	public Set<String> withheldSignatures() {
+		synchronized (withheld) {
+			return Set.copyOf(withheld);
+		}
+	}
+
+	boolean takeMalformedNotification() {
+		return malformedNotifications.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+	}
+
+	private double next() {
+		synchronized (random) {
+			return random.nextDouble();
+		}
+	}
+}
