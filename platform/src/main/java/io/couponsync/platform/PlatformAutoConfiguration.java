@@ -6,12 +6,14 @@ import org.springframework.context.annotation.Import;
 
 import io.couponsync.platform.config.ProgramConfiguration;
 import io.couponsync.platform.mongo.MongoStoreConfiguration;
+import io.couponsync.platform.mongo.StagingConfiguration;
 
 /**
  * What the listener and jobs applications share: validated properties, the compiled IDL, and the MongoDB
- * connection (embedded by default). Runs before Boot's MongoDB auto-configuration so its connection details win.
+ * connection (embedded by default) and the staging collection. Runs before Boot's MongoDB auto-configuration so its
+ * connection details win.
  */
 @AutoConfiguration(before = MongoAutoConfiguration.class)
-@Import({ ProgramConfiguration.class, MongoStoreConfiguration.class })
+@Import({ ProgramConfiguration.class, MongoStoreConfiguration.class, StagingConfiguration.class })
 public class PlatformAutoConfiguration {
 }

@@ -34,6 +34,11 @@ public record MongoStoreProperties(String uri, @NotBlank @DefaultValue("coupon_s
 	 * @param file its H2 data file, so data survives a restart; blank keeps data in memory only
 	 */
 	public record Embedded(@NotBlank @DefaultValue("127.0.0.1") String host,
-			@Min(0) @Max(65535) @DefaultValue("27117") int port, Path file) {
+			@Min(0) @Max(65535) @DefaultValue("27117") int port, String file) {
+
+		/** The data file, or null to keep data in memory. */
+		public Path dataFile() {
+			return file == null || file.isBlank() ? null : Path.of(file);
+		}
 	}
 }

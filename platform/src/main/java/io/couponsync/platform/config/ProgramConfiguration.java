@@ -26,7 +26,7 @@ public class ProgramConfiguration {
 	@Bean
 	ProgramDecoder programDecoder(ProgramProperties program) {
 		List<Idl> idls = new ArrayList<>();
-		for (Path file : program.idl()) {
+		for (Path file : program.idlFiles()) {
 			try {
 				Idl idl = IdlLoader.load(file.toAbsolutePath());
 				if (idl.address() != null && !idl.address().equals(program.id())) {

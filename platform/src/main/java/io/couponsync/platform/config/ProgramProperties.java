@@ -18,5 +18,11 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("sync.program")
-public record ProgramProperties(@NotBlank @Base58PublicKey String id, @NotEmpty List<Path> idl) {
+public record ProgramProperties(@NotBlank @Base58PublicKey String id, @NotEmpty List<@NotBlank String> idl) {
+
+	/** The IDL files as filesystem paths, relative ones against the working directory. */
+	public List<Path> idlFiles() {
+		// why: bound as text, since Spring's String-to-Path conversion resolves through the servlet context
+		return idl.stream().map(Path::of).toList();
+	}
 }

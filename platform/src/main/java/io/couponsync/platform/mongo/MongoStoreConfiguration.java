@@ -26,7 +26,7 @@ public class MongoStoreConfiguration {
 		MongoStoreProperties.Embedded embedded = properties.embedded();
 		try {
 			return new EmbeddedMongoServerHolder(
-					new EmbeddedMongoServer(embedded.host(), embedded.port(), embedded.file()));
+					new EmbeddedMongoServer(embedded.host(), embedded.port(), embedded.dataFile()));
 		}
 		catch (RuntimeException ex) {
 			throw new InvalidConfigurationException("sync.mongodb.embedded", embedded.host() + ":" + embedded.port()

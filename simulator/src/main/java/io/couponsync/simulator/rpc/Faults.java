@@ -26,6 +26,33 @@ public final class Faults {
 
 	private final Random random = new Random(1);
 
+	private final AtomicInteger rejectedHandshakes = new AtomicInteger();
+
+	private volatile boolean silent;
+
+	/** Refuses the next {@code count} WebSocket handshakes with 429 and a Retry-After header. */
+	public Faults rejectWebSocketHandshakes(int count) {
+		rejectedHandshakes.set(count);
+		return this;
+	}
+
+	/**
+	 * Keeps WebSocket connections open but sends nothing on them (no notification, no pong), as a half-open
+	 * connection does; what is not sent meanwhile is lost.
+	 */
+	public Faults silenceWebSockets(boolean silent) {
+		this.silent = silent;
+		return this;
+	}
+
+	boolean silent() {
+		return silent;
+	}
+
+	boolean takeRejectedHandshake() {
+		return rejectedHandshakes.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+	}
+
 	/** Answers the next {@code count} HTTP requests with 429 Too Many Requests and a Retry-After header. */
 	public Faults answerTooManyRequests(int count) {
 		tooManyRequests.set(count);

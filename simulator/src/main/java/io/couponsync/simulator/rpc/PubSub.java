@@ -158,7 +158,7 @@ public final class PubSub implements LedgerListener {
 	@Override
 	public void onTransaction(LedgerTransaction transaction, Commitment commitment) {
 		boolean firstSight = seen.putIfAbsent(transaction.signature(), Boolean.TRUE) == null;
-		if (faults.withheld(transaction.signature(), firstSight)) {
+		if (faults.withheld(transaction.signature(), firstSight) || faults.silent()) {
 			return;
 		}
 		String payload = null;
@@ -203,6 +203,9 @@ public final class PubSub implements LedgerListener {
 
 	@Override
 	public void onSlot(long slot, long parent, long root) {
+		if (faults.silent()) {
+			return;
+		}
 		String payload = null;
 		for (Subscription subscription : subscriptions.values()) {
 			if (!"slot".equals(subscription.kind())) {

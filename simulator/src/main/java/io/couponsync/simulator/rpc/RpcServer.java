@@ -50,7 +50,7 @@ public final class RpcServer implements AutoCloseable {
 			@Override
 			protected void initChannel(SocketChannel channel) {
 				channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
-						new WebSocketServerProtocolHandler(wsConfig), pubSubHandler);
+						new PubSubGate(faults), new WebSocketServerProtocolHandler(wsConfig), pubSubHandler);
 			}
 		});
 	}

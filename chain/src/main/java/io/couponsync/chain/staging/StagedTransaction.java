@@ -1,0 +1,36 @@
+package io.couponsync.chain.staging;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.bson.Document;
+
+import io.couponsync.chain.logs.InnerInstruction;
+
+/**
+ * One transaction of the program as staging holds it, raw: keyed by signature, with what the source gave
+ * (slot, error, logs; inner instructions and block time when fetched with getTransaction).
+ *
+ * @param err the runtime error as the RPC gave it (a JSON value), or null for success
+ * @param innerInstructions the transaction's inner instructions, or null when not fetched (WebSocket source)
+ * @param positionInBlock the transaction's index in its block, or null until known
+ */
+public record StagedTransaction(String signature, long slot, Object err, List<String> logs, Instant receivedAt,
+		StagingSource source, StagingStatus status, ChainCommitment commitment, Long blockTime,
+		List<InnerInstruction> innerInstructions, Integer positionInBlock) {
+
+	public static StagedTransaction fromWebSocket(String signature, long slot, Object err, List<String> logs,
+			Instant receivedAt) {
+		return new StagedTransaction(signature, slot, err, List.copyOf(logs), receivedAt, StagingSource.WEBSOCKET,
+				StagingStatus.RECEIVED, ChainCommitment.CONFIRMED, null, null, null);
+	}
+
+	public boolean failed() {
+		return err != null;
+	}
+
+	/** The error as a document when it is one (e.g. {@code {"InstructionError": [...]}}). */
+	public Document errDocument() {
+		return err instanceof Document document ? document : null;
+	}
+}

@@ -1,0 +1,39 @@
+package io.couponsync.listener;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The WebSocket listener that stages the program's transactions.
+ *
+ * @param enabled whether this process runs the listener (the jobs application hosts it by default)
+ * @param id names this listener's checkpoint, so several listeners (one per RPC provider) keep their own
+ * @param commitment the logsSubscribe commitment: confirmed (default) or finalized
+ * @param bufferCapacity notifications held between the socket and the writer; when full, reading pauses
+ * @param batchSize the most transactions one bulk insert writes
+ * @param reconnectMinDelay the first reconnect delay, doubled per failed attempt
+ * @param reconnectMaxDelay the cap of the reconnect delay
+ * @param silenceTimeout a connection with no frame (notification, slot, pong) for this long is dead
+ * @param pingInterval how often a ping is sent to keep the connection observably alive
+ */
+@Validated
+@ConfigurationProperties("sync.listener")
+public record ListenerProperties(@DefaultValue("true") boolean enabled,
+		@NotBlank @DefaultValue("default") String id,
+		@NotNull @Pattern(regexp = "confirmed|finalized", message = "must be confirmed or finalized") @DefaultValue("confirmed") String commitment,
+		@Min(1) @Max(1_000_000) @DefaultValue("10000") int bufferCapacity,
+		@Min(1) @Max(10_000) @DefaultValue("500") int batchSize,
+		@NotNull @DefaultValue("500ms") Duration reconnectMinDelay,
+		@NotNull @DefaultValue("30s") Duration reconnectMaxDelay,
+		@NotNull @DefaultValue("30s") Duration silenceTimeout,
+		@NotNull @DefaultValue("10s") Duration pingInterval) {
+}

@@ -1,0 +1,31 @@
+package io.couponsync.platform.mongo;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.mongodb.MongoDatabaseFactory;
+
+import io.couponsync.chain.staging.MongoStagingRepository;
+
+/** The staging collection, shared by the listener (writes) and the jobs (read, backfill), and MongoDB health. */
+@Configuration(proxyBeanMethods = false)
+public class StagingConfiguration {
+
+	@Bean
+	MongoStagingRepository stagingRepository(MongoDatabaseFactory mongo) {
+		MongoStagingRepository repository = new MongoStagingRepository(mongo.getMongoDatabase());
+		repository.createIndexes();
+		return repository;
+	}
+
+	/** Replaces Boot's MongoDB health indicator (same bean name) where health is on the classpath. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+	static class MongoHealthConfiguration {
+
+		@Bean
+		MongoPingHealthIndicator mongoHealthIndicator(MongoDatabaseFactory mongo) {
+			return new MongoPingHealthIndicator(mongo);
+		}
+	}
+}
