@@ -10,12 +10,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.mongodb.autoconfigure.DataMongoAutoConfiguration;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.mongodb.autoconfigure.MongoAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 
 import io.couponsync.chain.ProgramDecoder;
+import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.platform.config.InvalidConfigurationException;
 import io.couponsync.platform.config.InvalidConfigurationFailureAnalyzerAccess;
 
@@ -26,7 +30,7 @@ class PlatformConfigurationTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class, PlatformAutoConfiguration.class,
-				MongoAutoConfiguration.class))
+				MongoAutoConfiguration.class, DataMongoAutoConfiguration.class))
 		.withPropertyValues("sync.program.id=9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3", "sync.program.idl=" + IDL,
 				"sync.solana.rpc-url=http://127.0.0.1:8899", "sync.solana.ws-url=ws://127.0.0.1:8900",
 				"sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=");
@@ -39,6 +43,9 @@ class PlatformConfigurationTest {
 			MongoClient client = context.getBean(MongoClient.class);
 			client.getDatabase("coupon_sync").getCollection("probe").insertOne(new Document("_id", "x"));
 			assertThat(client.getDatabase("coupon_sync").getCollection("probe").countDocuments()).isEqualTo(1);
+			assertThat(context.getBean(MongoStagingRepository.class).count()).isZero();
+			assertThat(context.getBean("mongoHealthIndicator", HealthIndicator.class).health(true).getStatus())
+				.isEqualTo(Status.UP);
 		});
 	}
 
