@@ -23,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The README's one-process run in the demo profile, with the repository's config/ files: the simulator generates
- * traffic, the in-process listener stages it, and the actuator reports every part healthy over HTTP.
+ * traffic, the in-process listener stages it, the scheduled apply job keeps the read model current, and the
+ * actuator reports every part healthy over HTTP.
  */
 class DemoProfileIT {
 
@@ -36,11 +37,12 @@ class DemoProfileIT {
 					"--sync.program.idl=../config/idl/discount_platform.json", "--sync.demo.rpc-port=" + freePort(),
 					"--sync.demo.ws-port=" + freePort(), "--sync.demo.transactions-per-second=50",
 					"--sync.demo.slot-millis=50", "--sync.mongodb.embedded.port=0", "--server.port=0",
-					"--management.endpoint.health.show-details=always")) {
+					"--management.endpoint.health.show-details=always", "--sync.jobs.apply.interval=200ms",
+					"--spring.datasource.url=jdbc:h2:mem:demo-profile-it;DB_CLOSE_DELAY=-1")) {
 			MongoClient mongo = context.getBean(MongoClient.class);
 			var staged = mongo.getDatabase("coupon_sync").getCollection("staged_transactions");
 			await().atMost(Duration.ofSeconds(30)).until(() -> staged.countDocuments() >= 20);
-			assertThat(staged.find().first()).containsEntry("source", "websocket").containsEntry("status", "received");
+			assertThat(staged.find().first()).containsEntry("source", "websocket");
 
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 			HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest
@@ -52,6 +54,12 @@ class DemoProfileIT {
 			assertThat(health.get("components").get("mongo").get("status").asString()).isEqualTo("UP");
 			assertThat(health.get("components").get("db").get("status").asString()).isEqualTo("UP");
 			assertThat(new Document(staged.find().first()).getList("logs", String.class)).isNotEmpty();
+
+			// the one-process default applies what the listener stages, on its fixed delay
+			var database = mongo.getDatabase("coupon_sync");
+			await().atMost(Duration.ofSeconds(30)).until(() -> database.getCollection("coupons").countDocuments() > 0
+					&& database.getCollection("staged_transactions").countDocuments(new Document("status", "applied")) >= 20);
+			assertThat(database.getCollection("merchants").countDocuments()).isPositive();
 		}
 	}
 

@@ -42,6 +42,8 @@ public final class EventLogParser {
 
 	private int depth;
 
+	private boolean selfInvoked;
+
 	public EventLogParser(ProgramDecoder decoder, String programId) {
 		this.decoder = decoder;
 		this.programId = programId;
@@ -57,6 +59,7 @@ public final class EventLogParser {
 	 */
 	public boolean parse(List<String> logs, EventLogVisitor visitor) {
 		depth = 0;
+		selfInvoked = false;
 		boolean truncated = false;
 		for (int line = 0; line < logs.size(); line++) {
 			String log = logs.get(line);
@@ -80,6 +83,14 @@ public final class EventLogParser {
 		return truncated;
 	}
 
+	/**
+	 * Whether the last parsed logs show the program invoking itself, as {@code emit_cpi!} does: such events are
+	 * only in the transaction's inner instructions, which the logs alone do not carry.
+	 */
+	public boolean sawSelfInvocation() {
+		return selfInvoked;
+	}
+
 	/** Handles "Program <id> invoke [n]", "Program <id> success" and "Program <id> failed: ...". */
 	private void trackInvocation(String log) {
 		int idEnd = log.indexOf(' ', PROGRAM.length());
@@ -94,6 +105,10 @@ public final class EventLogParser {
 			int newDepth = level > 0 ? level : depth + 1;
 			if (newDepth > ours.length) {
 				ours = Arrays.copyOf(ours, Math.max(newDepth, ours.length * 2));
+			}
+			if (isOurs && newDepth > 1 && ours[newDepth - 2]) {
+				// why: the program invoking itself is how emit_cpi! events travel; their data is not in the logs
+				selfInvoked = true;
 			}
 			ours[newDepth - 1] = isOurs;
 			depth = newDepth;

@@ -95,6 +95,14 @@ class EventLogParserTest {
 	}
 
 	@Test
+	void noticesTheProgramInvokingItselfAsEmitCpiDoes() {
+		parse(invoke(OURS, 1), data(small(1, "x")), success(OURS));
+		assertThat(parser.sawSelfInvocation()).isFalse();
+		parse(invoke(OTHER, 1), invoke(OURS, 2), invoke(OURS, 3), success(OURS), success(OURS), success(OTHER));
+		assertThat(parser.sawSelfInvocation()).isTrue();
+	}
+
+	@Test
 	void marksTruncatedLogsAndGoesOn() {
 		Result result = parse(invoke(OURS, 1), data(small(1, "x")), "Log truncated", data(small(2, "y")));
 

@@ -1,0 +1,151 @@
+package io.couponsync.jobs.applyevents;
+
+import com.mongodb.MongoExecutionTimeoutException;
+import com.mongodb.MongoNodeIsRecoveringException;
+import com.mongodb.MongoNotPrimaryException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
+import com.mongodb.client.MongoDatabase;
+
+import java.time.Duration;
+
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.data.mongodb.MongoDatabaseFactory;
+import org.springframework.transaction.PlatformTransactionManager;
+
+import io.couponsync.chain.ProgramDecoder;
+import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagedTransaction;
+import io.couponsync.jobs.batch.JobsProperties;
+import io.couponsync.jobs.readmodel.ChainEventLog;
+import io.couponsync.jobs.readmodel.DerivedHistories;
+import io.couponsync.jobs.readmodel.PdaResolver;
+import io.couponsync.jobs.readmodel.ProjectionContext;
+import io.couponsync.jobs.readmodel.Projections;
+import io.couponsync.jobs.readmodel.ReadModelStore;
+import io.couponsync.platform.config.ProgramProperties;
+
+/**
+ * applyEventsJob: a preparation step (replay from {@code fromSlot}, re-queue dead letters on request), then the
+ * chunk-oriented step staged transactions → decoded events → read model. Undecodable transactions are skipped
+ * into the dead letters (up to the skip limit); transient MongoDB errors are retried with exponential backoff;
+ * anything else fails the step, which a restart continues from its last committed chunk.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ApplyEventsJobConfiguration {
+
+	public static final String JOB_NAME = "applyEventsJob";
+
+	@Bean
+	@StepScope
+	StagedTransactionReader applyEventsReader(MongoStagingRepository staging, JobsProperties properties) {
+		return new StagedTransactionReader(staging.collection(), properties.apply().chunkSize());
+	}
+
+	@Bean
+	@StepScope
+	TransactionDecodingProcessor applyEventsProcessor(ProgramDecoder decoder, ProgramProperties program) {
+		return new TransactionDecodingProcessor(decoder, program.id());
+	}
+
+	@Bean
+	@StepScope
+	ReadModelWriter applyEventsWriter(MongoDatabaseFactory mongo, MongoStagingRepository staging,
+			ApplyEventsReadModel readModel, ObjectProvider<WriterCheckpoint> checkpoint,
+			@Value("#{stepExecution.jobExecutionId}") Long jobExecutionId) {
+		MongoDatabase database = mongo.getMongoDatabase();
+		return new ReadModelWriter(readModel.log(), new ReadModelStore(database), readModel.projections(),
+				readModel.histories(), staging.collection(), () -> new ProjectionContext(readModel.pdas()),
+				checkpoint.getIfAvailable(() -> WriterCheckpoint.NONE), jobExecutionId);
+	}
+
+	@Bean
+	@StepScope
+	DeadLetterSkipListener applyEventsSkipListener(DeadLetterStore deadLetters,
+			@Value("#{stepExecution.jobExecutionId}") Long jobExecutionId) {
+		return new DeadLetterSkipListener(deadLetters, jobExecutionId);
+	}
+
+	@Bean
+	@StepScope
+	PrepareApplyTasklet applyEventsPrepareTasklet(MongoStagingRepository staging, DeadLetterStore deadLetters,
+			@Value("#{jobParameters['fromSlot']}") Long fromSlot,
+			@Value("#{jobParameters['requeueDeadLetters']}") Boolean requeueDeadLetters) {
+		return new PrepareApplyTasklet(staging.collection(), deadLetters, fromSlot,
+				Boolean.TRUE.equals(requeueDeadLetters));
+	}
+
+	@Bean
+	Step applyEventsPrepareStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			PrepareApplyTasklet applyEventsPrepareTasklet) {
+		return new StepBuilder("applyEventsPrepareStep", jobRepository)
+			.tasklet(applyEventsPrepareTasklet, transactionManager)
+			.build();
+	}
+
+	@Bean
+	Step applyEventsStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			JobsProperties properties, StagedTransactionReader applyEventsReader,
+			TransactionDecodingProcessor applyEventsProcessor, ReadModelWriter applyEventsWriter,
+			DeadLetterSkipListener applyEventsSkipListener) {
+		JobsProperties.Apply apply = properties.apply();
+		ChunkOrientedStepBuilder<StagedTransaction, DecodedTransaction> step = new StepBuilder("applyEventsStep",
+				jobRepository)
+			.<StagedTransaction, DecodedTransaction>chunk(apply.chunkSize())
+			.transactionManager(transactionManager)
+			.reader(applyEventsReader)
+			.processor(applyEventsProcessor)
+			.writer(applyEventsWriter)
+			.faultTolerant()
+			.retryPolicy(RetryPolicy.builder()
+				.maxRetries(apply.retryLimit())
+				.delay(Duration.ofMillis(200))
+				.multiplier(2)
+				.maxDelay(Duration.ofSeconds(10))
+				.includes(MongoSocketException.class, MongoTimeoutException.class,
+						MongoExecutionTimeoutException.class, MongoNotPrimaryException.class,
+						MongoNodeIsRecoveringException.class)
+				.build());
+		if (apply.skipLimit() > 0) {
+			step = step.skip(UndecodableTransactionException.class).skipLimit(apply.skipLimit())
+				.skipListener(applyEventsSkipListener)
+				.listener(new SkipLimitReport(apply.skipLimit()));
+		}
+		return step.build();
+	}
+
+	@Bean
+	Job applyEventsJob(JobRepository jobRepository, Step applyEventsPrepareStep, Step applyEventsStep) {
+		return new JobBuilder(JOB_NAME, jobRepository).start(applyEventsPrepareStep).next(applyEventsStep).build();
+	}
+
+	@Bean
+	DeadLetterStore deadLetterStore(MongoDatabaseFactory mongo) {
+		return new DeadLetterStore(mongo.getMongoDatabase());
+	}
+
+	@Bean
+	ApplyEventsReadModel applyEventsReadModel(MongoDatabaseFactory mongo, ProgramDecoder decoder,
+			ProgramProperties program) {
+		PdaResolver pdas = new PdaResolver(decoder.idl(), program.id());
+		ChainEventLog log = new ChainEventLog(mongo.getMongoDatabase());
+		log.createIndexes();
+		return new ApplyEventsReadModel(log, new Projections(pdas), new DerivedHistories(pdas), pdas);
+	}
+
+	/** The read model's shared, immutable parts: built once, used by every step execution. */
+	record ApplyEventsReadModel(ChainEventLog log, Projections projections, DerivedHistories histories,
+			PdaResolver pdas) {
+	}
+}

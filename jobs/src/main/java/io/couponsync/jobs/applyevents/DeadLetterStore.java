@@ -1,0 +1,64 @@
+package io.couponsync.jobs.applyevents;
+
+import java.util.Date;
+import java.util.List;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+
+import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagedTransaction;
+import io.couponsync.chain.staging.StagingStatus;
+
+/**
+ * {@code dead_letters}: transactions the apply job could not apply, with the raw input, the reasons and the job
+ * execution; their staged documents are marked dead. Re-queueing (after an IDL or projection fix) moves them back
+ * to received.
+ */
+public final class DeadLetterStore {
+
+	public static final String COLLECTION = "dead_letters";
+
+	private final MongoCollection<Document> deadLetters;
+
+	private final MongoCollection<Document> staging;
+
+	public DeadLetterStore(MongoDatabase database) {
+		this.deadLetters = database.getCollection(COLLECTION);
+		this.staging = database.getCollection(MongoStagingRepository.COLLECTION);
+	}
+
+	void record(StagedTransaction transaction, List<String> reasons, long jobExecutionId) {
+		Document raw = MongoStagingRepository.toDocument(transaction);
+		raw.remove("_id");
+		deadLetters.replaceOne(Filters.eq("_id", transaction.signature()), new Document("_id", transaction.signature())
+			.append("slot", transaction.slot())
+			.append("reasons", reasons)
+			.append("jobExecutionId", jobExecutionId)
+			.append("deadAt", new Date())
+			.append("status", "dead")
+			.append("input", raw), new ReplaceOptions().upsert(true));
+		staging.updateOne(Filters.and(Filters.eq("_id", transaction.signature()), Filters.in("status",
+				StagingStatus.allowedBefore(StagingStatus.DEAD).stream().map(StagingStatus::value).toList())),
+				Updates.combine(Updates.set("status", StagingStatus.DEAD.value()),
+						Updates.set("deadReasons", reasons)));
+	}
+
+	/** Moves every dead transaction back to received; returns how many. */
+	public long requeueAll() {
+		long moved = staging.updateMany(Filters.eq("status", StagingStatus.DEAD.value()),
+				Updates.combine(Updates.set("status", StagingStatus.RECEIVED.value()), Updates.unset("deadReasons")))
+			.getModifiedCount();
+		deadLetters.updateMany(Filters.eq("status", "dead"),
+				Updates.combine(Updates.set("status", "requeued"), Updates.set("requeuedAt", new Date())));
+		return moved;
+	}
+
+	public long count() {
+		return deadLetters.countDocuments(Filters.eq("status", "dead"));
+	}
+}

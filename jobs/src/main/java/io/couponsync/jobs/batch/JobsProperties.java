@@ -1,0 +1,38 @@
+package io.couponsync.jobs.batch;
+
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The batch jobs.
+ *
+ * @param recoverOnStartup mark executions a hard kill left STARTED as failed at start-up, so they can be restarted
+ * (turn off when several processes share the job repository)
+ * @param shutdownTimeout how long a graceful shutdown waits for running jobs to stop at a chunk boundary
+ * @param apply the event application job
+ */
+@Validated
+@ConfigurationProperties("sync.jobs")
+public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
+		@NotNull @DefaultValue("30s") Duration shutdownTimeout, @Valid @NotNull @DefaultValue Apply apply) {
+
+	/**
+	 * @param chunkSize staged transactions per chunk (and per read query)
+	 * @param skipLimit undecodable transactions one run may dead-letter before it fails
+	 * @param retryLimit retries of a chunk after a transient MongoDB error
+	 * @param scheduleEnabled launch the job on a fixed delay in this process
+	 * @param interval the fixed delay between launches
+	 */
+	public record Apply(@Min(1) @Max(10_000) @DefaultValue("200") int chunkSize,
+			@Min(0) @DefaultValue("1000") long skipLimit, @Min(0) @Max(20) @DefaultValue("5") long retryLimit,
+			@DefaultValue("true") boolean scheduleEnabled, @NotNull @DefaultValue("2s") Duration interval) {
+	}
+}

@@ -1,0 +1,122 @@
+package io.couponsync.jobs.readmodel;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.WriteModel;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
+import org.bson.Document;
+
+import io.couponsync.jobs.readmodel.ReadModelChanges.DocumentKey;
+import io.couponsync.jobs.readmodel.ReadModelChanges.FieldChange;
+
+/**
+ * Applies folded changes to the read model with two round trips per collection: one read of the stored field
+ * versions of the documents touched, one unordered bulk of upserts that set only the fields whose change is at
+ * least as new as the stored one. Re-applying the same changes, or older ones, therefore changes nothing, and
+ * replaying a transaction rewrites exactly what it last wrote. The apply job is the read model's only writer
+ * while it runs (jobs never run concurrently), which this read-then-write relies on.
+ */
+public final class ReadModelStore {
+
+	/** Per-field change versions, kept in each document. */
+	public static final String VERSIONS = "_versions";
+
+	private final MongoDatabase database;
+
+	private int roundTrips;
+
+	public ReadModelStore(MongoDatabase database) {
+		this.database = database;
+	}
+
+	/** Round trips to MongoDB since the last call, for the benchmark's figures. */
+	public int takeRoundTrips() {
+		int taken = roundTrips;
+		roundTrips = 0;
+		return taken;
+	}
+
+	/** Sets recounted totals as they are: a recount is always the whole truth, so it needs no version. */
+	public void setCounters(String collection, Map<String, Document> totals) {
+		List<WriteModel<Document>> writes = new ArrayList<>();
+		UpdateOptions upsert = new UpdateOptions().upsert(true);
+		totals.forEach((id, fields) -> writes.add(new UpdateOneModel<>(Filters.eq("_id", id),
+				new Document("$set", fields), upsert)));
+		if (!writes.isEmpty()) {
+			database.getCollection(collection).bulkWrite(writes, new BulkWriteOptions().ordered(false));
+			roundTrips++;
+		}
+	}
+
+	/** Sets values recomputed from the whole log (histories), with no version guard. */
+	public void applyUnversioned(ReadModelChanges changes) {
+		Map<String, Map<String, Document>> byCollection = new LinkedHashMap<>();
+		changes.documents().forEach((key, fields) -> {
+			Document set = new Document();
+			fields.forEach((field, change) -> set.append(field, change.value()));
+			byCollection.computeIfAbsent(key.collection(), c -> new LinkedHashMap<>()).put(key.id(), set);
+		});
+		byCollection.forEach(this::setCounters);
+	}
+
+	public void apply(ReadModelChanges changes) {
+		Map<String, Map<String, Map<String, FieldChange>>> byCollection = new LinkedHashMap<>();
+		changes.documents().forEach((key, fields) -> byCollection
+			.computeIfAbsent(key.collection(), c -> new LinkedHashMap<>()).put(key.id(), fields));
+		byCollection.forEach(this::applyCollection);
+	}
+
+	private void applyCollection(String collection, Map<String, Map<String, FieldChange>> documents) {
+		Map<String, Document> stored = new HashMap<>();
+		database.getCollection(collection).find(Filters.in("_id", documents.keySet()))
+			.projection(Projections.include(VERSIONS, "lastVersion"))
+			.forEach(document -> stored.put(document.getString("_id"), document));
+		roundTrips++;
+		List<WriteModel<BsonDocument>> writes = new ArrayList<>();
+		UpdateOptions upsert = new UpdateOptions().upsert(true);
+		documents.forEach((id, fields) -> {
+			Document existing = stored.get(id);
+			Document versions = existing == null ? null : existing.get(VERSIONS, Document.class);
+			BsonDocument set = new BsonDocument();
+			String newest = null;
+			for (Map.Entry<String, FieldChange> field : fields.entrySet()) {
+				String version = field.getValue().version();
+				String storedVersion = versions == null ? null : versions.getString(field.getKey());
+				if (storedVersion == null || version.compareTo(storedVersion) >= 0) {
+					set.append(field.getKey(), field.getValue().value());
+					set.append(VERSIONS + "." + field.getKey(), new BsonString(version));
+					newest = newest == null || version.compareTo(newest) > 0 ? version : newest;
+				}
+			}
+			if (set.isEmpty()) {
+				return;
+			}
+			String lastVersion = existing == null ? null : existing.getString("lastVersion");
+			if (lastVersion == null || newest.compareTo(lastVersion) >= 0) {
+				String[] parts = newest.split("\\.");
+				set.append("lastVersion", new BsonString(newest));
+				set.append("lastSlot", new org.bson.BsonInt64(Long.parseLong(parts[0])));
+				set.append("lastSignature", new BsonString(parts[2]));
+				set.append("commitment", new BsonString("confirmed"));
+			}
+			writes.add(new UpdateOneModel<>(new BsonDocument("_id", new BsonString(id)), new BsonDocument("$set", set),
+					upsert));
+		});
+		if (!writes.isEmpty()) {
+			database.getCollection(collection, BsonDocument.class).bulkWrite(writes,
+					new BulkWriteOptions().ordered(false));
+			roundTrips++;
+		}
+	}
+}

@@ -1,0 +1,361 @@
+package io.couponsync.jobs.applyevents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.test.JobOperatorTestUtils;
+import org.springframework.batch.test.JobRepositoryTestUtils;
+import org.springframework.batch.test.context.SpringBatchTest;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+
+import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagedTransaction;
+import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.simulator.SolanaSimulator;
+import io.couponsync.simulator.ledger.Commitment;
+import io.couponsync.simulator.ledger.LedgerTransaction;
+import io.couponsync.simulator.marketplace.MarketplaceWorkload;
+
+/** applyEventsJob end to end: staged simulator traffic in, a read model equal to the chain out. */
+@SpringBatchTest
+@SpringBootTest(classes = { JobsApplication.class, ApplyEventsJobIT.CrashInjection.class },
+		webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+				"sync.program.id=9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3",
+				"sync.program.idl=../config/idl/discount_platform.json",
+				"sync.solana.rpc-url=http://127.0.0.1:9", "sync.solana.ws-url=ws://127.0.0.1:9",
+				"sync.listener.enabled=false", "sync.jobs.apply.schedule-enabled=false",
+				"sync.jobs.apply.chunk-size=50", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
+				"spring.datasource.url=jdbc:h2:mem:apply-events-it;DB_CLOSE_DELAY=-1",
+				"spring.batch.jdbc.initialize-schema=always", "spring.batch.job.enabled=false" })
+class ApplyEventsJobIT {
+
+	private static SolanaSimulator simulator;
+
+	private static List<LedgerTransaction> workload;
+
+	@Autowired
+	private JobOperatorTestUtils jobs;
+
+	@Autowired
+	private JobRepositoryTestUtils repository;
+
+	@Autowired
+	private JobRunner runner;
+
+	@Autowired
+	private MongoClient mongo;
+
+	@Autowired
+	private MongoStagingRepository staging;
+
+	@Autowired
+	private CrashInjection.FailOnce crash;
+
+	@BeforeAll
+	static void simulate() {
+		simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl())
+			.withWorkload(new MarketplaceWorkload.Options(0.1, 0.1, 0.03, 0)));
+		for (int slot = 0; slot < 150; slot++) {
+			simulator.runWorkload(10);
+			simulator.advanceSlots(1);
+		}
+		workload = simulator.ledger().transactions();
+	}
+
+	@AfterAll
+	static void stop() {
+		simulator.close();
+	}
+
+	@BeforeEach
+	void clean() {
+		mongo.getDatabase("coupon_sync").drop();
+		staging.createIndexes();
+		repository.removeJobExecutions();
+		crash.disarm();
+	}
+
+	private MongoDatabase database() {
+		return mongo.getDatabase("coupon_sync");
+	}
+
+	private Launched run(JobParameters parameters) throws Exception {
+		return new Launched(Launches.run(runner, jobs, parameters));
+	}
+
+	/** A finished execution, wrapped so the test class declares no JobExecution-returning method. */
+	record Launched(JobExecution execution) {
+
+		BatchStatus getStatus() {
+			return execution.getStatus();
+		}
+	}
+
+	/** Launch helpers live here: @SpringBatchTest reads the test class's JobExecution methods as factories. */
+	static final class Launches {
+
+		static JobExecution run(JobRunner runner, JobOperatorTestUtils jobs, JobParameters parameters)
+				throws Exception {
+			return runner.run(jobs.getJob(), parameters);
+		}
+	}
+
+	/** The apply step's counters (a helper class: @SpringBatchTest reads StepExecution methods as factories). */
+	private static StepCounts applyStep(JobExecution execution) {
+		StepExecution step = execution.getStepExecutions().stream()
+			.filter(s -> s.getStepName().equals("applyEventsStep")).findFirst().orElseThrow();
+		return new StepCounts(step.getReadCount(), step.getWriteCount(), step.getSkipCount());
+	}
+
+	record StepCounts(long getReadCount, long getWriteCount, long getSkipCount) {
+	}
+
+	@Test
+	void appliesTheWorkloadToAReadModelEqualToTheChain() throws Exception {
+		staging.insertIfAbsent(LedgerStaging.staged(workload));
+
+		JobExecution execution = run(new JobParameters()).execution();
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		StepCounts step = applyStep(execution);
+		assertThat(step.getReadCount()).isEqualTo(workload.size());
+		assertThat(step.getWriteCount()).isEqualTo(workload.size());
+		assertThat(step.getSkipCount()).isZero();
+		List<String> orphans = new ArrayList<>();
+		List<String> differences = GroundTruthComparison.differences(database(),
+				simulator.groundTruth().accounts(Commitment.PROCESSED), orphans);
+		assertThat(differences).isEmpty();
+		assertThat(orphans).allSatisfy(orphan -> assertThat(orphan).startsWith("redemption_tickets/"));
+		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("status", "applied")))
+			.isEqualTo(workload.size());
+		long events = workload.stream().filter(t -> !t.failed())
+			.mapToLong(t -> simulator.groundTruth().events(t).events().size()).sum();
+		assertThat(database().getCollection("chain_events").countDocuments()).isEqualTo(events);
+	}
+
+	@Test
+	void replayingFromASlotLeavesTheSameReadModel() throws Exception {
+		staging.insertIfAbsent(LedgerStaging.staged(workload));
+		assertThat(run(new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		Map<String, Map<String, Document>> first = snapshot();
+
+		long fromSlot = workload.get(workload.size() / 3).slot();
+		JobExecution replay = run(new JobParametersBuilder().addLong("fromSlot", fromSlot).toJobParameters()).execution();
+
+		assertThat(replay.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(applyStep(replay).getWriteCount())
+			.isEqualTo(workload.stream().filter(t -> t.slot() >= fromSlot).count());
+		assertThat(snapshot()).isEqualTo(first);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "events-logged", "fields-written", "counters-written", "histories-written" })
+	void convergesAfterACrashAtAnyStepOfTheWriter(String step) throws Exception {
+		staging.insertIfAbsent(LedgerStaging.staged(workload));
+		assertThat(run(new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		Map<String, Map<String, Document>> clean = snapshot();
+		clean();
+		staging.insertIfAbsent(LedgerStaging.staged(workload));
+
+		crash.arm(step, 7);
+		JobExecution crashed = run(new JobParameters()).execution();
+		assertThat(crashed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(applyStep(crashed).getWriteCount()).as("chunks committed before the crash").isEqualTo(6 * 50);
+
+		JobExecution restarted = run(new JobParameters()).execution();
+
+		assertThat(restarted.getJobInstance().getInstanceId()).isEqualTo(crashed.getJobInstance().getInstanceId());
+		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(applyStep(restarted).getReadCount()).isEqualTo(workload.size() - 6 * 50);
+		assertThat(snapshot()).isEqualTo(clean);
+	}
+
+	@Test
+	void deadLettersUndecodableTransactionsAndGoesOn() throws Exception {
+		List<StagedTransaction> staged = new ArrayList<>(LedgerStaging.staged(workload.subList(0, 200)));
+		staged.add(broken("unknownDiscriminator111111111111111111111111111111111111111111111111", "AQIDBAUGBwgJCgsM"));
+		staged.add(broken("truncatedBody1111111111111111111111111111111111111111111111111111111",
+				Base64.getEncoder().encodeToString(couponMintedPrefix())));
+		staging.insertIfAbsent(staged);
+
+		JobExecution execution = run(new JobParameters()).execution();
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(applyStep(execution).getSkipCount()).isEqualTo(2);
+		List<Document> dead = database().getCollection("dead_letters").find().into(new ArrayList<>());
+		assertThat(dead).extracting(d -> d.getString("_id")).containsExactlyInAnyOrder(
+				"unknownDiscriminator111111111111111111111111111111111111111111111111",
+				"truncatedBody1111111111111111111111111111111111111111111111111111111");
+		assertThat(dead).allSatisfy(letter -> {
+			assertThat(letter.getList("reasons", String.class)).isNotEmpty();
+			assertThat(letter.get("input", Document.class).getList("logs", String.class)).isNotEmpty();
+			assertThat(letter.getLong("jobExecutionId")).isEqualTo(execution.getId());
+		});
+		assertThat(dead.get(0).getList("reasons", String.class).toString() + dead.get(1).getList("reasons", String.class))
+			.contains("unknown discriminator").contains("data too short");
+		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("status", "dead")))
+			.isEqualTo(2);
+
+		JobExecution requeued = run(new JobParametersBuilder().addString("requeueDeadLetters", "true")
+			.toJobParameters()).execution();
+		assertThat(applyStep(requeued).getSkipCount()).as("still undecodable after re-queueing").isEqualTo(2);
+	}
+
+	@Test
+	void failsClearlyPastTheSkipLimit() throws Exception {
+		List<StagedTransaction> broken = new ArrayList<>();
+		for (int i = 0; i < 1001; i++) {
+			broken.add(broken(String.format("broken%062d", i), "AQIDBAUGBwgJCgsM"));
+		}
+		staging.insertIfAbsent(broken);
+
+		JobExecution execution = run(new JobParameters()).execution();
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(execution.getExitStatus().getExitDescription()).contains("Skip limit of 1000 exceeded")
+			.contains("requeueDeadLetters=true");
+		assertThat(database().getCollection("dead_letters").countDocuments()).isEqualTo(1000);
+	}
+
+	@Test
+	void neverRollsADocumentBackWhenAnOlderTransactionArrivesLate() throws Exception {
+		LedgerTransaction transfer = workload.stream()
+			.filter(t -> !t.failed() && simulator.groundTruth().events(t).events().stream()
+				.anyMatch(e -> e.name().equals("CouponTransferred")))
+			.findFirst().orElseThrow();
+		List<LedgerTransaction> withoutIt = workload.stream().filter(t -> t != transfer).toList();
+		staging.insertIfAbsent(LedgerStaging.staged(withoutIt));
+		assertThat(run(new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		staging.insertIfAbsent(List.of(LedgerStaging.staged(transfer)));
+		assertThat(run(new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		List<String> differences = GroundTruthComparison.differences(database(),
+				simulator.groundTruth().accounts(Commitment.PROCESSED), new ArrayList<>());
+		assertThat(differences).isEmpty();
+	}
+
+	@Test
+	void appliesFailedTransactionsWithNoEffectAndFlagsTruncatedOnes() throws Exception {
+		LedgerTransaction failed = workload.stream().filter(LedgerTransaction::failed).findFirst().orElseThrow();
+		StagedTransaction truncated = LedgerStaging.staged(workload.get(10));
+		List<String> cut = new ArrayList<>(truncated.logs().subList(0, 4));
+		cut.add("Log truncated");
+		StagedTransaction truncatedStaged = new StagedTransaction(truncated.signature(), truncated.slot(), null, cut,
+				truncated.receivedAt(), truncated.source(), truncated.status(), truncated.commitment(),
+				truncated.blockTime(), List.of(), truncated.positionInBlock());
+		staging.insertIfAbsent(List.of(LedgerStaging.staged(failed), truncatedStaged));
+
+		assertThat(run(new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		Document failedDocument = database().getCollection("staged_transactions")
+			.find(new Document("_id", failed.signature())).first();
+		assertThat(failedDocument.getString("status")).isEqualTo("applied");
+		assertThat(database().getCollection("chain_events").countDocuments(new Document("signature",
+				failed.signature()))).isZero();
+		Document truncatedDocument = database().getCollection("staged_transactions")
+			.find(new Document("_id", truncated.signature())).first();
+		assertThat(truncatedDocument.getString("status")).isEqualTo("applied");
+		assertThat(truncatedDocument.getBoolean("needsAccountResync")).isTrue();
+	}
+
+	private static StagedTransaction broken(String signature, String data) {
+		return new StagedTransaction(signature, 999_999, null, List.of("Program " + simulator.programId()
+				+ " invoke [1]", "Program data: " + data, "Program " + simulator.programId() + " success"),
+				java.time.Instant.now(), io.couponsync.chain.staging.StagingSource.WEBSOCKET,
+				io.couponsync.chain.staging.StagingStatus.RECEIVED,
+				io.couponsync.chain.staging.ChainCommitment.CONFIRMED, null, null, null);
+	}
+
+	/** CouponMinted's discriminator and half a pubkey: a body cut short. */
+	private static byte[] couponMintedPrefix() {
+		byte[] discriminator = simulator.workload().program().idl().events().stream()
+			.filter(e -> e.name().equals("CouponMinted")).findFirst().orElseThrow().discriminator().bytes();
+		return java.util.Arrays.copyOf(discriminator, 24);
+	}
+
+	/** Every read-model collection and the event log's data, for exact comparison between runs. */
+	private Map<String, Map<String, Document>> snapshot() {
+		Map<String, Map<String, Document>> snapshot = new TreeMap<>();
+		List<String> collections = new ArrayList<>();
+		GroundTruthComparison.MAPPINGS.forEach(mapping -> collections.add(mapping.collection()));
+		collections.addAll(List.of("badges", "staking", "merchant_ratings"));
+		for (String collection : collections) {
+			Map<String, Document> documents = new TreeMap<>();
+			database().getCollection(collection).find().forEach(d -> documents.put(d.getString("_id"), d));
+			snapshot.put(collection, documents);
+		}
+		Map<String, Document> events = new TreeMap<>();
+		database().getCollection("chain_events").find().forEach(d -> {
+			d.remove("appliedAt");
+			events.put(d.getString("_id"), d);
+		});
+		snapshot.put("chain_events", events);
+		return snapshot;
+	}
+
+	/** A writer checkpoint that throws once, at a chosen step of a chosen chunk. */
+	@TestConfiguration
+	static class CrashInjection {
+
+		@Bean
+		FailOnce failOnce() {
+			return new FailOnce();
+		}
+
+		@Bean
+		WriterCheckpoint crashingCheckpoint(FailOnce failOnce) {
+			return failOnce::reached;
+		}
+
+		static final class FailOnce {
+
+			private volatile String step;
+
+			private volatile int chunk;
+
+			private int seen;
+
+			void arm(String step, int chunk) {
+				this.step = step;
+				this.chunk = chunk;
+				this.seen = 0;
+			}
+
+			void disarm() {
+				step = null;
+			}
+
+			void reached(String reached) {
+				if (reached.equals(step) && ++seen == chunk) {
+					step = null;
+					throw new IllegalStateException("simulated crash at " + reached);
+				}
+			}
+		}
+	}
+}

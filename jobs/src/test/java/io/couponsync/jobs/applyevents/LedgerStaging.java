@@ -1,0 +1,45 @@
+package io.couponsync.jobs.applyevents;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.bson.Document;
+
+import io.couponsync.chain.logs.InnerInstruction;
+import io.couponsync.chain.staging.ChainCommitment;
+import io.couponsync.chain.staging.StagedTransaction;
+import io.couponsync.chain.staging.StagingSource;
+import io.couponsync.chain.staging.StagingStatus;
+import io.couponsync.simulator.ledger.CompiledInstruction;
+import io.couponsync.simulator.ledger.LedgerTransaction;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Stages the simulator's transactions as the backfill stages getTransaction answers: with inner instructions. */
+final class LedgerStaging {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private LedgerStaging() {
+	}
+
+	static StagedTransaction staged(LedgerTransaction transaction) {
+		List<InnerInstruction> inner = new ArrayList<>();
+		List<String> keys = transaction.draft().accountKeys();
+		for (List<CompiledInstruction> group : transaction.draft().innerInstructions().values()) {
+			for (CompiledInstruction instruction : group) {
+				inner.add(new InnerInstruction(keys.get(instruction.programIdIndex()), instruction.data()));
+			}
+		}
+		Object err = transaction.draft().err() == null ? null
+				: Document.parse(JSON.writeValueAsString((Map<?, ?>) transaction.draft().err()));
+		return new StagedTransaction(transaction.signature(), transaction.slot(), err, transaction.draft().logs(),
+				Instant.now(), StagingSource.BACKFILL, StagingStatus.RECEIVED, ChainCommitment.CONFIRMED,
+				transaction.blockTime(), inner, transaction.indexInBlock());
+	}
+
+	static List<StagedTransaction> staged(List<LedgerTransaction> transactions) {
+		return transactions.stream().map(LedgerStaging::staged).toList();
+	}
+}
