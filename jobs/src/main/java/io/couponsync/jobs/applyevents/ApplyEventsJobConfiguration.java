@@ -27,6 +27,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagedTransaction;
+import io.couponsync.jobs.batch.InFlightExecutions;
 import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.DerivedHistories;
@@ -126,8 +127,12 @@ public class ApplyEventsJobConfiguration {
 	}
 
 	@Bean
-	Job applyEventsJob(JobRepository jobRepository, Step applyEventsPrepareStep, Step applyEventsStep) {
-		return new JobBuilder(JOB_NAME, jobRepository).start(applyEventsPrepareStep).next(applyEventsStep).build();
+	Job applyEventsJob(JobRepository jobRepository, Step applyEventsPrepareStep, Step applyEventsStep,
+			InFlightExecutions inFlightExecutions) {
+		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
+			.start(applyEventsPrepareStep)
+			.next(applyEventsStep)
+			.build();
 	}
 
 	@Bean

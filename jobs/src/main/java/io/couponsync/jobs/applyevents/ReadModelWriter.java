@@ -10,11 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
-import com.mongodb.client.model.WriteModel;
 import org.bson.BsonInt64;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -57,7 +54,6 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 
 	private final long jobExecutionId;
 
-	private int stagingRoundTrips;
 
 	/** Makes a fresh context per chunk. */
 	interface ProjectionContextFactory {
@@ -87,7 +83,7 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 			}
 		}
 		events.sort(Comparator.comparing(ChainEvent::version));
-		log.append(events);
+		log.append(events, projections.counters());
 		checkpoint.reached("events-logged");
 
 		ProjectionContext context = contexts.create();
@@ -113,12 +109,6 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		markApplied(chunk);
 	}
 
-	/** MongoDB round trips of the last chunks, for the benchmark. */
-	int takeRoundTrips() {
-		int taken = log.takeRoundTrips() + store.takeRoundTrips() + stagingRoundTrips;
-		stagingRoundTrips = 0;
-		return taken;
-	}
 
 	private void resolveLookups(ProjectionContext context) {
 		Map<String, List<ProjectionContext.Lookup>> grouped = new LinkedHashMap<>();
@@ -143,45 +133,44 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 	}
 
 	private void writeCounters(Map<String, Set<String>> touched) {
+		List<String> counterKeys = new ArrayList<>();
+		for (CounterSpec counter : projections.counters()) {
+			touched.getOrDefault(counter.name(), Set.of())
+				.forEach(key -> counterKeys.add(ChainEventLog.counterKey(counter, key)));
+		}
+		Map<String, Long> sums = log.totals(counterKeys);
 		Map<String, Map<String, Document>> totals = new LinkedHashMap<>();
 		for (CounterSpec counter : projections.counters()) {
-			Set<String> keys = touched.get(counter.name());
-			if (keys == null || keys.isEmpty()) {
-				continue;
+			for (String key : touched.getOrDefault(counter.name(), Set.of())) {
+				long total = sums.getOrDefault(ChainEventLog.counterKey(counter, key), 0L);
+				totals.computeIfAbsent(counter.collection(), c -> new LinkedHashMap<>())
+					.computeIfAbsent(counter.documentId().apply(key), id -> new Document())
+					.append(counter.field(), new BsonInt64(total));
 			}
-			Map<String, Long> sums = new LinkedHashMap<>();
-			keys.forEach(key -> sums.put(key, 0L));
-			for (CounterSpec.Source source : counter.sources()) {
-				log.totals(source, keys).forEach((key, total) -> sums.merge(key, source.sign() * total, Long::sum));
-			}
-			sums.forEach((key, total) -> totals.computeIfAbsent(counter.collection(), c -> new LinkedHashMap<>())
-				.computeIfAbsent(counter.documentId().apply(key), id -> new Document())
-				.append(counter.field(), new BsonInt64(total)));
 		}
 		totals.forEach(store::setCounters);
 	}
 
+	/** One updateMany per combination of flags (usually one), each guarded by the allowed previous status. */
 	private void markApplied(Chunk<? extends DecodedTransaction> chunk) {
-		List<WriteModel<Document>> writes = new ArrayList<>();
-		Date now = new Date();
+		Map<List<Boolean>, List<String>> byFlags = new LinkedHashMap<>();
+		for (DecodedTransaction transaction : chunk) {
+			byFlags.computeIfAbsent(List.of(transaction.truncated(), transaction.needsRefetch()),
+					flags -> new ArrayList<>()).add(transaction.staged().signature());
+		}
 		Bson stillReceived = Filters.in("status",
 				StagingStatus.allowedBefore(StagingStatus.APPLIED).stream().map(StagingStatus::value).toList());
-		for (DecodedTransaction transaction : chunk) {
+		Date now = new Date();
+		byFlags.forEach((flags, signatures) -> {
 			List<Bson> set = new ArrayList<>(List.of(Updates.set("status", StagingStatus.APPLIED.value()),
-					Updates.set("appliedAt", now), Updates.set("appliedByJobExecution", jobExecutionId),
-					Updates.set("eventCount", transaction.events().size())));
-			if (transaction.truncated()) {
+					Updates.set("appliedAt", now), Updates.set("appliedByJobExecution", jobExecutionId)));
+			if (flags.get(0)) {
 				set.add(Updates.set("needsAccountResync", true));
 			}
-			if (transaction.needsRefetch()) {
+			if (flags.get(1)) {
 				set.add(Updates.set("needsRefetch", true));
 			}
-			writes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", transaction.staged().signature()),
-					stillReceived), Updates.combine(set)));
-		}
-		if (!writes.isEmpty()) {
-			staging.bulkWrite(writes, new BulkWriteOptions().ordered(false));
-			stagingRoundTrips++;
-		}
+			staging.updateMany(Filters.and(Filters.in("_id", signatures), stillReceived), Updates.combine(set));
+		});
 	}
 }

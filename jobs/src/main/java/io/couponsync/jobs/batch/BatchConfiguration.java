@@ -1,5 +1,8 @@
 package io.couponsync.jobs.batch;
 
+import java.util.List;
+
+import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -17,7 +20,13 @@ public class BatchConfiguration {
 	}
 
 	@Bean
-	JobLifecycle jobLifecycle(JobOperator jobOperator, JobRepository jobRepository, JobsProperties properties) {
-		return new JobLifecycle(jobOperator, jobRepository, properties);
+	JobLifecycle jobLifecycle(JobOperator jobOperator, JobRepository jobRepository, JobsProperties properties,
+			List<Job> jobs, InFlightExecutions inFlightExecutions) {
+		return new JobLifecycle(jobOperator, jobRepository, properties, jobs, inFlightExecutions);
+	}
+
+	@Bean
+	InFlightExecutions inFlightExecutions() {
+		return new InFlightExecutions();
 	}
 }

@@ -1,11 +1,12 @@
 package io.couponsync.jobs.batch;
 
 import java.time.Instant;
-import java.util.Set;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
@@ -25,18 +26,26 @@ public final class JobLifecycle implements SmartLifecycle {
 
 	private final JobsProperties properties;
 
+	private final List<String> jobNames;
+
+	private final InFlightExecutions inFlight;
+
 	private volatile boolean running;
 
-	public JobLifecycle(JobOperator operator, JobRepository repository, JobsProperties properties) {
+	public JobLifecycle(JobOperator operator, JobRepository repository, JobsProperties properties, List<Job> jobs,
+			InFlightExecutions inFlight) {
 		this.operator = operator;
 		this.repository = repository;
 		this.properties = properties;
+		this.inFlight = inFlight;
+		// why: the application's Job beans, since Boot does not fill the operator's job registry
+		this.jobNames = jobs.stream().map(Job::getName).toList();
 	}
 
 	@Override
 	public void start() {
 		if (properties.recoverOnStartup()) {
-			for (String job : operator.getJobNames()) {
+			for (String job : jobNames) {
 				for (JobExecution stale : repository.findRunningJobExecutions(job)) {
 					log.warn("Recovering {} execution {} left {} by an earlier process", job, stale.getId(),
 							stale.getStatus());
@@ -51,28 +60,28 @@ public final class JobLifecycle implements SmartLifecycle {
 	public void stop() {
 		running = false;
 		Instant deadline = Instant.now().plus(properties.shutdownTimeout());
-		for (String job : operator.getJobNames()) {
-			Set<JobExecution> executions = repository.findRunningJobExecutions(job);
-			for (JobExecution execution : executions) {
-				try {
-					log.info("Stopping {} execution {} for shutdown", job, execution.getId());
-					operator.stop(execution);
-				}
-				catch (Exception ex) {
-					log.warn("Cannot stop {} execution {}: {}", job, execution.getId(), ex.getMessage());
-				}
+		for (JobExecution execution : inFlight.running()) {
+			try {
+				log.info("Stopping {} execution {} for shutdown", execution.getJobInstance().getJobName(),
+						execution.getId());
+				operator.stop(execution);
+			}
+			catch (Exception ex) {
+				log.warn("Cannot stop execution {}: {}", execution.getId(), ex.getMessage());
 			}
 		}
-		for (String job : operator.getJobNames()) {
-			while (!repository.findRunningJobExecutions(job).isEmpty() && Instant.now().isBefore(deadline)) {
-				try {
-					Thread.sleep(100);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
+		while (!inFlight.isEmpty() && Instant.now().isBefore(deadline)) {
+			try {
+				Thread.sleep(50);
 			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+		if (!inFlight.isEmpty()) {
+			log.warn("{} job executions still running after {}; the next start recovers them",
+					inFlight.running().size(), properties.shutdownTimeout());
 		}
 	}
 

@@ -31,7 +31,7 @@ public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 	 * @param scheduleEnabled launch the job on a fixed delay in this process
 	 * @param interval the fixed delay between launches
 	 */
-	public record Apply(@Min(1) @Max(10_000) @DefaultValue("200") int chunkSize,
+	public record Apply(@Min(1) @Max(10_000) @DefaultValue("500") int chunkSize,
 			@Min(0) @DefaultValue("1000") long skipLimit, @Min(0) @Max(20) @DefaultValue("5") long retryLimit,
 			@DefaultValue("true") boolean scheduleEnabled, @NotNull @DefaultValue("2s") Duration interval) {
 	}

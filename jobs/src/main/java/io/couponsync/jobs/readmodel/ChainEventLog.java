@@ -33,7 +33,6 @@ public final class ChainEventLog {
 
 	private final MongoCollection<Document> events;
 
-	private int roundTrips;
 
 	public ChainEventLog(MongoDatabase database) {
 		this.events = database.getCollection(COLLECTION);
@@ -42,16 +41,20 @@ public final class ChainEventLog {
 	public void createIndexes() {
 		events.createIndex(Indexes.ascending("name"), new IndexOptions().name("name"));
 		events.createIndex(Indexes.ascending("signature"), new IndexOptions().name("signature"));
+		events.createIndex(Indexes.ascending("counters.k"), new IndexOptions().name("counter_keys"));
 	}
 
-	public int takeRoundTrips() {
-		int taken = roundTrips;
-		roundTrips = 0;
-		return taken;
+	/** The key of one counter of one document, as events' contributions name it. */
+	public static String counterKey(CounterSpec counter, String key) {
+		return counter.name() + "|" + key;
 	}
 
-	/** Upserts the events; a re-decoded event replaces its data, its commitment is left as it is. */
-	public void append(List<ChainEvent> chunk) {
+
+	/**
+	 * Upserts the events with what each contributes to the counters; a re-decoded event replaces its data and
+	 * contributions, its commitment is left as it is.
+	 */
+	public void append(List<ChainEvent> chunk, List<CounterSpec> counters) {
 		if (chunk.isEmpty()) {
 			return;
 		}
@@ -64,30 +67,44 @@ public final class ChainEventLog {
 					Updates.set("name", event.name()), Updates.set("slot", event.version().slot()),
 					Updates.set("positionInBlock", event.version().positionInBlock()),
 					Updates.set("version", event.version().key()), Updates.set("data", event.data()),
+					Updates.set("counters", contributions(event, counters)),
 					Updates.setOnInsert("commitment", "confirmed"), Updates.setOnInsert("appliedAt", now)), upsert));
 		}
 		events.bulkWrite(writes, new BulkWriteOptions().ordered(false));
-		roundTrips++;
 	}
 
-	/** The counter source's total per key, over every logged event (keys with no event are absent). */
-	public Map<String, Long> totals(CounterSpec.Source source, Collection<String> keys) {
-		List<Bson> match = new ArrayList<>();
-		match.add(Filters.eq("name", source.event()));
-		if (source.keyField() != null) {
-			match.add(Filters.in("data." + source.keyField(), keys));
+	/** What the event adds to each counter: {@code {k: counter|key, v: amount}}. */
+	static List<Document> contributions(ChainEvent event, List<CounterSpec> counters) {
+		List<Document> contributions = new ArrayList<>();
+		for (CounterSpec counter : counters) {
+			for (CounterSpec.Source source : counter.sources()) {
+				if (!source.event().equals(event.name()) || (source.onlyIfField() != null
+						&& !source.onlyIfValue().equals(value(event.data().get(source.onlyIfField()))))) {
+					continue;
+				}
+				String key = source.keyField() == null ? "" : event.text(source.keyField());
+				long amount = source.sumField() == null ? 1
+						: event.data().get(source.sumField()).asNumber().longValue();
+				contributions.add(new Document("k", counterKey(counter, key)).append("v", source.sign() * amount));
+			}
 		}
-		if (source.onlyIfField() != null) {
-			match.add(Filters.eq("data." + source.onlyIfField(), source.onlyIfValue()));
-		}
-		Object groupBy = source.keyField() == null ? null : "$data." + source.keyField();
-		Object amount = source.sumField() == null ? 1 : "$data." + source.sumField();
+		return contributions;
+	}
+
+	private static Object value(org.bson.BsonValue value) {
+		return value.isBoolean() ? (Object) value.asBoolean().getValue() : value.toString();
+	}
+
+	/** Every counter's total over the whole log, for the given counter keys, in one aggregation. */
+	public Map<String, Long> totals(Collection<String> counterKeys) {
 		Map<String, Long> totals = new HashMap<>();
-		events.aggregate(List.of(Aggregates.match(Filters.and(match)),
-				Aggregates.group(groupBy, Accumulators.sum("total", amount))))
-			.forEach(group -> totals.put(group.get("_id") == null ? "" : group.getString("_id"),
-					((Number) group.get("total")).longValue()));
-		roundTrips++;
+		if (counterKeys.isEmpty()) {
+			return totals;
+		}
+		Bson touched = Filters.in("counters.k", counterKeys);
+		events.aggregate(List.of(Aggregates.match(touched), Aggregates.unwind("$counters"),
+				Aggregates.match(touched), Aggregates.group("$counters.k", Accumulators.sum("total", "$counters.v"))))
+			.forEach(group -> totals.put(group.getString("_id"), ((Number) group.get("total")).longValue()));
 		return totals;
 	}
 
@@ -100,7 +117,6 @@ public final class ChainEventLog {
 				Document data = document.get("data", Document.class);
 				found.putIfAbsent(data.getString(matchField), data.getString(returnField));
 			});
-		roundTrips++;
 		return found;
 	}
 
@@ -110,7 +126,6 @@ public final class ChainEventLog {
 		events.find(Filters.and(Filters.in("name", names), Filters.in("data." + keyField, keys)))
 			.sort(Sorts.ascending("version"))
 			.into(found);
-		roundTrips++;
 		return found;
 	}
 }

@@ -34,18 +34,11 @@ public final class ReadModelStore {
 
 	private final MongoDatabase database;
 
-	private int roundTrips;
 
 	public ReadModelStore(MongoDatabase database) {
 		this.database = database;
 	}
 
-	/** Round trips to MongoDB since the last call, for the benchmark's figures. */
-	public int takeRoundTrips() {
-		int taken = roundTrips;
-		roundTrips = 0;
-		return taken;
-	}
 
 	/** Sets recounted totals as they are: a recount is always the whole truth, so it needs no version. */
 	public void setCounters(String collection, Map<String, Document> totals) {
@@ -55,7 +48,6 @@ public final class ReadModelStore {
 				new Document("$set", fields), upsert)));
 		if (!writes.isEmpty()) {
 			database.getCollection(collection).bulkWrite(writes, new BulkWriteOptions().ordered(false));
-			roundTrips++;
 		}
 	}
 
@@ -82,7 +74,6 @@ public final class ReadModelStore {
 		database.getCollection(collection).find(Filters.in("_id", documents.keySet()))
 			.projection(Projections.include(VERSIONS, "lastVersion"))
 			.forEach(document -> stored.put(document.getString("_id"), document));
-		roundTrips++;
 		List<WriteModel<BsonDocument>> writes = new ArrayList<>();
 		UpdateOptions upsert = new UpdateOptions().upsert(true);
 		documents.forEach((id, fields) -> {
@@ -116,7 +107,6 @@ public final class ReadModelStore {
 		if (!writes.isEmpty()) {
 			database.getCollection(collection, BsonDocument.class).bulkWrite(writes,
 					new BulkWriteOptions().ordered(false));
-			roundTrips++;
 		}
 	}
 }

@@ -195,6 +195,19 @@ class ApplyEventsJobIT {
 	}
 
 	@Test
+	void retriesATransientMongoErrorAndCompletes() throws Exception {
+		staging.insertIfAbsent(LedgerStaging.staged(workload));
+		crash.armTransient("counters-written", 3);
+
+		JobExecution execution = run(new JobParameters()).execution();
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(applyStep(execution).getWriteCount()).isEqualTo(workload.size());
+		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
+				new ArrayList<>())).isEmpty();
+	}
+
+	@Test
 	void deadLettersUndecodableTransactionsAndGoesOn() throws Exception {
 		List<StagedTransaction> staged = new ArrayList<>(LedgerStaging.staged(workload.subList(0, 200)));
 		staged.add(broken("unknownDiscriminator111111111111111111111111111111111111111111111111", "AQIDBAUGBwgJCgsM"));
@@ -338,12 +351,21 @@ class ApplyEventsJobIT {
 
 			private volatile int chunk;
 
+			private volatile boolean transientFailure;
+
 			private int seen;
 
 			void arm(String step, int chunk) {
 				this.step = step;
 				this.chunk = chunk;
 				this.seen = 0;
+				this.transientFailure = false;
+			}
+
+			/** Fails once with a network error, as a MongoDB blip would. */
+			void armTransient(String step, int chunk) {
+				arm(step, chunk);
+				this.transientFailure = true;
 			}
 
 			void disarm() {
@@ -353,6 +375,10 @@ class ApplyEventsJobIT {
 			void reached(String reached) {
 				if (reached.equals(step) && ++seen == chunk) {
 					step = null;
+					if (transientFailure) {
+						throw new com.mongodb.MongoSocketReadException("simulated network blip at " + reached,
+								new com.mongodb.ServerAddress());
+					}
 					throw new IllegalStateException("simulated crash at " + reached);
 				}
 			}

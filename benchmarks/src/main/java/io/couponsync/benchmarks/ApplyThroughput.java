@@ -1,0 +1,143 @@
+package io.couponsync.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.WriteModel;
+import org.bson.Document;
+
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.mongodb.autoconfigure.MongoClientSettingsBuilderCustomizer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+import io.couponsync.chain.logs.InnerInstruction;
+import io.couponsync.chain.staging.ChainCommitment;
+import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagedTransaction;
+import io.couponsync.chain.staging.StagingSource;
+import io.couponsync.chain.staging.StagingStatus;
+import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.simulator.SolanaSimulator;
+import io.couponsync.simulator.ledger.CompiledInstruction;
+import io.couponsync.simulator.ledger.LedgerTransaction;
+import io.couponsync.simulator.marketplace.MarketplaceWorkload;
+
+/**
+ * Events per second from staging to the read model by applyEventsJob on the embedded MongoDB, with the MongoDB
+ * round trips per chunk counted by a driver command listener, next to the raw bulk-upsert rate of the same server.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.couponsync.benchmarks.ApplyThroughput [transactions] [h2|memory] [chunk]
+ * </pre>
+ */
+public final class ApplyThroughput {
+
+	static final AtomicLong COMMANDS = new AtomicLong();
+
+	private ApplyThroughput() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		int total = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+		String backend = args.length > 1 ? args[1] : "memory";
+		int chunk = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+		Path data = Files.createTempDirectory("apply-bench");
+		List<StagedTransaction> staged;
+		try (SolanaSimulator simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(
+				SolanaSimulator.bundledIdl()).withWorkload(MarketplaceWorkload.Options.plain()))) {
+			System.out.printf("generating %,d transactions...%n", total);
+			for (int done = 0; done < total; done += 20) {
+				simulator.runWorkload(Math.min(20, total - done));
+				simulator.advanceSlots(1);
+			}
+			staged = simulator.ledger().transactions().stream().map(ApplyThroughput::staged).toList();
+		}
+		try (ConfigurableApplicationContext jobs = new SpringApplicationBuilder(JobsApplication.class,
+				CountingCommands.class).web(WebApplicationType.NONE).run(
+						"--sync.program.idl=config/idl/discount_platform.json", "--sync.listener.enabled=false",
+						"--sync.jobs.apply.schedule-enabled=false", "--sync.jobs.apply.chunk-size=" + chunk,
+						"--sync.mongodb.uri=", "--sync.mongodb.embedded.port=0",
+						"--sync.mongodb.embedded.file=" + ("h2".equals(backend) ? data.resolve("mongo.mv") : ""),
+						"--spring.datasource.url=jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1", "--logging.level.root=WARN")) {
+			jobs.getBean(MongoStagingRepository.class).insertIfAbsent(staged);
+			long commandsBefore = COMMANDS.get();
+			long start = System.nanoTime();
+			JobExecution execution = jobs.getBean(JobRunner.class).run(jobs.getBean(Job.class), new JobParameters());
+			double seconds = (System.nanoTime() - start) / 1e9;
+			long commands = COMMANDS.get() - commandsBefore;
+			StepExecution step = execution.getStepExecutions().stream()
+				.filter(s -> s.getStepName().equals("applyEventsStep")).findFirst().orElseThrow();
+			MongoClient client = jobs.getBean(MongoClient.class);
+			long events = client.getDatabase("coupon_sync").getCollection("chain_events").countDocuments();
+			long chunks = step.getCommitCount();
+			System.out.printf("backend %s, chunk %d: %s, %,d transactions (%,d events) applied in %.2f s%n", backend,
+					chunk, execution.getStatus(), step.getWriteCount(), events, seconds);
+			System.out.printf("  = %,.0f events per second, %,.0f transactions per second%n", events / seconds,
+					step.getWriteCount() / seconds);
+			System.out.printf("  MongoDB round trips: %,d in %,d chunks = %.1f per chunk (%.2f per event)%n", commands,
+					chunks, (double) commands / chunks, (double) commands / events);
+			rawBulkRate(client.getDatabase("coupon_sync").getCollection("bench_raw"), (int) events);
+		}
+	}
+
+	/** The same server's rate for plain bulk upserts of documents of a read-model document's size. */
+	private static void rawBulkRate(MongoCollection<Document> collection, int count) {
+		long start = System.nanoTime();
+		UpdateOptions upsert = new UpdateOptions().upsert(true);
+		for (int done = 0; done < count; done += 1_000) {
+			List<WriteModel<Document>> writes = new ArrayList<>();
+			for (int i = done; i < Math.min(count, done + 1_000); i++) {
+				writes.add(new UpdateOneModel<>(new Document("_id", "doc-" + i), new Document("$set",
+						new Document("owner", "9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3").append("price", (long) i)
+							.append("isActive", true).append("slot", (long) i)), upsert));
+			}
+			collection.bulkWrite(writes);
+		}
+		double seconds = (System.nanoTime() - start) / 1e9;
+		System.out.printf("  raw bulk upserts on the same server: %,d in %.2f s = %,.0f per second%n", count, seconds,
+				count / seconds);
+	}
+
+	private static StagedTransaction staged(LedgerTransaction transaction) {
+		List<InnerInstruction> inner = new ArrayList<>();
+		List<String> keys = transaction.draft().accountKeys();
+		for (List<CompiledInstruction> group : transaction.draft().innerInstructions().values()) {
+			for (CompiledInstruction instruction : group) {
+				inner.add(new InnerInstruction(keys.get(instruction.programIdIndex()), instruction.data()));
+			}
+		}
+		return new StagedTransaction(transaction.signature(), transaction.slot(), null, transaction.draft().logs(),
+				java.time.Instant.now(), StagingSource.BACKFILL, StagingStatus.RECEIVED, ChainCommitment.CONFIRMED,
+				transaction.blockTime(), inner, transaction.indexInBlock());
+	}
+
+	/** Counts every command the MongoDB driver sends: one per round trip. */
+	static class CountingCommands {
+
+		@Bean
+		MongoClientSettingsBuilderCustomizer countCommands() {
+			return settings -> settings.addCommandListener(new CommandListener() {
+				@Override
+				public void commandStarted(CommandStartedEvent event) {
+					COMMANDS.incrementAndGet();
+				}
+			});
+		}
+	}
+}

@@ -1,0 +1,35 @@
+package io.couponsync.jobs.batch;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+
+/**
+ * The job executions running in this process, from their start to their end. Shutdown waits on this rather than
+ * on the repository, which stops reporting an execution as running once a stop is requested (Spring Batch 6),
+ * while its last chunk may still be writing.
+ */
+public final class InFlightExecutions implements JobExecutionListener {
+
+	private final Map<Long, JobExecution> running = new ConcurrentHashMap<>();
+
+	@Override
+	public void beforeJob(JobExecution execution) {
+		running.put(execution.getId(), execution);
+	}
+
+	@Override
+	public void afterJob(JobExecution execution) {
+		running.remove(execution.getId());
+	}
+
+	public java.util.Collection<JobExecution> running() {
+		return running.values();
+	}
+
+	public boolean isEmpty() {
+		return running.isEmpty();
+	}
+}
