@@ -8,10 +8,12 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 import io.couponsync.jobs.decode.DecodeCommand;
+import io.couponsync.jobs.launch.RunJobCommand;
 
 /**
  * The batch platform: jobs, scheduling, admin UI. {@code java -jar jobs.jar decode ...} instead runs the decode
- * command alone, with no Spring context, web server or connection.
+ * command alone, with no Spring context, web server or connection; {@code java -jar jobs.jar run <job> ...} runs
+ * one job to its end and exits with its status.
  */
 @SpringBootApplication
 public class JobsApplication {
@@ -21,6 +23,9 @@ public class JobsApplication {
 			int exitCode = DecodeCommand.run(Arrays.copyOfRange(args, 1, args.length), System.in,
 					new FileOutputStream(FileDescriptor.out), System.err);
 			System.exit(exitCode);
+		}
+		if (args.length > 0 && "run".equals(args[0])) {
+			System.exit(RunJobCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
 		}
 		SpringApplication.run(JobsApplication.class, args);
 	}

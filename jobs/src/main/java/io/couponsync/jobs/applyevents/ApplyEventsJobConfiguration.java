@@ -82,9 +82,9 @@ public class ApplyEventsJobConfiguration {
 	@StepScope
 	PrepareApplyTasklet applyEventsPrepareTasklet(MongoStagingRepository staging, DeadLetterStore deadLetters,
 			@Value("#{jobParameters['fromSlot']}") Long fromSlot,
-			@Value("#{jobParameters['requeueDeadLetters']}") Boolean requeueDeadLetters) {
+			@Value("#{jobParameters['requeueDeadLetters']}") String requeueDeadLetters) {
 		return new PrepareApplyTasklet(staging.collection(), deadLetters, fromSlot,
-				Boolean.TRUE.equals(requeueDeadLetters));
+				"true".equalsIgnoreCase(requeueDeadLetters));
 	}
 
 	@Bean

@@ -1,0 +1,86 @@
+package io.couponsync.jobs.launch;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.couponsync.jobs.batch.JobRunner;
+
+/**
+ * {@code java -jar jobs.jar run <jobName> [name=value ...] [--spring.property=value ...]}: runs one job to its
+ * end in a process with no web server, listener or schedule (a Kubernetes CronJob's entry point, or an operator's
+ * replay), restarting the job's last execution instead if that one failed. Values that are whole numbers are
+ * passed as longs, anything else (flags such as {@code requeueDeadLetters=true} included) as text. Exit code 0 when the execution
+ * completed, 1 when it did not, 2 for bad arguments.
+ */
+public final class RunJobCommand {
+
+	private RunJobCommand() {
+	}
+
+	public static int run(String[] args, PrintStream out, PrintStream err) {
+		if (args.length == 0 || args[0].startsWith("-")) {
+			err.println("usage: run <jobName> [name=value ...] [--spring.property=value ...]");
+			return 2;
+		}
+		String jobName = args[0];
+		JobParametersBuilder parameters = new JobParametersBuilder();
+		List<String> springArgs = new ArrayList<>(List.of("--sync.listener.enabled=false",
+				"--sync.jobs.apply.schedule-enabled=false"));
+		for (int i = 1; i < args.length; i++) {
+			if (args[i].startsWith("--")) {
+				springArgs.add(args[i]);
+				continue;
+			}
+			int equals = args[i].indexOf('=');
+			if (equals <= 0) {
+				err.println("run: '" + args[i] + "' is not name=value");
+				return 2;
+			}
+			addParameter(parameters, args[i].substring(0, equals), args[i].substring(equals + 1));
+		}
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(
+				io.couponsync.jobs.JobsApplication.class)
+			.web(WebApplicationType.NONE)
+			.run(springArgs.toArray(String[]::new))) {
+			Map<String, Job> jobs = context.getBeansOfType(Job.class);
+			Job job = jobs.values().stream().filter(j -> j.getName().equals(jobName)).findFirst().orElse(null);
+			if (job == null) {
+				err.println("run: no job named '" + jobName + "'; jobs: "
+						+ jobs.values().stream().map(Job::getName).sorted().toList());
+				return 2;
+			}
+			JobExecution execution = context.getBean(JobRunner.class).run(job, parameters.toJobParameters());
+			if (execution == null) {
+				err.println("run: " + jobName + " is already running");
+				return 1;
+			}
+			out.println(jobName + " execution " + execution.getId() + ": " + execution.getStatus() + " "
+					+ execution.getExitStatus().getExitDescription());
+			return execution.getStatus() == BatchStatus.COMPLETED ? 0 : 1;
+		}
+		catch (Exception ex) {
+			err.println("run: " + jobName + " could not run: " + ex.getMessage());
+			return 1;
+		}
+	}
+
+	private static void addParameter(JobParametersBuilder parameters, String name, String value) {
+		if (value.matches("-?\\d{1,18}")) {
+			parameters.addLong(name, Long.parseLong(value));
+		}
+		else {
+			// why: text, booleans included; the jobs read flags as "true"/"false"
+			parameters.addString(name, value);
+		}
+	}
+}
