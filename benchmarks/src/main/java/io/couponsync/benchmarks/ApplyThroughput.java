@@ -34,7 +34,7 @@ import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.jobs.JobsApplication;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.simulator.SolanaSimulator;
-import io.couponsync.simulator.ledger.CompiledInstruction;
+import io.couponsync.simulator.GroundTruth;
 import io.couponsync.simulator.ledger.LedgerTransaction;
 import io.couponsync.simulator.marketplace.MarketplaceWorkload;
 
@@ -115,13 +115,7 @@ public final class ApplyThroughput {
 	}
 
 	private static StagedTransaction staged(LedgerTransaction transaction) {
-		List<InnerInstruction> inner = new ArrayList<>();
-		List<String> keys = transaction.draft().accountKeys();
-		for (List<CompiledInstruction> group : transaction.draft().innerInstructions().values()) {
-			for (CompiledInstruction instruction : group) {
-				inner.add(new InnerInstruction(keys.get(instruction.programIdIndex()), instruction.data()));
-			}
-		}
+		List<InnerInstruction> inner = GroundTruth.innerInstructions(transaction);
 		return new StagedTransaction(transaction.signature(), transaction.slot(), null, transaction.draft().logs(),
 				java.time.Instant.now(), StagingSource.BACKFILL, StagingStatus.RECEIVED, ChainCommitment.CONFIRMED,
 				transaction.blockTime(), inner, transaction.indexInBlock());

@@ -62,14 +62,21 @@ public final class GroundTruth {
 
 	/** The events of a transaction, decoded from its logs and inner instructions as an indexer would. */
 	public TransactionEvents events(LedgerTransaction transaction) {
+		return new TransactionEventDecoder(decoder, programId).decode(transaction.draft().logs(),
+				innerInstructions(transaction));
+	}
+
+	/** A transaction's inner instructions with their programs resolved from its account keys, as getTransaction gives. */
+	public static List<InnerInstruction> innerInstructions(LedgerTransaction transaction) {
 		List<InnerInstruction> inner = new ArrayList<>();
 		List<String> keys = transaction.draft().accountKeys();
-		for (List<CompiledInstruction> group : transaction.draft().innerInstructions().values()) {
-			for (CompiledInstruction instruction : group) {
-				inner.add(new InnerInstruction(keys.get(instruction.programIdIndex()), instruction.data()));
-			}
-		}
-		return new TransactionEventDecoder(decoder, programId).decode(transaction.draft().logs(), inner);
+		transaction.draft().innerInstructions().entrySet().stream().sorted(Map.Entry.comparingByKey())
+			.forEach(group -> {
+				for (CompiledInstruction instruction : group.getValue()) {
+					inner.add(new InnerInstruction(keys.get(instruction.programIdIndex()), instruction.data()));
+				}
+			});
+		return inner;
 	}
 
 	/** Landed transactions (not dropped by a fork), in chain order. */

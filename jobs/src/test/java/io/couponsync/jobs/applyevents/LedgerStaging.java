@@ -1,7 +1,6 @@
 package io.couponsync.jobs.applyevents;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +11,7 @@ import io.couponsync.chain.staging.ChainCommitment;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingSource;
 import io.couponsync.chain.staging.StagingStatus;
-import io.couponsync.simulator.ledger.CompiledInstruction;
+import io.couponsync.simulator.GroundTruth;
 import io.couponsync.simulator.ledger.LedgerTransaction;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,13 +24,7 @@ final class LedgerStaging {
 	}
 
 	static StagedTransaction staged(LedgerTransaction transaction) {
-		List<InnerInstruction> inner = new ArrayList<>();
-		List<String> keys = transaction.draft().accountKeys();
-		for (List<CompiledInstruction> group : transaction.draft().innerInstructions().values()) {
-			for (CompiledInstruction instruction : group) {
-				inner.add(new InnerInstruction(keys.get(instruction.programIdIndex()), instruction.data()));
-			}
-		}
+		List<InnerInstruction> inner = GroundTruth.innerInstructions(transaction);
 		Object err = transaction.draft().err() == null ? null
 				: Document.parse(JSON.writeValueAsString((Map<?, ?>) transaction.draft().err()));
 		return new StagedTransaction(transaction.signature(), transaction.slot(), err, transaction.draft().logs(),
