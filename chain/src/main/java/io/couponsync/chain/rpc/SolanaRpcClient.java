@@ -1,0 +1,260 @@
+package io.couponsync.chain.rpc;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A thin Solana JSON-RPC client over the JDK's HTTP client: single calls and JSON-RPC batches, batched to the
+ * protocol's limits by the typed methods (256 signature statuses, 100 accounts per call). HTTP 429, 5xx and
+ * timeouts are retried with exponential backoff and full jitter, never sooner than a Retry-After header asks;
+ * every other failure fails fast with the method and the reason. A request-rate ceiling spaces requests.
+ *
+ * <p>
+ * why not solanaj's RpcApi: it sends no JSON-RPC batches and hides the HTTP status and Retry-After, which
+ * batching to the limits and polite backoff both need.
+ */
+public final class SolanaRpcClient {
+
+	public static final int MAX_SIGNATURE_STATUSES = 256;
+
+	public static final int MAX_MULTIPLE_ACCOUNTS = 100;
+
+	public static final int MAX_SIGNATURES_PAGE = 1000;
+
+	/**
+	 * @param maxAttempts attempts of one request before giving up (1 = no retry)
+	 * @param initialBackoff the first retry delay, doubled per attempt up to {@code maxBackoff}
+	 * @param requestsPerSecond the request-rate ceiling; 0 = none
+	 * @param batchSize the most calls one JSON-RPC batch carries (e.g. getTransaction)
+	 */
+	public record Options(URI url, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+			double requestsPerSecond, Duration timeout, int batchSize) {
+
+		public static Options defaults(URI url) {
+			return new Options(url, 6, Duration.ofMillis(250), Duration.ofSeconds(30), 0, Duration.ofSeconds(30), 50);
+		}
+	}
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final Options options;
+
+	private final RpcCallObserver observer;
+
+	private final RequestRateLimiter limiter;
+
+	private final HttpClient http;
+
+	private final java.util.function.Consumer<Duration> sleeper;
+
+	public SolanaRpcClient(Options options, RpcCallObserver observer) {
+		this(options, observer, SolanaRpcClient::sleep);
+	}
+
+	/** With a sleeper of the caller's, which tests use to see the backoff delays without waiting them. */
+	public SolanaRpcClient(Options options, RpcCallObserver observer, java.util.function.Consumer<Duration> sleeper) {
+		this.options = options;
+		this.observer = observer;
+		this.limiter = new RequestRateLimiter(options.requestsPerSecond());
+		this.http = HttpClient.newBuilder().connectTimeout(options.timeout()).build();
+		this.sleeper = sleeper;
+	}
+
+	/** One call; its {@code result}. */
+	public JsonNode call(String method, Object... params) {
+		ObjectNode request = request(1, method, List.of(params));
+		JsonNode response = send(method, 1, request);
+		return result(method, response);
+	}
+
+	/** Several calls of one method in JSON-RPC batches of at most {@code batchSize}; results in order. */
+	public List<JsonNode> batch(String method, List<List<Object>> paramsPerCall) {
+		List<JsonNode> results = new ArrayList<>(paramsPerCall.size());
+		for (int from = 0; from < paramsPerCall.size(); from += options.batchSize()) {
+			List<List<Object>> slice = paramsPerCall.subList(from, Math.min(paramsPerCall.size(), from + options.batchSize()));
+			ArrayNode requests = JSON.createArrayNode();
+			for (int i = 0; i < slice.size(); i++) {
+				requests.add(request(i, method, slice.get(i)));
+			}
+			JsonNode responses = send(method, slice.size(), requests);
+			if (!responses.isArray()) {
+				throw new RpcException(method + " batch answered " + abbreviate(responses.toString()), 0, null);
+			}
+			JsonNode[] ordered = new JsonNode[slice.size()];
+			for (JsonNode response : responses) {
+				int id = response.path("id").asInt(-1);
+				if (id < 0 || id >= ordered.length) {
+					throw new RpcException(method + " batch answered an unknown id " + response.path("id"), 0, null);
+				}
+				ordered[id] = result(method, response);
+			}
+			for (JsonNode result : ordered) {
+				results.add(result);
+			}
+		}
+		return results;
+	}
+
+	// ---- typed calls, batched to the protocol's limits ----
+
+	public long getSlot(String commitment) {
+		return call("getSlot", Map.of("commitment", commitment)).asLong();
+	}
+
+	/** One page, newest first, strictly before {@code before} and down to (excluding) {@code until}. */
+	public JsonNode getSignaturesForAddress(String address, String before, String until, int limit,
+			String commitment) {
+		Map<String, Object> config = new java.util.LinkedHashMap<>();
+		config.put("limit", Math.min(limit, MAX_SIGNATURES_PAGE));
+		config.put("commitment", commitment);
+		if (before != null) {
+			config.put("before", before);
+		}
+		if (until != null) {
+			config.put("until", until);
+		}
+		return call("getSignaturesForAddress", address, config);
+	}
+
+	/** Statuses in order (null for unknown), one call per 256 signatures. */
+	public List<JsonNode> getSignatureStatuses(List<String> signatures, boolean searchTransactionHistory) {
+		List<JsonNode> statuses = new ArrayList<>(signatures.size());
+		for (int from = 0; from < signatures.size(); from += MAX_SIGNATURE_STATUSES) {
+			JsonNode value = call("getSignatureStatuses",
+					signatures.subList(from, Math.min(signatures.size(), from + MAX_SIGNATURE_STATUSES)),
+					Map.of("searchTransactionHistory", searchTransactionHistory)).get("value");
+			value.forEach(statuses::add);
+		}
+		return statuses;
+	}
+
+	/** Transactions in order (null when the node has none), json encoding with inner instructions, batched. */
+	public List<JsonNode> getTransactions(List<String> signatures, String commitment) {
+		List<List<Object>> calls = new ArrayList<>(signatures.size());
+		for (String signature : signatures) {
+			calls.add(List.of(signature, Map.of("encoding", "json", "maxSupportedTransactionVersion", 0,
+					"commitment", commitment)));
+		}
+		return batch("getTransaction", calls);
+	}
+
+	/** Accounts in order (null where absent), base64, one call per 100 addresses. */
+	public List<JsonNode> getMultipleAccounts(List<String> addresses, String commitment) {
+		List<JsonNode> accounts = new ArrayList<>(addresses.size());
+		for (int from = 0; from < addresses.size(); from += MAX_MULTIPLE_ACCOUNTS) {
+			call("getMultipleAccounts", addresses.subList(from, Math.min(addresses.size(), from + MAX_MULTIPLE_ACCOUNTS)),
+					Map.of("encoding", "base64", "commitment", commitment)).get("value").forEach(accounts::add);
+		}
+		return accounts;
+	}
+
+	// ---- transport ----
+
+	private static ObjectNode request(int id, String method, List<?> params) {
+		ObjectNode request = JSON.createObjectNode();
+		request.put("jsonrpc", "2.0");
+		request.put("id", id);
+		request.put("method", method);
+		request.set("params", JSON.valueToTree(params));
+		return request;
+	}
+
+	private JsonNode send(String method, int calls, JsonNode body) {
+		String payload = body.toString();
+		for (int attempt = 1;; attempt++) {
+			limiter.acquire(calls);
+			observer.called(method, calls);
+			Duration retryAfter = null;
+			String failure;
+			try {
+				HttpResponse<String> response = http.send(HttpRequest.newBuilder(options.url())
+					.timeout(options.timeout()).header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.ofString());
+				int status = response.statusCode();
+				if (status == 200) {
+					return JSON.readTree(response.body());
+				}
+				if (status != 429 && status < 500) {
+					throw new RpcException(method + " answered HTTP " + status + ": " + abbreviate(response.body()),
+							status, null);
+				}
+				if (status == 429) {
+					observer.throttled(method);
+				}
+				retryAfter = response.headers().firstValue("Retry-After").map(SolanaRpcClient::seconds).orElse(null);
+				failure = "HTTP " + status;
+			}
+			catch (HttpTimeoutException ex) {
+				failure = "timed out after " + options.timeout().toMillis() + " ms";
+			}
+			catch (IOException ex) {
+				failure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+			}
+			catch (JacksonException ex) {
+				throw new RpcException(method + " answered something that is not JSON: " + ex.getOriginalMessage(), 0,
+						ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new RpcException(method + " interrupted", 0, ex);
+			}
+			if (attempt >= options.maxAttempts()) {
+				throw new RpcException(method + " failed " + attempt + " times, last: " + failure, 0, null);
+			}
+			sleeper.accept(backoff(attempt, retryAfter));
+		}
+	}
+
+	private Duration backoff(int attempt, Duration retryAfter) {
+		long cap = Math.min(options.maxBackoff().toMillis(), options.initialBackoff().toMillis() << Math.min(attempt - 1, 20));
+		long jittered = ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
+		return retryAfter != null && retryAfter.toMillis() > jittered ? retryAfter : Duration.ofMillis(jittered);
+	}
+
+	private static Duration seconds(String value) {
+		try {
+			return Duration.ofSeconds(Long.parseLong(value.trim()));
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	private static void sleep(Duration delay) {
+		try {
+			Thread.sleep(delay.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RpcException("interrupted while backing off", 0, ex);
+		}
+	}
+
+	private static JsonNode result(String method, JsonNode response) {
+		JsonNode error = response.get("error");
+		if (error != null && !error.isNull()) {
+			throw new RpcException(method + " failed: " + error.path("message").asString("?") + " (code "
+					+ error.path("code").asInt() + ")", error.path("code").asInt(), null);
+		}
+		return response.get("result");
+	}
+
+	private static String abbreviate(String text) {
+		return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+	}
+}

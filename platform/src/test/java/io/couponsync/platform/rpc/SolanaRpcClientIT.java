@@ -1,0 +1,136 @@
+package io.couponsync.platform.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.couponsync.chain.rpc.RpcCallObserver;
+import io.couponsync.chain.rpc.RpcException;
+import io.couponsync.chain.rpc.SolanaRpcClient;
+import io.couponsync.simulator.SolanaSimulator;
+import io.couponsync.simulator.ledger.LedgerTransaction;
+import tools.jackson.databind.JsonNode;
+
+/** The RPC client against the simulator over real HTTP: batched to the limits, polite under 429, clear on errors. */
+class SolanaRpcClientIT {
+
+	private static SolanaSimulator simulator;
+
+	private static List<LedgerTransaction> landed;
+
+	private final List<Duration> backoffs = new ArrayList<>();
+
+	private final AtomicInteger throttled = new AtomicInteger();
+
+	private SolanaRpcClient client;
+
+	@BeforeAll
+	static void start() {
+		simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl()));
+		for (int slot = 0; slot < 60; slot++) {
+			simulator.runWorkload(10);
+			simulator.advanceSlots(1);
+		}
+		simulator.advanceSlots(40);
+		landed = simulator.ledger().transactions();
+	}
+
+	@AfterAll
+	static void stop() {
+		simulator.close();
+	}
+
+	@BeforeEach
+	void connect() {
+		simulator.metrics().reset();
+		client = new SolanaRpcClient(SolanaRpcClient.Options.defaults(URI.create(simulator.rpcUrl())),
+				new RpcCallObserver() {
+					@Override
+					public void throttled(String method) {
+						throttled.incrementAndGet();
+					}
+				}, backoffs::add);
+	}
+
+	@Test
+	void batchesStatusesAccountsAndTransactionsToTheProtocolLimits() {
+		List<String> signatures = landed.stream().map(LedgerTransaction::signature).toList().subList(0, 600);
+
+		List<JsonNode> statuses = client.getSignatureStatuses(signatures, true);
+		assertThat(statuses).hasSize(600).allSatisfy(status -> assertThat(status.get("confirmationStatus")
+			.asString()).isEqualTo("finalized"));
+		assertThat(simulator.metrics().calls("getSignatureStatuses")).as("ceil(600/256)").isEqualTo(3);
+
+		List<String> accounts = new ArrayList<>();
+		client.call("getProgramAccounts", simulator.programId(), java.util.Map.of("encoding", "base64",
+				"dataSlice", java.util.Map.of("offset", 0, "length", 0)))
+			.forEach(entry -> accounts.add(entry.get("pubkey").asString()));
+		assertThat(accounts.size()).isGreaterThan(200);
+		assertThat(client.getMultipleAccounts(accounts, "finalized")).hasSize(accounts.size())
+			.allSatisfy(account -> assertThat(account.get("owner").asString()).isEqualTo(simulator.programId()));
+		assertThat(simulator.metrics().calls("getMultipleAccounts"))
+			.isEqualTo((accounts.size() + 99) / 100);
+
+		long requestsBefore = simulator.metrics().httpRequests();
+		List<JsonNode> transactions = client.getTransactions(signatures.subList(0, 120), "finalized");
+		assertThat(transactions).hasSize(120);
+		for (int i = 0; i < 120; i++) {
+			assertThat(transactions.get(i).get("transaction").get("signatures").get(0).asString())
+				.isEqualTo(signatures.get(i));
+			assertThat(transactions.get(i).get("meta").has("innerInstructions")).isTrue();
+		}
+		assertThat(simulator.metrics().httpRequests() - requestsBefore).as("batches of 50").isEqualTo(3);
+	}
+
+	@Test
+	void waitsAsRetryAfterAsksWhenThrottledAndThenSucceeds() {
+		simulator.faults().retryAfterSeconds(3).answerTooManyRequests(2);
+
+		long slot = client.getSlot("finalized");
+
+		assertThat(slot).isPositive();
+		assertThat(throttled).hasValue(2);
+		assertThat(backoffs).hasSize(2).allSatisfy(delay -> assertThat(delay).isGreaterThanOrEqualTo(
+				Duration.ofSeconds(3)));
+	}
+
+	@Test
+	void backsOffExponentiallyAndGivesUpWithTheReason() {
+		simulator.faults().retryAfterSeconds(0).answerTooManyRequests(100);
+		try {
+			assertThatThrownBy(() -> client.getSlot("finalized")).isInstanceOf(RpcException.class)
+				.hasMessageContaining("getSlot failed 6 times, last: HTTP 429");
+			assertThat(backoffs).hasSize(5);
+			for (int i = 1; i < backoffs.size(); i++) {
+				long cap = Math.min(30_000, 250L << i);
+				assertThat(backoffs.get(i).toMillis()).isBetween(cap / 2, cap);
+			}
+		}
+		finally {
+			simulator.faults().answerTooManyRequests(0);
+		}
+	}
+
+	@Test
+	void failsFastOnJsonRpcErrorsWithTheCodeAndMessage() {
+		List<String> tooMany = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			tooMany.add(landed.get(0).signature());
+		}
+		assertThatThrownBy(() -> client.call("getSignatureStatuses", tooMany))
+			.isInstanceOfSatisfying(RpcException.class, ex -> assertThat(ex.code()).isEqualTo(-32602))
+			.hasMessageContaining("getSignatureStatuses failed: Too many inputs provided; max 256");
+		assertThatThrownBy(() -> client.call("noSuchMethod")).hasMessageContaining("Method not found");
+		assertThat(backoffs).as("no retry for these").isEmpty();
+	}
+}
