@@ -71,14 +71,15 @@ public final class ApplyThroughput {
 		try (ConfigurableApplicationContext jobs = new SpringApplicationBuilder(JobsApplication.class,
 				CountingCommands.class).web(WebApplicationType.NONE).run(
 						"--sync.program.idl=config/idl/discount_platform.json", "--sync.listener.enabled=false",
-						"--sync.jobs.apply.schedule-enabled=false", "--sync.jobs.apply.chunk-size=" + chunk,
+						"--sync.jobs.apply.schedule-enabled=false", "--sync.jobs.backfill.schedule-enabled=false",
+						"--sync.jobs.apply.chunk-size=" + chunk,
 						"--sync.mongodb.uri=", "--sync.mongodb.embedded.port=0",
 						"--sync.mongodb.embedded.file=" + ("h2".equals(backend) ? data.resolve("mongo.mv") : ""),
 						"--spring.datasource.url=jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1", "--logging.level.root=WARN")) {
 			jobs.getBean(MongoStagingRepository.class).insertIfAbsent(staged);
 			long commandsBefore = COMMANDS.get();
 			long start = System.nanoTime();
-			JobExecution execution = jobs.getBean(JobRunner.class).run(jobs.getBean(Job.class), new JobParameters());
+			JobExecution execution = jobs.getBean(JobRunner.class).run(jobs.getBean("applyEventsJob", Job.class), new JobParameters());
 			double seconds = (System.nanoTime() - start) / 1e9;
 			long commands = COMMANDS.get() - commandsBefore;
 			StepExecution step = execution.getStepExecutions().stream()

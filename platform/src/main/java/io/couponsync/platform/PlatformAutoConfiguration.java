@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Import;
 import io.couponsync.platform.config.ProgramConfiguration;
 import io.couponsync.platform.mongo.MongoStoreConfiguration;
 import io.couponsync.platform.mongo.StagingConfiguration;
+import io.couponsync.platform.rpc.RpcConfiguration;
 
 /**
  * What the listener and jobs applications share: validated properties, the compiled IDL, and the MongoDB
@@ -14,6 +15,7 @@ import io.couponsync.platform.mongo.StagingConfiguration;
  * connection details win.
  */
 @AutoConfiguration(before = MongoAutoConfiguration.class)
-@Import({ ProgramConfiguration.class, MongoStoreConfiguration.class, StagingConfiguration.class })
+@Import({ ProgramConfiguration.class, MongoStoreConfiguration.class, StagingConfiguration.class,
+		RpcConfiguration.class })
 public class PlatformAutoConfiguration {
 }

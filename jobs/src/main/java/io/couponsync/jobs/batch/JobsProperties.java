@@ -18,11 +18,25 @@ import org.springframework.validation.annotation.Validated;
  * (turn off when several processes share the job repository)
  * @param shutdownTimeout how long a graceful shutdown waits for running jobs to stop at a chunk boundary
  * @param apply the event application job
+ * @param backfill the signature crawler
  */
 @Validated
 @ConfigurationProperties("sync.jobs")
 public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
-		@NotNull @DefaultValue("30s") Duration shutdownTimeout, @Valid @NotNull @DefaultValue Apply apply) {
+		@NotNull @DefaultValue("30s") Duration shutdownTimeout, @Valid @NotNull @DefaultValue Apply apply,
+		@Valid @NotNull @DefaultValue Backfill backfill) {
+
+	/**
+	 * @param pageSize signatures per getSignaturesForAddress page (the protocol allows 1,000)
+	 * @param chunkSize signatures per chunk: one existence query, getTransaction batches, one insert
+	 * @param concurrency getTransaction batches in flight at once
+	 * @param scheduleEnabled launch the crawler on a fixed delay in this process
+	 * @param interval the fixed delay between crawls
+	 */
+	public record Backfill(@Min(1) @Max(1000) @DefaultValue("1000") int pageSize,
+			@Min(1) @Max(10_000) @DefaultValue("200") int chunkSize, @Min(1) @Max(64) @DefaultValue("4") int concurrency,
+			@DefaultValue("true") boolean scheduleEnabled, @NotNull @DefaultValue("5s") Duration interval) {
+	}
 
 	/**
 	 * @param chunkSize staged transactions per chunk (and per read query)

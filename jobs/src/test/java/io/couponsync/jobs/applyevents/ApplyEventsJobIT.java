@@ -48,6 +48,7 @@ import io.couponsync.simulator.marketplace.MarketplaceWorkload;
 				"sync.program.idl=../config/idl/discount_platform.json",
 				"sync.solana.rpc-url=http://127.0.0.1:9", "sync.solana.ws-url=ws://127.0.0.1:9",
 				"sync.listener.enabled=false", "sync.jobs.apply.schedule-enabled=false",
+				"sync.jobs.backfill.schedule-enabled=false",
 				"sync.jobs.apply.chunk-size=50", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
 				"spring.datasource.url=jdbc:h2:mem:apply-events-it;DB_CLOSE_DELAY=-1",
 				"spring.batch.jdbc.initialize-schema=always", "spring.batch.job.enabled=false" })
@@ -59,6 +60,9 @@ class ApplyEventsJobIT {
 
 	@Autowired
 	private JobOperatorTestUtils jobs;
+
+	@Autowired
+	private org.springframework.batch.core.job.Job applyEventsJob;
 
 	@Autowired
 	private JobRepositoryTestUtils repository;
@@ -93,6 +97,7 @@ class ApplyEventsJobIT {
 
 	@BeforeEach
 	void clean() {
+		jobs.setJob(applyEventsJob);
 		mongo.getDatabase("coupon_sync").drop();
 		staging.createIndexes();
 		repository.removeJobExecutions();

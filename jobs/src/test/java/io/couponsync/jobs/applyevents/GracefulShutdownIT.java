@@ -65,7 +65,7 @@ class GracefulShutdownIT {
 			ConfigurableApplicationContext first = process(mongoUri, true);
 			first.getBean(MongoStagingRepository.class).insertIfAbsent(LedgerStaging.staged(workload));
 			JobRunner runner = first.getBean(JobRunner.class);
-			Job job = first.getBean(Job.class);
+			Job job = first.getBean("applyEventsJob", Job.class);
 			CompletableFuture<JobExecution> running = CompletableFuture.supplyAsync(() -> {
 				try {
 					return runner.run(job, new JobParameters());
@@ -85,7 +85,7 @@ class GracefulShutdownIT {
 			assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
 
 			try (ConfigurableApplicationContext second = process(mongoUri, false)) {
-				JobExecution continued = second.getBean(JobRunner.class).run(second.getBean(Job.class),
+				JobExecution continued = second.getBean(JobRunner.class).run(second.getBean("applyEventsJob", Job.class),
 						new JobParameters());
 				assertThat(continued.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 				assertThat(continued.getJobInstance().getInstanceId()).isEqualTo(second.getBean(JobRepository.class)
@@ -110,7 +110,7 @@ class GracefulShutdownIT {
 				"--sync.program.id=9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3",
 				"--sync.program.idl=../config/idl/discount_platform.json", "--sync.solana.rpc-url=http://127.0.0.1:9",
 				"--sync.solana.ws-url=ws://127.0.0.1:9", "--sync.listener.enabled=false",
-				"--sync.jobs.apply.schedule-enabled=false", "--sync.jobs.apply.chunk-size=20",
+				"--sync.jobs.apply.schedule-enabled=false", "--sync.jobs.backfill.schedule-enabled=false", "--sync.jobs.apply.chunk-size=20",
 				"--sync.mongodb.uri=" + mongoUri);
 	}
 }

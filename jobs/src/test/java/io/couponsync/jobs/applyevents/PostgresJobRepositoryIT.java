@@ -70,7 +70,7 @@ class PostgresJobRepositoryIT {
 			try (ConfigurableApplicationContext first = jobsProcessOnMongo(mongoPort, true)) {
 				first.getBean(MongoStagingRepository.class).insertIfAbsent(LedgerStaging.staged(workload));
 				first.getBean(ApplyEventsJobIT.CrashInjection.FailOnce.class).arm("fields-written", 3);
-				JobExecution crashed = first.getBean(JobRunner.class).run(first.getBean(Job.class),
+				JobExecution crashed = first.getBean(JobRunner.class).run(first.getBean("applyEventsJob", Job.class),
 						new JobParameters());
 				assertThat(crashed.getStatus()).isEqualTo(BatchStatus.FAILED);
 				crashedExecution = crashed.getId();
@@ -87,7 +87,7 @@ class PostgresJobRepositoryIT {
 				assertThat(second.getBean(org.springframework.batch.core.repository.JobRepository.class)
 					.getJobExecution(crashedExecution).getStatus()).as("recovered at start-up")
 					.isEqualTo(BatchStatus.FAILED);
-				JobExecution restarted = second.getBean(JobRunner.class).run(second.getBean(Job.class),
+				JobExecution restarted = second.getBean(JobRunner.class).run(second.getBean("applyEventsJob", Job.class),
 						new JobParameters());
 				assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 				assertThat(restarted.getJobInstance().getInstanceId()).as("the same instance, restarted")
@@ -123,7 +123,7 @@ class PostgresJobRepositoryIT {
 				"--spring.batch.jdbc.initialize-schema=always", "--sync.program.id=" + simulator.programId(),
 				"--sync.program.idl=../config/idl/discount_platform.json", "--sync.solana.rpc-url=http://127.0.0.1:9",
 				"--sync.solana.ws-url=ws://127.0.0.1:9", "--sync.listener.enabled=false",
-				"--sync.jobs.apply.schedule-enabled=false", "--sync.jobs.apply.chunk-size=25",
+				"--sync.jobs.apply.schedule-enabled=false", "--sync.jobs.backfill.schedule-enabled=false", "--sync.jobs.apply.chunk-size=25",
 				"--sync.mongodb.uri=mongodb://127.0.0.1:" + mongoPort + "/coupon_sync");
 	}
 }

@@ -30,6 +30,18 @@ public final class Faults {
 
 	private volatile boolean silent;
 
+	private volatile long latencyMillis;
+
+	/** Answers every HTTP request this long after it arrives, as a distant provider does. */
+	public Faults latency(java.time.Duration latency) {
+		this.latencyMillis = latency.toMillis();
+		return this;
+	}
+
+	long latencyMillis() {
+		return latencyMillis;
+	}
+
 	/** Refuses the next {@code count} WebSocket handshakes with 429 and a Retry-After header. */
 	public Faults rejectWebSocketHandshakes(int count) {
 		rejectedHandshakes.set(count);

@@ -72,7 +72,16 @@ final class JsonRpcHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 		catch (JacksonException ex) {
 			answer = errorResponse(NODES.nullNode(), RpcException.PARSE_ERROR, "Parse error");
 		}
-		respond(context, request, HttpResponseStatus.OK, answer.toString(), null);
+		String answerText = answer.toString();
+		long latency = faults.latencyMillis();
+		if (latency > 0) {
+			// why: scheduled, not slept, so a slow answer does not hold up the event loop's other connections
+			boolean keepAlive = HttpUtil.isKeepAlive(request);
+			context.executor().schedule(() -> respond(context, keepAlive, HttpResponseStatus.OK, answerText, null),
+					latency, java.util.concurrent.TimeUnit.MILLISECONDS);
+			return;
+		}
+		respond(context, request, HttpResponseStatus.OK, answerText, null);
 	}
 
 	private JsonNode answer(JsonNode request) {
@@ -111,6 +120,11 @@ final class JsonRpcHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
 	private static void respond(ChannelHandlerContext context, FullHttpRequest request, HttpResponseStatus status,
 			String body, String retryAfter) {
+		respond(context, HttpUtil.isKeepAlive(request), status, body, retryAfter);
+	}
+
+	private static void respond(ChannelHandlerContext context, boolean keepAlive, HttpResponseStatus status,
+			String body, String retryAfter) {
 		FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
 				Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
 		response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
@@ -118,7 +132,6 @@ final class JsonRpcHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 		if (retryAfter != null) {
 			response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfter);
 		}
-		boolean keepAlive = HttpUtil.isKeepAlive(request);
 		if (keepAlive) {
 			response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
 			context.writeAndFlush(response);

@@ -1,0 +1,52 @@
+package io.couponsync.chain.rpc;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.bson.Document;
+
+import io.couponsync.chain.Base58;
+import io.couponsync.chain.logs.InnerInstruction;
+import io.couponsync.chain.staging.ChainCommitment;
+import io.couponsync.chain.staging.StagedTransaction;
+import io.couponsync.chain.staging.StagingSource;
+import io.couponsync.chain.staging.StagingStatus;
+import tools.jackson.databind.JsonNode;
+
+/** A getTransaction answer (json encoding) as a staged transaction, with its inner instructions resolved. */
+public final class TransactionResponse {
+
+	private TransactionResponse() {
+	}
+
+	public static StagedTransaction staged(JsonNode result, Instant receivedAt) {
+		JsonNode transaction = result.path("transaction");
+		JsonNode meta = result.path("meta");
+		String signature = transaction.path("signatures").path(0).asString(null);
+		if (signature == null) {
+			throw new IllegalArgumentException("getTransaction answer without a signature");
+		}
+		List<String> keys = new ArrayList<>();
+		transaction.path("message").path("accountKeys").forEach(key -> keys.add(key.isString() ? key.asString()
+				: key.path("pubkey").asString()));
+		// why: version 0 transactions name further accounts through lookup tables, appended in this order
+		meta.path("loadedAddresses").path("writable").forEach(key -> keys.add(key.asString()));
+		meta.path("loadedAddresses").path("readonly").forEach(key -> keys.add(key.asString()));
+		List<InnerInstruction> inner = new ArrayList<>();
+		meta.path("innerInstructions").forEach(group -> group.path("instructions").forEach(instruction -> {
+			int index = instruction.path("programIdIndex").asInt(-1);
+			String program = index >= 0 && index < keys.size() ? keys.get(index) : "";
+			inner.add(new InnerInstruction(program, Base58.decode(instruction.path("data").asString(""))));
+		}));
+		List<String> logs = new ArrayList<>();
+		meta.path("logMessages").forEach(line -> logs.add(line.asString()));
+		JsonNode err = meta.path("err");
+		Object error = err.isMissingNode() || err.isNull() ? null
+				: err.isObject() ? Document.parse(err.toString()) : err.asString();
+		JsonNode blockTime = result.path("blockTime");
+		return new StagedTransaction(signature, result.path("slot").asLong(), error, logs, receivedAt,
+				StagingSource.BACKFILL, StagingStatus.RECEIVED, ChainCommitment.CONFIRMED,
+				blockTime.isIntegralNumber() ? blockTime.asLong() : null, inner, null);
+	}
+}

@@ -1,0 +1,201 @@
+package io.couponsync.jobs.backfill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.test.JobRepositoryTestUtils;
+import org.springframework.batch.test.context.SpringBatchTest;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.simulator.SolanaSimulator;
+import io.couponsync.simulator.ledger.Commitment;
+import io.couponsync.simulator.ledger.LedgerTransaction;
+import io.couponsync.simulator.marketplace.MarketplaceWorkload;
+
+/** The signature crawler against the simulator over HTTP: nothing the chain confirmed stays unstaged. */
+@SpringBatchTest
+@SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+		"sync.program.idl=../config/idl/discount_platform.json", "sync.listener.enabled=false",
+		"sync.jobs.apply.schedule-enabled=false", "sync.jobs.backfill.schedule-enabled=false",
+		"sync.jobs.backfill.chunk-size=100", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
+		"sync.solana.max-attempts=2", "spring.datasource.url=jdbc:h2:mem:backfill-it;DB_CLOSE_DELAY=-1" })
+class BackfillJobIT {
+
+	private static final SolanaSimulator simulator = SolanaSimulator.start(SolanaSimulator.Settings
+		.manual(SolanaSimulator.bundledIdl()).withWorkload(new MarketplaceWorkload.Options(0.1, 0.2, 0.02, 0)));
+
+	@DynamicPropertySource
+	static void solana(DynamicPropertyRegistry registry) {
+		registry.add("sync.program.id", simulator::programId);
+		registry.add("sync.solana.rpc-url", simulator::rpcUrl);
+		registry.add("sync.solana.ws-url", simulator::wsUrl);
+	}
+
+	@Autowired
+	private JobRunner runner;
+
+	@Autowired
+	private Job backfillJob;
+
+	@Autowired
+	private JobRepositoryTestUtils repository;
+
+	@Autowired
+	private MongoClient mongo;
+
+	@Autowired
+	private MongoStagingRepository staging;
+
+	@AfterAll
+	static void stop() {
+		simulator.close();
+	}
+
+	@BeforeEach
+	void clean() {
+		database().drop();
+		staging.createIndexes();
+		repository.removeJobExecutions();
+		simulator.faults().answerTooManyRequestsShare(0).answerTooManyRequests(0);
+		simulator.metrics().reset();
+	}
+
+	private MongoDatabase database() {
+		return mongo.getDatabase("coupon_sync");
+	}
+
+	private MongoCollection<Document> staged() {
+		return database().getCollection("staged_transactions");
+	}
+
+	private BatchStatus crawl() throws Exception {
+		JobExecution execution = runner.run(backfillJob, new JobParameters());
+		return execution.getStatus();
+	}
+
+	private static List<LedgerTransaction> confirmed() {
+		long confirmed = simulator.ledger().slot(Commitment.CONFIRMED);
+		return simulator.ledger().transactions().stream().filter(t -> t.slot() <= confirmed).toList();
+	}
+
+	private static void land(int slots, int perSlot) {
+		for (int slot = 0; slot < slots; slot++) {
+			simulator.runWorkload(perSlot);
+			simulator.advanceSlots(1);
+		}
+	}
+
+	@Test
+	void stagesEveryConfirmedTransactionOnceWithInnerInstructions() throws Exception {
+		land(60, 10);
+
+		assertThat(crawl()).isEqualTo(BatchStatus.COMPLETED);
+
+		Map<String, Document> stagedBySignature = new HashMap<>();
+		staged().find().forEach(document -> stagedBySignature.put(document.getString("_id"), document));
+		List<LedgerTransaction> confirmed = confirmed();
+		assertThat(stagedBySignature).hasSize(confirmed.size());
+		for (LedgerTransaction transaction : confirmed) {
+			Document document = stagedBySignature.get(transaction.signature());
+			assertThat(document.getString("source")).isEqualTo("backfill");
+			assertThat(document.getLong("slot")).isEqualTo(transaction.slot());
+			assertThat(document.getList("logs", String.class)).isEqualTo(transaction.draft().logs());
+			assertThat(document.getList("innerInstructions", Document.class)).hasSize(
+					transaction.draft().innerInstructions().values().stream().mapToInt(List::size).sum());
+		}
+		Document checkpoint = database().getCollection("backfill_checkpoints").find().first();
+		LedgerTransaction newestFinalized = simulator.ledger().transactions().stream()
+			.filter(t -> t.slot() <= simulator.ledger().slot(Commitment.FINALIZED))
+			.reduce((first, second) -> second).orElseThrow();
+		assertThat(checkpoint.getString("signature")).as("the newest finalized, never a merely confirmed one")
+			.isEqualTo(newestFinalized.signature());
+		assertThat(simulator.metrics().calls("getSignaturesForAddress")).isEqualTo(1);
+	}
+
+	@Test
+	void fetchesOnlyWhatStagingLacksAndStopsAtTheCheckpoint() throws Exception {
+		land(50, 10);
+		assertThat(crawl()).isEqualTo(BatchStatus.COMPLETED);
+		land(5, 10);
+		List<LedgerTransaction> fresh = new ArrayList<>(confirmed());
+		// the listener has staged some of the new ones already
+		List<LedgerTransaction> notified = fresh.subList(fresh.size() - 10, fresh.size());
+		staging.insertIfAbsent(notified.stream().map(t -> io.couponsync.chain.staging.StagedTransaction.fromWebSocket(
+				t.signature(), t.slot(), null, t.draft().logs(), java.time.Instant.now())).toList());
+		long stagedBefore = staged().countDocuments();
+		simulator.metrics().reset();
+
+		assertThat(crawl()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(staged().countDocuments()).isEqualTo(fresh.size());
+		assertThat(simulator.metrics().calls("getTransaction")).as("only the missing ones")
+			.isEqualTo(fresh.size() - stagedBefore);
+		assertThat(staged().countDocuments(new Document("source", "websocket"))).as("left as staged").isEqualTo(10);
+	}
+
+	@Test
+	void closesTheListenerGapsItCovered() throws Exception {
+		long gapFrom = simulator.ledger().slot() + 2;
+		land(10, 5);
+		database().getCollection("listener_gaps").insertOne(new Document("programId", simulator.programId())
+			.append("listenerId", "default").append("fromSlot", gapFrom).append("toSlot", gapFrom + 3)
+			.append("filled", false));
+		land(3, 5);
+
+		assertThat(crawl()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(database().getCollection("listener_gaps").find().first().getBoolean("filled")).isTrue();
+	}
+
+	@Test
+	void continuesAFailedCrawlWithoutDuplicates() throws Exception {
+		land(80, 10);
+		simulator.faults().answerTooManyRequestsShare(0.35);
+
+		BatchStatus first = crawl();
+		long stagedAfterFailure = staged().countDocuments();
+		simulator.faults().answerTooManyRequestsShare(0);
+		BatchStatus second = crawl();
+
+		assertThat(first).isEqualTo(BatchStatus.FAILED);
+		assertThat(stagedAfterFailure).isLessThan(confirmed().size());
+		assertThat(second).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(staged().countDocuments()).isEqualTo(confirmed().size());
+		assertThat(staged().distinct("_id", String.class).into(new ArrayList<>())).hasSize(confirmed().size());
+	}
+
+	@Test
+	void stagesAProgramsWholeHistoryOnFirstSync() throws Exception {
+		land(1000, 50);
+		simulator.advanceSlots(40);
+
+		assertThat(crawl()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(staged().countDocuments()).isEqualTo(simulator.ledger().transactionCount())
+			.isGreaterThanOrEqualTo(50_000);
+		assertThat(simulator.metrics().calls("getSignaturesForAddress"))
+			.isEqualTo(simulator.ledger().transactionCount() / 1000 + 1);
+	}
+}
