@@ -62,7 +62,7 @@ class BackfillCompletion implements JobExecutionListener {
 				log.info("Backfill closed {} listener gaps up to slot {}", closed, highest);
 			}
 		}
-		log.info("Backfill crawled {} signatures, staged what was missing (write count {})", crawl.getReadCount(),
-				crawl.getWriteCount());
+		log.debug("Backfill walked {} signatures down to slot {}", crawl.getReadCount(),
+				execution.getExecutionContext().getLong(STOP_SLOT));
 	}
 }
