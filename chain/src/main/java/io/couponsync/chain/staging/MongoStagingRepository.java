@@ -6,17 +6,14 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 
-import com.mongodb.bulk.BulkWriteResult;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.UpdateOneModel;
-import com.mongodb.client.model.UpdateOptions;
-import com.mongodb.client.model.WriteModel;
+import com.mongodb.client.model.InsertManyOptions;
 import org.bson.Document;
 import org.bson.types.Binary;
 
@@ -24,13 +21,15 @@ import io.couponsync.chain.Base58;
 import io.couponsync.chain.logs.InnerInstruction;
 
 /**
- * {@code staged_transactions} in MongoDB. Insert-if-absent is an unordered bulk of upserts with
- * {@code $setOnInsert}, so a duplicate (a second notification, a second listener, the crawler) changes nothing and
- * needs no multi-document transaction.
+ * {@code staged_transactions} in MongoDB. Insert-if-absent is one unordered insertMany whose duplicate-key errors
+ * count as duplicates, so a duplicate (a second notification, a second listener, the crawler) changes nothing,
+ * every insert goes through the unique {@code _id} index, and no multi-document transaction is needed.
  */
 public final class MongoStagingRepository implements StagingRepository {
 
 	public static final String COLLECTION = "staged_transactions";
+
+	private static final int DUPLICATE_KEY = 11000;
 
 	private final MongoCollection<Document> collection;
 
@@ -54,17 +53,20 @@ public final class MongoStagingRepository implements StagingRepository {
 		if (transactions.isEmpty()) {
 			return new InsertResult(0, 0);
 		}
-		List<WriteModel<Document>> writes = new ArrayList<>(transactions.size());
-		UpdateOptions upsert = new UpdateOptions().upsert(true);
-		for (StagedTransaction transaction : transactions) {
-			Document document = toDocument(transaction);
-			document.remove("_id");
-			writes.add(new UpdateOneModel<>(Filters.eq("_id", transaction.signature()),
-					new Document("$setOnInsert", document), upsert));
+		List<Document> documents = new ArrayList<>(transactions.size());
+		transactions.forEach(transaction -> documents.add(toDocument(transaction)));
+		try {
+			collection.insertMany(documents, new InsertManyOptions().ordered(false));
+			return new InsertResult(documents.size(), 0);
 		}
-		BulkWriteResult result = collection.bulkWrite(writes, new BulkWriteOptions().ordered(false));
-		int inserted = result.getUpserts().size();
-		return new InsertResult(inserted, transactions.size() - inserted);
+		catch (MongoBulkWriteException ex) {
+			// why: a duplicate key means the signature is staged already; that document is left exactly as it is
+			long duplicates = ex.getWriteErrors().stream().filter(error -> error.getCode() == DUPLICATE_KEY).count();
+			if (duplicates != ex.getWriteErrors().size()) {
+				throw ex;
+			}
+			return new InsertResult((int) (documents.size() - duplicates), (int) duplicates);
+		}
 	}
 
 	@Override

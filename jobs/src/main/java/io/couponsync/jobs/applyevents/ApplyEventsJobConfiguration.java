@@ -5,7 +5,6 @@ import com.mongodb.MongoNodeIsRecoveringException;
 import com.mongodb.MongoNotPrimaryException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
-import com.mongodb.client.MongoDatabase;
 
 import java.time.Duration;
 
@@ -27,14 +26,18 @@ import org.springframework.transaction.PlatformTransactionManager;
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagedTransaction;
+import io.couponsync.chain.staging.StagingStatus;
+import com.mongodb.client.model.Filters;
 import io.couponsync.jobs.batch.InFlightExecutions;
 import io.couponsync.jobs.batch.JobsProperties;
+import io.couponsync.jobs.batch.StagedTransactionReader;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.DerivedHistories;
 import io.couponsync.jobs.readmodel.PdaResolver;
 import io.couponsync.jobs.readmodel.ProjectionContext;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelStore;
+import io.couponsync.jobs.readmodel.Recounts;
 import io.couponsync.platform.config.ProgramProperties;
 
 /**
@@ -51,7 +54,9 @@ public class ApplyEventsJobConfiguration {
 	@Bean
 	@StepScope
 	StagedTransactionReader applyEventsReader(MongoStagingRepository staging, JobsProperties properties) {
-		return new StagedTransactionReader(staging.collection(), properties.apply().chunkSize());
+		return new StagedTransactionReader(staging.collection(),
+				Filters.eq("status", StagingStatus.RECEIVED.value()), properties.apply().chunkSize(),
+				"applyEventsReader");
 	}
 
 	@Bean
@@ -62,12 +67,12 @@ public class ApplyEventsJobConfiguration {
 
 	@Bean
 	@StepScope
-	ReadModelWriter applyEventsWriter(MongoDatabaseFactory mongo, MongoStagingRepository staging,
-			ApplyEventsReadModel readModel, ObjectProvider<WriterCheckpoint> checkpoint,
+	ReadModelWriter applyEventsWriter(MongoStagingRepository staging, ChainEventLog chainEventLog,
+			ReadModelStore readModelStore, Projections projections, Recounts recounts,
+			PdaResolver pdaResolver, ObjectProvider<WriterCheckpoint> checkpoint,
 			@Value("#{stepExecution.jobExecutionId}") Long jobExecutionId) {
-		MongoDatabase database = mongo.getMongoDatabase();
-		return new ReadModelWriter(readModel.log(), new ReadModelStore(database), readModel.projections(),
-				readModel.histories(), staging.collection(), () -> new ProjectionContext(readModel.pdas()),
+		return new ReadModelWriter(chainEventLog, readModelStore, projections, recounts,
+				staging.collection(), () -> new ProjectionContext(pdaResolver),
 				checkpoint.getIfAvailable(() -> WriterCheckpoint.NONE), jobExecutionId);
 	}
 
@@ -138,19 +143,5 @@ public class ApplyEventsJobConfiguration {
 	@Bean
 	DeadLetterStore deadLetterStore(MongoDatabaseFactory mongo) {
 		return new DeadLetterStore(mongo.getMongoDatabase());
-	}
-
-	@Bean
-	ApplyEventsReadModel applyEventsReadModel(MongoDatabaseFactory mongo, ProgramDecoder decoder,
-			ProgramProperties program) {
-		PdaResolver pdas = new PdaResolver(decoder.idl(), program.id());
-		ChainEventLog log = new ChainEventLog(mongo.getMongoDatabase());
-		log.createIndexes();
-		return new ApplyEventsReadModel(log, new Projections(pdas), new DerivedHistories(pdas), pdas);
-	}
-
-	/** The read model's shared, immutable parts: built once, used by every step execution. */
-	record ApplyEventsReadModel(ChainEventLog log, Projections projections, DerivedHistories histories,
-			PdaResolver pdas) {
 	}
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,7 +11,6 @@ import java.util.Set;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
-import org.bson.BsonInt64;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -22,13 +20,11 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
 import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.jobs.readmodel.ChainEvent;
 import io.couponsync.jobs.readmodel.ChainEventLog;
-import io.couponsync.jobs.readmodel.CounterSpec;
-import io.couponsync.jobs.readmodel.DerivedHistories;
 import io.couponsync.jobs.readmodel.EventProjection;
 import io.couponsync.jobs.readmodel.ProjectionContext;
 import io.couponsync.jobs.readmodel.Projections;
-import io.couponsync.jobs.readmodel.ReadModelChanges;
 import io.couponsync.jobs.readmodel.ReadModelStore;
+import io.couponsync.jobs.readmodel.Recounts;
 
 /**
  * Writes a chunk in steps that are each idempotent, so a crash between any two leaves nothing a re-run does not
@@ -44,7 +40,7 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 
 	private final Projections projections;
 
-	private final DerivedHistories histories;
+	private final Recounts recounts;
 
 	private final MongoCollection<Document> staging;
 
@@ -54,20 +50,19 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 
 	private final long jobExecutionId;
 
-
 	/** Makes a fresh context per chunk. */
 	interface ProjectionContextFactory {
 
 		ProjectionContext create();
 	}
 
-	ReadModelWriter(ChainEventLog log, ReadModelStore store, Projections projections, DerivedHistories histories,
+	ReadModelWriter(ChainEventLog log, ReadModelStore store, Projections projections, Recounts recounts,
 			MongoCollection<Document> staging, ProjectionContextFactory contexts, WriterCheckpoint checkpoint,
 			long jobExecutionId) {
 		this.log = log;
 		this.store = store;
 		this.projections = projections;
-		this.histories = histories;
+		this.recounts = recounts;
 		this.staging = staging;
 		this.contexts = contexts;
 		this.checkpoint = checkpoint;
@@ -95,60 +90,17 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 			context.startEvent(event);
 			projection.project(event, context);
 		}
-		resolveLookups(context);
+		recounts.resolveLookups(context);
 		store.apply(context.changes());
 		checkpoint.reached("fields-written");
 
-		writeCounters(context.touchedCounters());
+		recounts.writeCounters(context.touchedCounters());
 		checkpoint.reached("counters-written");
 
-		ReadModelChanges derived = histories.recompute(log, context.touchedCounters());
-		store.applyUnversioned(derived);
+		recounts.writeHistories(context.touchedCounters());
 		checkpoint.reached("histories-written");
 
 		markApplied(chunk);
-	}
-
-
-	private void resolveLookups(ProjectionContext context) {
-		Map<String, List<ProjectionContext.Lookup>> grouped = new LinkedHashMap<>();
-		for (ProjectionContext.Lookup lookup : context.lookups()) {
-			grouped.computeIfAbsent(lookup.event() + "/" + lookup.matchField() + "/" + lookup.returnField(),
-					key -> new ArrayList<>()).add(lookup);
-		}
-		for (List<ProjectionContext.Lookup> lookups : grouped.values()) {
-			ProjectionContext.Lookup first = lookups.get(0);
-			Set<String> values = new LinkedHashSet<>();
-			lookups.forEach(lookup -> values.add(lookup.value()));
-			Map<String, String> found = log.lookup(first.event(), first.matchField(), values, first.returnField());
-			for (ProjectionContext.Lookup lookup : lookups) {
-				String result = found.get(lookup.value());
-				if (result == null) {
-					throw new IllegalStateException("no " + lookup.event() + " with " + lookup.matchField() + " "
-							+ lookup.value() + " in the event log");
-				}
-				lookup.then().accept(result);
-			}
-		}
-	}
-
-	private void writeCounters(Map<String, Set<String>> touched) {
-		List<String> counterKeys = new ArrayList<>();
-		for (CounterSpec counter : projections.counters()) {
-			touched.getOrDefault(counter.name(), Set.of())
-				.forEach(key -> counterKeys.add(ChainEventLog.counterKey(counter, key)));
-		}
-		Map<String, Long> sums = log.totals(counterKeys);
-		Map<String, Map<String, Document>> totals = new LinkedHashMap<>();
-		for (CounterSpec counter : projections.counters()) {
-			for (String key : touched.getOrDefault(counter.name(), Set.of())) {
-				long total = sums.getOrDefault(ChainEventLog.counterKey(counter, key), 0L);
-				totals.computeIfAbsent(counter.collection(), c -> new LinkedHashMap<>())
-					.computeIfAbsent(counter.documentId().apply(key), id -> new Document())
-					.append(counter.field(), new BsonInt64(total));
-			}
-		}
-		totals.forEach(store::setCounters);
 	}
 
 	/** One updateMany per combination of flags (usually one), each guarded by the allowed previous status. */

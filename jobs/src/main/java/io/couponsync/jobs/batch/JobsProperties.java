@@ -19,12 +19,23 @@ import org.springframework.validation.annotation.Validated;
  * @param shutdownTimeout how long a graceful shutdown waits for running jobs to stop at a chunk boundary
  * @param apply the event application job
  * @param backfill the signature crawler
+ * @param finality the finality job
  */
 @Validated
 @ConfigurationProperties("sync.jobs")
 public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 		@NotNull @DefaultValue("30s") Duration shutdownTimeout, @Valid @NotNull @DefaultValue Apply apply,
-		@Valid @NotNull @DefaultValue Backfill backfill) {
+		@Valid @NotNull @DefaultValue Backfill backfill, @Valid @NotNull @DefaultValue Finality finality) {
+
+	/**
+	 * @param dropMarginSlots a transaction the cluster no longer knows counts as dropped once the finalized slot is
+	 * this many slots past its own
+	 * @param scheduleEnabled launch the finality job on a fixed delay in this process
+	 * @param interval the fixed delay between runs
+	 */
+	public record Finality(@Min(0) @DefaultValue("32") long dropMarginSlots,
+			@DefaultValue("true") boolean scheduleEnabled, @NotNull @DefaultValue("5s") Duration interval) {
+	}
 
 	/**
 	 * @param pageSize signatures per getSignaturesForAddress page (the protocol allows 1,000)

@@ -20,6 +20,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -31,10 +32,12 @@ public final class ChainEventLog {
 
 	public static final String COLLECTION = "chain_events";
 
+	private final MongoDatabase database;
+
 	private final MongoCollection<Document> events;
 
-
 	public ChainEventLog(MongoDatabase database) {
+		this.database = database;
 		this.events = database.getCollection(COLLECTION);
 	}
 
@@ -48,7 +51,6 @@ public final class ChainEventLog {
 	public static String counterKey(CounterSpec counter, String key) {
 		return counter.name() + "|" + key;
 	}
-
 
 	/**
 	 * Upserts the events with what each contributes to the counters; a re-decoded event replaces its data and
@@ -118,6 +120,37 @@ public final class ChainEventLog {
 				found.putIfAbsent(data.getString(matchField), data.getString(returnField));
 			});
 		return found;
+	}
+
+	/** The logged events of these transactions, as they were applied. */
+	public List<ChainEvent> events(Collection<String> signatures) {
+		List<ChainEvent> found = new ArrayList<>();
+		database.getCollection(COLLECTION, BsonDocument.class).find(Filters.in("signature", signatures))
+			.sort(Sorts.ascending("version"))
+			.forEach(document -> {
+				String signature = document.getString("signature").getValue();
+				int index = document.getInt32("index").getValue();
+				Integer position = document.get("positionInBlock") == null || document.get("positionInBlock").isNull()
+						? null : document.getInt32("positionInBlock").getValue();
+				found.add(new ChainEvent(signature, index, document.getString("name").getValue(),
+						new ChangeVersion(document.getNumber("slot").longValue(), position, signature, index),
+						document.getDocument("data")));
+			});
+		return found;
+	}
+
+	/** Forgets the events of transactions a fork dropped. */
+	public void delete(Collection<String> signatures) {
+		events.deleteMany(Filters.in("signature", signatures));
+	}
+
+	public void markFinalized(Collection<String> signatures) {
+		events.updateMany(Filters.in("signature", signatures), Updates.set("commitment", "finalized"));
+	}
+
+	/** Whether any logged event of this name has {@code field} equal to {@code value}. */
+	public boolean mentions(String event, String field, String value) {
+		return events.find(Filters.and(Filters.eq("name", event), Filters.eq("data." + field, value))).first() != null;
 	}
 
 	/** Events of these names whose {@code keyField} is one of the keys, in chain order. */

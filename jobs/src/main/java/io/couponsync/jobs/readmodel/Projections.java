@@ -54,6 +54,14 @@ public final class Projections {
 
 	public static final String USER_STATS = "user_stats";
 
+	/** Every collection the projections write. */
+	public static final List<String> COLLECTIONS = List.of(MARKETPLACE, MERCHANTS, PROMOTIONS, MERCHANT_RATINGS,
+			EXTERNAL_DEALS, COUPONS, LISTINGS, RATINGS, COMMENTS, COMMENT_LIKES, BADGES, GROUP_DEALS,
+			GROUP_PARTICIPANTS, AUCTIONS, BIDS, REDEMPTION_TICKETS, STAKING, USER_STATS);
+
+	/** Collections keyed by something other than an account's address, so they cannot be re-read from chain. */
+	public static final List<String> NOT_ACCOUNTS = List.of(MERCHANT_RATINGS, BADGES, STAKING);
+
 	/** Touch names of the derived histories (recomputed from the log, like counters). */
 	public static final String COUPON_TRANSFERS = "coupons.transfers";
 

@@ -34,11 +34,9 @@ public final class ReadModelStore {
 
 	private final MongoDatabase database;
 
-
 	public ReadModelStore(MongoDatabase database) {
 		this.database = database;
 	}
-
 
 	/** Sets recounted totals as they are: a recount is always the whole truth, so it needs no version. */
 	public void setCounters(String collection, Map<String, Document> totals) {

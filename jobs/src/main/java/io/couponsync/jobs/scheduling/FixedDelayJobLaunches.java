@@ -40,6 +40,13 @@ class FixedDelayJobLaunches {
 		return new BackfillLaunches(runner, backfillJob);
 	}
 
+	@Bean
+	@ConditionalOnProperty(prefix = "sync.jobs.finality", name = "schedule-enabled", havingValue = "true",
+			matchIfMissing = true)
+	FinalityLaunches finalityLaunches(JobRunner runner, Job finalityJob) {
+		return new FinalityLaunches(runner, finalityJob);
+	}
+
 	static void launch(JobRunner runner, Job job) {
 		try {
 			JobExecution execution = runner.run(job, new JobParameters());
@@ -58,6 +65,16 @@ class FixedDelayJobLaunches {
 
 		@Scheduled(fixedDelayString = "${sync.jobs.apply.interval:2s}",
 				initialDelayString = "${sync.jobs.apply.interval:2s}")
+		void launch() {
+			FixedDelayJobLaunches.launch(runner, job);
+		}
+	}
+
+	/** finalityJob every {@code sync.jobs.finality.interval}. */
+	record FinalityLaunches(JobRunner runner, Job job) {
+
+		@Scheduled(fixedDelayString = "${sync.jobs.finality.interval:5s}",
+				initialDelayString = "${sync.jobs.finality.interval:5s}")
 		void launch() {
 			FixedDelayJobLaunches.launch(runner, job);
 		}

@@ -21,7 +21,7 @@ import io.couponsync.simulator.GroundTruth;
  * Compares the read model with the chain's accounts: for each collection, the fields the events describe, value by
  * value (numbers by value, pubkeys as base58, unit enums by name, bytes as hex).
  */
-final class GroundTruthComparison {
+public final class GroundTruthComparison {
 
 	/** A collection, the account type behind it, and its fields as read-model name → account field name. */
 	record Mapping(String collection, String accountType, Map<String, String> fields, boolean everyAccountIndexed) {
@@ -64,7 +64,7 @@ final class GroundTruthComparison {
 	 * Every difference between the read model and the accounts; documents of accounts the chain closed without an
 	 * event (redemption tickets cancelled) are reported as {@code orphans} instead.
 	 */
-	static List<String> differences(MongoDatabase readModel, Map<String, GroundTruth.Account> accounts,
+	public static List<String> differences(MongoDatabase readModel, Map<String, GroundTruth.Account> accounts,
 			List<String> orphans) {
 		List<String> differences = new ArrayList<>();
 		for (Mapping mapping : MAPPINGS) {

@@ -16,14 +16,14 @@ import io.couponsync.simulator.ledger.LedgerTransaction;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Stages the simulator's transactions as the backfill stages getTransaction answers: with inner instructions. */
-final class LedgerStaging {
+public final class LedgerStaging {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private LedgerStaging() {
 	}
 
-	static StagedTransaction staged(LedgerTransaction transaction) {
+	public static StagedTransaction staged(LedgerTransaction transaction) {
 		List<InnerInstruction> inner = GroundTruth.innerInstructions(transaction);
 		Object err = transaction.draft().err() == null ? null
 				: Document.parse(JSON.writeValueAsString((Map<?, ?>) transaction.draft().err()));
@@ -32,7 +32,7 @@ final class LedgerStaging {
 				transaction.blockTime(), inner, transaction.indexInBlock());
 	}
 
-	static List<StagedTransaction> staged(List<LedgerTransaction> transactions) {
+	public static List<StagedTransaction> staged(List<LedgerTransaction> transactions) {
 		return transactions.stream().map(LedgerStaging::staged).toList();
 	}
 }

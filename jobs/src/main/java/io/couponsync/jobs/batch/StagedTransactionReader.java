@@ -1,4 +1,4 @@
-package io.couponsync.jobs.applyevents;
+package io.couponsync.jobs.batch;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -14,22 +14,23 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagedTransaction;
-import io.couponsync.chain.staging.StagingStatus;
 
 /**
- * Staged transactions not yet applied, in chain order (slot, then signature), one page per query. Paging is by
- * key (after the last slot and signature read), never by offset, because the job itself changes the status the
- * query filters on; the key is saved in the ExecutionContext, so a restart resumes after the last committed chunk.
+ * Staged transactions that match a filter, in chain order (slot, then signature), one page per query. Paging is
+ * by key (after the last slot and signature read), never by offset, because the jobs themselves change the fields
+ * the filters test; the key is saved in the ExecutionContext, so a restart resumes after the last committed chunk.
  */
-class StagedTransactionReader implements ItemStreamReader<StagedTransaction> {
-
-	static final String LAST_SLOT = "stagedTransactionReader.lastSlot";
-
-	static final String LAST_SIGNATURE = "stagedTransactionReader.lastSignature";
+public class StagedTransactionReader implements ItemStreamReader<StagedTransaction> {
 
 	private final MongoCollection<Document> staging;
 
+	private final Bson filter;
+
 	private final int pageSize;
+
+	private final String lastSlotKey;
+
+	private final String lastSignatureKey;
 
 	private final Deque<StagedTransaction> page = new ArrayDeque<>();
 
@@ -39,23 +40,27 @@ class StagedTransactionReader implements ItemStreamReader<StagedTransaction> {
 
 	private boolean exhausted;
 
-	StagedTransactionReader(MongoCollection<Document> staging, int pageSize) {
+	/** Reads the transactions in {@code staging} matching {@code filter}; {@code name} prefixes its context keys. */
+	public StagedTransactionReader(MongoCollection<Document> staging, Bson filter, int pageSize, String name) {
 		this.staging = staging;
+		this.filter = filter;
 		this.pageSize = pageSize;
+		this.lastSlotKey = name + ".lastSlot";
+		this.lastSignatureKey = name + ".lastSignature";
 	}
 
 	@Override
 	public void open(ExecutionContext context) {
-		if (context.containsKey(LAST_SLOT)) {
-			lastSlot = context.getLong(LAST_SLOT);
-			lastSignature = context.getString(LAST_SIGNATURE);
+		if (context.containsKey(lastSlotKey)) {
+			lastSlot = context.getLong(lastSlotKey);
+			lastSignature = context.getString(lastSignatureKey);
 		}
 	}
 
 	@Override
 	public void update(ExecutionContext context) {
-		context.putLong(LAST_SLOT, lastSlot);
-		context.putString(LAST_SIGNATURE, lastSignature);
+		context.putLong(lastSlotKey, lastSlot);
+		context.putString(lastSignatureKey, lastSignature);
 	}
 
 	@Override
@@ -74,7 +79,7 @@ class StagedTransactionReader implements ItemStreamReader<StagedTransaction> {
 	private void fetchPage() {
 		Bson after = Filters.or(Filters.gt("slot", lastSlot),
 				Filters.and(Filters.eq("slot", lastSlot), Filters.gt("_id", lastSignature)));
-		staging.find(Filters.and(Filters.eq("status", StagingStatus.RECEIVED.value()), after))
+		staging.find(Filters.and(filter, after))
 			.sort(Sorts.ascending("slot", "_id"))
 			.limit(pageSize)
 			.forEach(document -> page.add(MongoStagingRepository.fromDocument(document)));

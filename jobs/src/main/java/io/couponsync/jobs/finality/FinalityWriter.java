@@ -1,0 +1,109 @@
+package io.couponsync.jobs.finality;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import io.micrometer.core.instrument.Counter;
+
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+
+import io.couponsync.chain.rpc.SolanaRpcClient;
+import io.couponsync.chain.staging.ChainCommitment;
+import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagedTransaction;
+import io.couponsync.jobs.readmodel.ChainEventLog;
+import io.couponsync.jobs.readmodel.Projections;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Settles a chunk of up to 256 confirmed transactions with one getSignatureStatuses call (history searched): a
+ * finalized one makes the staged transaction, its logged events and every read-model document it last changed
+ * finalized; one the cluster no longer knows once its slot is {@code dropMargin} slots behind the finalized slot
+ * was dropped by a fork. Dropped ones are undone together after the step, so the accounts a fork touched are
+ * re-read in as few calls as the protocol allows; until then they stay confirmed, so a crash loses nothing.
+ * Commitment comes from the RPC's answers, never from elapsed time.
+ */
+class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionListener {
+
+	private final SolanaRpcClient rpc;
+
+	private final MongoDatabase database;
+
+	private final ChainEventLog events;
+
+	private final ForkUndo forkUndo;
+
+	private final long dropMargin;
+
+	private final Counter finalizedCount;
+
+	private final Counter droppedCount;
+
+	private final java.util.Set<String> dropped = new java.util.LinkedHashSet<>();
+
+	FinalityWriter(SolanaRpcClient rpc, MongoDatabase database, ChainEventLog events, ForkUndo forkUndo,
+			long dropMargin, Counter finalizedCount, Counter droppedCount) {
+		this.rpc = rpc;
+		this.database = database;
+		this.events = events;
+		this.forkUndo = forkUndo;
+		this.dropMargin = dropMargin;
+		this.finalizedCount = finalizedCount;
+		this.droppedCount = droppedCount;
+	}
+
+	@Override
+	public void write(Chunk<? extends StagedTransaction> chunk) {
+		List<String> signatures = new ArrayList<>();
+		chunk.forEach(transaction -> signatures.add(transaction.signature()));
+		List<JsonNode> statuses = rpc.getSignatureStatuses(signatures, true);
+		long finalizedSlot = rpc.getSlot("finalized");
+		List<String> finalized = new ArrayList<>();
+		for (int i = 0; i < signatures.size(); i++) {
+			JsonNode status = statuses.get(i);
+			StagedTransaction transaction = chunk.getItems().get(i);
+			if (status != null && !status.isNull()) {
+				if ("finalized".equals(status.path("confirmationStatus").asString(null))) {
+					finalized.add(transaction.signature());
+				}
+			}
+			else if (finalizedSlot - transaction.slot() > dropMargin) {
+				dropped.add(transaction.signature());
+			}
+		}
+		if (!finalized.isEmpty()) {
+			markFinalized(finalized);
+			finalizedCount.increment(finalized.size());
+		}
+	}
+
+	@Override
+	public ExitStatus afterStep(StepExecution step) {
+		if (!dropped.isEmpty()) {
+			forkUndo.undo(List.copyOf(dropped));
+			droppedCount.increment(dropped.size());
+			dropped.clear();
+		}
+		return step.getExitStatus();
+	}
+
+	private void markFinalized(List<String> signatures) {
+		database.getCollection(MongoStagingRepository.COLLECTION).updateMany(
+				Filters.and(Filters.in("_id", signatures), Filters.eq("commitment", ChainCommitment.CONFIRMED.value())),
+				Updates.combine(Updates.set("commitment", ChainCommitment.FINALIZED.value()),
+						Updates.set("finalizedAt", new Date())));
+		events.markFinalized(signatures);
+		for (String collection : Projections.COLLECTIONS) {
+			database.getCollection(collection).updateMany(Filters.in("lastSignature", signatures),
+					Updates.set("commitment", ChainCommitment.FINALIZED.value()));
+		}
+	}
+}

@@ -1,0 +1,46 @@
+package io.couponsync.jobs.readmodel;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.mongodb.MongoDatabaseFactory;
+
+import io.couponsync.chain.ProgramDecoder;
+import io.couponsync.platform.config.ProgramProperties;
+
+/** The read model's shared, immutable parts, used by the jobs that write it. */
+@Configuration(proxyBeanMethods = false)
+public class ReadModelConfiguration {
+
+	@Bean
+	PdaResolver pdaResolver(ProgramDecoder decoder, ProgramProperties program) {
+		return new PdaResolver(decoder.idl(), program.id());
+	}
+
+	@Bean
+	ChainEventLog chainEventLog(MongoDatabaseFactory mongo) {
+		ChainEventLog log = new ChainEventLog(mongo.getMongoDatabase());
+		log.createIndexes();
+		return log;
+	}
+
+	@Bean
+	Projections projections(PdaResolver pdaResolver) {
+		return new Projections(pdaResolver);
+	}
+
+	@Bean
+	DerivedHistories derivedHistories(PdaResolver pdaResolver) {
+		return new DerivedHistories(pdaResolver);
+	}
+
+	@Bean
+	ReadModelStore readModelStore(MongoDatabaseFactory mongo) {
+		return new ReadModelStore(mongo.getMongoDatabase());
+	}
+
+	@Bean
+	Recounts recounts(ChainEventLog chainEventLog, ReadModelStore readModelStore, Projections projections,
+			DerivedHistories derivedHistories) {
+		return new Recounts(chainEventLog, readModelStore, projections, derivedHistories);
+	}
+}

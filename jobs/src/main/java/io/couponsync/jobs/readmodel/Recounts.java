@@ -1,0 +1,80 @@
+package io.couponsync.jobs.readmodel;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.bson.BsonInt64;
+import org.bson.Document;
+
+/**
+ * What both writers of the read model do after setting fields: resolve the projections' lookups in the event
+ * log, then recount the counters and recompute the histories the events touched, from the log as it is now.
+ */
+public final class Recounts {
+
+	private final ChainEventLog log;
+
+	private final ReadModelStore store;
+
+	private final Projections projections;
+
+	private final DerivedHistories histories;
+
+	public Recounts(ChainEventLog log, ReadModelStore store, Projections projections, DerivedHistories histories) {
+		this.log = log;
+		this.store = store;
+		this.projections = projections;
+		this.histories = histories;
+	}
+
+	/** Runs the lookups the projections asked for, one log query per kind of lookup. */
+	public void resolveLookups(ProjectionContext context) {
+		Map<String, List<ProjectionContext.Lookup>> grouped = new LinkedHashMap<>();
+		for (ProjectionContext.Lookup lookup : context.lookups()) {
+			grouped.computeIfAbsent(lookup.event() + "/" + lookup.matchField() + "/" + lookup.returnField(),
+					key -> new ArrayList<>()).add(lookup);
+		}
+		for (List<ProjectionContext.Lookup> lookups : grouped.values()) {
+			ProjectionContext.Lookup first = lookups.get(0);
+			Set<String> values = new LinkedHashSet<>();
+			lookups.forEach(lookup -> values.add(lookup.value()));
+			Map<String, String> found = log.lookup(first.event(), first.matchField(), values, first.returnField());
+			for (ProjectionContext.Lookup lookup : lookups) {
+				String result = found.get(lookup.value());
+				if (result == null) {
+					throw new IllegalStateException("no " + lookup.event() + " with " + lookup.matchField() + " "
+							+ lookup.value() + " in the event log");
+				}
+				lookup.then().accept(result);
+			}
+		}
+	}
+
+	/** Sets every touched counter to its total over the log, in one aggregation. */
+	public void writeCounters(Map<String, Set<String>> touched) {
+		List<String> counterKeys = new ArrayList<>();
+		for (CounterSpec counter : projections.counters()) {
+			touched.getOrDefault(counter.name(), Set.of())
+				.forEach(key -> counterKeys.add(ChainEventLog.counterKey(counter, key)));
+		}
+		Map<String, Long> sums = log.totals(counterKeys);
+		Map<String, Map<String, Document>> totals = new LinkedHashMap<>();
+		for (CounterSpec counter : projections.counters()) {
+			for (String key : touched.getOrDefault(counter.name(), Set.of())) {
+				long total = sums.getOrDefault(ChainEventLog.counterKey(counter, key), 0L);
+				totals.computeIfAbsent(counter.collection(), c -> new LinkedHashMap<>())
+					.computeIfAbsent(counter.documentId().apply(key), id -> new Document())
+					.append(counter.field(), new BsonInt64(total));
+			}
+		}
+		totals.forEach(store::setCounters);
+	}
+
+	public void writeHistories(Map<String, Set<String>> touched) {
+		store.applyUnversioned(histories.recompute(log, touched));
+	}
+}

@@ -1,0 +1,178 @@
+package io.couponsync.jobs.finality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.test.JobRepositoryTestUtils;
+import org.springframework.batch.test.context.SpringBatchTest;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.applyevents.GroundTruthComparison;
+import io.couponsync.jobs.applyevents.LedgerStaging;
+import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.jobs.readmodel.Projections;
+import io.couponsync.simulator.SolanaSimulator;
+import io.couponsync.simulator.ledger.Commitment;
+import io.couponsync.simulator.ledger.LedgerTransaction;
+
+/** finalityJob against the simulator: finalized when the cluster says so, undone when a fork dropped it. */
+@SpringBatchTest
+@SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+		"sync.program.idl=../config/idl/discount_platform.json", "sync.listener.enabled=false",
+		"sync.jobs.apply.schedule-enabled=false", "sync.jobs.backfill.schedule-enabled=false",
+		"sync.jobs.finality.schedule-enabled=false", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
+		"spring.datasource.url=jdbc:h2:mem:finality-it;DB_CLOSE_DELAY=-1" })
+class FinalityJobIT {
+
+	private static SolanaSimulator simulator;
+
+	@DynamicPropertySource
+	static void solana(DynamicPropertyRegistry registry) {
+		simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl()));
+		registry.add("sync.program.id", simulator::programId);
+		registry.add("sync.solana.rpc-url", () -> simulator.rpcUrl());
+		registry.add("sync.solana.ws-url", () -> simulator.wsUrl());
+	}
+
+	@Autowired
+	private JobRunner runner;
+
+	@Autowired
+	private Job applyEventsJob;
+
+	@Autowired
+	private Job finalityJob;
+
+	@Autowired
+	private JobRepositoryTestUtils repository;
+
+	@Autowired
+	private MongoClient mongo;
+
+	@Autowired
+	private MongoStagingRepository staging;
+
+	@BeforeEach
+	void clean() {
+		database().drop();
+		staging.createIndexes();
+		repository.removeJobExecutions();
+		simulator.metrics().reset();
+	}
+
+	@AfterEach
+	void restartChain() {
+		simulator.close();
+		simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl())
+			.withPorts(portOf(simulator.rpcUrl()), portOf(simulator.wsUrl())));
+	}
+
+	private static int portOf(String url) {
+		return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+	}
+
+	private MongoDatabase database() {
+		return mongo.getDatabase("coupon_sync");
+	}
+
+	private static void land(int slots, int perSlot) {
+		for (int slot = 0; slot < slots; slot++) {
+			simulator.runWorkload(perSlot);
+			simulator.advanceSlots(1);
+		}
+	}
+
+	private void stageAndApply() throws Exception {
+		staging.insertIfAbsent(LedgerStaging.staged(simulator.ledger().transactions()));
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+	}
+
+	@Test
+	void finalizesWhatTheClusterFinalizedWithOneStatusCallPer256() throws Exception {
+		land(60, 10);
+		stageAndApply();
+		simulator.advanceSlots(40);
+		int total = simulator.ledger().transactionCount();
+		simulator.metrics().reset();
+
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(simulator.metrics().calls("getSignatureStatuses")).isEqualTo((total + 255) / 256);
+		assertThat(database().getCollection("staged_transactions")
+			.countDocuments(new Document("commitment", "finalized"))).isEqualTo(total);
+		assertThat(database().getCollection("chain_events").countDocuments(new Document("commitment", "confirmed")))
+			.isZero();
+		for (String collection : Projections.COLLECTIONS) {
+			assertThat(database().getCollection(collection).countDocuments(Filters.and(
+					Filters.exists("lastSignature"), Filters.ne("commitment", "finalized"))))
+				.as(collection).isZero();
+		}
+	}
+
+	@Test
+	void undoesEveryTransactionAForkDroppedAndFinalizesTheRest() throws Exception {
+		land(40, 10);
+		simulator.advanceSlots(40);
+		land(8, 15);
+		stageAndApply();
+		LedgerTransaction firstUnfinalized = simulator.ledger().transactions().stream()
+			.filter(t -> t.slot() > simulator.ledger().slot(Commitment.FINALIZED)).findFirst().orElseThrow();
+		Set<String> dropped = simulator.dropByFork(firstUnfinalized).stream().map(LedgerTransaction::signature)
+			.collect(Collectors.toSet());
+		simulator.advanceSlots(80);
+		simulator.metrics().reset();
+
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(dropped).hasSizeGreaterThan(50);
+		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("status", "dropped")))
+			.isEqualTo(dropped.size());
+		assertThat(database().getCollection("chain_events").countDocuments(Filters.in("signature", dropped)))
+			.isZero();
+		assertThat(database().getCollection("staged_transactions").countDocuments(
+				new Document("commitment", "finalized"))).isEqualTo(simulator.ledger().transactionCount());
+
+		List<String> orphans = new ArrayList<>();
+		List<String> differences = GroundTruthComparison.differences(database(),
+				simulator.groundTruth().accounts(Commitment.PROCESSED), orphans);
+		assertThat(differences).isEmpty();
+		for (String orphan : orphans) {
+			String[] parts = orphan.split("/");
+			Document document = database().getCollection(parts[0]).find(new Document("_id", parts[1])).first();
+			assertThat(document.getBoolean("orphaned", false) || parts[0].equals("redemption_tickets"))
+				.as(orphan + " is marked orphaned").isTrue();
+			if (document.getBoolean("orphaned", false)) {
+				assertThat(document.getString("orphanReason")).isEqualTo("dropped-by-fork");
+			}
+		}
+		long reread = 0;
+		for (String collection : Projections.COLLECTIONS) {
+			if (!Projections.NOT_ACCOUNTS.contains(collection)) {
+				reread += database().getCollection(collection).countDocuments(Filters.or(
+						Filters.eq("lastSignature", "chain-resync"), Filters.eq("orphaned", true)));
+			}
+		}
+		assertThat(simulator.metrics().calls("getMultipleAccounts")).as("ceil(%d / 100)", reread)
+			.isLessThanOrEqualTo((reread + 99) / 100);
+	}
+}
