@@ -45,6 +45,17 @@ final class BackfillCheckpoint {
 				Updates.set("slot", slot), Updates.set("updatedAt", new Date())), new UpdateOptions().upsert(true));
 	}
 
+	/** Slots inside the gaps no crawl has covered yet; a gap still open counts up to {@code tipSlot}. */
+	long unfilledGapSlots(long tipSlot) {
+		long slots = 0;
+		for (Document gap : gaps.find(Filters.and(Filters.eq("programId", programId), Filters.eq("filled", false)))) {
+			long from = ((Number) gap.get("fromSlot")).longValue();
+			Object to = gap.get("toSlot");
+			slots += Math.max(0, (to instanceof Number number ? number.longValue() : tipSlot) - from);
+		}
+		return slots;
+	}
+
 	/** Marks filled every recorded gap that lies within [lowestSlot, highestSlot]; returns how many. */
 	long closeGapsWithin(long lowestSlot, long highestSlot) {
 		return gaps.updateMany(Filters.and(Filters.eq("programId", programId), Filters.eq("filled", false),

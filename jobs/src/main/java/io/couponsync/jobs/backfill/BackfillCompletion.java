@@ -23,8 +23,15 @@ class BackfillCompletion implements JobExecutionListener {
 
 	private final BackfillCheckpoint checkpoint;
 
-	BackfillCompletion(BackfillCheckpoint checkpoint) {
+	private final io.couponsync.chain.rpc.SolanaRpcClient rpc;
+
+	private final io.couponsync.jobs.batch.SyncGauges gauges;
+
+	BackfillCompletion(BackfillCheckpoint checkpoint, io.couponsync.chain.rpc.SolanaRpcClient rpc,
+			io.couponsync.jobs.batch.SyncGauges gauges) {
 		this.checkpoint = checkpoint;
+		this.rpc = rpc;
+		this.gauges = gauges;
 	}
 
 	@Override
@@ -64,5 +71,9 @@ class BackfillCompletion implements JobExecutionListener {
 		}
 		log.debug("Backfill walked {} signatures down to slot {}", crawl.getReadCount(),
 				execution.getExecutionContext().getLong(STOP_SLOT));
+		long tip = rpc.getSlot("confirmed");
+		BackfillCheckpoint.Position position = checkpoint.position();
+		long reached = Math.max(highest, position == null ? 0 : position.slot());
+		gauges.crawled(Math.max(0, tip - reached), checkpoint.unfilledGapSlots(tip));
 	}
 }

@@ -22,6 +22,7 @@ import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.jobs.batch.InFlightExecutions;
 import io.couponsync.jobs.batch.JobsProperties;
+import io.couponsync.jobs.batch.SyncGauges;
 import io.couponsync.platform.config.ProgramProperties;
 import io.couponsync.platform.config.SolanaProperties;
 
@@ -86,11 +87,23 @@ public class BackfillJobConfiguration {
 	}
 
 	@Bean
-	Job backfillJob(JobRepository jobRepository, Step backfillCrawlStep, BackfillCheckpoint backfillCheckpoint,
-			InFlightExecutions inFlightExecutions) {
+	Step backfillRefetchStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			SolanaRpcClient rpc, MongoStagingRepository staging, JobsProperties properties) {
+		return new StepBuilder("backfillRefetchStep", jobRepository)
+			.tasklet(new RefetchTasklet(rpc, staging.collection(), properties.backfill().chunkSize()),
+					transactionManager)
+			.allowStartIfComplete(true)
+			.build();
+	}
+
+	@Bean
+	Job backfillJob(JobRepository jobRepository, Step backfillCrawlStep, Step backfillRefetchStep,
+			BackfillCheckpoint backfillCheckpoint, InFlightExecutions inFlightExecutions, SolanaRpcClient rpc,
+			SyncGauges syncGauges) {
 		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
-			.listener(new BackfillCompletion(backfillCheckpoint))
+			.listener(new BackfillCompletion(backfillCheckpoint, rpc, syncGauges))
 			.start(backfillCrawlStep)
+			.next(backfillRefetchStep)
 			.build();
 	}
 

@@ -29,4 +29,9 @@ public class BatchConfiguration {
 	InFlightExecutions inFlightExecutions() {
 		return new InFlightExecutions();
 	}
+
+	@Bean
+	SyncGauges syncGauges(org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registry) {
+		return new SyncGauges(registry.getIfAvailable(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new));
+	}
 }

@@ -27,6 +27,7 @@ import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.jobs.batch.InFlightExecutions;
 import io.couponsync.jobs.batch.JobsProperties;
+import io.couponsync.jobs.batch.SyncGauges;
 import io.couponsync.jobs.batch.StagedTransactionReader;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.PdaResolver;
@@ -53,13 +54,14 @@ public class FinalityJobConfiguration {
 	@StepScope
 	FinalityWriter finalityWriter(SolanaRpcClient rpc, MongoDatabaseFactory mongo, ChainEventLog chainEventLog,
 			Projections projections, ReadModelStore readModelStore, Recounts recounts, PdaResolver pdaResolver,
-			ProgramDecoder decoder, JobsProperties properties, ObjectProvider<MeterRegistry> registry) {
+			ProgramDecoder decoder, JobsProperties properties, ObjectProvider<MeterRegistry> registry,
+			SyncGauges syncGauges) {
 		MeterRegistry meters = registry.getIfAvailable(SimpleMeterRegistry::new);
 		ForkUndo undo = new ForkUndo(mongo.getMongoDatabase(), chainEventLog, projections, readModelStore, recounts,
 				pdaResolver, decoder, rpc);
 		return new FinalityWriter(rpc, mongo.getMongoDatabase(), chainEventLog, undo,
 				properties.finality().dropMarginSlots(), meters.counter("sync.finality.finalized"),
-				meters.counter("sync.finality.dropped"));
+				meters.counter("sync.finality.dropped"), syncGauges);
 	}
 
 	@Bean

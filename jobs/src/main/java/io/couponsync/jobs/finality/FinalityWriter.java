@@ -47,10 +47,12 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 
 	private final Counter droppedCount;
 
+	private final io.couponsync.jobs.batch.SyncGauges gauges;
+
 	private final java.util.Set<String> dropped = new java.util.LinkedHashSet<>();
 
 	FinalityWriter(SolanaRpcClient rpc, MongoDatabase database, ChainEventLog events, ForkUndo forkUndo,
-			long dropMargin, Counter finalizedCount, Counter droppedCount) {
+			long dropMargin, Counter finalizedCount, Counter droppedCount, io.couponsync.jobs.batch.SyncGauges gauges) {
 		this.rpc = rpc;
 		this.database = database;
 		this.events = events;
@@ -58,6 +60,7 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 		this.dropMargin = dropMargin;
 		this.finalizedCount = finalizedCount;
 		this.droppedCount = droppedCount;
+		this.gauges = gauges;
 	}
 
 	@Override
@@ -92,7 +95,18 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 			droppedCount.increment(dropped.size());
 			dropped.clear();
 		}
+		reportUnresolved();
 		return step.getExitStatus();
+	}
+
+	private void reportUnresolved() {
+		var staging = database.getCollection(MongoStagingRepository.COLLECTION);
+		var confirmed = Filters.and(Filters.eq("commitment", ChainCommitment.CONFIRMED.value()),
+				Filters.ne("status", "dropped"));
+		var oldest = staging.find(confirmed).sort(com.mongodb.client.model.Sorts.ascending("receivedAt")).first();
+		long age = oldest == null || oldest.getDate("receivedAt") == null ? 0
+				: (System.currentTimeMillis() - oldest.getDate("receivedAt").getTime()) / 1000;
+		gauges.settled(staging.countDocuments(confirmed), age);
 	}
 
 	private void markFinalized(List<String> signatures) {

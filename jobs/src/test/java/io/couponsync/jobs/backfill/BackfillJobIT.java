@@ -60,6 +60,9 @@ class BackfillJobIT {
 	private Job backfillJob;
 
 	@Autowired
+	private Job applyEventsJob;
+
+	@Autowired
 	private JobRepositoryTestUtils repository;
 
 	@Autowired
@@ -67,6 +70,9 @@ class BackfillJobIT {
 
 	@Autowired
 	private MongoStagingRepository staging;
+
+	@Autowired
+	private io.micrometer.core.instrument.MeterRegistry meters;
 
 	@AfterAll
 	static void stop() {
@@ -156,6 +162,32 @@ class BackfillJobIT {
 	}
 
 	@Test
+	void refetchesTransactionsWhoseEmitCpiEventsTheNotificationCouldNotCarry() throws Exception {
+		land(40, 10);
+		LedgerTransaction withCpiEvents = simulator.ledger().transactions().stream()
+			.filter(t -> !t.failed() && simulator.groundTruth().events(t).events().stream()
+				.anyMatch(e -> e.source() == io.couponsync.chain.logs.DecodedEvent.Source.CPI))
+			.findFirst().orElseThrow();
+		long cpiEvents = simulator.groundTruth().events(withCpiEvents).events().size();
+		staging.insertIfAbsent(List.of(io.couponsync.chain.staging.StagedTransaction.fromWebSocket(
+				withCpiEvents.signature(), withCpiEvents.slot(), null, withCpiEvents.draft().logs(),
+				java.time.Instant.now())));
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(staged().find(new Document("_id", withCpiEvents.signature())).first().getBoolean("needsRefetch"))
+			.isTrue();
+
+		assertThat(crawl()).isEqualTo(BatchStatus.COMPLETED);
+		Document refetched = staged().find(new Document("_id", withCpiEvents.signature())).first();
+		assertThat(refetched.containsKey("needsRefetch")).isFalse();
+		assertThat(refetched.getString("status")).isEqualTo("received");
+		assertThat(refetched.getList("innerInstructions", Document.class)).isNotEmpty();
+
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(database().getCollection("chain_events").countDocuments(
+				new Document("signature", withCpiEvents.signature()))).isEqualTo(cpiEvents);
+	}
+
+	@Test
 	void closesTheListenerGapsItCovered() throws Exception {
 		long gapFrom = simulator.ledger().slot() + 2;
 		land(10, 5);
@@ -164,9 +196,17 @@ class BackfillJobIT {
 			.append("filled", false));
 		land(3, 5);
 
+		database().getCollection("listener_gaps").insertOne(new Document("programId", simulator.programId())
+			.append("listenerId", "other").append("fromSlot", simulator.ledger().slot() - 10).append("toSlot", null)
+			.append("filled", false));
+
 		assertThat(crawl()).isEqualTo(BatchStatus.COMPLETED);
 
-		assertThat(database().getCollection("listener_gaps").find().first().getBoolean("filled")).isTrue();
+		assertThat(database().getCollection("listener_gaps").find(new Document("listenerId", "default")).first()
+			.getBoolean("filled")).isTrue();
+		assertThat(meters.get("sync.backfill.gaps.unfilled.slots").gauge().value())
+			.as("the still-open gap, up to the tip").isGreaterThan(0);
+		assertThat(meters.get("sync.backfill.lag.slots").gauge().value()).isBetween(0.0, 2.0);
 	}
 
 	@Test

@@ -72,6 +72,9 @@ class FinalityJobIT {
 	@Autowired
 	private MongoStagingRepository staging;
 
+	@Autowired
+	private io.micrometer.core.instrument.MeterRegistry meters;
+
 	@BeforeEach
 	void clean() {
 		database().drop();
@@ -118,6 +121,7 @@ class FinalityJobIT {
 		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
 		assertThat(simulator.metrics().calls("getSignatureStatuses")).isEqualTo((total + 255) / 256);
+		assertThat(meters.get("sync.finality.unresolved").gauge().value()).isZero();
 		assertThat(database().getCollection("staged_transactions")
 			.countDocuments(new Document("commitment", "finalized"))).isEqualTo(total);
 		assertThat(database().getCollection("chain_events").countDocuments(new Document("commitment", "confirmed")))
@@ -145,6 +149,7 @@ class FinalityJobIT {
 		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
 		assertThat(dropped).hasSizeGreaterThan(50);
+		assertThat(meters.get("sync.finality.dropped").counter().count()).isEqualTo(dropped.size());
 		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("status", "dropped")))
 			.isEqualTo(dropped.size());
 		assertThat(database().getCollection("chain_events").countDocuments(Filters.in("signature", dropped)))
