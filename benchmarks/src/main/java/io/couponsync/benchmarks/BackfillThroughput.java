@@ -46,8 +46,8 @@ public final class BackfillThroughput {
 				.web(WebApplicationType.NONE)
 				.run("--sync.program.id=" + simulator.programId(), "--sync.program.idl=config/idl/discount_platform.json",
 						"--sync.solana.rpc-url=" + simulator.rpcUrl(), "--sync.solana.ws-url=" + simulator.wsUrl(),
-						"--sync.listener.enabled=false", "--sync.jobs.apply.schedule-enabled=false",
-						"--sync.jobs.backfill.schedule-enabled=false", "--sync.jobs.backfill.concurrency=" + concurrency,
+						"--sync.listener.enabled=false", "--sync.jobs.schedule-enabled=false",
+						 "--sync.jobs.backfill.concurrency=" + concurrency,
 						"--sync.jobs.backfill.chunk-size=" + Math.max(200, 50 * concurrency), "--sync.mongodb.uri=",
 						"--sync.mongodb.embedded.port=0", "--sync.mongodb.embedded.file=",
 						"--spring.datasource.url=jdbc:h2:mem:backfill-bench;DB_CLOSE_DELAY=-1",

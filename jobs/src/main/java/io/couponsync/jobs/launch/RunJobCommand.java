@@ -35,7 +35,7 @@ public final class RunJobCommand {
 		String jobName = args[0];
 		JobParametersBuilder parameters = new JobParametersBuilder();
 		List<String> springArgs = new ArrayList<>(List.of("--sync.listener.enabled=false",
-				"--sync.jobs.apply.schedule-enabled=false", "--sync.jobs.backfill.schedule-enabled=false"));
+				"--sync.jobs.schedule-enabled=false"));
 		for (int i = 1; i < args.length; i++) {
 			if (args[i].startsWith("--")) {
 				springArgs.add(args[i]);

@@ -18,10 +18,12 @@ import io.couponsync.jobs.batch.JobRunner;
 /**
  * The one-process default's schedule until Quartz takes over: the signature crawler and applyEventsJob on short
  * fixed delays, so staging stays complete and the read model keeps up with it. A failed run is restarted rather
- * than followed by new instances.
+ * than followed by new instances. {@code sync.jobs.schedule-enabled=false} turns all of it off (CronJobs, the
+ * run command); {@code sync.jobs.<job>.schedule-enabled=false} one job.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
+@ConditionalOnProperty(prefix = "sync.jobs", name = "schedule-enabled", havingValue = "true", matchIfMissing = true)
 class FixedDelayJobLaunches {
 
 	private static final Logger log = LoggerFactory.getLogger(FixedDelayJobLaunches.class);
