@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import tools.jackson.core.JacksonException;
@@ -35,6 +36,9 @@ public final class SolanaRpcClient {
 	public static final int MAX_MULTIPLE_ACCOUNTS = 100;
 
 	public static final int MAX_SIGNATURES_PAGE = 1000;
+
+	/** getBlock error codes that mean "no such block here": not available, skipped, cleaned up, not in storage. */
+	private static final Set<Integer> BLOCK_ABSENT_CODES = Set.of(-32004, -32007, -32001, -32009);
 
 	/**
 	 * @param maxAttempts attempts of one request before giving up (1 = no retry)
@@ -84,6 +88,11 @@ public final class SolanaRpcClient {
 
 	/** Several calls of one method in JSON-RPC batches of at most {@code batchSize}; results in order. */
 	public List<JsonNode> batch(String method, List<List<Object>> paramsPerCall) {
+		return batch(method, paramsPerCall, Set.of());
+	}
+
+	/** As {@link #batch(String, List)}, with null for calls answered by an error whose code is in {@code absent}. */
+	private List<JsonNode> batch(String method, List<List<Object>> paramsPerCall, Set<Integer> absent) {
 		List<JsonNode> results = new ArrayList<>(paramsPerCall.size());
 		for (int from = 0; from < paramsPerCall.size(); from += options.batchSize()) {
 			List<List<Object>> slice = paramsPerCall.subList(from, Math.min(paramsPerCall.size(), from + options.batchSize()));
@@ -101,7 +110,8 @@ public final class SolanaRpcClient {
 				if (id < 0 || id >= ordered.length) {
 					throw new RpcException(method + " batch answered an unknown id " + response.path("id"), 0, null);
 				}
-				ordered[id] = result(method, response);
+				int code = response.path("error").path("code").asInt(0);
+				ordered[id] = absent.contains(code) ? null : result(method, response);
 			}
 			for (JsonNode result : ordered) {
 				results.add(result);
@@ -151,6 +161,22 @@ public final class SolanaRpcClient {
 					"commitment", commitment)));
 		}
 		return batch("getTransaction", calls);
+	}
+
+	/**
+	 * Each slot's transaction signatures in block order (null for a slot that was skipped or whose block the node
+	 * does not have), transactionDetails signatures, batched.
+	 */
+	public List<JsonNode> getBlockSignatures(List<Long> slots, String commitment) {
+		List<List<Object>> calls = new ArrayList<>(slots.size());
+		for (Long slot : slots) {
+			calls.add(List.of(slot, Map.of("transactionDetails", "signatures", "rewards", false,
+					"maxSupportedTransactionVersion", 0, "commitment", commitment)));
+		}
+		List<JsonNode> blocks = batch("getBlock", calls, BLOCK_ABSENT_CODES);
+		List<JsonNode> signatures = new ArrayList<>(blocks.size());
+		blocks.forEach(block -> signatures.add(block == null || block.isNull() ? null : block.get("signatures")));
+		return signatures;
 	}
 
 	/** Accounts in order (null where absent), base64, one call per 100 addresses. */

@@ -100,15 +100,40 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		recounts.writeHistories(context.touchedCounters());
 		checkpoint.reached("histories-written");
 
+		keepFinalized(chunk);
 		markApplied(chunk);
 	}
 
-	/** One updateMany per combination of flags (usually one), each guarded by the allowed previous status. */
+	/**
+	 * Documents this chunk changed carry commitment confirmed; where the transaction behind the change is already
+	 * final (a replay, a requeued dead letter, one applied again in block order) the finality job will not come
+	 * back for it, so they are marked here. Staging is read now, not when the chunk was, so a transaction the
+	 * finality job settles meanwhile is caught by one of the two.
+	 */
+	private void keepFinalized(Chunk<? extends DecodedTransaction> chunk) {
+		List<String> signatures = new ArrayList<>();
+		chunk.forEach(transaction -> signatures.add(transaction.staged().signature()));
+		List<String> finalized = new ArrayList<>();
+		staging.find(Filters.and(Filters.in("_id", signatures), Filters.eq("commitment", "finalized")))
+			.projection(new Document("_id", 1))
+			.forEach(document -> finalized.add(document.getString("_id")));
+		if (!finalized.isEmpty()) {
+			log.markFinalized(finalized);
+			store.markFinalized(finalized);
+		}
+	}
+
+	/**
+	 * One updateMany per combination of flags (usually one), each guarded by the allowed previous status — and,
+	 * for transactions applied without their block position, by the position still being unknown: if the finality
+	 * job recorded it meanwhile, the transaction stays received and is applied again in block order.
+	 */
 	private void markApplied(Chunk<? extends DecodedTransaction> chunk) {
 		Map<List<Boolean>, List<String>> byFlags = new LinkedHashMap<>();
 		for (DecodedTransaction transaction : chunk) {
-			byFlags.computeIfAbsent(List.of(transaction.truncated(), transaction.needsRefetch()),
-					flags -> new ArrayList<>()).add(transaction.staged().signature());
+			byFlags.computeIfAbsent(List.of(transaction.truncated(), transaction.needsRefetch(),
+					transaction.staged().positionInBlock() == null), flags -> new ArrayList<>())
+				.add(transaction.staged().signature());
 		}
 		Bson stillReceived = Filters.in("status",
 				StagingStatus.allowedBefore(StagingStatus.APPLIED).stream().map(StagingStatus::value).toList());
@@ -122,7 +147,9 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 			if (flags.get(1)) {
 				set.add(Updates.set("needsRefetch", true));
 			}
-			staging.updateMany(Filters.and(Filters.in("_id", signatures), stillReceived), Updates.combine(set));
+			Bson guard = flags.get(2) ? Filters.and(stillReceived, Filters.exists("positionInBlock", false))
+					: stillReceived;
+			staging.updateMany(Filters.and(Filters.in("_id", signatures), guard), Updates.combine(set));
 		});
 	}
 }

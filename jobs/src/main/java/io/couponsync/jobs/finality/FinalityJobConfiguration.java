@@ -59,7 +59,9 @@ public class FinalityJobConfiguration {
 		MeterRegistry meters = registry.getIfAvailable(SimpleMeterRegistry::new);
 		ForkUndo undo = new ForkUndo(mongo.getMongoDatabase(), chainEventLog, projections, readModelStore, recounts,
 				pdaResolver, decoder, rpc);
-		return new FinalityWriter(rpc, mongo.getMongoDatabase(), chainEventLog, undo,
+		BlockPositions blockPositions = new BlockPositions(
+				mongo.getMongoDatabase().getCollection(MongoStagingRepository.COLLECTION), rpc);
+		return new FinalityWriter(rpc, mongo.getMongoDatabase(), chainEventLog, readModelStore, blockPositions, undo,
 				properties.finality().dropMarginSlots(), meters.counter("sync.finality.finalized"),
 				meters.counter("sync.finality.dropped"), syncGauges);
 	}

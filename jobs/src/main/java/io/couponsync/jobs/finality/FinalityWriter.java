@@ -20,24 +20,31 @@ import io.couponsync.chain.staging.ChainCommitment;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.jobs.readmodel.ChainEventLog;
-import io.couponsync.jobs.readmodel.Projections;
+import io.couponsync.jobs.readmodel.ReadModelStore;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Settles a chunk of up to 256 confirmed transactions with one getSignatureStatuses call (history searched): a
  * finalized one makes the staged transaction, its logged events and every read-model document it last changed
  * finalized; one the cluster no longer knows once its slot is {@code dropMargin} slots behind the finalized slot
- * was dropped by a fork. Dropped ones are undone together after the step, so the accounts a fork touched are
+ * was dropped by a fork. Where the program has several transactions in one confirmed slot, their positions in the
+ * block are recorded (see {@link BlockPositions}). Dropped ones are undone together after the step, so the accounts a fork touched are
  * re-read in as few calls as the protocol allows; until then they stay confirmed, so a crash loses nothing.
  * Commitment comes from the RPC's answers, never from elapsed time.
  */
 class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionListener {
+
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FinalityWriter.class);
 
 	private final SolanaRpcClient rpc;
 
 	private final MongoDatabase database;
 
 	private final ChainEventLog events;
+
+	private final ReadModelStore readModel;
+
+	private final BlockPositions blockPositions;
 
 	private final ForkUndo forkUndo;
 
@@ -51,11 +58,14 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 
 	private final java.util.Set<String> dropped = new java.util.LinkedHashSet<>();
 
-	FinalityWriter(SolanaRpcClient rpc, MongoDatabase database, ChainEventLog events, ForkUndo forkUndo,
-			long dropMargin, Counter finalizedCount, Counter droppedCount, io.couponsync.jobs.batch.SyncGauges gauges) {
+	FinalityWriter(SolanaRpcClient rpc, MongoDatabase database, ChainEventLog events, ReadModelStore readModel,
+			BlockPositions blockPositions, ForkUndo forkUndo, long dropMargin, Counter finalizedCount,
+			Counter droppedCount, io.couponsync.jobs.batch.SyncGauges gauges) {
 		this.rpc = rpc;
 		this.database = database;
 		this.events = events;
+		this.readModel = readModel;
+		this.blockPositions = blockPositions;
 		this.forkUndo = forkUndo;
 		this.dropMargin = dropMargin;
 		this.finalizedCount = finalizedCount;
@@ -70,10 +80,14 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 		List<JsonNode> statuses = rpc.getSignatureStatuses(signatures, true);
 		long finalizedSlot = rpc.getSlot("finalized");
 		List<String> finalized = new ArrayList<>();
+		java.util.Set<Long> onChain = new java.util.TreeSet<>();
 		for (int i = 0; i < signatures.size(); i++) {
 			JsonNode status = statuses.get(i);
 			StagedTransaction transaction = chunk.getItems().get(i);
 			if (status != null && !status.isNull()) {
+				if (!"processed".equals(status.path("confirmationStatus").asString("processed"))) {
+					onChain.add(status.path("slot").asLong(transaction.slot()));
+				}
 				if ("finalized".equals(status.path("confirmationStatus").asString(null))) {
 					finalized.add(transaction.signature());
 				}
@@ -82,6 +96,7 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 				dropped.add(transaction.signature());
 			}
 		}
+		blockPositions.record(onChain);
 		if (!finalized.isEmpty()) {
 			markFinalized(finalized);
 			finalizedCount.increment(finalized.size());
@@ -96,6 +111,10 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 			dropped.clear();
 		}
 		reportUnresolved();
+		if (blockPositions.requeued() > 0) {
+			log.info("Block order recorded from {} blocks; {} applied transactions queued to be applied again in it",
+					blockPositions.blocksRead(), blockPositions.requeued());
+		}
 		return step.getExitStatus();
 	}
 
@@ -115,9 +134,6 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 				Updates.combine(Updates.set("commitment", ChainCommitment.FINALIZED.value()),
 						Updates.set("finalizedAt", new Date())));
 		events.markFinalized(signatures);
-		for (String collection : Projections.COLLECTIONS) {
-			database.getCollection(collection).updateMany(Filters.in("lastSignature", signatures),
-					Updates.set("commitment", ChainCommitment.FINALIZED.value()));
-		}
+		readModel.markFinalized(signatures);
 	}
 }

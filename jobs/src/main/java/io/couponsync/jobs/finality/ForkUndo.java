@@ -104,7 +104,7 @@ final class ForkUndo {
 		ReadModelChanges resynced = new ReadModelChanges();
 		if (!accounts.isEmpty()) {
 			long readSlot = rpc.getSlot("confirmed");
-			ChangeVersion chainState = new ChangeVersion(readSlot, null, "chain-resync", 0);
+			ChangeVersion chainState = ChangeVersion.endOfSlot(readSlot, "chain-resync");
 			List<String> addresses = new ArrayList<>(accounts.keySet());
 			List<JsonNode> states = rpc.getMultipleAccounts(addresses, "confirmed");
 			for (int i = 0; i < addresses.size(); i++) {

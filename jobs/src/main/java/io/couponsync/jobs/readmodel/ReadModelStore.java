@@ -38,6 +38,14 @@ public final class ReadModelStore {
 		this.database = database;
 	}
 
+	/** Marks finalized every document whose last change came from one of {@code signatures}. */
+	public void markFinalized(java.util.Collection<String> signatures) {
+		for (String collection : io.couponsync.jobs.readmodel.Projections.COLLECTIONS) {
+			database.getCollection(collection).updateMany(Filters.in("lastSignature", signatures),
+					com.mongodb.client.model.Updates.set("commitment", "finalized"));
+		}
+	}
+
 	/** Sets recounted totals as they are: a recount is always the whole truth, so it needs no version. */
 	public void setCounters(String collection, Map<String, Document> totals) {
 		List<WriteModel<Document>> writes = new ArrayList<>();

@@ -26,6 +26,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.jobs.JobsApplication;
 import io.couponsync.jobs.applyevents.GroundTruthComparison;
 import io.couponsync.jobs.applyevents.LedgerStaging;
@@ -178,5 +179,43 @@ class FinalityJobIT {
 		}
 		assertThat(simulator.metrics().calls("getMultipleAccounts")).as("ceil(%d / 100)", reread)
 			.isLessThanOrEqualTo((reread + 99) / 100);
+	}
+
+	@Test
+	void recordsBlockOrderOfSameSlotTransactionsAndAppliesThemInIt() throws Exception {
+		land(30, 12);
+		// as the listener and the crawler stage them: the position in the block is not known yet
+		staging.insertIfAbsent(LedgerStaging.staged(simulator.ledger().transactions()).stream()
+			.map(t -> new StagedTransaction(t.signature(), t.slot(), t.err(), t.logs(), t.receivedAt(), t.source(),
+					t.status(), t.commitment(), t.blockTime(), t.innerInstructions(), null))
+			.toList());
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		List<String> inSignatureOrder = GroundTruthComparison.differences(database(),
+				simulator.groundTruth().accounts(Commitment.PROCESSED), new ArrayList<>());
+		assertThat(inSignatureOrder).as("same-slot transactions applied in signature order disagree with the chain")
+			.isNotEmpty();
+		long slots = simulator.ledger().transactions().stream().map(LedgerTransaction::slot).distinct().count();
+		simulator.metrics().reset();
+
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(simulator.metrics().calls("getBlock")).isBetween(1L, slots);
+		for (LedgerTransaction transaction : simulator.ledger().transactions()) {
+			assertThat(database().getCollection("staged_transactions").find(new Document("_id",
+					transaction.signature())).first().getInteger("positionInBlock"))
+				.as(transaction.signature()).isEqualTo(transaction.indexInBlock());
+		}
+		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("status", "received")))
+			.as("applied transactions queued to be applied again in block order").isPositive();
+
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
+				new ArrayList<>())).isEmpty();
+		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("status", "applied")))
+			.isEqualTo(simulator.ledger().transactionCount());
+		simulator.metrics().reset();
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(simulator.metrics().calls("getBlock")).as("positions are read once").isZero();
 	}
 }

@@ -93,6 +93,25 @@ class SolanaRpcClientIT {
 	}
 
 	@Test
+	void readsBlocksInBlockOrderAndAnswersNullForABlockTheNodeDoesNotHave() {
+		LedgerTransaction first = landed.get(0);
+		LedgerTransaction last = landed.get(landed.size() - 1);
+		long beyondTip = simulator.ledger().slot() + 1_000;
+
+		List<JsonNode> blocks = client.getBlockSignatures(List.of(first.slot(), beyondTip, last.slot()), "confirmed");
+
+		assertThat(blocks).hasSize(3);
+		assertThat(blocks.get(1)).isNull();
+		for (LedgerTransaction transaction : List.of(first, last)) {
+			JsonNode signatures = blocks.get(transaction == first ? 0 : 2);
+			assertThat(signatures.get(transaction.indexInBlock()).asString()).isEqualTo(transaction.signature());
+			assertThat(signatures.size()).isEqualTo(simulator.ledger().block(transaction.slot()).size());
+		}
+		assertThat(simulator.metrics().calls("getBlock")).isEqualTo(3);
+		assertThat(simulator.metrics().httpRequests()).as("one JSON-RPC batch").isEqualTo(1);
+	}
+
+	@Test
 	void waitsAsRetryAfterAsksWhenThrottledAndThenSucceeds() {
 		simulator.faults().retryAfterSeconds(3).answerTooManyRequests(2);
 
