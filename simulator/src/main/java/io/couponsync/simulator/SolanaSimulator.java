@@ -214,6 +214,16 @@ public final class SolanaSimulator implements AutoCloseable {
 		}
 	}
 
+	/** Lands transactions a fork dropped again, in order, in the current slot (see {@link Ledger#reland}). */
+	public List<LedgerTransaction> reland(List<LedgerTransaction> dropped) {
+		synchronized (workload) {
+			List<LedgerTransaction> landed = new java.util.ArrayList<>();
+			dropped.forEach(transaction -> landed.add(ledger.reland(transaction)));
+			workload.reconcileWithLedger();
+			return landed;
+		}
+	}
+
 	@Override
 	public void close() {
 		if (clock != null) {

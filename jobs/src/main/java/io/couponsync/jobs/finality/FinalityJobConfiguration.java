@@ -63,7 +63,7 @@ public class FinalityJobConfiguration {
 				mongo.getMongoDatabase().getCollection(MongoStagingRepository.COLLECTION), rpc);
 		return new FinalityWriter(rpc, mongo.getMongoDatabase(), chainEventLog, readModelStore, blockPositions, undo,
 				properties.finality().dropMarginSlots(), meters.counter("sync.finality.finalized"),
-				meters.counter("sync.finality.dropped"), syncGauges);
+				meters.counter("sync.finality.dropped"), meters.counter("sync.finality.relanded"), syncGauges);
 	}
 
 	@Bean

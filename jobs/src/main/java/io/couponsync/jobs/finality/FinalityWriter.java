@@ -3,6 +3,7 @@ package io.couponsync.jobs.finality;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -27,7 +28,8 @@ import tools.jackson.databind.JsonNode;
  * Settles a chunk of up to 256 confirmed transactions with one getSignatureStatuses call (history searched): a
  * finalized one makes the staged transaction, its logged events and every read-model document it last changed
  * finalized; one the cluster no longer knows once its slot is {@code dropMargin} slots behind the finalized slot
- * was dropped by a fork. Where the program has several transactions in one confirmed slot, their positions in the
+ * was dropped by a fork; one it reports at another slot than the one staged was dropped there and landed again,
+ * so its effects are undone likewise and it is applied again at its new slot. Where the program has several transactions in one confirmed slot, their positions in the
  * block are recorded (see {@link BlockPositions}). Dropped ones are undone together after the step, so the accounts a fork touched are
  * re-read in as few calls as the protocol allows; until then they stay confirmed, so a crash loses nothing.
  * Commitment comes from the RPC's answers, never from elapsed time.
@@ -54,13 +56,17 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 
 	private final Counter droppedCount;
 
+	private final Counter relandedCount;
+
 	private final io.couponsync.jobs.batch.SyncGauges gauges;
 
 	private final java.util.Set<String> dropped = new java.util.LinkedHashSet<>();
 
+	private final Map<String, Long> relanded = new java.util.LinkedHashMap<>();
+
 	FinalityWriter(SolanaRpcClient rpc, MongoDatabase database, ChainEventLog events, ReadModelStore readModel,
 			BlockPositions blockPositions, ForkUndo forkUndo, long dropMargin, Counter finalizedCount,
-			Counter droppedCount, io.couponsync.jobs.batch.SyncGauges gauges) {
+			Counter droppedCount, Counter relandedCount, io.couponsync.jobs.batch.SyncGauges gauges) {
 		this.rpc = rpc;
 		this.database = database;
 		this.events = events;
@@ -70,6 +76,7 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 		this.dropMargin = dropMargin;
 		this.finalizedCount = finalizedCount;
 		this.droppedCount = droppedCount;
+		this.relandedCount = relandedCount;
 		this.gauges = gauges;
 	}
 
@@ -85,8 +92,14 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 			JsonNode status = statuses.get(i);
 			StagedTransaction transaction = chunk.getItems().get(i);
 			if (status != null && !status.isNull()) {
+				long slot = status.path("slot").asLong(transaction.slot());
+				if (slot != transaction.slot()) {
+					// a fork dropped the slot it was staged at, and the cluster landed it again elsewhere
+					relanded.put(transaction.signature(), slot);
+					continue;
+				}
 				if (!"processed".equals(status.path("confirmationStatus").asString("processed"))) {
-					onChain.add(status.path("slot").asLong(transaction.slot()));
+					onChain.add(slot);
 				}
 				if ("finalized".equals(status.path("confirmationStatus").asString(null))) {
 					finalized.add(transaction.signature());
@@ -105,10 +118,14 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 
 	@Override
 	public ExitStatus afterStep(StepExecution step) {
-		if (!dropped.isEmpty()) {
-			forkUndo.undo(List.copyOf(dropped));
+		if (!dropped.isEmpty() || !relanded.isEmpty()) {
+			List<String> undone = new ArrayList<>(dropped);
+			undone.addAll(relanded.keySet());
+			forkUndo.undo(undone, Map.copyOf(relanded));
 			droppedCount.increment(dropped.size());
+			relandedCount.increment(relanded.size());
 			dropped.clear();
+			relanded.clear();
 		}
 		reportUnresolved();
 		if (blockPositions.requeued() > 0) {

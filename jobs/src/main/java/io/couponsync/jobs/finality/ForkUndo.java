@@ -38,7 +38,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Takes the effects of fork-dropped transactions out of the read model: finds every document and counter their
- * events touched (by projecting them again), forgets the events, marks the transactions dropped, re-reads every
+ * events touched (by projecting them again), forgets the events, marks the transactions dropped (or, landed again
+ * in another slot, staged there to be applied again), re-reads every
  * touched account from chain (getMultipleAccounts, 100 per call) and rewrites its document from that state — or
  * marks it orphaned ({@code dropped-by-fork}) when the account does not exist — then recounts from the log.
  */
@@ -76,8 +77,12 @@ final class ForkUndo {
 		this.rpc = rpc;
 	}
 
-	/** Returns how many read-model documents were re-read from chain and how many became orphans. */
-	int[] undo(List<String> signatures) {
+	/**
+	 * Undoes {@code signatures}; those in {@code relanded} (signature → slot) the cluster has since landed again
+	 * in another slot, so they are not dropped but staged at their new slot to be applied again (their position
+	 * in the new block unknown). Returns how many read-model documents were re-read and how many became orphans.
+	 */
+	int[] undo(List<String> signatures, Map<String, Long> relanded) {
 		ProjectionContext touched = new ProjectionContext(pdas);
 		for (ChainEvent event : events.events(signatures)) {
 			touched.startEvent(event);
@@ -87,9 +92,24 @@ final class ForkUndo {
 		Set<DocumentKey> documents = touched.changes().documents().keySet();
 
 		events.delete(signatures);
-		database.getCollection(MongoStagingRepository.COLLECTION).updateMany(Filters.in("_id", signatures),
-				Updates.combine(Updates.set("status", StagingStatus.DROPPED.value()),
-						Updates.set("commitment", ChainCommitment.DROPPED.value()), Updates.set("droppedAt", new Date())));
+		List<String> dropped = signatures.stream().filter(signature -> !relanded.containsKey(signature)).toList();
+		var staging = database.getCollection(MongoStagingRepository.COLLECTION);
+		if (!dropped.isEmpty()) {
+			staging.updateMany(Filters.in("_id", dropped),
+					Updates.combine(Updates.set("status", StagingStatus.DROPPED.value()),
+							Updates.set("commitment", ChainCommitment.DROPPED.value()),
+							Updates.set("droppedAt", new Date())));
+		}
+		if (!relanded.isEmpty()) {
+			List<com.mongodb.client.model.WriteModel<org.bson.Document>> moves = new ArrayList<>();
+			relanded.forEach((signature, slot) -> moves.add(new com.mongodb.client.model.UpdateOneModel<>(
+					Filters.eq("_id", signature),
+					Updates.combine(Updates.set("slot", slot), Updates.unset("positionInBlock"),
+							Updates.set("status", StagingStatus.RECEIVED.value()),
+							Updates.set("commitment", ChainCommitment.CONFIRMED.value()),
+							Updates.set("relandedAt", new Date())))));
+			staging.bulkWrite(moves, new com.mongodb.client.model.BulkWriteOptions().ordered(false));
+		}
 
 		Map<String, DocumentKey> accounts = new LinkedHashMap<>();
 		List<DocumentKey> orphans = new ArrayList<>();
@@ -128,8 +148,9 @@ final class ForkUndo {
 		}
 		recounts.writeCounters(touched.touchedCounters());
 		recounts.writeHistories(touched.touchedCounters());
-		log.info("Fork: {} transactions dropped; {} documents re-read from chain, {} orphaned", signatures.size(),
-				accounts.size() - (orphans.size() - (documents.size() - accounts.size())), orphans.size());
+		log.info("Fork: {} transactions dropped, {} landed again in another slot; {} documents re-read from chain, "
+				+ "{} orphaned", dropped.size(), relanded.size(), accounts.size() - (orphans.size() - (documents.size() - accounts.size())),
+				orphans.size());
 		return new int[] { accounts.size(), orphans.size() };
 	}
 

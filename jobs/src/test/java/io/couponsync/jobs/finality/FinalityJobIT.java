@@ -145,11 +145,12 @@ class FinalityJobIT {
 			.collect(Collectors.toSet());
 		simulator.advanceSlots(80);
 		simulator.metrics().reset();
+		double droppedBefore = meters.counter("sync.finality.dropped").count();
 
 		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
 		assertThat(dropped).hasSizeGreaterThan(50);
-		assertThat(meters.get("sync.finality.dropped").counter().count()).isEqualTo(dropped.size());
+		assertThat(meters.get("sync.finality.dropped").counter().count() - droppedBefore).isEqualTo(dropped.size());
 		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("status", "dropped")))
 			.isEqualTo(dropped.size());
 		assertThat(database().getCollection("chain_events").countDocuments(Filters.in("signature", dropped)))
@@ -217,5 +218,45 @@ class FinalityJobIT {
 		simulator.metrics().reset();
 		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(simulator.metrics().calls("getBlock")).as("positions are read once").isZero();
+	}
+
+	@Test
+	void movesATransactionTheClusterLandedAgainInAnotherSlotInsteadOfDroppingIt() throws Exception {
+		land(40, 10);
+		simulator.advanceSlots(40);
+		land(6, 10);
+		stageAndApply();
+		LedgerTransaction firstUnfinalized = simulator.ledger().transactions().stream()
+			.filter(t -> t.slot() > simulator.ledger().slot(Commitment.FINALIZED)).findFirst().orElseThrow();
+		List<LedgerTransaction> forked = simulator.dropByFork(firstUnfinalized);
+		// the first half is resubmitted and lands again on the new branch, in order; the rest is gone
+		List<LedgerTransaction> relanded = simulator.reland(forked.subList(0, forked.size() / 2));
+		simulator.advanceSlots(80);
+		double relandedBefore = meters.counter("sync.finality.relanded").count();
+		double droppedBefore = meters.counter("sync.finality.dropped").count();
+
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(meters.get("sync.finality.relanded").counter().count() - relandedBefore).isEqualTo(relanded.size());
+		assertThat(meters.get("sync.finality.dropped").counter().count() - droppedBefore)
+			.isEqualTo(forked.size() - relanded.size());
+		for (LedgerTransaction transaction : relanded) {
+			Document staged = database().getCollection("staged_transactions")
+				.find(new Document("_id", transaction.signature())).first();
+			assertThat(staged.get("slot", Number.class).longValue()).isEqualTo(transaction.slot());
+			assertThat(staged.getString("status")).isEqualTo("received");
+		}
+
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(database().getCollection("staged_transactions").countDocuments(Filters.and(
+				Filters.eq("status", "applied"), Filters.eq("commitment", "finalized"))))
+			.isEqualTo(simulator.ledger().transactionCount());
+		assertThat(database().getCollection("chain_events").countDocuments(Filters.in("signature",
+				relanded.stream().map(LedgerTransaction::signature).toList()))).isPositive();
+		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
+				new ArrayList<>())).isEmpty();
 	}
 }

@@ -109,8 +109,23 @@ public final class Ledger {
 
 	/** Lands a transaction in the current slot and applies its writes (none if it failed). */
 	public synchronized LedgerTransaction submit(TransactionDraft draft) {
+		return land(randomBase58(64), draft);
+	}
+
+	/**
+	 * Lands a transaction a fork dropped again, in the current slot, as a cluster does when its sender (or a
+	 * leader that still holds it) resubmits it while its blockhash is valid: same signature, same writes.
+	 */
+	public synchronized LedgerTransaction reland(LedgerTransaction dropped) {
+		if (bySignature.containsKey(dropped.signature())) {
+			throw new IllegalArgumentException(dropped.signature() + " is on the chain already");
+		}
+		return land(dropped.signature(), dropped.draft());
+	}
+
+	private LedgerTransaction land(String signature, TransactionDraft draft) {
 		List<LedgerTransaction> block = bySlot.computeIfAbsent(slot, s -> new ArrayList<>());
-		LedgerTransaction transaction = new LedgerTransaction(randomBase58(64), slot, block.size(), blockTime(slot),
+		LedgerTransaction transaction = new LedgerTransaction(signature, slot, block.size(), blockTime(slot),
 				blockhashes.get(slot - 1), draft);
 		block.add(transaction);
 		transactions.add(transaction);
