@@ -17,6 +17,7 @@ import org.bson.conversions.Bson;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 
+import io.couponsync.chain.staging.ChainCommitment;
 import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.jobs.readmodel.ChainEvent;
 import io.couponsync.jobs.readmodel.ChainEventLog;
@@ -105,18 +106,18 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 	}
 
 	/**
-	 * Documents this chunk changed carry commitment confirmed; where the transaction behind the change is already
-	 * final (a replay, a requeued dead letter, one applied again in block order) the finality job will not come
-	 * back for it, so they are marked here. Staging is read now, not when the chunk was, so a transaction the
-	 * finality job settles meanwhile is caught by one of the two.
+	 * Documents this chunk changed carry commitment confirmed; where the transaction behind the change was already
+	 * final when read (a replay, a requeued dead letter, one applied again in block order) the finality job will
+	 * not come back for it, so they are marked here. No extra read: staging's answer at read time is enough while
+	 * jobs run one at a time.
 	 */
 	private void keepFinalized(Chunk<? extends DecodedTransaction> chunk) {
-		List<String> signatures = new ArrayList<>();
-		chunk.forEach(transaction -> signatures.add(transaction.staged().signature()));
 		List<String> finalized = new ArrayList<>();
-		staging.find(Filters.and(Filters.in("_id", signatures), Filters.eq("commitment", "finalized")))
-			.projection(new Document("_id", 1))
-			.forEach(document -> finalized.add(document.getString("_id")));
+		for (DecodedTransaction transaction : chunk) {
+			if (transaction.staged().commitment() == ChainCommitment.FINALIZED) {
+				finalized.add(transaction.staged().signature());
+			}
+		}
 		if (!finalized.isEmpty()) {
 			log.markFinalized(finalized);
 			store.markFinalized(finalized);
