@@ -89,7 +89,12 @@ final class ForkUndo {
 			projections.projection(event.name()).project(event, touched);
 		}
 		recounts.resolveLookups(touched);
-		Set<DocumentKey> documents = touched.changes().documents().keySet();
+		Set<DocumentKey> documents = new java.util.LinkedHashSet<>(touched.changes().documents().keySet());
+		// why: a counter's document may exist only because of the dropped events (its creation never staged)
+		touched.touchedCounters().forEach((counter, keys) -> projections.counters().stream()
+			.filter(spec -> spec.name().equals(counter)).findFirst()
+			.ifPresent(spec -> keys.forEach(key -> documents.add(
+					new DocumentKey(spec.collection(), spec.documentId().apply(key))))));
 
 		events.delete(signatures);
 		List<String> dropped = signatures.stream().filter(signature -> !relanded.containsKey(signature)).toList();

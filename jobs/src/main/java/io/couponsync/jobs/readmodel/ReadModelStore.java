@@ -38,6 +38,11 @@ public final class ReadModelStore {
 		this.database = database;
 	}
 
+	private static boolean allZero(Document fields) {
+		return fields.values().stream()
+			.allMatch(value -> value instanceof Number number && number.doubleValue() == 0);
+	}
+
 	/** Marks finalized every document whose last change came from one of {@code signatures}. */
 	public void markFinalized(java.util.Collection<String> signatures) {
 		for (String collection : io.couponsync.jobs.readmodel.Projections.COLLECTIONS) {
@@ -46,12 +51,17 @@ public final class ReadModelStore {
 		}
 	}
 
-	/** Sets recounted totals as they are: a recount is always the whole truth, so it needs no version. */
+	/**
+	 * Sets recounted totals as they are: a recount is always the whole truth, so it needs no version. Totals that
+	 * are all zero never create a document — after a fork took away the only events naming an account the chain
+	 * never had, such a document would describe nothing.
+	 */
 	public void setCounters(String collection, Map<String, Document> totals) {
 		List<WriteModel<Document>> writes = new ArrayList<>();
 		UpdateOptions upsert = new UpdateOptions().upsert(true);
+		UpdateOptions existingOnly = new UpdateOptions();
 		totals.forEach((id, fields) -> writes.add(new UpdateOneModel<>(Filters.eq("_id", id),
-				new Document("$set", fields), upsert)));
+				new Document("$set", fields), allZero(fields) ? existingOnly : upsert)));
 		if (!writes.isEmpty()) {
 			database.getCollection(collection).bulkWrite(writes, new BulkWriteOptions().ordered(false));
 		}
