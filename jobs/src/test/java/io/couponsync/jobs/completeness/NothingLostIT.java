@@ -36,18 +36,22 @@ import io.couponsync.simulator.ledger.LedgerTransaction;
  */
 class NothingLostIT {
 
+	/** The jobs application with its in-process listener on {@code simulator}; jobs launched by the test only. */
+	private static ConfigurableApplicationContext startJobs(SolanaSimulator simulator, String name) {
+		return new SpringApplicationBuilder(JobsApplication.class).web(WebApplicationType.NONE)
+			.run("--sync.program.id=" + simulator.programId(), "--sync.program.idl=../config/idl/discount_platform.json",
+					"--sync.solana.rpc-url=" + simulator.rpcUrl(), "--sync.solana.ws-url=" + simulator.wsUrl(),
+					"--sync.listener.reconnect-min-delay=50ms", "--sync.listener.reconnect-max-delay=300ms",
+					"--sync.jobs.schedule-enabled=false", "--sync.mongodb.embedded.port=0",
+					"--sync.mongodb.embedded.file=", "--spring.datasource.url=jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+	}
+
 	@Test
 	void stagesEveryConfirmedTransactionOnceDespiteWithheldNotificationsDropsAnd429s() throws Exception {
 		try (SolanaSimulator simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(
 				SolanaSimulator.bundledIdl()))) {
 			simulator.faults().withholdNotificationsShare(0.25).retryAfterSeconds(0);
-			try (ConfigurableApplicationContext jobs = new SpringApplicationBuilder(JobsApplication.class)
-				.web(WebApplicationType.NONE)
-				.run("--sync.program.id=" + simulator.programId(), "--sync.program.idl=../config/idl/discount_platform.json",
-						"--sync.solana.rpc-url=" + simulator.rpcUrl(), "--sync.solana.ws-url=" + simulator.wsUrl(),
-						"--sync.listener.reconnect-min-delay=50ms", "--sync.listener.reconnect-max-delay=300ms",
-						"--sync.jobs.schedule-enabled=false", "--sync.mongodb.embedded.port=0",
-						"--sync.mongodb.embedded.file=", "--spring.datasource.url=jdbc:h2:mem:nothing-lost;DB_CLOSE_DELAY=-1")) {
+			try (ConfigurableApplicationContext jobs = startJobs(simulator, "nothing-lost")) {
 				MongoCollection<Document> staged = jobs.getBean(MongoClient.class).getDatabase("coupon_sync")
 					.getCollection("staged_transactions");
 				JobRunner runner = jobs.getBean(JobRunner.class);
@@ -97,13 +101,7 @@ class NothingLostIT {
 		try (SolanaSimulator simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(
 				SolanaSimulator.bundledIdl()))) {
 			simulator.faults().withholdNotificationsShare(0.2).retryAfterSeconds(0);
-			try (ConfigurableApplicationContext jobs = new SpringApplicationBuilder(JobsApplication.class)
-				.web(WebApplicationType.NONE)
-				.run("--sync.program.id=" + simulator.programId(), "--sync.program.idl=../config/idl/discount_platform.json",
-						"--sync.solana.rpc-url=" + simulator.rpcUrl(), "--sync.solana.ws-url=" + simulator.wsUrl(),
-						"--sync.listener.reconnect-min-delay=50ms", "--sync.listener.reconnect-max-delay=300ms",
-						"--sync.jobs.schedule-enabled=false", "--sync.mongodb.embedded.port=0",
-						"--sync.mongodb.embedded.file=", "--spring.datasource.url=jdbc:h2:mem:settles;DB_CLOSE_DELAY=-1")) {
+			try (ConfigurableApplicationContext jobs = startJobs(simulator, "settles")) {
 				MongoDatabase database = jobs.getBean(MongoClient.class).getDatabase("coupon_sync");
 				MongoCollection<Document> staged = database.getCollection("staged_transactions");
 				JobRunner runner = jobs.getBean(JobRunner.class);
