@@ -30,11 +30,14 @@ public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 	/**
 	 * @param dropMarginSlots a transaction the cluster no longer knows counts as dropped once the finalized slot is
 	 * this many slots past its own
+	 * @param recordBlockOrder read the block (getBlock) of every slot holding several staged transactions, so they
+	 * are applied in the chain's order rather than by signature
 	 * @param scheduleEnabled launch the finality job on a fixed delay in this process
 	 * @param interval the fixed delay between runs
 	 */
 	public record Finality(@Min(0) @DefaultValue("32") long dropMarginSlots,
-			@DefaultValue("true") boolean scheduleEnabled, @NotNull @DefaultValue("5s") Duration interval) {
+			@DefaultValue("true") boolean recordBlockOrder, @DefaultValue("true") boolean scheduleEnabled,
+			@NotNull @DefaultValue("5s") Duration interval) {
 	}
 
 	/**

@@ -59,8 +59,8 @@ public class FinalityJobConfiguration {
 		MeterRegistry meters = registry.getIfAvailable(SimpleMeterRegistry::new);
 		ForkUndo undo = new ForkUndo(mongo.getMongoDatabase(), chainEventLog, projections, readModelStore, recounts,
 				pdaResolver, decoder, rpc);
-		BlockPositions blockPositions = new BlockPositions(
-				mongo.getMongoDatabase().getCollection(MongoStagingRepository.COLLECTION), rpc);
+		BlockPositions blockPositions = !properties.finality().recordBlockOrder() ? null
+				: new BlockPositions(mongo.getMongoDatabase().getCollection(MongoStagingRepository.COLLECTION), rpc);
 		return new FinalityWriter(rpc, mongo.getMongoDatabase(), chainEventLog, readModelStore, blockPositions, undo,
 				properties.finality().dropMarginSlots(), meters.counter("sync.finality.finalized"),
 				meters.counter("sync.finality.dropped"), meters.counter("sync.finality.relanded"), syncGauges);

@@ -46,6 +46,7 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 
 	private final ReadModelStore readModel;
 
+	/** Null when {@code sync.jobs.finality.record-block-order} is off. */
 	private final BlockPositions blockPositions;
 
 	private final ForkUndo forkUndo;
@@ -109,7 +110,9 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 				dropped.add(transaction.signature());
 			}
 		}
-		blockPositions.record(onChain);
+		if (blockPositions != null) {
+			blockPositions.record(onChain);
+		}
 		if (!finalized.isEmpty()) {
 			markFinalized(finalized);
 			finalizedCount.increment(finalized.size());
@@ -128,7 +131,7 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 			relanded.clear();
 		}
 		reportUnresolved();
-		if (blockPositions.requeued() > 0) {
+		if (blockPositions != null && blockPositions.requeued() > 0) {
 			log.info("Block order recorded from {} blocks; {} applied transactions queued to be applied again in it",
 					blockPositions.blocksRead(), blockPositions.requeued());
 		}

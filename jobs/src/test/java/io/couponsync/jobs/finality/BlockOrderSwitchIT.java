@@ -1,0 +1,81 @@
+package io.couponsync.jobs.finality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoClient;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.test.context.SpringBatchTest;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagedTransaction;
+import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.applyevents.LedgerStaging;
+import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.simulator.SolanaSimulator;
+
+/** With {@code sync.jobs.finality.record-block-order=false} the finality job reads no blocks. */
+@SpringBatchTest
+@SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+		"sync.program.idl=../config/idl/discount_platform.json", "sync.listener.enabled=false",
+		"sync.jobs.schedule-enabled=false", "sync.jobs.finality.record-block-order=false",
+		"sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
+		"spring.datasource.url=jdbc:h2:mem:block-order-off;DB_CLOSE_DELAY=-1" })
+class BlockOrderSwitchIT {
+
+	private static SolanaSimulator simulator;
+
+	@DynamicPropertySource
+	static void solana(DynamicPropertyRegistry registry) {
+		simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl()));
+		registry.add("sync.program.id", simulator::programId);
+		registry.add("sync.solana.rpc-url", () -> simulator.rpcUrl());
+		registry.add("sync.solana.ws-url", () -> simulator.wsUrl());
+	}
+
+	@AfterAll
+	static void stop() {
+		simulator.close();
+	}
+
+	@Autowired
+	private JobRunner runner;
+
+	@Autowired
+	private Job finalityJob;
+
+	@Autowired
+	private MongoClient mongo;
+
+	@Autowired
+	private MongoStagingRepository staging;
+
+	@Test
+	void readsNoBlocksWhenSwitchedOff() throws Exception {
+		for (int slot = 0; slot < 5; slot++) {
+			simulator.runWorkload(8);
+			simulator.advanceSlots(1);
+		}
+		simulator.advanceSlots(2);
+		staging.insertIfAbsent(LedgerStaging.staged(simulator.ledger().transactions()).stream()
+			.map(t -> new StagedTransaction(t.signature(), t.slot(), t.err(), t.logs(), t.receivedAt(), t.source(),
+					t.status(), t.commitment(), t.blockTime(), t.innerInstructions(), null))
+			.toList());
+
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(simulator.metrics().calls("getSignatureStatuses")).isPositive();
+		assertThat(simulator.metrics().calls("getBlock")).isZero();
+		assertThat(mongo.getDatabase("coupon_sync").getCollection("staged_transactions")
+			.countDocuments(new Document("positionInBlock", new Document("$exists", true)))).isZero();
+	}
+}
