@@ -2,13 +2,19 @@ package io.couponsync.jobs.finality;
 
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import io.micrometer.core.instrument.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
@@ -20,6 +26,7 @@ import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.ChainCommitment;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagedTransaction;
+import io.couponsync.jobs.batch.SyncGauges;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.ReadModelStore;
 import tools.jackson.databind.JsonNode;
@@ -29,14 +36,15 @@ import tools.jackson.databind.JsonNode;
  * finalized one makes the staged transaction, its logged events and every read-model document it last changed
  * finalized; one the cluster no longer knows once its slot is {@code dropMargin} slots behind the finalized slot
  * was dropped by a fork; one it reports at another slot than the one staged was dropped there and landed again,
- * so its effects are undone likewise and it is applied again at its new slot. Where the program has several transactions in one confirmed slot, their positions in the
- * block are recorded (see {@link BlockPositions}). Dropped ones are undone together after the step, so the accounts a fork touched are
- * re-read in as few calls as the protocol allows; until then they stay confirmed, so a crash loses nothing.
- * Commitment comes from the RPC's answers, never from elapsed time.
+ * so its effects are undone likewise and it is applied again at its new slot. Where the program has several
+ * transactions in one confirmed slot, their positions in the block are recorded (see {@link BlockPositions}).
+ * Dropped ones are undone together after the step, so the accounts a fork touched are re-read in as few calls as
+ * the protocol allows; until then they stay confirmed, so a crash loses nothing. Commitment comes from the RPC's
+ * answers, never from elapsed time.
  */
 class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionListener {
 
-	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FinalityWriter.class);
+	private static final Logger log = LoggerFactory.getLogger(FinalityWriter.class);
 
 	private final SolanaRpcClient rpc;
 
@@ -59,15 +67,15 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 
 	private final Counter relandedCount;
 
-	private final io.couponsync.jobs.batch.SyncGauges gauges;
+	private final SyncGauges gauges;
 
-	private final java.util.Set<String> dropped = new java.util.LinkedHashSet<>();
+	private final Set<String> dropped = new LinkedHashSet<>();
 
-	private final Map<String, Long> relanded = new java.util.LinkedHashMap<>();
+	private final Map<String, Long> relanded = new LinkedHashMap<>();
 
 	FinalityWriter(SolanaRpcClient rpc, MongoDatabase database, ChainEventLog events, ReadModelStore readModel,
 			BlockPositions blockPositions, ForkUndo forkUndo, long dropMargin, Counter finalizedCount,
-			Counter droppedCount, Counter relandedCount, io.couponsync.jobs.batch.SyncGauges gauges) {
+			Counter droppedCount, Counter relandedCount, SyncGauges gauges) {
 		this.rpc = rpc;
 		this.database = database;
 		this.events = events;
@@ -88,7 +96,7 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 		List<JsonNode> statuses = rpc.getSignatureStatuses(signatures, true);
 		long finalizedSlot = rpc.getSlot("finalized");
 		List<String> finalized = new ArrayList<>();
-		java.util.Set<Long> onChain = new java.util.TreeSet<>();
+		Set<Long> onChain = new TreeSet<>();
 		for (int i = 0; i < signatures.size(); i++) {
 			JsonNode status = statuses.get(i);
 			StagedTransaction transaction = chunk.getItems().get(i);

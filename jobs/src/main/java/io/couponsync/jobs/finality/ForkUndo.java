@@ -4,15 +4,20 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
+import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +94,7 @@ final class ForkUndo {
 			projections.projection(event.name()).project(event, touched);
 		}
 		recounts.resolveLookups(touched);
-		Set<DocumentKey> documents = new java.util.LinkedHashSet<>(touched.changes().documents().keySet());
+		Set<DocumentKey> documents = new LinkedHashSet<>(touched.changes().documents().keySet());
 		// why: a counter's document may exist only because of the dropped events (its creation never staged)
 		touched.touchedCounters().forEach((counter, keys) -> projections.counters().stream()
 			.filter(spec -> spec.name().equals(counter)).findFirst()
@@ -106,14 +111,14 @@ final class ForkUndo {
 							Updates.set("droppedAt", new Date())));
 		}
 		if (!relanded.isEmpty()) {
-			List<com.mongodb.client.model.WriteModel<org.bson.Document>> moves = new ArrayList<>();
-			relanded.forEach((signature, slot) -> moves.add(new com.mongodb.client.model.UpdateOneModel<>(
+			List<WriteModel<Document>> moves = new ArrayList<>();
+			relanded.forEach((signature, slot) -> moves.add(new UpdateOneModel<>(
 					Filters.eq("_id", signature),
 					Updates.combine(Updates.set("slot", slot), Updates.unset("positionInBlock"),
 							Updates.set("status", StagingStatus.RECEIVED.value()),
 							Updates.set("commitment", ChainCommitment.CONFIRMED.value()),
 							Updates.set("relandedAt", new Date())))));
-			staging.bulkWrite(moves, new com.mongodb.client.model.BulkWriteOptions().ordered(false));
+			staging.bulkWrite(moves, new BulkWriteOptions().ordered(false));
 		}
 
 		Map<String, DocumentKey> accounts = new LinkedHashMap<>();

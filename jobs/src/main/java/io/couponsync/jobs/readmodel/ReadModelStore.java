@@ -1,6 +1,7 @@
 package io.couponsync.jobs.readmodel;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
@@ -44,10 +46,10 @@ public final class ReadModelStore {
 	}
 
 	/** Marks finalized every document whose last change came from one of {@code signatures}. */
-	public void markFinalized(java.util.Collection<String> signatures) {
+	public void markFinalized(Collection<String> signatures) {
 		for (String collection : io.couponsync.jobs.readmodel.Projections.COLLECTIONS) {
 			database.getCollection(collection).updateMany(Filters.in("lastSignature", signatures),
-					com.mongodb.client.model.Updates.set("commitment", "finalized"));
+					Updates.set("commitment", "finalized"));
 		}
 	}
 
