@@ -94,7 +94,7 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 		List<String> signatures = new ArrayList<>();
 		chunk.forEach(transaction -> signatures.add(transaction.signature()));
 		List<JsonNode> statuses = rpc.getSignatureStatuses(signatures, true);
-		long finalizedSlot = rpc.getSlot("finalized");
+		long finalizedSlot = -1; // asked only when a status is missing
 		List<String> finalized = new ArrayList<>();
 		Set<Long> onChain = new TreeSet<>();
 		for (int i = 0; i < signatures.size(); i++) {
@@ -114,8 +114,13 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 					finalized.add(transaction.signature());
 				}
 			}
-			else if (finalizedSlot - transaction.slot() > dropMargin) {
-				dropped.add(transaction.signature());
+			else {
+				if (finalizedSlot < 0) {
+					finalizedSlot = rpc.getSlot("finalized");
+				}
+				if (finalizedSlot - transaction.slot() > dropMargin) {
+					dropped.add(transaction.signature());
+				}
 			}
 		}
 		if (blockPositions != null) {

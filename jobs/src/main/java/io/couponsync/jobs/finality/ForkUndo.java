@@ -96,10 +96,7 @@ final class ForkUndo {
 		recounts.resolveLookups(touched);
 		Set<DocumentKey> documents = new LinkedHashSet<>(touched.changes().documents().keySet());
 		// why: a counter's document may exist only because of the dropped events (its creation never staged)
-		touched.touchedCounters().forEach((counter, keys) -> projections.counters().stream()
-			.filter(spec -> spec.name().equals(counter)).findFirst()
-			.ifPresent(spec -> keys.forEach(key -> documents.add(
-					new DocumentKey(spec.collection(), spec.documentId().apply(key))))));
+		documents.addAll(recounts.counterDocuments(touched.touchedCounters()));
 
 		events.delete(signatures);
 		List<String> dropped = signatures.stream().filter(signature -> !relanded.containsKey(signature)).toList();

@@ -54,6 +54,16 @@ public final class Recounts {
 		}
 	}
 
+	/** The documents the touched counters are written to. */
+	public Set<ReadModelChanges.DocumentKey> counterDocuments(Map<String, Set<String>> touched) {
+		Set<ReadModelChanges.DocumentKey> documents = new LinkedHashSet<>();
+		for (CounterSpec counter : projections.counters()) {
+			touched.getOrDefault(counter.name(), Set.of()).forEach(key -> documents.add(
+					new ReadModelChanges.DocumentKey(counter.collection(), counter.documentId().apply(key))));
+		}
+		return documents;
+	}
+
 	/** Sets every touched counter to its total over the log, in one aggregation. */
 	public void writeCounters(Map<String, Set<String>> touched) {
 		List<String> counterKeys = new ArrayList<>();

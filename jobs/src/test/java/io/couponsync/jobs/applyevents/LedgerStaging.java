@@ -35,4 +35,12 @@ public final class LedgerStaging {
 	public static List<StagedTransaction> staged(List<LedgerTransaction> transactions) {
 		return transactions.stream().map(LedgerStaging::staged).toList();
 	}
+
+	/** As the listener and the crawler stage them: where each sits in its block is not known yet. */
+	public static List<StagedTransaction> stagedWithoutPositions(List<LedgerTransaction> transactions) {
+		return transactions.stream().map(LedgerStaging::staged)
+			.map(t -> new StagedTransaction(t.signature(), t.slot(), t.err(), t.logs(), t.receivedAt(), t.source(),
+					t.status(), t.commitment(), t.blockTime(), t.innerInstructions(), null))
+			.toList();
+	}
 }

@@ -28,6 +28,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.SimulatorProperties;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.simulator.SolanaSimulator;
 import io.couponsync.simulator.ledger.Commitment;
@@ -48,9 +49,7 @@ class BackfillJobIT {
 
 	@DynamicPropertySource
 	static void solana(DynamicPropertyRegistry registry) {
-		registry.add("sync.program.id", simulator::programId);
-		registry.add("sync.solana.rpc-url", simulator::rpcUrl);
-		registry.add("sync.solana.ws-url", simulator::wsUrl);
+		SimulatorProperties.register(registry, simulator);
 	}
 
 	@Autowired

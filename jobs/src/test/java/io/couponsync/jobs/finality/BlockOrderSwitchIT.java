@@ -17,8 +17,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
-import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.SimulatorProperties;
 import io.couponsync.jobs.applyevents.LedgerStaging;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.simulator.SolanaSimulator;
@@ -37,9 +37,7 @@ class BlockOrderSwitchIT {
 	@DynamicPropertySource
 	static void solana(DynamicPropertyRegistry registry) {
 		simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl()));
-		registry.add("sync.program.id", simulator::programId);
-		registry.add("sync.solana.rpc-url", () -> simulator.rpcUrl());
-		registry.add("sync.solana.ws-url", () -> simulator.wsUrl());
+		SimulatorProperties.register(registry, simulator);
 	}
 
 	@AfterAll
@@ -66,10 +64,7 @@ class BlockOrderSwitchIT {
 			simulator.advanceSlots(1);
 		}
 		simulator.advanceSlots(2);
-		staging.insertIfAbsent(LedgerStaging.staged(simulator.ledger().transactions()).stream()
-			.map(t -> new StagedTransaction(t.signature(), t.slot(), t.err(), t.logs(), t.receivedAt(), t.source(),
-					t.status(), t.commitment(), t.blockTime(), t.innerInstructions(), null))
-			.toList());
+		staging.insertIfAbsent(LedgerStaging.stagedWithoutPositions(simulator.ledger().transactions()));
 
 		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 

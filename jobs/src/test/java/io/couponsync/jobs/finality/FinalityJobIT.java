@@ -26,8 +26,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
-import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.SimulatorProperties;
 import io.couponsync.jobs.applyevents.GroundTruthComparison;
 import io.couponsync.jobs.applyevents.LedgerStaging;
 import io.couponsync.jobs.batch.JobRunner;
@@ -49,9 +49,7 @@ class FinalityJobIT {
 	@DynamicPropertySource
 	static void solana(DynamicPropertyRegistry registry) {
 		simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl()));
-		registry.add("sync.program.id", simulator::programId);
-		registry.add("sync.solana.rpc-url", () -> simulator.rpcUrl());
-		registry.add("sync.solana.ws-url", () -> simulator.wsUrl());
+		SimulatorProperties.register(registry, simulator);
 	}
 
 	@Autowired
@@ -185,11 +183,7 @@ class FinalityJobIT {
 	@Test
 	void recordsBlockOrderOfSameSlotTransactionsAndAppliesThemInIt() throws Exception {
 		land(30, 12);
-		// as the listener and the crawler stage them: the position in the block is not known yet
-		staging.insertIfAbsent(LedgerStaging.staged(simulator.ledger().transactions()).stream()
-			.map(t -> new StagedTransaction(t.signature(), t.slot(), t.err(), t.logs(), t.receivedAt(), t.source(),
-					t.status(), t.commitment(), t.blockTime(), t.innerInstructions(), null))
-			.toList());
+		staging.insertIfAbsent(LedgerStaging.stagedWithoutPositions(simulator.ledger().transactions()));
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		List<String> inSignatureOrder = GroundTruthComparison.differences(database(),
 				simulator.groundTruth().accounts(Commitment.PROCESSED), new ArrayList<>());
