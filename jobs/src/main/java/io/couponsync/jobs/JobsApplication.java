@@ -9,11 +9,13 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 import io.couponsync.jobs.decode.DecodeCommand;
 import io.couponsync.jobs.launch.RunJobCommand;
+import io.couponsync.jobs.verify.VerifyCommand;
 
 /**
  * The batch platform: jobs, scheduling, admin UI. {@code java -jar jobs.jar decode ...} instead runs the decode
  * command alone, with no Spring context, web server or connection; {@code java -jar jobs.jar run <job> ...} runs
- * one job to its end and exits with its status.
+ * one job to its end and exits with its status; {@code java -jar jobs.jar verify ...} checks MongoDB against the
+ * finalized chain and exits.
  */
 @SpringBootApplication
 public class JobsApplication {
@@ -26,6 +28,9 @@ public class JobsApplication {
 		}
 		if (args.length > 0 && "run".equals(args[0])) {
 			System.exit(RunJobCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+		}
+		if (args.length > 0 && "verify".equals(args[0])) {
+			System.exit(VerifyCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
 		}
 		SpringApplication.run(JobsApplication.class, args);
 	}

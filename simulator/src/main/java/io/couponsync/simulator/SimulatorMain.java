@@ -13,7 +13,8 @@ import io.couponsync.simulator.marketplace.MarketplaceWorkload;
 /**
  * {@code java -jar simulator/target/simulator.jar [--rpc-port 8899] [--ws-port 8900] [--seed 1] [--rate 20]
  * [--slot-ms 400] [--finality-slots 32] [--program-id <base58>] [--idl <file>] [--withhold 0.0]
- * [--too-many-requests 0.0] [--fork-every-slots 0] [--cpi-events 0.05] [--failures 0.02]}
+ * [--too-many-requests 0.0] [--retry-after 1] [--fork-every-slots 0] [--reland 0.5]
+ * [--drop-connections-every-slots 0] [--transactions 0] [--cpi-events 0.05] [--failures 0.02]}
  */
 public final class SimulatorMain {
 
@@ -31,6 +32,10 @@ public final class SimulatorMain {
 		options.put("--cpi-events", "0.05");
 		options.put("--via-router", "0.1");
 		options.put("--program-id", SolanaSimulator.DEFAULT_PROGRAM_ID);
+		options.put("--retry-after", "1");
+		options.put("--reland", "0.5");
+		options.put("--drop-connections-every-slots", "0");
+		options.put("--transactions", "0");
 		for (int i = 0; i < args.length; i++) {
 			if (args[i].equals("--help") || args[i].equals("-h")) {
 				System.out.println("options (defaults): " + options + " --idl <file> (bundled coupon marketplace IDL)");
@@ -65,14 +70,14 @@ public final class SimulatorMain {
 			.withPorts(integer(options, "--rpc-port"), integer(options, "--ws-port"))
 			.withLedger(ledger)
 			.withWorkload(workload)
-			.withClock(integer(options, "--slot-ms"), decimal(options, "--rate"));
+			.withClock(integer(options, "--slot-ms"), 0);
 		SolanaSimulator simulator = SolanaSimulator.start(settings);
 		simulator.faults().withholdNotificationsShare(decimal(options, "--withhold"));
 		simulator.faults().answerTooManyRequestsShare(decimal(options, "--too-many-requests"));
-		int forkEvery = integer(options, "--fork-every-slots");
-		if (forkEvery > 0) {
-			new ForkInjector(simulator, forkEvery).start();
-		}
+		simulator.faults().retryAfterSeconds(integer(options, "--retry-after"));
+		new ScheduledTraffic(simulator, new ScheduledTraffic.Plan(decimal(options, "--rate"),
+				integer(options, "--transactions"), integer(options, "--fork-every-slots"), decimal(options, "--reland"),
+				integer(options, "--drop-connections-every-slots"))).start();
 		System.out.println("JSON-RPC " + simulator.rpcUrl() + "  PubSub " + simulator.wsUrl() + "  program "
 				+ simulator.programId());
 		CountDownLatch stopped = new CountDownLatch(1);
@@ -98,44 +103,6 @@ public final class SimulatorMain {
 		}
 		catch (NumberFormatException ex) {
 			throw new IllegalArgumentException(name + " must be a number, not '" + options.get(name) + "'");
-		}
-	}
-
-	/** Every N slots, drops the newest confirmed-but-unfinalized slot by a fork. */
-	private static final class ForkInjector extends Thread {
-
-		private final SolanaSimulator simulator;
-
-		private final int everySlots;
-
-		ForkInjector(SolanaSimulator simulator, int everySlots) {
-			super("simulator-forks");
-			setDaemon(true);
-			this.simulator = simulator;
-			this.everySlots = everySlots;
-		}
-
-		@Override
-		public void run() {
-			long next = simulator.ledger().slot() + everySlots;
-			while (!isInterrupted()) {
-				try {
-					Thread.sleep(Math.max(1, simulator.ledger().config().slotMillis()));
-				}
-				catch (InterruptedException ex) {
-					return;
-				}
-				if (simulator.ledger().slot() >= next) {
-					next = simulator.ledger().slot() + everySlots;
-					var transactions = simulator.ledger().transactions();
-					if (!transactions.isEmpty()) {
-						var newest = transactions.get(transactions.size() - 1);
-						if (newest.slot() > simulator.ledger().slot(io.couponsync.simulator.ledger.Commitment.FINALIZED)) {
-							simulator.dropByFork(newest);
-						}
-					}
-				}
-			}
 		}
 	}
 }

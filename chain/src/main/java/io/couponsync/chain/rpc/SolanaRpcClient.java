@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.couponsync.chain.Base58;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -187,6 +188,23 @@ public final class SolanaRpcClient {
 					Map.of("encoding", "base64", "commitment", commitment)).get("value").forEach(accounts::add);
 		}
 		return accounts;
+	}
+
+	/** A program's accounts as read at one slot. */
+	public record ProgramAccounts(long slot, List<JsonNode> accounts) {
+	}
+
+	/**
+	 * The program's accounts whose data starts with {@code prefix} (an Anchor account discriminator: one account
+	 * type), base64, with the slot they were read at. One call: the protocol has no paging.
+	 */
+	public ProgramAccounts getProgramAccounts(String programId, byte[] prefix, String commitment) {
+		Map<String, Object> memcmp = Map.of("memcmp", Map.of("offset", 0, "bytes", Base58.encode(prefix)));
+		JsonNode answer = call("getProgramAccounts", programId, Map.of("encoding", "base64", "commitment", commitment,
+				"withContext", true, "filters", List.of(memcmp)));
+		List<JsonNode> accounts = new ArrayList<>();
+		answer.get("value").forEach(accounts::add);
+		return new ProgramAccounts(answer.path("context").path("slot").asLong(), accounts);
 	}
 
 	// ---- transport ----

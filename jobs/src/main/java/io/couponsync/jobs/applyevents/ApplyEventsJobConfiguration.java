@@ -55,7 +55,8 @@ public class ApplyEventsJobConfiguration {
 	@StepScope
 	StagedTransactionReader applyEventsReader(MongoStagingRepository staging, JobsProperties properties) {
 		return new StagedTransactionReader(staging.collection(),
-				Filters.eq("status", StagingStatus.RECEIVED.value()), properties.apply().chunkSize(),
+				Filters.and(Filters.eq("status", StagingStatus.RECEIVED.value()), Filters.ne("needsRefetch", true)),
+				properties.apply().chunkSize(),
 				"applyEventsReader");
 	}
 

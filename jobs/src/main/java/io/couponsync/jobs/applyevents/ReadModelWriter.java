@@ -13,6 +13,8 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -34,6 +36,9 @@ import io.couponsync.jobs.readmodel.Recounts;
  * (5) mark the staged transactions applied. No step needs a multi-document transaction.
  */
 class ReadModelWriter implements ItemWriter<DecodedTransaction> {
+
+	private static final Logger logger = LoggerFactory.getLogger(ReadModelWriter.class);
+
 
 	private final ChainEventLog log;
 
@@ -91,7 +96,7 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 			context.startEvent(event);
 			projection.project(event, context);
 		}
-		recounts.resolveLookups(context);
+		Map<String, String> waiting = recounts.resolveLookups(context);
 		store.apply(context.changes());
 		checkpoint.reached("fields-written");
 
@@ -102,7 +107,12 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		checkpoint.reached("histories-written");
 
 		keepFinalized(chunk);
-		markApplied(chunk);
+		markApplied(chunk, waiting.keySet());
+		if (!waiting.isEmpty()) {
+			logger.warn("{} transactions wait for an earlier event not in the log yet (e.g. {}: {}); they stay "
+					+ "received and are applied again by the next run", waiting.size(),
+					waiting.keySet().iterator().next(), waiting.values().iterator().next());
+		}
 	}
 
 	/**
@@ -127,11 +137,15 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 	/**
 	 * One updateMany per combination of flags (usually one), each guarded by the allowed previous status — and,
 	 * for transactions applied without their block position, by the position still being unknown: if the finality
-	 * job recorded it meanwhile, the transaction stays received and is applied again in block order.
+	 * job recorded it meanwhile, the transaction stays received and is applied again in block order. Transactions
+	 * waiting for an earlier event stay received too.
 	 */
-	private void markApplied(Chunk<? extends DecodedTransaction> chunk) {
+	private void markApplied(Chunk<? extends DecodedTransaction> chunk, Set<String> waiting) {
 		Map<List<Boolean>, List<String>> byFlags = new LinkedHashMap<>();
 		for (DecodedTransaction transaction : chunk) {
+			if (waiting.contains(transaction.staged().signature())) {
+				continue;
+			}
 			byFlags.computeIfAbsent(List.of(transaction.truncated(), transaction.needsRefetch(),
 					transaction.staged().positionInBlock() == null), flags -> new ArrayList<>())
 				.add(transaction.staged().signature());

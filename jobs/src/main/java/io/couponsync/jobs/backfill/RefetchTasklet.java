@@ -24,9 +24,11 @@ import io.couponsync.chain.staging.StagingStatus;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Completes transactions staged from a notification whose program invoked itself ({@code emit_cpi!}, flagged
- * {@code needsRefetch} by the apply job): their events are in inner instructions, which only getTransaction
- * gives. The staged document gets them and goes back to received, so the apply job applies it again, completely.
+ * Completes transactions flagged {@code needsRefetch}: staged from a notification while their program invoked
+ * itself ({@code emit_cpi!}, flagged by the apply job: those events are in inner instructions, which only
+ * getTransaction gives), or landed again after a fork (flagged by the finality job: run again, their logs may
+ * differ). The staged document gets what getTransaction says (at confirmed; one not yet confirmed waits for the
+ * next run) and goes back to received, so the apply job applies it, completely.
  */
 class RefetchTasklet implements Tasklet {
 
@@ -47,7 +49,8 @@ class RefetchTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		List<String> signatures = new ArrayList<>();
-		staging.find(Filters.eq("needsRefetch", true)).limit(limit)
+		staging.find(Filters.and(Filters.eq("needsRefetch", true), Filters.ne("status", StagingStatus.DROPPED.value())))
+			.limit(limit)
 			.forEach(document -> signatures.add(document.getString("_id")));
 		if (signatures.isEmpty()) {
 			return RepeatStatus.FINISHED;
@@ -63,7 +66,8 @@ class RefetchTasklet implements Tasklet {
 			Document complete = MongoStagingRepository.toDocument(fetched);
 			staging.updateOne(Filters.and(Filters.eq("_id", signatures.get(i)),
 					Filters.ne("status", StagingStatus.DROPPED.value())),
-					Updates.combine(Updates.set("logs", complete.get("logs")),
+					Updates.combine(Updates.set("slot", complete.get("slot")), Updates.set("err", complete.get("err")),
+							Updates.set("logs", complete.get("logs")),
 							Updates.set("innerInstructions", complete.get("innerInstructions")),
 							Updates.set("blockTime", complete.get("blockTime")),
 							Updates.set("status", StagingStatus.RECEIVED.value()), Updates.unset("needsRefetch"),
@@ -71,7 +75,8 @@ class RefetchTasklet implements Tasklet {
 			completed++;
 		}
 		contribution.incrementWriteCount(completed);
-		log.info("Refetched {} transactions whose emit_cpi! events only getTransaction carries", completed);
+		log.info("Refetched {} transactions (emit_cpi! events only getTransaction carries, or landed again)",
+				completed);
 		return RepeatStatus.FINISHED;
 	}
 }

@@ -143,6 +143,9 @@ class FinalityWriter implements ItemWriter<StagedTransaction>, StepExecutionList
 			dropped.clear();
 			relanded.clear();
 		}
+		if (readModel.hasUnfinalizedResyncs()) {
+			readModel.finalizeResyncs(rpc.getSlot(ChainCommitment.FINALIZED.value()));
+		}
 		reportUnresolved();
 		if (blockPositions != null && blockPositions.requeued() > 0) {
 			log.info("Block order recorded from {} blocks; {} applied transactions queued to be applied again in it",

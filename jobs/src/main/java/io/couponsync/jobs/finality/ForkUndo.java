@@ -105,7 +105,7 @@ final class ForkUndo {
 			staging.updateMany(Filters.in("_id", dropped),
 					Updates.combine(Updates.set("status", StagingStatus.DROPPED.value()),
 							Updates.set("commitment", ChainCommitment.DROPPED.value()),
-							Updates.set("droppedAt", new Date())));
+							Updates.set("droppedAt", new Date()), Updates.unset("needsRefetch")));
 		}
 		if (!relanded.isEmpty()) {
 			List<WriteModel<Document>> moves = new ArrayList<>();
@@ -114,7 +114,8 @@ final class ForkUndo {
 					Updates.combine(Updates.set("slot", slot), Updates.unset("positionInBlock"),
 							Updates.set("status", StagingStatus.RECEIVED.value()),
 							Updates.set("commitment", ChainCommitment.CONFIRMED.value()),
-							Updates.set("relandedAt", new Date())))));
+							// why: landed again it ran again — other clock, other state — so its logs may differ
+							Updates.set("needsRefetch", true), Updates.set("relandedAt", new Date())))));
 			staging.bulkWrite(moves, new BulkWriteOptions().ordered(false));
 		}
 
@@ -129,9 +130,9 @@ final class ForkUndo {
 			}
 		}
 		ReadModelChanges resynced = new ReadModelChanges();
+		long readSlot = accounts.isEmpty() && orphans.isEmpty() ? 0 : rpc.getSlot("confirmed");
 		if (!accounts.isEmpty()) {
-			long readSlot = rpc.getSlot("confirmed");
-			ChangeVersion chainState = ChangeVersion.endOfSlot(readSlot, "chain-resync");
+			ChangeVersion chainState = ChangeVersion.endOfSlot(readSlot, ReadModelStore.RESYNC_SOURCE);
 			List<String> addresses = new ArrayList<>(accounts.keySet());
 			List<JsonNode> states = rpc.getMultipleAccounts(addresses, "confirmed");
 			for (int i = 0; i < addresses.size(); i++) {
@@ -147,12 +148,8 @@ final class ForkUndo {
 				}
 			}
 		}
-		store.apply(resynced);
-		for (DocumentKey orphan : orphans) {
-			database.getCollection(orphan.collection()).updateOne(Filters.eq("_id", orphan.id()),
-					Updates.combine(Updates.set("orphaned", true), Updates.set("orphanReason", ORPHAN_REASON),
-							Updates.set("orphanedAt", new Date())));
-		}
+		store.resync(resynced, readSlot);
+		store.markOrphaned(orphans, ORPHAN_REASON, readSlot);
 		recounts.writeCounters(touched.touchedCounters());
 		recounts.writeHistories(touched.touchedCounters());
 		log.info("Fork: {} transactions dropped, {} landed again in another slot; {} documents re-read from chain, "

@@ -17,8 +17,12 @@ import org.bson.BsonValue;
  */
 public final class ProjectionContext {
 
-	/** Find the {@code returnField} of the event named {@code event} whose {@code matchField} is {@code value}. */
-	public record Lookup(String event, String matchField, String value, String returnField, Consumer<String> then) {
+	/**
+	 * Find the {@code returnField} of the event named {@code event} whose {@code matchField} is {@code value}, for
+	 * an event of transaction {@code signature}.
+	 */
+	public record Lookup(String signature, String event, String matchField, String value, String returnField,
+			Consumer<String> then) {
 	}
 
 	private final ReadModelChanges changes = new ReadModelChanges();
@@ -73,7 +77,7 @@ public final class ProjectionContext {
 	}
 
 	public void lookup(String event, String matchField, String value, String returnField, Consumer<String> then) {
-		lookups.add(new Lookup(event, matchField, value, returnField, then));
+		lookups.add(new Lookup(current.signature(), event, matchField, value, returnField, then));
 	}
 
 	public ReadModelChanges changes() {

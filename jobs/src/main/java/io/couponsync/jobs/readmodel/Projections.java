@@ -62,6 +62,15 @@ public final class Projections {
 	/** Collections keyed by something other than an account's address, so they cannot be re-read from chain. */
 	public static final List<String> NOT_ACCOUNTS = List.of(MERCHANT_RATINGS, BADGES, STAKING);
 
+	/** The account types whose documents are keyed by the account's address, and their collections. */
+	public static final Map<String, String> COLLECTION_OF_ACCOUNT_TYPE = Map.ofEntries(
+			Map.entry("Marketplace", MARKETPLACE), Map.entry("Merchant", MERCHANTS), Map.entry("Promotion", PROMOTIONS),
+			Map.entry("Coupon", COUPONS), Map.entry("Listing", LISTINGS), Map.entry("Rating", RATINGS),
+			Map.entry("Comment", COMMENTS), Map.entry("CommentLike", COMMENT_LIKES), Map.entry("GroupDeal", GROUP_DEALS),
+			Map.entry("GroupParticipant", GROUP_PARTICIPANTS), Map.entry("CouponAuction", AUCTIONS),
+			Map.entry("Bid", BIDS), Map.entry("RedemptionTicket", REDEMPTION_TICKETS),
+			Map.entry("ExternalDeal", EXTERNAL_DEALS), Map.entry("UserStats", USER_STATS));
+
 	/** Touch names of the derived histories (recomputed from the log, like counters). */
 	public static final String COUPON_TRANSFERS = "coupons.transfers";
 

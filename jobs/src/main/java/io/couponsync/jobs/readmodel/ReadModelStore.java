@@ -34,6 +34,14 @@ public final class ReadModelStore {
 	/** Per-field change versions, kept in each document. */
 	public static final String VERSIONS = "_versions";
 
+	/** The signature part of the version of state read from the chain rather than from an event. */
+	public static final String RESYNC_SOURCE = "chain-resync";
+
+	/** Slots of resyncs whose documents are not finalized yet. */
+	static final String PENDING_RESYNCS = "read_model_resyncs";
+
+	private static final List<String> ORPHAN_FIELDS = List.of("orphaned", "orphanReason", "orphanedAt");
+
 	private final MongoDatabase database;
 
 	public ReadModelStore(MongoDatabase database) {
@@ -81,25 +89,94 @@ public final class ReadModelStore {
 	}
 
 	public void apply(ReadModelChanges changes) {
+		apply(changes, false);
+	}
+
+	/**
+	 * Writes account state read from the chain at {@code slot} (versions {@link ChangeVersion#endOfSlot}): as
+	 * {@link #apply}, but only the fields a document already holds and never a new document — the read model keeps
+	 * current what events describe, and a field no event maintains would go stale after it. The documents become
+	 * finalized once {@code slot} is ({@link #finalizeResyncs}).
+	 */
+	public void resync(ReadModelChanges changes, long slot) {
+		rememberResync(slot);
+		apply(changes, true);
+	}
+
+	/**
+	 * Marks documents whose accounts the chain no longer has at {@code slot} orphaned. The mark is a change at that
+	 * slot: an event after it (the account created again, a transaction landed again) writes the document and
+	 * takes the mark away.
+	 */
+	public void markOrphaned(Collection<DocumentKey> documents, String reason, long slot) {
+		if (documents.isEmpty()) {
+			return;
+		}
+		rememberResync(slot);
+		String version = ChangeVersion.endOfSlot(slot, RESYNC_SOURCE).key();
+		Map<String, List<String>> byCollection = new LinkedHashMap<>();
+		documents.forEach(key -> byCollection.computeIfAbsent(key.collection(), c -> new ArrayList<>()).add(key.id()));
+		byCollection.forEach((collection, ids) -> database.getCollection(collection).updateMany(Filters.in("_id", ids),
+				Updates.combine(Updates.set("orphaned", true), Updates.set("orphanReason", reason),
+						Updates.set("orphanedAt", new java.util.Date()), Updates.set("lastVersion", version),
+						Updates.set("lastSlot", slot), Updates.set("lastSignature", RESYNC_SOURCE),
+						Updates.set("commitment", "confirmed"))));
+	}
+
+	/** Whether some resync's documents wait for their slot to be finalized (one small query). */
+	public boolean hasUnfinalizedResyncs() {
+		return database.getCollection(PENDING_RESYNCS).find().limit(1).first() != null;
+	}
+
+	/** Marks finalized the documents whose last change is a resync at or below {@code finalizedSlot}. */
+	public void finalizeResyncs(long finalizedSlot) {
+		var settled = database.getCollection(PENDING_RESYNCS).find(Filters.lte("_id", finalizedSlot)).first();
+		if (settled == null) {
+			return;
+		}
+		for (String collection : io.couponsync.jobs.readmodel.Projections.COLLECTIONS) {
+			database.getCollection(collection).updateMany(
+					Filters.and(Filters.eq("lastSignature", RESYNC_SOURCE), Filters.eq("commitment", "confirmed"),
+							Filters.lte("lastSlot", finalizedSlot)),
+					Updates.set("commitment", "finalized"));
+		}
+		database.getCollection(PENDING_RESYNCS).deleteMany(Filters.lte("_id", finalizedSlot));
+	}
+
+	private void rememberResync(long slot) {
+		database.getCollection(PENDING_RESYNCS).updateOne(Filters.eq("_id", slot),
+				Updates.setOnInsert("recordedAt", new java.util.Date()), new UpdateOptions().upsert(true));
+	}
+
+	private void apply(ReadModelChanges changes, boolean heldFieldsOnly) {
 		Map<String, Map<String, Map<String, FieldChange>>> byCollection = new LinkedHashMap<>();
 		changes.documents().forEach((key, fields) -> byCollection
 			.computeIfAbsent(key.collection(), c -> new LinkedHashMap<>()).put(key.id(), fields));
-		byCollection.forEach(this::applyCollection);
+		byCollection.forEach((collection, documents) -> applyCollection(collection, documents, heldFieldsOnly));
 	}
 
-	private void applyCollection(String collection, Map<String, Map<String, FieldChange>> documents) {
+	private void applyCollection(String collection, Map<String, Map<String, FieldChange>> documents,
+			boolean heldFieldsOnly) {
 		Map<String, Document> stored = new HashMap<>();
-		database.getCollection(collection).find(Filters.in("_id", documents.keySet()))
-			.projection(Projections.include(VERSIONS, "lastVersion"))
-			.forEach(document -> stored.put(document.getString("_id"), document));
+		var read = database.getCollection(collection).find(Filters.in("_id", documents.keySet()));
+		if (!heldFieldsOnly) {
+			read = read.projection(Projections.include(VERSIONS, "lastVersion"));
+		}
+		read.forEach(document -> stored.put(document.getString("_id"), document));
 		List<WriteModel<BsonDocument>> writes = new ArrayList<>();
 		UpdateOptions upsert = new UpdateOptions().upsert(true);
 		documents.forEach((id, fields) -> {
 			Document existing = stored.get(id);
+			if (heldFieldsOnly && existing == null) {
+				return;
+			}
 			Document versions = existing == null ? null : existing.get(VERSIONS, Document.class);
 			BsonDocument set = new BsonDocument();
 			String newest = null;
 			for (Map.Entry<String, FieldChange> field : fields.entrySet()) {
+				if (heldFieldsOnly && !existing.containsKey(field.getKey())) {
+					continue;
+				}
 				String version = field.getValue().version();
 				String storedVersion = versions == null ? null : versions.getString(field.getKey());
 				if (storedVersion == null || version.compareTo(storedVersion) >= 0) {
@@ -111,16 +188,20 @@ public final class ReadModelStore {
 			if (set.isEmpty()) {
 				return;
 			}
+			BsonDocument update = new BsonDocument("$set", set);
 			String lastVersion = existing == null ? null : existing.getString("lastVersion");
 			if (lastVersion == null || newest.compareTo(lastVersion) >= 0) {
+				BsonDocument unset = new BsonDocument();
+				ORPHAN_FIELDS.forEach(field -> unset.append(field, new BsonString("")));
+				update.append("$unset", unset);
 				String[] parts = newest.split("\\.");
 				set.append("lastVersion", new BsonString(newest));
 				set.append("lastSlot", new org.bson.BsonInt64(Long.parseLong(parts[0])));
 				set.append("lastSignature", new BsonString(parts[2]));
 				set.append("commitment", new BsonString("confirmed"));
 			}
-			writes.add(new UpdateOneModel<>(new BsonDocument("_id", new BsonString(id)), new BsonDocument("$set", set),
-					upsert));
+			writes.add(new UpdateOneModel<>(new BsonDocument("_id", new BsonString(id)), update,
+					heldFieldsOnly ? new UpdateOptions() : upsert));
 		});
 		if (!writes.isEmpty()) {
 			database.getCollection(collection, BsonDocument.class).bulkWrite(writes,

@@ -31,8 +31,13 @@ public final class Recounts {
 		this.histories = histories;
 	}
 
-	/** Runs the lookups the projections asked for, one log query per kind of lookup. */
-	public void resolveLookups(ProjectionContext context) {
+	/**
+	 * Runs the lookups the projections asked for, one log query per kind of lookup. Returns the transactions whose
+	 * lookups found nothing (signature → what was missing): the earlier event is not in the log yet — staged late
+	 * (a withheld notification the crawler found), or waiting to be fetched again after a fork.
+	 */
+	public Map<String, String> resolveLookups(ProjectionContext context) {
+		Map<String, String> unresolved = new LinkedHashMap<>();
 		Map<String, List<ProjectionContext.Lookup>> grouped = new LinkedHashMap<>();
 		for (ProjectionContext.Lookup lookup : context.lookups()) {
 			grouped.computeIfAbsent(lookup.event() + "/" + lookup.matchField() + "/" + lookup.returnField(),
@@ -46,12 +51,15 @@ public final class Recounts {
 			for (ProjectionContext.Lookup lookup : lookups) {
 				String result = found.get(lookup.value());
 				if (result == null) {
-					throw new IllegalStateException("no " + lookup.event() + " with " + lookup.matchField() + " "
-							+ lookup.value() + " in the event log");
+					unresolved.put(lookup.signature(), lookup.event() + " with " + lookup.matchField() + " "
+							+ lookup.value());
 				}
-				lookup.then().accept(result);
+				else {
+					lookup.then().accept(result);
+				}
 			}
 		}
+		return unresolved;
 	}
 
 	/** The documents the touched counters are written to. */

@@ -32,6 +32,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.jobs.JobsApplication;
 import io.couponsync.jobs.batch.JobRunner;
@@ -274,6 +275,40 @@ class ApplyEventsJobIT {
 		List<String> differences = GroundTruthComparison.differences(database(),
 				simulator.groundTruth().accounts(Commitment.PROCESSED), new ArrayList<>());
 		assertThat(differences).isEmpty();
+	}
+
+	/**
+	 * AuctionFinalized names the auction, not its coupon; the coupon comes from the auction's AuctionCreated. When
+	 * that transaction is staged late (a withheld notification the crawler finds later), the finalization waits,
+	 * received, instead of failing the job, and is applied once its auction's creation is in the log.
+	 */
+	@Test
+	void waitsForAnEarlierEventStagedLateInsteadOfFailing() throws Exception {
+		LedgerTransaction finalization = workload.stream()
+			.filter(t -> !t.failed() && simulator.groundTruth().events(t).events().stream()
+				.anyMatch(e -> e.name().equals("AuctionFinalized")))
+			.findFirst().orElseThrow();
+		String auction = simulator.groundTruth().events(finalization).events().stream()
+			.filter(e -> e.name().equals("AuctionFinalized")).findFirst().orElseThrow().fields().get("auction")
+			.toString();
+		LedgerTransaction creation = workload.stream()
+			.filter(t -> !t.failed() && simulator.groundTruth().events(t).events().stream()
+				.anyMatch(e -> e.name().equals("AuctionCreated") && e.fields().get("auction").toString().equals(auction)))
+			.findFirst().orElseThrow();
+		staging.insertIfAbsent(LedgerStaging.staged(workload.stream().filter(t -> t != creation).toList()));
+
+		assertThat(run(new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(staging.find(finalization.signature()).orElseThrow().status()).isEqualTo(StagingStatus.RECEIVED);
+
+		staging.insertIfAbsent(List.of(LedgerStaging.staged(creation)));
+		assertThat(run(new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(run(new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(staging.find(finalization.signature()).orElseThrow().status()).isEqualTo(StagingStatus.APPLIED);
+		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("status", "applied")))
+			.isEqualTo(workload.size());
+		assertThat(GroundTruthComparison.differences(database(),
+				simulator.groundTruth().accounts(Commitment.PROCESSED), new ArrayList<>())).isEmpty();
 	}
 
 	@Test

@@ -62,6 +62,9 @@ class FinalityJobIT {
 	private Job finalityJob;
 
 	@Autowired
+	private Job backfillJob;
+
+	@Autowired
 	private JobRepositoryTestUtils repository;
 
 	@Autowired
@@ -246,8 +249,17 @@ class FinalityJobIT {
 				.find(new Document("_id", transaction.signature())).first();
 			assertThat(staged.get("slot", Number.class).longValue()).isEqualTo(transaction.slot());
 			assertThat(staged.getString("status")).isEqualTo("received");
+			assertThat(staged.getBoolean("needsRefetch")).as("ran again, so fetched again before applied").isTrue();
 		}
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(database().getCollection("chain_events").countDocuments(Filters.in("signature",
+				relanded.stream().map(LedgerTransaction::signature).toList()))).as("not applied before the refetch")
+			.isZero();
 
+		assertThat(runner.run(backfillJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(database().getCollection("staged_transactions").countDocuments(Filters.and(
+				Filters.in("_id", relanded.stream().map(LedgerTransaction::signature).toList()),
+				Filters.exists("needsRefetch")))).isZero();
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);

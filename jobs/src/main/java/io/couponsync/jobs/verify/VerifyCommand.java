@@ -1,0 +1,73 @@
+package io.couponsync.jobs.verify;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.mongodb.MongoDatabaseFactory;
+
+import io.couponsync.chain.ProgramDecoder;
+import io.couponsync.chain.rpc.SolanaRpcClient;
+import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.batch.JobsProperties;
+import io.couponsync.platform.config.ProgramProperties;
+
+/**
+ * {@code java -jar jobs.jar verify [fromSlot=N] [settleSlots=N] [listed=N] [--spring.property=value ...]}: checks,
+ * reading only, that MongoDB equals the chain at {@code finalized} — staging against the program's finalized
+ * signatures ({@link TransactionAudit}), the read model against its finalized accounts ({@link AccountAudit}) —
+ * and prints what it checked and found. Exit code 0 when nothing fails, 1 when something does, 2 for bad
+ * arguments. It starts no web server, listener or schedule.
+ */
+public final class VerifyCommand {
+
+	private static final Map<String, Long> DEFAULTS = Map.of("fromSlot", 0L, "listed", 20L);
+
+	private VerifyCommand() {
+	}
+
+	public static int run(String[] args, PrintStream out, PrintStream err) {
+		Map<String, Long> options = new TreeMap<>(DEFAULTS);
+		List<String> springArgs = new ArrayList<>(List.of("--sync.listener.enabled=false",
+				"--sync.jobs.schedule-enabled=false"));
+		for (String arg : args) {
+			if (arg.startsWith("--")) {
+				springArgs.add(arg);
+				continue;
+			}
+			String[] pair = arg.split("=", 2);
+			if (pair.length != 2 || !(DEFAULTS.containsKey(pair[0]) || pair[0].equals("settleSlots"))
+					|| !pair[1].matches("\\d{1,18}")) {
+				err.println("verify: '" + arg + "' is not one of fromSlot=<slot>, settleSlots=<slots>, "
+						+ "listed=<count> (whole numbers)");
+				return 2;
+			}
+			options.put(pair[0], Long.parseLong(pair[1]));
+		}
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(JobsApplication.class)
+			.web(WebApplicationType.NONE)
+			.run(springArgs.toArray(String[]::new))) {
+			var database = context.getBean(MongoDatabaseFactory.class).getMongoDatabase();
+			SolanaRpcClient rpc = context.getBean(SolanaRpcClient.class);
+			String programId = context.getBean(ProgramProperties.class).id();
+			long settleSlots = options.getOrDefault("settleSlots",
+					context.getBean(JobsProperties.class).finality().dropMarginSlots());
+			AuditReport report = new AuditReport(options.get("listed").intValue());
+			out.println("verify: program " + programId + ", slots " + options.get("fromSlot")
+					+ " to the finalized slot less " + settleSlots);
+			new TransactionAudit(database, rpc, programId).audit(options.get("fromSlot"), settleSlots, report);
+			new AccountAudit(database, rpc, context.getBean(ProgramDecoder.class), programId).audit(report);
+			report.print(out);
+			return report.passed() ? 0 : 1;
+		}
+		catch (Exception ex) {
+			err.println("verify: could not finish: " + ex.getMessage());
+			return 1;
+		}
+	}
+}

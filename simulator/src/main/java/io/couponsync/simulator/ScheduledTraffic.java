@@ -1,0 +1,123 @@
+package io.couponsync.simulator;
+
+import java.util.List;
+import java.util.Random;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.couponsync.simulator.ledger.Commitment;
+import io.couponsync.simulator.ledger.LedgerTransaction;
+
+/**
+ * What the command-line simulator does as its slots go by: lands workload transactions at a rate (up to a total,
+ * after which the cluster only finalizes), forks away the newest unfinalized slots every few slots — a share of
+ * their transactions landing again, as resubmitted transactions do — and drops every WebSocket connection every
+ * few slots.
+ */
+final class ScheduledTraffic extends Thread {
+
+	private static final Logger log = LoggerFactory.getLogger(ScheduledTraffic.class);
+
+	/**
+	 * @param transactionsPerSecond workload rate
+	 * @param maxTransactions total to land; 0 = no end
+	 * @param forkEverySlots 0 = no forks
+	 * @param relandShare share of each fork's dropped transactions landed again
+	 * @param dropConnectionsEverySlots 0 = connections stay up
+	 */
+	record Plan(double transactionsPerSecond, long maxTransactions, int forkEverySlots, double relandShare,
+			int dropConnectionsEverySlots) {
+	}
+
+	private static final int MAX_FORK_SLOTS = 4;
+
+	private final SolanaSimulator simulator;
+
+	private final Random random = new Random(7);
+
+	private final Plan plan;
+
+	private long landed;
+
+	private double owed;
+
+	ScheduledTraffic(SolanaSimulator simulator, Plan plan) {
+		super("simulator-traffic");
+		setDaemon(true);
+		this.simulator = simulator;
+		this.plan = plan;
+	}
+
+	@Override
+	public void run() {
+		long slotMillis = Math.max(1, simulator.ledger().config().slotMillis());
+		long lastSlot = simulator.ledger().slot();
+		long next = System.nanoTime();
+		while (!isInterrupted()) {
+			try {
+				next += slotMillis * 1_000_000 / 4;
+				Thread.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
+				landTransactions(slotMillis / 4.0);
+				long slot = simulator.ledger().slot();
+				for (long s = lastSlot + 1; s <= slot; s++) {
+					onSlot(s);
+				}
+				lastSlot = slot;
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			catch (RuntimeException ex) {
+				log.warn("simulator traffic step failed", ex);
+			}
+		}
+	}
+
+	private void landTransactions(double millis) {
+		owed += plan.transactionsPerSecond() * millis / 1000;
+		while (owed >= 1 && (plan.maxTransactions() == 0 || landed < plan.maxTransactions())) {
+			simulator.runWorkload(1);
+			landed++;
+			owed--;
+			if (landed == plan.maxTransactions()) {
+				log.info("Simulator: {} transactions landed by slot {}; no more traffic, slots go on", landed,
+						simulator.ledger().slot());
+			}
+		}
+		owed = Math.min(owed, 1);
+	}
+
+	private void onSlot(long slot) {
+		if (plan.forkEverySlots() > 0 && slot % plan.forkEverySlots() == 0 && trafficFlows()) {
+			fork();
+		}
+		if (plan.dropConnectionsEverySlots() > 0 && slot % plan.dropConnectionsEverySlots() == 0) {
+			simulator.dropConnections();
+		}
+	}
+
+	/** Forks the last traffic's transactions won't meet: once it ends, the chain settles. */
+	private boolean trafficFlows() {
+		return plan.maxTransactions() == 0 || landed < plan.maxTransactions();
+	}
+
+	/**
+	 * Forks away the last 1 to {@value #MAX_FORK_SLOTS} slots (as real forks mostly do), never a finalized one:
+	 * from the first transaction in them on, everything is dropped.
+	 */
+	private void fork() {
+		long fromSlot = Math.max(simulator.ledger().slot(Commitment.FINALIZED) + 1,
+				simulator.ledger().slot() - 1 - random.nextInt(MAX_FORK_SLOTS));
+		LedgerTransaction first = simulator.ledger().transactions().stream().filter(t -> t.slot() >= fromSlot)
+			.findFirst().orElse(null);
+		if (first == null) {
+			return;
+		}
+		List<LedgerTransaction> dropped = simulator.dropByFork(first);
+		int relanded = (int) Math.round(dropped.size() * plan.relandShare());
+		simulator.reland(dropped.subList(0, relanded));
+		log.info("Simulator fork from slot {}: {} transactions dropped, {} of them landed again", first.slot(),
+				dropped.size(), relanded);
+	}
+}
