@@ -7,7 +7,9 @@ import java.util.Map;
 
 import com.mongodb.client.MongoDatabase;
 import org.bson.BsonArray;
+import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
+import org.bson.BsonString;
 import org.bson.BsonValue;
 
 import io.couponsync.chain.ProgramDecoder;
@@ -26,7 +28,7 @@ import tools.jackson.databind.JsonNode;
  * The read model against the program's finalized accounts: for each account type whose documents are keyed by
  * address, one {@code getProgramAccounts} (filtered by the type's discriminator) and one pass over the collection.
  * Every field a document shares with its decoded account must hold the same value; a document changed after the
- * slot the accounts were read at is not judged.
+ * slot the accounts were read at is not judged. A document whose last change is final must say so.
  */
 final class AccountAudit {
 
@@ -45,16 +47,17 @@ final class AccountAudit {
 		this.programId = programId;
 	}
 
-	void audit(AuditReport report) {
+	/** Audits every collection; documents last changed at or below {@code settledSlot} must be finalized. */
+	void audit(long settledSlot, AuditReport report) {
 		for (DecodableType type : decoder.accounts()) {
 			String collection = Projections.COLLECTION_OF_ACCOUNT_TYPE.get(type.name());
 			if (collection != null) {
-				audit(type, collection, report);
+				audit(type, collection, settledSlot, report);
 			}
 		}
 	}
 
-	private void audit(DecodableType type, String collection, AuditReport report) {
+	private void audit(DecodableType type, String collection, long settledSlot, AuditReport report) {
 		ProgramAccounts read = rpc.getProgramAccounts(programId, type.discriminator().bytes(),
 				ChainCommitment.FINALIZED.value());
 		Map<String, String> dataByAddress = new HashMap<>();
@@ -65,8 +68,14 @@ final class AccountAudit {
 		for (BsonDocument document : database.getCollection(collection, BsonDocument.class).find()) {
 			String id = document.getString("_id").getValue();
 			String data = dataByAddress.remove(id);
-			boolean orphaned = document.getBoolean("orphaned", org.bson.BsonBoolean.FALSE).getValue();
-			if (document.containsKey("lastSlot") && document.getNumber("lastSlot").longValue() > read.slot()) {
+			boolean orphaned = document.getBoolean("orphaned", BsonBoolean.FALSE).getValue();
+			long lastSlot = document.containsKey("lastSlot") ? document.getNumber("lastSlot").longValue() : 0;
+			if (lastSlot <= settledSlot && !"finalized".equals(document.getString("commitment",
+					new BsonString("")).getValue())) {
+				report.add(Finding.UNFINALIZED_DOCUMENT, collection + "/" + id + " (last change at slot " + lastSlot
+						+ ")");
+			}
+			if (lastSlot > read.slot()) {
 				report.count("accounts: documents changed after the slot read (not judged)", 1);
 			}
 			else if (data == null) {
@@ -79,7 +88,7 @@ final class AccountAudit {
 			}
 			else if (orphaned) {
 				report.add(Finding.ORPHANED_BUT_ON_CHAIN, collection + "/" + id + " ("
-						+ document.getString("orphanReason", new org.bson.BsonString("no reason")).getValue() + ")");
+						+ document.getString("orphanReason", new BsonString("no reason")).getValue() + ")");
 			}
 			else {
 				compare(collection, id, document, data, report);

@@ -25,6 +25,7 @@ public final class AuditReport {
 		EVENTS_OF_DROPPED_TRANSACTION(true, "dropped transaction whose events are still in chain_events"),
 		UNDECODABLE_ACCOUNT(true, "account that does not decode with the IDL"),
 		FIELD_DIFFERS(true, "read-model field differs from the finalized account"),
+		UNFINALIZED_DOCUMENT(true, "document whose last change is final on chain, still marked confirmed"),
 		ORPHANED_BUT_ON_CHAIN(true, "document marked orphaned whose account exists"),
 		ACCOUNT_NOT_INDEXED(false, "account with no document (reconciliation indexes it)"),
 		CLOSED_NOT_MARKED(false, "document whose account is closed, not yet marked orphaned (orphan cleanup)");

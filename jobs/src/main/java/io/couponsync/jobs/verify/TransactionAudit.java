@@ -48,10 +48,8 @@ final class TransactionAudit {
 		this.programId = programId;
 	}
 
-	/** Audits slots {@code fromSlot} to the finalized slot less {@code settleSlots}. */
-	void audit(long fromSlot, long settleSlots, AuditReport report) {
-		long throughSlot = rpc.getSlot(ChainCommitment.FINALIZED.value()) - settleSlots;
-		report.count("transactions: through slot", throughSlot);
+	/** Audits slots {@code fromSlot} to {@code throughSlot} (at or below the finalized slot). */
+	void audit(long fromSlot, long throughSlot, AuditReport report) {
 		MongoCollection<Document> staging = database.getCollection(MongoStagingRepository.COLLECTION);
 		Set<String> onChain = new HashSet<>();
 		String before = null;

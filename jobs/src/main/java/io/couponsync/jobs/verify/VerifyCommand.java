@@ -60,8 +60,11 @@ public final class VerifyCommand {
 			AuditReport report = new AuditReport(options.get("listed").intValue());
 			out.println("verify: program " + programId + ", slots " + options.get("fromSlot")
 					+ " to the finalized slot less " + settleSlots);
-			new TransactionAudit(database, rpc, programId).audit(options.get("fromSlot"), settleSlots, report);
-			new AccountAudit(database, rpc, context.getBean(ProgramDecoder.class), programId).audit(report);
+			long throughSlot = rpc.getSlot("finalized") - settleSlots;
+			report.count("through slot", throughSlot);
+			new TransactionAudit(database, rpc, programId).audit(options.get("fromSlot"), throughSlot, report);
+			new AccountAudit(database, rpc, context.getBean(ProgramDecoder.class), programId).audit(throughSlot,
+					report);
 			report.print(out);
 			return report.passed() ? 0 : 1;
 		}

@@ -79,7 +79,7 @@ class BlackBoxSyncProcessIT {
 			assertThat(verification.exitCode()).as("verify never passed:%n%s%njobs log tail:%n%s",
 					verification.output(), tail(jobsLog)).isZero();
 			System.out.println(verification.output().substring(verification.output().indexOf("verify: program")));
-			assertThat(verification.figure("transactions: through slot")).isGreaterThan(lastTrafficSlot);
+			assertThat(verification.figure("through slot")).isGreaterThan(lastTrafficSlot);
 			assertThat(verification.figure("transactions: finalized on chain")).isGreaterThan(1000);
 			assertThat(verification.figure("transactions: staged, applied and finalized"))
 				.isEqualTo(verification.figure("transactions: finalized on chain"));
@@ -94,13 +94,24 @@ class BlackBoxSyncProcessIT {
 				MongoCollection<Document> staged = database.getCollection("staged_transactions");
 				assertThat(staged.countDocuments(Filters.eq("source", "backfill")))
 					.as("the crawler staged what withheld notifications and dropped sockets missed").isPositive();
+				assertThat(staged.countDocuments(Filters.exists("relandedAt")))
+					.as("transactions a fork dropped and the cluster landed again, moved to their new slots").isPositive();
 
 				// nothing in the platform rewrites these once the chain is quiet, so verify must name each one
-				Document promotion = database.getCollection("promotions").find().first();
+				Document promotion = database.getCollection("promotions").find(Filters.exists("orphaned", false))
+					.first();
 				database.getCollection("promotions").updateOne(Filters.eq("_id", promotion.get("_id")),
 						Updates.inc("price", 1L));
 				Document applied = staged.find(Filters.eq("status", "applied")).first();
 				staged.deleteOne(Filters.eq("_id", applied.get("_id")));
+				Document merchant = database.getCollection("merchants").find(Filters.exists("orphaned", false))
+					.first();
+				database.getCollection("merchants").updateOne(Filters.eq("_id", merchant.get("_id")),
+						Updates.set("commitment", "confirmed"));
+				Document listing = database.getCollection("listings").find(Filters.exists("orphaned", false))
+					.first();
+				database.getCollection("listings").updateOne(Filters.eq("_id", listing.get("_id")),
+						Updates.set("orphaned", true));
 				Document dropped = staged.find(Filters.eq("status", "dropped")).first();
 				database.getCollection("chain_events").insertOne(new Document("_id", dropped.get("_id") + ":0")
 					.append("signature", dropped.get("_id")).append("name", "CouponListed"));
@@ -111,6 +122,8 @@ class BlackBoxSyncProcessIT {
 						"promotions/" + promotion.get("_id") + ".price: read model",
 						"FAIL missing-transaction: 1 ", applied.get("_id") + " (slot " + applied.get("slot") + ")",
 						"FAIL events-of-dropped-transaction: 1 ", "  " + dropped.get("_id"),
+						"FAIL unfinalized-document: 1 ", "merchants/" + merchant.get("_id"),
+						"FAIL orphaned-but-on-chain: 1 ", "listings/" + listing.get("_id"),
 						"verify: FAILED");
 			}
 		}
@@ -144,7 +157,7 @@ class BlackBoxSyncProcessIT {
 		Verification last;
 		do {
 			last = verify(logs, environment, mongoUri);
-			if (last.exitCode() == 0 && last.figure("transactions: through slot") > lastTrafficSlot) {
+			if (last.exitCode() == 0 && last.figure("through slot") > lastTrafficSlot) {
 				return last;
 			}
 			Thread.sleep(2000);
