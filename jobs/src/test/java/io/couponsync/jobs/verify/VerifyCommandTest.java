@@ -1,0 +1,54 @@
+package io.couponsync.jobs.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.bson.BsonArray;
+import org.bson.BsonDecimal128;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.bson.types.Decimal128;
+import org.junit.jupiter.api.Test;
+
+class VerifyCommandTest {
+
+	@Test
+	void rejectsArgumentsItDoesNotKnowBeforeStartingAnything() {
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+
+		assertThat(VerifyCommand.run(new String[] { "fromSlot=abc" }, System.out, errors)).isEqualTo(2);
+		assertThat(VerifyCommand.run(new String[] { "since=5" }, System.out, errors)).isEqualTo(2);
+		assertThat(VerifyCommand.run(new String[] { "listed" }, System.out, errors)).isEqualTo(2);
+
+		assertThat(err.toString(StandardCharsets.UTF_8)).contains("'fromSlot=abc' is not one of fromSlot=<slot>",
+				"'since=5'", "'listed'");
+	}
+
+	@Test
+	void comparesNumbersByValueWhateverTheirBsonType() {
+		assertThat(AccountAudit.sameValue(new BsonInt32(7), new BsonInt64(7))).isTrue();
+		assertThat(AccountAudit.sameValue(new BsonInt64(7), new BsonDecimal128(Decimal128.parse("7")))).isTrue();
+		assertThat(AccountAudit.sameValue(new BsonInt64(7), new BsonInt64(8))).isFalse();
+		assertThat(AccountAudit.sameValue(new BsonString("7"), new BsonInt64(7))).isFalse();
+	}
+
+	@Test
+	void comparesStructsAndVectorsFieldByField() {
+		BsonDocument stored = new BsonDocument("Rect", new BsonDocument("width", new BsonInt32(3)));
+		assertThat(AccountAudit.sameValue(stored,
+				new BsonDocument("Rect", new BsonDocument("width", new BsonInt64(3))))).isTrue();
+		assertThat(AccountAudit.sameValue(stored,
+				new BsonDocument("Rect", new BsonDocument("width", new BsonInt64(4))))).isFalse();
+		assertThat(AccountAudit.sameValue(stored, new BsonDocument("Rect", new BsonDocument()))).isFalse();
+		assertThat(AccountAudit.sameValue(new BsonArray(java.util.List.of(new BsonInt32(1))),
+				new BsonArray(java.util.List.of(new BsonInt64(1))))).isTrue();
+		assertThat(AccountAudit.sameValue(new BsonArray(java.util.List.of(new BsonInt32(1))),
+				new BsonArray())).isFalse();
+	}
+}
