@@ -38,6 +38,12 @@ public final class SolanaRpcClient {
 
 	public static final int MAX_SIGNATURES_PAGE = 1000;
 
+	/**
+	 * JSON-RPC error codes worth another attempt: node unhealthy or behind (-32005), block status not available yet
+	 * (-32014), minimum context slot not reached (-32016), and rate limits some providers report in the body.
+	 */
+	private static final Set<Integer> TRANSIENT_CODES = Set.of(-32005, -32014, -32016, 429, -32429);
+
 	/** getBlock error codes that mean "no such block here": not available, skipped, cleaned up, not in storage. */
 	private static final Set<Integer> BLOCK_ABSENT_CODES = Set.of(-32004, -32007, -32001, -32009);
 
@@ -231,17 +237,26 @@ public final class SolanaRpcClient {
 					.POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.ofString());
 				int status = response.statusCode();
 				if (status == 200) {
-					return JSON.readTree(response.body());
+					JsonNode answer = JSON.readTree(response.body());
+					JsonNode transientError = transientError(answer);
+					if (transientError == null) {
+						return answer;
+					}
+					failure = "JSON-RPC error " + transientError.path("code").asInt() + ": "
+							+ transientError.path("message").asString("?");
 				}
-				if (status != 429 && status < 500) {
+				else if (status != 429 && status < 500) {
 					throw new RpcException(method + " answered HTTP " + status + ": " + abbreviate(response.body()),
 							status, null);
 				}
-				if (status == 429) {
-					observer.throttled(method);
+				else {
+					if (status == 429) {
+						observer.throttled(method);
+					}
+					retryAfter = response.headers().firstValue("Retry-After").map(SolanaRpcClient::seconds)
+						.orElse(null);
+					failure = "HTTP " + status;
 				}
-				retryAfter = response.headers().firstValue("Retry-After").map(SolanaRpcClient::seconds).orElse(null);
-				failure = "HTTP " + status;
 			}
 			catch (HttpTimeoutException ex) {
 				failure = "timed out after " + options.timeout().toMillis() + " ms";
@@ -262,6 +277,25 @@ public final class SolanaRpcClient {
 			}
 			sleeper.accept(backoff(attempt, retryAfter));
 		}
+	}
+
+	/**
+	 * The first error in an answer (single or batch) that a later attempt may not meet — the node behind or not
+	 * caught up with the asked context slot, a block status not available yet, a rate limit reported inside the
+	 * JSON — or null. Reads are idempotent, so a batch is simply sent again.
+	 */
+	private static JsonNode transientError(JsonNode answer) {
+		if (answer.isArray()) {
+			for (JsonNode single : answer) {
+				JsonNode error = transientError(single);
+				if (error != null) {
+					return error;
+				}
+			}
+			return null;
+		}
+		JsonNode error = answer.path("error");
+		return error.isObject() && TRANSIENT_CODES.contains(error.path("code").asInt()) ? error : null;
 	}
 
 	private Duration backoff(int attempt, Duration retryAfter) {

@@ -141,6 +141,30 @@ class SolanaRpcClientIT {
 	}
 
 	@Test
+	void retriesAnswersOfANodeThatIsBehindSinglesAndBatchesAlike() {
+		simulator.faults().answerNodeBehind(2);
+		assertThat(client.getSlot("finalized")).isPositive();
+		assertThat(backoffs).as("one backoff per -32005 answer").hasSize(2);
+
+		// one element of a batch answered -32005: the whole batch is asked again (reads are idempotent)
+		simulator.faults().answerNodeBehind(1);
+		List<String> signatures = landed.subList(0, 5).stream().map(t -> t.signature()).toList();
+		List<tools.jackson.databind.JsonNode> transactions = client.getTransactions(signatures, "confirmed");
+		assertThat(transactions).hasSize(5).allSatisfy(transaction -> assertThat(transaction.isObject()).isTrue());
+		assertThat(backoffs).hasSize(3);
+
+		simulator.faults().answerNodeBehind(100);
+		try {
+			assertThatThrownBy(() -> client.getSlot("finalized")).isInstanceOf(RpcException.class)
+				.hasMessageContaining(
+						"getSlot failed 6 times, last: JSON-RPC error -32005: Node is behind by 42 slots");
+		}
+		finally {
+			simulator.faults().answerNodeBehind(0);
+		}
+	}
+
+	@Test
 	void failsFastOnJsonRpcErrorsWithTheCodeAndMessage() {
 		List<String> tooMany = new ArrayList<>();
 		for (int i = 0; i < 300; i++) {

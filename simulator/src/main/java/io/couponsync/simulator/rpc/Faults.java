@@ -14,6 +14,8 @@ public final class Faults {
 
 	private final AtomicInteger tooManyRequests = new AtomicInteger();
 
+	private final AtomicInteger nodeBehind = new AtomicInteger();
+
 	private volatile double tooManyRequestsShare;
 
 	private volatile int retryAfterSeconds = 1;
@@ -69,6 +71,19 @@ public final class Faults {
 	public Faults answerTooManyRequests(int count) {
 		tooManyRequests.set(count);
 		return this;
+	}
+
+	/**
+	 * Answers the next {@code count} JSON-RPC calls (each call of a batch counts) with error -32005, "Node is behind
+	 * by N slots", inside an HTTP 200 — as a node does while it catches up.
+	 */
+	public Faults answerNodeBehind(int count) {
+		nodeBehind.set(count);
+		return this;
+	}
+
+	boolean takeNodeBehind() {
+		return nodeBehind.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
 	}
 
 	/** Answers this share (0-1) of all HTTP requests with 429, until set back to 0. */

@@ -93,6 +93,11 @@ final class JsonRpcHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 		}
 		String method = request.get("method").asString();
 		metrics.call(method);
+		if (faults.takeNodeBehind()) {
+			ObjectNode behind = errorResponse(id, RpcException.NODE_UNHEALTHY, "Node is behind by 42 slots");
+			((ObjectNode) behind.get("error")).set("data", NODES.objectNode().put("numSlotsBehind", 42));
+			return behind;
+		}
 		try {
 			ObjectNode response = NODES.objectNode();
 			response.put("jsonrpc", "2.0");

@@ -13,6 +13,9 @@ final class RpcException extends RuntimeException {
 
 	static final int BLOCK_NOT_AVAILABLE = -32004;
 
+	/** The node is unhealthy, e.g. behind the cluster; data carries numSlotsBehind. */
+	static final int NODE_UNHEALTHY = -32005;
+
 	static final int SLOT_SKIPPED = -32007;
 
 	static final int UNSUPPORTED_TRANSACTION_VERSION = -32015;
