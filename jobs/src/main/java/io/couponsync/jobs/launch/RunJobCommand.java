@@ -9,8 +9,6 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.couponsync.jobs.batch.JobRunner;
@@ -34,8 +32,7 @@ public final class RunJobCommand {
 		}
 		String jobName = args[0];
 		JobParametersBuilder parameters = new JobParametersBuilder();
-		List<String> springArgs = new ArrayList<>(List.of("--sync.listener.enabled=false",
-				"--sync.jobs.schedule-enabled=false"));
+		List<String> springArgs = new ArrayList<>();
 		for (int i = 1; i < args.length; i++) {
 			if (args[i].startsWith("--")) {
 				springArgs.add(args[i]);
@@ -48,10 +45,7 @@ public final class RunJobCommand {
 			}
 			addParameter(parameters, args[i].substring(0, equals), args[i].substring(equals + 1));
 		}
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(
-				io.couponsync.jobs.JobsApplication.class)
-			.web(WebApplicationType.NONE)
-			.run(springArgs.toArray(String[]::new))) {
+		try (ConfigurableApplicationContext context = CommandContext.start(springArgs)) {
 			Map<String, Job> jobs = context.getBeansOfType(Job.class);
 			Job job = jobs.values().stream().filter(j -> j.getName().equals(jobName)).findFirst().orElse(null);
 			if (job == null) {

@@ -2,19 +2,18 @@ package io.couponsync.jobs.verify;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.rpc.SolanaRpcClient;
-import io.couponsync.jobs.JobsApplication;
 import io.couponsync.jobs.batch.JobsProperties;
+import io.couponsync.jobs.launch.CommandContext;
 import io.couponsync.platform.config.ProgramProperties;
 
 /**
@@ -26,43 +25,41 @@ import io.couponsync.platform.config.ProgramProperties;
  */
 public final class VerifyCommand {
 
-	private static final Map<String, Long> DEFAULTS = Map.of("fromSlot", 0L, "listed", 20L);
+	private static final Set<String> OPTIONS = Set.of("fromSlot", "settleSlots", "listed");
 
 	private VerifyCommand() {
 	}
 
 	public static int run(String[] args, PrintStream out, PrintStream err) {
-		Map<String, Long> options = new TreeMap<>(DEFAULTS);
-		List<String> springArgs = new ArrayList<>(List.of("--sync.listener.enabled=false",
-				"--sync.jobs.schedule-enabled=false"));
+		Map<String, Long> options = new HashMap<>();
+		List<String> springArgs = new ArrayList<>();
 		for (String arg : args) {
 			if (arg.startsWith("--")) {
 				springArgs.add(arg);
 				continue;
 			}
 			String[] pair = arg.split("=", 2);
-			if (pair.length != 2 || !(DEFAULTS.containsKey(pair[0]) || pair[0].equals("settleSlots"))
-					|| !pair[1].matches("\\d{1,18}")) {
+			if (pair.length != 2 || !OPTIONS.contains(pair[0]) || !pair[1].matches("\\d{1,18}")) {
 				err.println("verify: '" + arg + "' is not one of fromSlot=<slot>, settleSlots=<slots>, "
 						+ "listed=<count> (whole numbers)");
 				return 2;
 			}
 			options.put(pair[0], Long.parseLong(pair[1]));
 		}
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(JobsApplication.class)
-			.web(WebApplicationType.NONE)
-			.run(springArgs.toArray(String[]::new))) {
+		try (ConfigurableApplicationContext context = CommandContext.start(springArgs)) {
 			var database = context.getBean(MongoDatabaseFactory.class).getMongoDatabase();
 			SolanaRpcClient rpc = context.getBean(SolanaRpcClient.class);
 			String programId = context.getBean(ProgramProperties.class).id();
+			long fromSlot = options.getOrDefault("fromSlot", 0L);
+			// why: the finality job settles a slot once the finalized slot is this far past it
 			long settleSlots = options.getOrDefault("settleSlots",
 					context.getBean(JobsProperties.class).finality().dropMarginSlots());
-			AuditReport report = new AuditReport(options.get("listed").intValue());
-			out.println("verify: program " + programId + ", slots " + options.get("fromSlot")
-					+ " to the finalized slot less " + settleSlots);
+			AuditReport report = new AuditReport(options.getOrDefault("listed", 20L).intValue());
+			out.println("verify: program " + programId + ", slots " + fromSlot + " to the finalized slot less "
+					+ settleSlots);
 			long throughSlot = rpc.getSlot("finalized") - settleSlots;
 			report.count("through slot", throughSlot);
-			new TransactionAudit(database, rpc, programId).audit(options.get("fromSlot"), throughSlot, report);
+			new TransactionAudit(database, rpc, programId).audit(fromSlot, throughSlot, report);
 			new AccountAudit(database, rpc, context.getBean(ProgramDecoder.class), programId).audit(throughSlot,
 					report);
 			report.print(out);
