@@ -2,6 +2,7 @@ package io.couponsync.jobs.readmodel;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,6 +100,9 @@ public final class ReadModelStore {
 	 * finalized once {@code slot} is ({@link #finalizeResyncs}).
 	 */
 	public void resync(ReadModelChanges changes, long slot) {
+		if (changes.documents().isEmpty()) {
+			return;
+		}
 		rememberResync(slot);
 		apply(changes, true);
 	}
@@ -118,7 +122,7 @@ public final class ReadModelStore {
 		documents.forEach(key -> byCollection.computeIfAbsent(key.collection(), c -> new ArrayList<>()).add(key.id()));
 		byCollection.forEach((collection, ids) -> database.getCollection(collection).updateMany(Filters.in("_id", ids),
 				Updates.combine(Updates.set("orphaned", true), Updates.set("orphanReason", reason),
-						Updates.set("orphanedAt", new java.util.Date()), Updates.set("lastVersion", version),
+						Updates.set("orphanedAt", new Date()), Updates.set("lastVersion", version),
 						Updates.set("lastSlot", slot), Updates.set("lastSignature", RESYNC_SOURCE),
 						Updates.set("commitment", "confirmed"))));
 	}
@@ -145,7 +149,7 @@ public final class ReadModelStore {
 
 	private void rememberResync(long slot) {
 		database.getCollection(PENDING_RESYNCS).updateOne(Filters.eq("_id", slot),
-				Updates.setOnInsert("recordedAt", new java.util.Date()), new UpdateOptions().upsert(true));
+				Updates.setOnInsert("recordedAt", new Date()), new UpdateOptions().upsert(true));
 	}
 
 	private void apply(ReadModelChanges changes, boolean heldFieldsOnly) {
