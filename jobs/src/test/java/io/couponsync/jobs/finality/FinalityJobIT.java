@@ -181,6 +181,19 @@ class FinalityJobIT {
 		}
 		assertThat(simulator.metrics().calls("getMultipleAccounts")).as("ceil(%d / 100)", reread)
 			.isLessThanOrEqualTo((reread + 99) / 100);
+		assertThat(reread).isPositive();
+		assertThat(database().getCollection("user_stats").countDocuments(Filters.or(
+				Filters.exists("reputationScore"), Filters.exists("lastActivity"))))
+			.as("a resync writes only fields events maintain; these would go stale").isZero();
+
+		// what the resync read becomes final with the slot it was read at
+		simulator.advanceSlots(80);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		for (String collection : Projections.COLLECTIONS) {
+			assertThat(database().getCollection(collection).countDocuments(Filters.and(
+					Filters.eq("lastSignature", "chain-resync"), Filters.ne("commitment", "finalized"))))
+				.as(collection).isZero();
+		}
 	}
 
 	@Test
@@ -222,6 +235,48 @@ class FinalityJobIT {
 		simulator.metrics().reset();
 		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(simulator.metrics().calls("getBlock")).as("positions are read once").isZero();
+	}
+
+	/**
+	 * The finality job meets transactions the cluster landed again before it confirms them: the accounts they
+	 * create are not in the confirmed state the undo reads, so their documents are marked orphaned. Applied again
+	 * once confirmed and fetched again, their events take the mark away.
+	 */
+	@Test
+	void takesTheOrphanMarkAwayWhenATransactionLandedAgainCreatesTheAccountAgain() throws Exception {
+		land(40, 10);
+		simulator.advanceSlots(40);
+		land(6, 10);
+		stageAndApply();
+		LedgerTransaction firstUnfinalized = simulator.ledger().transactions().stream()
+			.filter(t -> t.slot() > simulator.ledger().slot(Commitment.FINALIZED)).findFirst().orElseThrow();
+		simulator.reland(simulator.dropByFork(firstUnfinalized));
+
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		long orphaned = 0;
+		for (String collection : Projections.COLLECTIONS) {
+			orphaned += database().getCollection(collection).countDocuments(Filters.eq("orphaned", true));
+		}
+		assertThat(orphaned).as("accounts created by transactions not confirmed again yet").isPositive();
+
+		simulator.advanceSlots(80);
+		// two rounds: the second applies them again in the block order the first round's finality run read
+		for (int round = 0; round < 2; round++) {
+			for (Job job : List.of(backfillJob, applyEventsJob, finalityJob)) {
+				assertThat(runner.run(job, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+			}
+		}
+		assertThat(database().getCollection("staged_transactions").countDocuments(Filters.and(
+				Filters.eq("status", "applied"), Filters.eq("commitment", "finalized"))))
+			.isEqualTo(simulator.ledger().transactionCount());
+
+		var accounts = simulator.groundTruth().accounts(Commitment.PROCESSED);
+		assertThat(GroundTruthComparison.differences(database(), accounts, new ArrayList<>())).isEmpty();
+		for (String collection : Projections.COLLECTIONS) {
+			database().getCollection(collection).find(Filters.eq("orphaned", true)).forEach(document -> assertThat(
+					accounts).as("%s/%s is marked orphaned", collection, document.get("_id"))
+				.doesNotContainKey(document.getString("_id")));
+		}
 	}
 
 	@Test
@@ -269,7 +324,12 @@ class FinalityJobIT {
 			.isEqualTo(simulator.ledger().transactionCount());
 		assertThat(database().getCollection("chain_events").countDocuments(Filters.in("signature",
 				relanded.stream().map(LedgerTransaction::signature).toList()))).isPositive();
-		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
-				new ArrayList<>())).isEmpty();
+		var accounts = simulator.groundTruth().accounts(Commitment.PROCESSED);
+		assertThat(GroundTruthComparison.differences(database(), accounts, new ArrayList<>())).isEmpty();
+		for (String collection : Projections.COLLECTIONS) {
+			database().getCollection(collection).find(Filters.eq("orphaned", true)).forEach(document -> assertThat(
+					accounts).as("%s/%s is marked orphaned", collection, document.get("_id"))
+				.doesNotContainKey(document.getString("_id")));
+		}
 	}
 }
