@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -32,6 +33,7 @@ import io.couponsync.jobs.applyevents.GroundTruthComparison;
 import io.couponsync.jobs.applyevents.LedgerStaging;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.jobs.readmodel.Projections;
+import io.couponsync.simulator.GroundTruth;
 import io.couponsync.simulator.SolanaSimulator;
 import io.couponsync.simulator.ledger.Commitment;
 import io.couponsync.simulator.ledger.LedgerTransaction;
@@ -106,6 +108,27 @@ class FinalityJobIT {
 		}
 	}
 
+	/**
+	 * Lands 40 finalized slots of 10 transactions and {@code tailSlots} unfinalized ones of {@code perSlot}, stages
+	 * and applies them all; returns the first unfinalized transaction, where a fork can start.
+	 */
+	private LedgerTransaction applyHistoryWithUnfinalizedTail(int tailSlots, int perSlot) throws Exception {
+		land(40, 10);
+		simulator.advanceSlots(40);
+		land(tailSlots, perSlot);
+		stageAndApply();
+		return simulator.ledger().transactions().stream()
+			.filter(t -> t.slot() > simulator.ledger().slot(Commitment.FINALIZED)).findFirst().orElseThrow();
+	}
+
+	private void assertNoOrphanMarkOnAnAccountThatExists(Map<String, GroundTruth.Account> accounts) {
+		for (String collection : Projections.COLLECTIONS) {
+			database().getCollection(collection).find(Filters.eq("orphaned", true)).forEach(document -> assertThat(
+					accounts).as("%s/%s is marked orphaned", collection, document.get("_id"))
+				.doesNotContainKey(document.getString("_id")));
+		}
+	}
+
 	private void stageAndApply() throws Exception {
 		staging.insertIfAbsent(LedgerStaging.staged(simulator.ledger().transactions()));
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -136,12 +159,7 @@ class FinalityJobIT {
 
 	@Test
 	void undoesEveryTransactionAForkDroppedAndFinalizesTheRest() throws Exception {
-		land(40, 10);
-		simulator.advanceSlots(40);
-		land(8, 15);
-		stageAndApply();
-		LedgerTransaction firstUnfinalized = simulator.ledger().transactions().stream()
-			.filter(t -> t.slot() > simulator.ledger().slot(Commitment.FINALIZED)).findFirst().orElseThrow();
+		LedgerTransaction firstUnfinalized = applyHistoryWithUnfinalizedTail(8, 15);
 		Set<String> dropped = simulator.dropByFork(firstUnfinalized).stream().map(LedgerTransaction::signature)
 			.collect(Collectors.toSet());
 		simulator.advanceSlots(80);
@@ -244,12 +262,7 @@ class FinalityJobIT {
 	 */
 	@Test
 	void takesTheOrphanMarkAwayWhenATransactionLandedAgainCreatesTheAccountAgain() throws Exception {
-		land(40, 10);
-		simulator.advanceSlots(40);
-		land(6, 10);
-		stageAndApply();
-		LedgerTransaction firstUnfinalized = simulator.ledger().transactions().stream()
-			.filter(t -> t.slot() > simulator.ledger().slot(Commitment.FINALIZED)).findFirst().orElseThrow();
+		LedgerTransaction firstUnfinalized = applyHistoryWithUnfinalizedTail(6, 10);
 		simulator.reland(simulator.dropByFork(firstUnfinalized));
 
 		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -272,21 +285,12 @@ class FinalityJobIT {
 
 		var accounts = simulator.groundTruth().accounts(Commitment.PROCESSED);
 		assertThat(GroundTruthComparison.differences(database(), accounts, new ArrayList<>())).isEmpty();
-		for (String collection : Projections.COLLECTIONS) {
-			database().getCollection(collection).find(Filters.eq("orphaned", true)).forEach(document -> assertThat(
-					accounts).as("%s/%s is marked orphaned", collection, document.get("_id"))
-				.doesNotContainKey(document.getString("_id")));
-		}
+		assertNoOrphanMarkOnAnAccountThatExists(accounts);
 	}
 
 	@Test
 	void movesATransactionTheClusterLandedAgainInAnotherSlotInsteadOfDroppingIt() throws Exception {
-		land(40, 10);
-		simulator.advanceSlots(40);
-		land(6, 10);
-		stageAndApply();
-		LedgerTransaction firstUnfinalized = simulator.ledger().transactions().stream()
-			.filter(t -> t.slot() > simulator.ledger().slot(Commitment.FINALIZED)).findFirst().orElseThrow();
+		LedgerTransaction firstUnfinalized = applyHistoryWithUnfinalizedTail(6, 10);
 		List<LedgerTransaction> forked = simulator.dropByFork(firstUnfinalized);
 		// the first half is resubmitted and lands again on the new branch, in order; the rest is gone
 		List<LedgerTransaction> relanded = simulator.reland(forked.subList(0, forked.size() / 2));
@@ -326,10 +330,6 @@ class FinalityJobIT {
 				relanded.stream().map(LedgerTransaction::signature).toList()))).isPositive();
 		var accounts = simulator.groundTruth().accounts(Commitment.PROCESSED);
 		assertThat(GroundTruthComparison.differences(database(), accounts, new ArrayList<>())).isEmpty();
-		for (String collection : Projections.COLLECTIONS) {
-			database().getCollection(collection).find(Filters.eq("orphaned", true)).forEach(document -> assertThat(
-					accounts).as("%s/%s is marked orphaned", collection, document.get("_id"))
-				.doesNotContainKey(document.getString("_id")));
-		}
+		assertNoOrphanMarkOnAnAccountThatExists(accounts);
 	}
 }
