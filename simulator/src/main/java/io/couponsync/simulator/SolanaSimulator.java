@@ -1,7 +1,9 @@
 package io.couponsync.simulator;
 
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +16,7 @@ import io.couponsync.chain.idl.Idl;
 import io.couponsync.chain.idl.IdlLoader;
 import io.couponsync.simulator.ledger.Ledger;
 import io.couponsync.simulator.ledger.LedgerTransaction;
+import io.couponsync.simulator.ledger.TransactionDraft;
 import io.couponsync.simulator.marketplace.MarketplaceProgram;
 import io.couponsync.simulator.marketplace.MarketplaceWorkload;
 import io.couponsync.simulator.rpc.Faults;
@@ -217,11 +220,48 @@ public final class SolanaSimulator implements AutoCloseable {
 	/** Lands transactions a fork dropped again, in order, in the current slot (see {@link Ledger#reland}). */
 	public List<LedgerTransaction> reland(List<LedgerTransaction> dropped) {
 		synchronized (workload) {
-			List<LedgerTransaction> landed = new java.util.ArrayList<>();
+			List<LedgerTransaction> landed = new ArrayList<>();
 			dropped.forEach(transaction -> landed.add(ledger.reland(transaction)));
 			workload.reconcileWithLedger();
 			return landed;
 		}
+	}
+
+	/**
+	 * Lands transactions a fork dropped again, failing this time — the state they ran against went with the fork
+	 * (an account they needed is gone, a price changed) — as a cluster re-executing them would: same message, an
+	 * error, no writes, logs ending at the failure.
+	 */
+	public List<LedgerTransaction> relandFailing(List<LedgerTransaction> dropped) {
+		synchronized (workload) {
+			List<LedgerTransaction> landed = new ArrayList<>();
+			dropped.forEach(transaction -> landed.add(ledger.reland(transaction, failing(transaction.draft()))));
+			workload.reconcileWithLedger();
+			return landed;
+		}
+	}
+
+	private static TransactionDraft failing(TransactionDraft draft) {
+		List<String> logs = new ArrayList<>();
+		int instruction = 0;
+		for (String line : draft.logs()) {
+			if (line.endsWith(" invoke [1]") && !line.startsWith("Program ComputeBudget")) {
+				String program = line.substring("Program ".length(), line.length() - " invoke [1]".length());
+				logs.add(line);
+				logs.add("Program log: AnchorError occurred. Error Code: ConstraintRaw. Error Number: 2003. "
+						+ "Error Message: A raw constraint was violated.");
+				logs.add("Program " + program + " consumed 4200 of 200000 compute units");
+				logs.add("Program " + program + " failed: custom program error: 0x7d3");
+				break;
+			}
+			logs.add(line);
+			if (line.endsWith(" invoke [1]")) {
+				instruction++;
+			}
+		}
+		Map<String, Object> err = Map.of("InstructionError", List.of(instruction, Map.of("Custom", 2003)));
+		return new TransactionDraft(draft.accountKeys(), draft.signerCount(), draft.readonlyUnsignedCount(),
+				draft.instructions(), Map.of(), logs, err, draft.fee(), 4200, List.of());
 	}
 
 	@Override

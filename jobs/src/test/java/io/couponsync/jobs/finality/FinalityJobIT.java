@@ -288,6 +288,34 @@ class FinalityJobIT {
 		assertNoOrphanMarkOnAnAccountThatExists(accounts);
 	}
 
+	/**
+	 * Landed again, a transaction ran again — against the state the fork left — and failed this time. What the
+	 * read model shows must be this second run (nothing), not the logs of the first one it was staged with.
+	 */
+	@Test
+	void appliesWhatATransactionDidWhenItLandedAgainNotWhatItFirstDid() throws Exception {
+		LedgerTransaction firstUnfinalized = applyHistoryWithUnfinalizedTail(6, 10);
+		List<LedgerTransaction> forked = simulator.dropByFork(firstUnfinalized);
+		List<LedgerTransaction> succeededFirst = forked.stream().filter(t -> !t.failed()).limit(10).toList();
+		List<String> relanded = simulator.relandFailing(succeededFirst).stream().map(LedgerTransaction::signature)
+			.toList();
+		simulator.advanceSlots(80);
+
+		for (int round = 0; round < 2; round++) {
+			for (Job job : List.of(finalityJob, backfillJob, applyEventsJob)) {
+				assertThat(runner.run(job, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+			}
+		}
+
+		assertThat(database().getCollection("staged_transactions").countDocuments(Filters.and(
+				Filters.in("_id", relanded), Filters.ne("err", null), Filters.eq("status", "applied"))))
+			.as("staged again as they ran the second time").isEqualTo(relanded.size());
+		assertThat(database().getCollection("chain_events").countDocuments(Filters.in("signature", relanded)))
+			.as("a failed transaction has no effect").isZero();
+		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
+				new ArrayList<>())).isEmpty();
+	}
+
 	@Test
 	void movesATransactionTheClusterLandedAgainInAnotherSlotInsteadOfDroppingIt() throws Exception {
 		LedgerTransaction firstUnfinalized = applyHistoryWithUnfinalizedTail(6, 10);

@@ -117,10 +117,15 @@ public final class Ledger {
 	 * leader that still holds it) resubmits it while its blockhash is valid: same signature, same writes.
 	 */
 	public synchronized LedgerTransaction reland(LedgerTransaction dropped) {
+		return reland(dropped, dropped.draft());
+	}
+
+	/** As {@link #reland(LedgerTransaction)}, executed as {@code draft} this time (it ran against other state). */
+	public synchronized LedgerTransaction reland(LedgerTransaction dropped, TransactionDraft draft) {
 		if (bySignature.containsKey(dropped.signature())) {
 			throw new IllegalArgumentException(dropped.signature() + " is on the chain already");
 		}
-		return land(dropped.signature(), dropped.draft());
+		return land(dropped.signature(), draft);
 	}
 
 	private LedgerTransaction land(String signature, TransactionDraft draft) {
