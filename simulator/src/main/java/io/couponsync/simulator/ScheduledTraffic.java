@@ -109,8 +109,12 @@ final class ScheduledTraffic extends Thread {
 	private void fork() {
 		long fromSlot = Math.max(simulator.ledger().slot(Commitment.FINALIZED) + 1,
 				simulator.ledger().slot() - 1 - random.nextInt(MAX_FORK_SLOTS));
-		LedgerTransaction first = simulator.ledger().transactions().stream().filter(t -> t.slot() >= fromSlot)
-			.findFirst().orElse(null);
+		// why: block by block, not a scan of the whole history, which grows for as long as the simulator runs
+		LedgerTransaction first = null;
+		for (long slot = fromSlot; first == null && slot <= simulator.ledger().slot(); slot++) {
+			List<LedgerTransaction> block = simulator.ledger().block(slot);
+			first = block.isEmpty() ? null : block.get(0);
+		}
 		if (first == null) {
 			return;
 		}

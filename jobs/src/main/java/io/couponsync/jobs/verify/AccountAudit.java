@@ -70,8 +70,9 @@ final class AccountAudit {
 			String data = dataByAddress.remove(id);
 			boolean orphaned = document.getBoolean("orphaned", BsonBoolean.FALSE).getValue();
 			long lastSlot = document.containsKey("lastSlot") ? document.getNumber("lastSlot").longValue() : 0;
-			if (lastSlot <= settledSlot && !"finalized".equals(document.getString("commitment",
-					new BsonString("")).getValue())) {
+			// why: a document holding only recounted totals carries no commitment to judge
+			if (lastSlot <= settledSlot && document.containsKey("commitment")
+					&& !"finalized".equals(document.getString("commitment").getValue())) {
 				report.add(Finding.UNFINALIZED_DOCUMENT, collection + "/" + id + " (last change at slot " + lastSlot
 						+ ")");
 			}
