@@ -37,6 +37,7 @@ import io.couponsync.jobs.readmodel.PdaResolver;
 import io.couponsync.jobs.readmodel.ProjectionContext;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelStore;
+import io.couponsync.jobs.readmodel.EventReferences;
 import io.couponsync.jobs.readmodel.Recounts;
 import io.couponsync.platform.config.ProgramProperties;
 
@@ -62,17 +63,18 @@ public class ApplyEventsJobConfiguration {
 
 	@Bean
 	@StepScope
-	TransactionDecodingProcessor applyEventsProcessor(ProgramDecoder decoder, ProgramProperties program) {
-		return new TransactionDecodingProcessor(decoder, program.id());
+	TransactionDecodingProcessor applyEventsProcessor(ProgramDecoder decoder, ProgramProperties program,
+			Projections projections) {
+		return new TransactionDecodingProcessor(decoder, program.id(), projections.events());
 	}
 
 	@Bean
 	@StepScope
 	ReadModelWriter applyEventsWriter(MongoStagingRepository staging, ChainEventLog chainEventLog,
-			ReadModelStore readModelStore, Projections projections, Recounts recounts,
-			PdaResolver pdaResolver, ObjectProvider<WriterCheckpoint> checkpoint,
+			ReadModelStore readModelStore, Projections projections, EventReferences eventReferences,
+			Recounts recounts, PdaResolver pdaResolver, ObjectProvider<WriterCheckpoint> checkpoint,
 			@Value("#{stepExecution.jobExecutionId}") Long jobExecutionId) {
-		return new ReadModelWriter(chainEventLog, readModelStore, projections, recounts,
+		return new ReadModelWriter(chainEventLog, readModelStore, projections, eventReferences, recounts,
 				staging.collection(), () -> new ProjectionContext(pdaResolver),
 				checkpoint.getIfAvailable(() -> WriterCheckpoint.NONE), jobExecutionId);
 	}

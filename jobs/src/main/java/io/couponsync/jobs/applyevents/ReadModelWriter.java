@@ -24,6 +24,7 @@ import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.jobs.readmodel.ChainEvent;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.EventProjection;
+import io.couponsync.jobs.readmodel.EventReferences;
 import io.couponsync.jobs.readmodel.ProjectionContext;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelStore;
@@ -31,7 +32,8 @@ import io.couponsync.jobs.readmodel.Recounts;
 
 /**
  * Writes a chunk in steps that are each idempotent, so a crash between any two leaves nothing a re-run does not
- * repair: (1) append the events to {@code chain_events}; (2) set the fields the events change, each guarded by
+ * repair: (1) append the events, with the references they need from earlier events, to {@code chain_events} —
+ * a transaction whose earlier event is not in the log yet is held back whole and stays received; (2) set the fields the events change, each guarded by
  * its change version; (3) recount the counters the events touch from the log; (4) recompute derived histories;
  * (5) mark the staged transactions applied. No step needs a multi-document transaction.
  */
@@ -45,6 +47,8 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 	private final ReadModelStore store;
 
 	private final Projections projections;
+
+	private final EventReferences references;
 
 	private final Recounts recounts;
 
@@ -62,12 +66,13 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		ProjectionContext create();
 	}
 
-	ReadModelWriter(ChainEventLog log, ReadModelStore store, Projections projections, Recounts recounts,
-			MongoCollection<Document> staging, ProjectionContextFactory contexts, WriterCheckpoint checkpoint,
-			long jobExecutionId) {
+	ReadModelWriter(ChainEventLog log, ReadModelStore store, Projections projections, EventReferences references,
+			Recounts recounts, MongoCollection<Document> staging, ProjectionContextFactory contexts,
+			WriterCheckpoint checkpoint, long jobExecutionId) {
 		this.log = log;
 		this.store = store;
 		this.projections = projections;
+		this.references = references;
 		this.recounts = recounts;
 		this.staging = staging;
 		this.contexts = contexts;
@@ -84,11 +89,13 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 			}
 		}
 		events.sort(Comparator.comparing(ChainEvent::version));
-		log.append(events, projections.counters());
+		EventReferences.Resolved resolved = references.resolve(events);
+		Map<String, String> waiting = resolved.waiting();
+		log.append(resolved.events(), projections.counters());
 		checkpoint.reached("events-logged");
 
 		ProjectionContext context = contexts.create();
-		for (ChainEvent event : events) {
+		for (ChainEvent event : resolved.events()) {
 			EventProjection projection = projections.projection(event.name());
 			if (projection == null) {
 				throw new IllegalStateException("no projection for event " + event.name());
@@ -96,7 +103,6 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 			context.startEvent(event);
 			projection.project(event, context);
 		}
-		Map<String, String> waiting = recounts.resolveLookups(context);
 		store.apply(context.changes());
 		checkpoint.reached("fields-written");
 

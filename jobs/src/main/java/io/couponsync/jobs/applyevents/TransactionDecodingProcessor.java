@@ -2,6 +2,7 @@ package io.couponsync.jobs.applyevents;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.bson.BsonDocument;
 
@@ -24,7 +25,9 @@ import io.couponsync.jobs.readmodel.ChangeVersion;
 /**
  * Decodes a staged transaction's events with the IDL, straight into BSON: {@code emit!} events from its logs, then
  * {@code emit_cpi!} events from its inner instructions when staged with them. A failed transaction passes with no
- * events (it had no effect); one whose events do not all decode is an {@link UndecodableTransactionException}.
+ * events (it had no effect); one whose events do not all decode, or that carries an event the read model has no
+ * projection for (an IDL update that adds one, an event the program declares but never emits), is an
+ * {@link UndecodableTransactionException}: dead-lettered with the reason, never half-applied.
  * Not thread-safe: a step-scoped instance per step execution.
  */
 class TransactionDecodingProcessor implements ItemProcessor<StagedTransaction, DecodedTransaction> {
@@ -37,8 +40,11 @@ class TransactionDecodingProcessor implements ItemProcessor<StagedTransaction, D
 
 	private final BorshInput input = new BorshInput();
 
-	TransactionDecodingProcessor(ProgramDecoder decoder, String programId) {
+	private final Set<String> projected;
+
+	TransactionDecodingProcessor(ProgramDecoder decoder, String programId, Set<String> projected) {
 		this.decoder = decoder;
+		this.projected = projected;
 		this.programId = programId;
 		this.parser = new EventLogParser(decoder, programId);
 	}
@@ -76,6 +82,11 @@ class TransactionDecodingProcessor implements ItemProcessor<StagedTransaction, D
 		if (staged.innerInstructions() != null) {
 			for (int i = 0; i < staged.innerInstructions().size(); i++) {
 				decodeCpiEvent(staged, i, events, errors);
+			}
+		}
+		for (ChainEvent event : events) {
+			if (!projected.contains(event.name())) {
+				errors.add("event " + event.index() + ", " + event.name() + ", has no projection in the read model");
 			}
 		}
 		if (!errors.isEmpty()) {

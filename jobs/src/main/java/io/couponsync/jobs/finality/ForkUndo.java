@@ -93,7 +93,6 @@ final class ForkUndo {
 			touched.startEvent(event);
 			projections.projection(event.name()).project(event, touched);
 		}
-		recounts.resolveLookups(touched);
 		Set<DocumentKey> documents = new LinkedHashSet<>(touched.changes().documents().keySet());
 		// why: a counter's document may exist only because of the dropped events (its creation never staged)
 		documents.addAll(recounts.counterDocuments(touched.touchedCounters()));
@@ -158,13 +157,9 @@ final class ForkUndo {
 		return new int[] { accounts.size(), orphans.size() };
 	}
 
-	/** Whether a document keyed by event data (badge, merchant rating) still has an event behind it. */
+	/** Whether a document keyed by event data (a staker's summary) still has an event behind it. */
 	private boolean stillDescribed(DocumentKey key) {
-		return switch (key.collection()) {
-			case Projections.BADGES -> events.mentions("BadgeEarned", "mint", key.id());
-			case Projections.MERCHANT_RATINGS -> events.mentions("MerchantRated", "merchant", key.id().split(":")[0]);
-			default -> true;
-		};
+		return !Projections.STAKERS.equals(key.collection()) || events.mentions("RewardsStaked", "staker", key.id());
 	}
 
 	private BsonDocument decode(DocumentKey key, JsonNode state) {

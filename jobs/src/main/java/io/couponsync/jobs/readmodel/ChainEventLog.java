@@ -21,6 +21,7 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import org.bson.BsonDocument;
+import org.bson.BsonValue;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -45,6 +46,7 @@ public final class ChainEventLog {
 		events.createIndex(Indexes.ascending("name"), new IndexOptions().name("name"));
 		events.createIndex(Indexes.ascending("signature"), new IndexOptions().name("signature"));
 		events.createIndex(Indexes.ascending("counters.k"), new IndexOptions().name("counter_keys"));
+		events.createIndex(Indexes.ascending("subject"), new IndexOptions().name("subject"));
 	}
 
 	/** The key of one counter of one document, as events' contributions name it. */
@@ -68,7 +70,8 @@ public final class ChainEventLog {
 					Updates.set("signature", event.signature()), Updates.set("index", event.index()),
 					Updates.set("name", event.name()), Updates.set("slot", event.version().slot()),
 					Updates.set("positionInBlock", event.version().positionInBlock()),
-					Updates.set("version", event.version().key()), Updates.set("data", event.data()),
+					Updates.set("version", event.version().key()), Updates.set("subject", event.subject()),
+					Updates.set("data", event.data()), Updates.set("refs", event.refs()),
 					Updates.set("counters", contributions(event, counters)),
 					Updates.setOnInsert("commitment", "confirmed"), Updates.setOnInsert("appliedAt", now)), upsert));
 		}
@@ -84,16 +87,15 @@ public final class ChainEventLog {
 						&& !source.onlyIfValue().equals(value(event.data().get(source.onlyIfField()))))) {
 					continue;
 				}
-				String key = source.keyField() == null ? "" : event.text(source.keyField());
-				long amount = source.sumField() == null ? 1
-						: event.data().get(source.sumField()).asNumber().longValue();
-				contributions.add(new Document("k", counterKey(counter, key)).append("v", source.sign() * amount));
+				String key = source.keyPath() == null ? "" : event.value(source.keyPath()).asString().getValue();
+				long amount = source.sumField() == null ? 1 : event.value(source.sumField()).asNumber().longValue();
+				contributions.add(new Document("k", counterKey(counter, key)).append("v", source.multiplier() * amount));
 			}
 		}
 		return contributions;
 	}
 
-	private static Object value(org.bson.BsonValue value) {
+	private static Object value(BsonValue value) {
 		return value.isBoolean() ? (Object) value.asBoolean().getValue() : value.toString();
 	}
 
@@ -110,15 +112,17 @@ public final class ChainEventLog {
 		return totals;
 	}
 
-	/** For each value, the {@code returnField} of the (first logged) event named {@code event} matching it. */
-	public Map<String, String> lookup(String event, String matchField, Collection<String> values, String returnField) {
-		Map<String, String> found = new HashMap<>();
-		events.find(Filters.and(Filters.eq("name", event), Filters.in("data." + matchField, values)))
+	/**
+	 * For each subject, the data of the first logged event named {@code event} about it (its first field), in one
+	 * query served by the subject index.
+	 */
+	public Map<String, BsonDocument> firstBySubject(String event, Collection<String> subjects) {
+		Map<String, BsonDocument> found = new HashMap<>();
+		database.getCollection(COLLECTION, BsonDocument.class)
+			.find(Filters.and(Filters.in("subject", subjects), Filters.eq("name", event)))
 			.sort(Sorts.ascending("version"))
-			.forEach(document -> {
-				Document data = document.get("data", Document.class);
-				found.putIfAbsent(data.getString(matchField), data.getString(returnField));
-			});
+			.forEach(document -> found.putIfAbsent(document.getString("subject").getValue(),
+					document.getDocument("data")));
 		return found;
 	}
 
@@ -134,7 +138,7 @@ public final class ChainEventLog {
 						? null : document.getInt32("positionInBlock").getValue();
 				found.add(new ChainEvent(signature, index, document.getString("name").getValue(),
 						new ChangeVersion(document.getNumber("slot").longValue(), position, signature, index),
-						document.getDocument("data")));
+						document.getDocument("data"), document.getDocument("refs", new BsonDocument())));
 			});
 		return found;
 	}
@@ -153,10 +157,11 @@ public final class ChainEventLog {
 		return events.find(Filters.and(Filters.eq("name", event), Filters.eq("data." + field, value))).first() != null;
 	}
 
-	/** Events of these names whose {@code keyField} is one of the keys, in chain order. */
-	public List<Document> history(List<String> names, String keyField, Collection<String> keys) {
+	/** Events of these names about one of the coupons (by their field or their reference {@code coupon}), in chain order. */
+	public List<Document> couponHistory(List<String> names, Collection<String> coupons) {
 		List<Document> found = new ArrayList<>();
-		events.find(Filters.and(Filters.in("name", names), Filters.in("data." + keyField, keys)))
+		events.find(Filters.and(Filters.in("name", names),
+				Filters.or(Filters.in("data.coupon", coupons), Filters.in("refs.coupon", coupons))))
 			.sort(Sorts.ascending("version"))
 			.into(found);
 		return found;

@@ -1,25 +1,47 @@
 package io.couponsync.jobs.readmodel;
 
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+
+import io.couponsync.chain.idl.Idl;
+import io.couponsync.chain.idl.IdlTypeDefinition;
 
 /** Ratings, comments and likes, badges. */
 final class CommunityProjections {
 
-	void register(Map<String, EventProjection> projections) {
+	private static final byte[] BADGE_SEED = "badge".getBytes(StandardCharsets.UTF_8);
+
+	/** BadgeType variant name → its byte, the badge PDA's last seed. */
+	private final Map<String, Integer> badgeTypes = new HashMap<>();
+
+	CommunityProjections(Idl idl) {
+		if (idl.type("BadgeType") != null && idl.type("BadgeType").body() instanceof IdlTypeDefinition.Enum badgeType) {
+			for (int i = 0; i < badgeType.variants().size(); i++) {
+				badgeTypes.put(badgeType.variants().get(i).name(), i);
+			}
+		}
+	}
+
+	void register(Map<String, EventProjection> projections, List<EventReference> references) {
+		references.add(EventReference.optional("PromotionRated", "merchant", "promotion", "PromotionCreated",
+				"merchant"));
 		projections.put("PromotionRated", (event, context) -> {
 			String user = event.text("user");
 			String rating = context.pdas().derive("rating",
 					Map.of("user", PdaResolver.key(user), "promotion", PdaResolver.key(event.text("promotion"))));
 			context.copy(Projections.RATINGS, rating, "user", "promotion", "stars");
+			if (event.ref("merchant") != null) {
+				context.set(Projections.RATINGS, rating, "merchant", event.ref("merchant"));
+			}
 			Projections.userStats(context, user);
-			context.touch("userStats.totalRatingsGiven", user);
 		});
 		projections.put("CommentAdded", (event, context) -> {
 			String comment = event.text("comment");
 			context.copy(Projections.COMMENTS, comment, "user", "promotion", "content", "isReply");
 			context.touch("comments.likes", comment);
 			Projections.userStats(context, event.text("user"));
-			context.touch("userStats.totalComments", event.text("user"));
 		});
 		projections.put("CommentLiked", (event, context) -> {
 			String comment = event.text("comment");
@@ -28,7 +50,17 @@ final class CommunityProjections {
 			context.copy(Projections.COMMENT_LIKES, like, "user", "comment");
 			context.touch("comments.likes", comment);
 		});
-		projections.put("BadgeEarned", (event, context) -> context.copy(Projections.BADGES, event.text("mint"),
-				"user", "badgeType", "mint"));
+		// why: mint_badge and auto_award_badge emit the same event; only the latter changes UserStats (reputation,
+		// badges_earned), so the event changes no stats — account reads do
+		projections.put("BadgeEarned", (event, context) -> {
+			String badgeType = event.text("badgeType");
+			Integer typeByte = badgeTypes.get(badgeType);
+			if (typeByte == null) {
+				throw new IllegalArgumentException("BadgeEarned has a badge type the IDL does not list: " + badgeType);
+			}
+			String badge = context.pdas().deriveFromSeeds(BADGE_SEED, PdaResolver.key(event.text("user")),
+					new byte[] { typeByte.byteValue() });
+			context.copy(Projections.BADGES, badge, "user", "badgeType", "mint");
+		});
 	}
 }

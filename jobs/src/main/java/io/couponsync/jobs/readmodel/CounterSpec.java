@@ -15,22 +15,28 @@ public record CounterSpec(String name, String collection, String field, UnaryOpe
 		List<Source> sources) {
 
 	/**
-	 * Events named {@code event} whose field {@code keyField} is the key; {@code sumField} null counts them;
-	 * {@code onlyIf} (field, value) restricts them; {@code sign} -1 subtracts.
+	 * Events named {@code event} whose {@code keyPath} (a field, or {@code refs.<name>} for a resolved reference) is
+	 * the key; each adds {@code multiplier} × ({@code sumField}'s value, or 1 where null); {@code onlyIf} (field,
+	 * value) restricts them.
 	 */
-	public record Source(String event, String keyField, String sumField, String onlyIfField, Object onlyIfValue,
-			int sign) {
+	public record Source(String event, String keyPath, String sumField, String onlyIfField, Object onlyIfValue,
+			long multiplier) {
 
-		public static Source count(String event, String keyField) {
-			return new Source(event, keyField, null, null, null, 1);
+		public static Source count(String event, String keyPath) {
+			return new Source(event, keyPath, null, null, null, 1);
 		}
 
-		public static Source sum(String event, String keyField, String sumField, int sign) {
-			return new Source(event, keyField, sumField, null, null, sign);
+		public static Source sum(String event, String keyPath, String sumField) {
+			return new Source(event, keyPath, sumField, null, null, 1);
 		}
 
 		public Source onlyIf(String field, Object value) {
-			return new Source(event, keyField, sumField, field, value, sign);
+			return new Source(event, keyPath, sumField, field, value, multiplier);
+		}
+
+		/** Each event adds {@code factor} times what it would (e.g. −1,000,000 per claim). */
+		public Source times(long factor) {
+			return new Source(event, keyPath, sumField, onlyIfField, onlyIfValue, multiplier * factor);
 		}
 	}
 }

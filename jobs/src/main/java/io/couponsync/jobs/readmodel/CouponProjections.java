@@ -1,17 +1,39 @@
 package io.couponsync.jobs.readmodel;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
 import java.util.Map;
+
+import org.bson.BsonDecimal128;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+import org.bson.types.Decimal128;
 
 /** Coupons (ownership, redemption, transfer history) and their listings. */
 final class CouponProjections {
 
-	void register(Map<String, EventProjection> projections) {
+	/** What mint_coupon writes into every coupon's metadata_uri. */
+	static final String METADATA_URI = "https://example.com/metadata.json";
+
+	/** redeem_coupon's redemption code: this prefix, then the coupon's id (a ticket redemption's says TICKET-). */
+	private static final String REDEEMED_PREFIX = "REDEEMED-";
+
+	void register(Map<String, EventProjection> projections, List<EventReference> references) {
+		references.add(EventReference.optional("CouponMinted", "expiryTimestamp", "promotion", "PromotionCreated",
+				"expiryTimestamp"));
 		projections.put("CouponMinted", (event, context) -> {
 			String coupon = event.text("coupon");
 			context.copy(Projections.COUPONS, coupon, "promotion", "merchant", "discountPercentage");
 			context.set(Projections.COUPONS, coupon, "mint", event.data().get("nftMint"));
 			context.set(Projections.COUPONS, coupon, "owner", event.data().get("recipient"));
 			context.set(Projections.COUPONS, coupon, "isRedeemed", false);
+			context.set(Projections.COUPONS, coupon, "redeemedAt", Projections.ZERO);
+			context.set(Projections.COUPONS, coupon, "metadataUri", new BsonString(METADATA_URI));
+			if (event.ref("expiryTimestamp") != null) {
+				context.set(Projections.COUPONS, coupon, "expiryTimestamp", event.ref("expiryTimestamp"));
+			}
 			context.touch("promotions.currentSupply", event.text("promotion"));
 			context.touch("marketplace.totalCoupons", "");
 			context.touch("merchants.totalCouponsCreated", event.text("merchant"));
@@ -27,10 +49,14 @@ final class CouponProjections {
 			String coupon = event.text("coupon");
 			context.set(Projections.COUPONS, coupon, "isRedeemed", true);
 			context.set(Projections.COUPONS, coupon, "redeemedAt", event.data().get("timestamp"));
-			context.set(Projections.COUPONS, coupon, "redemptionCode", event.data().get("redemptionCode"));
+			String code = event.text("redemptionCode");
+			context.set(Projections.COUPONS, coupon, "redemptionCode", new BsonString(code));
+			BsonValue id = code.startsWith(REDEEMED_PREFIX) ? u64(code.substring(REDEEMED_PREFIX.length())) : null;
+			if (id != null) {
+				context.set(Projections.COUPONS, coupon, "id", id);
+			}
 			context.touch("merchants.totalCouponsRedeemed", event.text("merchant"));
 			Projections.userStats(context, event.text("user"));
-			context.touch("userStats.totalRedemptions", event.text("user"));
 		});
 		projections.put("CouponListed", (event, context) -> {
 			String listing = event.text("listing");
@@ -39,7 +65,6 @@ final class CouponProjections {
 			context.set(Projections.LISTINGS, listing, "buyer", Projections.NULL);
 			context.set(Projections.LISTINGS, listing, "soldPrice", Projections.NULL);
 			Projections.userStats(context, event.text("seller"));
-			context.touch("userStats.totalListings", event.text("seller"));
 		});
 		projections.put("CouponSold", (event, context) -> {
 			String listing = event.text("listing");
@@ -52,5 +77,18 @@ final class CouponProjections {
 		});
 		projections.put("ListingCancelled", (event, context) -> context.set(Projections.LISTINGS,
 				event.text("listing"), "isActive", false));
+	}
+
+	/** A u64 in the read model's form (Int64 where it fits, Decimal128 above), or null if the text is no u64. */
+	private static BsonValue u64(String decimal) {
+		if (decimal.isEmpty() || decimal.length() > 20 || !decimal.chars().allMatch(c -> c >= '0' && c <= '9')) {
+			return null;
+		}
+		BigInteger value = new BigInteger(decimal);
+		if (value.bitLength() > 64) {
+			return null;
+		}
+		return value.bitLength() < 64 ? new BsonInt64(value.longValueExact())
+				: new BsonDecimal128(new Decimal128(new BigDecimal(value)));
 	}
 }

@@ -1,18 +1,25 @@
 package io.couponsync.jobs.readmodel;
 
+import java.util.List;
 import java.util.Map;
+
+import org.bson.BsonString;
 
 /** Group deals and their participants. */
 final class GroupDealProjections {
 
-	void register(Map<String, EventProjection> projections) {
+	void register(Map<String, EventProjection> projections, List<EventReference> references) {
 		projections.put("GroupDealCreated", (event, context) -> {
 			String deal = event.text("groupDeal");
 			context.copy(Projections.GROUP_DEALS, deal, "promotion", "merchant", "organizer", "targetParticipants",
 					"basePrice", "deadline");
+			// why: no instruction ever sets isActive false, finalization included
 			context.set(Projections.GROUP_DEALS, deal, "isActive", true);
 			context.set(Projections.GROUP_DEALS, deal, "isFinalized", false);
-			context.set(Projections.GROUP_DEALS, deal, "currentParticipants", Projections.ZERO);
+			context.set(Projections.GROUP_DEALS, deal, "finalizedAt", Projections.ZERO);
+			context.set(Projections.GROUP_DEALS, deal, "escrowVault", new BsonString(context.pdas()
+				.derive("escrow_vault", Map.of("group_deal", PdaResolver.key(deal)))));
+			context.touch("groupDeals.currentParticipants", deal);
 			context.touch("groupDeals.totalEscrowed", deal);
 		});
 		projections.put("GroupDealJoined", (event, context) -> {
@@ -21,25 +28,27 @@ final class GroupDealProjections {
 			String participant = participant(context, deal, user);
 			context.copy(Projections.GROUP_PARTICIPANTS, participant, "groupDeal", "user", "amountEscrowed");
 			context.set(Projections.GROUP_PARTICIPANTS, participant, "isRefunded", false);
-			context.set(Projections.GROUP_DEALS, deal, "currentParticipants", event.data().get("participantsCount"));
+			context.set(Projections.GROUP_PARTICIPANTS, participant, "couponMinted", Projections.NULL);
 			context.set(Projections.GROUP_DEALS, deal, "currentDiscount", event.data().get("currentDiscount"));
+			context.touch("groupDeals.currentParticipants", deal);
 			context.touch("groupDeals.totalEscrowed", deal);
+			// why: joining raises reputation only; total_purchases is not counted
 			Projections.userStats(context, user);
-			context.touch("userStats.totalPurchases", user);
 		});
+		// why: the event names neither the promotion nor the merchant whose counters finalization raises
+		references.add(EventReference.required("GroupDealFinalized", "promotion", "groupDeal", "GroupDealCreated",
+				"promotion"));
+		references.add(EventReference.required("GroupDealFinalized", "merchant", "groupDeal", "GroupDealCreated",
+				"merchant"));
 		projections.put("GroupDealFinalized", (event, context) -> {
 			String deal = event.text("groupDeal");
-			context.set(Projections.GROUP_DEALS, deal, "isActive", false);
 			context.set(Projections.GROUP_DEALS, deal, "isFinalized", true);
-			context.set(Projections.GROUP_DEALS, deal, "currentParticipants", event.data().get("participantsCount"));
-			context.copy(Projections.GROUP_DEALS, deal, "finalDiscount", "totalRevenue", "finalizedAt");
+			context.copy(Projections.GROUP_DEALS, deal, "finalizedAt", "finalDiscount", "totalRevenue");
+			context.touch("promotions.currentSupply", event.ref("promotion").asString().getValue());
+			context.touch("merchants.totalCouponsCreated", event.ref("merchant").asString().getValue());
 		});
-		projections.put("GroupDealRefunded", (event, context) -> {
-			String deal = event.text("groupDeal");
-			String participant = participant(context, deal, event.text("user"));
-			context.set(Projections.GROUP_PARTICIPANTS, participant, "isRefunded", true);
-			context.touch("groupDeals.totalEscrowed", deal);
-		});
+		projections.put("GroupDealRefunded", (event, context) -> context.set(Projections.GROUP_PARTICIPANTS,
+				participant(context, event.text("groupDeal"), event.text("user")), "isRefunded", true));
 	}
 
 	private static String participant(ProjectionContext context, String deal, String user) {

@@ -2,8 +2,17 @@ package io.couponsync.jobs.readmodel;
 
 import java.util.Map;
 
-/** The marketplace, merchants, promotions, merchant ratings and external deals. */
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+
+/** The marketplace, merchants, promotions and external deals. */
 final class MarketProjections {
+
+	/** A promotion's location: create_promotion writes it all zero (it is not copied from the merchant). */
+	private static final BsonDocument NO_LOCATION = new BsonDocument("latitude", new BsonInt32(0))
+		.append("longitude", new BsonInt32(0)).append("regionCode", new BsonInt32(0))
+		.append("countryCode", new BsonInt32(0)).append("cityHash", new BsonInt64(0));
 
 	private final String marketplace;
 
@@ -32,19 +41,19 @@ final class MarketProjections {
 			context.copy(Projections.PROMOTIONS, promotion, "merchant", "discountPercentage", "maxSupply",
 					"expiryTimestamp", "price");
 			context.set(Projections.PROMOTIONS, promotion, "isActive", true);
+			context.set(Projections.PROMOTIONS, promotion, "location", NO_LOCATION);
+			context.set(Projections.PROMOTIONS, promotion, "geoCellId", Projections.ZERO);
+			context.set(Projections.PROMOTIONS, promotion, "radiusMeters", Projections.ZERO_32);
+			context.set(Projections.PROMOTIONS, promotion, "isLocationBased", false);
 			context.touch("promotions.currentSupply", promotion);
-			context.touch("merchants.totalCouponsCreated", event.text("merchant"));
-		});
-		projections.put("MerchantRated", (event, context) -> {
-			String key = event.text("merchant") + ":" + event.text("rater");
-			context.copy(Projections.MERCHANT_RATINGS, key, "merchant", "rater", "rating", "review");
-			context.set(Projections.MERCHANT_RATINGS, key, "ratedAt", event.data().get("timestamp"));
+			// why: the merchant's totalCouponsCreated is only the promotion's seed; creating one does not raise it
 		});
 		projections.put("ExternalDealUpdated", (event, context) -> {
 			String deal = event.text("deal");
 			context.copy(Projections.EXTERNAL_DEALS, deal, "source", "externalId");
 			context.set(Projections.EXTERNAL_DEALS, deal, "discountedPrice", event.data().get("price"));
 			context.set(Projections.EXTERNAL_DEALS, deal, "isVerified", event.data().get("verified"));
+			context.touch("externalDeals.verificationCount", deal);
 		});
 	}
 }

@@ -57,6 +57,16 @@ public final class PdaResolver {
 		return cache.computeIfAbsent(cacheKey.toString(), key -> ProgramDerivedAddress.find(parts, programId).base58());
 	}
 
+	/** The address of a PDA whose seeds the IDL does not list (the program's documentation gives them). */
+	public String deriveFromSeeds(byte[]... seeds) {
+		StringBuilder cacheKey = new StringBuilder("unlisted");
+		for (byte[] seed : seeds) {
+			cacheKey.append('/').append(Base58.encode(seed));
+		}
+		return cache.computeIfAbsent(cacheKey.toString(),
+				key -> ProgramDerivedAddress.find(List.of(seeds), programId).base58());
+	}
+
 	public static byte[] key(String base58) {
 		return Base58.decode(base58);
 	}

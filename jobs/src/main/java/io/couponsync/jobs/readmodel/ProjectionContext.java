@@ -1,37 +1,26 @@
 package io.couponsync.jobs.readmodel;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 
 import org.bson.BsonBoolean;
+import org.bson.BsonDateTime;
+import org.bson.BsonString;
 import org.bson.BsonValue;
 
 /**
- * What projecting one chunk collects: field changes, keys whose counters need a recount, and lookups of earlier
- * events (e.g. the coupon of an auction) to resolve once the chunk's events are in the log.
+ * What projecting one chunk collects: field changes, each as of the version of the event that made it, and the
+ * keys whose counters and histories need a recount.
  */
 public final class ProjectionContext {
-
-	/**
-	 * Find the {@code returnField} of the event named {@code event} whose {@code matchField} is {@code value}, for
-	 * an event of transaction {@code signature}.
-	 */
-	public record Lookup(String signature, String event, String matchField, String value, String returnField,
-			Consumer<String> then) {
-	}
 
 	private final ReadModelChanges changes = new ReadModelChanges();
 
 	private final PdaResolver pdas;
 
 	private final Map<String, Set<String>> touchedCounters = new LinkedHashMap<>();
-
-	private final List<Lookup> lookups = new ArrayList<>();
 
 	private ChainEvent current;
 
@@ -42,10 +31,6 @@ public final class ProjectionContext {
 	/** Makes {@code event} the one whose version the following changes carry. */
 	public void startEvent(ChainEvent event) {
 		this.current = event;
-	}
-
-	void start(ChainEvent event) {
-		startEvent(event);
 	}
 
 	public ChainEvent event() {
@@ -71,13 +56,19 @@ public final class ProjectionContext {
 		set(collection, id, field, BsonBoolean.valueOf(value));
 	}
 
-	/** The counter named (see {@link Projections#COUNTERS}) needs a recount for this key. */
-	public void touch(String counter, String key) {
-		touchedCounters.computeIfAbsent(counter, c -> new LinkedHashSet<>()).add(key);
+	/**
+	 * The instruction behind the current event closed the account: its document is marked orphaned with reason
+	 * {@code closed} as of the event, so a later event (the address created again) takes the mark away.
+	 */
+	public void closed(String collection, String id, long unixTimestamp) {
+		set(collection, id, ReadModelStore.ORPHANED, true);
+		set(collection, id, ReadModelStore.ORPHAN_REASON, new BsonString(ReadModelStore.CLOSED));
+		set(collection, id, ReadModelStore.ORPHANED_AT, new BsonDateTime(unixTimestamp * 1000));
 	}
 
-	public void lookup(String event, String matchField, String value, String returnField, Consumer<String> then) {
-		lookups.add(new Lookup(current.signature(), event, matchField, value, returnField, then));
+	/** The counter or history named needs a recount for this key. */
+	public void touch(String counter, String key) {
+		touchedCounters.computeIfAbsent(counter, c -> new LinkedHashSet<>()).add(key);
 	}
 
 	public ReadModelChanges changes() {
@@ -86,9 +77,5 @@ public final class ProjectionContext {
 
 	public Map<String, Set<String>> touchedCounters() {
 		return touchedCounters;
-	}
-
-	public List<Lookup> lookups() {
-		return lookups;
 	}
 }

@@ -1,20 +1,27 @@
 package io.couponsync.jobs.readmodel;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import org.bson.BsonInt32;
 import org.bson.BsonInt64;
 import org.bson.BsonNull;
 import org.bson.BsonString;
 
+import io.couponsync.chain.idl.Idl;
 import io.couponsync.jobs.readmodel.CounterSpec.Source;
 
 /**
- * Every event of the program and what it does to the read model, plus the counters derived from the event log.
- * Documents are keyed by their account's address; where an event lacks it, by the PDA its seeds give (ratings,
- * likes, participants, bids, user stats), and where the account is neither named nor derivable, by a stated
- * natural key (badges by mint, staking by staker, merchant ratings by merchant and rater).
+ * Every event of the program and what it does to the read model, as the deployed program's rules say: the fields
+ * each event reveals, the counters derived from the event log, and the references some events need from earlier
+ * ones. Documents are keyed by their account's address; where an event lacks it, by the PDA its seeds give
+ * (ratings, likes, participants, bids, user stats, badges, the staking pool). One collection is not an account:
+ * {@code stakers}, a summary per staker, because the staking events name neither the coupon nor the stake account.
+ * Events the program declares but never emits ({@code MerchantRated}) have no projection: a transaction carrying
+ * one is dead-lettered like any event without a projection.
  */
 public final class Projections {
 
@@ -23,8 +30,6 @@ public final class Projections {
 	public static final String MERCHANTS = "merchants";
 
 	public static final String PROMOTIONS = "promotions";
-
-	public static final String MERCHANT_RATINGS = "merchant_ratings";
 
 	public static final String EXTERNAL_DEALS = "external_deals";
 
@@ -50,86 +55,106 @@ public final class Projections {
 
 	public static final String REDEMPTION_TICKETS = "redemption_tickets";
 
-	public static final String STAKING = "staking";
+	public static final String STAKING_POOL = "staking_pool";
+
+	public static final String STAKERS = "stakers";
 
 	public static final String USER_STATS = "user_stats";
 
 	/** Every collection the projections write. */
-	public static final List<String> COLLECTIONS = List.of(MARKETPLACE, MERCHANTS, PROMOTIONS, MERCHANT_RATINGS,
-			EXTERNAL_DEALS, COUPONS, LISTINGS, RATINGS, COMMENTS, COMMENT_LIKES, BADGES, GROUP_DEALS,
-			GROUP_PARTICIPANTS, AUCTIONS, BIDS, REDEMPTION_TICKETS, STAKING, USER_STATS);
+	public static final List<String> COLLECTIONS = List.of(MARKETPLACE, MERCHANTS, PROMOTIONS, EXTERNAL_DEALS, COUPONS,
+			LISTINGS, RATINGS, COMMENTS, COMMENT_LIKES, BADGES, GROUP_DEALS, GROUP_PARTICIPANTS, AUCTIONS, BIDS,
+			REDEMPTION_TICKETS, STAKING_POOL, STAKERS, USER_STATS);
 
 	/** Collections keyed by something other than an account's address, so they cannot be re-read from chain. */
-	public static final List<String> NOT_ACCOUNTS = List.of(MERCHANT_RATINGS, BADGES, STAKING);
+	public static final List<String> NOT_ACCOUNTS = List.of(STAKERS);
 
 	/** The account types whose documents are keyed by the account's address, and their collections. */
 	public static final Map<String, String> COLLECTION_OF_ACCOUNT_TYPE = Map.ofEntries(
 			Map.entry("Marketplace", MARKETPLACE), Map.entry("Merchant", MERCHANTS), Map.entry("Promotion", PROMOTIONS),
 			Map.entry("Coupon", COUPONS), Map.entry("Listing", LISTINGS), Map.entry("Rating", RATINGS),
-			Map.entry("Comment", COMMENTS), Map.entry("CommentLike", COMMENT_LIKES), Map.entry("GroupDeal", GROUP_DEALS),
-			Map.entry("GroupParticipant", GROUP_PARTICIPANTS), Map.entry("CouponAuction", AUCTIONS),
-			Map.entry("Bid", BIDS), Map.entry("RedemptionTicket", REDEMPTION_TICKETS),
-			Map.entry("ExternalDeal", EXTERNAL_DEALS), Map.entry("UserStats", USER_STATS));
+			Map.entry("Comment", COMMENTS), Map.entry("CommentLike", COMMENT_LIKES), Map.entry("BadgeNFT", BADGES),
+			Map.entry("GroupDeal", GROUP_DEALS), Map.entry("GroupParticipant", GROUP_PARTICIPANTS),
+			Map.entry("CouponAuction", AUCTIONS), Map.entry("Bid", BIDS),
+			Map.entry("RedemptionTicket", REDEMPTION_TICKETS), Map.entry("ExternalDeal", EXTERNAL_DEALS),
+			Map.entry("StakingPool", STAKING_POOL), Map.entry("UserStats", USER_STATS));
 
-	/** Touch names of the derived histories (recomputed from the log, like counters). */
+	/** Touch name of a coupon's transfer history (recomputed from the log, like counters). */
 	public static final String COUPON_TRANSFERS = "coupons.transfers";
 
-	public static final String AUCTION_BIDS = "auctions.bids";
+	/** What stake_coupon always stakes, and claim_rewards always takes off the pool (the events omit the latter). */
+	static final long STAKE_AMOUNT = 1_000_000;
+
+	private static final List<String> USER_STATS_COUNTERS = List.of("totalPurchases", "totalRedemptions",
+			"totalRatingsGiven", "totalComments", "totalListings");
+
+	static final BsonInt64 ZERO = new BsonInt64(0);
+
+	static final BsonInt32 ZERO_32 = new BsonInt32(0);
+
+	static final BsonNull NULL = BsonNull.VALUE;
 
 	private final Map<String, EventProjection> byEvent = new HashMap<>();
 
+	private final List<EventReference> references = new ArrayList<>();
+
 	private final List<CounterSpec> counters;
 
-	public Projections(PdaResolver pdas) {
+	public Projections(PdaResolver pdas, Idl idl) {
 		String marketplace = pdas.derive("marketplace", Map.of());
+		String stakingPool = pdas.derive("staking_pool", Map.of());
 		new MarketProjections(marketplace).register(byEvent);
-		new CouponProjections().register(byEvent);
-		new CommunityProjections().register(byEvent);
-		new GroupDealProjections().register(byEvent);
-		new AuctionProjections().register(byEvent);
+		new CouponProjections().register(byEvent, references);
+		new CommunityProjections(idl).register(byEvent, references);
+		new GroupDealProjections().register(byEvent, references);
+		new AuctionProjections().register(byEvent, references);
 		new RedemptionProjections().register(byEvent);
+		new StakingProjections().register(byEvent);
 		this.counters = List.of(
 				new CounterSpec("marketplace.totalCoupons", MARKETPLACE, "totalCoupons", key -> marketplace,
 						List.of(Source.count("CouponMinted", null))),
 				new CounterSpec("marketplace.totalMerchants", MARKETPLACE, "totalMerchants", key -> marketplace,
 						List.of(Source.count("MerchantRegistered", null))),
+				// why: create_promotion only reads this counter (as a seed); group-deal finalization raises it
 				new CounterSpec("merchants.totalCouponsCreated", MERCHANTS, "totalCouponsCreated", key -> key,
-						List.of(Source.count("PromotionCreated", "merchant"), Source.count("CouponMinted", "merchant"))),
+						List.of(Source.count("CouponMinted", "merchant"),
+								Source.sum("GroupDealFinalized", "refs.merchant", "participantsCount"))),
+				// why: a ticket redemption emits TicketRedeemed and CouponRedeemed for one change; count one
 				new CounterSpec("merchants.totalCouponsRedeemed", MERCHANTS, "totalCouponsRedeemed", key -> key,
-						List.of(Source.count("CouponRedeemed", "merchant"), Source.count("TicketRedeemed", "merchant"))),
+						List.of(Source.count("CouponRedeemed", "merchant"))),
 				new CounterSpec("promotions.currentSupply", PROMOTIONS, "currentSupply", key -> key,
-						List.of(Source.count("CouponMinted", "promotion"))),
+						List.of(Source.count("CouponMinted", "promotion"),
+								Source.sum("GroupDealFinalized", "refs.promotion", "participantsCount"))),
 				new CounterSpec("comments.likes", COMMENTS, "likes", key -> key,
 						List.of(Source.count("CommentLiked", "comment"))),
+				new CounterSpec("groupDeals.currentParticipants", GROUP_DEALS, "currentParticipants", key -> key,
+						List.of(Source.count("GroupDealJoined", "groupDeal"))),
+				// why: neither refunds nor finalization take anything off
 				new CounterSpec("groupDeals.totalEscrowed", GROUP_DEALS, "totalEscrowed", key -> key,
-						List.of(Source.sum("GroupDealJoined", "groupDeal", "amountEscrowed", 1),
-								Source.sum("GroupDealRefunded", "groupDeal", "refundAmount", -1))),
-				userStats(pdas, "totalPurchases", Source.count("GroupDealJoined", "user"),
+						List.of(Source.sum("GroupDealJoined", "groupDeal", "amountEscrowed"))),
+				new CounterSpec("externalDeals.verificationCount", EXTERNAL_DEALS, "verificationCount", key -> key,
+						List.of(Source.count("ExternalDealUpdated", "deal"))),
+				userStats(pdas, "totalPurchases", Source.count("CouponMinted", "recipient"),
 						Source.count("AuctionFinalized", "winner")),
-				userStats(pdas, "totalRedemptions", Source.count("CouponRedeemed", "user"),
-						Source.count("TicketRedeemed", "user")),
+				userStats(pdas, "totalRedemptions", Source.count("CouponRedeemed", "user")),
 				userStats(pdas, "totalRatingsGiven", Source.count("PromotionRated", "user").onlyIf("isUpdate", false)),
 				userStats(pdas, "totalComments", Source.count("CommentAdded", "user")),
 				userStats(pdas, "totalListings", Source.count("CouponListed", "seller"),
 						Source.count("AuctionCreated", "seller")),
-				new CounterSpec("staking.totalStaked", STAKING, "totalStaked", key -> key,
-						List.of(Source.sum("RewardsStaked", "staker", "amount", 1))),
-				new CounterSpec("staking.stakes", STAKING, "stakes", key -> key,
+				new CounterSpec("stakingPool.totalStaked", STAKING_POOL, "totalStaked", key -> stakingPool,
+						List.of(Source.sum("RewardsStaked", null, "amount"),
+								Source.count("RewardsClaimed", null).times(-STAKE_AMOUNT))),
+				new CounterSpec("stakingPool.totalRewardsDistributed", STAKING_POOL, "totalRewardsDistributed",
+						key -> stakingPool, List.of(Source.sum("RewardsClaimed", null, "amount"))),
+				new CounterSpec("stakers.stakes", STAKERS, "stakes", key -> key,
 						List.of(Source.count("RewardsStaked", "staker"))),
-				new CounterSpec("staking.rewardsClaimed", STAKING, "rewardsClaimed", key -> key,
-						List.of(Source.sum("RewardsClaimed", "staker", "amount", 1))));
-		byEvent.put("RewardsStaked", (event, context) -> staking(event, context));
-		byEvent.put("RewardsClaimed", (event, context) -> {
-			staking(event, context);
-			context.touch("staking.rewardsClaimed", event.text("staker"));
-		});
-	}
-
-	private static void staking(ChainEvent event, ProjectionContext context) {
-		String staker = event.text("staker");
-		context.set(STAKING, staker, "staker", new BsonString(staker));
-		context.touch("staking.totalStaked", staker);
-		context.touch("staking.stakes", staker);
+				new CounterSpec("stakers.claims", STAKERS, "claims", key -> key,
+						List.of(Source.count("RewardsClaimed", "staker"))),
+				new CounterSpec("stakers.staked", STAKERS, "staked", key -> key,
+						List.of(Source.sum("RewardsStaked", "staker", "amount"),
+								Source.count("RewardsClaimed", "staker").times(-STAKE_AMOUNT))),
+				new CounterSpec("stakers.rewardsClaimed", STAKERS, "rewardsClaimed", key -> key,
+						List.of(Source.sum("RewardsClaimed", "staker", "amount"))));
 	}
 
 	private static CounterSpec userStats(PdaResolver pdas, String field, Source... sources) {
@@ -137,7 +162,10 @@ public final class Projections {
 				user -> pdas.derive("user_stats", Map.of("user", PdaResolver.key(user))), List.of(sources));
 	}
 
-	/** The user's stats document (a PDA of the user); sets its user field and returns its id. */
+	/**
+	 * The user's stats document (a PDA of the user), for an event whose instruction creates it if needed or requires
+	 * it: sets its user field, touches its counters (so a new one shows them at zero) and returns its id.
+	 */
 	static String userStats(ProjectionContext context, String user) {
 		String id = context.pdas().derive("user_stats", Map.of("user", PdaResolver.key(user)));
 		context.set(USER_STATS, id, "user", new BsonString(user));
@@ -147,22 +175,19 @@ public final class Projections {
 		return id;
 	}
 
-	private static final List<String> USER_STATS_COUNTERS = List.of("totalPurchases", "totalRedemptions",
-			"totalRatingsGiven", "totalComments", "totalListings");
-
-	static final BsonInt64 ZERO = new BsonInt64(0);
-
-	static final BsonNull NULL = BsonNull.VALUE;
-
 	public EventProjection projection(String event) {
 		return byEvent.get(event);
 	}
 
-	public java.util.Set<String> events() {
+	public Set<String> events() {
 		return byEvent.keySet();
 	}
 
 	public List<CounterSpec> counters() {
 		return counters;
+	}
+
+	public List<EventReference> references() {
+		return references;
 	}
 }

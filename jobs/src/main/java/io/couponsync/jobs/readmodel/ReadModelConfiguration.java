@@ -24,13 +24,18 @@ public class ReadModelConfiguration {
 	}
 
 	@Bean
-	Projections projections(PdaResolver pdaResolver) {
-		return new Projections(pdaResolver);
+	Projections projections(PdaResolver pdaResolver, ProgramDecoder decoder) {
+		return new Projections(pdaResolver, decoder.idl());
 	}
 
 	@Bean
-	DerivedHistories derivedHistories(PdaResolver pdaResolver) {
-		return new DerivedHistories(pdaResolver);
+	EventReferences eventReferences(ChainEventLog chainEventLog, Projections projections) {
+		return new EventReferences(chainEventLog, projections.references());
+	}
+
+	@Bean
+	DerivedHistories derivedHistories() {
+		return new DerivedHistories();
 	}
 
 	@Bean

@@ -41,7 +41,17 @@ public final class ReadModelStore {
 	/** Slots of resyncs whose documents are not finalized yet. */
 	static final String PENDING_RESYNCS = "read_model_resyncs";
 
-	private static final List<String> ORPHAN_FIELDS = List.of("orphaned", "orphanReason", "orphanedAt");
+	/** The orphan mark: the document's account does not exist (any more) on chain, why, and since when. */
+	public static final String ORPHANED = "orphaned";
+
+	public static final String ORPHAN_REASON = "orphanReason";
+
+	public static final String ORPHANED_AT = "orphanedAt";
+
+	/** The orphan reason of an account an instruction closed. */
+	public static final String CLOSED = "closed";
+
+	private static final List<String> ORPHAN_FIELDS = List.of(ORPHANED, ORPHAN_REASON, ORPHANED_AT);
 
 	private final MongoDatabase database;
 
@@ -121,8 +131,8 @@ public final class ReadModelStore {
 		Map<String, List<String>> byCollection = new LinkedHashMap<>();
 		documents.forEach(key -> byCollection.computeIfAbsent(key.collection(), c -> new ArrayList<>()).add(key.id()));
 		byCollection.forEach((collection, ids) -> database.getCollection(collection).updateMany(Filters.in("_id", ids),
-				Updates.combine(Updates.set("orphaned", true), Updates.set("orphanReason", reason),
-						Updates.set("orphanedAt", new Date()), Updates.set("lastVersion", version),
+				Updates.combine(Updates.set(ORPHANED, true), Updates.set(ORPHAN_REASON, reason),
+						Updates.set(ORPHANED_AT, new Date()), Updates.set("lastVersion", version),
 						Updates.set("lastSlot", slot), Updates.set("lastSignature", RESYNC_SOURCE),
 						Updates.set("commitment", "confirmed"))));
 	}
@@ -164,7 +174,7 @@ public final class ReadModelStore {
 		Map<String, Document> stored = new HashMap<>();
 		var read = database.getCollection(collection).find(Filters.in("_id", documents.keySet()));
 		if (!heldFieldsOnly) {
-			read = read.projection(Projections.include(VERSIONS, "lastVersion"));
+			read = read.projection(Projections.include(VERSIONS, "lastVersion", ORPHANED));
 		}
 		read.forEach(document -> stored.put(document.getString("_id"), document));
 		List<WriteModel<BsonDocument>> writes = new ArrayList<>();
@@ -195,9 +205,16 @@ public final class ReadModelStore {
 			BsonDocument update = new BsonDocument("$set", set);
 			String lastVersion = existing == null ? null : existing.getString("lastVersion");
 			if (lastVersion == null || newest.compareTo(lastVersion) >= 0) {
-				BsonDocument unset = new BsonDocument();
-				ORPHAN_FIELDS.forEach(field -> unset.append(field, new BsonString("")));
-				update.append("$unset", unset);
+				// why: a newer change of the document means the account exists again — unless it is the closure.
+				// The removal is versioned too, so replaying an older closure does not bring the mark back.
+				if (existing != null && existing.containsKey(ORPHANED) && !set.containsKey(ORPHANED)) {
+					BsonDocument unset = new BsonDocument();
+					for (String field : ORPHAN_FIELDS) {
+						unset.append(field, new BsonString(""));
+						set.append(VERSIONS + "." + field, new BsonString(newest));
+					}
+					update.append("$unset", unset);
+				}
 				String[] parts = newest.split("\\.");
 				set.append("lastVersion", new BsonString(newest));
 				set.append("lastSlot", new org.bson.BsonInt64(Long.parseLong(parts[0])));

@@ -11,8 +11,8 @@ import org.bson.BsonInt64;
 import org.bson.Document;
 
 /**
- * What both writers of the read model do after setting fields: resolve the projections' lookups in the event
- * log, then recount the counters and recompute the histories the events touched, from the log as it is now.
+ * What both writers of the read model do after setting fields: recount the counters and recompute the histories
+ * the events touched, from the log as it is now.
  */
 public final class Recounts {
 
@@ -29,37 +29,6 @@ public final class Recounts {
 		this.store = store;
 		this.projections = projections;
 		this.histories = histories;
-	}
-
-	/**
-	 * Runs the lookups the projections asked for, one log query per kind of lookup. Returns the transactions whose
-	 * lookups found nothing (signature → what was missing): the earlier event is not in the log yet — staged late
-	 * (a withheld notification the crawler found), or waiting to be fetched again after a fork.
-	 */
-	public Map<String, String> resolveLookups(ProjectionContext context) {
-		Map<String, String> unresolved = new LinkedHashMap<>();
-		Map<String, List<ProjectionContext.Lookup>> grouped = new LinkedHashMap<>();
-		for (ProjectionContext.Lookup lookup : context.lookups()) {
-			grouped.computeIfAbsent(lookup.event() + "/" + lookup.matchField() + "/" + lookup.returnField(),
-					key -> new ArrayList<>()).add(lookup);
-		}
-		for (List<ProjectionContext.Lookup> lookups : grouped.values()) {
-			ProjectionContext.Lookup first = lookups.get(0);
-			Set<String> values = new LinkedHashSet<>();
-			lookups.forEach(lookup -> values.add(lookup.value()));
-			Map<String, String> found = log.lookup(first.event(), first.matchField(), values, first.returnField());
-			for (ProjectionContext.Lookup lookup : lookups) {
-				String result = found.get(lookup.value());
-				if (result == null) {
-					unresolved.put(lookup.signature(), lookup.event() + " with " + lookup.matchField() + " "
-							+ lookup.value());
-				}
-				else {
-					lookup.then().accept(result);
-				}
-			}
-		}
-		return unresolved;
 	}
 
 	/** The documents the touched counters are written to. */

@@ -2,8 +2,13 @@ package io.couponsync.jobs.readmodel;
 
 import java.util.Map;
 
+import org.bson.BsonInt64;
+
 /** Redemption tickets, and the coupon redemption they complete. */
 final class RedemptionProjections {
+
+	/** A ticket is valid this many seconds from its creation. */
+	private static final long TICKET_LIFETIME = 300;
 
 	void register(Map<String, EventProjection> projections) {
 		projections.put("TicketGenerated", (event, context) -> {
@@ -11,7 +16,11 @@ final class RedemptionProjections {
 			context.copy(Projections.REDEMPTION_TICKETS, ticket, "coupon", "user", "merchant", "ticketHash",
 					"expiresAt", "nonce");
 			context.set(Projections.REDEMPTION_TICKETS, ticket, "isConsumed", false);
+			context.set(Projections.REDEMPTION_TICKETS, ticket, "createdAt",
+					new BsonInt64(event.data().getNumber("expiresAt").longValue() - TICKET_LIFETIME));
 		});
+		// why: the CouponRedeemed that follows in the same transaction counts the redemption; counting this one too
+		// would count it twice
 		projections.put("TicketRedeemed", (event, context) -> {
 			String ticket = event.text("ticket");
 			context.set(Projections.REDEMPTION_TICKETS, ticket, "isConsumed", true);
@@ -19,9 +28,7 @@ final class RedemptionProjections {
 			String coupon = event.text("coupon");
 			context.set(Projections.COUPONS, coupon, "isRedeemed", true);
 			context.set(Projections.COUPONS, coupon, "redeemedAt", event.data().get("redeemedAt"));
-			context.touch("merchants.totalCouponsRedeemed", event.text("merchant"));
 			Projections.userStats(context, event.text("user"));
-			context.touch("userStats.totalRedemptions", event.text("user"));
 		});
 	}
 }

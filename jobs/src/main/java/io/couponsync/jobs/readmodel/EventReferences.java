@@ -1,0 +1,108 @@
+package io.couponsync.jobs.readmodel;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+/**
+ * Resolves the {@link EventReference}s of a chunk's events before they are logged: from an earlier event of the same
+ * chunk, else from the log with one query per kind of source event. A transaction with a required reference not
+ * found — its source event staged late by the crawler, or waiting to be fetched again after a fork — is held back
+ * whole, and applied by a later run.
+ */
+public final class EventReferences {
+
+	/** The events ready to apply, with their references, and the transactions held back (signature → reason). */
+	public record Resolved(List<ChainEvent> events, Map<String, String> waiting) {
+	}
+
+	private record Source(String event, String subject) {
+	}
+
+	private final ChainEventLog log;
+
+	private final Map<String, List<EventReference>> byEvent = new HashMap<>();
+
+	public EventReferences(ChainEventLog log, List<EventReference> references) {
+		this.log = log;
+		references.forEach(reference -> byEvent.computeIfAbsent(reference.event(), e -> new ArrayList<>())
+			.add(reference));
+	}
+
+	/** @param events a chunk's events in chain order */
+	public Resolved resolve(List<ChainEvent> events) {
+		Map<Source, ChainEvent> inChunk = new HashMap<>();
+		Set<String> sourceEvents = new LinkedHashSet<>();
+		byEvent.values().forEach(references -> references.forEach(reference -> sourceEvents.add(reference.sourceEvent())));
+		Map<String, Set<String>> fromLog = new LinkedHashMap<>();
+		for (ChainEvent event : events) {
+			for (EventReference reference : byEvent.getOrDefault(event.name(), List.of())) {
+				Source source = new Source(reference.sourceEvent(), event.text(reference.keyField()));
+				if (!inChunk.containsKey(source)) {
+					fromLog.computeIfAbsent(source.event(), e -> new LinkedHashSet<>()).add(source.subject());
+				}
+			}
+			if (sourceEvents.contains(event.name()) && event.subject() != null) {
+				inChunk.putIfAbsent(new Source(event.name(), event.subject()), event);
+			}
+		}
+		Map<Source, BsonDocument> logged = new HashMap<>();
+		fromLog.forEach((sourceEvent, subjects) -> log.firstBySubject(sourceEvent, subjects)
+			.forEach((subject, data) -> logged.put(new Source(sourceEvent, subject), data)));
+
+		Map<String, String> waiting = new LinkedHashMap<>();
+		Map<String, Set<String>> dependsOn = new HashMap<>();
+		List<ChainEvent> resolved = new ArrayList<>(events.size());
+		for (ChainEvent event : events) {
+			List<EventReference> references = byEvent.getOrDefault(event.name(), List.of());
+			if (references.isEmpty()) {
+				resolved.add(event);
+				continue;
+			}
+			BsonDocument refs = new BsonDocument();
+			for (EventReference reference : references) {
+				Source source = new Source(reference.sourceEvent(), event.text(reference.keyField()));
+				ChainEvent earlier = inChunk.get(source);
+				BsonDocument data = null;
+				if (earlier != null && earlier.version().compareTo(event.version()) < 0) {
+					data = earlier.data();
+					dependsOn.computeIfAbsent(earlier.signature(), s -> new LinkedHashSet<>()).add(event.signature());
+				}
+				else if (logged.containsKey(source)) {
+					data = logged.get(source);
+				}
+				BsonValue value = data == null ? null : data.get(reference.sourceField());
+				if (value != null) {
+					refs.put(reference.name(), value);
+				}
+				else if (reference.required()) {
+					waiting.putIfAbsent(event.signature(), source.event() + " of " + source.subject());
+				}
+			}
+			resolved.add(event.withRefs(refs));
+		}
+		holdBackDependents(waiting, dependsOn);
+		resolved.removeIf(event -> waiting.containsKey(event.signature()));
+		return new Resolved(resolved, waiting);
+	}
+
+	/** A transaction whose reference came from a held-back transaction of the chunk waits with it. */
+	private static void holdBackDependents(Map<String, String> waiting, Map<String, Set<String>> dependsOn) {
+		List<String> pending = new ArrayList<>(waiting.keySet());
+		while (!pending.isEmpty()) {
+			String held = pending.remove(pending.size() - 1);
+			for (String dependent : dependsOn.getOrDefault(held, Set.of())) {
+				if (waiting.putIfAbsent(dependent, "an earlier transaction of its chunk, " + held + ", waits") == null) {
+					pending.add(dependent);
+				}
+			}
+		}
+	}
+}

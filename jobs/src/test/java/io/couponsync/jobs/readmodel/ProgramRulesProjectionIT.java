@@ -1,0 +1,603 @@
+package io.couponsync.jobs.readmodel;
+
+import static io.couponsync.jobs.readmodel.ProgramHistory.key;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import org.bson.Document;
+import org.bson.types.Binary;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.test.JobRepositoryTestUtils;
+import org.springframework.batch.test.context.SpringBatchTest;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+
+import io.couponsync.chain.ProgramDecoder;
+import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.batch.JobRunner;
+
+/**
+ * The read model against the deployed program's rules, with every expected value written by hand from
+ * {@code program-semantics.md} — never produced by running the simulator, which could share a projection's mistake.
+ * Each rule is a short history of the program (the events each instruction emits, as the document states them),
+ * applied by the real apply job over the MongoDB wire; then the fields the document says follow are checked. One
+ * rule per row of the counter table (§11) and per instruction that changes the counter, one or more per fact of
+ * §13, and the fields §1–§10 say events reveal.
+ */
+@SpringBatchTest
+@SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+		"sync.program.id=" + ProgramHistory.PROGRAM_ID, "sync.program.idl=../config/idl/discount_platform.json",
+		"sync.solana.rpc-url=http://127.0.0.1:9", "sync.solana.ws-url=ws://127.0.0.1:9",
+		"sync.listener.enabled=false", "sync.jobs.schedule-enabled=false", "sync.mongodb.embedded.port=0",
+		"sync.mongodb.embedded.file=", "spring.datasource.url=jdbc:h2:mem:program-rules-it;DB_CLOSE_DELAY=-1",
+		"spring.batch.jdbc.initialize-schema=always", "spring.batch.job.enabled=false" })
+class ProgramRulesProjectionIT {
+
+	private static final String AUTHORITY = key("marketplace authority");
+
+	private static final String ALICE = key("alice");
+
+	private static final String BOB = key("bob");
+
+	private static final String CAROL = key("carol");
+
+	private static final String MERCHANT_AUTHORITY = key("merchant authority");
+
+	private static final long EXPIRY = ProgramHistory.START + 90 * 86_400;
+
+	@Autowired
+	private MongoClient mongo;
+
+	@Autowired
+	private MongoStagingRepository staging;
+
+	@Autowired
+	private JobRunner runner;
+
+	@Autowired
+	@Qualifier("applyEventsJob")
+	private Job applyEventsJob;
+
+	@Autowired
+	private JobRepositoryTestUtils repository;
+
+	@Autowired
+	private ProgramDecoder decoder;
+
+	/** A rule of the document: a history, and what the read model must then hold. */
+	record Rule(String name, BiConsumer<ProgramHistory, Expected> history) {
+
+		@Override
+		public String toString() {
+			return name;
+		}
+	}
+
+	/** The values a rule expects, each as the document states it. */
+	static final class Expected {
+
+		record Field(String collection, String id, String field, Object value) {
+		}
+
+		final List<Field> fields = new ArrayList<>();
+
+		final List<String[]> absentFields = new ArrayList<>();
+
+		final List<String[]> absentDocuments = new ArrayList<>();
+
+		Expected field(String collection, String id, String field, Object value) {
+			fields.add(new Field(collection, id, field, value));
+			return this;
+		}
+
+		Expected noField(String collection, String id, String field) {
+			absentFields.add(new String[] { collection, id, field });
+			return this;
+		}
+
+		Expected noDocument(String collection, String id) {
+			absentDocuments.add(new String[] { collection, id });
+			return this;
+		}
+	}
+
+	@BeforeEach
+	void clean() {
+		database().drop();
+		staging.createIndexes();
+		repository.removeJobExecutions();
+	}
+
+	private MongoDatabase database() {
+		return mongo.getDatabase("coupon_sync");
+	}
+
+	static Stream<Rule> rules() {
+		return Stream.of(
+				// ---- §11 counter table ----
+				new Rule("§11 Marketplace.total_coupons: +1 per mint_coupon, unchanged by finalize_group_deal",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							shop.mint(ALICE);
+							shop.mint(BOB);
+							String deal = chain.createGroupDeal(shop.promotion, shop.merchant, CAROL, 1, 2, 1_000);
+							chain.joinGroupDeal(deal, ALICE, 1, 1_000, 0);
+							chain.joinGroupDeal(deal, BOB, 2, 1_000, 0);
+							chain.finalizeGroupDeal(deal, 2, 0, 1_950);
+							expect.field("marketplace", ProgramHistory.marketplace(), "totalCoupons", 2L);
+						}),
+				new Rule("§11 Marketplace.total_merchants: +1 per register_merchant", (chain, expect) -> {
+					chain.initialize(AUTHORITY);
+					chain.registerMerchant(key("m1"), "one");
+					chain.registerMerchant(key("m2"), "two");
+					expect.field("marketplace", ProgramHistory.marketplace(), "totalMerchants", 2L)
+						.field("marketplace", ProgramHistory.marketplace(), "feeBasisPoints", 250L)
+						.field("marketplace", ProgramHistory.marketplace(), "authority", AUTHORITY);
+				}),
+				new Rule("§11/§13.1 Merchant.total_coupons_created: create_promotion changes nothing", (chain, expect) -> {
+					Shop shop = Shop.open(chain);
+					expect.field("merchants", shop.merchant, "totalCouponsCreated", 0L)
+						.field("promotions", shop.promotion, "currentSupply", 0L);
+				}),
+				new Rule("§11 Merchant.total_coupons_created and Promotion.current_supply: mint_coupon +1 each",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							shop.mint(ALICE);
+							shop.mint(BOB);
+							shop.mint(CAROL);
+							expect.field("merchants", shop.merchant, "totalCouponsCreated", 3L)
+								.field("promotions", shop.promotion, "currentSupply", 3L);
+						}),
+				new Rule("§11/§13.5 finalize_group_deal adds its participants to the deal's promotion and merchant",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							shop.mint(ALICE);
+							String deal = chain.createGroupDeal(shop.promotion, shop.merchant, CAROL, 7, 3, 1_000);
+							chain.joinGroupDeal(deal, ALICE, 1, 1_000, 0);
+							chain.joinGroupDeal(deal, BOB, 2, 1_000, 10);
+							chain.joinGroupDeal(deal, CAROL, 3, 900, 10);
+							long finalizedAt = chain.now();
+							chain.finalizeGroupDeal(deal, 3, 10, 2_828);
+							expect.field("merchants", shop.merchant, "totalCouponsCreated", 4L)
+								.field("promotions", shop.promotion, "currentSupply", 4L)
+								.field("marketplace", ProgramHistory.marketplace(), "totalCoupons", 1L)
+								.field("group_deals", deal, "isActive", true)
+								.field("group_deals", deal, "isFinalized", true)
+								.field("group_deals", deal, "finalizedAt", finalizedAt)
+								.field("group_deals", deal, "currentParticipants", 3L)
+								.field("group_deals", deal, "totalEscrowed", 2_900L)
+								.field("group_deals", deal, "totalRevenue", 2_828L);
+						}),
+				new Rule("§11/§13.2 mint_coupon raises the merchant account passed, not the promotion's merchant",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							String other = chain.registerMerchant(key("other authority"), "other");
+							chain.mintCoupon(shop.promotion, 0, other, ALICE, 20);
+							expect.field("merchants", other, "totalCouponsCreated", 1L)
+								.field("merchants", shop.merchant, "totalCouponsCreated", 0L)
+								.field("promotions", shop.promotion, "currentSupply", 1L);
+						}),
+				new Rule("§11/§13.4 Merchant.total_coupons_redeemed: redeem_coupon +1, a ticket redemption +1 (not 2)",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							String first = shop.mint(ALICE);
+							String second = shop.mint(ALICE);
+							chain.redeemCoupon(first, ALICE, shop.merchant, 20, 11);
+							String ticket = chain.generateTicket(second, ALICE, shop.merchant, 5);
+							chain.verifyAndRedeemTicket(ticket, second, ALICE, shop.merchant, 20, 5);
+							expect.field("merchants", shop.merchant, "totalCouponsRedeemed", 2L)
+								.field("user_stats", ProgramHistory.userStats(ALICE), "totalRedemptions", 2L)
+								.field("redemption_tickets", ticket, "isConsumed", true)
+								.field("coupons", second, "isRedeemed", true)
+								.field("coupons", second, "redemptionCode", "TICKET-5")
+								.noField("coupons", second, "id");
+						}),
+				new Rule("§11/§13.3 UserStats.total_purchases: mint_coupon, buy_dutch_auction and a finalize_auction sale",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							String first = shop.mint(ALICE);
+							String second = shop.mint(CAROL);
+							String dutch = chain.createAuction(first, ALICE, 1, "Dutch", 1_000, 500, chain.now() + 600);
+							chain.auctionFinalized(dutch, BOB, 800, "Dutch");
+							String english = chain.createAuction(second, CAROL, 1, "English", 1_000, 1_000,
+									chain.now() + 600);
+							chain.placeBid(english, BOB, 1_100, 1, chain.now() + 590);
+							chain.auctionFinalized(english, BOB, 1_100, "English");
+							expect.field("user_stats", ProgramHistory.userStats(ALICE), "totalPurchases", 1L)
+								.field("user_stats", ProgramHistory.userStats(BOB), "totalPurchases", 2L)
+								.field("user_stats", ProgramHistory.userStats(CAROL), "totalPurchases", 1L);
+						}),
+				new Rule("§11/§13.3 join_group_deal, buy_listing and place_bid leave total_purchases alone",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							String coupon = shop.mint(ALICE);
+							String listing = chain.listForSale(coupon, ALICE, 5_000);
+							chain.buyListing(listing, coupon, ALICE, BOB, 5_000);
+							String deal = chain.createGroupDeal(shop.promotion, shop.merchant, CAROL, 1, 2, 1_000);
+							chain.joinGroupDeal(deal, CAROL, 1, 1_000, 0);
+							String auction = chain.createAuction(shop.mint(ALICE), ALICE, 9, "English", 100, 100,
+									chain.now() + 600);
+							chain.placeBid(auction, CAROL, 150, 1, chain.now() + 590);
+							// why: buy_listing does not even create the buyer's UserStats
+							expect.noDocument("user_stats", ProgramHistory.userStats(BOB))
+								.field("user_stats", ProgramHistory.userStats(CAROL), "totalPurchases", 0L)
+								.field("user_stats", ProgramHistory.userStats(ALICE), "totalPurchases", 2L);
+						}),
+				new Rule("§11 UserStats.total_ratings_given: a first rating +1, a re-rating nothing", (chain, expect) -> {
+					Shop shop = Shop.open(chain);
+					chain.ratePromotion(ALICE, shop.promotion, 4, false);
+					chain.ratePromotion(ALICE, shop.promotion, 2, true);
+					String rating = ProgramHistory.rating(ALICE, shop.promotion);
+					expect.field("user_stats", ProgramHistory.userStats(ALICE), "totalRatingsGiven", 1L)
+						.field("ratings", rating, "stars", 2L)
+						.field("ratings", rating, "user", ALICE)
+						.field("ratings", rating, "promotion", shop.promotion)
+						.field("ratings", rating, "merchant", shop.merchant);
+				}),
+				new Rule("§11 UserStats.total_comments and Comment.likes: add_comment +1, like_comment +1",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							String comment = chain.addComment(ALICE, shop.promotion, "great", false);
+							chain.likeComment(BOB, comment);
+							chain.likeComment(CAROL, comment);
+							expect.field("user_stats", ProgramHistory.userStats(ALICE), "totalComments", 1L)
+								.field("comments", comment, "likes", 2L)
+								.field("comments", comment, "isReply", false)
+								.field("comment_likes", ProgramHistory.commentLike(BOB, comment), "comment", comment)
+								.noDocument("user_stats", ProgramHistory.userStats(BOB));
+						}),
+				new Rule("§11 UserStats.total_listings: list_for_sale +1, create_auction +1", (chain, expect) -> {
+					Shop shop = Shop.open(chain);
+					String coupon = shop.mint(ALICE);
+					chain.listForSale(coupon, ALICE, 2_000);
+					chain.createAuction(coupon, ALICE, 3, "SealedBid", 100, 500, chain.now() + 900);
+					expect.field("user_stats", ProgramHistory.userStats(ALICE), "totalListings", 2L);
+				}),
+				new Rule("§11/§13.6 GroupDeal.current_participants and total_escrowed: joins add, refunds take nothing off",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							String deal = chain.createGroupDeal(shop.promotion, shop.merchant, CAROL, 4, 5, 2_000);
+							chain.joinGroupDeal(deal, ALICE, 1, 2_000, 0);
+							chain.joinGroupDeal(deal, BOB, 2, 2_000, 5);
+							chain.refundGroupDeal(deal, ALICE, 2_000);
+							expect.field("group_deals", deal, "currentParticipants", 2L)
+								.field("group_deals", deal, "totalEscrowed", 4_000L)
+								.field("group_deals", deal, "isActive", true)
+								.field("group_deals", deal, "isFinalized", false)
+								.field("group_participants", ProgramHistory.participant(deal, ALICE), "isRefunded",
+										true)
+								.field("group_participants", ProgramHistory.participant(deal, BOB), "isRefunded",
+										false)
+								.field("group_participants", ProgramHistory.participant(deal, ALICE),
+										"amountEscrowed", 2_000L)
+								.field("user_stats", ProgramHistory.userStats(BOB), "totalPurchases", 0L);
+						}),
+				new Rule("§11 CouponAuction.bid_count and end_time: place_bid sets both from BidPlaced",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							long end = chain.now() + 600;
+							String auction = chain.createAuction(shop.mint(ALICE), ALICE, 1, "English", 100, 100, end);
+							chain.placeBid(auction, BOB, 200, 1, end);
+							chain.placeBid(auction, CAROL, 300, 2, end + 300);
+							expect.field("auctions", auction, "bidCount", 2L)
+								.field("auctions", auction, "endTime", end + 300);
+						}),
+				new Rule("§11/§13.13 ExternalDeal.verification_count: 1 when new, +1 per update; Skyscanner, verified",
+						(chain, expect) -> {
+							String deal = chain.updateExternalDeal("FLIGHT-42", 800);
+							chain.updateExternalDeal("FLIGHT-42", 750);
+							expect.field("external_deals", deal, "verificationCount", 2L)
+								.field("external_deals", deal, "discountedPrice", 750L)
+								.field("external_deals", deal, "source", "Skyscanner")
+								.field("external_deals", deal, "isVerified", true)
+								.field("external_deals", deal, "externalId", "FLIGHT-42");
+						}),
+				new Rule("§11/§13.15 StakingPool.total_staked ±1,000,000; total_rewards_distributed += rewards",
+						(chain, expect) -> {
+							chain.stakeCoupon(ALICE, 7, 10);
+							chain.stakeCoupon(BOB, 30, 10);
+							chain.claimRewards(ALICE, 7_000);
+							String pool = ProgramHistory.stakingPool();
+							expect.field("staking_pool", pool, "totalStaked", 1_000_000L)
+								.field("staking_pool", pool, "totalRewardsDistributed", 7_000L)
+								.field("stakers", ALICE, "staked", 0L)
+								.field("stakers", ALICE, "rewardsClaimed", 7_000L)
+								.field("stakers", BOB, "staked", 1_000_000L);
+						}),
+
+				// ---- §13 facts ----
+				new Rule("§13.7 a coupon minted by mint_group_coupon has no event: only its later owner change shows",
+						(chain, expect) -> {
+							String groupCoupon = ProgramHistory.pda("group_coupon", ProgramHistory.pubkey(key("deal")),
+									ProgramHistory.pubkey(ALICE));
+							chain.transferCoupon(groupCoupon, "11111111111111111111111111111111", ALICE, BOB);
+							expect.field("coupons", groupCoupon, "owner", BOB).noField("coupons", groupCoupon, "mint");
+						}),
+				new Rule("§13.8 seed widths: bid index u32 before the bid, badge byte, participant, rating PDAs",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							long end = chain.now() + 600;
+							String auction = chain.createAuction(shop.mint(ALICE), ALICE, 1, "SealedBid", 100, 500, end);
+							chain.placeBid(auction, BOB, 150, 1, end);
+							chain.placeBid(auction, BOB, 170, 2, end);
+							String mint = key("badge mint");
+							String badge = chain.earnBadge(CAROL, "TopReviewer", 3, mint);
+							expect.field("bids", ProgramHistory.bid(auction, BOB, 0), "amount", 150L)
+								.field("bids", ProgramHistory.bid(auction, BOB, 1), "amount", 170L)
+								.field("badges", badge, "mint", mint)
+								.field("badges", badge, "user", CAROL)
+								.field("badges", badge, "badgeType", "TopReviewer");
+						}),
+				new Rule("§13.9 English auction: current bid starts at the starting price, every bid is_winning",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							long end = chain.now() + 600;
+							String auction = chain.createAuction(shop.mint(ALICE), ALICE, 1, "English", 1_000, 800, end);
+							chain.placeBid(auction, BOB, 1_100, 1, end);
+							chain.placeBid(auction, CAROL, 1_200, 2, end);
+							expect.field("auctions", auction, "currentBid", 1_200L)
+								.field("auctions", auction, "highestBidder", CAROL)
+								.field("auctions", auction, "extensionSeconds", 300L)
+								.field("bids", ProgramHistory.bid(auction, BOB, 0), "isWinning", true)
+								.field("bids", ProgramHistory.bid(auction, BOB, 0), "isRefunded", false)
+								.field("bids", ProgramHistory.bid(auction, CAROL, 1), "isWinning", true);
+						}),
+				new Rule("§13.9 sealed-bid bids change neither current_bid nor highest_bidder; is_winning false",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							long end = chain.now() + 600;
+							String auction = chain.createAuction(shop.mint(ALICE), ALICE, 1, "SealedBid", 1_000, 5_000,
+									end);
+							chain.placeBid(auction, BOB, 1_500, 1, end);
+							expect.field("auctions", auction, "currentBid", 0L)
+								.field("auctions", auction, "highestBidder", null)
+								.field("auctions", auction, "bidCount", 1L)
+								.field("bids", ProgramHistory.bid(auction, BOB, 0), "isWinning", false)
+								.field("bids", ProgramHistory.bid(auction, BOB, 0), "isRefunded", false);
+						}),
+				new Rule("§13.10 AuctionCancelled 'Reserve price not met': the account stays, finalized",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							String auction = chain.createAuction(shop.mint(ALICE), ALICE, 1, "Dutch", 1_000, 500,
+									chain.now() + 600);
+							chain.auctionCancelled(auction, "Reserve price not met");
+							expect.field("auctions", auction, "isActive", false)
+								.field("auctions", auction, "isFinalized", true)
+								.noField("auctions", auction, "orphaned");
+						}),
+				new Rule("§13.10 AuctionCancelled 'Cancelled by seller': the account is closed", (chain, expect) -> {
+					Shop shop = Shop.open(chain);
+					String auction = chain.createAuction(shop.mint(ALICE), ALICE, 1, "English", 1_000, 500,
+							chain.now() + 600);
+					chain.auctionCancelled(auction, "Cancelled by seller");
+					expect.field("auctions", auction, "currentBid", 1_000L)
+						.field("auctions", auction, "orphaned", true)
+						.field("auctions", auction, "orphanReason", "closed")
+						.field("auctions", auction, "isFinalized", false);
+				}),
+				new Rule("§13.11 ownership moves with transfer, listing sale, Dutch buy and auction sale",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							String coupon = shop.mint(ALICE);
+							chain.transferCoupon(coupon, ProgramHistory.mintOf(coupon), ALICE, ALICE);
+							chain.transferCoupon(coupon, ProgramHistory.mintOf(coupon), ALICE, BOB);
+							String listing = chain.listForSale(coupon, BOB, 500);
+							chain.buyListing(listing, coupon, BOB, CAROL, 500);
+							String dutch = chain.createAuction(coupon, CAROL, 2, "Dutch", 900, 100, chain.now() + 600);
+							chain.auctionFinalized(dutch, ALICE, 700, "Dutch");
+							expect.field("coupons", coupon, "owner", ALICE)
+								.field("coupons", coupon, "mint", ProgramHistory.mintOf(coupon))
+								.field("listings", listing, "isActive", false)
+								.field("listings", listing, "buyer", CAROL)
+								.field("listings", listing, "marketplaceFee", 12L)
+								.field("auctions", dutch, "currentBid", 700L)
+								.field("auctions", dutch, "highestBidder", ALICE)
+								.field("auctions", dutch, "isFinalized", true);
+						}),
+				new Rule("§13.12 a cancelled listing stays on chain, inactive", (chain, expect) -> {
+					Shop shop = Shop.open(chain);
+					String coupon = shop.mint(ALICE);
+					String listing = chain.listForSale(coupon, ALICE, 500);
+					chain.cancelListing(listing, coupon, ALICE);
+					expect.field("listings", listing, "isActive", false)
+						.field("listings", listing, "price", 500L)
+						.field("listings", listing, "seller", ALICE)
+						.noField("listings", listing, "orphaned");
+				}),
+				new Rule("§13.14 BadgeEarned changes no UserStats (mint_badge and auto_award_badge look alike)",
+						(chain, expect) -> {
+							String badge = chain.earnBadge(ALICE, "EarlyAdopter", 4, key("early mint"));
+							expect.field("badges", badge, "badgeType", "EarlyAdopter")
+								.noDocument("user_stats", ProgramHistory.userStats(ALICE));
+						}),
+				new Rule("§13.17 GroupDealJoined: amount priced before the join, discount after", (chain, expect) -> {
+					Shop shop = Shop.open(chain);
+					String deal = chain.createGroupDeal(shop.promotion, shop.merchant, CAROL, 1, 2, 1_000);
+					chain.joinGroupDeal(deal, ALICE, 1, 1_000, 10);
+					expect.field("group_participants", ProgramHistory.participant(deal, ALICE), "amountEscrowed",
+							1_000L)
+						.field("group_participants", ProgramHistory.participant(deal, ALICE), "couponMinted", null)
+						.field("group_deals", deal, "currentDiscount", 10L)
+						.field("group_deals", deal, "escrowVault", ProgramHistory.groupEscrow(deal));
+				}),
+
+				// ---- fields §1–§10 say an instruction writes with a value the events determine ----
+				new Rule("§2.1 a promotion's location is all zero, not the merchant's", (chain, expect) -> {
+					Shop shop = Shop.open(chain);
+					expect.field("promotions", shop.promotion, "geoCellId", 0L)
+						.field("promotions", shop.promotion, "radiusMeters", 0L)
+						.field("promotions", shop.promotion, "isLocationBased", false)
+						.field("promotions", shop.promotion, "isActive", true)
+						.field("promotions", shop.promotion, "location",
+								new Document(Map.of("latitude", 0, "longitude", 0, "regionCode", 0, "countryCode", 0,
+										"cityHash", 0L)));
+				}),
+				new Rule("§2.2 a minted coupon: the promotion's expiry, the constant metadata URI, not redeemed",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							String coupon = shop.mint(ALICE);
+							expect.field("coupons", coupon, "expiryTimestamp", EXPIRY)
+								.field("coupons", coupon, "metadataUri", "https://example.com/metadata.json")
+								.field("coupons", coupon, "isRedeemed", false)
+								.field("coupons", coupon, "redeemedAt", 0L)
+								.field("coupons", coupon, "owner", ALICE)
+								.field("coupons", coupon, "merchant", shop.merchant)
+								.field("coupons", coupon, "discountPercentage", 20L);
+						}),
+				new Rule("§2.4 redeem_coupon's code REDEEMED-<id> reveals the coupon's id", (chain, expect) -> {
+					Shop shop = Shop.open(chain);
+					String coupon = shop.mint(ALICE);
+					long redeemedAt = chain.now();
+					chain.redeemCoupon(coupon, ALICE, shop.merchant, 20, 4_242);
+					expect.field("coupons", coupon, "id", 4_242L)
+						.field("coupons", coupon, "isRedeemed", true)
+						.field("coupons", coupon, "redeemedAt", redeemedAt);
+				}),
+				new Rule("§8.1 a ticket's created_at is its expiry minus 300", (chain, expect) -> {
+					Shop shop = Shop.open(chain);
+					String coupon = shop.mint(ALICE);
+					long generatedAt = chain.now();
+					String ticket = chain.generateTicket(coupon, ALICE, shop.merchant, 3);
+					expect.field("redemption_tickets", ticket, "createdAt", generatedAt)
+						.field("redemption_tickets", ticket, "expiresAt", generatedAt + 300)
+						.field("redemption_tickets", ticket, "isConsumed", false)
+						.field("redemption_tickets", ticket, "nonce", 3L);
+				}));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("rules")
+	void readModelFollowsTheProgram(Rule rule) throws Exception {
+		ProgramHistory chain = new ProgramHistory(decoder.idl());
+		Expected expected = new Expected();
+		rule.history().accept(chain, expected);
+		staging.insertIfAbsent(chain.transactions());
+
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(database().getCollection("dead_letters").countDocuments()).as("dead letters").isZero();
+		for (Expected.Field field : expected.fields) {
+			Document document = database().getCollection(field.collection()).find(new Document("_id", field.id()))
+				.first();
+			assertThat(document).as("%s/%s", field.collection(), field.id()).isNotNull();
+			assertThat(document).as("%s/%s has %s", field.collection(), field.id(), field.field())
+				.containsKey(field.field());
+			assertThat(comparable(document.get(field.field())))
+				.as("%s/%s.%s", field.collection(), field.id(), field.field()).isEqualTo(comparable(field.value()));
+		}
+		for (String[] absent : expected.absentFields) {
+			Document document = database().getCollection(absent[0]).find(new Document("_id", absent[1])).first();
+			assertThat(document).as("%s/%s", absent[0], absent[1]).isNotNull().doesNotContainKey(absent[2]);
+		}
+		for (String[] absent : expected.absentDocuments) {
+			assertThat(database().getCollection(absent[0]).countDocuments(new Document("_id", absent[1])))
+				.as("%s/%s", absent[0], absent[1]).isZero();
+		}
+	}
+
+	@Test
+	void aTransactionWithAnEventThatIsNeverEmittedIsDeadLetteredAndTheRestApplies() throws Exception {
+		ProgramHistory chain = new ProgramHistory(decoder.idl());
+		Shop shop = Shop.open(chain);
+		chain.merchantRated(shop.merchant, ALICE);
+		shop.mint(ALICE);
+		staging.insertIfAbsent(chain.transactions());
+
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		Document dead = database().getCollection("dead_letters").find().first();
+		assertThat(dead).isNotNull();
+		assertThat(dead.getList("reasons", String.class)).singleElement().asString()
+			.contains("MerchantRated").contains("no projection");
+		assertThat(database().getCollection("merchants").find(new Document("_id", shop.merchant)).first()
+			.get("totalCouponsCreated")).isEqualTo(1L);
+	}
+
+	@Test
+	void groupDealFinalizationWaitsForItsCreationAndCountsOnceItArrives() throws Exception {
+		ProgramHistory chain = new ProgramHistory(decoder.idl());
+		Shop shop = Shop.open(chain);
+		String deal = chain.createGroupDeal(shop.promotion, shop.merchant, CAROL, 1, 2, 1_000);
+		chain.joinGroupDeal(deal, ALICE, 1, 1_000, 0);
+		chain.joinGroupDeal(deal, BOB, 2, 1_000, 0);
+		chain.finalizeGroupDeal(deal, 2, 0, 1_950);
+		var creation = chain.transactions().get(3);
+		var rest = new ArrayList<>(chain.transactions());
+		rest.remove(creation);
+		staging.insertIfAbsent(rest);
+
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(database().getCollection("promotions").find(new Document("_id", shop.promotion)).first()
+			.get("currentSupply")).as("the finalization waits: its deal's creation is not staged").isEqualTo(0L);
+
+		staging.insertIfAbsent(List.of(creation));
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(database().getCollection("promotions").find(new Document("_id", shop.promotion)).first()
+			.get("currentSupply")).isEqualTo(2L);
+		assertThat(database().getCollection("merchants").find(new Document("_id", shop.merchant)).first()
+			.get("totalCouponsCreated")).isEqualTo(2L);
+		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("status", "applied")))
+			.isEqualTo(chain.transactions().size());
+	}
+
+	/** Numbers by value (Int32, Int64 and Decimal128 alike), binary as bytes, everything else as it is. */
+	private static Object comparable(Object value) {
+		if (value instanceof Number number) {
+			return new java.math.BigDecimal(number.toString()).stripTrailingZeros();
+		}
+		if (value instanceof Binary binary) {
+			return java.util.HexFormat.of().formatHex(binary.getData());
+		}
+		if (value instanceof Document document) {
+			Map<String, Object> normalized = new java.util.TreeMap<>();
+			document.forEach((field, inner) -> normalized.put(field, comparable(inner)));
+			return normalized;
+		}
+		return value;
+	}
+
+	/** A marketplace with one merchant and one promotion (discount 20 %, supply 100), the start of most rules. */
+	private static final class Shop {
+
+		final ProgramHistory chain;
+
+		final String merchant;
+
+		final String promotion;
+
+		private long supply;
+
+		private Shop(ProgramHistory chain, String merchant, String promotion) {
+			this.chain = chain;
+			this.merchant = merchant;
+			this.promotion = promotion;
+		}
+
+		static Shop open(ProgramHistory chain) {
+			chain.initialize(AUTHORITY);
+			String merchant = chain.registerMerchant(MERCHANT_AUTHORITY, "Corner Cafe");
+			return new Shop(chain, merchant, chain.createPromotion(merchant, 0, 20, 100, EXPIRY, 5_000));
+		}
+
+		String mint(String recipient) {
+			return chain.mintCoupon(promotion, supply++, merchant, recipient, 20);
+		}
+	}
+}
