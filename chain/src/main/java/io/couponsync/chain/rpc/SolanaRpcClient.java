@@ -196,6 +196,34 @@ public final class SolanaRpcClient {
 		return accounts;
 	}
 
+	/** One account as read, or null where absent, and the context slot of the call that read it. */
+	public record AccountRead(JsonNode value, long contextSlot) {
+
+		public boolean exists() {
+			return value != null && !value.isNull();
+		}
+	}
+
+	/**
+	 * Accounts in order, base64, one call per 100 addresses, each labelled with the context slot of the answer that
+	 * carried it (never a separate getSlot, which a load balancer may answer from another node); {@code
+	 * minContextSlot} (0 = none) keeps a lagging node from answering with older state.
+	 */
+	public List<AccountRead> readAccounts(List<String> addresses, String commitment, long minContextSlot) {
+		List<AccountRead> accounts = new ArrayList<>(addresses.size());
+		Map<String, Object> config = new java.util.LinkedHashMap<>(Map.of("encoding", "base64", "commitment", commitment));
+		if (minContextSlot > 0) {
+			config.put("minContextSlot", minContextSlot);
+		}
+		for (int from = 0; from < addresses.size(); from += MAX_MULTIPLE_ACCOUNTS) {
+			JsonNode answer = call("getMultipleAccounts",
+					addresses.subList(from, Math.min(addresses.size(), from + MAX_MULTIPLE_ACCOUNTS)), config);
+			long slot = answer.path("context").path("slot").asLong();
+			answer.get("value").forEach(value -> accounts.add(new AccountRead(value, slot)));
+		}
+		return accounts;
+	}
+
 	/** A program's accounts as read at one slot. */
 	public record ProgramAccounts(long slot, List<JsonNode> accounts) {
 	}

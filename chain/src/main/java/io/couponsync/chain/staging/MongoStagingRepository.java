@@ -1,20 +1,33 @@
 package io.couponsync.chain.staging;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.bson.types.Binary;
 
 import io.couponsync.chain.Base58;
@@ -23,7 +36,8 @@ import io.couponsync.chain.logs.InnerInstruction;
 /**
  * {@code staged_transactions} in MongoDB. Insert-if-absent is one unordered insertMany whose duplicate-key errors
  * count as duplicates, so a duplicate (a second notification, a second listener, the crawler) changes nothing,
- * every insert goes through the unique {@code _id} index, and no multi-document transaction is needed.
+ * every insert goes through the unique {@code _id} index, and no multi-document transaction is needed. Every move
+ * is one update (or bulk) whose filter holds the statuses the move is allowed from ({@link StagingStatus}).
  */
 public final class MongoStagingRepository implements StagingRepository {
 
@@ -31,22 +45,51 @@ public final class MongoStagingRepository implements StagingRepository {
 
 	private static final int DUPLICATE_KEY = 11000;
 
+	private static final String STATUS = "status";
+
+	private static final String COMMITMENT = "commitment";
+
+	private static final String SLOT = "slot";
+
+	private static final String POSITION = "positionInBlock";
+
+	private static final String NEEDS_REFETCH = "needsRefetch";
+
+	private static final String BLOCK_ORDER_PENDING = "blockOrderPending";
+
 	private final MongoCollection<Document> collection;
 
 	public MongoStagingRepository(MongoDatabase database) {
 		this.collection = database.getCollection(COLLECTION);
 	}
 
-	/** The indexes the readers of staging need: chain order per status, and commitment per status. */
+	/**
+	 * The indexes the readers of staging need, each matching its query's equality and sort (status or commitment,
+	 * then chain order), plus the sparse flags a few queries look for.
+	 */
 	public void createIndexes() {
-		collection.createIndex(Indexes.ascending("status", "slot", "positionInBlock", "_id"),
-				new IndexOptions().name("status_chain_order"));
-		collection.createIndex(Indexes.ascending("commitment", "slot"), new IndexOptions().name("commitment_slot"));
+		collection.createIndex(Indexes.ascending(STATUS, SLOT, "_id"), new IndexOptions().name("status_chain_order"));
+		collection.createIndex(Indexes.ascending(COMMITMENT, SLOT, "_id"),
+				new IndexOptions().name("commitment_chain_order"));
+		collection.createIndex(Indexes.ascending(SLOT), new IndexOptions().name("slot"));
+		collection.createIndex(Indexes.ascending(NEEDS_REFETCH), new IndexOptions().name("needs_refetch").sparse(true));
+		collection.createIndex(Indexes.ascending(BLOCK_ORDER_PENDING),
+				new IndexOptions().name("block_order_pending").sparse(true));
 	}
 
-	public MongoCollection<Document> collection() {
-		return collection;
+	private static Bson statusIn(Set<StagingStatus> statuses) {
+		return Filters.in(STATUS, statuses.stream().map(StagingStatus::value).toList());
 	}
+
+	private static Bson movableTo(StagingStatus next) {
+		return statusIn(StagingStatus.allowedBefore(next));
+	}
+
+	private static Bson live() {
+		return Filters.ne(STATUS, StagingStatus.DROPPED.value());
+	}
+
+	// ---- staging ----
 
 	@Override
 	public InsertResult insertIfAbsent(Collection<StagedTransaction> transactions) {
@@ -55,18 +98,51 @@ public final class MongoStagingRepository implements StagingRepository {
 		}
 		List<Document> documents = new ArrayList<>(transactions.size());
 		transactions.forEach(transaction -> documents.add(toDocument(transaction)));
+		int duplicates;
 		try {
 			collection.insertMany(documents, new InsertManyOptions().ordered(false));
 			return new InsertResult(documents.size(), 0);
 		}
 		catch (MongoBulkWriteException ex) {
-			// why: a duplicate key means the signature is staged already; that document is left exactly as it is
-			long duplicates = ex.getWriteErrors().stream().filter(error -> error.getCode() == DUPLICATE_KEY).count();
+			// why: a duplicate key means the signature is staged already; that document is left as it is
+			duplicates = (int) ex.getWriteErrors().stream().filter(error -> error.getCode() == DUPLICATE_KEY).count();
 			if (duplicates != ex.getWriteErrors().size()) {
 				throw ex;
 			}
-			return new InsertResult((int) (documents.size() - duplicates), (int) duplicates);
 		}
+		int revived = revive(transactions);
+		return new InsertResult(documents.size() - duplicates, duplicates - revived, revived);
+	}
+
+	/** dropped → received: a dropped transaction the chain reports again is staged again with this report. */
+	private int revive(Collection<StagedTransaction> transactions) {
+		Map<String, StagedTransaction> bySignature = new LinkedHashMap<>();
+		transactions.forEach(transaction -> bySignature.putIfAbsent(transaction.signature(), transaction));
+		List<String> dropped = new ArrayList<>();
+		collection.find(Filters.and(Filters.in("_id", bySignature.keySet()),
+				Filters.eq(STATUS, StagingStatus.DROPPED.value())))
+			.projection(Projections.include("_id"))
+			.forEach(document -> dropped.add(document.getString("_id")));
+		if (dropped.isEmpty()) {
+			return 0;
+		}
+		List<WriteModel<Document>> writes = new ArrayList<>();
+		Date now = new Date();
+		for (String signature : dropped) {
+			Document reported = toDocument(bySignature.get(signature));
+			List<Bson> set = new ArrayList<>(List.of(Updates.set(SLOT, reported.get(SLOT)),
+					Updates.set("err", reported.get("err")), Updates.set("logs", reported.get("logs")),
+					Updates.set("source", reported.get("source")), Updates.set(STATUS, StagingStatus.RECEIVED.value()),
+					Updates.set(COMMITMENT, reported.get(COMMITMENT)), Updates.set("revivedAt", now),
+					Updates.unset("droppedAt"), Updates.unset(NEEDS_REFETCH)));
+			for (String optional : List.of("innerInstructions", "blockTime", POSITION)) {
+				set.add(reported.containsKey(optional) ? Updates.set(optional, reported.get(optional))
+						: Updates.unset(optional));
+			}
+			writes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", signature),
+					Filters.eq(STATUS, StagingStatus.DROPPED.value())), Updates.combine(set)));
+		}
+		return collection.bulkWrite(writes, new BulkWriteOptions().ordered(false)).getModifiedCount();
 	}
 
 	@Override
@@ -88,20 +164,270 @@ public final class MongoStagingRepository implements StagingRepository {
 		return collection.countDocuments();
 	}
 
+	// ---- pages ----
+
+	private List<StagedTransaction> page(Bson filter, ChainPosition after, int limit) {
+		Bson afterPosition = Filters.or(Filters.gt(SLOT, after.slot()),
+				Filters.and(Filters.eq(SLOT, after.slot()), Filters.gt("_id", after.signature())));
+		List<StagedTransaction> page = new ArrayList<>(limit);
+		collection.find(Filters.and(filter, afterPosition))
+			.sort(Sorts.ascending(SLOT, "_id"))
+			.limit(limit)
+			.forEach(document -> page.add(fromDocument(document)));
+		return page;
+	}
+
+	@Override
+	public List<StagedTransaction> pageToApply(ChainPosition after, int limit) {
+		return page(Filters.and(Filters.eq(STATUS, StagingStatus.RECEIVED.value()), Filters.ne(NEEDS_REFETCH, true)),
+				after, limit);
+	}
+
+	@Override
+	public List<StagedTransaction> pageToSettle(ChainPosition after, int limit) {
+		return page(Filters.and(Filters.eq(COMMITMENT, ChainCommitment.CONFIRMED.value()), live()), after, limit);
+	}
+
+	@Override
+	public List<String> toRefetch(int limit) {
+		List<String> signatures = new ArrayList<>();
+		collection.find(Filters.and(Filters.eq(NEEDS_REFETCH, true), live()))
+			.projection(Projections.include("_id"))
+			.limit(limit)
+			.forEach(document -> signatures.add(document.getString("_id")));
+		return signatures;
+	}
+
+	// ---- moves ----
+
+	@Override
+	public long markApplied(Collection<Applied> transactions, long jobExecutionId) {
+		Map<List<Boolean>, List<String>> byFlags = new LinkedHashMap<>();
+		for (Applied transaction : transactions) {
+			byFlags.computeIfAbsent(List.of(transaction.truncated(), transaction.needsRefetch(),
+					transaction.positionKnown()), flags -> new ArrayList<>()).add(transaction.signature());
+		}
+		Date now = new Date();
+		long moved = 0;
+		for (Map.Entry<List<Boolean>, List<String>> group : byFlags.entrySet()) {
+			List<Bson> set = new ArrayList<>(List.of(Updates.set(STATUS, StagingStatus.APPLIED.value()),
+					Updates.set("appliedAt", now), Updates.set("appliedByJobExecution", jobExecutionId)));
+			if (group.getKey().get(0)) {
+				set.add(Updates.set("needsAccountResync", true));
+			}
+			if (group.getKey().get(1)) {
+				set.add(Updates.set(NEEDS_REFETCH, true));
+			}
+			Bson guard = group.getKey().get(2) ? movableTo(StagingStatus.APPLIED)
+					: Filters.and(movableTo(StagingStatus.APPLIED), Filters.exists(POSITION, false));
+			moved += collection.updateMany(Filters.and(Filters.in("_id", group.getValue()), guard),
+					Updates.combine(set)).getModifiedCount();
+		}
+		return moved;
+	}
+
+	@Override
+	public boolean markDead(String signature, List<String> reasons) {
+		return collection.updateOne(Filters.and(Filters.eq("_id", signature), movableTo(StagingStatus.DEAD)),
+				Updates.combine(Updates.set(STATUS, StagingStatus.DEAD.value()), Updates.set("deadReasons", reasons),
+						Updates.set("deadAt", new Date())))
+			.getModifiedCount() == 1;
+	}
+
+	@Override
+	public long requeueDead() {
+		return collection.updateMany(Filters.eq(STATUS, StagingStatus.DEAD.value()),
+				Updates.combine(Updates.set(STATUS, StagingStatus.RECEIVED.value()), Updates.unset("deadReasons"),
+						Updates.set("requeuedAt", new Date())))
+			.getModifiedCount();
+	}
+
+	@Override
+	public long replayFrom(long slot) {
+		return collection.updateMany(Filters.and(Filters.eq(STATUS, StagingStatus.APPLIED.value()),
+				Filters.gte(SLOT, slot)), Updates.set(STATUS, StagingStatus.RECEIVED.value())).getModifiedCount();
+	}
+
+	@Override
+	public long markFinalized(Collection<String> signatures) {
+		if (signatures.isEmpty()) {
+			return 0;
+		}
+		return collection.updateMany(
+				Filters.and(Filters.in("_id", signatures), Filters.eq(COMMITMENT, ChainCommitment.CONFIRMED.value()),
+						live()),
+				Updates.combine(Updates.set(COMMITMENT, ChainCommitment.FINALIZED.value()),
+						Updates.set("finalizedAt", new Date())))
+			.getModifiedCount();
+	}
+
+	@Override
+	public long drop(Collection<String> signatures) {
+		if (signatures.isEmpty()) {
+			return 0;
+		}
+		return collection.updateMany(Filters.and(Filters.in("_id", signatures), movableTo(StagingStatus.DROPPED),
+				Filters.ne(COMMITMENT, ChainCommitment.FINALIZED.value())),
+				Updates.combine(Updates.set(STATUS, StagingStatus.DROPPED.value()),
+						Updates.set(COMMITMENT, ChainCommitment.DROPPED.value()), Updates.set("droppedAt", new Date()),
+						Updates.unset(NEEDS_REFETCH)))
+			.getModifiedCount();
+	}
+
+	@Override
+	public long reland(Map<String, Long> newSlots) {
+		if (newSlots.isEmpty()) {
+			return 0;
+		}
+		List<WriteModel<Document>> moves = new ArrayList<>();
+		Date now = new Date();
+		newSlots.forEach((signature, slot) -> moves.add(new UpdateOneModel<>(
+				Filters.and(Filters.eq("_id", signature), live(),
+						Filters.ne(COMMITMENT, ChainCommitment.FINALIZED.value())),
+				Updates.combine(Updates.set(SLOT, slot), Updates.unset(POSITION),
+						Updates.set(STATUS, StagingStatus.RECEIVED.value()),
+						Updates.set(COMMITMENT, ChainCommitment.CONFIRMED.value()), Updates.set(NEEDS_REFETCH, true),
+						Updates.set("relandedAt", now)))));
+		return collection.bulkWrite(moves, new BulkWriteOptions().ordered(false)).getModifiedCount();
+	}
+
+	@Override
+	public boolean completeRefetch(StagedTransaction fetched) {
+		Document complete = toDocument(fetched);
+		return collection.updateOne(
+				Filters.and(Filters.eq("_id", fetched.signature()), Filters.eq(NEEDS_REFETCH, true), live()),
+				Updates.combine(Updates.set(SLOT, complete.get(SLOT)), Updates.set("err", complete.get("err")),
+						Updates.set("logs", complete.get("logs")),
+						Updates.set("innerInstructions", complete.get("innerInstructions")),
+						Updates.set("blockTime", complete.get("blockTime")),
+						Updates.set(STATUS, StagingStatus.RECEIVED.value()), Updates.unset(NEEDS_REFETCH),
+						Updates.set("refetchedAt", new Date())))
+			.getModifiedCount() == 1;
+	}
+
+	@Override
+	public long flagForRefetch(Collection<String> signatures) {
+		if (signatures.isEmpty()) {
+			return 0;
+		}
+		return collection.updateMany(Filters.and(Filters.in("_id", signatures), live()),
+				Updates.set(NEEDS_REFETCH, true)).getModifiedCount();
+	}
+
+	@Override
+	public long recordBlockPositions(Map<String, Integer> positions, Collection<String> applyAgain,
+			Collection<Long> orderedSlots) {
+		if (!positions.isEmpty()) {
+			List<WriteModel<Document>> writes = new ArrayList<>();
+			positions.forEach((signature, position) -> writes.add(new UpdateOneModel<>(
+					Filters.and(Filters.eq("_id", signature), Filters.exists(POSITION, false)),
+					Updates.set(POSITION, position))));
+			collection.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+		}
+		if (!orderedSlots.isEmpty()) {
+			collection.updateMany(Filters.and(Filters.in(SLOT, orderedSlots), Filters.eq(BLOCK_ORDER_PENDING, true)),
+					Updates.unset(BLOCK_ORDER_PENDING));
+		}
+		if (applyAgain.isEmpty()) {
+			return 0;
+		}
+		return collection.updateMany(Filters.and(Filters.in("_id", applyAgain),
+				Filters.eq(STATUS, StagingStatus.APPLIED.value())), Updates.set(STATUS, StagingStatus.RECEIVED.value()))
+			.getModifiedCount();
+	}
+
+	@Override
+	public long markBlockOrderPending(Collection<Long> slots) {
+		if (slots.isEmpty()) {
+			return 0;
+		}
+		return collection.updateMany(Filters.and(Filters.in(SLOT, slots), live(), Filters.exists(POSITION, false)),
+				Updates.set(BLOCK_ORDER_PENDING, true)).getModifiedCount();
+	}
+
+	// ---- reads ----
+
+	private static Standing standing(Document document) {
+		return new Standing(document.getString("_id"), document.get(SLOT, Number.class).longValue(),
+				StagingStatus.of(document.getString(STATUS)), ChainCommitment.of(document.getString(COMMITMENT)),
+				document.getInteger(POSITION));
+	}
+
+	private static final Bson STANDING = Projections.include(SLOT, STATUS, COMMITMENT, POSITION);
+
+	@Override
+	public List<Standing> standingInSlots(Collection<Long> slots) {
+		List<Standing> found = new ArrayList<>();
+		if (!slots.isEmpty()) {
+			collection.find(Filters.and(Filters.in(SLOT, slots), live())).projection(STANDING)
+				.forEach(document -> found.add(standing(document)));
+		}
+		return found;
+	}
+
+	@Override
+	public List<Long> slotsPendingBlockOrder(int limit) {
+		Set<Long> slots = new TreeSet<>();
+		collection.find(Filters.and(Filters.eq(BLOCK_ORDER_PENDING, true), live()))
+			.projection(Projections.include(SLOT))
+			.forEach(document -> slots.add(document.get(SLOT, Number.class).longValue()));
+		return slots.stream().limit(limit).toList();
+	}
+
+	@Override
+	public Map<String, Standing> standing(Collection<String> signatures) {
+		Map<String, Standing> found = new HashMap<>();
+		if (!signatures.isEmpty()) {
+			collection.find(Filters.in("_id", signatures)).projection(STANDING)
+				.forEach(document -> found.put(document.getString("_id"), standing(document)));
+		}
+		return found;
+	}
+
+	@Override
+	public List<Standing> liveInSlots(long fromSlot, long throughSlot) {
+		List<Standing> found = new ArrayList<>();
+		collection.find(Filters.and(Filters.gte(SLOT, fromSlot), Filters.lte(SLOT, throughSlot), live()))
+			.projection(STANDING)
+			.forEach(document -> found.add(standing(document)));
+		return found;
+	}
+
+	@Override
+	public List<String> droppedFrom(long fromSlot) {
+		Set<String> found = new HashSet<>();
+		collection.find(Filters.and(Filters.eq(STATUS, StagingStatus.DROPPED.value()), Filters.gte(SLOT, fromSlot)))
+			.projection(Projections.include("_id"))
+			.forEach(document -> found.add(document.getString("_id")));
+		return new ArrayList<>(found);
+	}
+
+	@Override
+	public Unsettled unsettled() {
+		Bson confirmed = Filters.and(Filters.eq(COMMITMENT, ChainCommitment.CONFIRMED.value()), live());
+		Document oldest = collection.find(confirmed).sort(Sorts.ascending("receivedAt"))
+			.projection(Projections.include("receivedAt")).first();
+		Instant oldestAt = oldest == null || oldest.getDate("receivedAt") == null ? null
+				: oldest.getDate("receivedAt").toInstant();
+		return new Unsettled(collection.countDocuments(confirmed), oldestAt);
+	}
+
+	// ---- mapping ----
+
 	public static Document toDocument(StagedTransaction transaction) {
 		Document document = new Document("_id", transaction.signature())
-			.append("slot", transaction.slot())
+			.append(SLOT, transaction.slot())
 			.append("err", transaction.err())
 			.append("logs", transaction.logs())
 			.append("receivedAt", Date.from(transaction.receivedAt()))
 			.append("source", transaction.source().value())
-			.append("status", transaction.status().value())
-			.append("commitment", transaction.commitment().value());
+			.append(STATUS, transaction.status().value())
+			.append(COMMITMENT, transaction.commitment().value());
 		if (transaction.blockTime() != null) {
 			document.append("blockTime", transaction.blockTime());
 		}
 		if (transaction.positionInBlock() != null) {
-			document.append("positionInBlock", transaction.positionInBlock());
+			document.append(POSITION, transaction.positionInBlock());
 		}
 		if (transaction.innerInstructions() != null) {
 			List<Document> inner = new ArrayList<>();
@@ -127,12 +453,11 @@ public final class MongoStagingRepository implements StagingRepository {
 		}
 		Date receivedAt = document.getDate("receivedAt");
 		Number blockTime = (Number) document.get("blockTime");
-		Number slot = (Number) document.get("slot");
+		Number slot = (Number) document.get(SLOT);
 		return new StagedTransaction(document.getString("_id"), slot.longValue(), document.get("err"),
 				document.getList("logs", String.class), receivedAt == null ? null : receivedAt.toInstant(),
-				StagingSource.of(document.getString("source")), StagingStatus.of(document.getString("status")),
-				ChainCommitment.of(document.getString("commitment")),
-				blockTime == null ? null : blockTime.longValue(), inner, document.getInteger("positionInBlock"));
+				StagingSource.of(document.getString("source")), StagingStatus.of(document.getString(STATUS)),
+				ChainCommitment.of(document.getString(COMMITMENT)),
+				blockTime == null ? null : blockTime.longValue(), inner, document.getInteger(POSITION));
 	}
-
 }

@@ -1,19 +1,52 @@
 package io.couponsync.chain.staging;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** The staging collection: transactions keyed by signature, inserted at most once. */
+/**
+ * The staging collection: transactions keyed by signature, inserted at most once, and moved through their life
+ * ({@link StagingStatus}, {@link ChainCommitment}) only by the named operations below. Each operation is one bulk
+ * write guarded by the statuses its move is allowed from, so a transaction in any other status is left as it is
+ * (the returned counts say how many moved); readers page in chain order by key, never by offset.
+ */
 public interface StagingRepository {
 
-	/** What an insert-if-absent batch did. */
-	record InsertResult(int inserted, int duplicates) {
+	/** What an insert-if-absent batch did: new signatures, ones staged already, dropped ones staged again. */
+	record InsertResult(int inserted, int duplicates, int revived) {
+
+		public InsertResult(int inserted, int duplicates) {
+			this(inserted, duplicates, 0);
+		}
 	}
 
+	/** A position in chain order for keyset paging: after this slot and signature. */
+	record ChainPosition(long slot, String signature) {
+
+		public static final ChainPosition START = new ChainPosition(-1, "");
+	}
+
+	/** A transaction the apply job applied, with what it found out about it. */
+	record Applied(String signature, boolean truncated, boolean needsRefetch, boolean positionKnown) {
+	}
+
+	/** Where a staged transaction stands, for audits and block ordering. */
+	record Standing(String signature, long slot, StagingStatus status, ChainCommitment commitment,
+			Integer positionInBlock) {
+	}
+
+	/** The confirmed transactions not settled yet: how many, and when the oldest was received (null if none). */
+	record Unsettled(long count, Instant oldestReceivedAt) {
+	}
+
+	// ---- staging ----
+
 	/**
-	 * Inserts each transaction whose signature is not staged yet, in one unordered bulk write; an existing
-	 * document is left exactly as it is.
+	 * Inserts each transaction whose signature is not staged yet, in one unordered bulk write; an existing document
+	 * is left exactly as it is — unless a fork had dropped it: the chain reporting it again stages it again, with
+	 * what this report says (slot, logs, commitment), to be applied.
 	 */
 	InsertResult insertIfAbsent(Collection<StagedTransaction> transactions);
 
@@ -23,4 +56,81 @@ public interface StagingRepository {
 	List<String> existing(Collection<String> signatures);
 
 	long count();
+
+	// ---- pages for the jobs' readers, in chain order (slot, signature) ----
+
+	/** Received transactions ready to apply (not waiting to be fetched again). */
+	List<StagedTransaction> pageToApply(ChainPosition after, int limit);
+
+	/** Transactions whose commitment is still confirmed (any status but dropped). */
+	List<StagedTransaction> pageToSettle(ChainPosition after, int limit);
+
+	/** Signatures flagged to be fetched again with getTransaction (any status but dropped). */
+	List<String> toRefetch(int limit);
+
+	// ---- moves ----
+
+	/**
+	 * received → applied. One applied without its block position moves only if the position is still unknown: if
+	 * the finality job recorded it meanwhile, it stays received and is applied again in block order.
+	 */
+	long markApplied(Collection<Applied> transactions, long jobExecutionId);
+
+	/** received → dead, with the reasons. */
+	boolean markDead(String signature, List<String> reasons);
+
+	/** dead → received, every dead letter; returns how many. */
+	long requeueDead();
+
+	/** applied → received for every transaction at or after {@code slot}, to apply them again. */
+	long replayFrom(long slot);
+
+	/** commitment confirmed → finalized. */
+	long markFinalized(Collection<String> signatures);
+
+	/** received | applied | dead → dropped, commitment dropped: a fork took them away. */
+	long drop(Collection<String> signatures);
+
+	/**
+	 * Transactions a fork dropped and the cluster landed again in another slot (signature → new slot): staged at the
+	 * new slot, received, confirmed, position unknown, flagged to be fetched again — it ran again, so its logs may
+	 * differ.
+	 */
+	long reland(Map<String, Long> newSlots);
+
+	/** The fetched transaction replaces the flagged one's slot, error, logs, inner instructions and block time; received. */
+	boolean completeRefetch(StagedTransaction fetched);
+
+	/** Flags transactions to be fetched again (e.g. emit_cpi! events only getTransaction carries). */
+	long flagForRefetch(Collection<String> signatures);
+
+	/**
+	 * Records where transactions sit in their blocks (signature → position) and clears the slots' pending block order;
+	 * the applied ones among {@code applyAgain} go back to received, to be applied again in block order. Returns how
+	 * many went back.
+	 */
+	long recordBlockPositions(Map<String, Integer> positions, Collection<String> applyAgain,
+			Collection<Long> orderedSlots);
+
+	/** The slots' block order could not be read yet (no block from the RPC): they are tried again later. */
+	long markBlockOrderPending(Collection<Long> slots);
+
+	// ---- reads ----
+
+	/** The staged transactions (not dropped) in these slots. */
+	List<Standing> standingInSlots(Collection<Long> slots);
+
+	/** Slots waiting for their block order, oldest first. */
+	List<Long> slotsPendingBlockOrder(int limit);
+
+	/** Where each of these signatures stands (absent when not staged). */
+	Map<String, Standing> standing(Collection<String> signatures);
+
+	/** Transactions not dropped, staged in slots {@code fromSlot}..{@code throughSlot}. */
+	List<Standing> liveInSlots(long fromSlot, long throughSlot);
+
+	/** Signatures of dropped transactions staged at or after {@code fromSlot}. */
+	List<String> droppedFrom(long fromSlot);
+
+	Unsettled unsettled();
 }

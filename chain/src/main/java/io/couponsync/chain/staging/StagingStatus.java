@@ -6,8 +6,10 @@ import java.util.Set;
 
 /**
  * Where a staged transaction is in its life, with the one table of allowed moves: received → applied | dead |
- * dropped; a dead letter can be re-queued (dead → received); an applied transaction can be replayed
- * (applied → received) or dropped by a fork. Dropped is final.
+ * dropped; a dead letter can be re-queued (dead → received); an applied transaction can be replayed, re-ordered in
+ * its block or landed again elsewhere (applied → received), or dropped by a fork; a dropped one the chain reports
+ * again (a status, a crawl, a notification) is staged again (dropped → received). The staging repository's named
+ * operations are the only writers, and each is guarded by this table.
  */
 public enum StagingStatus {
 	RECEIVED, APPLIED, DEAD, DROPPED;
@@ -16,7 +18,7 @@ public enum StagingStatus {
 			RECEIVED, EnumSet.of(APPLIED, DEAD, DROPPED),
 			APPLIED, EnumSet.of(RECEIVED, DROPPED),
 			DEAD, EnumSet.of(RECEIVED, DROPPED),
-			DROPPED, EnumSet.noneOf(StagingStatus.class));
+			DROPPED, EnumSet.of(RECEIVED));
 
 	public boolean canMoveTo(StagingStatus next) {
 		return MOVES.get(this).contains(next);

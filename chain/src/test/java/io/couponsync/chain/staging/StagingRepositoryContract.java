@@ -70,4 +70,216 @@ public abstract class StagingRepositoryContract {
 		assertThat(read.innerInstructions().get(0).data()).containsExactly(1, 2, 3);
 		assertThat(repository().find("missing")).isEmpty();
 	}
+
+	// ---- the moves, each allowed only from the statuses the state machine says ----
+
+	private StagedTransaction staged(String signature, long slot, Integer position) {
+		return new StagedTransaction(signature, slot, null, List.of("Program x invoke [1]"),
+				Instant.now().truncatedTo(ChronoUnit.MILLIS), StagingSource.BACKFILL, StagingStatus.RECEIVED,
+				ChainCommitment.CONFIRMED, null, null, position);
+	}
+
+	private StagingStatus status(String signature) {
+		return repository().find(signature).orElseThrow().status();
+	}
+
+	private ChainCommitment commitment(String signature) {
+		return repository().find(signature).orElseThrow().commitment();
+	}
+
+	private static StagingRepository.Applied applied(String signature) {
+		return new StagingRepository.Applied(signature, false, false, true);
+	}
+
+	@Test
+	void pagesReceivedTransactionsInChainOrderByKey() {
+		repository().insertIfAbsent(List.of(staged("b", 2, null), staged("a", 2, null), staged("c", 1, null),
+				staged("d", 3, null)));
+		repository().markApplied(List.of(applied("d")), 1);
+
+		List<StagedTransaction> first = repository().pageToApply(StagingRepository.ChainPosition.START, 2);
+		List<StagedTransaction> second = repository().pageToApply(new StagingRepository.ChainPosition(2, "a"), 2);
+
+		assertThat(first).extracting(StagedTransaction::signature).containsExactly("c", "a");
+		assertThat(second).extracting(StagedTransaction::signature).containsExactly("b");
+		assertThat(repository().pageToSettle(StagingRepository.ChainPosition.START, 10))
+			.extracting(StagedTransaction::signature).containsExactly("c", "a", "b", "d");
+	}
+
+	@Test
+	void appliesOnlyReceivedTransactions() {
+		repository().insertIfAbsent(List.of(staged("r", 1, null), staged("d", 2, null), staged("x", 3, null)));
+		repository().markDead("d", List.of("bad"));
+		repository().drop(List.of("x"));
+
+		long moved = repository().markApplied(List.of(applied("r"), applied("d"), applied("x")), 7);
+
+		assertThat(moved).isEqualTo(1);
+		assertThat(status("r")).isEqualTo(StagingStatus.APPLIED);
+		assertThat(status("d")).as("dead → applied is refused").isEqualTo(StagingStatus.DEAD);
+		assertThat(status("x")).as("dropped → applied is refused").isEqualTo(StagingStatus.DROPPED);
+	}
+
+	@Test
+	void anAppliedTransactionWhosePositionWasRecordedMeanwhileStaysReceived() {
+		repository().insertIfAbsent(List.of(staged("p", 1, null), staged("q", 1, null)));
+		repository().recordBlockPositions(java.util.Map.of("p", 0), List.of(), List.of(1L));
+
+		long moved = repository().markApplied(List.of(new StagingRepository.Applied("p", false, false, false),
+				new StagingRepository.Applied("q", true, true, false)), 7);
+
+		assertThat(moved).isEqualTo(1);
+		assertThat(status("p")).isEqualTo(StagingStatus.RECEIVED);
+		assertThat(status("q")).isEqualTo(StagingStatus.APPLIED);
+		assertThat(repository().toRefetch(10)).containsExactly("q");
+	}
+
+	@Test
+	void deadLettersOnlyReceivedTransactionsAndRequeuesThem() {
+		repository().insertIfAbsent(List.of(staged("r", 1, null), staged("a", 2, null)));
+		repository().markApplied(List.of(applied("a")), 1);
+
+		assertThat(repository().markDead("r", List.of("unknown discriminator"))).isTrue();
+		assertThat(repository().markDead("a", List.of("x"))).as("applied → dead is refused").isFalse();
+		assertThat(repository().markDead("r", List.of("again"))).as("dead → dead moves nothing").isFalse();
+		assertThat(status("r")).isEqualTo(StagingStatus.DEAD);
+
+		assertThat(repository().requeueDead()).isEqualTo(1);
+		assertThat(status("r")).isEqualTo(StagingStatus.RECEIVED);
+		assertThat(status("a")).isEqualTo(StagingStatus.APPLIED);
+	}
+
+	@Test
+	void replaysOnlyAppliedTransactionsFromTheSlot() {
+		repository().insertIfAbsent(List.of(staged("old", 1, null), staged("new", 5, null), staged("dead", 6, null)));
+		repository().markApplied(List.of(applied("old"), applied("new")), 1);
+		repository().markDead("dead", List.of("bad"));
+
+		assertThat(repository().replayFrom(5)).isEqualTo(1);
+
+		assertThat(status("old")).isEqualTo(StagingStatus.APPLIED);
+		assertThat(status("new")).isEqualTo(StagingStatus.RECEIVED);
+		assertThat(status("dead")).as("a replay does not requeue dead letters").isEqualTo(StagingStatus.DEAD);
+	}
+
+	@Test
+	void finalizesOnlyConfirmedLiveTransactions() {
+		repository().insertIfAbsent(List.of(staged("c", 1, null), staged("x", 2, null)));
+		repository().drop(List.of("x"));
+
+		assertThat(repository().markFinalized(List.of("c", "x"))).isEqualTo(1);
+		assertThat(repository().markFinalized(List.of("c"))).as("finalized → finalized moves nothing").isZero();
+
+		assertThat(commitment("c")).isEqualTo(ChainCommitment.FINALIZED);
+		assertThat(commitment("x")).isEqualTo(ChainCommitment.DROPPED);
+		assertThat(repository().pageToSettle(StagingRepository.ChainPosition.START, 10)).isEmpty();
+	}
+
+	@Test
+	void dropsAnyLiveUnfinalizedTransactionButNeverAFinalizedOne() {
+		repository().insertIfAbsent(List.of(staged("r", 1, null), staged("a", 2, null), staged("f", 3, null)));
+		repository().markApplied(List.of(applied("a"), applied("f")), 1);
+		repository().markFinalized(List.of("f"));
+
+		assertThat(repository().drop(List.of("r", "a", "f"))).isEqualTo(2);
+		assertThat(repository().drop(List.of("r"))).as("dropped → dropped moves nothing").isZero();
+
+		assertThat(status("r")).isEqualTo(StagingStatus.DROPPED);
+		assertThat(commitment("a")).isEqualTo(ChainCommitment.DROPPED);
+		assertThat(status("f")).as("a finalized transaction cannot be dropped").isEqualTo(StagingStatus.APPLIED);
+		assertThat(repository().droppedFrom(0)).containsExactlyInAnyOrder("r", "a");
+	}
+
+	@Test
+	void aDroppedTransactionTheChainReportsAgainIsStagedAgainWithTheNewReport() {
+		repository().insertIfAbsent(List.of(staged("s", 10, 2)));
+		repository().markApplied(List.of(applied("s")), 1);
+		repository().drop(List.of("s"));
+		StagedTransaction reported = new StagedTransaction("s", 14, null, List.of("new logs"), Instant.now(),
+				StagingSource.BACKFILL, StagingStatus.RECEIVED, ChainCommitment.FINALIZED, 99L, List.of(), null);
+
+		StagingRepository.InsertResult result = repository().insertIfAbsent(List.of(reported));
+
+		assertThat(result).isEqualTo(new StagingRepository.InsertResult(0, 0, 1));
+		StagedTransaction revived = repository().find("s").orElseThrow();
+		assertThat(revived.status()).isEqualTo(StagingStatus.RECEIVED);
+		assertThat(revived.commitment()).isEqualTo(ChainCommitment.FINALIZED);
+		assertThat(revived.slot()).isEqualTo(14);
+		assertThat(revived.logs()).containsExactly("new logs");
+		assertThat(revived.positionInBlock()).isNull();
+		assertThat(repository().insertIfAbsent(List.of(reported)))
+			.as("a live one is left as it is").isEqualTo(new StagingRepository.InsertResult(0, 1, 0));
+	}
+
+	@Test
+	void relandsLiveUnfinalizedTransactionsAtTheirNewSlotToBeFetchedAgain() {
+		repository().insertIfAbsent(List.of(staged("a", 10, 3), staged("x", 11, null), staged("f", 12, null)));
+		repository().markApplied(List.of(applied("a"), applied("f")), 1);
+		repository().drop(List.of("x"));
+		repository().markFinalized(List.of("f"));
+
+		assertThat(repository().reland(java.util.Map.of("a", 15L, "x", 16L, "f", 17L))).isEqualTo(1);
+
+		StagedTransaction relanded = repository().find("a").orElseThrow();
+		assertThat(relanded.slot()).isEqualTo(15);
+		assertThat(relanded.status()).isEqualTo(StagingStatus.RECEIVED);
+		assertThat(relanded.positionInBlock()).isNull();
+		assertThat(repository().toRefetch(10)).containsExactly("a");
+		assertThat(repository().pageToApply(StagingRepository.ChainPosition.START, 10))
+			.as("waiting to be fetched again").isEmpty();
+		assertThat(status("x")).isEqualTo(StagingStatus.DROPPED);
+		assertThat(repository().find("f").orElseThrow().slot()).isEqualTo(12);
+	}
+
+	@Test
+	void completesARefetchOnlyForFlaggedLiveTransactions() {
+		repository().insertIfAbsent(List.of(staged("w", 10, null), staged("n", 11, null)));
+		repository().flagForRefetch(List.of("w"));
+		StagedTransaction fetched = new StagedTransaction("w", 10, null, List.of("full logs"), Instant.now(),
+				StagingSource.BACKFILL, StagingStatus.RECEIVED, ChainCommitment.CONFIRMED, 5L,
+				List.of(new InnerInstruction("P", new byte[] { 9 })), null);
+
+		assertThat(repository().completeRefetch(fetched)).isTrue();
+		assertThat(repository().completeRefetch(new StagedTransaction("n", 11, null, List.of("other"), Instant.now(),
+				StagingSource.BACKFILL, StagingStatus.RECEIVED, ChainCommitment.CONFIRMED, 5L, List.of(), null)))
+			.as("not flagged").isFalse();
+
+		StagedTransaction completed = repository().find("w").orElseThrow();
+		assertThat(completed.logs()).containsExactly("full logs");
+		assertThat(completed.innerInstructions()).hasSize(1);
+		assertThat(repository().toRefetch(10)).isEmpty();
+		assertThat(repository().find("n").orElseThrow().logs()).containsExactly("Program x invoke [1]");
+	}
+
+	@Test
+	void recordsBlockPositionsAndSendsAppliedOnesBackOrKeepsSlotsPending() {
+		repository().insertIfAbsent(List.of(staged("a", 20, null), staged("b", 20, null), staged("c", 21, null),
+				staged("d", 21, null)));
+		repository().markApplied(List.of(new StagingRepository.Applied("a", false, false, false)), 1);
+		assertThat(repository().markBlockOrderPending(List.of(20L, 21L))).isEqualTo(4);
+		assertThat(repository().slotsPendingBlockOrder(10)).containsExactly(20L, 21L);
+
+		long back = repository().recordBlockPositions(java.util.Map.of("a", 1, "b", 0), List.of("a", "b"),
+				List.of(20L));
+
+		assertThat(back).as("only the applied one goes back").isEqualTo(1);
+		assertThat(status("a")).isEqualTo(StagingStatus.RECEIVED);
+		assertThat(repository().find("a").orElseThrow().positionInBlock()).isEqualTo(1);
+		assertThat(repository().slotsPendingBlockOrder(10)).containsExactly(21L);
+		assertThat(repository().standingInSlots(List.of(20L))).extracting(StagingRepository.Standing::positionInBlock)
+			.containsExactlyInAnyOrder(0, 1);
+	}
+
+	@Test
+	void reportsWhatIsUnsettledAndWhereTransactionsStand() {
+		repository().insertIfAbsent(List.of(staged("a", 1, null), staged("b", 2, null), staged("c", 3, null)));
+		repository().markFinalized(List.of("a"));
+		repository().drop(List.of("c"));
+
+		assertThat(repository().unsettled().count()).isEqualTo(1);
+		assertThat(repository().unsettled().oldestReceivedAt()).isNotNull();
+		assertThat(repository().standing(List.of("a", "zz"))).containsOnlyKeys("a");
+		assertThat(repository().liveInSlots(1, 3)).extracting(StagingRepository.Standing::signature)
+			.containsExactlyInAnyOrder("a", "b");
+	}
 }

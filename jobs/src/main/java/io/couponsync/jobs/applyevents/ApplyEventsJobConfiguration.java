@@ -26,13 +26,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagedTransaction;
-import io.couponsync.chain.staging.StagingStatus;
-import com.mongodb.client.model.Filters;
 import io.couponsync.jobs.batch.InFlightExecutions;
 import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.batch.StagedTransactionReader;
 import io.couponsync.jobs.readmodel.ChainEventLog;
-import io.couponsync.jobs.readmodel.DerivedHistories;
 import io.couponsync.jobs.readmodel.PdaResolver;
 import io.couponsync.jobs.readmodel.ProjectionContext;
 import io.couponsync.jobs.readmodel.Projections;
@@ -55,10 +52,7 @@ public class ApplyEventsJobConfiguration {
 	@Bean
 	@StepScope
 	StagedTransactionReader applyEventsReader(MongoStagingRepository staging, JobsProperties properties) {
-		return new StagedTransactionReader(staging.collection(),
-				Filters.and(Filters.eq("status", StagingStatus.RECEIVED.value()), Filters.ne("needsRefetch", true)),
-				properties.apply().chunkSize(),
-				"applyEventsReader");
+		return new StagedTransactionReader(staging::pageToApply, properties.apply().chunkSize(), "applyEventsReader");
 	}
 
 	@Bean
@@ -75,7 +69,7 @@ public class ApplyEventsJobConfiguration {
 			Recounts recounts, PdaResolver pdaResolver, ObjectProvider<WriterCheckpoint> checkpoint,
 			@Value("#{stepExecution.jobExecutionId}") Long jobExecutionId) {
 		return new ReadModelWriter(chainEventLog, readModelStore, projections, eventReferences, recounts,
-				staging.collection(), () -> new ProjectionContext(pdaResolver),
+				staging, () -> new ProjectionContext(pdaResolver),
 				checkpoint.getIfAvailable(() -> WriterCheckpoint.NONE), jobExecutionId);
 	}
 
@@ -91,7 +85,7 @@ public class ApplyEventsJobConfiguration {
 	PrepareApplyTasklet applyEventsPrepareTasklet(MongoStagingRepository staging, DeadLetterStore deadLetters,
 			@Value("#{jobParameters['fromSlot']}") Long fromSlot,
 			@Value("#{jobParameters['requeueDeadLetters']}") String requeueDeadLetters) {
-		return new PrepareApplyTasklet(staging.collection(), deadLetters, fromSlot,
+		return new PrepareApplyTasklet(staging, deadLetters, fromSlot,
 				"true".equalsIgnoreCase(requeueDeadLetters));
 	}
 
@@ -144,7 +138,7 @@ public class ApplyEventsJobConfiguration {
 	}
 
 	@Bean
-	DeadLetterStore deadLetterStore(MongoDatabaseFactory mongo) {
-		return new DeadLetterStore(mongo.getMongoDatabase());
+	DeadLetterStore deadLetterStore(MongoDatabaseFactory mongo, MongoStagingRepository staging) {
+		return new DeadLetterStore(mongo.getMongoDatabase(), staging);
 	}
 }

@@ -12,7 +12,7 @@ import org.bson.Document;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagedTransaction;
-import io.couponsync.chain.staging.StagingStatus;
+import io.couponsync.chain.staging.StagingRepository;
 
 /**
  * {@code dead_letters}: transactions the apply job could not apply, with the raw input, the reasons and the job
@@ -25,11 +25,11 @@ public final class DeadLetterStore {
 
 	private final MongoCollection<Document> deadLetters;
 
-	private final MongoCollection<Document> staging;
+	private final StagingRepository staging;
 
-	public DeadLetterStore(MongoDatabase database) {
+	public DeadLetterStore(MongoDatabase database, StagingRepository staging) {
 		this.deadLetters = database.getCollection(COLLECTION);
-		this.staging = database.getCollection(MongoStagingRepository.COLLECTION);
+		this.staging = staging;
 	}
 
 	void record(StagedTransaction transaction, List<String> reasons, long jobExecutionId) {
@@ -42,17 +42,12 @@ public final class DeadLetterStore {
 			.append("deadAt", new Date())
 			.append("status", "dead")
 			.append("input", raw), new ReplaceOptions().upsert(true));
-		staging.updateOne(Filters.and(Filters.eq("_id", transaction.signature()), Filters.in("status",
-				StagingStatus.allowedBefore(StagingStatus.DEAD).stream().map(StagingStatus::value).toList())),
-				Updates.combine(Updates.set("status", StagingStatus.DEAD.value()),
-						Updates.set("deadReasons", reasons)));
+		staging.markDead(transaction.signature(), reasons);
 	}
 
 	/** Moves every dead transaction back to received; returns how many. */
 	public long requeueAll() {
-		long moved = staging.updateMany(Filters.eq("status", StagingStatus.DEAD.value()),
-				Updates.combine(Updates.set("status", StagingStatus.RECEIVED.value()), Updates.unset("deadReasons")))
-			.getModifiedCount();
+		long moved = staging.requeueDead();
 		deadLetters.updateMany(Filters.eq("status", "dead"),
 				Updates.combine(Updates.set("status", "requeued"), Updates.set("requeuedAt", new Date())));
 		return moved;

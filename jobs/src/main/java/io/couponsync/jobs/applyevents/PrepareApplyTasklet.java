@@ -3,17 +3,13 @@ package io.couponsync.jobs.applyevents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Updates;
-import org.bson.Document;
 
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
-import io.couponsync.chain.staging.StagingStatus;
+import io.couponsync.chain.staging.StagingRepository;
 
 /**
  * Before applying: with {@code fromSlot}, moves applied transactions from that slot on back to received so they
@@ -24,7 +20,7 @@ class PrepareApplyTasklet implements Tasklet {
 
 	private static final Logger log = LoggerFactory.getLogger(PrepareApplyTasklet.class);
 
-	private final MongoCollection<Document> staging;
+	private final StagingRepository staging;
 
 	private final DeadLetterStore deadLetters;
 
@@ -32,7 +28,7 @@ class PrepareApplyTasklet implements Tasklet {
 
 	private final boolean requeueDeadLetters;
 
-	PrepareApplyTasklet(MongoCollection<Document> staging, DeadLetterStore deadLetters, Long fromSlot,
+	PrepareApplyTasklet(StagingRepository staging, DeadLetterStore deadLetters, Long fromSlot,
 			boolean requeueDeadLetters) {
 		this.staging = staging;
 		this.deadLetters = deadLetters;
@@ -43,9 +39,7 @@ class PrepareApplyTasklet implements Tasklet {
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		if (fromSlot != null) {
-			long replayed = staging.updateMany(Filters.and(Filters.eq("status", StagingStatus.APPLIED.value()),
-					Filters.gte("slot", fromSlot)), Updates.set("status", StagingStatus.RECEIVED.value()))
-				.getModifiedCount();
+			long replayed = staging.replayFrom(fromSlot);
 			log.info("Replay from slot {}: {} applied transactions queued again", fromSlot, replayed);
 			contribution.incrementWriteCount(replayed);
 		}

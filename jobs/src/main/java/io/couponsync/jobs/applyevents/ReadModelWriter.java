@@ -2,17 +2,10 @@ package io.couponsync.jobs.applyevents;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Updates;
-import org.bson.Document;
-import org.bson.conversions.Bson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +13,6 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 
 import io.couponsync.chain.staging.ChainCommitment;
-import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.jobs.readmodel.ChainEvent;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.EventProjection;
@@ -29,6 +21,7 @@ import io.couponsync.jobs.readmodel.ProjectionContext;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelStore;
 import io.couponsync.jobs.readmodel.Recounts;
+import io.couponsync.chain.staging.StagingRepository;
 
 /**
  * Writes a chunk in steps that are each idempotent, so a crash between any two leaves nothing a re-run does not
@@ -52,7 +45,7 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 
 	private final Recounts recounts;
 
-	private final MongoCollection<Document> staging;
+	private final StagingRepository staging;
 
 	private final ProjectionContextFactory contexts;
 
@@ -67,7 +60,7 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 	}
 
 	ReadModelWriter(ChainEventLog log, ReadModelStore store, Projections projections, EventReferences references,
-			Recounts recounts, MongoCollection<Document> staging, ProjectionContextFactory contexts,
+			Recounts recounts, StagingRepository staging, ProjectionContextFactory contexts,
 			WriterCheckpoint checkpoint, long jobExecutionId) {
 		this.log = log;
 		this.store = store;
@@ -141,36 +134,18 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 	}
 
 	/**
-	 * One updateMany per combination of flags (usually one), each guarded by the allowed previous status — and,
-	 * for transactions applied without their block position, by the position still being unknown: if the finality
-	 * job recorded it meanwhile, the transaction stays received and is applied again in block order. Transactions
-	 * waiting for an earlier event stay received too.
+	 * Marks the chunk applied (staging's markApplied: one update per combination of flags, guarded by the allowed
+	 * previous status and, for transactions applied without their block position, by the position still being
+	 * unknown). Transactions waiting for an earlier event stay received.
 	 */
 	private void markApplied(Chunk<? extends DecodedTransaction> chunk, Set<String> waiting) {
-		Map<List<Boolean>, List<String>> byFlags = new LinkedHashMap<>();
+		List<StagingRepository.Applied> applied = new ArrayList<>();
 		for (DecodedTransaction transaction : chunk) {
-			if (waiting.contains(transaction.staged().signature())) {
-				continue;
+			if (!waiting.contains(transaction.staged().signature())) {
+				applied.add(new StagingRepository.Applied(transaction.staged().signature(), transaction.truncated(),
+						transaction.needsRefetch(), transaction.staged().positionInBlock() != null));
 			}
-			byFlags.computeIfAbsent(List.of(transaction.truncated(), transaction.needsRefetch(),
-					transaction.staged().positionInBlock() == null), flags -> new ArrayList<>())
-				.add(transaction.staged().signature());
 		}
-		Bson stillReceived = Filters.in("status",
-				StagingStatus.allowedBefore(StagingStatus.APPLIED).stream().map(StagingStatus::value).toList());
-		Date now = new Date();
-		byFlags.forEach((flags, signatures) -> {
-			List<Bson> set = new ArrayList<>(List.of(Updates.set("status", StagingStatus.APPLIED.value()),
-					Updates.set("appliedAt", now), Updates.set("appliedByJobExecution", jobExecutionId)));
-			if (flags.get(0)) {
-				set.add(Updates.set("needsAccountResync", true));
-			}
-			if (flags.get(1)) {
-				set.add(Updates.set("needsRefetch", true));
-			}
-			Bson guard = flags.get(2) ? Filters.and(stillReceived, Filters.exists("positionInBlock", false))
-					: stillReceived;
-			staging.updateMany(Filters.and(Filters.in("_id", signatures), guard), Updates.combine(set));
-		});
+		staging.markApplied(applied, jobExecutionId);
 	}
 }

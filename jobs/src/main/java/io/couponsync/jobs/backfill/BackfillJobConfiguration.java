@@ -90,7 +90,7 @@ public class BackfillJobConfiguration {
 	Step backfillRefetchStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			SolanaRpcClient rpc, MongoStagingRepository staging, JobsProperties properties) {
 		return new StepBuilder("backfillRefetchStep", jobRepository)
-			.tasklet(new RefetchTasklet(rpc, staging.collection(), properties.backfill().chunkSize()),
+			.tasklet(new RefetchTasklet(rpc, staging, properties.backfill().chunkSize()),
 					transactionManager)
 			.allowStartIfComplete(true)
 			.build();

@@ -1,13 +1,8 @@
 package io.couponsync.jobs.backfill;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Updates;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,10 +13,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.rpc.TransactionResponse;
-import io.couponsync.chain.staging.MongoStagingRepository;
-import io.couponsync.chain.staging.StagedTransaction;
-import io.couponsync.chain.staging.StagingStatus;
 import tools.jackson.databind.JsonNode;
+import io.couponsync.chain.staging.StagingRepository;
 
 /**
  * Completes transactions flagged {@code needsRefetch}: staged from a notification while their program invoked
@@ -36,11 +29,11 @@ class RefetchTasklet implements Tasklet {
 
 	private final SolanaRpcClient rpc;
 
-	private final MongoCollection<Document> staging;
+	private final StagingRepository staging;
 
 	private final int limit;
 
-	RefetchTasklet(SolanaRpcClient rpc, MongoCollection<Document> staging, int limit) {
+	RefetchTasklet(SolanaRpcClient rpc, StagingRepository staging, int limit) {
 		this.rpc = rpc;
 		this.staging = staging;
 		this.limit = limit;
@@ -48,10 +41,7 @@ class RefetchTasklet implements Tasklet {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
-		List<String> signatures = new ArrayList<>();
-		staging.find(Filters.and(Filters.eq("needsRefetch", true), Filters.ne("status", StagingStatus.DROPPED.value())))
-			.limit(limit)
-			.forEach(document -> signatures.add(document.getString("_id")));
+		List<String> signatures = staging.toRefetch(limit);
 		if (signatures.isEmpty()) {
 			return RepeatStatus.FINISHED;
 		}
@@ -62,17 +52,9 @@ class RefetchTasklet implements Tasklet {
 			if (answer == null || answer.isNull()) {
 				continue;
 			}
-			StagedTransaction fetched = TransactionResponse.staged(answer, Instant.now());
-			Document complete = MongoStagingRepository.toDocument(fetched);
-			staging.updateOne(Filters.and(Filters.eq("_id", signatures.get(i)),
-					Filters.ne("status", StagingStatus.DROPPED.value())),
-					Updates.combine(Updates.set("slot", complete.get("slot")), Updates.set("err", complete.get("err")),
-							Updates.set("logs", complete.get("logs")),
-							Updates.set("innerInstructions", complete.get("innerInstructions")),
-							Updates.set("blockTime", complete.get("blockTime")),
-							Updates.set("status", StagingStatus.RECEIVED.value()), Updates.unset("needsRefetch"),
-							Updates.set("refetchedAt", new java.util.Date())));
-			completed++;
+			if (staging.completeRefetch(TransactionResponse.staged(answer, Instant.now()))) {
+				completed++;
+			}
 		}
 		contribution.incrementWriteCount(completed);
 		log.info("Refetched {} transactions (emit_cpi! events only getTransaction carries, or landed again)",

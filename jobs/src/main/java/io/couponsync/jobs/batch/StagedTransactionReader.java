@@ -2,29 +2,30 @@ package io.couponsync.jobs.batch;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Sorts;
-import org.bson.Document;
-import org.bson.conversions.Bson;
+import java.util.List;
 
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
-import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagedTransaction;
+import io.couponsync.chain.staging.StagingRepository.ChainPosition;
 
 /**
- * Staged transactions that match a filter, in chain order (slot, then signature), one page per query. Paging is
- * by key (after the last slot and signature read), never by offset, because the jobs themselves change the fields
- * the filters test; the key is saved in the ExecutionContext, so a restart resumes after the last committed chunk.
+ * Staged transactions of one of staging's pages ({@code pageToApply}, {@code pageToSettle}), in chain order (slot,
+ * then signature), one page per query. Paging is by key (after the last slot and signature read), never by offset,
+ * because the jobs themselves move the transactions the pages select; the key is saved in the ExecutionContext,
+ * so a restart resumes after the last committed chunk.
  */
 public class StagedTransactionReader implements ItemStreamReader<StagedTransaction> {
 
-	private final MongoCollection<Document> staging;
+	/** One page of staging after a position. */
+	@FunctionalInterface
+	public interface Pages {
 
-	private final Bson filter;
+		List<StagedTransaction> after(ChainPosition position, int limit);
+	}
+
+	private final Pages pages;
 
 	private final int pageSize;
 
@@ -40,10 +41,9 @@ public class StagedTransactionReader implements ItemStreamReader<StagedTransacti
 
 	private boolean exhausted;
 
-	/** Reads the transactions in {@code staging} matching {@code filter}; {@code name} prefixes its context keys. */
-	public StagedTransactionReader(MongoCollection<Document> staging, Bson filter, int pageSize, String name) {
-		this.staging = staging;
-		this.filter = filter;
+	/** Reads {@code pages}; {@code name} prefixes its context keys. */
+	public StagedTransactionReader(Pages pages, int pageSize, String name) {
+		this.pages = pages;
 		this.pageSize = pageSize;
 		this.lastSlotKey = name + ".lastSlot";
 		this.lastSignatureKey = name + ".lastSignature";
@@ -66,7 +66,9 @@ public class StagedTransactionReader implements ItemStreamReader<StagedTransacti
 	@Override
 	public StagedTransaction read() {
 		if (page.isEmpty() && !exhausted) {
-			fetchPage();
+			List<StagedTransaction> next = pages.after(new ChainPosition(lastSlot, lastSignature), pageSize);
+			page.addAll(next);
+			exhausted = next.size() < pageSize;
 		}
 		StagedTransaction next = page.poll();
 		if (next != null) {
@@ -74,15 +76,5 @@ public class StagedTransactionReader implements ItemStreamReader<StagedTransacti
 			lastSignature = next.signature();
 		}
 		return next;
-	}
-
-	private void fetchPage() {
-		Bson after = Filters.or(Filters.gt("slot", lastSlot),
-				Filters.and(Filters.eq("slot", lastSlot), Filters.gt("_id", lastSignature)));
-		staging.find(Filters.and(filter, after))
-			.sort(Sorts.ascending("slot", "_id"))
-			.limit(pageSize)
-			.forEach(document -> page.add(MongoStagingRepository.fromDocument(document)));
-		exhausted = page.size() < pageSize;
 	}
 }

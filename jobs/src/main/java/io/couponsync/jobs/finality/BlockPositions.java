@@ -6,19 +6,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.BulkWriteOptions;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.UpdateOneModel;
-import com.mongodb.client.model.Updates;
-import com.mongodb.client.model.WriteModel;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.couponsync.chain.rpc.SolanaRpcClient;
+import io.couponsync.chain.staging.StagingRepository;
+import io.couponsync.chain.staging.StagingRepository.Standing;
 import io.couponsync.chain.staging.StagingStatus;
 import tools.jackson.databind.JsonNode;
 
@@ -26,13 +21,18 @@ import tools.jackson.databind.JsonNode;
  * Records each transaction's position in its block where the program has several transactions in one slot, so
  * the apply job orders them as the chain did: one getBlock (signatures only) per such slot, batched. A slot with
  * one staged transaction needs no call — there is nothing to order. A transaction already applied without its
- * position goes back to received: applied again, its changes outrank the ones written in signature order.
+ * position goes back to received: applied again, its changes outrank the ones written in signature order. A slot
+ * whose block the RPC does not give yet stays pending and is tried again by later runs, whatever the commitment of
+ * its transactions by then.
  */
 class BlockPositions {
 
 	private static final Logger log = LoggerFactory.getLogger(BlockPositions.class);
 
-	private final MongoCollection<Document> staging;
+	/** Pending slots retried per run. */
+	private static final int PENDING_PER_RUN = 1_000;
+
+	private final StagingRepository staging;
 
 	private final SolanaRpcClient rpc;
 
@@ -40,7 +40,9 @@ class BlockPositions {
 
 	private long requeued;
 
-	BlockPositions(MongoCollection<Document> staging, SolanaRpcClient rpc) {
+	private long pending;
+
+	BlockPositions(StagingRepository staging, SolanaRpcClient rpc) {
 		this.staging = staging;
 		this.rpc = rpc;
 	}
@@ -50,52 +52,62 @@ class BlockPositions {
 		if (slots.isEmpty()) {
 			return;
 		}
-		Map<Long, List<Document>> bySlot = new TreeMap<>();
-		staging.find(Filters.and(Filters.in("slot", slots), Filters.ne("status", StagingStatus.DROPPED.value())))
-			.projection(Projections.include("slot", "status", "positionInBlock"))
-			.forEach(document -> bySlot.computeIfAbsent(document.get("slot", Number.class).longValue(),
-					slot -> new ArrayList<>()).add(document));
+		Map<Long, List<Standing>> bySlot = new TreeMap<>();
+		for (Standing transaction : staging.standingInSlots(slots)) {
+			bySlot.computeIfAbsent(transaction.slot(), slot -> new ArrayList<>()).add(transaction);
+		}
 		bySlot.values().removeIf(transactions -> transactions.size() < 2
-				|| transactions.stream().allMatch(transaction -> transaction.get("positionInBlock") != null));
+				|| transactions.stream().allMatch(transaction -> transaction.positionInBlock() != null));
 		if (bySlot.isEmpty()) {
 			return;
 		}
 		List<Long> unordered = new ArrayList<>(bySlot.keySet());
 		List<JsonNode> blocks = rpc.getBlockSignatures(unordered, "confirmed");
-		List<WriteModel<Document>> writes = new ArrayList<>();
+		Map<String, Integer> positions = new HashMap<>();
 		List<String> toApplyAgain = new ArrayList<>();
+		List<Long> ordered = new ArrayList<>();
+		List<Long> missing = new ArrayList<>();
 		for (int i = 0; i < unordered.size(); i++) {
 			JsonNode signatures = blocks.get(i);
 			if (signatures == null || signatures.isNull()) {
-				log.warn("Block of slot {} is not available; its transactions keep signature order for now",
-						unordered.get(i));
+				missing.add(unordered.get(i));
 				continue;
 			}
-			Map<String, Integer> positions = new HashMap<>();
+			ordered.add(unordered.get(i));
+			Map<String, Integer> inBlock = new HashMap<>();
 			for (int position = 0; position < signatures.size(); position++) {
-				positions.put(signatures.get(position).asString(), position);
+				inBlock.put(signatures.get(position).asString(), position);
 			}
-			for (Document transaction : bySlot.get(unordered.get(i))) {
-				Integer position = positions.get(transaction.getString("_id"));
-				if (position == null || transaction.get("positionInBlock") != null) {
+			for (Standing transaction : bySlot.get(unordered.get(i))) {
+				Integer position = inBlock.get(transaction.signature());
+				if (position == null || transaction.positionInBlock() != null) {
 					continue;
 				}
-				writes.add(new UpdateOneModel<>(Filters.eq("_id", transaction.getString("_id")),
-						Updates.set("positionInBlock", position)));
-				if (StagingStatus.APPLIED.value().equals(transaction.getString("status"))) {
-					toApplyAgain.add(transaction.getString("_id"));
+				positions.put(transaction.signature(), position);
+				if (transaction.status() == StagingStatus.APPLIED) {
+					toApplyAgain.add(transaction.signature());
 				}
 			}
 		}
 		blocksRead += unordered.size();
-		if (writes.isEmpty()) {
-			return;
+		long applyAgain = staging.recordBlockPositions(positions, toApplyAgain, ordered);
+		requeued += applyAgain;
+		if (applyAgain > 0) {
+			log.info("Block order recorded from {} blocks; {} applied transactions queued to be applied again in it",
+					ordered.size(), applyAgain);
 		}
-		staging.bulkWrite(writes, new BulkWriteOptions().ordered(false));
-		if (!toApplyAgain.isEmpty()) {
-			requeued += staging.updateMany(Filters.and(Filters.in("_id", toApplyAgain),
-					Filters.eq("status", StagingStatus.APPLIED.value())),
-					Updates.set("status", StagingStatus.RECEIVED.value())).getModifiedCount();
+		if (!missing.isEmpty()) {
+			pending += staging.markBlockOrderPending(missing);
+			log.warn("Blocks of {} slots are not available yet (e.g. {}); their transactions keep signature order "
+					+ "until a later run reads them", missing.size(), missing.get(0));
+		}
+	}
+
+	/** Tries again the slots whose blocks were not available before. */
+	void retryPending() {
+		List<Long> slots = staging.slotsPendingBlockOrder(PENDING_PER_RUN);
+		if (!slots.isEmpty()) {
+			record(new TreeSet<>(slots));
 		}
 	}
 
@@ -106,5 +118,10 @@ class BlockPositions {
 	/** Applied transactions sent back to be applied in block order. */
 	long requeued() {
 		return requeued;
+	}
+
+	/** Transactions whose slot's block order is still to be read. */
+	long pending() {
+		return pending;
 	}
 }

@@ -2,7 +2,6 @@ package io.couponsync.jobs.finality;
 
 import java.time.Duration;
 
-import com.mongodb.client.model.Filters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -21,49 +20,73 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.rpc.SolanaRpcClient;
-import io.couponsync.chain.staging.ChainCommitment;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagedTransaction;
-import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.jobs.batch.InFlightExecutions;
 import io.couponsync.jobs.batch.JobsProperties;
-import io.couponsync.jobs.batch.SyncGauges;
 import io.couponsync.jobs.batch.StagedTransactionReader;
+import io.couponsync.jobs.batch.SyncGauges;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.PdaResolver;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelStore;
 import io.couponsync.jobs.readmodel.Recounts;
 
-/** finalityJob: confirmed → finalized, or dropped by a fork and undone; chunks of 256, one status call each. */
+/**
+ * finalityJob: (1) confirmed → finalized, or recorded as dropped by a fork, in chunks of 256, one status call each;
+ * (2) the recorded forks undone, a step of its own that fails and restarts like any step; (3) block orders read
+ * again where they were missing, resynced documents finalized, gauges.
+ */
 @Configuration(proxyBeanMethods = false)
 public class FinalityJobConfiguration {
 
 	public static final String JOB_NAME = "finalityJob";
 
 	@Bean
-	@StepScope
-	StagedTransactionReader finalityReader(MongoStagingRepository staging) {
-		return new StagedTransactionReader(staging.collection(),
-				Filters.and(Filters.eq("commitment", ChainCommitment.CONFIRMED.value()),
-						Filters.ne("status", StagingStatus.DROPPED.value())),
-				SolanaRpcClient.MAX_SIGNATURE_STATUSES, "finalityReader");
+	ForkUndos forkUndos(MongoDatabaseFactory mongo) {
+		return new ForkUndos(mongo.getMongoDatabase());
 	}
 
 	@Bean
 	@StepScope
-	FinalityWriter finalityWriter(SolanaRpcClient rpc, MongoDatabaseFactory mongo, ChainEventLog chainEventLog,
-			Projections projections, ReadModelStore readModelStore, Recounts recounts, PdaResolver pdaResolver,
-			ProgramDecoder decoder, JobsProperties properties, ObjectProvider<MeterRegistry> registry,
-			SyncGauges syncGauges) {
+	StagedTransactionReader finalityReader(MongoStagingRepository staging) {
+		return new StagedTransactionReader(staging::pageToSettle, SolanaRpcClient.MAX_SIGNATURE_STATUSES,
+				"finalityReader");
+	}
+
+	@Bean
+	@StepScope
+	FinalityWriter finalityWriter(SolanaRpcClient rpc, MongoStagingRepository staging, ChainEventLog chainEventLog,
+			ReadModelStore readModelStore, ForkUndos forkUndos, JobsProperties properties,
+			ObjectProvider<MeterRegistry> registry) {
 		MeterRegistry meters = registry.getIfAvailable(SimpleMeterRegistry::new);
-		ForkUndo undo = new ForkUndo(mongo.getMongoDatabase(), chainEventLog, projections, readModelStore, recounts,
-				pdaResolver, decoder, rpc);
-		BlockPositions blockPositions = !properties.finality().recordBlockOrder() ? null
-				: new BlockPositions(mongo.getMongoDatabase().getCollection(MongoStagingRepository.COLLECTION), rpc);
-		return new FinalityWriter(rpc, mongo.getMongoDatabase(), chainEventLog, readModelStore, blockPositions, undo,
-				properties.finality().dropMarginSlots(), meters.counter("sync.finality.finalized"),
-				meters.counter("sync.finality.dropped"), meters.counter("sync.finality.relanded"), syncGauges);
+		return new FinalityWriter(rpc, staging, chainEventLog, readModelStore, blockPositions(staging, rpc, properties),
+				forkUndos, properties.finality().dropMarginSlots(), meters.counter("sync.finality.finalized"));
+	}
+
+	private static BlockPositions blockPositions(MongoStagingRepository staging, SolanaRpcClient rpc,
+			JobsProperties properties) {
+		return properties.finality().recordBlockOrder() ? new BlockPositions(staging, rpc) : null;
+	}
+
+	@Bean
+	@StepScope
+	ForkUndoTasklet forkUndoTasklet(ForkUndos forkUndos, MongoStagingRepository staging, ChainEventLog chainEventLog,
+			Projections projections, ReadModelStore readModelStore, Recounts recounts, PdaResolver pdaResolver,
+			ProgramDecoder decoder, SolanaRpcClient rpc, ObjectProvider<MeterRegistry> registry,
+			ObjectProvider<ForkUndoTasklet.StageListener> stages) {
+		MeterRegistry meters = registry.getIfAvailable(SimpleMeterRegistry::new);
+		return new ForkUndoTasklet(forkUndos, staging, chainEventLog, projections, readModelStore, recounts,
+				pdaResolver, decoder, rpc, meters.counter("sync.finality.dropped"),
+				meters.counter("sync.finality.relanded"), stages.getIfAvailable(() -> ForkUndoTasklet.StageListener.NONE));
+	}
+
+	@Bean
+	@StepScope
+	FinalitySettleTasklet finalitySettleTasklet(MongoStagingRepository staging, ReadModelStore readModelStore,
+			SolanaRpcClient rpc, JobsProperties properties, SyncGauges syncGauges) {
+		return new FinalitySettleTasklet(staging, readModelStore, blockPositions(staging, rpc, properties), rpc,
+				syncGauges);
 	}
 
 	@Bean
@@ -74,7 +97,6 @@ public class FinalityJobConfiguration {
 			.transactionManager(transactionManager)
 			.reader(finalityReader)
 			.writer(finalityWriter)
-			.listener((org.springframework.batch.core.listener.StepExecutionListener) finalityWriter)
 			.faultTolerant()
 			.retryPolicy(RetryPolicy.builder()
 				.maxRetries(3)
@@ -86,7 +108,25 @@ public class FinalityJobConfiguration {
 	}
 
 	@Bean
-	Job finalityJob(JobRepository jobRepository, Step finalityStep, InFlightExecutions inFlightExecutions) {
-		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions).start(finalityStep).build();
+	Step forkUndoStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			ForkUndoTasklet forkUndoTasklet) {
+		return new StepBuilder("forkUndoStep", jobRepository).tasklet(forkUndoTasklet, transactionManager).build();
+	}
+
+	@Bean
+	Step finalitySettleStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			FinalitySettleTasklet finalitySettleTasklet) {
+		return new StepBuilder("finalitySettleStep", jobRepository).tasklet(finalitySettleTasklet, transactionManager)
+			.build();
+	}
+
+	@Bean
+	Job finalityJob(JobRepository jobRepository, Step finalityStep, Step forkUndoStep, Step finalitySettleStep,
+			InFlightExecutions inFlightExecutions) {
+		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
+			.start(finalityStep)
+			.next(forkUndoStep)
+			.next(finalitySettleStep)
+			.build();
 	}
 }

@@ -1,6 +1,5 @@
 package io.couponsync.jobs.verify;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -10,14 +9,14 @@ import java.util.Set;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Projections;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.ChainCommitment;
-import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagingRepository;
+import io.couponsync.chain.staging.StagingRepository.Standing;
 import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.verify.AuditReport.Finding;
@@ -38,19 +37,21 @@ final class TransactionAudit {
 
 	private final MongoDatabase database;
 
+	private final StagingRepository staging;
+
 	private final SolanaRpcClient rpc;
 
 	private final String programId;
 
-	TransactionAudit(MongoDatabase database, SolanaRpcClient rpc, String programId) {
+	TransactionAudit(MongoDatabase database, StagingRepository staging, SolanaRpcClient rpc, String programId) {
 		this.database = database;
+		this.staging = staging;
 		this.rpc = rpc;
 		this.programId = programId;
 	}
 
 	/** Audits slots {@code fromSlot} to {@code throughSlot} (at or below the finalized slot). */
 	void audit(long fromSlot, long throughSlot, AuditReport report) {
-		MongoCollection<Document> staging = database.getCollection(MongoStagingRepository.COLLECTION);
 		Set<String> onChain = new HashSet<>();
 		String before = null;
 		boolean reachedStart = false;
@@ -72,9 +73,10 @@ final class TransactionAudit {
 					}
 				}
 			}
-			checkStaged(slots, staging, report);
+			checkStaged(slots, report);
 			onChain.addAll(slots.keySet());
-			if (page.size() < SolanaRpcClient.MAX_SIGNATURES_PAGE) {
+			// why: providers cap pages below the limit asked for; only an empty page is the end of history
+			if (page.isEmpty()) {
 				break;
 			}
 			before = page.get(page.size() - 1).path("signature").asString();
@@ -83,62 +85,46 @@ final class TransactionAudit {
 			}
 		}
 		report.count("transactions: finalized on chain", onChain.size());
-		checkNotOnChain(onChain, fromSlot, throughSlot, staging, report);
-		checkDroppedHaveNoEvents(fromSlot, staging, report);
+		checkNotOnChain(onChain, fromSlot, throughSlot, report);
+		checkDroppedHaveNoEvents(fromSlot, report);
 	}
 
 	/** One query per page: each signature staged at its slot, applied and finalized. */
-	private static void checkStaged(Map<String, Long> slots, MongoCollection<Document> staging, AuditReport report) {
+	private void checkStaged(Map<String, Long> slots, AuditReport report) {
 		if (slots.isEmpty()) {
 			return;
 		}
-		Set<String> seen = new HashSet<>();
-		for (Document staged : staging.find(Filters.in("_id", slots.keySet()))
-			.projection(Projections.include("slot", "status", "commitment"))) {
-			String signature = staged.getString("_id");
-			seen.add(signature);
-			long slot = staged.get("slot", Number.class).longValue();
-			String status = staged.getString("status");
-			String commitment = staged.getString("commitment");
-			if (slot != slots.get(signature)) {
-				report.add(Finding.TRANSACTION_AT_ANOTHER_SLOT,
-						signature + " staged at slot " + slot + ", on chain at " + slots.get(signature));
+		Map<String, Standing> staged = staging.standing(slots.keySet());
+		slots.forEach((signature, chainSlot) -> {
+			Standing standing = staged.get(signature);
+			if (standing == null) {
+				report.add(Finding.MISSING_TRANSACTION, signature + " (slot " + chainSlot + ")");
 			}
-			else if (!StagingStatus.APPLIED.value().equals(status)
-					|| !ChainCommitment.FINALIZED.value().equals(commitment)) {
-				report.add(Finding.UNSETTLED_TRANSACTION, signature + " (slot " + slot + ") is " + status + ", "
-						+ commitment);
+			else if (standing.slot() != chainSlot) {
+				report.add(Finding.TRANSACTION_AT_ANOTHER_SLOT,
+						signature + " staged at slot " + standing.slot() + ", on chain at " + chainSlot);
+			}
+			else if (standing.status() != StagingStatus.APPLIED || standing.commitment() != ChainCommitment.FINALIZED) {
+				report.add(Finding.UNSETTLED_TRANSACTION, signature + " (slot " + standing.slot() + ") is "
+						+ standing.status().value() + ", " + standing.commitment().value());
 			}
 			else {
 				report.count("transactions: staged, applied and finalized", 1);
 			}
-		}
-		slots.forEach((signature, slot) -> {
-			if (!seen.contains(signature)) {
-				report.add(Finding.MISSING_TRANSACTION, signature + " (slot " + slot + ")");
-			}
 		});
 	}
 
-	private static void checkNotOnChain(Set<String> onChain, long fromSlot, long throughSlot,
-			MongoCollection<Document> staging, AuditReport report) {
-		for (Document staged : staging
-			.find(Filters.and(Filters.gte("slot", fromSlot), Filters.lte("slot", throughSlot),
-					Filters.ne("status", StagingStatus.DROPPED.value())))
-			.projection(Projections.include("slot", "status"))) {
-			if (!onChain.contains(staged.getString("_id"))) {
-				report.add(Finding.TRANSACTION_NOT_ON_CHAIN, staged.getString("_id") + " staged at slot "
-						+ staged.get("slot") + " is " + staged.getString("status"));
+	private void checkNotOnChain(Set<String> onChain, long fromSlot, long throughSlot, AuditReport report) {
+		for (Standing standing : staging.liveInSlots(fromSlot, throughSlot)) {
+			if (!onChain.contains(standing.signature())) {
+				report.add(Finding.TRANSACTION_NOT_ON_CHAIN, standing.signature() + " staged at slot "
+						+ standing.slot() + " is " + standing.status().value());
 			}
 		}
 	}
 
-	private void checkDroppedHaveNoEvents(long fromSlot, MongoCollection<Document> staging, AuditReport report) {
-		List<String> dropped = staging
-			.find(Filters.and(Filters.gte("slot", fromSlot), Filters.eq("status", StagingStatus.DROPPED.value())))
-			.projection(Projections.include("_id"))
-			.map(document -> document.getString("_id"))
-			.into(new ArrayList<>());
+	private void checkDroppedHaveNoEvents(long fromSlot, AuditReport report) {
+		List<String> dropped = staging.droppedFrom(fromSlot);
 		report.count("transactions: dropped by forks", dropped.size());
 		MongoCollection<Document> events = database.getCollection(ChainEventLog.COLLECTION);
 		for (int from = 0; from < dropped.size(); from += PROBE_BATCH) {

@@ -1,0 +1,257 @@
+package io.couponsync.jobs.finality;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.micrometer.core.instrument.Counter;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+import io.couponsync.chain.ProgramDecoder;
+import io.couponsync.chain.borsh.BorshInput;
+import io.couponsync.chain.borsh.DecodeException;
+import io.couponsync.chain.rpc.SolanaRpcClient;
+import io.couponsync.chain.rpc.SolanaRpcClient.AccountRead;
+import io.couponsync.chain.staging.StagingRepository;
+import io.couponsync.chain.value.BsonValueWriter;
+import io.couponsync.jobs.readmodel.ChainEvent;
+import io.couponsync.jobs.readmodel.ChainEventLog;
+import io.couponsync.jobs.readmodel.ChangeVersion;
+import io.couponsync.jobs.readmodel.PdaResolver;
+import io.couponsync.jobs.readmodel.ProjectionContext;
+import io.couponsync.jobs.readmodel.Projections;
+import io.couponsync.jobs.readmodel.ReadModelChanges;
+import io.couponsync.jobs.readmodel.ReadModelChanges.DocumentKey;
+import io.couponsync.jobs.readmodel.ReadModelStore;
+import io.couponsync.jobs.readmodel.Recounts;
+
+/**
+ * The fork-undo step: takes the effects of the transactions the finality step recorded in {@code fork_undos} out
+ * of the read model, in an order a crash at any point cannot spoil. (1) Plan: project each one's logged events
+ * again to find every document and counter it touched, and save that plan with its record — before anything
+ * changes, so a restart knows it even once the events are gone. (2) Read every touched account from chain
+ * (getMultipleAccounts, 100 per call), still before any change: an RPC failure fails the step with nothing
+ * undone. (3) Forget the events; mark the transactions dropped, or staged at the slot they landed again in. (4)
+ * Rewrite each document from its account as of the read's context slot — or mark it orphaned
+ * ({@code dropped-by-fork}) when the account does not exist — and recount. (5) Remove the records. Every stage is
+ * idempotent; a failure fails the step and the job, and a restart does the remaining work.
+ */
+final class ForkUndoTasklet implements Tasklet {
+
+	private static final Logger log = LoggerFactory.getLogger(ForkUndoTasklet.class);
+
+	static final String ORPHAN_REASON = "dropped-by-fork";
+
+	/** Transactions undone per pass of the step (a fork drops a few slots: usually one pass). */
+	private static final int PER_PASS = 1_000;
+
+	private final ForkUndos undos;
+
+	private final StagingRepository staging;
+
+	private final ChainEventLog events;
+
+	private final Projections projections;
+
+	private final ReadModelStore store;
+
+	private final Recounts recounts;
+
+	private final PdaResolver pdas;
+
+	private final ProgramDecoder decoder;
+
+	private final SolanaRpcClient rpc;
+
+	private final Counter droppedCount;
+
+	private final Counter relandedCount;
+
+	/** Test hook: called with the name of each stage once it is done. */
+	private final StageListener stages;
+
+	/** Observes the undo's stages (tests crash it between them). */
+	@FunctionalInterface
+	interface StageListener {
+
+		StageListener NONE = stage -> {
+		};
+
+		void reached(String stage);
+	}
+
+	ForkUndoTasklet(ForkUndos undos, StagingRepository staging, ChainEventLog events, Projections projections,
+			ReadModelStore store, Recounts recounts, PdaResolver pdas, ProgramDecoder decoder, SolanaRpcClient rpc,
+			Counter droppedCount, Counter relandedCount, StageListener stages) {
+		this.undos = undos;
+		this.staging = staging;
+		this.events = events;
+		this.projections = projections;
+		this.store = store;
+		this.recounts = recounts;
+		this.pdas = pdas;
+		this.decoder = decoder;
+		this.rpc = rpc;
+		this.droppedCount = droppedCount;
+		this.relandedCount = relandedCount;
+		this.stages = stages;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		List<ForkUndos.Pending> pending = undos.pending(PER_PASS);
+		if (pending.isEmpty()) {
+			return RepeatStatus.FINISHED;
+		}
+		List<String> signatures = pending.stream().map(ForkUndos.Pending::signature).toList();
+		Map<String, Long> relanded = new LinkedHashMap<>();
+		List<String> dropped = new ArrayList<>();
+		pending.forEach(undo -> {
+			if (undo.newSlot() != null) {
+				relanded.put(undo.signature(), undo.newSlot());
+			}
+			else {
+				dropped.add(undo.signature());
+			}
+		});
+
+		Touched touched = plan(pending);
+		stages.reached("planned");
+
+		Map<String, DocumentKey> accounts = new LinkedHashMap<>();
+		List<DocumentKey> summaries = new ArrayList<>();
+		for (DocumentKey key : touched.documents) {
+			if (Projections.NOT_ACCOUNTS.contains(key.collection())) {
+				summaries.add(key);
+			}
+			else {
+				accounts.put(key.id(), key);
+			}
+		}
+		List<String> addresses = new ArrayList<>(accounts.keySet());
+		List<AccountRead> states = addresses.isEmpty() ? List.of() : rpc.readAccounts(addresses, "confirmed", 0);
+		stages.reached("accounts-read");
+
+		events.delete(signatures);
+		staging.drop(dropped);
+		staging.reland(relanded);
+		stages.reached("forgotten");
+
+		ReadModelChanges resynced = new ReadModelChanges();
+		long readSlot = 0;
+		Map<Long, List<DocumentKey>> orphansBySlot = new LinkedHashMap<>();
+		for (int i = 0; i < addresses.size(); i++) {
+			DocumentKey key = accounts.get(addresses.get(i));
+			AccountRead state = states.get(i);
+			readSlot = Math.max(readSlot, state.contextSlot());
+			if (!state.exists()) {
+				orphansBySlot.computeIfAbsent(state.contextSlot(), slot -> new ArrayList<>()).add(key);
+				continue;
+			}
+			ChangeVersion chainState = ChangeVersion.endOfSlot(state.contextSlot(), ReadModelStore.RESYNC_SOURCE);
+			for (Map.Entry<String, BsonValue> field : decode(key, state).entrySet()) {
+				resynced.set(key.collection(), key.id(), field.getKey(), field.getValue(), chainState);
+			}
+		}
+		// why: a summary that is not an account has no read of its own; it goes when no event describes it any more
+		List<DocumentKey> undescribed = summaries.stream().filter(key -> !stillDescribed(key)).toList();
+		if (!undescribed.isEmpty()) {
+			orphansBySlot.computeIfAbsent(readSlot, slot -> new ArrayList<>()).addAll(undescribed);
+		}
+		store.resync(resynced, readSlot);
+		orphansBySlot.forEach((slot, keys) -> store.markOrphaned(keys, ORPHAN_REASON, slot));
+		recounts.writeCounters(touched.counters);
+		recounts.writeHistories(touched.counters);
+		stages.reached("restored");
+
+		undos.done(signatures);
+		droppedCount.increment(dropped.size());
+		relandedCount.increment(relanded.size());
+		contribution.incrementWriteCount(signatures.size());
+		log.info("Fork: {} transactions dropped, {} landed again in another slot; {} documents re-read from chain, "
+				+ "{} orphaned", dropped.size(), relanded.size(), addresses.size(),
+				orphansBySlot.values().stream().mapToInt(List::size).sum());
+		return pending.size() < PER_PASS ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
+	}
+
+	/** What the undone transactions touched: from each one's saved plan, or planned now from its logged events. */
+	private Touched plan(List<ForkUndos.Pending> pending) {
+		List<String> unplanned = pending.stream().filter(undo -> undo.plan() == null)
+			.map(ForkUndos.Pending::signature).toList();
+		Map<String, ProjectionContext> planned = new LinkedHashMap<>();
+		unplanned.forEach(signature -> planned.put(signature, new ProjectionContext(pdas)));
+		for (ChainEvent event : events.events(unplanned)) {
+			ProjectionContext context = planned.get(event.signature());
+			context.startEvent(event);
+			projections.projection(event.name()).project(event, context);
+		}
+		Touched touched = new Touched();
+		planned.forEach((signature, context) -> {
+			Set<DocumentKey> documents = new LinkedHashSet<>(context.changes().documents().keySet());
+			// why: a counter's document may exist only because of the dropped events (its creation never staged)
+			documents.addAll(recounts.counterDocuments(context.touchedCounters()));
+			Document counters = new Document();
+			context.touchedCounters().forEach((counter, keys) -> counters.append(counter, new ArrayList<>(keys)));
+			Document plan = new Document("documents", documents.stream()
+				.map(key -> new Document("c", key.collection()).append("id", key.id())).toList())
+				.append("counters", counters);
+			undos.savePlan(signature, plan);
+			touched.add(plan);
+		});
+		pending.stream().filter(undo -> undo.plan() != null).forEach(undo -> touched.add(undo.plan()));
+		return touched;
+	}
+
+	/** The union of plans. */
+	private static final class Touched {
+
+		final Set<DocumentKey> documents = new LinkedHashSet<>();
+
+		final Map<String, Set<String>> counters = new LinkedHashMap<>();
+
+		void add(Document plan) {
+			for (Document document : plan.getList("documents", Document.class)) {
+				documents.add(new DocumentKey(document.getString("c"), document.getString("id")));
+			}
+			plan.get("counters", Document.class).forEach((counter, keys) -> counters
+				.computeIfAbsent(counter, c -> new LinkedHashSet<>()).addAll(castKeys(keys)));
+		}
+
+		@SuppressWarnings("unchecked")
+		private static List<String> castKeys(Object keys) {
+			return (List<String>) keys;
+		}
+	}
+
+	/** Whether a document keyed by event data (a staker's summary) still has an event behind it. */
+	private boolean stillDescribed(DocumentKey key) {
+		return !Projections.STAKERS.equals(key.collection()) || events.mentions("RewardsStaked", "staker", key.id());
+	}
+
+	private BsonDocument decode(DocumentKey key, AccountRead state) {
+		byte[] data = Base64.getDecoder().decode(state.value().get("data").get(0).asString());
+		BsonValueWriter bson = new BsonValueWriter();
+		BsonDocument document = bson.start();
+		try {
+			decoder.decodeAccount(new BorshInput().reset(data, 0, data.length), bson);
+		}
+		catch (DecodeException ex) {
+			throw new IllegalStateException("account " + key.id() + " of " + key.collection() + " does not decode: "
+					+ ex.getMessage(), ex);
+		}
+		return document;
+	}
+}

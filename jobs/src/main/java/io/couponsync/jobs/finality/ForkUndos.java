@@ -1,0 +1,72 @@
+package io.couponsync.jobs.finality;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
+import org.bson.Document;
+
+/**
+ * {@code fork_undos}: transactions the finality step found dropped by a fork (or landed again in another slot),
+ * recorded before anything about them changes, and the plan of what undoing them touches, saved before the undo
+ * changes anything. The fork-undo step works from these records and removes them last, so a crash at any point is
+ * finished by the next run.
+ */
+final class ForkUndos {
+
+	static final String COLLECTION = "fork_undos";
+
+	/** One transaction to undo: its new slot where it landed again (null: dropped for good), and its plan if saved. */
+	record Pending(String signature, Long newSlot, Document plan) {
+	}
+
+	private final MongoCollection<Document> undos;
+
+	ForkUndos(MongoDatabase database) {
+		this.undos = database.getCollection(COLLECTION);
+	}
+
+	/** Records transactions to undo (signature → new slot, or null); recording one twice changes nothing. */
+	void record(Map<String, Long> transactions) {
+		if (transactions.isEmpty()) {
+			return;
+		}
+		List<WriteModel<Document>> writes = new ArrayList<>();
+		Date now = new Date();
+		transactions.forEach((signature, newSlot) -> writes.add(new UpdateOneModel<>(Filters.eq("_id", signature),
+				Updates.combine(Updates.setOnInsert("newSlot", newSlot), Updates.setOnInsert("recordedAt", now)),
+				new UpdateOptions().upsert(true))));
+		undos.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+	}
+
+	List<Pending> pending(int limit) {
+		List<Pending> pending = new ArrayList<>();
+		undos.find().sort(new Document("recordedAt", 1)).limit(limit).forEach(document -> pending.add(new Pending(
+				document.getString("_id"), document.get("newSlot") == null ? null
+						: ((Number) document.get("newSlot")).longValue(),
+				document.get("plan", Document.class))));
+		return pending;
+	}
+
+	void savePlan(String signature, Document plan) {
+		undos.updateOne(Filters.and(Filters.eq("_id", signature), Filters.exists("plan", false)),
+				Updates.set("plan", plan));
+	}
+
+	void done(List<String> signatures) {
+		undos.deleteMany(Filters.in("_id", signatures));
+	}
+
+	long count() {
+		return undos.countDocuments();
+	}
+}
