@@ -57,6 +57,8 @@ public final class MongoStagingRepository implements StagingRepository {
 
 	private static final String BLOCK_ORDER_PENDING = "blockOrderPending";
 
+	private static final String WAITS = "waits";
+
 	private final MongoCollection<Document> collection;
 
 	public MongoStagingRepository(MongoDatabase database) {
@@ -211,7 +213,8 @@ public final class MongoStagingRepository implements StagingRepository {
 		long moved = 0;
 		for (Map.Entry<List<Boolean>, List<String>> group : byFlags.entrySet()) {
 			List<Bson> set = new ArrayList<>(List.of(Updates.set(STATUS, StagingStatus.APPLIED.value()),
-					Updates.set("appliedAt", now), Updates.set("appliedByJobExecution", jobExecutionId)));
+					Updates.set("appliedAt", now), Updates.set("appliedByJobExecution", jobExecutionId),
+					Updates.unset(WAITS)));
 			if (group.getKey().get(0)) {
 				set.add(Updates.set("needsAccountResync", true));
 			}
@@ -235,10 +238,23 @@ public final class MongoStagingRepository implements StagingRepository {
 	}
 
 	@Override
+	public Map<String, Integer> countWaits(Collection<String> signatures, int maxWaits) {
+		Map<String, Integer> exhausted = new LinkedHashMap<>();
+		if (signatures.isEmpty()) {
+			return exhausted;
+		}
+		Bson waiting = Filters.and(Filters.in("_id", signatures), Filters.eq(STATUS, StagingStatus.RECEIVED.value()));
+		collection.updateMany(waiting, Updates.inc(WAITS, 1));
+		collection.find(Filters.and(waiting, Filters.gte(WAITS, maxWaits))).projection(Projections.include(WAITS))
+			.forEach(document -> exhausted.put(document.getString("_id"), document.getInteger(WAITS)));
+		return exhausted;
+	}
+
+	@Override
 	public long requeueDead() {
 		return collection.updateMany(Filters.eq(STATUS, StagingStatus.DEAD.value()),
 				Updates.combine(Updates.set(STATUS, StagingStatus.RECEIVED.value()), Updates.unset("deadReasons"),
-						Updates.set("requeuedAt", new Date())))
+						Updates.unset(WAITS), Updates.set("requeuedAt", new Date())))
 			.getModifiedCount();
 	}
 

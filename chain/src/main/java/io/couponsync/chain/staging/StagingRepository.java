@@ -79,6 +79,12 @@ public interface StagingRepository {
 	/** received → dead, with the reasons. */
 	boolean markDead(String signature, List<String> reasons);
 
+	/**
+	 * Counts one more run in which each of these received transactions waited for an earlier event; returns those
+	 * that have now waited {@code maxWaits} runs (signature → runs), for the caller to dead-letter.
+	 */
+	Map<String, Integer> countWaits(Collection<String> signatures, int maxWaits);
+
 	/** dead → received, every dead letter; returns how many. */
 	long requeueDead();
 

@@ -282,4 +282,14 @@ public abstract class StagingRepositoryContract {
 		assertThat(repository().liveInSlots(1, 3)).extracting(StagingRepository.Standing::signature)
 			.containsExactlyInAnyOrder("a", "b");
 	}
+
+	@Test
+	void countsTheRunsATransactionWaitedAndSaysWhichWaitedTooLong() {
+		repository().insertIfAbsent(List.of(staged("w", 1, null), staged("v", 2, null), staged("a", 3, null)));
+		repository().markApplied(List.of(applied("a")), 1);
+
+		assertThat(repository().countWaits(List.of("w", "v"), 2)).isEmpty();
+		assertThat(repository().countWaits(List.of("w", "a"), 2)).as("applied ones are not waiting")
+			.containsExactly(java.util.Map.entry("w", 2));
+	}
 }

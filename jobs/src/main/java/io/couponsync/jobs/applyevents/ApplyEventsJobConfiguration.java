@@ -67,10 +67,13 @@ public class ApplyEventsJobConfiguration {
 	ReadModelWriter applyEventsWriter(MongoStagingRepository staging, ChainEventLog chainEventLog,
 			ReadModelStore readModelStore, Projections projections, EventReferences eventReferences,
 			Recounts recounts, PdaResolver pdaResolver, ObjectProvider<WriterCheckpoint> checkpoint,
+			DeadLetterStore deadLetters, JobsProperties properties,
 			@Value("#{stepExecution.jobExecutionId}") Long jobExecutionId) {
 		return new ReadModelWriter(chainEventLog, readModelStore, projections, eventReferences, recounts,
 				staging, () -> new ProjectionContext(pdaResolver),
-				checkpoint.getIfAvailable(() -> WriterCheckpoint.NONE), jobExecutionId);
+				checkpoint.getIfAvailable(() -> WriterCheckpoint.NONE), new DeadLetters(deadLetters, staging,
+						properties.apply().maxWaits(), properties.apply().skipLimit()),
+				jobExecutionId);
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package io.couponsync.jobs.applyevents;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,6 +52,8 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 
 	private final WriterCheckpoint checkpoint;
 
+	private final DeadLetters deadLetters;
+
 	private final long jobExecutionId;
 
 	/** Makes a fresh context per chunk. */
@@ -61,7 +64,7 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 
 	ReadModelWriter(ChainEventLog log, ReadModelStore store, Projections projections, EventReferences references,
 			Recounts recounts, StagingRepository staging, ProjectionContextFactory contexts,
-			WriterCheckpoint checkpoint, long jobExecutionId) {
+			WriterCheckpoint checkpoint, DeadLetters deadLetters, long jobExecutionId) {
 		this.log = log;
 		this.store = store;
 		this.projections = projections;
@@ -70,6 +73,7 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		this.staging = staging;
 		this.contexts = contexts;
 		this.checkpoint = checkpoint;
+		this.deadLetters = deadLetters;
 		this.jobExecutionId = jobExecutionId;
 	}
 
@@ -84,17 +88,18 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		events.sort(Comparator.comparing(ChainEvent::version));
 		EventReferences.Resolved resolved = references.resolve(events);
 		Map<String, String> waiting = resolved.waiting();
-		log.append(resolved.events(), projections.counters());
+		Map<String, List<String>> unprojectable = unprojectable(resolved.events());
+		Map<String, List<String>> dead = new LinkedHashMap<>(unprojectable);
+		deadLetters.waitedTooLong(waiting).forEach((signature, reason) -> dead.put(signature, List.of(reason)));
+		List<ChainEvent> applicable = resolved.events().stream()
+			.filter(event -> !unprojectable.containsKey(event.signature())).toList();
+		log.append(applicable, projections.counters());
 		checkpoint.reached("events-logged");
 
 		ProjectionContext context = contexts.create();
-		for (ChainEvent event : resolved.events()) {
-			EventProjection projection = projections.projection(event.name());
-			if (projection == null) {
-				throw new IllegalStateException("no projection for event " + event.name());
-			}
+		for (ChainEvent event : applicable) {
 			context.startEvent(event);
-			projection.project(event, context);
+			projections.projection(event.name()).project(event, context);
 		}
 		store.apply(context.changes());
 		checkpoint.reached("fields-written");
@@ -106,12 +111,45 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		checkpoint.reached("histories-written");
 
 		keepFinalized(chunk);
-		markApplied(chunk, waiting.keySet());
+		Set<String> notApplied = new java.util.HashSet<>(waiting.keySet());
+		notApplied.addAll(dead.keySet());
+		markApplied(chunk, notApplied);
+		deadLetters.record(chunk, dead, jobExecutionId);
+		waiting.keySet().removeAll(dead.keySet());
 		if (!waiting.isEmpty()) {
 			logger.warn("{} transactions wait for an earlier event not in the log yet (e.g. {}: {}); they stay "
 					+ "received and are applied again by the next run", waiting.size(),
 					waiting.keySet().iterator().next(), waiting.values().iterator().next());
 		}
+	}
+
+	/**
+	 * Projects each transaction's events on its own, so that one whose events cannot be projected — an event with
+	 * no projection, a missing field, an unexpected value — is found before anything is written and goes to the
+	 * dead letters with the reason, while the rest of the chunk applies. Projections are pure computations; the
+	 * second pass costs no I/O.
+	 */
+	private Map<String, List<String>> unprojectable(List<ChainEvent> events) {
+		Map<String, List<String>> failures = new LinkedHashMap<>();
+		ProjectionContext trial = contexts.create();
+		for (ChainEvent event : events) {
+			if (failures.containsKey(event.signature())) {
+				continue;
+			}
+			EventProjection projection = projections.projection(event.name());
+			try {
+				if (projection == null) {
+					throw new IllegalArgumentException("no projection in the read model");
+				}
+				trial.startEvent(event);
+				projection.project(event, trial);
+			}
+			catch (RuntimeException ex) {
+				failures.put(event.signature(), List.of("event " + event.index() + ", " + event.name()
+						+ ", cannot be projected: " + ex));
+			}
+		}
+		return failures;
 	}
 
 	/**

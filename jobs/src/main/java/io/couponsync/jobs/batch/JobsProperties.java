@@ -54,13 +54,16 @@ public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 
 	/**
 	 * @param chunkSize staged transactions per chunk (and per read query)
-	 * @param skipLimit undecodable transactions one run may dead-letter before it fails
+	 * @param skipLimit transactions one run may dead-letter (undecodable, not projectable, waited too long) before it
+	 * fails
 	 * @param retryLimit retries of a chunk after a transient MongoDB error
+	 * @param maxWaits runs a transaction may wait for an earlier event not in the log before it is dead-lettered
 	 * @param scheduleEnabled launch the job on a fixed delay in this process
 	 * @param interval the fixed delay between launches
 	 */
 	public record Apply(@Min(1) @Max(10_000) @DefaultValue("500") int chunkSize,
 			@Min(0) @DefaultValue("1000") long skipLimit, @Min(0) @Max(20) @DefaultValue("5") long retryLimit,
+			@Min(1) @DefaultValue("100") int maxWaits,
 			@DefaultValue("true") boolean scheduleEnabled, @NotNull @DefaultValue("2s") Duration interval) {
 	}
 }

@@ -18,7 +18,7 @@ import io.couponsync.jobs.readmodel.ReadModelStore;
  * The finality job's last step: reads again the blocks whose order was not available before, finalizes the
  * documents a resync or an orphan mark wrote once their slot is final, and reports what is still unsettled.
  */
-final class FinalitySettleTasklet implements Tasklet {
+class FinalitySettleTasklet implements Tasklet {
 
 	private final StagingRepository staging;
 

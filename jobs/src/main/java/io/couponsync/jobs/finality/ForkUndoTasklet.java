@@ -49,7 +49,7 @@ import io.couponsync.jobs.readmodel.Recounts;
  * ({@code dropped-by-fork}) when the account does not exist — and recount. (5) Remove the records. Every stage is
  * idempotent; a failure fails the step and the job, and a restart does the remaining work.
  */
-final class ForkUndoTasklet implements Tasklet {
+class ForkUndoTasklet implements Tasklet {
 
 	private static final Logger log = LoggerFactory.getLogger(ForkUndoTasklet.class);
 

@@ -29,9 +29,9 @@ import io.couponsync.chain.value.EnumValue;
  * Account addresses come from the PDA seeds the document lists (§14), derived here independently of the
  * projections' resolver.
  */
-final class ProgramHistory {
+public final class ProgramHistory {
 
-	static final String PROGRAM_ID = "9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3";
+	public static final String PROGRAM_ID = "9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3";
 
 	/** The clock of the first transaction; each later one is 10 seconds on. */
 	static final long START = 1_800_000_000L;
@@ -42,27 +42,27 @@ final class ProgramHistory {
 
 	private long slot = 1_000;
 
-	ProgramHistory(Idl idl) {
+	public ProgramHistory(Idl idl) {
 		this.encoder = new BorshEncoder(idl);
 	}
 
-	List<StagedTransaction> transactions() {
+	public List<StagedTransaction> transactions() {
 		return transactions;
 	}
 
 	/** The clock of the next transaction. */
-	long now() {
+	public long now() {
 		return START + 10 * transactions.size();
 	}
 
 	// ---- keys ----
 
 	/** A wallet or mint address made from a name. */
-	static String key(String name) {
+	public static String key(String name) {
 		return Base58.encode(sha256(name.getBytes(StandardCharsets.UTF_8)));
 	}
 
-	static String pda(Object... seeds) {
+	public static String pda(Object... seeds) {
 		List<byte[]> parts = new ArrayList<>();
 		for (Object seed : seeds) {
 			parts.add(seed instanceof byte[] bytes ? bytes : seed.toString().getBytes(StandardCharsets.UTF_8));
@@ -82,75 +82,75 @@ final class ProgramHistory {
 		return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) value).array();
 	}
 
-	static String marketplace() {
+	public static String marketplace() {
 		return pda("marketplace");
 	}
 
-	static String merchant(String authority) {
+	public static String merchant(String authority) {
 		return pda("merchant", pubkey(authority));
 	}
 
-	static String promotion(String merchant, long totalCouponsCreated) {
+	public static String promotion(String merchant, long totalCouponsCreated) {
 		return pda("promotion", pubkey(merchant), u64(totalCouponsCreated));
 	}
 
-	static String coupon(String promotion, long currentSupply) {
+	public static String coupon(String promotion, long currentSupply) {
 		return pda("coupon", pubkey(promotion), u32(currentSupply));
 	}
 
-	static String listing(String coupon) {
+	public static String listing(String coupon) {
 		return pda("listing", pubkey(coupon));
 	}
 
-	static String userStats(String user) {
+	public static String userStats(String user) {
 		return pda("user_stats", pubkey(user));
 	}
 
-	static String rating(String user, String promotion) {
+	public static String rating(String user, String promotion) {
 		return pda("rating", pubkey(user), pubkey(promotion));
 	}
 
-	static String comment(String user, String promotion) {
+	public static String comment(String user, String promotion) {
 		return pda("comment", pubkey(user), pubkey(promotion));
 	}
 
-	static String commentLike(String user, String comment) {
+	public static String commentLike(String user, String comment) {
 		return pda("comment_like", pubkey(user), pubkey(comment));
 	}
 
-	static String badge(String user, int badgeType) {
+	public static String badge(String user, int badgeType) {
 		return pda("badge", pubkey(user), new byte[] { (byte) badgeType });
 	}
 
-	static String externalDeal(String externalId) {
+	public static String externalDeal(String externalId) {
 		return pda("external_deal", externalId);
 	}
 
-	static String stakingPool() {
+	public static String stakingPool() {
 		return pda("staking_pool");
 	}
 
-	static String ticket(String coupon, String user, long nonce) {
+	public static String ticket(String coupon, String user, long nonce) {
 		return pda("ticket", pubkey(coupon), pubkey(user), u64(nonce));
 	}
 
-	static String groupDeal(String promotion, long dealId) {
+	public static String groupDeal(String promotion, long dealId) {
 		return pda("group_deal", pubkey(promotion), u64(dealId));
 	}
 
-	static String groupEscrow(String groupDeal) {
+	public static String groupEscrow(String groupDeal) {
 		return pda("group_escrow", pubkey(groupDeal));
 	}
 
-	static String participant(String groupDeal, String user) {
+	public static String participant(String groupDeal, String user) {
 		return pda("participant", pubkey(groupDeal), pubkey(user));
 	}
 
-	static String auction(String coupon, long auctionId) {
+	public static String auction(String coupon, long auctionId) {
 		return pda("auction", pubkey(coupon), u64(auctionId));
 	}
 
-	static String bid(String auction, String bidder, long bidCountBefore) {
+	public static String bid(String auction, String bidder, long bidCountBefore) {
 		return pda("bid", pubkey(auction), pubkey(bidder), u32(bidCountBefore));
 	}
 
@@ -160,12 +160,12 @@ final class ProgramHistory {
 
 	// ---- instructions (§1–§10), each one transaction with the events it emits ----
 
-	void initialize(String authority) {
+	public void initialize(String authority) {
 		transaction("initialize", event("MarketplaceInitialized", "marketplace", marketplace(), "authority", authority,
 				"fee_basis_points", 250, "timestamp", now()));
 	}
 
-	String registerMerchant(String authority, String name) {
+	public String registerMerchant(String authority, String name) {
 		String merchant = merchant(authority);
 		transaction("register_merchant", event("MerchantRegistered", "merchant", merchant, "authority", authority,
 				"name", name, "category", "food", "timestamp", now()));
@@ -173,7 +173,7 @@ final class ProgramHistory {
 	}
 
 	/** @param totalCouponsCreated the merchant's counter now: the promotion's seed */
-	String createPromotion(String merchant, long totalCouponsCreated, int discount, long maxSupply, long expiry,
+	public String createPromotion(String merchant, long totalCouponsCreated, int discount, long maxSupply, long expiry,
 			long price) {
 		String promotion = promotion(merchant, totalCouponsCreated);
 		transaction("create_promotion", event("PromotionCreated", "promotion", promotion, "merchant", merchant,
@@ -182,62 +182,62 @@ final class ProgramHistory {
 	}
 
 	/** @param currentSupply the promotion's supply before this mint: the coupon's seed */
-	String mintCoupon(String promotion, long currentSupply, String merchant, String recipient, int discount) {
+	public String mintCoupon(String promotion, long currentSupply, String merchant, String recipient, int discount) {
 		String coupon = coupon(promotion, currentSupply);
 		transaction("mint_coupon", event("CouponMinted", "coupon", coupon, "nft_mint", mintOf(coupon), "promotion",
 				promotion, "recipient", recipient, "merchant", merchant, "discount_percentage", discount));
 		return coupon;
 	}
 
-	static String mintOf(String coupon) {
+	public static String mintOf(String coupon) {
 		return key("mint of " + coupon);
 	}
 
-	void transferCoupon(String coupon, String nftMint, String from, String to) {
+	public void transferCoupon(String coupon, String nftMint, String from, String to) {
 		transaction("transfer_coupon", event("CouponTransferred", "coupon", coupon, "nft_mint", nftMint, "from", from,
 				"to", to, "timestamp", now()));
 	}
 
-	void redeemCoupon(String coupon, String user, String merchant, int discount, long couponId) {
+	public void redeemCoupon(String coupon, String user, String merchant, int discount, long couponId) {
 		transaction("redeem_coupon", event("CouponRedeemed", "coupon", coupon, "nft_mint", mintOf(coupon), "user", user,
 				"merchant", merchant, "discount_percentage", discount, "redemption_code", "REDEEMED-" + couponId,
 				"timestamp", now()));
 	}
 
-	String listForSale(String coupon, String seller, long price) {
+	public String listForSale(String coupon, String seller, long price) {
 		String listing = listing(coupon);
 		transaction("list_for_sale", event("CouponListed", "listing", listing, "coupon", coupon, "nft_mint",
 				mintOf(coupon), "seller", seller, "price", price));
 		return listing;
 	}
 
-	void buyListing(String listing, String coupon, String seller, String buyer, long price) {
+	public void buyListing(String listing, String coupon, String seller, String buyer, long price) {
 		transaction("buy_listing", event("CouponSold", "listing", listing, "coupon", coupon, "nft_mint", mintOf(coupon),
 				"seller", seller, "buyer", buyer, "price", price, "marketplace_fee", price * 250 / 10_000));
 	}
 
-	void cancelListing(String listing, String coupon, String seller) {
+	public void cancelListing(String listing, String coupon, String seller) {
 		transaction("cancel_listing", event("ListingCancelled", "listing", listing, "coupon", coupon, "seller", seller,
 				"timestamp", now()));
 	}
 
-	void ratePromotion(String user, String promotion, int stars, boolean isUpdate) {
+	public void ratePromotion(String user, String promotion, int stars, boolean isUpdate) {
 		transaction("rate_promotion", event("PromotionRated", "user", user, "promotion", promotion, "stars", stars,
 				"is_update", isUpdate));
 	}
 
-	String addComment(String user, String promotion, String content, boolean isReply) {
+	public String addComment(String user, String promotion, String content, boolean isReply) {
 		String comment = comment(user, promotion);
 		transaction("add_comment", event("CommentAdded", "comment", comment, "user", user, "promotion", promotion,
 				"content", content, "is_reply", isReply));
 		return comment;
 	}
 
-	void likeComment(String user, String comment) {
+	public void likeComment(String user, String comment) {
 		transaction("like_comment", event("CommentLiked", "comment", comment, "user", user));
 	}
 
-	String updateExternalDeal(String externalId, long discountedPrice) {
+	public String updateExternalDeal(String externalId, long discountedPrice) {
 		String deal = externalDeal(externalId);
 		transaction("update_external_deal", event("ExternalDealUpdated", "deal", deal, "source", variant("Skyscanner"),
 				"external_id", externalId, "price", discountedPrice, "verified", true));
@@ -245,22 +245,22 @@ final class ProgramHistory {
 	}
 
 	/** mint_badge or auto_award_badge: the same event either way (§6). */
-	String earnBadge(String user, String badgeType, int badgeByte, String mint) {
+	public String earnBadge(String user, String badgeType, int badgeByte, String mint) {
 		transaction("mint_badge", event("BadgeEarned", "user", user, "badge_type", variant(badgeType), "mint", mint));
 		return badge(user, badgeByte);
 	}
 
-	void stakeCoupon(String staker, long durationDays, long rewardRatePerDay) {
+	public void stakeCoupon(String staker, long durationDays, long rewardRatePerDay) {
 		transaction("stake_coupon", event("RewardsStaked", "staker", staker, "amount", 1_000_000L, "duration",
 				durationDays * 86_400, "expected_rewards", 1_000_000L * rewardRatePerDay * durationDays / 10_000,
 				"timestamp", now()));
 	}
 
-	void claimRewards(String staker, long rewards) {
+	public void claimRewards(String staker, long rewards) {
 		transaction("claim_rewards", event("RewardsClaimed", "staker", staker, "amount", rewards, "timestamp", now()));
 	}
 
-	String generateTicket(String coupon, String user, String merchant, long nonce) {
+	public String generateTicket(String coupon, String user, String merchant, long nonce) {
 		String ticket = ticket(coupon, user, nonce);
 		transaction("generate_redemption_ticket", event("TicketGenerated", "ticket", ticket, "coupon", coupon, "user",
 				user, "merchant", merchant, "ticket_hash", new byte[32], "expires_at", now() + 300, "nonce", nonce));
@@ -268,7 +268,7 @@ final class ProgramHistory {
 	}
 
 	/** §8.2: one redemption, two events — TicketRedeemed, then CouponRedeemed with code TICKET-nonce. */
-	void verifyAndRedeemTicket(String ticket, String coupon, String user, String merchant, int discount, long nonce) {
+	public void verifyAndRedeemTicket(String ticket, String coupon, String user, String merchant, int discount, long nonce) {
 		transaction("verify_and_redeem_ticket",
 				event("TicketRedeemed", "ticket", ticket, "coupon", coupon, "nft_mint", mintOf(coupon), "user", user,
 						"merchant", merchant, "redeemed_at", now()),
@@ -276,7 +276,7 @@ final class ProgramHistory {
 						"discount_percentage", discount, "redemption_code", "TICKET-" + nonce, "timestamp", now()));
 	}
 
-	String createGroupDeal(String promotion, String merchant, String organizer, long dealId, long target,
+	public String createGroupDeal(String promotion, String merchant, String organizer, long dealId, long target,
 			long basePrice) {
 		String deal = groupDeal(promotion, dealId);
 		transaction("create_group_deal", event("GroupDealCreated", "group_deal", deal, "promotion", promotion,
@@ -285,22 +285,22 @@ final class ProgramHistory {
 		return deal;
 	}
 
-	void joinGroupDeal(String deal, String user, long participantsAfter, long amountEscrowed, int discountAfter) {
+	public void joinGroupDeal(String deal, String user, long participantsAfter, long amountEscrowed, int discountAfter) {
 		transaction("join_group_deal", event("GroupDealJoined", "group_deal", deal, "user", user, "participants_count",
 				participantsAfter, "amount_escrowed", amountEscrowed, "current_discount", discountAfter));
 	}
 
-	void finalizeGroupDeal(String deal, long participants, int finalDiscount, long totalRevenue) {
+	public void finalizeGroupDeal(String deal, long participants, int finalDiscount, long totalRevenue) {
 		transaction("finalize_group_deal", event("GroupDealFinalized", "group_deal", deal, "participants_count",
 				participants, "final_discount", finalDiscount, "total_revenue", totalRevenue, "finalized_at", now()));
 	}
 
-	void refundGroupDeal(String deal, String user, long refund) {
+	public void refundGroupDeal(String deal, String user, long refund) {
 		transaction("refund_group_deal", event("GroupDealRefunded", "group_deal", deal, "user", user, "refund_amount",
 				refund, "timestamp", now()));
 	}
 
-	String createAuction(String coupon, String seller, long auctionId, String type, long startingPrice,
+	public String createAuction(String coupon, String seller, long auctionId, String type, long startingPrice,
 			long reservePrice, long endTime) {
 		String auction = auction(coupon, auctionId);
 		transaction("create_auction", event("AuctionCreated", "auction", auction, "coupon", coupon, "seller", seller,
@@ -309,24 +309,24 @@ final class ProgramHistory {
 		return auction;
 	}
 
-	void placeBid(String auction, String bidder, long amount, long bidCountAfter, long newEndTime) {
+	public void placeBid(String auction, String bidder, long amount, long bidCountAfter, long newEndTime) {
 		transaction("place_bid", event("BidPlaced", "auction", auction, "bidder", bidder, "amount", amount, "bid_count",
 				bidCountAfter, "new_end_time", newEndTime));
 	}
 
 	/** buy_dutch_auction, or finalize_auction's sale branch. */
-	void auctionFinalized(String auction, String winner, long finalPrice, String type) {
+	public void auctionFinalized(String auction, String winner, long finalPrice, String type) {
 		transaction("finalize_auction", event("AuctionFinalized", "auction", auction, "winner", winner, "final_price",
 				finalPrice, "auction_type", variant(type), "finalized_at", now()));
 	}
 
-	void auctionCancelled(String auction, String reason) {
+	public void auctionCancelled(String auction, String reason) {
 		transaction("cancel_auction", event("AuctionCancelled", "auction", auction, "reason", reason, "timestamp",
 				now()));
 	}
 
 	/** An event the IDL declares and the program never emits (§13, fact 16). */
-	void merchantRated(String merchant, String rater) {
+	public void merchantRated(String merchant, String rater) {
 		transaction("rate_merchant", event("MerchantRated", "merchant", merchant, "rater", rater, "rating", 5,
 				"review", "fine", "timestamp", now()));
 	}

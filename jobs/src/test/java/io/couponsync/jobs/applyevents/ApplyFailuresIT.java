@@ -1,0 +1,137 @@
+package io.couponsync.jobs.applyevents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.test.JobRepositoryTestUtils;
+import org.springframework.batch.test.context.SpringBatchTest;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.chain.idl.IdlLoader;
+import io.couponsync.jobs.readmodel.ProgramHistory;
+
+/**
+ * One transaction never stops the apply job: a transaction whose events decode but cannot be projected (here: an
+ * IDL update renamed a field the projection needs) and one that waits for an earlier event that never comes are
+ * dead-lettered with their reasons, and every other transaction applies.
+ */
+@SpringBatchTest
+@SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+		"sync.program.id=" + ProgramHistory.PROGRAM_ID, "sync.solana.rpc-url=http://127.0.0.1:9",
+		"sync.solana.ws-url=ws://127.0.0.1:9", "sync.listener.enabled=false", "sync.jobs.schedule-enabled=false",
+		"sync.jobs.apply.max-waits=2", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
+		"spring.datasource.url=jdbc:h2:mem:apply-failures-it;DB_CLOSE_DELAY=-1",
+		"spring.batch.jdbc.initialize-schema=always", "spring.batch.job.enabled=false" })
+class ApplyFailuresIT {
+
+	/** The project's IDL, which the history is written with. */
+	private static final String IDL = "../config/idl/discount_platform.json";
+
+	@DynamicPropertySource
+	static void renamedFieldIdl(DynamicPropertyRegistry registry) throws IOException {
+		// why: MerchantRegistered.merchant renamed — the bytes decode as before, under a name no projection knows
+		String idl = Files.readString(Path.of(IDL));
+		String original = "{\"name\": \"MerchantRegistered\", \"type\": {\"kind\": \"struct\", \"fields\": [{\"name\": \"merchant\"";
+		assertThat(idl).contains(original);
+		String renamed = idl.replace(original, original.replace("\"merchant\"", "\"merchant_account\""));
+		Path file = Files.createTempFile("renamed-field", ".json");
+		Files.writeString(file, renamed);
+		file.toFile().deleteOnExit();
+		registry.add("sync.program.idl", file::toString);
+	}
+
+	@Autowired
+	private MongoClient mongo;
+
+	@Autowired
+	private MongoStagingRepository staging;
+
+	@Autowired
+	private JobRunner runner;
+
+	@Autowired
+	@Qualifier("applyEventsJob")
+	private Job applyEventsJob;
+
+	@Autowired
+	private JobRepositoryTestUtils repository;
+
+	@BeforeEach
+	void clean() {
+		database().drop();
+		staging.createIndexes();
+		repository.removeJobExecutions();
+	}
+
+	private MongoDatabase database() {
+		return mongo.getDatabase("coupon_sync");
+	}
+
+	private Document deadLetter(String signature) {
+		return database().getCollection("dead_letters").find(new Document("_id", signature)).first();
+	}
+
+	@Test
+	void aTransactionThatCannotBeProjectedIsDeadLetteredAndTheChunkApplies() throws Exception {
+		var history = new ProgramHistory(IdlLoader.load(Path.of(IDL)));
+		history.initialize(ProgramHistory.key("authority"));
+		history.registerMerchant(ProgramHistory.key("merchant authority"), "Corner Cafe");
+		history.updateExternalDeal("FLIGHT-1", 500);
+		staging.insertIfAbsent(history.transactions());
+
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		String broken = history.transactions().get(1).signature();
+		assertThat(deadLetter(broken)).isNotNull();
+		assertThat(deadLetter(broken).getList("reasons", String.class)).singleElement().asString()
+			.contains("MerchantRegistered").contains("cannot be projected");
+		assertThat(database().getCollection("staged_transactions").find(new Document("_id", broken)).first()
+			.getString("status")).isEqualTo("dead");
+		assertThat(database().getCollection("external_deals").countDocuments()).isEqualTo(1);
+		assertThat(database().getCollection("marketplace").countDocuments()).isEqualTo(1);
+		assertThat(database().getCollection("chain_events").countDocuments(new Document("signature", broken)))
+			.as("nothing of it is logged").isZero();
+	}
+
+	@Test
+	void aTransactionWaitingForAnEventThatNeverComesIsDeadLetteredAfterMaxWaitsRuns() throws Exception {
+		var history = new ProgramHistory(IdlLoader.load(Path.of(IDL)));
+		String coupon = ProgramHistory.key("a coupon");
+		String auction = history.createAuction(coupon, ProgramHistory.key("seller"), 1, "English", 100, 100,
+				history.now() + 600);
+		history.placeBid(auction, ProgramHistory.key("bidder"), 150, 1, history.now() + 590);
+		var bid = history.transactions().get(1);
+		staging.insertIfAbsent(List.of(bid));
+
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(deadLetter(bid.signature())).as("one run: it waits").isNull();
+
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(deadLetter(bid.signature())).isNotNull();
+		assertThat(deadLetter(bid.signature()).getList("reasons", String.class)).singleElement().asString()
+			.contains("waited 2 runs").contains("AuctionCreated of " + auction);
+		assertThat(database().getCollection("staged_transactions").find(new Document("_id", bid.signature()))
+			.first().getString("status")).isEqualTo("dead");
+	}
+}
