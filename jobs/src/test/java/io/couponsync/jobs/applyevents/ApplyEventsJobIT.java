@@ -154,7 +154,11 @@ class ApplyEventsJobIT {
 		List<String> differences = GroundTruthComparison.differences(database(),
 				simulator.groundTruth().accounts(Commitment.PROCESSED), orphans);
 		assertThat(differences).isEmpty();
-		assertThat(orphans).allSatisfy(orphan -> assertThat(orphan).startsWith("redemption_tickets/"));
+		// why: a cancelled ticket is closed without an event (orphan cleanup's work); a seller's cancelled auction is
+		// closed with one, and marked so
+		assertThat(orphans).allSatisfy(orphan -> assertThat(orphan.startsWith("redemption_tickets/")
+				|| database().getCollection("auctions").countDocuments(new Document("_id", orphan.substring(9))
+					.append("orphanReason", "closed")) == 1).as(orphan).isTrue());
 		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("status", "applied")))
 			.isEqualTo(workload.size());
 		long events = workload.stream().filter(t -> !t.failed())
@@ -355,7 +359,7 @@ class ApplyEventsJobIT {
 		Map<String, Map<String, Document>> snapshot = new TreeMap<>();
 		List<String> collections = new ArrayList<>();
 		GroundTruthComparison.MAPPINGS.forEach(mapping -> collections.add(mapping.collection()));
-		collections.addAll(List.of("badges", "staking", "merchant_ratings"));
+		collections.add("stakers");
 		for (String collection : collections) {
 			Map<String, Document> documents = new TreeMap<>();
 			database().getCollection(collection).find().forEach(d -> documents.put(d.getString("_id"), d));
