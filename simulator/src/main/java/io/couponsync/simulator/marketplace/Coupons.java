@@ -118,7 +118,7 @@ final class Coupons {
 		in.account("merchant_authority", merchantAuthority);
 		Map<String, Object> state = program.load(in, coupon, "Coupon");
 		Map<String, Object> merchantState = program.load(in, merchant, "Merchant");
-		TokenAccounts.Holding holding = tokens.requireHolding(in, tokenAccount, nftMint, user);
+		TokenAccounts.Holding holding = tokens.requireAccount(in, tokenAccount, nftMint, user);
 		require(key(state.get("owner")).equals(user), "NotCouponOwner", user + " does not own " + coupon);
 		require(key(state.get("merchant")).equals(merchant), "WrongMerchant", merchant + " did not issue " + coupon);
 		require(key(merchantState.get("authority")).equals(merchantAuthority), "NotMerchantAuthority",

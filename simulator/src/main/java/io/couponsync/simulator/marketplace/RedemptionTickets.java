@@ -109,7 +109,7 @@ final class RedemptionTickets {
 		require(Arrays.equals(expectedHash, stored)
 				&& Arrays.equals(hash(coupon, ticketUser, number(state.get("nonce"))), stored), "InvalidInput",
 				"ticket hash does not match");
-		TokenAccounts.Holding holding = tokens.requireHolding(in, tokenAccount, nftMint, ticketUser);
+		TokenAccounts.Holding holding = tokens.requireAccount(in, tokenAccount, nftMint, ticketUser);
 		tokens.burnOne(in, tokenAccount, holding);
 		in.invoke(Pdas.TOKEN_PROGRAM, "Instruction: Burn");
 		tokens.close(in, tokenAccount);

@@ -77,7 +77,7 @@ final class Staking {
 		require(seconds >= number(pool.get("min_stake_duration")), "InvalidExpiry",
 				"duration " + seconds + " s below the pool's minimum");
 		require(!in.occupied(stake), "AccountAlreadyInUse", "stake " + stake + " exists");
-		TokenAccounts.Holding holding = tokens.requireHolding(in, userTokenAccount, nftMint, user);
+		TokenAccounts.Holding holding = tokens.requireAccount(in, userTokenAccount, nftMint, user);
 		long now = program.now();
 		long unlockAt = Values.addU64(now, seconds);
 		long expected = rewards(AMOUNT_STAKED, number(pool.get("reward_rate_per_day")), now, unlockAt);
@@ -123,7 +123,7 @@ final class Staking {
 		long amount = number(state.get("amount_staked"));
 		long rewards = rewards(amount, number(pool.get("reward_rate_per_day")), number(state.get("staked_at")), now);
 		require(rewards > 0, "InvalidPrice", "no rewards");
-		TokenAccounts.Holding held = tokens.requireHolding(in, vault, nftMint, vault);
+		TokenAccounts.Holding held = tokens.requireAccount(in, vault, nftMint, vault);
 		tokens.transferOne(in, vault, held, userTokenAccount, user);
 		in.invoke(Pdas.TOKEN_PROGRAM, "Instruction: Transfer");
 		in.invoke(Pdas.SYSTEM_PROGRAM);

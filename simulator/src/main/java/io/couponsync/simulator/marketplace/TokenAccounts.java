@@ -67,16 +67,12 @@ final class TokenAccounts {
 		return new Holding(Base58.encode(mint), Base58.encode(owner), buffer.getLong(AMOUNT_OFFSET));
 	}
 
-	/**
-	 * The Anchor constraints on a {@code token_account} (it exists and holds the mint, for the owner), then the
-	 * Token program's own check that one token is there to burn or move.
-	 */
-	Holding requireHolding(Invocation in, String account, String mint, String owner) {
+	/** The Anchor constraints on a token account: it exists and is of the mint, for the owner. */
+	Holding requireAccount(Invocation in, String account, String mint, String owner) {
 		Holding holding = holding(in, account);
 		Values.require(holding != null, "AccountNotInitialized", "token account " + account + " does not exist");
 		Values.require(holding.mint().equals(mint), "ConstraintTokenMint", "token account holds another mint");
 		Values.require(holding.owner().equals(owner), "ConstraintTokenOwner", "token account has another owner");
-		Values.require(holding.amount() >= 1, "InsufficientFunds", "token account holds no token of " + mint);
 		return holding;
 	}
 
@@ -86,15 +82,22 @@ final class TokenAccounts {
 				: 0;
 	}
 
+	/** The Token program fails a burn or transfer from an account that holds no token. */
 	void burnOne(Invocation in, String account, Holding holding) {
+		requireToken(holding);
 		write(in, account, holding.mint(), holding.owner(), holding.amount() - 1);
 	}
 
 	/** Moves one token to another token account of the same mint, which is created when absent. */
 	void transferOne(Invocation in, String from, Holding holding, String to, String toOwner) {
+		requireToken(holding);
 		Holding target = holding(in, to);
 		write(in, from, holding.mint(), holding.owner(), holding.amount() - 1);
 		write(in, to, holding.mint(), toOwner, (target == null ? 0 : target.amount()) + 1);
+	}
+
+	private static void requireToken(Holding holding) {
+		Values.require(holding.amount() >= 1, "InsufficientFunds", "no token of " + holding.mint() + " to move");
 	}
 
 	void close(Invocation in, String account) {

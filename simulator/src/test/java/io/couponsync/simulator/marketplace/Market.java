@@ -9,8 +9,8 @@ import io.couponsync.chain.value.PublicKey;
 import io.couponsync.simulator.ledger.LedgerTransaction;
 
 /**
- * A small marketplace for hand-written expectations: the marketplace and staking pool (reward rate 100 per day,
- * minimum stake one day), one merchant and one promotion (20 %, supply 10, price 5 000 000, expiring in 30 days).
+ * A small marketplace for hand-written expectations: the marketplace and staking pool (by default reward rate
+ * 100 per day, minimum stake one day), one merchant and one promotion (20 %, supply 10, price 5 000 000, expiring in 30 days).
  * Every instruction lands with the plain shape; {@link #last} is the last transaction.
  */
 final class Market {
@@ -36,8 +36,12 @@ final class Market {
 	private long nextId = 1;
 
 	Market() {
+		this(100, DAY);
+	}
+
+	Market(long rewardRatePerDay, long minStakeDuration) {
 		land(p.initialize(admin, ProgramHarness.PLAIN));
-		land(p.initializeStaking(admin, 100, DAY, ProgramHarness.PLAIN));
+		land(p.initializeStaking(admin, rewardRatePerDay, minStakeDuration, ProgramHarness.PLAIN));
 		land(p.registerMerchant(owner, "Bistro", "Food", null, null, ProgramHarness.PLAIN));
 		merchant = p.merchantAddress(owner);
 		land(p.createPromotion(owner, 20, 10, h.now() + 30 * DAY, "Food", "Lunch deal", 5_000_000,
