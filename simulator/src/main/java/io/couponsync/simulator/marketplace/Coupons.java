@@ -75,7 +75,8 @@ final class Coupons {
 				nftMint));
 		promo.put("current_supply", Values.addU32(supply, 1));
 		in.save(promotion, "Promotion", promo);
-		merchantState.put("total_coupons_created", Values.addU64(number(merchantState.get("total_coupons_created")), 1));
+		merchantState.put("total_coupons_created",
+				Values.addU64(number(merchantState.get("total_coupons_created")), 1));
 		in.save(merchant, "Merchant", merchantState);
 		marketplace.put("total_coupons", Values.addU64(number(marketplace.get("total_coupons")), 1));
 		in.save(marketplaceAddress, "Marketplace", marketplace);

@@ -73,5 +73,4 @@ final class ExternalDeals {
 				state.get("external_id"), "price", discountedPrice, "verified", true));
 		return program.submit(in, shape, 25_000);
 	}
-
 }

@@ -191,7 +191,8 @@ final class Invocation {
 		List<CompiledInstruction> inner = new ArrayList<>();
 		int programIndex = accountKeys.indexOf(programId);
 		if (shape.viaRouter()) {
-			inner.add(new CompiledInstruction(programIndex, indexes(accountKeys, instructionAccounts), instructionData, 2));
+			inner.add(new CompiledInstruction(programIndex, indexes(accountKeys, instructionAccounts), instructionData,
+					2));
 		}
 		for (String line : bodyLogs) {
 			if (line.startsWith("\u0000cpi:")) {

@@ -509,7 +509,8 @@ public final class MarketplaceProgram {
 	/** How many tokens the token account holds; 0 when there is none. */
 	long tokenBalance(String tokenAccount) {
 		AccountVersion version = runtime.ledger().account(tokenAccount, Commitment.PROCESSED);
-		return version == null || !version.owner().equals(Pdas.TOKEN_PROGRAM) ? 0 : TokenAccounts.amount(version.data());
+		return version == null || !version.owner().equals(Pdas.TOKEN_PROGRAM) ? 0
+				: TokenAccounts.amount(version.data());
 	}
 
 	private String marketplaceAuthority() {

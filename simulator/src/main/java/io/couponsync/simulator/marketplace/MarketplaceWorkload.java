@@ -419,7 +419,8 @@ public final class MarketplaceWorkload {
 
 	private LedgerTransaction joinGroupDeal() {
 		String deal = pickWhere(Kind.GROUP_DEAL,
-				(address, state) -> !isTrue(state.get("is_finalized")) && number(state.get("deadline")) >= program.now());
+				(address, state) -> !isTrue(state.get("is_finalized"))
+						&& number(state.get("deadline")) >= program.now());
 		return program.joinGroupDeal(pickUser(), deal, shape());
 	}
 
@@ -513,7 +514,8 @@ public final class MarketplaceWorkload {
 	private LedgerTransaction generateTicket() {
 		boolean redeemable = random.nextInt(5) > 0;
 		String coupon = pickWhere(Kind.COUPON, (address, state) -> !isTrue(state.get("is_redeemed"))
-				&& (!redeemable || state.get("mint") != null && holds(key(state.get("owner")), key(state.get("mint")))));
+				&& (!redeemable || state.get("mint") != null
+						&& holds(key(state.get("owner")), key(state.get("mint")))));
 		String owner = ownerOf(coupon);
 		long nonce = nextId++;
 		boolean located = random.nextBoolean();

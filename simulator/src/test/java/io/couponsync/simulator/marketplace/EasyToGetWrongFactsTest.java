@@ -20,8 +20,6 @@ class EasyToGetWrongFactsTest {
 
 	private static final Invocation.Shape PLAIN = Invocation.Shape.plain();
 
-	private static final String DEFAULT_KEY = "11111111111111111111111111111111";
-
 	@Test
 	void fact01CreatePromotionSeedsWithTheUnchangedCouponCountSoASecondFailsUntilItMoves() {
 		Market m = new Market();

@@ -37,8 +37,8 @@ class EventFieldsTest {
 		assertFields(m.h.event(m.h.ledger.transactions().get(2)), Map.of("merchant", key(m.merchant), "authority",
 				key(m.owner), "name", "Bistro", "category", "Food", "timestamp", now));
 		assertFields(m.h.event(m.h.ledger.transactions().get(3)), Map.of("promotion", key(m.promotion), "merchant",
-				key(m.merchant), "discount_percentage", 20, "max_supply", 10L, "expiry_timestamp", now + 30 * Market.DAY,
-				"price", 5_000_000L));
+				key(m.merchant), "discount_percentage", 20, "max_supply", 10L, "expiry_timestamp",
+				now + 30 * Market.DAY, "price", 5_000_000L));
 	}
 
 	@Test

@@ -10,7 +10,8 @@ import io.couponsync.simulator.ledger.LedgerTransaction;
 
 /**
  * A small marketplace for hand-written expectations: the marketplace and staking pool (by default reward rate
- * 100 per day, minimum stake one day), one merchant and one promotion (20 %, supply 10, price 5 000 000, expiring in 30 days).
+ * 100 per day, minimum stake one day), one merchant and one promotion (20 %, supply 10, price 5 000 000,
+ * expiring in 30 days).
  * Every instruction lands with the plain shape; {@link #last} is the last transaction.
  */
 final class Market {
