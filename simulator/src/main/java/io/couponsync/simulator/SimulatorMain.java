@@ -14,7 +14,10 @@ import io.couponsync.simulator.marketplace.MarketplaceWorkload;
  * {@code java -jar simulator/target/simulator.jar [--rpc-port 8899] [--ws-port 8900] [--seed 1] [--rate 20]
  * [--slot-ms 400] [--finality-slots 32] [--program-id <base58>] [--idl <file>] [--withhold 0.0]
  * [--too-many-requests 0.0] [--retry-after 1] [--fork-every-slots 0] [--reland 0.5]
- * [--drop-connections-every-slots 0] [--transactions 0] [--cpi-events 0.05] [--failures 0.02]}
+ * [--drop-connections-every-slots 0] [--transactions 0] [--cpi-events 0] [--failures 0.02]}
+ * <p>
+ * The program emits its events with {@code emit!} (log lines); {@code --cpi-events} is the share of transactions
+ * shaped as if it used {@code emit_cpi!}, to test an indexer's robustness.
  */
 public final class SimulatorMain {
 
@@ -29,7 +32,7 @@ public final class SimulatorMain {
 		Map<String, String> options = new LinkedHashMap<>(Map.of("--rpc-port", "8899", "--ws-port", "8900", "--seed",
 				"1", "--rate", "20", "--slot-ms", "400", "--finality-slots", "32", "--withhold", "0",
 				"--too-many-requests", "0", "--fork-every-slots", "0", "--failures", "0.02"));
-		options.put("--cpi-events", "0.05");
+		options.put("--cpi-events", "0");
 		options.put("--via-router", "0.1");
 		options.put("--program-id", SolanaSimulator.DEFAULT_PROGRAM_ID);
 		options.put("--retry-after", "1");

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
@@ -67,6 +68,9 @@ public final class Ledger {
 
 	private final Map<Long, String> blockhashes = new HashMap<>();
 
+	/** Seconds the clock was moved forward, from the slot that is the key on (cumulative). */
+	private final ConcurrentSkipListMap<Long, Long> clockJumps = new ConcurrentSkipListMap<>();
+
 	public Ledger(Config config, long seed) {
 		this.config = config;
 		this.random = seed == 0 ? new SecureRandom() : new Random(seed);
@@ -99,8 +103,25 @@ public final class Ledger {
 		};
 	}
 
+	/** The slot's timestamp: genesis plus the nominal slot length, plus every jump of the clock before it. */
 	public long blockTime(long atSlot) {
-		return config.genesisUnixTime() + atSlot * config.slotMillis() / 1000;
+		Map.Entry<Long, Long> jumped = clockJumps.floorEntry(atSlot);
+		return config.genesisUnixTime() + atSlot * config.slotMillis() / 1000
+				+ (jumped == null ? 0 : jumped.getValue());
+	}
+
+	/**
+	 * Moves the clock forward: the next slot (and every later one) starts {@code seconds} later than it would,
+	 * as after a cluster halt. Slots already produced keep their block time. Programs whose instructions wait
+	 * for hours or days (auctions, deals, stakes) need this to progress in a test's few hundred slots.
+	 */
+	public synchronized void advanceClock(long seconds) {
+		if (seconds < 0) {
+			throw new IllegalArgumentException("the clock only moves forward");
+		}
+		Map.Entry<Long, Long> last = clockJumps.lastEntry();
+		long total = (last == null ? 0 : last.getValue()) + seconds;
+		clockJumps.put(slot + 1, total);
 	}
 
 	public synchronized String blockhash(long atSlot) {

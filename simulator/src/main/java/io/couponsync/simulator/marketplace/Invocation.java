@@ -7,11 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.couponsync.chain.Base58;
-import io.couponsync.chain.borsh.BorshInput;
-import io.couponsync.chain.borsh.DecodeException;
+import io.couponsync.chain.idl.IdlInstruction;
 import io.couponsync.chain.logs.TransactionEventDecoder;
-import io.couponsync.chain.value.TreeValueBuilder;
 import io.couponsync.simulator.ledger.AccountVersion;
 import io.couponsync.simulator.ledger.AccountWrite;
 import io.couponsync.simulator.ledger.Commitment;
@@ -20,15 +17,13 @@ import io.couponsync.simulator.ledger.TransactionDraft;
 
 /**
  * One instruction of the program being executed: reads accounts as the ledger holds them (and as this instruction
- * already changed them), collects account writes and events, and writes the runtime's log lines. {@link #finish}
- * turns it into a transaction: events as {@code Program data:} lines or as {@code emit_cpi!} self-invocations,
- * optionally invoked through another program, optionally failing after its events, optionally with truncated logs.
+ * already changed them), collects account writes and events, and writes the runtime's log lines. Its accounts are
+ * bound by their IDL names, so the compiled instruction lists them in the IDL's order, as a client builds it.
+ * {@link #finish} turns it into a transaction: events as {@code Program data:} lines (the program's {@code emit!})
+ * or, as a robustness-test shape, as {@code emit_cpi!} self-invocations; optionally invoked through another
+ * program, optionally failing after its events, optionally with truncated logs.
  */
 final class Invocation {
-
-	static final String SYSTEM_PROGRAM = "11111111111111111111111111111111";
-
-	static final String TOKEN_PROGRAM = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
 
 	static final String COMPUTE_BUDGET = "ComputeBudget111111111111111111111111111111";
 
@@ -43,15 +38,23 @@ final class Invocation {
 		}
 	}
 
-	private final MarketplaceProgram program;
+	/** Accounts an instruction names by a fixed address, whatever the call. */
+	private static final Map<String, String> FIXED_ACCOUNTS = Map.of("system_program", Pdas.SYSTEM_PROGRAM,
+			"token_program", Pdas.TOKEN_PROGRAM, "associated_token_program", Pdas.ASSOCIATED_TOKEN_PROGRAM,
+			"token_metadata_program", Pdas.TOKEN_METADATA_PROGRAM, "sysvar_instructions", Pdas.SYSVAR_INSTRUCTIONS,
+			"rent", Pdas.SYSVAR_RENT);
 
-	private final String instructionName;
+	private final ProgramRuntime program;
+
+	private final IdlInstruction definition;
 
 	private final String payer;
 
-	private final List<String> keys = new ArrayList<>();
+	private final Map<String, String> boundAccounts = new LinkedHashMap<>();
 
 	private final Map<String, Boolean> writable = new LinkedHashMap<>();
+
+	private final Map<String, Boolean> signers = new LinkedHashMap<>();
 
 	private final Map<String, Pending> pending = new LinkedHashMap<>();
 
@@ -61,20 +64,36 @@ final class Invocation {
 
 	private byte[] instructionData = new byte[8];
 
-	/** An account state this instruction wrote, not yet on the ledger. */
-	private record Pending(String type, Map<String, Object> fields, boolean closed) {
+	/**
+	 * An account state this instruction wrote, not yet on the ledger: a program account's fields, or the raw data
+	 * of an account another program owns (SPL token accounts and mints), or a closing.
+	 */
+	private record Pending(String type, Map<String, Object> fields, String owner, byte[] raw, boolean closed) {
 	}
 
-	Invocation(MarketplaceProgram program, String instructionName, String payer) {
+	Invocation(ProgramRuntime program, IdlInstruction definition, String payer) {
 		this.program = program;
-		this.instructionName = instructionName;
+		this.definition = definition;
 		this.payer = payer;
+		signers.put(payer, true);
 		touch(payer, true);
-		bodyLogs.add("Program log: Instruction: " + pascalCase(instructionName));
+		bodyLogs.add("Program log: Instruction: " + pascalCase(definition.name()));
 	}
 
 	void instructionData(byte[] data) {
 		this.instructionData = data;
+	}
+
+	/** Binds the instruction's account of that IDL name; its writable and signer flags come from the IDL. */
+	void account(String name, String address) {
+		IdlInstruction.Account account = definition.accounts().stream().filter(a -> a.name().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException(definition.name() + " has no account " + name));
+		boundAccounts.put(name, address);
+		touch(address, account.writable());
+		if (account.signer()) {
+			signers.put(address, true);
+		}
 	}
 
 	void touch(String address, boolean write) {
@@ -85,14 +104,25 @@ final class Invocation {
 	Map<String, Object> load(String address) {
 		Pending own = pending.get(address);
 		if (own != null) {
-			return own.closed() ? null : new LinkedHashMap<>(own.fields());
+			return own.closed() || own.raw() != null ? null : new LinkedHashMap<>(own.fields());
+		}
+		return program.read(address);
+	}
+
+	/** The data of an account another program owns (a token account, a mint), or null when it does not exist. */
+	byte[] loadRaw(String address) {
+		Pending own = pending.get(address);
+		if (own != null) {
+			return own.closed() ? null : own.raw();
 		}
 		AccountVersion version = program.ledger().account(address, Commitment.PROCESSED);
-		if (version == null || !version.owner().equals(program.programId())) {
-			return null;
-		}
-		touch(address, false);
-		return decode(version.data());
+		return version == null ? null : version.data();
+	}
+
+	/** Whether any account, of this program or another, is at the address. */
+	boolean occupied(String address) {
+		Pending own = pending.get(address);
+		return own != null ? !own.closed() : program.ledger().account(address, Commitment.PROCESSED) != null;
 	}
 
 	boolean exists(String address) {
@@ -101,12 +131,17 @@ final class Invocation {
 
 	void save(String address, String type, Map<String, Object> fields) {
 		touch(address, true);
-		pending.put(address, new Pending(type, new LinkedHashMap<>(fields), false));
+		pending.put(address, new Pending(type, new LinkedHashMap<>(fields), null, null, false));
+	}
+
+	void saveRaw(String address, String owner, byte[] data) {
+		touch(address, true);
+		pending.put(address, new Pending(null, null, owner, data.clone(), false));
 	}
 
 	void close(String address) {
 		touch(address, true);
-		pending.put(address, new Pending(null, Map.of(), true));
+		pending.put(address, new Pending(null, Map.of(), null, null, true));
 	}
 
 	void emit(String eventName, Map<String, Object> fields) {
@@ -125,7 +160,16 @@ final class Invocation {
 
 	TransactionDraft finish(Shape shape, long computeUnits) {
 		String programId = program.programId();
-		String eventAuthority = program.eventAuthority();
+		String eventAuthority = program.pdas().eventAuthority();
+		List<String> instructionAccounts = new ArrayList<>();
+		for (IdlInstruction.Account account : definition.accounts()) {
+			String address = boundAccounts.getOrDefault(account.name(), FIXED_ACCOUNTS.get(account.name()));
+			if (address == null) {
+				throw new IllegalStateException(definition.name() + " left its account " + account.name() + " unset");
+			}
+			touch(address, account.writable());
+			instructionAccounts.add(address);
+		}
 		touch(programId, false);
 		touch(COMPUTE_BUDGET, false);
 		if (shape.viaRouter()) {
@@ -147,7 +191,8 @@ final class Invocation {
 		List<CompiledInstruction> inner = new ArrayList<>();
 		int programIndex = accountKeys.indexOf(programId);
 		if (shape.viaRouter()) {
-			inner.add(new CompiledInstruction(programIndex, indexes(accountKeys, writable.keySet()), instructionData, 2));
+			inner.add(new CompiledInstruction(programIndex, indexes(accountKeys, instructionAccounts), instructionData,
+					2));
 		}
 		for (String line : bodyLogs) {
 			if (line.startsWith("\u0000cpi:")) {
@@ -158,7 +203,7 @@ final class Invocation {
 						logs.add("Program log: " + cpiLog);
 					}
 				}
-				if (!parts[0].equals(SYSTEM_PROGRAM)) {
+				if (!parts[0].equals(Pdas.SYSTEM_PROGRAM)) {
 					logs.add("Program " + parts[0] + " consumed 4645 of 180000 compute units");
 				}
 				logs.add("Program " + parts[0] + " success");
@@ -206,9 +251,10 @@ final class Invocation {
 		List<CompiledInstruction> instructions = List.of(
 				new CompiledInstruction(accountKeys.indexOf(COMPUTE_BUDGET), new int[0],
 						new byte[] { 2, 0x40, 0x0d, 0x03, 0 }, null),
-				new CompiledInstruction(topIndex, indexes(accountKeys, writable.keySet()), instructionData, null));
+				new CompiledInstruction(topIndex, indexes(accountKeys, instructionAccounts), instructionData, null));
 		Map<Integer, List<CompiledInstruction>> innerInstructions = inner.isEmpty() ? Map.of() : Map.of(1, inner);
-		return new TransactionDraft(accountKeys, 1, readonlyUnsigned(accountKeys), instructions, innerInstructions,
+		return new TransactionDraft(accountKeys, signers.size(), readonlyUnsigned(accountKeys), instructions,
+				innerInstructions,
 				truncate(logs, shape.logLimitBytes()), err, 5000, computeUnits, err != null ? List.of() : writes());
 	}
 
@@ -217,6 +263,9 @@ final class Invocation {
 		pending.forEach((address, state) -> {
 			if (state.closed()) {
 				writes.add(new AccountWrite(address, program.programId(), 0, null));
+			}
+			else if (state.raw() != null) {
+				writes.add(new AccountWrite(address, state.owner(), rentExempt(state.raw().length), state.raw()));
 			}
 			else {
 				byte[] data = program.allocate(state.type(), program.encoder().encodeAccount(state.type(), state.fields()),
@@ -231,17 +280,22 @@ final class Invocation {
 		return (128L + space) * 6960L;
 	}
 
-	/** Signer (the payer) first, then writable accounts, then read-only ones, programs last. */
+	/** Signers first (the fee payer leading), then writable accounts, then read-only ones, programs among them. */
 	private List<String> orderKeys() {
 		List<String> ordered = new ArrayList<>();
 		ordered.add(payer);
-		writable.forEach((address, write) -> {
-			if (write && !address.equals(payer)) {
+		signers.keySet().forEach(address -> {
+			if (!address.equals(payer)) {
 				ordered.add(address);
 			}
 		});
 		writable.forEach((address, write) -> {
-			if (!write && !address.equals(payer)) {
+			if (write && !signers.containsKey(address)) {
+				ordered.add(address);
+			}
+		});
+		writable.forEach((address, write) -> {
+			if (!write && !signers.containsKey(address)) {
 				ordered.add(address);
 			}
 		});
@@ -251,7 +305,7 @@ final class Invocation {
 	private int readonlyUnsigned(List<String> accountKeys) {
 		int count = 0;
 		for (String key : accountKeys) {
-			if (!key.equals(payer) && !writable.get(key)) {
+			if (!signers.containsKey(key) && !writable.get(key)) {
 				count++;
 			}
 		}
@@ -277,28 +331,11 @@ final class Invocation {
 		return kept;
 	}
 
-	private Map<String, Object> decode(byte[] data) {
-		TreeValueBuilder tree = new TreeValueBuilder();
-		try {
-			program.decoder().decodeAccount(new BorshInput().reset(data, 0, data.length), tree);
-		}
-		catch (DecodeException ex) {
-			throw new IllegalStateException("the simulator wrote an account it cannot read: " + ex.getMessage(), ex);
-		}
-		@SuppressWarnings("unchecked")
-		Map<String, Object> fields = (Map<String, Object>) tree.result();
-		return new LinkedHashMap<>(fields);
-	}
-
 	static String pascalCase(String snake) {
 		StringBuilder out = new StringBuilder();
 		for (String part : snake.split("_")) {
 			out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
 		}
 		return out.toString();
-	}
-
-	static String base58(byte[] bytes) {
-		return Base58.encode(bytes);
 	}
 }

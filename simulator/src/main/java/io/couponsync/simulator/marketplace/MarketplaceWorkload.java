@@ -1,18 +1,20 @@
 package io.couponsync.simulator.marketplace;
 
+import static io.couponsync.simulator.marketplace.Values.isTrue;
+import static io.couponsync.simulator.marketplace.Values.key;
+import static io.couponsync.simulator.marketplace.Values.number;
+
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.couponsync.chain.Base58;
-import io.couponsync.chain.ProgramDecoder;
-import io.couponsync.chain.borsh.BorshInput;
-import io.couponsync.chain.borsh.DecodeException;
-import io.couponsync.chain.value.TreeValueBuilder;
-import io.couponsync.simulator.ledger.AccountVersion;
 import io.couponsync.simulator.ledger.Commitment;
 import io.couponsync.simulator.ledger.LedgerTransaction;
 import io.couponsync.simulator.marketplace.Invocation.Shape;
@@ -20,22 +22,29 @@ import io.couponsync.simulator.marketplace.MarketplaceProgram.InstructionRejecte
 
 /**
  * Drives realistic marketplace traffic through {@link MarketplaceProgram}: merchants register and create
- * promotions, coupons are minted, traded, auctioned, staked and redeemed, users rate, comment and join group
- * deals. Picks are random but seeded, so a run is reproducible. The ledger's accounts stay the ground truth; the
- * workload only remembers which addresses exist, and re-reads them from the ledger after a fork.
+ * promotions, coupons are minted, traded, auctioned, staked and redeemed, users rate, comment, join group deals
+ * and earn badges; every instruction of the program occurs. Picks are random but seeded, so a run is
+ * reproducible. The ledger's accounts stay the ground truth; the workload only remembers which addresses exist,
+ * and re-reads them from the ledger (and after a fork forgets what is gone).
+ * <p>
+ * Picks aim at instructions whose preconditions likely hold (a coupon not yet listed, an auction that has ended),
+ * but some are rejected, as on a real chain; {@link #rejected()} counts them. Auctions, group deals, stakes and
+ * external deals wait for hours or days, so now and then the workload moves the ledger's clock forward (from the
+ * next slot on, see {@link io.couponsync.simulator.ledger.Ledger#advanceClock}).
  */
 public final class MarketplaceWorkload {
 
 	/**
 	 * @param viaRouterShare share of transactions in which another program invokes ours by CPI
-	 * @param cpiEventsShare share of transactions whose events travel as emit_cpi! inner instructions
+	 * @param cpiEventsShare share of transactions whose events travel as emit_cpi! inner instructions; the program
+	 * emits with emit!, so anything above 0 is a robustness test of an indexer
 	 * @param failureShare share of transactions that fail after emitting their events (no effect)
 	 * @param truncatedShare share of transactions whose logs the runtime truncates
 	 */
 	public record Options(double viaRouterShare, double cpiEventsShare, double failureShare, double truncatedShare) {
 
 		public static Options realistic() {
-			return new Options(0.1, 0.05, 0.02, 0.0);
+			return new Options(0.1, 0, 0.02, 0.0);
 		}
 
 		public static Options plain() {
@@ -44,8 +53,15 @@ public final class MarketplaceWorkload {
 	}
 
 	private enum Kind {
-		MERCHANT, PROMOTION, COUPON, LISTING, COMMENT, GROUP_DEAL, AUCTION, TICKET, STAKE
+		PROMOTION, COUPON, LISTING, COMMENT, GROUP_DEAL, AUCTION, TICKET, STAKE
 	}
+
+	private static final double CLOCK_JUMP_SHARE = 0.012;
+
+	private static final int SAMPLES = 12;
+
+	private static final String[] BADGES = { "FirstPurchase", "TenRedemptions", "FiftyRedemptions", "TopReviewer",
+			"EarlyAdopter", "MerchantPartner", "CommunityModerator" };
 
 	private final MarketplaceProgram program;
 
@@ -63,9 +79,13 @@ public final class MarketplaceWorkload {
 
 	private long nextId = 1;
 
+	private long lastClockJumpSlot = -1;
+
 	private int submitted;
 
 	private int rejected;
+
+	private final Map<String, Integer> rejections = new TreeMap<>();
 
 	public MarketplaceWorkload(MarketplaceProgram program, long seed, Options options) {
 		this.program = program;
@@ -94,17 +114,25 @@ public final class MarketplaceWorkload {
 		return rejected;
 	}
 
+	/** Rejected tries by the program's error name ("nothing to pick" when no account fit the instruction). */
+	public synchronized Map<String, Integer> rejectionsByError() {
+		return Map.copyOf(rejections);
+	}
+
 	/** Initializes the marketplace and staking once. */
 	public synchronized void bootstrap() {
 		if (program.ledger().account(program.marketplaceAddress(), Commitment.PROCESSED) == null) {
-			land(() -> program.initialize(authority, 250, Shape.plain()));
-			land(() -> program.initializeStaking(authority, 12, 86_400, Shape.plain()));
+			land(() -> program.initialize(authority, Shape.plain()));
+		}
+		if (program.ledger().account(program.stakingPoolAddress(), Commitment.PROCESSED) == null) {
+			land(() -> program.initializeStaking(authority, 12, Staking.DAY, Shape.plain()));
 		}
 	}
 
 	/** Lands one more transaction of the marketplace, picking an instruction whose preconditions can hold. */
 	public synchronized LedgerTransaction step() {
 		bootstrap();
+		letTimePass();
 		for (int attempt = 0; attempt < 50; attempt++) {
 			LedgerTransaction landed = tryOnce();
 			if (landed != null) {
@@ -117,91 +145,130 @@ public final class MarketplaceWorkload {
 	/** After a fork the ledger rolled accounts back: forget what no longer exists. */
 	public synchronized void reconcileWithLedger() {
 		for (List<String> addresses : known.values()) {
-			addresses.removeIf(address -> program.ledger().account(address, Commitment.PROCESSED) == null);
+			addresses.removeIf(address -> !exists(address));
 		}
-		merchantAuthorities.removeIf(
-				owner -> program.ledger().account(program.merchantAddress(owner), Commitment.PROCESSED) == null);
+		merchantAuthorities.removeIf(owner -> !exists(program.merchantAddress(owner)));
 	}
 
 	private LedgerTransaction tryOnce() {
-		int roll = random.nextInt(100);
+		int roll = random.nextInt(1000);
 		try {
-			if (known.get(Kind.MERCHANT).size() < 3 || roll < 3) {
+			if (merchantAuthorities.size() < 3 || roll < 20) {
 				return land(this::registerMerchant);
 			}
-			if (known.get(Kind.PROMOTION).size() < 3 || roll < 9) {
+			if (known.get(Kind.PROMOTION).size() < 3 || roll < 70) {
 				return land(this::createPromotion);
 			}
-			if (known.get(Kind.COUPON).size() < 5 || roll < 28) {
+			if (known.get(Kind.COUPON).size() < 5 || roll < 230) {
 				return land(this::mintCoupon);
 			}
-			if (roll < 33) {
-				return land(() -> program.transferCoupon(ownerOf(pick(Kind.COUPON)), last(), pickUser(), shape()));
+			if (roll < 270) {
+				return land(this::transferCoupon);
 			}
-			if (roll < 41) {
+			if (roll < 320) {
 				return land(this::listForSale);
 			}
-			if (roll < 47) {
-				return land(() -> program.buyListing(pickUser(), pick(Kind.LISTING), shape()));
+			if (roll < 360) {
+				return land(this::buyListing);
 			}
-			if (roll < 49) {
-				String listing = pick(Kind.LISTING);
-				return land(() -> program.cancelListing(field(listing, "seller"), listing, shape()));
+			if (roll < 380) {
+				return land(this::cancelListing);
 			}
-			if (roll < 53) {
-				String coupon = pick(Kind.COUPON);
-				return land(() -> program.redeemCoupon(ownerOf(coupon), coupon, shape()));
+			if (roll < 420) {
+				return land(this::redeemCoupon);
 			}
-			if (roll < 59) {
-				return land(() -> program.ratePromotion(pickUser(), pick(Kind.PROMOTION), 1 + random.nextInt(5), shape()));
+			if (roll < 470) {
+				return land(() -> program.ratePromotion(pickUser(), pick(Kind.PROMOTION), 1 + random.nextInt(5),
+						shape()));
 			}
-			if (roll < 64) {
+			if (roll < 510) {
 				return land(this::addComment);
 			}
-			if (roll < 69) {
+			if (roll < 550) {
 				return land(() -> program.likeComment(pickUser(), pick(Kind.COMMENT), shape()));
 			}
-			if (roll < 71) {
+			if (roll < 570) {
 				return land(this::createGroupDeal);
 			}
-			if (roll < 76) {
-				return land(() -> program.joinGroupDeal(pickUser(), pick(Kind.GROUP_DEAL), shape()));
+			if (roll < 620) {
+				return land(this::joinGroupDeal);
 			}
-			if (roll < 77) {
-				return land(() -> program.finalizeGroupDeal(authority, pick(Kind.GROUP_DEAL), shape()));
+			if (roll < 640) {
+				return land(this::finalizeGroupDeal);
 			}
-			if (roll < 78) {
-				return land(this::refundOrMintGroupCoupon);
+			if (roll < 655) {
+				return land(this::refundGroupDeal);
 			}
-			if (roll < 80) {
+			if (roll < 675) {
+				return land(this::mintGroupCoupon);
+			}
+			if (roll < 705) {
 				return land(this::createAuction);
 			}
-			if (roll < 85) {
-				String auction = pick(Kind.AUCTION);
-				long bid = number(field(auction, "current_bid")) + number(field(auction, "min_bid_increment"))
-						+ number(field(auction, "starting_price")) + random.nextInt(1000);
-				return land(() -> program.placeBid(pickUser(), auction, bid, shape()));
+			if (roll < 745) {
+				return land(this::placeBid);
 			}
-			if (roll < 87) {
-				return land(this::endAuction);
+			if (roll < 770) {
+				return land(this::buyDutchAuction);
 			}
-			if (roll < 90) {
-				return land(this::ticket);
+			if (roll < 790) {
+				return land(this::finalizeAuction);
 			}
-			if (roll < 93) {
+			if (roll < 800) {
+				return land(this::cancelAuction);
+			}
+			if (roll < 830) {
+				return land(this::generateTicket);
+			}
+			if (roll < 860) {
+				return land(this::verifyTicket);
+			}
+			if (roll < 870) {
+				return land(this::cancelTicket);
+			}
+			if (roll < 895) {
 				return land(this::stake);
 			}
-			if (roll < 95) {
-				return land(() -> program.awardBadge(authority, pickUser(), badgeType(), newWallet(), newWallet(),
-						random.nextBoolean(), shape()));
+			if (roll < 920) {
+				return land(this::claimRewards);
+			}
+			if (roll < 935) {
+				return land(this::mintBadge);
+			}
+			if (roll < 960) {
+				return land(this::autoAwardBadge);
 			}
 			return land(this::externalDeal);
 		}
-		catch (InstructionRejected | NothingToPick ex) {
+		catch (InstructionRejected ex) {
 			rejected++;
+			rejections.merge(ex.error(), 1, Integer::sum);
+			return null;
+		}
+		catch (NothingToPick ex) {
+			rejected++;
+			rejections.merge("nothing to pick", 1, Integer::sum);
 			return null;
 		}
 	}
+
+	/**
+	 * Now and then (at most once a slot) the clock jumps: minutes (a Dutch price drops, a ticket expires), hours
+	 * (auctions and group deals end, external deals may be updated again) or a day or two (stakes unlock).
+	 */
+	private void letTimePass() {
+		long slot = program.ledger().slot();
+		if (slot == lastClockJumpSlot || random.nextDouble() >= CLOCK_JUMP_SHARE) {
+			return;
+		}
+		int scale = random.nextInt(10);
+		long seconds = scale < 4 ? 60 + random.nextInt(540)
+				: scale < 8 ? 3_600 + random.nextInt(5 * 3_600) : Staking.DAY + random.nextInt((int) Staking.DAY);
+		program.ledger().advanceClock(seconds);
+		lastClockJumpSlot = slot;
+	}
+
+	// ---- merchants and promotions ----
 
 	private LedgerTransaction registerMerchant() {
 		String owner = newWallet();
@@ -211,28 +278,49 @@ public final class MarketplaceWorkload {
 				physical ? 2.35 + random.nextDouble() : null, shape());
 		if (!landed.failed()) {
 			merchantAuthorities.add(owner);
-			known.get(Kind.MERCHANT).add(program.merchantAddress(owner));
 		}
 		return landed;
 	}
 
+	/**
+	 * A promotion's address is seeded by its merchant's coupon count, which only minting moves, so the workload
+	 * looks for a merchant whose next promotion address is free. Now and then someone else creates it: the
+	 * program does not check the signer.
+	 */
 	private LedgerTransaction createPromotion() {
-		String owner = pickFrom(merchantAuthorities);
-		String merchant = program.merchantAddress(owner);
-		long index = number(field(merchant, "total_coupons_created"));
-		LedgerTransaction landed = program.createPromotion(owner, 5 + random.nextInt(60), 5 + random.nextInt(40),
-				program.now() + 90L * 86_400, pickOne(CATEGORIES), "Save big on " + pickOne(CATEGORIES).toLowerCase(),
-				1_000_000L * (1 + random.nextInt(50)), shape());
+		String owner = null;
+		String merchant = null;
+		for (int i = 0; i < SAMPLES && owner == null; i++) {
+			String candidate = pickFrom(merchantAuthorities);
+			String address = program.merchantAddress(candidate);
+			Map<String, Object> state = state(address);
+			if (!exists(program.promotionAddress(address, number(state.get("total_coupons_created"))))) {
+				owner = candidate;
+				merchant = address;
+			}
+		}
+		if (owner == null) {
+			owner = pickFrom(merchantAuthorities);
+			merchant = program.merchantAddress(owner);
+		}
+		long index = number(state(merchant).get("total_coupons_created"));
+		String signer = random.nextInt(10) == 0 ? pickUser() : owner;
+		LedgerTransaction landed = program.createPromotion(signer, merchant, 5 + random.nextInt(60),
+				10 + random.nextInt(40), program.now() + (30L + random.nextInt(90)) * Staking.DAY, pickOne(CATEGORIES),
+				"Save big on " + pickOne(CATEGORIES).toLowerCase(), 1_000_000L * (1 + random.nextInt(50)), shape());
 		if (!landed.failed()) {
 			known.get(Kind.PROMOTION).add(program.promotionAddress(merchant, index));
 		}
 		return landed;
 	}
 
+	// ---- coupons and listings ----
+
 	private LedgerTransaction mintCoupon() {
 		String promotion = pick(Kind.PROMOTION);
-		long supply = number(field(promotion, "current_supply"));
-		String owner = field(field(promotion, "merchant"), "authority");
+		Map<String, Object> promo = state(promotion);
+		long supply = number(promo.get("current_supply"));
+		String owner = key(state(key(promo.get("merchant"))).get("authority"));
 		LedgerTransaction landed = program.mintCoupon(owner, promotion, pickUser(), nextId++, newWallet(), shape());
 		if (!landed.failed()) {
 			known.get(Kind.COUPON).add(program.couponAddress(promotion, supply));
@@ -240,8 +328,18 @@ public final class MarketplaceWorkload {
 		return landed;
 	}
 
+	private LedgerTransaction transferCoupon() {
+		String coupon = pickWhere(Kind.COUPON, (address, state) -> !isTrue(state.get("is_redeemed")));
+		String owner = ownerOf(coupon);
+		// why: a transfer to oneself is allowed, and happens
+		String to = random.nextInt(20) == 0 ? owner : pickUser();
+		return program.transferCoupon(owner, coupon, to, shape());
+	}
+
+	/** Listings are never closed: only a coupon never listed can be. */
 	private LedgerTransaction listForSale() {
-		String coupon = pick(Kind.COUPON);
+		String coupon = pickWhere(Kind.COUPON,
+				(address, state) -> !isTrue(state.get("is_redeemed")) && !exists(program.listingAddress(address)));
 		LedgerTransaction landed = program.listForSale(ownerOf(coupon), coupon, 500_000L * (1 + random.nextInt(40)),
 				shape());
 		if (!landed.failed()) {
@@ -250,13 +348,48 @@ public final class MarketplaceWorkload {
 		return landed;
 	}
 
+	private LedgerTransaction buyListing() {
+		String listing = pickWhere(Kind.LISTING, (address, state) -> isTrue(state.get("is_active")));
+		return program.buyListing(pickUser(), listing, shape());
+	}
+
+	private LedgerTransaction cancelListing() {
+		String listing = pickWhere(Kind.LISTING, (address, state) -> isTrue(state.get("is_active")));
+		return program.cancelListing(key(state(listing).get("seller")), listing, shape());
+	}
+
+	/**
+	 * The owner burns a token of the coupon's mint when they hold one; one who got the coupon by a transfer or a
+	 * sale holds none, and may burn a token of another mint they hold, which the program accepts.
+	 */
+	private LedgerTransaction redeemCoupon() {
+		String coupon = pickWhere(Kind.COUPON, (address, state) -> !isTrue(state.get("is_redeemed")));
+		Map<String, Object> state = state(coupon);
+		String owner = key(state.get("owner"));
+		String mint = Values.mintOrDefault(state);
+		if (!holds(owner, mint)) {
+			for (int i = 0; i < SAMPLES; i++) {
+				String other = Values.mintOrDefault(state(pick(Kind.COUPON)));
+				if (holds(owner, other)) {
+					mint = other;
+					break;
+				}
+			}
+		}
+		return program.redeemCoupon(owner, coupon, mint, shape());
+	}
+
+	// ---- community ----
+
 	private LedgerTransaction addComment() {
 		String promotion = pick(Kind.PROMOTION);
-		String user = pickUser();
+		Map<String, Object> promo = state(promotion);
+		// why: a merchant answering on its own promotion makes a merchant reply
+		String user = random.nextInt(8) == 0 ? key(state(key(promo.get("merchant"))).get("authority")) : pickUser();
 		List<String> comments = known.get(Kind.COMMENT);
 		String parent = !comments.isEmpty() && random.nextInt(3) == 0 ? comments.get(random.nextInt(comments.size()))
 				: null;
-		if (parent != null && !field(parent, "promotion").equals(promotion)) {
+		if (parent != null && !key(state(parent).get("promotion")).equals(promotion)) {
 			parent = null;
 		}
 		LedgerTransaction landed = program.addComment(user, promotion, pickOne(COMMENTS), parent, shape());
@@ -266,110 +399,200 @@ public final class MarketplaceWorkload {
 		return landed;
 	}
 
+	// ---- group deals ----
+
 	private LedgerTransaction createGroupDeal() {
 		String promotion = pick(Kind.PROMOTION);
+		long maxSupply = number(state(promotion).get("max_supply"));
 		long dealId = nextId++;
 		long target = 2 + random.nextInt(3);
-		LedgerTransaction landed = program.createGroupDeal(pickUser(), promotion, dealId, target, target + 4,
-				2_000_000L * (1 + random.nextInt(10)), List.of(new long[] { 2, 10 }, new long[] { 4, 20 }),
-				7L * 86_400, shape());
+		List<long[]> tiers = random.nextInt(4) == 0 ? List.of(new long[] { 0, 5 }, new long[] { 3, 15 })
+				: List.of(new long[] { 2, 10 }, new long[] { 4, 20 }, new long[] { 6, 30 });
+		LedgerTransaction landed = program.createGroupDeal(pickUser(), promotion, dealId, target,
+				Math.min(maxSupply, target + random.nextInt(4)), 2_000_000L * (1 + random.nextInt(10)), tiers,
+				3_600L * (1 + random.nextInt(6)), shape());
 		if (!landed.failed()) {
 			known.get(Kind.GROUP_DEAL).add(program.groupDealAddress(promotion, dealId));
 		}
 		return landed;
 	}
 
-	private LedgerTransaction refundOrMintGroupCoupon() {
-		String deal = pick(Kind.GROUP_DEAL);
-		String user = null;
-		int start = random.nextInt(users.size());
-		for (int i = 0; i < users.size() && user == null; i++) {
-			String candidate = users.get((start + i) % users.size());
-			if (program.ledger().account(program.participantAddress(deal, candidate), Commitment.PROCESSED) != null) {
-				user = candidate;
-			}
-		}
-		if (user == null) {
-			throw new NothingToPick();
-		}
-		if (Boolean.TRUE.equals(state(deal).get("is_finalized"))) {
-			return program.mintGroupCoupon(authority, deal, user, nextId++, shape());
-		}
-		return program.refundGroupDeal(user, deal, shape());
+	private LedgerTransaction joinGroupDeal() {
+		String deal = pickWhere(Kind.GROUP_DEAL,
+				(address, state) -> !isTrue(state.get("is_finalized"))
+						&& number(state.get("deadline")) >= program.now());
+		return program.joinGroupDeal(pickUser(), deal, shape());
 	}
 
+	private LedgerTransaction finalizeGroupDeal() {
+		String deal = pickWhere(Kind.GROUP_DEAL, (address, state) -> !isTrue(state.get("is_finalized"))
+				&& number(state.get("current_participants")) >= number(state.get("target_participants")));
+		return program.finalizeGroupDeal(pickUser(), deal, shape());
+	}
+
+	/** After a missed target: anyone may trigger a participant's refund. */
+	private LedgerTransaction refundGroupDeal() {
+		String deal = pickWhere(Kind.GROUP_DEAL, (address, state) -> number(state.get("deadline")) < program.now()
+				&& number(state.get("current_participants")) < number(state.get("target_participants")));
+		String user = participantOf(deal, joined -> !isTrue(joined.get("is_refunded")));
+		String payer = random.nextBoolean() ? user : pickUser();
+		return program.refundGroupDeal(payer, deal, program.participantAddress(deal, user), user, shape());
+	}
+
+	private LedgerTransaction mintGroupCoupon() {
+		String deal = pickWhere(Kind.GROUP_DEAL, (address, state) -> isTrue(state.get("is_finalized")));
+		String user = participantOf(deal, joined -> joined.get("coupon_minted") == null);
+		LedgerTransaction landed = program.mintGroupCoupon(pickUser(), deal, user, nextId++, shape());
+		if (!landed.failed()) {
+			known.get(Kind.COUPON).add(program.groupCouponAddress(deal, user));
+		}
+		return landed;
+	}
+
+	private String participantOf(String deal, Predicate<Map<String, Object>> wanted) {
+		int start = random.nextInt(users.size());
+		for (int i = 0; i < users.size(); i++) {
+			String candidate = users.get((start + i) % users.size());
+			Map<String, Object> joined = program.account(program.participantAddress(deal, candidate));
+			if (joined != null && wanted.test(joined)) {
+				return candidate;
+			}
+		}
+		throw new NothingToPick();
+	}
+
+	// ---- auctions ----
+
 	private LedgerTransaction createAuction() {
-		String coupon = pick(Kind.COUPON);
+		String coupon = pickWhere(Kind.COUPON, (address, state) -> !isTrue(state.get("is_redeemed")));
 		long auctionId = nextId++;
-		String type = random.nextInt(3) == 0 ? "Dutch" : random.nextBoolean() ? "English" : "SealedBid";
+		int kind = random.nextInt(3);
+		String type = kind == 0 ? "Dutch" : kind == 1 ? "English" : "SealedBid";
 		long start = 1_000_000L * (5 + random.nextInt(20));
+		long duration = 300L * (1 + random.nextInt(24));
 		LedgerTransaction landed = program.createAuction(ownerOf(coupon), coupon, auctionId, type, start, start / 2,
-				3_600L * (1 + random.nextInt(48)), random.nextBoolean(), 100_000L, shape());
+				duration, random.nextBoolean(), 100_000L, shape());
 		if (!landed.failed()) {
 			known.get(Kind.AUCTION).add(program.auctionAddress(coupon, auctionId));
 		}
 		return landed;
 	}
 
-	private LedgerTransaction endAuction() {
-		String auction = pick(Kind.AUCTION);
+	private LedgerTransaction placeBid() {
+		String auction = pickWhere(Kind.AUCTION, (address, state) -> isTrue(state.get("is_active"))
+				&& !"Dutch".equals(Auctions.type(state)) && number(state.get("end_time")) >= program.now());
 		Map<String, Object> state = state(auction);
-		if ("Dutch".equals(((io.couponsync.chain.value.EnumValue) state.get("auction_type")).variant())) {
-			return program.buyDutchAuction(pickUser(), auction, shape());
-		}
-		if (state.get("highest_bidder") == null) {
-			return program.cancelAuction(MarketplaceProgram.key(state.get("seller")), auction, "No bids", shape());
-		}
-		return program.finalizeAuction(authority, auction, shape());
+		long bid = "English".equals(Auctions.type(state))
+				? number(state.get("current_bid")) + number(state.get("min_bid_increment")) + random.nextInt(500_000)
+				: number(state.get("starting_price")) + random.nextInt(5_000_000);
+		return program.placeBid(pickUser(), auction, bid, shape());
 	}
 
-	private LedgerTransaction ticket() {
-		List<String> tickets = known.get(Kind.TICKET);
-		if (!tickets.isEmpty() && random.nextBoolean()) {
-			String ticket = tickets.remove(random.nextInt(tickets.size()));
-			Map<String, Object> state = state(ticket);
-			if (random.nextInt(4) == 0) {
-				return program.cancelRedemptionTicket(MarketplaceProgram.key(state.get("user")), ticket, shape());
-			}
-			String merchantAuthority = field(MarketplaceProgram.key(state.get("merchant")), "authority");
-			return program.verifyAndRedeemTicket(merchantAuthority, ticket, shape());
-		}
-		String coupon = pick(Kind.COUPON);
+	private LedgerTransaction buyDutchAuction() {
+		String auction = pickWhere(Kind.AUCTION, (address, state) -> isTrue(state.get("is_active"))
+				&& "Dutch".equals(Auctions.type(state)) && number(state.get("end_time")) >= program.now());
+		return program.buyDutchAuction(pickUser(), auction, shape());
+	}
+
+	/** Sealed-bid and unsold Dutch auctions end unsold ("Reserve price not met"); English ones with bids sell. */
+	private LedgerTransaction finalizeAuction() {
+		String auction = pickWhere(Kind.AUCTION, (address, state) -> isTrue(state.get("is_active"))
+				&& number(state.get("end_time")) < program.now()
+				&& (state.get("highest_bidder") != null || !"English".equals(Auctions.type(state))));
+		return program.finalizeAuction(pickUser(), auction, shape());
+	}
+
+	private LedgerTransaction cancelAuction() {
+		String auction = pickWhere(Kind.AUCTION,
+				(address, state) -> isTrue(state.get("is_active")) && number(state.get("bid_count")) == 0);
+		return program.cancelAuction(key(state(auction).get("seller")), auction, shape());
+	}
+
+	// ---- redemption tickets ----
+
+	/** Mostly for a coupon whose NFT its owner holds, which verify_and_redeem_ticket burns. */
+	private LedgerTransaction generateTicket() {
+		boolean redeemable = random.nextInt(5) > 0;
+		String coupon = pickWhere(Kind.COUPON, (address, state) -> !isTrue(state.get("is_redeemed"))
+				&& (!redeemable || state.get("mint") != null
+						&& holds(key(state.get("owner")), key(state.get("mint")))));
 		String owner = ownerOf(coupon);
 		long nonce = nextId++;
-		LedgerTransaction landed = program.generateRedemptionTicket(owner, coupon, nonce,
-				random.nextBoolean() ? 48.8 : null, random.nextBoolean() ? 2.3 : null, shape());
+		boolean located = random.nextBoolean();
+		LedgerTransaction landed = program.generateRedemptionTicket(owner, coupon, nonce, located ? 48.8 : null,
+				located ? 2.3 : null, shape());
 		if (!landed.failed()) {
-			tickets.add(program.ticketAddress(coupon, owner, nonce));
+			known.get(Kind.TICKET).add(program.ticketAddress(coupon, owner, nonce));
 		}
 		return landed;
 	}
 
-	private LedgerTransaction stake() {
-		List<String> stakes = known.get(Kind.STAKE);
-		if (!stakes.isEmpty() && random.nextBoolean()) {
-			String stake = stakes.get(random.nextInt(stakes.size()));
-			Map<String, Object> state = state(stake);
-			return program.claimRewards(MarketplaceProgram.key(state.get("user")),
-					MarketplaceProgram.key(state.get("coupon")), shape());
+	private LedgerTransaction verifyTicket() {
+		String ticket = pickWhere(Kind.TICKET, (address, state) -> !isTrue(state.get("is_consumed"))
+				&& number(state.get("expires_at")) > program.now());
+		String merchantAuthority = key(state(key(state(ticket).get("merchant"))).get("authority"));
+		return program.verifyAndRedeemTicket(merchantAuthority, ticket, shape());
+	}
+
+	private LedgerTransaction cancelTicket() {
+		String ticket = pickWhere(Kind.TICKET, (address, state) -> !isTrue(state.get("is_consumed")));
+		LedgerTransaction landed = program.cancelRedemptionTicket(key(state(ticket).get("user")), ticket, shape());
+		if (!landed.failed()) {
+			known.get(Kind.TICKET).remove(ticket);
 		}
-		String coupon = pick(Kind.COUPON);
+		return landed;
+	}
+
+	// ---- staking ----
+
+	private LedgerTransaction stake() {
+		String coupon = pickWhere(Kind.COUPON, (address, state) -> !isTrue(state.get("is_redeemed"))
+				&& state.get("mint") != null && holds(key(state.get("owner")), key(state.get("mint"))));
 		String owner = ownerOf(coupon);
-		LedgerTransaction landed = program.stakeCoupon(owner, coupon, 7 + random.nextInt(60), shape());
+		LedgerTransaction landed = program.stakeCoupon(owner, coupon, 1 + random.nextInt(3), shape());
 		if (!landed.failed()) {
 			remember(Kind.STAKE, program.stakeAddress(coupon, owner));
 		}
 		return landed;
 	}
 
+	private LedgerTransaction claimRewards() {
+		String stake = pickWhere(Kind.STAKE,
+				(address, state) -> isTrue(state.get("is_active")) && number(state.get("unlock_at")) <= program.now());
+		Map<String, Object> state = state(stake);
+		return program.claimRewards(key(state.get("user")), key(state.get("coupon")), shape());
+	}
+
+	// ---- badges ----
+
+	/** A user mints a badge for themselves, which also blocks that badge's automatic award. */
+	private LedgerTransaction mintBadge() {
+		return program.mintBadge(pickUser(), authority, pickOne(BADGES), newWallet(), shape());
+	}
+
+	private LedgerTransaction autoAwardBadge() {
+		String user = pickUser();
+		Map<String, Object> stats = program.account(program.userStatsAddress(user));
+		if (stats == null) {
+			throw new NothingToPick();
+		}
+		String badge = number(stats.get("total_purchases")) >= 1 && random.nextBoolean() ? "FirstPurchase"
+				: pickOne(BADGES);
+		return program.autoAwardBadge(authority, authority, user, badge, newWallet(), shape());
+	}
+
+	// ---- external deals ----
+
 	private LedgerTransaction externalDeal() {
-		String[] sources = { "Skyscanner", "BookingCom", "Shopify", "Amazon", "Custom" };
 		String externalId = "deal-" + random.nextInt(40);
 		long original = 10_000L * (10 + random.nextInt(90));
-		return program.updateExternalDeal(authority, sources[random.nextInt(sources.length)], externalId,
-				"Deal " + externalId, original, original * (50 + random.nextInt(50)) / 100, pickOne(CATEGORIES),
-				program.now() + 30L * 86_400, shape());
+		String payer = random.nextInt(4) == 0 ? pickUser() : authority;
+		return program.updateExternalDeal(payer, externalId, "Deal " + externalId, original,
+				original * (50 + random.nextInt(50)) / 100, pickOne(CATEGORIES), program.now() + 30L * Staking.DAY,
+				shape());
 	}
+
+	// ---- picking ----
 
 	private LedgerTransaction land(Supplier<LedgerTransaction> instruction) {
 		LedgerTransaction landed = instruction.get();
@@ -384,15 +607,30 @@ public final class MarketplaceWorkload {
 				truncated ? 400 : 10_000);
 	}
 
-	private String lastPicked;
-
-	private String last() {
-		return lastPicked;
+	private String pick(Kind kind) {
+		return pickFrom(known.get(kind));
 	}
 
-	private String pick(Kind kind) {
-		lastPicked = pickFrom(known.get(kind));
-		return lastPicked;
+	/** A known account in a state the instruction needs, from a few random samples; any one when none is. */
+	private String pickWhere(Kind kind, BiPredicate<String, Map<String, Object>> wanted) {
+		List<String> addresses = known.get(kind);
+		String fallback = null;
+		for (int i = 0; i < SAMPLES && !addresses.isEmpty(); i++) {
+			String candidate = pickFrom(addresses);
+			Map<String, Object> state = program.account(candidate);
+			if (state == null) {
+				addresses.remove(candidate);
+				continue;
+			}
+			if (wanted.test(candidate, state)) {
+				return candidate;
+			}
+			fallback = candidate;
+		}
+		if (fallback == null) {
+			throw new NothingToPick();
+		}
+		return fallback;
 	}
 
 	private void remember(Kind kind, String address) {
@@ -413,46 +651,29 @@ public final class MarketplaceWorkload {
 	}
 
 	private String ownerOf(String coupon) {
-		return field(coupon, "owner");
+		return key(state(coupon).get("owner"));
+	}
+
+	private boolean exists(String address) {
+		return program.ledger().account(address, Commitment.PROCESSED) != null;
+	}
+
+	private boolean holds(String owner, String mint) {
+		return program.tokenBalance(program.tokenAccountAddress(owner, mint)) > 0;
 	}
 
 	private Map<String, Object> state(String address) {
-		AccountVersion version = program.ledger().account(address, Commitment.PROCESSED);
-		if (version == null) {
+		Map<String, Object> state = program.account(address);
+		if (state == null) {
 			throw new NothingToPick();
 		}
-		TreeValueBuilder tree = new TreeValueBuilder();
-		try {
-			ProgramDecoder decoder = program.decoder();
-			decoder.decodeAccount(new BorshInput().reset(version.data(), 0, version.data().length), tree);
-		}
-		catch (DecodeException ex) {
-			throw new IllegalStateException(ex);
-		}
-		@SuppressWarnings("unchecked")
-		Map<String, Object> fields = (Map<String, Object>) tree.result();
-		return fields;
-	}
-
-	private String field(String address, String name) {
-		Object value = state(address).get(name);
-		return value instanceof Number ? value.toString() : MarketplaceProgram.key(value);
-	}
-
-	private static long number(String text) {
-		return Long.parseLong(text);
+		return state;
 	}
 
 	private String newWallet() {
 		byte[] key = new byte[32];
 		random.nextBytes(key);
 		return Base58.encode(key);
-	}
-
-	private String badgeType() {
-		String[] badges = { "FirstPurchase", "TenRedemptions", "FiftyRedemptions", "TopReviewer", "EarlyAdopter",
-				"MerchantPartner", "CommunityModerator" };
-		return badges[random.nextInt(badges.length)];
 	}
 
 	private String pickOne(String[] values) {
