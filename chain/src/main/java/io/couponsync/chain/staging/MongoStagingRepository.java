@@ -53,6 +53,12 @@ public final class MongoStagingRepository implements StagingRepository {
 
 	private static final String POSITION = "positionInBlock";
 
+	/**
+	 * Where a transaction sorts within its slot: 0 while its position in the block is unknown, else the position
+	 * plus one — the order the read model's change versions give, so chunks are read in the order they apply.
+	 */
+	private static final String ORDER = "orderInSlot";
+
 	private static final String NEEDS_REFETCH = "needsRefetch";
 
 	private static final String BLOCK_ORDER_PENDING = "blockOrderPending";
@@ -70,13 +76,28 @@ public final class MongoStagingRepository implements StagingRepository {
 	 * then chain order), plus the sparse flags a few queries look for.
 	 */
 	public void createIndexes() {
-		collection.createIndex(Indexes.ascending(STATUS, SLOT, "_id"), new IndexOptions().name("status_chain_order"));
-		collection.createIndex(Indexes.ascending(COMMITMENT, SLOT, "_id"),
+		addOrderInSlot();
+		collection.createIndex(Indexes.ascending(STATUS, SLOT, ORDER, "_id"),
+				new IndexOptions().name("status_chain_order"));
+		collection.createIndex(Indexes.ascending(COMMITMENT, SLOT, ORDER, "_id"),
 				new IndexOptions().name("commitment_chain_order"));
 		collection.createIndex(Indexes.ascending(SLOT), new IndexOptions().name("slot"));
 		collection.createIndex(Indexes.ascending(NEEDS_REFETCH), new IndexOptions().name("needs_refetch").sparse(true));
 		collection.createIndex(Indexes.ascending(BLOCK_ORDER_PENDING),
 				new IndexOptions().name("block_order_pending").sparse(true));
+	}
+
+	/** Staging written before {@value #ORDER} existed gets it (once: later documents are written with it). */
+	private void addOrderInSlot() {
+		List<WriteModel<Document>> writes = new ArrayList<>();
+		collection.find(Filters.exists(ORDER, false)).projection(Projections.include(POSITION)).forEach(document -> {
+			Integer position = document.getInteger(POSITION);
+			writes.add(new UpdateOneModel<>(Filters.eq("_id", document.get("_id")),
+					Updates.set(ORDER, position == null ? 0 : position + 1)));
+		});
+		if (!writes.isEmpty()) {
+			collection.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+		}
 	}
 
 	private static Bson statusIn(Set<StagingStatus> statuses) {
@@ -137,6 +158,7 @@ public final class MongoStagingRepository implements StagingRepository {
 					Updates.set("source", reported.get("source")), Updates.set(STATUS, StagingStatus.RECEIVED.value()),
 					Updates.set(COMMITMENT, reported.get(COMMITMENT)), Updates.set("revivedAt", now),
 					Updates.unset("droppedAt"), Updates.unset(NEEDS_REFETCH)));
+			set.add(Updates.set(ORDER, reported.get(ORDER)));
 			for (String optional : List.of("innerInstructions", "blockTime", POSITION)) {
 				set.add(reported.containsKey(optional) ? Updates.set(optional, reported.get(optional))
 						: Updates.unset(optional));
@@ -170,10 +192,12 @@ public final class MongoStagingRepository implements StagingRepository {
 
 	private List<StagedTransaction> page(Bson filter, ChainPosition after, int limit) {
 		Bson afterPosition = Filters.or(Filters.gt(SLOT, after.slot()),
-				Filters.and(Filters.eq(SLOT, after.slot()), Filters.gt("_id", after.signature())));
+				Filters.and(Filters.eq(SLOT, after.slot()), Filters.gt(ORDER, after.order())),
+				Filters.and(Filters.eq(SLOT, after.slot()), Filters.eq(ORDER, after.order()),
+						Filters.gt("_id", after.signature())));
 		List<StagedTransaction> page = new ArrayList<>(limit);
 		collection.find(Filters.and(filter, afterPosition))
-			.sort(Sorts.ascending(SLOT, "_id"))
+			.sort(Sorts.ascending(SLOT, ORDER, "_id"))
 			.limit(limit)
 			.forEach(document -> page.add(fromDocument(document)));
 		return page;
@@ -300,7 +324,7 @@ public final class MongoStagingRepository implements StagingRepository {
 		newSlots.forEach((signature, slot) -> moves.add(new UpdateOneModel<>(
 				Filters.and(Filters.eq("_id", signature), live(),
 						Filters.ne(COMMITMENT, ChainCommitment.FINALIZED.value())),
-				Updates.combine(Updates.set(SLOT, slot), Updates.unset(POSITION),
+				Updates.combine(Updates.set(SLOT, slot), Updates.unset(POSITION), Updates.set(ORDER, 0),
 						Updates.set(STATUS, StagingStatus.RECEIVED.value()),
 						Updates.set(COMMITMENT, ChainCommitment.CONFIRMED.value()), Updates.set(NEEDS_REFETCH, true),
 						Updates.set("relandedAt", now)))));
@@ -337,7 +361,7 @@ public final class MongoStagingRepository implements StagingRepository {
 			List<WriteModel<Document>> writes = new ArrayList<>();
 			positions.forEach((signature, position) -> writes.add(new UpdateOneModel<>(
 					Filters.and(Filters.eq("_id", signature), Filters.exists(POSITION, false)),
-					Updates.set(POSITION, position))));
+					Updates.combine(Updates.set(POSITION, position), Updates.set(ORDER, position + 1)))));
 			collection.bulkWrite(writes, new BulkWriteOptions().ordered(false));
 		}
 		if (!orderedSlots.isEmpty()) {
@@ -445,6 +469,7 @@ public final class MongoStagingRepository implements StagingRepository {
 		if (transaction.positionInBlock() != null) {
 			document.append(POSITION, transaction.positionInBlock());
 		}
+		document.append(ORDER, transaction.positionInBlock() == null ? 0 : transaction.positionInBlock() + 1);
 		if (transaction.innerInstructions() != null) {
 			List<Document> inner = new ArrayList<>();
 			for (InnerInstruction instruction : transaction.innerInstructions()) {

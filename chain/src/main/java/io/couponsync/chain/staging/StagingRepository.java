@@ -22,10 +22,19 @@ public interface StagingRepository {
 		}
 	}
 
-	/** A position in chain order for keyset paging: after this slot and signature. */
-	record ChainPosition(long slot, String signature) {
+	/**
+	 * A position in chain order for keyset paging: slot, then order in the slot (0 while the position in the block
+	 * is unknown, else position + 1 — the order change versions give), then signature.
+	 */
+	record ChainPosition(long slot, int order, String signature) {
 
-		public static final ChainPosition START = new ChainPosition(-1, "");
+		public static final ChainPosition START = new ChainPosition(-1, 0, "");
+
+		public static ChainPosition of(StagedTransaction transaction) {
+			return new ChainPosition(transaction.slot(),
+					transaction.positionInBlock() == null ? 0 : transaction.positionInBlock() + 1,
+					transaction.signature());
+		}
 	}
 
 	/** A transaction the apply job applied, with what it found out about it. */
@@ -57,7 +66,7 @@ public interface StagingRepository {
 
 	long count();
 
-	// ---- pages for the jobs' readers, in chain order (slot, signature) ----
+	// ---- pages for the jobs' readers, in chain order (slot, order in slot, signature) ----
 
 	/** Received transactions ready to apply (not waiting to be fetched again). */
 	List<StagedTransaction> pageToApply(ChainPosition after, int limit);

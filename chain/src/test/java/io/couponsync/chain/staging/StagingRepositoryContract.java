@@ -98,7 +98,7 @@ public abstract class StagingRepositoryContract {
 		repository().markApplied(List.of(applied("d")), 1);
 
 		List<StagedTransaction> first = repository().pageToApply(StagingRepository.ChainPosition.START, 2);
-		List<StagedTransaction> second = repository().pageToApply(new StagingRepository.ChainPosition(2, "a"), 2);
+		List<StagedTransaction> second = repository().pageToApply(new StagingRepository.ChainPosition(2, 0, "a"), 2);
 
 		assertThat(first).extracting(StagedTransaction::signature).containsExactly("c", "a");
 		assertThat(second).extracting(StagedTransaction::signature).containsExactly("b");
@@ -291,5 +291,17 @@ public abstract class StagingRepositoryContract {
 		assertThat(repository().countWaits(List.of("w", "v"), 2)).isEmpty();
 		assertThat(repository().countWaits(List.of("w", "a"), 2)).as("applied ones are not waiting")
 			.containsExactly(java.util.Map.entry("w", 2));
+	}
+
+	@Test
+	void pagesASlotInBlockOrderWithUnknownPositionsFirst() {
+		repository().insertIfAbsent(List.of(staged("z", 5, 0), staged("y", 5, 2), staged("x", 5, 1),
+				staged("w", 5, null), staged("v", 4, 7)));
+
+		List<StagedTransaction> first = repository().pageToApply(StagingRepository.ChainPosition.START, 3);
+		List<StagedTransaction> rest = repository().pageToApply(StagingRepository.ChainPosition.of(first.get(2)), 3);
+
+		assertThat(first).extracting(StagedTransaction::signature).containsExactly("v", "w", "z");
+		assertThat(rest).extracting(StagedTransaction::signature).containsExactly("x", "y");
 	}
 }

@@ -12,7 +12,7 @@ import io.couponsync.chain.staging.StagingRepository.ChainPosition;
 
 /**
  * Staged transactions of one of staging's pages ({@code pageToApply}, {@code pageToSettle}), in chain order (slot,
- * then signature), one page per query. Paging is by key (after the last slot and signature read), never by offset,
+ * order in the slot, signature), one page per query. Paging is by key (after the last one read), never by offset,
  * because the jobs themselves move the transactions the pages select; the key is saved in the ExecutionContext,
  * so a restart resumes after the last committed chunk.
  */
@@ -33,11 +33,11 @@ public class StagedTransactionReader implements ItemStreamReader<StagedTransacti
 
 	private final String lastSignatureKey;
 
+	private final String lastOrderKey;
+
 	private final Deque<StagedTransaction> page = new ArrayDeque<>();
 
-	private long lastSlot = -1;
-
-	private String lastSignature = "";
+	private ChainPosition last = ChainPosition.START;
 
 	private boolean exhausted;
 
@@ -47,33 +47,34 @@ public class StagedTransactionReader implements ItemStreamReader<StagedTransacti
 		this.pageSize = pageSize;
 		this.lastSlotKey = name + ".lastSlot";
 		this.lastSignatureKey = name + ".lastSignature";
+		this.lastOrderKey = name + ".lastOrder";
 	}
 
 	@Override
 	public void open(ExecutionContext context) {
 		if (context.containsKey(lastSlotKey)) {
-			lastSlot = context.getLong(lastSlotKey);
-			lastSignature = context.getString(lastSignatureKey);
+			last = new ChainPosition(context.getLong(lastSlotKey), context.getInt(lastOrderKey, 0),
+					context.getString(lastSignatureKey));
 		}
 	}
 
 	@Override
 	public void update(ExecutionContext context) {
-		context.putLong(lastSlotKey, lastSlot);
-		context.putString(lastSignatureKey, lastSignature);
+		context.putLong(lastSlotKey, last.slot());
+		context.putInt(lastOrderKey, last.order());
+		context.putString(lastSignatureKey, last.signature());
 	}
 
 	@Override
 	public StagedTransaction read() {
 		if (page.isEmpty() && !exhausted) {
-			List<StagedTransaction> next = pages.after(new ChainPosition(lastSlot, lastSignature), pageSize);
+			List<StagedTransaction> next = pages.after(last, pageSize);
 			page.addAll(next);
 			exhausted = next.size() < pageSize;
 		}
 		StagedTransaction next = page.poll();
 		if (next != null) {
-			lastSlot = next.slot();
-			lastSignature = next.signature();
+			last = ChainPosition.of(next);
 		}
 		return next;
 	}

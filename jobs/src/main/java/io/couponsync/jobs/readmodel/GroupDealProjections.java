@@ -28,7 +28,6 @@ final class GroupDealProjections {
 			String participant = participant(context, deal, user);
 			context.copy(Projections.GROUP_PARTICIPANTS, participant, "groupDeal", "user", "amountEscrowed");
 			context.set(Projections.GROUP_PARTICIPANTS, participant, "isRefunded", false);
-			context.set(Projections.GROUP_PARTICIPANTS, participant, "couponMinted", Projections.NULL);
 			context.set(Projections.GROUP_DEALS, deal, "currentDiscount", event.data().get("currentDiscount"));
 			context.touch("groupDeals.currentParticipants", deal);
 			context.touch("groupDeals.totalEscrowed", deal);

@@ -17,6 +17,8 @@ final class StakingProjections {
 			context.touch("stakers.stakes", staker);
 			context.touch("stakers.staked", staker);
 			context.touch("stakingPool.totalStaked", "");
+			// why: the pool account has both totals; a pool that only saw stakes shows 0 distributed
+			context.touch("stakingPool.totalRewardsDistributed", "");
 		});
 		projections.put("RewardsClaimed", (event, context) -> {
 			String staker = staker(event, context);
