@@ -29,6 +29,8 @@ final class AuctionProjections {
 					english(event.text("auctionType")) ? event.data().get("startingPrice") : Projections.ZERO);
 			context.set(Projections.AUCTIONS, auction, "highestBidder", Projections.NULL);
 			context.set(Projections.AUCTIONS, auction, "extensionSeconds", EXTENSION_SECONDS);
+			// why: the address can be created again after a seller's cancellation closed it
+			context.set(Projections.AUCTIONS, auction, "cancelReason", Projections.NULL);
 			Projections.userStats(context, event.text("seller"));
 		});
 		references.add(EventReference.required("BidPlaced", "auctionType", "auction", "AuctionCreated",
@@ -70,13 +72,14 @@ final class AuctionProjections {
 		});
 		projections.put("AuctionCancelled", (event, context) -> {
 			String auction = event.text("auction");
-			context.set(Projections.AUCTIONS, auction, "isActive", false);
 			context.set(Projections.AUCTIONS, auction, "cancelReason", event.data().get("reason"));
 			if (CANCELLED_BY_SELLER.equals(event.text("reason"))) {
+				// why: cancel_auction closes the account and writes nothing else; the document keeps its last state
 				context.closed(Projections.AUCTIONS, auction, event.data().getNumber("timestamp").longValue());
 			}
 			else {
 				// why: "Reserve price not met" — finalize_auction keeps the account, finalized
+				context.set(Projections.AUCTIONS, auction, "isActive", false);
 				context.set(Projections.AUCTIONS, auction, "isFinalized", true);
 			}
 		});

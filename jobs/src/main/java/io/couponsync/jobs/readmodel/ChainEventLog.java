@@ -112,17 +112,14 @@ public final class ChainEventLog {
 		return totals;
 	}
 
-	/**
-	 * For each subject, the data of the first logged event named {@code event} about it (its first field), in one
-	 * query served by the subject index.
-	 */
-	public Map<String, BsonDocument> firstBySubject(String event, Collection<String> subjects) {
-		Map<String, BsonDocument> found = new HashMap<>();
+	/** For each subject, the logged events named {@code event} about it (its first field), in chain order. */
+	public Map<String, List<ChainEvent>> bySubject(String event, Collection<String> subjects) {
+		Map<String, List<ChainEvent>> found = new HashMap<>();
 		database.getCollection(COLLECTION, BsonDocument.class)
 			.find(Filters.and(Filters.in("subject", subjects), Filters.eq("name", event)))
 			.sort(Sorts.ascending("version"))
-			.forEach(document -> found.putIfAbsent(document.getString("subject").getValue(),
-					document.getDocument("data")));
+			.forEach(document -> found.computeIfAbsent(document.getString("subject").getValue(), s -> new ArrayList<>())
+				.add(fromDocument(document)));
 		return found;
 	}
 
@@ -131,16 +128,18 @@ public final class ChainEventLog {
 		List<ChainEvent> found = new ArrayList<>();
 		database.getCollection(COLLECTION, BsonDocument.class).find(Filters.in("signature", signatures))
 			.sort(Sorts.ascending("version"))
-			.forEach(document -> {
-				String signature = document.getString("signature").getValue();
-				int index = document.getInt32("index").getValue();
-				Integer position = document.get("positionInBlock") == null || document.get("positionInBlock").isNull()
-						? null : document.getInt32("positionInBlock").getValue();
-				found.add(new ChainEvent(signature, index, document.getString("name").getValue(),
-						new ChangeVersion(document.getNumber("slot").longValue(), position, signature, index),
-						document.getDocument("data"), document.getDocument("refs", new BsonDocument())));
-			});
+			.forEach(document -> found.add(fromDocument(document)));
 		return found;
+	}
+
+	private static ChainEvent fromDocument(BsonDocument document) {
+		String signature = document.getString("signature").getValue();
+		int index = document.getInt32("index").getValue();
+		Integer position = document.get("positionInBlock") == null || document.get("positionInBlock").isNull() ? null
+				: document.getInt32("positionInBlock").getValue();
+		return new ChainEvent(signature, index, document.getString("name").getValue(),
+				new ChangeVersion(document.getNumber("slot").longValue(), position, signature, index),
+				document.getDocument("data"), document.getDocument("refs", new BsonDocument()));
 	}
 
 	/** Forgets the events of transactions a fork dropped. */

@@ -40,6 +40,11 @@ final class CommunityProjections {
 		projections.put("CommentAdded", (event, context) -> {
 			String comment = event.text("comment");
 			context.copy(Projections.COMMENTS, comment, "user", "promotion", "content", "isReply");
+			if (!event.data().getBoolean("isReply").getValue()) {
+				// why: not a reply means parent_comment is None, and nothing ever changes it; a reply's parent
+				// key is not in the event
+				context.set(Projections.COMMENTS, comment, "parentComment", Projections.NULL);
+			}
 			context.touch("comments.likes", comment);
 			Projections.userStats(context, event.text("user"));
 		});

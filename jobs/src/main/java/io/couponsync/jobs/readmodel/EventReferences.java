@@ -38,7 +38,7 @@ public final class EventReferences {
 
 	/** @param events a chunk's events in chain order */
 	public Resolved resolve(List<ChainEvent> events) {
-		Map<Source, ChainEvent> inChunk = new HashMap<>();
+		Map<Source, List<ChainEvent>> inChunk = new HashMap<>();
 		Set<String> sourceEvents = new LinkedHashSet<>();
 		byEvent.values().forEach(references -> references.forEach(reference -> sourceEvents.add(reference.sourceEvent())));
 		Map<String, Set<String>> fromLog = new LinkedHashMap<>();
@@ -50,12 +50,12 @@ public final class EventReferences {
 				}
 			}
 			if (sourceEvents.contains(event.name()) && event.subject() != null) {
-				inChunk.putIfAbsent(new Source(event.name(), event.subject()), event);
+				inChunk.computeIfAbsent(new Source(event.name(), event.subject()), s -> new ArrayList<>()).add(event);
 			}
 		}
-		Map<Source, BsonDocument> logged = new HashMap<>();
-		fromLog.forEach((sourceEvent, subjects) -> log.firstBySubject(sourceEvent, subjects)
-			.forEach((subject, data) -> logged.put(new Source(sourceEvent, subject), data)));
+		Map<Source, List<ChainEvent>> logged = new HashMap<>();
+		fromLog.forEach((sourceEvent, subjects) -> log.bySubject(sourceEvent, subjects)
+			.forEach((subject, found) -> logged.put(new Source(sourceEvent, subject), found)));
 
 		Map<String, String> waiting = new LinkedHashMap<>();
 		Map<String, Set<String>> dependsOn = new HashMap<>();
@@ -69,14 +69,16 @@ public final class EventReferences {
 			BsonDocument refs = new BsonDocument();
 			for (EventReference reference : references) {
 				Source source = new Source(reference.sourceEvent(), event.text(reference.keyField()));
-				ChainEvent earlier = inChunk.get(source);
+				// why: the latest one before the event — an account a closure freed can be created again
+				ChainEvent earlier = latestBefore(inChunk.get(source), event);
 				BsonDocument data = null;
-				if (earlier != null && earlier.version().compareTo(event.version()) < 0) {
+				if (earlier != null) {
 					data = earlier.data();
 					dependsOn.computeIfAbsent(earlier.signature(), s -> new LinkedHashSet<>()).add(event.signature());
 				}
-				else if (logged.containsKey(source)) {
-					data = logged.get(source);
+				else {
+					ChainEvent fromTheLog = latestBefore(logged.get(source), event);
+					data = fromTheLog == null ? null : fromTheLog.data();
 				}
 				BsonValue value = data == null ? null : data.get(reference.sourceField());
 				if (value != null) {
@@ -91,6 +93,20 @@ public final class EventReferences {
 		holdBackDependents(waiting, dependsOn);
 		resolved.removeIf(event -> waiting.containsKey(event.signature()));
 		return new Resolved(resolved, waiting);
+	}
+
+	/** The last of {@code candidates} (in chain order) that comes before {@code event}, or null. */
+	private static ChainEvent latestBefore(List<ChainEvent> candidates, ChainEvent event) {
+		ChainEvent latest = null;
+		if (candidates != null) {
+			for (ChainEvent candidate : candidates) {
+				if (candidate.version().compareTo(event.version()) < 0
+						&& (latest == null || candidate.version().compareTo(latest.version()) > 0)) {
+					latest = candidate;
+				}
+			}
+		}
+		return latest;
 	}
 
 	/** A transaction whose reference came from a held-back transaction of the chunk waits with it. */

@@ -207,7 +207,15 @@ public final class ReadModelStore {
 			if (lastVersion == null || newest.compareTo(lastVersion) >= 0) {
 				// why: a newer change of the document means the account exists again — unless it is the closure.
 				// The removal is versioned too, so replaying an older closure does not bring the mark back.
-				if (existing != null && existing.containsKey(ORPHANED) && !set.containsKey(ORPHANED)) {
+				FieldChange mark = fields.get(ORPHANED);
+				if (mark != null && set.containsKey(ORPHANED) && newest.compareTo(mark.version()) > 0) {
+					// why: the account was closed and created again within this chunk: the later change wins
+					for (String field : ORPHAN_FIELDS) {
+						set.remove(field);
+						set.remove(VERSIONS + "." + field);
+					}
+				}
+				if ((existing != null && existing.containsKey(ORPHANED) || mark != null) && !set.containsKey(ORPHANED)) {
 					BsonDocument unset = new BsonDocument();
 					for (String field : ORPHAN_FIELDS) {
 						unset.append(field, new BsonString(""));

@@ -42,6 +42,9 @@ public final class ProgramHistory {
 
 	private long slot = 1_000;
 
+	/** Seconds the clock was moved on, beyond 10 per transaction. */
+	private long clockJumps;
+
 	public ProgramHistory(Idl idl) {
 		this.encoder = new BorshEncoder(idl);
 	}
@@ -52,7 +55,28 @@ public final class ProgramHistory {
 
 	/** The clock of the next transaction. */
 	public long now() {
-		return START + 10 * transactions.size();
+		return START + 10 * transactions.size() + clockJumps;
+	}
+
+	/** Lets time pass (auctions, deadlines, stakes and update intervals need hours or days). */
+	public void advanceClock(long seconds) {
+		clockJumps += seconds;
+	}
+
+	/** §0: Dutch price(t) for an auction that started at {@code start} and ends at {@code end}. */
+	public static long dutchPrice(long startingPrice, long reservePrice, long start, long end, long t) {
+		if (t <= start) {
+			return startingPrice;
+		}
+		if (t >= end) {
+			return reservePrice;
+		}
+		return startingPrice - (startingPrice - reservePrice) * (t - start) / (end - start);
+	}
+
+	/** §0: the ticket hash, SHA-256 of coupon key ‖ user key ‖ nonce (u64 LE). */
+	public static byte[] ticketHash(String coupon, String user, long nonce) {
+		return sha256(concat(concat(pubkey(coupon), pubkey(user)), u64(nonce)));
 	}
 
 	// ---- keys ----
@@ -199,7 +223,12 @@ public final class ProgramHistory {
 	}
 
 	public void redeemCoupon(String coupon, String user, String merchant, int discount, long couponId) {
-		transaction("redeem_coupon", event("CouponRedeemed", "coupon", coupon, "nft_mint", mintOf(coupon), "user", user,
+		redeemCoupon(coupon, mintOf(coupon), user, merchant, discount, couponId);
+	}
+
+	/** §2.4: the program burns a token of whatever mint is passed, and the event reports that mint. */
+	public void redeemCoupon(String coupon, String mint, String user, String merchant, int discount, long couponId) {
+		transaction("redeem_coupon", event("CouponRedeemed", "coupon", coupon, "nft_mint", mint, "user", user,
 				"merchant", merchant, "discount_percentage", discount, "redemption_code", "REDEEMED-" + couponId,
 				"timestamp", now()));
 	}
@@ -263,7 +292,8 @@ public final class ProgramHistory {
 	public String generateTicket(String coupon, String user, String merchant, long nonce) {
 		String ticket = ticket(coupon, user, nonce);
 		transaction("generate_redemption_ticket", event("TicketGenerated", "ticket", ticket, "coupon", coupon, "user",
-				user, "merchant", merchant, "ticket_hash", new byte[32], "expires_at", now() + 300, "nonce", nonce));
+				user, "merchant", merchant, "ticket_hash", ticketHash(coupon, user, nonce), "expires_at", now() + 300,
+				"nonce", nonce));
 		return ticket;
 	}
 
@@ -274,6 +304,14 @@ public final class ProgramHistory {
 						"merchant", merchant, "redeemed_at", now()),
 				event("CouponRedeemed", "coupon", coupon, "nft_mint", mintOf(coupon), "user", user, "merchant", merchant,
 						"discount_percentage", discount, "redemption_code", "TICKET-" + nonce, "timestamp", now()));
+	}
+
+	/** verify_and_redeem_ticket whose logs were cut after its first event (§8.2 emits two). */
+	public void verifyAndRedeemTicketTruncated(String ticket, String coupon, String user, String merchant) {
+		transaction("verify_and_redeem_ticket",
+				event("TicketRedeemed", "ticket", ticket, "coupon", coupon, "nft_mint", mintOf(coupon), "user", user,
+						"merchant", merchant, "redeemed_at", now()),
+				"Log truncated");
 	}
 
 	public String createGroupDeal(String promotion, String merchant, String organizer, long dealId, long target,
@@ -316,7 +354,7 @@ public final class ProgramHistory {
 
 	/** buy_dutch_auction, or finalize_auction's sale branch. */
 	public void auctionFinalized(String auction, String winner, long finalPrice, String type) {
-		transaction("finalize_auction", event("AuctionFinalized", "auction", auction, "winner", winner, "final_price",
+		transaction("Dutch".equals(type) ? "buy_dutch_auction" : "finalize_auction", event("AuctionFinalized", "auction", auction, "winner", winner, "final_price",
 				finalPrice, "auction_type", variant(type), "finalized_at", now()));
 	}
 

@@ -213,11 +213,14 @@ class ProgramRulesProjectionIT {
 							Shop shop = Shop.open(chain);
 							String first = shop.mint(ALICE);
 							String second = shop.mint(CAROL);
-							String dutch = chain.createAuction(first, ALICE, 1, "Dutch", 1_000, 500, chain.now() + 600);
-							chain.auctionFinalized(dutch, BOB, 800, "Dutch");
+							long start = chain.now();
+							String dutch = chain.createAuction(first, ALICE, 1, "Dutch", 1_000, 500, start + 600);
+							chain.auctionFinalized(dutch, BOB,
+									ProgramHistory.dutchPrice(1_000, 500, start, start + 600, chain.now()), "Dutch");
 							String english = chain.createAuction(second, CAROL, 1, "English", 1_000, 1_000,
 									chain.now() + 600);
 							chain.placeBid(english, BOB, 1_100, 1, chain.now() + 590);
+							chain.advanceClock(600);
 							chain.auctionFinalized(english, BOB, 1_100, "English");
 							expect.field("user_stats", ProgramHistory.userStats(ALICE), "totalPurchases", 1L)
 								.field("user_stats", ProgramHistory.userStats(BOB), "totalPurchases", 2L)
@@ -275,6 +278,7 @@ class ProgramRulesProjectionIT {
 							String deal = chain.createGroupDeal(shop.promotion, shop.merchant, CAROL, 4, 5, 2_000);
 							chain.joinGroupDeal(deal, ALICE, 1, 2_000, 0);
 							chain.joinGroupDeal(deal, BOB, 2, 2_000, 5);
+							chain.advanceClock(86_400);
 							chain.refundGroupDeal(deal, ALICE, 2_000);
 							expect.field("group_deals", deal, "currentParticipants", 2L)
 								.field("group_deals", deal, "totalEscrowed", 4_000L)
@@ -294,6 +298,8 @@ class ProgramRulesProjectionIT {
 							long end = chain.now() + 600;
 							String auction = chain.createAuction(shop.mint(ALICE), ALICE, 1, "English", 100, 100, end);
 							chain.placeBid(auction, BOB, 200, 1, end);
+							// why: under 300 s left, the bid extends the end by 300 (§10.2)
+							chain.advanceClock(400);
 							chain.placeBid(auction, CAROL, 300, 2, end + 300);
 							expect.field("auctions", auction, "bidCount", 2L)
 								.field("auctions", auction, "endTime", end + 300);
@@ -301,6 +307,7 @@ class ProgramRulesProjectionIT {
 				new Rule("§11/§13.13 ExternalDeal.verification_count: 1 when new, +1 per update; Skyscanner, verified",
 						(chain, expect) -> {
 							String deal = chain.updateExternalDeal("FLIGHT-42", 800);
+							chain.advanceClock(3_600);
 							chain.updateExternalDeal("FLIGHT-42", 750);
 							expect.field("external_deals", deal, "verificationCount", 2L)
 								.field("external_deals", deal, "discountedPrice", 750L)
@@ -312,12 +319,14 @@ class ProgramRulesProjectionIT {
 						(chain, expect) -> {
 							chain.stakeCoupon(ALICE, 7, 10);
 							chain.stakeCoupon(BOB, 30, 10);
-							chain.claimRewards(ALICE, 7_000);
+							// why: rewards count whole days to the claim: 1,000,000 × 10 × 8 / 10,000
+							chain.advanceClock(8 * 86_400);
+							chain.claimRewards(ALICE, 8_000);
 							String pool = ProgramHistory.stakingPool();
 							expect.field("staking_pool", pool, "totalStaked", 1_000_000L)
-								.field("staking_pool", pool, "totalRewardsDistributed", 7_000L)
+								.field("staking_pool", pool, "totalRewardsDistributed", 8_000L)
 								.field("stakers", ALICE, "staked", 0L)
-								.field("stakers", ALICE, "rewardsClaimed", 7_000L)
+								.field("stakers", ALICE, "rewardsClaimed", 8_000L)
 								.field("stakers", BOB, "staked", 1_000_000L);
 						}),
 
@@ -329,7 +338,7 @@ class ProgramRulesProjectionIT {
 							chain.transferCoupon(groupCoupon, "11111111111111111111111111111111", ALICE, BOB);
 							expect.field("coupons", groupCoupon, "owner", BOB).noField("coupons", groupCoupon, "mint");
 						}),
-				new Rule("§13.8 seed widths: bid index u32 before the bid, badge byte, participant, rating PDAs",
+				new Rule("§13.8 seed widths: a bid's index is bid_count before the bid (u32); a badge's type is one byte",
 						(chain, expect) -> {
 							Shop shop = Shop.open(chain);
 							long end = chain.now() + 600;
@@ -376,6 +385,7 @@ class ProgramRulesProjectionIT {
 							Shop shop = Shop.open(chain);
 							String auction = chain.createAuction(shop.mint(ALICE), ALICE, 1, "Dutch", 1_000, 500,
 									chain.now() + 600);
+							chain.advanceClock(600);
 							chain.auctionCancelled(auction, "Reserve price not met");
 							expect.field("auctions", auction, "isActive", false)
 								.field("auctions", auction, "isFinalized", true)
@@ -399,14 +409,16 @@ class ProgramRulesProjectionIT {
 							chain.transferCoupon(coupon, ProgramHistory.mintOf(coupon), ALICE, BOB);
 							String listing = chain.listForSale(coupon, BOB, 500);
 							chain.buyListing(listing, coupon, BOB, CAROL, 500);
-							String dutch = chain.createAuction(coupon, CAROL, 2, "Dutch", 900, 100, chain.now() + 600);
-							chain.auctionFinalized(dutch, ALICE, 700, "Dutch");
+							long start = chain.now();
+							String dutch = chain.createAuction(coupon, CAROL, 2, "Dutch", 900, 100, start + 600);
+							long price = ProgramHistory.dutchPrice(900, 100, start, start + 600, chain.now());
+							chain.auctionFinalized(dutch, ALICE, price, "Dutch");
 							expect.field("coupons", coupon, "owner", ALICE)
 								.field("coupons", coupon, "mint", ProgramHistory.mintOf(coupon))
 								.field("listings", listing, "isActive", false)
 								.field("listings", listing, "buyer", CAROL)
 								.field("listings", listing, "marketplaceFee", 12L)
-								.field("auctions", dutch, "currentBid", 700L)
+								.field("auctions", dutch, "currentBid", 887L)
 								.field("auctions", dutch, "highestBidder", ALICE)
 								.field("auctions", dutch, "isFinalized", true);
 						}),
@@ -436,6 +448,85 @@ class ProgramRulesProjectionIT {
 						.field("group_deals", deal, "currentDiscount", 10L)
 						.field("group_deals", deal, "escrowVault", ProgramHistory.groupEscrow(deal));
 				}),
+
+				new Rule("§10.5/§14 an auction closed by its seller can be created again: the new one is live",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							String coupon = shop.mint(ALICE);
+							String auction = chain.createAuction(coupon, ALICE, 1, "English", 1_000, 500,
+									chain.now() + 600);
+							chain.auctionCancelled(auction, "Cancelled by seller");
+							chain.transferCoupon(coupon, ProgramHistory.mintOf(coupon), ALICE, BOB);
+							long end = chain.now() + 900;
+							chain.createAuction(coupon, BOB, 1, "SealedBid", 200, 900, end);
+							chain.placeBid(auction, CAROL, 300, 1, end);
+							expect.field("auctions", auction, "seller", BOB)
+								.field("auctions", auction, "auctionType", "SealedBid")
+								.field("auctions", auction, "currentBid", 0L)
+								.field("auctions", auction, "cancelReason", null)
+								.noField("auctions", auction, "orphaned")
+								.field("bids", ProgramHistory.bid(auction, CAROL, 0), "isWinning", false);
+						}),
+				new Rule("§13.11 redeem_coupon with another mint: the coupon's mint stays its own", (chain, expect) -> {
+					Shop shop = Shop.open(chain);
+					String coupon = shop.mint(ALICE);
+					chain.redeemCoupon(coupon, key("another mint"), ALICE, shop.merchant, 20, 7);
+					expect.field("coupons", coupon, "mint", ProgramHistory.mintOf(coupon))
+						.field("coupons", coupon, "isRedeemed", true);
+				}),
+				new Rule("§13.1 a merchant's next promotion is seeded by the counter after its mints", (chain, expect) -> {
+					Shop shop = Shop.open(chain);
+					shop.mint(ALICE);
+					shop.mint(BOB);
+					String second = chain.createPromotion(shop.merchant, 2, 15, 10, EXPIRY, 900);
+					expect.field("promotions", second, "merchant", shop.merchant)
+						.field("promotions", second, "currentSupply", 0L)
+						.field("promotions", shop.promotion, "currentSupply", 2L)
+						.field("merchants", shop.merchant, "totalCouponsCreated", 2L);
+				}),
+				new Rule("§0 only the nine init_if_needed instructions create UserStats", (chain, expect) -> {
+					Shop shop = Shop.open(chain);
+					String coupon = shop.mint(ALICE);
+					String dave = key("dave");
+					String erin = key("erin");
+					chain.transferCoupon(coupon, ProgramHistory.mintOf(coupon), ALICE, dave);
+					chain.generateTicket(coupon, dave, shop.merchant, 1);
+					String deal = chain.createGroupDeal(shop.promotion, shop.merchant, erin, 3, 2, 1_000);
+					chain.stakeCoupon(key("frank"), 7, 10);
+					chain.joinGroupDeal(deal, BOB, 1, 1_000, 0);
+					chain.advanceClock(86_400);
+					chain.refundGroupDeal(deal, BOB, 1_000);
+					expect.noDocument("user_stats", ProgramHistory.userStats(dave))
+						.noDocument("user_stats", ProgramHistory.userStats(erin))
+						.noDocument("user_stats", ProgramHistory.userStats(key("frank")))
+						.noDocument("user_stats", ProgramHistory.userStats(MERCHANT_AUTHORITY))
+						.field("user_stats", ProgramHistory.userStats(BOB), "totalPurchases", 0L)
+						.noField("user_stats", ProgramHistory.userStats(ALICE), "reputationScore")
+						.noField("user_stats", ProgramHistory.userStats(ALICE), "tier")
+						.noField("user_stats", ProgramHistory.userStats(ALICE), "badgesEarned");
+				}),
+				new Rule("§8.2 TicketRedeemed alone (logs cut after it) counts no redemption", (chain, expect) -> {
+					Shop shop = Shop.open(chain);
+					String coupon = shop.mint(ALICE);
+					String ticket = chain.generateTicket(coupon, ALICE, shop.merchant, 9);
+					chain.verifyAndRedeemTicketTruncated(ticket, coupon, ALICE, shop.merchant);
+					expect.field("merchants", shop.merchant, "totalCouponsRedeemed", 0L)
+						.field("user_stats", ProgramHistory.userStats(ALICE), "totalRedemptions", 0L)
+						.field("redemption_tickets", ticket, "isConsumed", true)
+						.field("redemption_tickets", ticket, "ticketHash",
+								ProgramHistory.ticketHash(coupon, ALICE, 9))
+						.field("coupons", coupon, "isRedeemed", true);
+				}),
+				new Rule("§4.2/§12 a comment that is no reply has no parent; merchant-reply flags come from accounts",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							String top = chain.addComment(ALICE, shop.promotion, "first", false);
+							String reply = chain.addComment(BOB, shop.promotion, "re", true);
+							expect.field("comments", top, "parentComment", null)
+								.noField("comments", reply, "parentComment")
+								.noField("comments", top, "isMerchantReply")
+								.field("comments", reply, "isReply", true);
+						}),
 
 				// ---- fields §1–§10 say an instruction writes with a value the events determine ----
 				new Rule("§2.1 a promotion's location is all zero, not the merchant's", (chain, expect) -> {
@@ -564,6 +655,9 @@ class ProgramRulesProjectionIT {
 		}
 		if (value instanceof Binary binary) {
 			return java.util.HexFormat.of().formatHex(binary.getData());
+		}
+		if (value instanceof byte[] bytes) {
+			return java.util.HexFormat.of().formatHex(bytes);
 		}
 		if (value instanceof Document document) {
 			Map<String, Object> normalized = new java.util.TreeMap<>();
