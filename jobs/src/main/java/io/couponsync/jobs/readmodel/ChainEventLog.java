@@ -46,7 +46,6 @@ public final class ChainEventLog {
 		events.createIndex(Indexes.ascending("name"), new IndexOptions().name("name"));
 		events.createIndex(Indexes.ascending("signature"), new IndexOptions().name("signature"));
 		events.createIndex(Indexes.ascending("counters.k"), new IndexOptions().name("counter_keys"));
-		events.createIndex(Indexes.ascending("subject"), new IndexOptions().name("subject"));
 	}
 
 	/** The key of one counter of one document, as events' contributions name it. */
@@ -70,8 +69,7 @@ public final class ChainEventLog {
 					Updates.set("signature", event.signature()), Updates.set("index", event.index()),
 					Updates.set("name", event.name()), Updates.set("slot", event.version().slot()),
 					Updates.set("positionInBlock", event.version().positionInBlock()),
-					Updates.set("version", event.version().key()), Updates.set("subject", event.subject()),
-					Updates.set("data", event.data()), Updates.set("refs", event.refs()),
+					Updates.set("version", event.version().key()), Updates.set("data", event.data()), Updates.set("refs", event.refs()),
 					Updates.set("counters", contributions(event, counters)),
 					Updates.setOnInsert("commitment", "confirmed"), Updates.setOnInsert("appliedAt", now)), upsert));
 		}
@@ -110,17 +108,6 @@ public final class ChainEventLog {
 				Aggregates.match(touched), Aggregates.group("$counters.k", Accumulators.sum("total", "$counters.v"))))
 			.forEach(group -> totals.put(group.getString("_id"), ((Number) group.get("total")).longValue()));
 		return totals;
-	}
-
-	/** For each subject, the logged events named {@code event} about it (its first field), in chain order. */
-	public Map<String, List<ChainEvent>> bySubject(String event, Collection<String> subjects) {
-		Map<String, List<ChainEvent>> found = new HashMap<>();
-		database.getCollection(COLLECTION, BsonDocument.class)
-			.find(Filters.and(Filters.in("subject", subjects), Filters.eq("name", event)))
-			.sort(Sorts.ascending("version"))
-			.forEach(document -> found.computeIfAbsent(document.getString("subject").getValue(), s -> new ArrayList<>())
-				.add(fromDocument(document)));
-		return found;
 	}
 
 	/** The logged events of these transactions, as they were applied. */

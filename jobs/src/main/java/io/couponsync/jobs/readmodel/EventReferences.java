@@ -12,10 +12,11 @@ import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
 /**
- * Resolves the {@link EventReference}s of a chunk's events before they are logged: from an earlier event of the same
- * chunk, else from the log with one query per kind of source event. A transaction with a required reference not
- * found — its source event staged late by the crawler, or waiting to be fetched again after a fork — is held back
- * whole, and applied by a later run.
+ * Resolves the {@link EventReference}s of a chunk's events before they are logged: from the latest earlier source
+ * event of the same chunk, else from the document of the account the source event created (one {@code _id} lookup
+ * per collection — the document holds what that event wrote, or what an account read found). A transaction with a
+ * required reference not found — its source event staged late by the crawler, or waiting to be fetched again after
+ * a fork — is held back whole, and applied by a later run.
  */
 public final class EventReferences {
 
@@ -26,12 +27,12 @@ public final class EventReferences {
 	private record Source(String event, String subject) {
 	}
 
-	private final ChainEventLog log;
+	private final ReadModelStore store;
 
 	private final Map<String, List<EventReference>> byEvent = new HashMap<>();
 
-	public EventReferences(ChainEventLog log, List<EventReference> references) {
-		this.log = log;
+	public EventReferences(ReadModelStore store, List<EventReference> references) {
+		this.store = store;
 		references.forEach(reference -> byEvent.computeIfAbsent(reference.event(), e -> new ArrayList<>())
 			.add(reference));
 	}
@@ -41,21 +42,22 @@ public final class EventReferences {
 		Map<Source, List<ChainEvent>> inChunk = new HashMap<>();
 		Set<String> sourceEvents = new LinkedHashSet<>();
 		byEvent.values().forEach(references -> references.forEach(reference -> sourceEvents.add(reference.sourceEvent())));
-		Map<String, Set<String>> fromLog = new LinkedHashMap<>();
+		Map<String, Set<String>> fromStore = new LinkedHashMap<>();
 		for (ChainEvent event : events) {
 			for (EventReference reference : byEvent.getOrDefault(event.name(), List.of())) {
 				Source source = new Source(reference.sourceEvent(), event.text(reference.keyField()));
 				if (!inChunk.containsKey(source)) {
-					fromLog.computeIfAbsent(source.event(), e -> new LinkedHashSet<>()).add(source.subject());
+					fromStore.computeIfAbsent(source.event(), e -> new LinkedHashSet<>()).add(source.subject());
 				}
 			}
 			if (sourceEvents.contains(event.name()) && event.subject() != null) {
 				inChunk.computeIfAbsent(new Source(event.name(), event.subject()), s -> new ArrayList<>()).add(event);
 			}
 		}
-		Map<Source, List<ChainEvent>> logged = new HashMap<>();
-		fromLog.forEach((sourceEvent, subjects) -> log.bySubject(sourceEvent, subjects)
-			.forEach((subject, found) -> logged.put(new Source(sourceEvent, subject), found)));
+		Map<Source, BsonDocument> stored = new HashMap<>();
+		fromStore.forEach((sourceEvent, subjects) -> store
+			.read(Projections.COLLECTION_OF_CREATION.get(sourceEvent), subjects)
+			.forEach((subject, document) -> stored.put(new Source(sourceEvent, subject), document)));
 
 		Map<String, String> waiting = new LinkedHashMap<>();
 		Map<String, Set<String>> dependsOn = new HashMap<>();
@@ -77,8 +79,7 @@ public final class EventReferences {
 					dependsOn.computeIfAbsent(earlier.signature(), s -> new LinkedHashSet<>()).add(event.signature());
 				}
 				else {
-					ChainEvent fromTheLog = latestBefore(logged.get(source), event);
-					data = fromTheLog == null ? null : fromTheLog.data();
+					data = stored.get(source);
 				}
 				BsonValue value = data == null ? null : data.get(reference.sourceField());
 				if (value != null) {

@@ -79,6 +79,14 @@ public final class Projections {
 			Map.entry("RedemptionTicket", REDEMPTION_TICKETS), Map.entry("ExternalDeal", EXTERNAL_DEALS),
 			Map.entry("StakingPool", STAKING_POOL), Map.entry("UserStats", USER_STATS));
 
+	/**
+	 * The collection holding the account an event creates, for the events references are taken from: when the
+	 * source event is not in the chunk, the reference is read from the account's document (written by that event,
+	 * or by an account read — which also covers accounts created before the sync's start).
+	 */
+	public static final Map<String, String> COLLECTION_OF_CREATION = Map.of("AuctionCreated", AUCTIONS,
+			"PromotionCreated", PROMOTIONS, "GroupDealCreated", GROUP_DEALS);
+
 	/** Touch name of a coupon's transfer history (recomputed from the log, like counters). */
 	public static final String COUPON_TRANSFERS = "coupons.transfers";
 

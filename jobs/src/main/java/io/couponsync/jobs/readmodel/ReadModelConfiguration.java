@@ -29,8 +29,8 @@ public class ReadModelConfiguration {
 	}
 
 	@Bean
-	EventReferences eventReferences(ChainEventLog chainEventLog, Projections projections) {
-		return new EventReferences(chainEventLog, projections.references());
+	EventReferences eventReferences(ReadModelStore readModelStore, Projections projections) {
+		return new EventReferences(readModelStore, projections.references());
 	}
 
 	@Bean

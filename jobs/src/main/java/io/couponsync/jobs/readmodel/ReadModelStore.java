@@ -64,6 +64,14 @@ public final class ReadModelStore {
 			.allMatch(value -> value instanceof Number number && number.doubleValue() == 0);
 	}
 
+	/** The documents of these ids in a collection (one {@code _id} lookup), by id. */
+	public Map<String, BsonDocument> read(String collection, Collection<String> ids) {
+		Map<String, BsonDocument> found = new HashMap<>();
+		database.getCollection(collection, BsonDocument.class).find(Filters.in("_id", ids))
+			.forEach(document -> found.put(document.getString("_id").getValue(), document));
+		return found;
+	}
+
 	/** Marks finalized every document whose last change came from one of {@code signatures}. */
 	public void markFinalized(Collection<String> signatures) {
 		for (String collection : io.couponsync.jobs.readmodel.Projections.COLLECTIONS) {
