@@ -34,6 +34,7 @@ import io.couponsync.jobs.readmodel.PdaResolver;
 import io.couponsync.jobs.readmodel.ProjectionContext;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelStore;
+import io.couponsync.jobs.readmodel.CounterJournal;
 import io.couponsync.jobs.readmodel.EventReferences;
 import io.couponsync.jobs.readmodel.Recounts;
 import io.couponsync.platform.config.ProgramProperties;
@@ -67,13 +68,13 @@ public class ApplyEventsJobConfiguration {
 	ReadModelWriter applyEventsWriter(MongoStagingRepository staging, ChainEventLog chainEventLog,
 			ReadModelStore readModelStore, Projections projections, EventReferences eventReferences,
 			Recounts recounts, PdaResolver pdaResolver, ObjectProvider<WriterCheckpoint> checkpoint,
-			DeadLetterStore deadLetters, JobsProperties properties,
+			DeadLetterStore deadLetters, JobsProperties properties, CounterJournal counterJournal,
 			@Value("#{stepExecution.jobExecutionId}") Long jobExecutionId) {
 		return new ReadModelWriter(chainEventLog, readModelStore, projections, eventReferences, recounts,
 				staging, () -> new ProjectionContext(pdaResolver),
 				checkpoint.getIfAvailable(() -> WriterCheckpoint.NONE), new DeadLetters(deadLetters, staging,
 						properties.apply().maxWaits(), properties.apply().skipLimit()),
-				jobExecutionId);
+				counterJournal, jobExecutionId);
 	}
 
 	@Bean

@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+
+import org.bson.Document;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +19,7 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
 import io.couponsync.chain.staging.ChainCommitment;
 import io.couponsync.jobs.readmodel.ChainEvent;
 import io.couponsync.jobs.readmodel.ChainEventLog;
+import io.couponsync.jobs.readmodel.CounterJournal;
 import io.couponsync.jobs.readmodel.EventProjection;
 import io.couponsync.jobs.readmodel.EventReferences;
 import io.couponsync.jobs.readmodel.ProjectionContext;
@@ -26,10 +30,12 @@ import io.couponsync.chain.staging.StagingRepository;
 
 /**
  * Writes a chunk in steps that are each idempotent, so a crash between any two leaves nothing a re-run does not
- * repair: (1) append the events, with the references they need from earlier events, to {@code chain_events} —
- * a transaction whose earlier event is not in the log yet is held back whole and stays received; (2) set the fields the events change, each guarded by
- * its change version; (3) recount the counters the events touch from the log; (4) recompute derived histories;
- * (5) mark the staged transactions applied. No step needs a multi-document transaction.
+ * repair: (1) append the events, with the references they need from earlier events, to {@code chain_events} (a
+ * transaction whose earlier event is not in the log yet is held back whole and stays received), new ones not
+ * counted yet; (2) set the fields the events change, each guarded by its change version; (3) add the events not
+ * counted yet to the counters through the {@link CounterJournal}, which counts each exactly once whatever the order
+ * or the repetitions, at a cost that does not grow with history; (4) recompute derived histories; (5) mark the
+ * staged transactions applied. No step needs a multi-document transaction.
  */
 class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 
@@ -54,6 +60,8 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 
 	private final DeadLetters deadLetters;
 
+	private final CounterJournal journal;
+
 	private final long jobExecutionId;
 
 	/** Makes a fresh context per chunk. */
@@ -64,7 +72,7 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 
 	ReadModelWriter(ChainEventLog log, ReadModelStore store, Projections projections, EventReferences references,
 			Recounts recounts, StagingRepository staging, ProjectionContextFactory contexts,
-			WriterCheckpoint checkpoint, DeadLetters deadLetters, long jobExecutionId) {
+			WriterCheckpoint checkpoint, DeadLetters deadLetters, CounterJournal journal, long jobExecutionId) {
 		this.log = log;
 		this.store = store;
 		this.projections = projections;
@@ -74,11 +82,14 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		this.contexts = contexts;
 		this.checkpoint = checkpoint;
 		this.deadLetters = deadLetters;
+		this.journal = journal;
 		this.jobExecutionId = jobExecutionId;
 	}
 
 	@Override
 	public void write(Chunk<? extends DecodedTransaction> chunk) {
+		// why: increments a crash left half done are finished before any of this chunk's
+		journal.completePending();
 		List<ChainEvent> events = new ArrayList<>();
 		for (DecodedTransaction transaction : chunk) {
 			if (!transaction.failed()) {
@@ -94,6 +105,7 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		List<ChainEvent> applicable = resolved.events().stream()
 			.filter(event -> !unprojectable.containsKey(event.signature())).toList();
 		log.append(applicable, projections.counters());
+		Set<String> uncounted = log.uncounted(applicable.stream().map(ChainEvent::id).toList());
 		checkpoint.reached("events-logged");
 
 		ProjectionContext context = contexts.create();
@@ -104,7 +116,13 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		store.apply(context.changes());
 		checkpoint.reached("fields-written");
 
-		recounts.writeCounters(context.touchedCounters());
+		Document entry = journal.open(UUID.randomUUID().toString(), recounts.increments(
+				applicable.stream().filter(event -> uncounted.contains(event.id())).toList(),
+				context.touchedCounters()), CounterJournal.FollowUps.countEvents(List.copyOf(uncounted)));
+		if (entry != null) {
+			checkpoint.reached("journal-written");
+			journal.complete(entry, () -> checkpoint.reached("counters-partly-written"));
+		}
 		checkpoint.reached("counters-written");
 
 		recounts.writeHistories(context.touchedCounters());

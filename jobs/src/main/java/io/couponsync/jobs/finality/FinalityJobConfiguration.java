@@ -27,6 +27,7 @@ import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.batch.StagedTransactionReader;
 import io.couponsync.jobs.batch.SyncGauges;
 import io.couponsync.jobs.readmodel.ChainEventLog;
+import io.couponsync.jobs.readmodel.CounterJournal;
 import io.couponsync.jobs.readmodel.PdaResolver;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelStore;
@@ -72,12 +73,12 @@ public class FinalityJobConfiguration {
 	@Bean
 	@StepScope
 	ForkUndoTasklet forkUndoTasklet(ForkUndos forkUndos, MongoStagingRepository staging, ChainEventLog chainEventLog,
-			Projections projections, ReadModelStore readModelStore, Recounts recounts, PdaResolver pdaResolver,
-			ProgramDecoder decoder, SolanaRpcClient rpc, ObjectProvider<MeterRegistry> registry,
+			Projections projections, ReadModelStore readModelStore, Recounts recounts, CounterJournal counterJournal,
+			PdaResolver pdaResolver, ProgramDecoder decoder, SolanaRpcClient rpc, ObjectProvider<MeterRegistry> registry,
 			ObjectProvider<ForkUndoTasklet.StageListener> stages) {
 		MeterRegistry meters = registry.getIfAvailable(SimpleMeterRegistry::new);
 		return new ForkUndoTasklet(forkUndos, staging, chainEventLog, projections, readModelStore, recounts,
-				pdaResolver, decoder, rpc, meters.counter("sync.finality.dropped"),
+				counterJournal, pdaResolver, decoder, rpc, meters.counter("sync.finality.dropped"),
 				meters.counter("sync.finality.relanded"), stages.getIfAvailable(() -> ForkUndoTasklet.StageListener.NONE));
 	}
 

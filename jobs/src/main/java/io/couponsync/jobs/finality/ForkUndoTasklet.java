@@ -30,6 +30,7 @@ import io.couponsync.chain.value.BsonValueWriter;
 import io.couponsync.jobs.readmodel.ChainEvent;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.ChangeVersion;
+import io.couponsync.jobs.readmodel.CounterJournal;
 import io.couponsync.jobs.readmodel.PdaResolver;
 import io.couponsync.jobs.readmodel.ProjectionContext;
 import io.couponsync.jobs.readmodel.Projections;
@@ -70,6 +71,8 @@ class ForkUndoTasklet implements Tasklet {
 
 	private final Recounts recounts;
 
+	private final CounterJournal journal;
+
 	private final PdaResolver pdas;
 
 	private final ProgramDecoder decoder;
@@ -94,14 +97,15 @@ class ForkUndoTasklet implements Tasklet {
 	}
 
 	ForkUndoTasklet(ForkUndos undos, StagingRepository staging, ChainEventLog events, Projections projections,
-			ReadModelStore store, Recounts recounts, PdaResolver pdas, ProgramDecoder decoder, SolanaRpcClient rpc,
-			Counter droppedCount, Counter relandedCount, StageListener stages) {
+			ReadModelStore store, Recounts recounts, CounterJournal journal, PdaResolver pdas, ProgramDecoder decoder,
+			SolanaRpcClient rpc, Counter droppedCount, Counter relandedCount, StageListener stages) {
 		this.undos = undos;
 		this.staging = staging;
 		this.events = events;
 		this.projections = projections;
 		this.store = store;
 		this.recounts = recounts;
+		this.journal = journal;
 		this.pdas = pdas;
 		this.decoder = decoder;
 		this.rpc = rpc;
@@ -112,6 +116,8 @@ class ForkUndoTasklet implements Tasklet {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		// why: the plan reads which events are counted; an apply chunk's increments a crash left must be in first
+		journal.completePending();
 		List<ForkUndos.Pending> pending = undos.pending(PER_PASS);
 		if (pending.isEmpty()) {
 			return RepeatStatus.FINISHED;
@@ -163,7 +169,10 @@ class ForkUndoTasklet implements Tasklet {
 			}
 			ChangeVersion chainState = ChangeVersion.endOfSlot(state.contextSlot(), ReadModelStore.RESYNC_SOURCE);
 			for (Map.Entry<String, BsonValue> field : decode(key, state).entrySet()) {
-				resynced.set(key.collection(), key.id(), field.getKey(), field.getValue(), chainState);
+				// why: counters stay what the counted events add up to; the decrements below take the fork's out
+				if (!recounts.isCounter(key.collection(), field.getKey())) {
+					resynced.set(key.collection(), key.id(), field.getKey(), field.getValue(), chainState);
+				}
 			}
 		}
 		// why: a summary that is not an account has no read of its own; it goes when no event describes it any more
@@ -173,7 +182,7 @@ class ForkUndoTasklet implements Tasklet {
 		}
 		store.resync(resynced, readSlot);
 		orphansBySlot.forEach((slot, keys) -> store.markOrphaned(keys, ORPHAN_REASON, slot));
-		recounts.writeCounters(touched.counters);
+		takeCountersBack(pending, touched.plans);
 		recounts.writeHistories(touched.counters);
 		stages.reached("restored");
 
@@ -193,10 +202,16 @@ class ForkUndoTasklet implements Tasklet {
 			.map(ForkUndos.Pending::signature).toList();
 		Map<String, ProjectionContext> planned = new LinkedHashMap<>();
 		unplanned.forEach(signature -> planned.put(signature, new ProjectionContext(pdas)));
-		for (ChainEvent event : events.events(unplanned)) {
+		List<ChainEvent> logged = events.events(unplanned);
+		Set<String> uncounted = events.uncounted(logged.stream().map(ChainEvent::id).toList());
+		Map<String, List<ChainEvent>> counted = new LinkedHashMap<>();
+		for (ChainEvent event : logged) {
 			ProjectionContext context = planned.get(event.signature());
 			context.startEvent(event);
 			projections.projection(event.name()).project(event, context);
+			if (!uncounted.contains(event.id())) {
+				counted.computeIfAbsent(event.signature(), s -> new ArrayList<>()).add(event);
+			}
 		}
 		Touched touched = new Touched();
 		planned.forEach((signature, context) -> {
@@ -205,14 +220,40 @@ class ForkUndoTasklet implements Tasklet {
 			documents.addAll(recounts.counterDocuments(context.touchedCounters()));
 			Document counters = new Document();
 			context.touchedCounters().forEach((counter, keys) -> counters.append(counter, new ArrayList<>(keys)));
+			List<Document> decrements = new ArrayList<>();
+			recounts.decrements(counted.getOrDefault(signature, List.of())).forEach((key, field, amount) -> decrements
+				.add(new Document("c", key.collection()).append("id", key.id()).append("f", field).append("v", amount)));
 			Document plan = new Document("documents", documents.stream()
 				.map(key -> new Document("c", key.collection()).append("id", key.id())).toList())
-				.append("counters", counters);
+				.append("counters", counters).append("decrements", decrements);
 			undos.savePlan(signature, plan);
 			touched.add(plan);
+			touched.plans.put(signature, plan);
 		});
 		pending.stream().filter(undo -> undo.plan() != null).forEach(undo -> touched.add(undo.plan()));
 		return touched;
+	}
+
+	/**
+	 * Takes the counted events of the undone transactions back out of the counters, once: the journal entry's id is
+	 * the same on a retry, and completing it flags the records.
+	 */
+	private void takeCountersBack(List<ForkUndos.Pending> pending, Map<String, Document> planned) {
+		List<ForkUndos.Pending> todo = pending.stream().filter(undo -> !undo.countersUndone()).toList();
+		if (todo.isEmpty()) {
+			return;
+		}
+		CounterJournal.Increments decrements = new CounterJournal.Increments();
+		for (ForkUndos.Pending undo : todo) {
+			Document plan = undo.plan() != null ? undo.plan() : planned.get(undo.signature());
+			for (Document decrement : plan.getList("decrements", Document.class)) {
+				decrements.add(decrement.getString("c"), decrement.getString("id"), decrement.getString("f"),
+						decrement.getLong("v"), null);
+			}
+		}
+		List<String> signatures = todo.stream().map(ForkUndos.Pending::signature).sorted().toList();
+		journal.apply("fork-undo:" + Integer.toHexString(signatures.hashCode()) + ":" + signatures.get(0), decrements,
+				CounterJournal.FollowUps.flag(ForkUndos.COLLECTION, signatures, ForkUndos.COUNTERS_UNDONE));
 	}
 
 	/** The union of plans. */
@@ -221,6 +262,9 @@ class ForkUndoTasklet implements Tasklet {
 		final Set<DocumentKey> documents = new LinkedHashSet<>();
 
 		final Map<String, Set<String>> counters = new LinkedHashMap<>();
+
+		/** The plans made in this pass, by signature. */
+		final Map<String, Document> plans = new LinkedHashMap<>();
 
 		void add(Document plan) {
 			for (Document document : plan.getList("documents", Document.class)) {

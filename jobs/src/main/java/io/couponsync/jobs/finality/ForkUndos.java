@@ -25,8 +25,14 @@ final class ForkUndos {
 
 	static final String COLLECTION = "fork_undos";
 
-	/** One transaction to undo: its new slot where it landed again (null: dropped for good), and its plan if saved. */
-	record Pending(String signature, Long newSlot, Document plan) {
+	/** The flag a record gets once its decrements are in the counters. */
+	static final String COUNTERS_UNDONE = "countersUndone";
+
+	/**
+	 * One transaction to undo: its new slot where it landed again (null: dropped for good), its plan if saved, and
+	 * whether its counters were taken back already.
+	 */
+	record Pending(String signature, Long newSlot, Document plan, boolean countersUndone) {
 	}
 
 	private final MongoCollection<Document> undos;
@@ -53,7 +59,7 @@ final class ForkUndos {
 		undos.find().sort(new Document("recordedAt", 1)).limit(limit).forEach(document -> pending.add(new Pending(
 				document.getString("_id"), document.get("newSlot") == null ? null
 						: ((Number) document.get("newSlot")).longValue(),
-				document.get("plan", Document.class))));
+				document.get("plan", Document.class), Boolean.TRUE.equals(document.getBoolean(COUNTERS_UNDONE)))));
 		return pending;
 	}
 

@@ -3,18 +3,17 @@ package io.couponsync.jobs.readmodel;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
-import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
-import java.util.Map;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.Accumulators;
-import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
@@ -23,7 +22,6 @@ import com.mongodb.client.model.WriteModel;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 
 /**
  * {@code chain_events}: the audit log of every applied event, one document per event keyed by signature and event
@@ -32,6 +30,9 @@ import org.bson.conversions.Bson;
 public final class ChainEventLog {
 
 	public static final String COLLECTION = "chain_events";
+
+	/** Whether the event's contributions are in the counters ({@link CounterJournal}); false until they are. */
+	static final String COUNTED = "counted";
 
 	private final MongoDatabase database;
 
@@ -45,7 +46,6 @@ public final class ChainEventLog {
 	public void createIndexes() {
 		events.createIndex(Indexes.ascending("name"), new IndexOptions().name("name"));
 		events.createIndex(Indexes.ascending("signature"), new IndexOptions().name("signature"));
-		events.createIndex(Indexes.ascending("counters.k"), new IndexOptions().name("counter_keys"));
 	}
 
 	/** The key of one counter of one document, as events' contributions name it. */
@@ -71,7 +71,8 @@ public final class ChainEventLog {
 					Updates.set("positionInBlock", event.version().positionInBlock()),
 					Updates.set("version", event.version().key()), Updates.set("data", event.data()), Updates.set("refs", event.refs()),
 					Updates.set("counters", contributions(event, counters)),
-					Updates.setOnInsert("commitment", "confirmed"), Updates.setOnInsert("appliedAt", now)), upsert));
+					Updates.setOnInsert("commitment", "confirmed"), Updates.setOnInsert(COUNTED, false),
+					Updates.setOnInsert("appliedAt", now)), upsert));
 		}
 		events.bulkWrite(writes, new BulkWriteOptions().ordered(false));
 	}
@@ -97,17 +98,18 @@ public final class ChainEventLog {
 		return value.isBoolean() ? (Object) value.asBoolean().getValue() : value.toString();
 	}
 
-	/** Every counter's total over the whole log, for the given counter keys, in one aggregation. */
-	public Map<String, Long> totals(Collection<String> counterKeys) {
-		Map<String, Long> totals = new HashMap<>();
-		if (counterKeys.isEmpty()) {
-			return totals;
+	/** The ids among these of logged events not counted yet (one {@code _id} lookup). */
+	public Set<String> uncounted(Collection<String> eventIds) {
+		Set<String> found = new HashSet<>();
+		if (!eventIds.isEmpty()) {
+			events.find(Filters.in("_id", eventIds)).projection(Projections.include(COUNTED))
+				.forEach(document -> {
+					if (Boolean.FALSE.equals(document.getBoolean(COUNTED))) {
+						found.add(document.getString("_id"));
+					}
+				});
 		}
-		Bson touched = Filters.in("counters.k", counterKeys);
-		events.aggregate(List.of(Aggregates.match(touched), Aggregates.unwind("$counters"),
-				Aggregates.match(touched), Aggregates.group("$counters.k", Accumulators.sum("total", "$counters.v"))))
-			.forEach(group -> totals.put(group.getString("_id"), ((Number) group.get("total")).longValue()));
-		return totals;
+		return found;
 	}
 
 	/** The logged events of these transactions, as they were applied. */

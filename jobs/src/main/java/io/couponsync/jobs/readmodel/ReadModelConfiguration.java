@@ -34,6 +34,11 @@ public class ReadModelConfiguration {
 	}
 
 	@Bean
+	CounterJournal counterJournal(MongoDatabaseFactory mongo) {
+		return new CounterJournal(mongo.getMongoDatabase());
+	}
+
+	@Bean
 	DerivedHistories derivedHistories() {
 		return new DerivedHistories();
 	}

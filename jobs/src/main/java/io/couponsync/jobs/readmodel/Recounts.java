@@ -1,18 +1,16 @@
 package io.couponsync.jobs.readmodel;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.bson.BsonInt64;
 import org.bson.Document;
 
 /**
- * What both writers of the read model do after setting fields: recount the counters and recompute the histories
- * the events touched, from the log as it is now.
+ * What both writers of the read model do besides setting fields: the counters' increments (and decrements) events
+ * make, and the histories they touch, recomputed from the log.
  */
 public final class Recounts {
 
@@ -41,24 +39,43 @@ public final class Recounts {
 		return documents;
 	}
 
-	/** Sets every touched counter to its total over the log, in one aggregation. */
-	public void writeCounters(Map<String, Set<String>> touched) {
-		List<String> counterKeys = new ArrayList<>();
+	/**
+	 * What these (not yet counted) events add to the counters, plus a zero increment for every touched counter, so a
+	 * document shows a counter at 0 before anything counts into it.
+	 */
+	public CounterJournal.Increments increments(List<ChainEvent> uncounted, Map<String, Set<String>> touched) {
+		CounterJournal.Increments increments = new CounterJournal.Increments();
+		Map<String, CounterSpec> byName = new LinkedHashMap<>();
+		projections.counters().forEach(counter -> byName.put(counter.name(), counter));
 		for (CounterSpec counter : projections.counters()) {
-			touched.getOrDefault(counter.name(), Set.of())
-				.forEach(key -> counterKeys.add(ChainEventLog.counterKey(counter, key)));
+			touched.getOrDefault(counter.name(), Set.of()).forEach(key -> increments.add(counter.collection(),
+					counter.documentId().apply(key), counter.field(), 0, null));
 		}
-		Map<String, Long> sums = log.totals(counterKeys);
-		Map<String, Map<String, Document>> totals = new LinkedHashMap<>();
-		for (CounterSpec counter : projections.counters()) {
-			for (String key : touched.getOrDefault(counter.name(), Set.of())) {
-				long total = sums.getOrDefault(ChainEventLog.counterKey(counter, key), 0L);
-				totals.computeIfAbsent(counter.collection(), c -> new LinkedHashMap<>())
-					.computeIfAbsent(counter.documentId().apply(key), id -> new Document())
-					.append(counter.field(), new BsonInt64(total));
+		for (ChainEvent event : uncounted) {
+			for (Document contribution : ChainEventLog.contributions(event, projections.counters())) {
+				String counterKey = contribution.getString("k");
+				int bar = counterKey.indexOf('|');
+				CounterSpec counter = byName.get(counterKey.substring(0, bar));
+				increments.add(counter.collection(), counter.documentId().apply(counterKey.substring(bar + 1)),
+						counter.field(), contribution.getLong("v"), event.version().key());
 			}
 		}
-		totals.forEach(store::setCounters);
+		return increments;
+	}
+
+	/** The increments that take these (counted) events back out of the counters: a fork dropped them. */
+	public CounterJournal.Increments decrements(List<ChainEvent> counted) {
+		CounterJournal.Increments increments = increments(counted, Map.of());
+		CounterJournal.Increments decrements = new CounterJournal.Increments();
+		increments.byDocument().forEach((key, fields) -> fields.forEach((field, increment) -> decrements
+			.add(key.collection(), key.id(), field, -increment.amount(), null)));
+		return decrements;
+	}
+
+	/** Whether a field of a collection is a counter (maintained by increments, never set from an account). */
+	public boolean isCounter(String collection, String field) {
+		return projections.counters().stream()
+			.anyMatch(counter -> counter.collection().equals(collection) && counter.field().equals(field));
 	}
 
 	public void writeHistories(Map<String, Set<String>> touched) {

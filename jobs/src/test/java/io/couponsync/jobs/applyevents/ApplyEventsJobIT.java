@@ -182,7 +182,8 @@ class ApplyEventsJobIT {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "events-logged", "fields-written", "counters-written", "histories-written" })
+	@ValueSource(strings = { "events-logged", "fields-written", "journal-written", "counters-partly-written",
+			"counters-written", "histories-written" })
 	void convergesAfterACrashAtAnyStepOfTheWriter(String step) throws Exception {
 		staging.insertIfAbsent(LedgerStaging.staged(workload));
 		assertThat(run(new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -390,7 +391,11 @@ class ApplyEventsJobIT {
 		collections.add("stakers");
 		for (String collection : collections) {
 			Map<String, Document> documents = new TreeMap<>();
-			database().getCollection(collection).find().forEach(d -> documents.put(d.getString("_id"), d));
+			database().getCollection(collection).find().forEach(d -> {
+				// why: which journal entry counted into a document last differs from run to run; what it counted not
+				d.remove("_journal");
+				documents.put(d.getString("_id"), d);
+			});
 			snapshot.put(collection, documents);
 		}
 		Map<String, Document> events = new TreeMap<>();
@@ -443,8 +448,12 @@ class ApplyEventsJobIT {
 				step = null;
 			}
 
+			/** Fails at the first {@code step} of the {@code chunk}-th chunk (chunks counted by their first step). */
 			void reached(String reached) {
-				if (reached.equals(step) && ++seen == chunk) {
+				if ("events-logged".equals(reached)) {
+					seen++;
+				}
+				if (reached.equals(step) && seen == chunk) {
 					step = null;
 					if (transientFailure) {
 						throw new com.mongodb.MongoSocketReadException("simulated network blip at " + reached,

@@ -1,0 +1,209 @@
+package io.couponsync.jobs.readmodel;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * Counters changed by increments, each applied exactly once without multi-document transactions and without
+ * recounting history. An increment batch is first written as a journal entry; each document it changes records the
+ * entry's id ({@value #MARK}) in the same update as the {@code $inc}, so applying the entry again skips documents it
+ * already changed; then the entry's follow-ups run (the events it counted are marked {@code counted}, or records are
+ * flagged) and the entry is deleted. A crash at any point leaves an entry that {@link #completePending} finishes —
+ * every writer calls it before writing increments of its own, so no later increment overwrites a mark first.
+ * Each counter also keeps the version of the newest change it counted ({@value #COUNTED}), so a value read from an
+ * account can be told apart from one that already holds newer events.
+ */
+public final class CounterJournal {
+
+	static final String COLLECTION = "counter_journal";
+
+	/** The journal entry whose increments a document holds last. */
+	static final String MARK = "_journal";
+
+	/** Per counter field, the version of the newest change counted into it. */
+	public static final String COUNTED = "_counted";
+
+	/** One counter field's change: the amount, and the newest version of the changes summed into it. */
+	public record Increment(long amount, String version) {
+
+		Increment plus(Increment other) {
+			return new Increment(amount + other.amount,
+					version == null || other.version != null && other.version.compareTo(version) > 0 ? other.version
+							: version);
+		}
+	}
+
+	/** Increments per document and counter field. */
+	public static final class Increments {
+
+		private final Map<ReadModelChanges.DocumentKey, Map<String, Increment>> byDocument = new LinkedHashMap<>();
+
+		public void add(String collection, String id, String field, long amount, String version) {
+			byDocument.computeIfAbsent(new ReadModelChanges.DocumentKey(collection, id), k -> new LinkedHashMap<>())
+				.merge(field, new Increment(amount, version), Increment::plus);
+		}
+
+		public boolean isEmpty() {
+			return byDocument.isEmpty();
+		}
+
+		/** Each document's field and amount. */
+		public void forEach(Visitor visitor) {
+			byDocument.forEach((key, fields) -> fields.forEach((field, increment) -> visitor.visit(key, field,
+					increment.amount())));
+		}
+
+		/** Visits increments. */
+		@FunctionalInterface
+		public interface Visitor {
+
+			void visit(ReadModelChanges.DocumentKey document, String field, long amount);
+		}
+
+		Map<ReadModelChanges.DocumentKey, Map<String, Increment>> byDocument() {
+			return byDocument;
+		}
+	}
+
+	/** What completing an entry also does: mark events counted, and set a flag on records of another collection. */
+	public record FollowUps(List<String> countedEvents, String flagCollection, List<String> flagIds,
+			String flagField) {
+
+		public static FollowUps countEvents(List<String> eventIds) {
+			return new FollowUps(eventIds, null, List.of(), null);
+		}
+
+		public static FollowUps flag(String collection, List<String> ids, String field) {
+			return new FollowUps(List.of(), collection, ids, field);
+		}
+	}
+
+	private final MongoDatabase database;
+
+	private final MongoCollection<Document> entries;
+
+	public CounterJournal(MongoDatabase database) {
+		this.database = database;
+		this.entries = database.getCollection(COLLECTION);
+	}
+
+
+	/** As {@link #apply(Increments, FollowUps)}, with a given entry id (deterministic for work that may be redone). */
+	public void apply(String entryId, Increments increments, FollowUps followUps) {
+		Document entry = open(entryId, increments, followUps);
+		if (entry != null) {
+			complete(entry, () -> {
+			});
+		}
+	}
+
+	/** Writes the increments as an entry (null when there is nothing to do); {@link #complete} applies it. */
+	public Document open(String entryId, Increments increments, FollowUps followUps) {
+		if (increments.isEmpty() && followUps.countedEvents().isEmpty() && followUps.flagIds().isEmpty()) {
+			return null;
+		}
+		List<Document> changes = new ArrayList<>();
+		increments.byDocument().forEach((key, fields) -> fields.forEach((field, increment) -> changes.add(
+				new Document("c", key.collection()).append("id", key.id()).append("f", field)
+					.append("v", increment.amount()).append("at", increment.version()))));
+		Document entry = new Document("_id", entryId).append("increments", changes)
+			.append("countedEvents", followUps.countedEvents()).append("flagCollection", followUps.flagCollection())
+			.append("flagIds", followUps.flagIds()).append("flagField", followUps.flagField())
+			.append("createdAt", new Date());
+		entries.replaceOne(Filters.eq("_id", entryId), entry, new ReplaceOptions().upsert(true));
+		return entry;
+	}
+
+	/** Finishes every entry a crash left; returns how many. */
+	public int completePending() {
+		List<Document> pending = entries.find().into(new ArrayList<>());
+		pending.forEach(entry -> complete(entry, () -> {
+		}));
+		return pending.size();
+	}
+
+	/**
+	 * Applies an entry's increments (collection by collection; {@code afterEachCollection} runs after each, a test
+	 * seam), then its follow-ups, then deletes it.
+	 */
+	public void complete(Document entry, Runnable afterEachCollection) {
+		String entryId = entry.getString("_id");
+		Map<String, Map<String, List<Document>>> byCollection = new LinkedHashMap<>();
+		for (Document change : entry.getList("increments", Document.class)) {
+			byCollection.computeIfAbsent(change.getString("c"), c -> new LinkedHashMap<>())
+				.computeIfAbsent(change.getString("id"), id -> new ArrayList<>()).add(change);
+		}
+		byCollection.forEach((collection, documents) -> {
+			increment(collection, documents, entryId);
+			afterEachCollection.run();
+		});
+		List<String> counted = entry.getList("countedEvents", String.class);
+		if (counted != null && !counted.isEmpty()) {
+			database.getCollection(ChainEventLog.COLLECTION).updateMany(Filters.in("_id", counted),
+					Updates.set(ChainEventLog.COUNTED, true));
+		}
+		List<String> flagIds = entry.getList("flagIds", String.class);
+		if (flagIds != null && !flagIds.isEmpty()) {
+			database.getCollection(entry.getString("flagCollection")).updateMany(Filters.in("_id", flagIds),
+					Updates.set(entry.getString("flagField"), true));
+		}
+		entries.deleteOne(Filters.eq("_id", entryId));
+	}
+
+	private void increment(String collection, Map<String, List<Document>> documents, String entryId) {
+		MongoCollection<Document> target = database.getCollection(collection);
+		Map<String, Document> stored = new HashMap<>();
+		List<String> fields = new ArrayList<>(List.of(MARK, COUNTED));
+		documents.values().forEach(changes -> changes.forEach(change -> fields.add(change.getString("f"))));
+		target.find(Filters.in("_id", documents.keySet())).projection(Projections.include(fields.stream().distinct()
+			.toList())).forEach(document -> stored.put(document.getString("_id"), document));
+		List<WriteModel<Document>> writes = new ArrayList<>();
+		documents.forEach((id, changes) -> {
+			Document existing = stored.get(id);
+			if (existing != null && entryId.equals(existing.getString(MARK))) {
+				return;
+			}
+			// why: a zero increment only makes a counter show 0; where it shows already, nothing to write
+			if (existing != null && changes.stream()
+				.allMatch(change -> change.getLong("v") == 0 && existing.containsKey(change.getString("f")))) {
+				return;
+			}
+			Document counted = existing == null ? null : existing.get(COUNTED, Document.class);
+			List<Bson> update = new ArrayList<>();
+			for (Document change : changes) {
+				String field = change.getString("f");
+				update.add(Updates.inc(field, change.getLong("v")));
+				String at = change.getString("at");
+				String before = counted == null ? null : counted.getString(field);
+				if (at != null && (before == null || at.compareTo(before) > 0)) {
+					update.add(Updates.set(COUNTED + "." + field, at));
+				}
+			}
+			update.add(Updates.set(MARK, entryId));
+			// why: the mark and the increments in one update: a document either has both or neither
+			writes.add(new UpdateOneModel<>(Filters.eq("_id", id), Updates.combine(update),
+					new UpdateOptions().upsert(true)));
+		});
+		if (!writes.isEmpty()) {
+			target.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+		}
+	}
+}
