@@ -17,11 +17,13 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.mongodb.autoconfigure.MongoAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.util.unit.DataSize;
 
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.platform.config.InvalidConfigurationException;
 import io.couponsync.platform.config.InvalidConfigurationFailureAnalyzerAccess;
+import io.couponsync.platform.config.SolanaProperties;
 
 /** The shared configuration as the applications get it: bound, validated, and connected over the MongoDB wire. */
 class PlatformConfigurationTest {
@@ -74,6 +76,17 @@ class PlatformConfigurationTest {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("sync.solana.wsUrl")
 				.hasMessageContaining("[ws, wss]");
+		});
+	}
+
+	@Test
+	void capsRpcResponseBodiesAt64MiBUnlessToldOtherwiseWithinBounds() {
+		runner.run(context -> assertThat(context.getBean(SolanaProperties.class).maxResponseSize())
+			.isEqualTo(DataSize.ofMegabytes(64)));
+		runner.withPropertyValues("sync.solana.max-response-size=100B").run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("sync.solana.maxResponseSize")
+				.hasMessageContaining("must be between 1KB and 1GB");
 		});
 	}
 
