@@ -135,4 +135,44 @@ class BackfillThroughProviderIT {
 		assertThat(simulator.metrics().calls("getSignaturesForAddress")).as("down to the checkpoint, not beyond")
 			.isLessThanOrEqualTo(250 / 100 + 2);
 	}
+
+	@Test
+	void recordsSignaturesAForkDroppedAfterTheListingAndStagesThemOnceLandedAgain() throws Exception {
+		land(40, 10);
+		simulator.advanceSlots(40);
+		land(6, 15);
+		LedgerTransaction firstUnfinalized = simulator.ledger().transactions().stream()
+			.filter(t -> t.slot() > simulator.ledger().slot(Commitment.FINALIZED)).findFirst().orElseThrow();
+		List<LedgerTransaction> dropped = new java.util.ArrayList<>();
+		provider.afterNextListing(() -> dropped.addAll(simulator.dropByFork(firstUnfinalized)));
+
+		JobExecution first = crawl();
+
+		assertThat(first.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(dropped).hasSize(90);
+		assertThat(staged().distinct("_id", String.class).into(new java.util.HashSet<>()))
+			.containsExactlyInAnyOrderElementsOf(confirmedSignatures());
+		assertThat(database().getCollection(VanishedSignatures.COLLECTION).distinct("_id", String.class)
+			.into(new java.util.HashSet<>()))
+			.containsExactlyInAnyOrderElementsOf(dropped.stream().map(LedgerTransaction::signature).toList());
+		Document record = database().getCollection(VanishedSignatures.COLLECTION)
+			.find(new Document("_id", dropped.get(0).signature())).first();
+		assertThat(record.getLong("slot")).isEqualTo(dropped.get(0).slot());
+		assertThat(record.getString("listedAs")).isEqualTo("confirmed");
+		assertThat(first.getStepExecutions().stream()
+			.filter(step -> step.getStepName().equals(BackfillJobConfiguration.STEP_NAME)).findFirst().orElseThrow()
+			.getExecutionContext().getLong(BackfillStagingWriter.VANISHED)).isEqualTo(dropped.size());
+
+		List<LedgerTransaction> relanded = simulator.reland(dropped.subList(0, 30));
+		simulator.advanceSlots(1);
+
+		assertThat(crawl().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		for (LedgerTransaction transaction : relanded) {
+			assertThat(staged().find(new Document("_id", transaction.signature())).first().getLong("slot"))
+				.as("staged at the slot it landed at again").isEqualTo(transaction.slot());
+		}
+		assertThat(staged().distinct("_id", String.class).into(new java.util.HashSet<>()))
+			.containsExactlyInAnyOrderElementsOf(confirmedSignatures());
+	}
 }
