@@ -30,7 +30,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * Subscribes to the program's logs ({@code logsSubscribe({"mentions": [programId]}, commitment)}) and slots, and
  * hands each notification through a bounded buffer to the {@link StagingWriter}. Reconnects forever with capped,
  * jittered exponential backoff (honouring Retry-After on a 429 handshake), treats a connection silent for
- * {@code silenceTimeout} as dead, and records every interruption as a gap for the backfill.
+ * {@code silenceTimeout} as dead, and records every interruption as a gap for the backfill. The writer restarts
+ * itself after any failure ({@link WriterHealth} says how it fares).
  *
  * <p>
  * why a client of our own: solanaj's logsSubscribe always asks for commitment processed and hands on neither the
@@ -53,6 +54,8 @@ public final class StagingListener implements SmartLifecycle {
 	private final ListenerMetrics metrics;
 
 	private final StagingWriter writer;
+
+	private final WriterHealth writerHealth = new WriterHealth();
 
 	private final NotificationParser parser = new NotificationParser();
 
@@ -78,7 +81,7 @@ public final class StagingListener implements SmartLifecycle {
 
 	private Thread supervisorThread;
 
-	private Thread writerThread;
+	private volatile Thread writerThread;
 
 	StagingListener(ListenerProperties properties, URI wsUrl, String programId, StagingRepository staging,
 			ListenerStateRepository state, MeterRegistry registry) {
@@ -87,9 +90,9 @@ public final class StagingListener implements SmartLifecycle {
 		this.programId = programId;
 		this.state = state;
 		this.buffer = new ArrayBlockingQueue<>(properties.bufferCapacity());
-		this.metrics = new ListenerMetrics(registry, buffer, () -> connected);
-		this.writer = new StagingWriter(buffer, staging, state, metrics, properties.batchSize(), this::resumeReading,
-				lastRoot::get);
+		this.metrics = new ListenerMetrics(registry, buffer, () -> connected, writerHealth);
+		this.writer = new StagingWriter(buffer, staging, state, metrics, writerHealth, properties.batchSize(),
+				this::resumeReading, lastRoot::get);
 	}
 
 	@Override
@@ -160,6 +163,16 @@ public final class StagingListener implements SmartLifecycle {
 	Instant lastNotificationAt() {
 		long at = lastNotificationAt.get();
 		return at == 0 ? null : Instant.ofEpochMilli(at);
+	}
+
+	WriterHealth writerHealth() {
+		return writerHealth;
+	}
+
+	/** False when the writer's thread has ended while the listener runs, which only a JVM-level failure can do. */
+	boolean writerAlive() {
+		Thread thread = writerThread;
+		return !running || (thread != null && thread.isAlive());
 	}
 
 	private void superviseConnection() {
