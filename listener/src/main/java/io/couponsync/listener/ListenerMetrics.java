@@ -29,6 +29,8 @@ final class ListenerMetrics {
 
 	final Counter writerRestarts;
 
+	final Counter oversizedMessages;
+
 	final Timer writeLatency;
 
 	ListenerMetrics(MeterRegistry registry, BlockingQueue<?> buffer, BooleanSupplier connected,
@@ -51,6 +53,8 @@ final class ListenerMetrics {
 			.register(registry);
 		writerRestarts = Counter.builder("sync.listener.writer.restarts")
 			.description("times the staging writer was restarted after a failure").register(registry);
+		oversizedMessages = Counter.builder("sync.listener.messages.oversized")
+			.description("WebSocket messages over max-message-size, dropped with their connection").register(registry);
 		writeLatency = Timer.builder("sync.listener.write.latency").description("one bulk insert into staging")
 			.register(registry);
 		Gauge.builder("sync.listener.buffer.depth", buffer, BlockingQueue::size)

@@ -30,8 +30,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * Subscribes to the program's logs ({@code logsSubscribe({"mentions": [programId]}, commitment)}) and slots, and
  * hands each notification through a bounded buffer to the {@link StagingWriter}. Reconnects forever with capped,
  * jittered exponential backoff (honouring Retry-After on a 429 handshake), treats a connection silent for
- * {@code silenceTimeout} as dead, and records every interruption as a gap for the backfill. The writer restarts
- * itself after any failure ({@link WriterHealth} says how it fares).
+ * {@code silenceTimeout} as dead, and records every interruption as a gap for the backfill. A message longer than
+ * {@code maxMessageSize} is dropped and its connection treated as broken (so memory stays bounded whatever the
+ * endpoint sends). The writer restarts itself after any failure ({@link WriterHealth} says how it fares).
  *
  * <p>
  * why a client of our own: solanaj's logsSubscribe always asks for commitment processed and hands on neither the
@@ -385,6 +386,8 @@ public final class StagingListener implements SmartLifecycle {
 
 		private final StringBuilder partial = new StringBuilder();
 
+		private final long maxMessageChars = properties.maxMessageSize().toBytes();
+
 		FrameListener(CompletableFuture<String> closed) {
 			this.closed = closed;
 		}
@@ -396,6 +399,10 @@ public final class StagingListener implements SmartLifecycle {
 
 		@Override
 		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+			if (partial.length() + (long) data.length() > maxMessageChars) {
+				dropOversized(webSocket, partial.length() + (long) data.length());
+				return null;
+			}
 			partial.append(data);
 			if (last) {
 				String text = partial.toString();
@@ -404,6 +411,21 @@ public final class StagingListener implements SmartLifecycle {
 			}
 			requestNext(webSocket);
 			return null;
+		}
+
+		/**
+		 * Drops a message over the limit, and the connection with it: what it held (perhaps a notification) is
+		 * inside the gap the reconnect records, which the backfill fills.
+		 */
+		private void dropOversized(WebSocket webSocket, long atLeast) {
+			partial.setLength(0);
+			partial.trimToSize();
+			metrics.oversizedMessages.increment();
+			String reason = "a message of at least " + atLeast + " characters, over the limit of "
+					+ maxMessageChars + " (sync.listener.max-message-size)";
+			log.warn("Dropping a WebSocket message from {}: {}; reconnecting", wsUrl, reason);
+			closed.complete(reason);
+			webSocket.abort();
 		}
 
 		@Override

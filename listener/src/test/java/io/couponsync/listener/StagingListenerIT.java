@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.mongodb.client.model.Filters;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -211,6 +212,24 @@ class StagingListenerIT {
 		await().atMost(WAIT).until(() -> harness.staged().countDocuments() == confirmedTransactions().size());
 		assertThat(listener.getBean(MeterRegistry.class).counter("sync.listener.buffer.full").count()).isPositive();
 		assertThat(harness.gaps().countDocuments()).as("flow control, not a disconnect").isZero();
+	}
+
+	@Test
+	void dropsAMessageOverTheSizeLimitWithItsConnectionAndReconnects() throws Exception {
+		// three fragments of one message: 1,800 characters in all, each under the 1 KB limit
+		try (OneMessageWebSocketServer endpoint = new OneMessageWebSocketServer(
+				List.of("{\"jsonrpc\":\"2.0\",\"x\":\"" + "a".repeat(600), "b".repeat(600), "c".repeat(600) + "\"}"))) {
+			ConfigurableApplicationContext listener = harness.startListener("sync.listener.max-message-size=1KB",
+					"sync.solana.ws-url=" + endpoint.url());
+
+			MeterRegistry meters = listener.getBean(MeterRegistry.class);
+			await().atMost(WAIT).until(() -> endpoint.connections() >= 2);
+			assertThat(meters.counter("sync.listener.messages.oversized").count()).isPositive();
+			assertThat(meters.counter("sync.listener.notifications.malformed").count()).as("never parsed").isZero();
+			assertThat(meters.counter("sync.listener.reconnects").count()).isPositive();
+			await().atMost(WAIT).until(() -> harness.gaps().find(Filters.regex("reason", "max-message-size"))
+				.first() != null);
+		}
 	}
 
 	private double staged(ConfigurableApplicationContext context) {
