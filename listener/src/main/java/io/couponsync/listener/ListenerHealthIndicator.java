@@ -10,7 +10,7 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * UP while subscribed and the writer's last attempt did not fail; shows the age of the last
+ * UP while subscribed and the writer's last attempt did not fail; shows the (redacted) URL, the age of the last
  * notification, the checkpoint slot, the buffer depth and the writer: its state, restarts and last error.
  */
 final class ListenerHealthIndicator extends AbstractHealthIndicator {
@@ -26,6 +26,7 @@ final class ListenerHealthIndicator extends AbstractHealthIndicator {
 		WriterHealth writer = listener.writerHealth();
 		boolean writerAlive = listener.writerAlive();
 		builder.status(listener.connected() && writerAlive && !writer.failing() ? "UP" : "DOWN");
+		builder.withDetail("url", listener.endpoint());
 		builder.withDetail("connected", listener.connected());
 		Instant last = listener.lastNotificationAt();
 		builder.withDetail("lastNotificationAgeSeconds",

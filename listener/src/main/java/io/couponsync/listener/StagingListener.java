@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 
+import io.couponsync.chain.RedactedUrl;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -32,7 +33,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * jittered exponential backoff (honouring Retry-After on a 429 handshake), treats a connection silent for
  * {@code silenceTimeout} as dead, and records every interruption as a gap for the backfill. A message longer than
  * {@code maxMessageSize} is dropped and its connection treated as broken (so memory stays bounded whatever the
- * endpoint sends). The writer restarts itself after any failure ({@link WriterHealth} says how it fares).
+ * endpoint sends). The writer restarts itself after any failure ({@link WriterHealth} says how it fares). The URL
+ * appears in logs and health only as {@link RedactedUrl}, since providers put API keys in it.
  *
  * <p>
  * why a client of our own: solanaj's logsSubscribe always asks for commitment processed and hands on neither the
@@ -45,6 +47,8 @@ public final class StagingListener implements SmartLifecycle {
 	private final ListenerProperties properties;
 
 	private final URI wsUrl;
+
+	private final String endpoint;
 
 	private final String programId;
 
@@ -88,6 +92,7 @@ public final class StagingListener implements SmartLifecycle {
 			ListenerStateRepository state, MeterRegistry registry) {
 		this.properties = properties;
 		this.wsUrl = wsUrl;
+		this.endpoint = RedactedUrl.of(wsUrl);
 		this.programId = programId;
 		this.state = state;
 		this.buffer = new ArrayBlockingQueue<>(properties.bufferCapacity());
@@ -166,6 +171,11 @@ public final class StagingListener implements SmartLifecycle {
 		return at == 0 ? null : Instant.ofEpochMilli(at);
 	}
 
+	/** The WebSocket URL, redacted. */
+	String endpoint() {
+		return endpoint;
+	}
+
 	WriterHealth writerHealth() {
 		return writerHealth;
 	}
@@ -195,14 +205,14 @@ public final class StagingListener implements SmartLifecycle {
 					failures = 0;
 				}
 				if (running) {
-					log.warn("Connection to {} lost: {}", wsUrl, reason);
+					log.warn("Connection to {} lost: {}", endpoint, reason);
 					recordGap("disconnected: " + reason);
 				}
 			}
 			catch (CompletionException ex) {
 				connected = false;
 				wait = retryAfter(ex.getCause());
-				log.warn("Cannot connect to {}: {}", wsUrl, describe(ex.getCause()));
+				log.warn("Cannot connect to {}: {}", endpoint, describe(ex.getCause()));
 				recordGapIfKnown("cannot connect");
 			}
 			catch (InterruptedException ex) {
@@ -423,7 +433,7 @@ public final class StagingListener implements SmartLifecycle {
 			metrics.oversizedMessages.increment();
 			String reason = "a message of at least " + atLeast + " characters, over the limit of "
 					+ maxMessageChars + " (sync.listener.max-message-size)";
-			log.warn("Dropping a WebSocket message from {}: {}; reconnecting", wsUrl, reason);
+			log.warn("Dropping a WebSocket message from {}: {}; reconnecting", endpoint, reason);
 			closed.complete(reason);
 			webSocket.abort();
 		}
