@@ -183,7 +183,7 @@ public final class StagingListener implements SmartLifecycle {
 	/** False when the writer's thread has ended while the listener runs, which only a JVM-level failure can do. */
 	boolean writerAlive() {
 		Thread thread = writerThread;
-		return !running || (thread != null && thread.isAlive());
+		return !running || thread == null || thread.isAlive();
 	}
 
 	private void superviseConnection() {
