@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,8 @@ import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.platform.config.InvalidConfigurationException;
 import io.couponsync.platform.config.InvalidConfigurationFailureAnalyzerAccess;
 import io.couponsync.platform.config.SolanaProperties;
+import io.couponsync.platform.mongo.EmbeddedMongoServer;
+import io.couponsync.platform.mongo.MongoStoreConfiguration;
 
 /** The shared configuration as the applications get it: bound, validated, and connected over the MongoDB wire. */
 class PlatformConfigurationTest {
@@ -58,6 +61,29 @@ class PlatformConfigurationTest {
 			.getDatabase("coupon_sync").getCollection("kept").insertOne(new Document("_id", "survives")));
 		runner.withPropertyValues(file).run(context -> assertThat(context.getBean(MongoClient.class)
 			.getDatabase("coupon_sync").getCollection("kept").find().first()).containsEntry("_id", "survives"));
+	}
+
+	@Test
+	void usesTheEmbeddedServerAnotherProcessRunsWhenToldToReuseIt() {
+		try (EmbeddedMongoServer running = new EmbeddedMongoServer("127.0.0.1", 0, null)) {
+			try (MongoClient client = MongoClients.create(running.connectionString("coupon_sync"))) {
+				client.getDatabase("coupon_sync").getCollection("probe").insertOne(new Document("_id", "theirs"));
+			}
+			String port = "sync.mongodb.embedded.port=" + running.port();
+
+			runner.withPropertyValues(port, "sync.mongodb.embedded.reuse-running=true").run(context -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(MongoStoreConfiguration.EmbeddedMongoServerHolder.class).attached()).isTrue();
+				assertThat(context.getBean(MongoClient.class).getDatabase("coupon_sync").getCollection("probe").find()
+					.first()).containsEntry("_id", "theirs");
+			});
+			runner.withPropertyValues(port).run(context -> {
+				assertThat(context).hasFailed();
+				assertThat(findCause(context.getStartupFailure()).problem())
+					.contains("the embedded MongoDB server cannot start")
+					.contains("a MongoDB server already runs there: is the application running already?");
+			});
+		}
 	}
 
 	@Test
