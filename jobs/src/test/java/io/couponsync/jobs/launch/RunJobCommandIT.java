@@ -117,6 +117,18 @@ class RunJobCommandIT {
 	}
 
 	@Test
+	void saysInOneLineWhyAnExecutionFailed(CapturedOutput output) {
+		int code = run(with("backfillJob", "--sync.solana.max-attempts=1"));
+
+		assertThat(code).isEqualTo(1);
+		assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("backfillJob execution \\d+: FAILED");
+		assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).singleElement().asString()
+			.matches("run: backfillJob execution \\d+ FAILED: cannot reach the Solana RPC at http://127.0.0.1:9: "
+					+ "connection refused \\(getSignaturesForAddress, 1 attempt\\)");
+		assertThat(output.getAll()).as("the stack trace is in the job repository").doesNotContain("\tat ");
+	}
+
+	@Test
 	void leavesTheRunningApplicationsExecutionsAloneAndRecoversOnlyWhenAlone() {
 		long id;
 		try (EmbeddedMongoServer running = new EmbeddedMongoServer("127.0.0.1", 0, null)) {
