@@ -14,9 +14,9 @@ import tools.jackson.databind.JsonNode;
  * last checkpoint, an {@code untilSignature}, a {@code fromSlot}, or the program's first transaction). Only an empty
  * page or a signature below {@code fromSlot} ends the walk (the checkpoint and {@code untilSignature} reach the node
  * as {@code until}, so the page after the last one above them is empty): providers cap pages below the size asked
- * for, so a short page is not the end of history. The last
- * signature handed out is kept in the ExecutionContext, so a restart resumes the walk just after it; the newest
- * finalized signature met and the slot range covered are kept there too, for the checkpoint and the gaps.
+ * for, so a short page is not the end of history. The last signature handed out is kept in the ExecutionContext,
+ * so a restart resumes the walk just after it; the newest finalized signature met and the slot range covered are
+ * kept there too, for the checkpoint and the gaps.
  */
 class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 

@@ -27,9 +27,8 @@ import tools.jackson.databind.JsonNode;
  * Staging against the chain's finalized history: every signature {@code getSignaturesForAddress} lists at
  * {@code finalized} (pages of up to 1,000, newest first, down to an empty page) must be staged at its slot, applied
  * and finalized; every other staged transaction in the same slots must be marked dropped, with no events left in
- * {@code chain_events}.
- * Slots within the settle window below the finalized slot are not judged: the finality job may not have met them
- * yet.
+ * {@code chain_events}. Slots within the settle window below the finalized slot are not judged: the finality job
+ * may not have met them yet.
  */
 final class TransactionAudit {
 
