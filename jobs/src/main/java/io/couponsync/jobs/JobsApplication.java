@@ -21,6 +21,11 @@ import io.couponsync.jobs.verify.VerifyCommand;
 public class JobsApplication {
 
 	public static void main(String[] args) {
+		// why: the default H2 job repository is opened with AUTO_SERVER=TRUE, so a command run beside the
+		// application shares it; H2 then serves it over TCP, on every interface unless told otherwise
+		if (System.getProperty("h2.bindAddress") == null) {
+			System.setProperty("h2.bindAddress", "127.0.0.1");
+		}
 		if (args.length > 0 && "decode".equals(args[0])) {
 			int exitCode = DecodeCommand.run(Arrays.copyOfRange(args, 1, args.length), System.in,
 					new FileOutputStream(FileDescriptor.out), System.err);

@@ -27,9 +27,14 @@ final class ListenerMetrics {
 
 	final Counter writeFailures;
 
+	final Counter writerRestarts;
+
+	final Counter oversizedMessages;
+
 	final Timer writeLatency;
 
-	ListenerMetrics(MeterRegistry registry, BlockingQueue<?> buffer, BooleanSupplier connected) {
+	ListenerMetrics(MeterRegistry registry, BlockingQueue<?> buffer, BooleanSupplier connected,
+			WriterHealth writer) {
 		received = Counter.builder("sync.listener.notifications.received")
 			.description("logsNotifications received").register(registry);
 		staged = Counter.builder("sync.listener.transactions.staged")
@@ -46,11 +51,17 @@ final class ListenerMetrics {
 			.description("times reading paused because the buffer was full").register(registry);
 		writeFailures = Counter.builder("sync.listener.write.failures").description("bulk writes retried")
 			.register(registry);
+		writerRestarts = Counter.builder("sync.listener.writer.restarts")
+			.description("times the staging writer was restarted after a failure").register(registry);
+		oversizedMessages = Counter.builder("sync.listener.messages.oversized")
+			.description("WebSocket messages over max-message-size, dropped with their connection").register(registry);
 		writeLatency = Timer.builder("sync.listener.write.latency").description("one bulk insert into staging")
 			.register(registry);
 		Gauge.builder("sync.listener.buffer.depth", buffer, BlockingQueue::size)
 			.description("notifications waiting for the writer").register(registry);
 		Gauge.builder("sync.listener.connected", () -> connected.getAsBoolean() ? 1 : 0)
 			.description("1 while subscribed").register(registry);
+		Gauge.builder("sync.listener.writer.failing", () -> writer.failing() ? 1 : 0)
+			.description("1 while the staging writer's last attempt failed").register(registry);
 	}
 }

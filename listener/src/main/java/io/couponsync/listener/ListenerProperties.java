@@ -10,7 +10,10 @@ import jakarta.validation.constraints.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
+
+import io.couponsync.platform.config.DataSizeRange;
 
 /**
  * The WebSocket listener that stages the program's transactions.
@@ -24,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param reconnectMaxDelay the cap of the reconnect delay
  * @param silenceTimeout a connection with no frame (notification, slot, pong) for this long is dead
  * @param pingInterval how often a ping is sent to keep the connection observably alive
+ * @param maxMessageSize the longest WebSocket message accepted (in characters; the JSON is ASCII, so bytes); a longer
+ * one is dropped and its connection treated as broken, so a broken or hostile endpoint cannot exhaust memory
  */
 @Validated
 @ConfigurationProperties("sync.listener")
@@ -35,5 +40,6 @@ public record ListenerProperties(@DefaultValue("true") boolean enabled,
 		@NotNull @DefaultValue("500ms") Duration reconnectMinDelay,
 		@NotNull @DefaultValue("30s") Duration reconnectMaxDelay,
 		@NotNull @DefaultValue("30s") Duration silenceTimeout,
-		@NotNull @DefaultValue("10s") Duration pingInterval) {
+		@NotNull @DefaultValue("10s") Duration pingInterval,
+		@NotNull @DataSizeRange(min = "1KB", max = "1GB") @DefaultValue("16MB") DataSize maxMessageSize) {
 }

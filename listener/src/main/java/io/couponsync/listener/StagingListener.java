@@ -22,15 +22,19 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 
+import io.couponsync.chain.RedactedUrl;
 import io.couponsync.chain.staging.StagedTransaction;
-import io.couponsync.chain.staging.StagingRepository;
+import io.couponsync.chain.staging.StagingInserts;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Subscribes to the program's logs ({@code logsSubscribe({"mentions": [programId]}, commitment)}) and slots, and
  * hands each notification through a bounded buffer to the {@link StagingWriter}. Reconnects forever with capped,
  * jittered exponential backoff (honouring Retry-After on a 429 handshake), treats a connection silent for
- * {@code silenceTimeout} as dead, and records every interruption as a gap for the backfill.
+ * {@code silenceTimeout} as dead, and records every interruption as a gap for the backfill. A message longer than
+ * {@code maxMessageSize} is dropped and its connection treated as broken (so memory stays bounded whatever the
+ * endpoint sends). The writer restarts itself after any failure ({@link WriterHealth} says how it fares). The URL
+ * appears in logs and health only as {@link RedactedUrl}, since providers put API keys in it.
  *
  * <p>
  * why a client of our own: solanaj's logsSubscribe always asks for commitment processed and hands on neither the
@@ -44,6 +48,8 @@ public final class StagingListener implements SmartLifecycle {
 
 	private final URI wsUrl;
 
+	private final String endpoint;
+
 	private final String programId;
 
 	private final ListenerStateRepository state;
@@ -53,6 +59,8 @@ public final class StagingListener implements SmartLifecycle {
 	private final ListenerMetrics metrics;
 
 	private final StagingWriter writer;
+
+	private final WriterHealth writerHealth = new WriterHealth();
 
 	private final NotificationParser parser = new NotificationParser();
 
@@ -78,18 +86,19 @@ public final class StagingListener implements SmartLifecycle {
 
 	private Thread supervisorThread;
 
-	private Thread writerThread;
+	private volatile Thread writerThread;
 
-	StagingListener(ListenerProperties properties, URI wsUrl, String programId, StagingRepository staging,
+	StagingListener(ListenerProperties properties, URI wsUrl, String programId, StagingInserts staging,
 			ListenerStateRepository state, MeterRegistry registry) {
 		this.properties = properties;
 		this.wsUrl = wsUrl;
+		this.endpoint = RedactedUrl.of(wsUrl);
 		this.programId = programId;
 		this.state = state;
 		this.buffer = new ArrayBlockingQueue<>(properties.bufferCapacity());
-		this.metrics = new ListenerMetrics(registry, buffer, () -> connected);
-		this.writer = new StagingWriter(buffer, staging, state, metrics, properties.batchSize(), this::resumeReading,
-				lastRoot::get);
+		this.metrics = new ListenerMetrics(registry, buffer, () -> connected, writerHealth);
+		this.writer = new StagingWriter(buffer, staging, state, metrics, writerHealth, properties.batchSize(),
+				this::resumeReading, lastRoot::get);
 	}
 
 	@Override
@@ -162,6 +171,21 @@ public final class StagingListener implements SmartLifecycle {
 		return at == 0 ? null : Instant.ofEpochMilli(at);
 	}
 
+	/** The WebSocket URL, redacted. */
+	String endpoint() {
+		return endpoint;
+	}
+
+	WriterHealth writerHealth() {
+		return writerHealth;
+	}
+
+	/** False when the writer's thread has ended while the listener runs, which only a JVM-level failure can do. */
+	boolean writerAlive() {
+		Thread thread = writerThread;
+		return !running || thread == null || thread.isAlive();
+	}
+
 	private void superviseConnection() {
 		int failures = 0;
 		while (running) {
@@ -181,14 +205,14 @@ public final class StagingListener implements SmartLifecycle {
 					failures = 0;
 				}
 				if (running) {
-					log.warn("Connection to {} lost: {}", wsUrl, reason);
+					log.warn("Connection to {} lost: {}", endpoint, reason);
 					recordGap("disconnected: " + reason);
 				}
 			}
 			catch (CompletionException ex) {
 				connected = false;
 				wait = retryAfter(ex.getCause());
-				log.warn("Cannot connect to {}: {}", wsUrl, describe(ex.getCause()));
+				log.warn("Cannot connect to {}: {}", endpoint, describe(ex.getCause()));
 				recordGapIfKnown("cannot connect");
 			}
 			catch (InterruptedException ex) {
@@ -372,6 +396,8 @@ public final class StagingListener implements SmartLifecycle {
 
 		private final StringBuilder partial = new StringBuilder();
 
+		private final long maxMessageChars = properties.maxMessageSize().toBytes();
+
 		FrameListener(CompletableFuture<String> closed) {
 			this.closed = closed;
 		}
@@ -383,6 +409,10 @@ public final class StagingListener implements SmartLifecycle {
 
 		@Override
 		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+			if (partial.length() + (long) data.length() > maxMessageChars) {
+				dropOversized(webSocket, partial.length() + (long) data.length());
+				return null;
+			}
 			partial.append(data);
 			if (last) {
 				String text = partial.toString();
@@ -391,6 +421,21 @@ public final class StagingListener implements SmartLifecycle {
 			}
 			requestNext(webSocket);
 			return null;
+		}
+
+		/**
+		 * Drops a message over the limit, and the connection with it: what it held (perhaps a notification) is
+		 * inside the gap the reconnect records, which the backfill fills.
+		 */
+		private void dropOversized(WebSocket webSocket, long atLeast) {
+			partial.setLength(0);
+			partial.trimToSize();
+			metrics.oversizedMessages.increment();
+			String reason = "a message of at least " + atLeast + " characters, over the limit of "
+					+ maxMessageChars + " (sync.listener.max-message-size)";
+			log.warn("Dropping a WebSocket message from {}: {}; reconnecting", endpoint, reason);
+			closed.complete(reason);
+			webSocket.abort();
 		}
 
 		@Override

@@ -11,11 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.mongodb.client.model.Filters;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.couponsync.simulator.ledger.Commitment;
@@ -23,6 +28,7 @@ import io.couponsync.simulator.ledger.LedgerTransaction;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /** The listener against the simulator over a real WebSocket, staging into MongoDB over the wire. */
+@ExtendWith(OutputCaptureExtension.class)
 class StagingListenerIT {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
@@ -211,6 +217,41 @@ class StagingListenerIT {
 		await().atMost(WAIT).until(() -> harness.staged().countDocuments() == confirmedTransactions().size());
 		assertThat(listener.getBean(MeterRegistry.class).counter("sync.listener.buffer.full").count()).isPositive();
 		assertThat(harness.gaps().countDocuments()).as("flow control, not a disconnect").isZero();
+	}
+
+	@Test
+	void dropsAMessageOverTheSizeLimitWithItsConnectionAndReconnects() throws Exception {
+		// three fragments of one message: 1,800 characters in all, each under the 1 KB limit
+		try (OneMessageWebSocketServer endpoint = new OneMessageWebSocketServer(
+				List.of("{\"jsonrpc\":\"2.0\",\"x\":\"" + "a".repeat(600), "b".repeat(600), "c".repeat(600) + "\"}"))) {
+			ConfigurableApplicationContext listener = harness.startListener("sync.listener.max-message-size=1KB",
+					"sync.solana.ws-url=" + endpoint.url());
+
+			MeterRegistry meters = listener.getBean(MeterRegistry.class);
+			await().atMost(WAIT).until(() -> endpoint.connections() >= 2);
+			assertThat(meters.counter("sync.listener.messages.oversized").count()).isPositive();
+			assertThat(meters.counter("sync.listener.notifications.malformed").count()).as("never parsed").isZero();
+			assertThat(meters.counter("sync.listener.reconnects").count()).isPositive();
+			await().atMost(WAIT).until(() -> harness.gaps().find(Filters.regex("reason", "max-message-size"))
+				.first() != null);
+		}
+	}
+
+	@Test
+	void showsTheWebSocketUrlOnlyRedactedInLogsAndHealth(CapturedOutput output) throws Exception {
+		int closedPort;
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		ConfigurableApplicationContext listener = harness
+			.startListener("sync.solana.ws-url=ws://127.0.0.1:" + closedPort + "/v2/secret-key?api-key=secret");
+		await().atMost(WAIT).until(() -> listener.getBean(MeterRegistry.class).counter("sync.listener.reconnects")
+			.count() >= 1);
+
+		String redacted = "ws://127.0.0.1:" + closedPort + "/***?***";
+		Health health = listener.getBean(ListenerHealthIndicator.class).health(true);
+		assertThat(health.getDetails()).containsEntry("url", redacted);
+		assertThat(output.getAll()).contains("Cannot connect to " + redacted).doesNotContain("secret");
 	}
 
 	private double staged(ConfigurableApplicationContext context) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,11 +18,15 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.mongodb.autoconfigure.MongoAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.util.unit.DataSize;
 
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.platform.config.InvalidConfigurationException;
 import io.couponsync.platform.config.InvalidConfigurationFailureAnalyzerAccess;
+import io.couponsync.platform.config.SolanaProperties;
+import io.couponsync.platform.mongo.EmbeddedMongoServer;
+import io.couponsync.platform.mongo.MongoStoreConfiguration;
 
 /** The shared configuration as the applications get it: bound, validated, and connected over the MongoDB wire. */
 class PlatformConfigurationTest {
@@ -59,6 +64,29 @@ class PlatformConfigurationTest {
 	}
 
 	@Test
+	void usesTheEmbeddedServerAnotherProcessRunsWhenToldToReuseIt() {
+		try (EmbeddedMongoServer running = new EmbeddedMongoServer("127.0.0.1", 0, null)) {
+			try (MongoClient client = MongoClients.create(running.connectionString("coupon_sync"))) {
+				client.getDatabase("coupon_sync").getCollection("probe").insertOne(new Document("_id", "theirs"));
+			}
+			String port = "sync.mongodb.embedded.port=" + running.port();
+
+			runner.withPropertyValues(port, "sync.mongodb.embedded.reuse-running=true").run(context -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(MongoStoreConfiguration.EmbeddedMongoServerHolder.class).attached()).isTrue();
+				assertThat(context.getBean(MongoClient.class).getDatabase("coupon_sync").getCollection("probe").find()
+					.first()).containsEntry("_id", "theirs");
+			});
+			runner.withPropertyValues(port).run(context -> {
+				assertThat(context).hasFailed();
+				assertThat(findCause(context.getStartupFailure()).problem())
+					.contains("the embedded MongoDB server cannot start")
+					.contains("a MongoDB server already runs there: is the application running already?");
+			});
+		}
+	}
+
+	@Test
 	void refusesAMalformedProgramIdNamingTheProperty() {
 		runner.withPropertyValues("sync.program.id=not-a-key").run(context -> {
 			assertThat(context).hasFailed();
@@ -74,6 +102,17 @@ class PlatformConfigurationTest {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("sync.solana.wsUrl")
 				.hasMessageContaining("[ws, wss]");
+		});
+	}
+
+	@Test
+	void capsRpcResponseBodiesAt64MiBUnlessToldOtherwiseWithinBounds() {
+		runner.run(context -> assertThat(context.getBean(SolanaProperties.class).maxResponseSize())
+			.isEqualTo(DataSize.ofMegabytes(64)));
+		runner.withPropertyValues("sync.solana.max-response-size=100B").run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("sync.solana.maxResponseSize")
+				.hasMessageContaining("must be between 1KB and 1GB");
 		});
 	}
 

@@ -1,19 +1,27 @@
 package io.couponsync.chain.rpc;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.couponsync.chain.Base58;
+import io.couponsync.chain.RedactedUrl;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,7 +32,9 @@ import tools.jackson.databind.node.ObjectNode;
  * A thin Solana JSON-RPC client over the JDK's HTTP client: single calls and JSON-RPC batches, batched to the
  * protocol's limits by the typed methods (256 signature statuses, 100 accounts per call). HTTP 429, 5xx and
  * timeouts are retried with exponential backoff and full jitter, never sooner than a Retry-After header asks;
- * every other failure fails fast with the method and the reason. A request-rate ceiling spaces requests.
+ * every other failure fails fast with the method and the reason. A request-rate ceiling spaces requests. A response
+ * body larger than {@code maxResponseBytes} is not read (a broken or hostile endpoint cannot exhaust memory), and the
+ * endpoint appears in messages only as {@link RedactedUrl}, since providers put API keys in the URL.
  *
  * <p>
  * why not solanaj's RpcApi: it sends no JSON-RPC batches and hides the HTTP status and Retry-After, which
@@ -52,12 +62,17 @@ public final class SolanaRpcClient {
 	 * @param initialBackoff the first retry delay, doubled per attempt up to {@code maxBackoff}
 	 * @param requestsPerSecond the request-rate ceiling; 0 = none
 	 * @param batchSize the most calls one JSON-RPC batch carries (e.g. getTransaction)
+	 * @param maxResponseBytes the largest response body read; a larger one fails the call
 	 */
 	public record Options(URI url, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
-			double requestsPerSecond, Duration timeout, int batchSize) {
+			double requestsPerSecond, Duration timeout, int batchSize, long maxResponseBytes) {
+
+		/** 64 MiB: far above any answer of the protocol's limits, far below a JVM's heap. */
+		public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
 
 		public static Options defaults(URI url) {
-			return new Options(url, 6, Duration.ofMillis(250), Duration.ofSeconds(30), 0, Duration.ofSeconds(30), 50);
+			return new Options(url, 6, Duration.ofMillis(250), Duration.ofSeconds(30), 0, Duration.ofSeconds(30), 50,
+					DEFAULT_MAX_RESPONSE_BYTES);
 		}
 	}
 
@@ -259,13 +274,15 @@ public final class SolanaRpcClient {
 			observer.called(method, calls);
 			Duration retryAfter = null;
 			String failure;
+			boolean unreachable = false;
 			try {
-				HttpResponse<String> response = http.send(HttpRequest.newBuilder(options.url())
+				HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(options.url())
 					.timeout(options.timeout()).header("Content-Type", "application/json")
-					.POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.ofString());
+					.POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.ofInputStream());
 				int status = response.statusCode();
+				byte[] answerBody = readBody(method, response);
 				if (status == 200) {
-					JsonNode answer = JSON.readTree(response.body());
+					JsonNode answer = JSON.readTree(answerBody);
 					JsonNode transientError = transientError(answer);
 					if (transientError == null) {
 						return answer;
@@ -274,8 +291,8 @@ public final class SolanaRpcClient {
 							+ transientError.path("message").asString("?");
 				}
 				else if (status != 429 && status < 500) {
-					throw new RpcException(method + " answered HTTP " + status + ": " + abbreviate(response.body()),
-							status, null);
+					throw new RpcException(method + " answered HTTP " + status + ": "
+							+ abbreviate(new String(answerBody, StandardCharsets.UTF_8)), status, null);
 				}
 				else {
 					if (status == 429) {
@@ -286,11 +303,16 @@ public final class SolanaRpcClient {
 					failure = "HTTP " + status;
 				}
 			}
+			catch (HttpConnectTimeoutException ex) {
+				failure = "connect timed out after " + options.timeout().toMillis() + " ms";
+				unreachable = true;
+			}
 			catch (HttpTimeoutException ex) {
 				failure = "timed out after " + options.timeout().toMillis() + " ms";
 			}
 			catch (IOException ex) {
-				failure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+				failure = transportFailure(ex);
+				unreachable = isUnreachable(ex);
 			}
 			catch (JacksonException ex) {
 				throw new RpcException(method + " answered something that is not JSON: " + ex.getOriginalMessage(), 0,
@@ -301,10 +323,78 @@ public final class SolanaRpcClient {
 				throw new RpcException(method + " interrupted", 0, ex);
 			}
 			if (attempt >= options.maxAttempts()) {
-				throw new RpcException(method + " failed " + attempt + " times, last: " + failure, 0, null);
+				String attempts = attempt + (attempt == 1 ? " attempt" : " attempts");
+				throw new RpcException(unreachable
+						? "cannot reach the Solana RPC at " + RedactedUrl.of(options.url()) + ": " + failure + " ("
+								+ method + ", " + attempts + ")"
+						: method + " failed " + attempt + " times, last: " + failure, 0, null);
 			}
 			sleeper.accept(backoff(attempt, retryAfter));
 		}
+	}
+
+	/**
+	 * The body, read only up to {@code maxResponseBytes}: a declared length over the limit is refused unread, and an
+	 * undeclared (chunked) one is cut off one byte past it.
+	 */
+	private byte[] readBody(String method, HttpResponse<InputStream> response) throws IOException {
+		long limit = options.maxResponseBytes();
+		try (InputStream body = response.body()) {
+			long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+			if (declared > limit) {
+				throw tooLarge(method, ", " + declared + " bytes declared");
+			}
+			byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+			if (bytes.length > limit) {
+				throw tooLarge(method, "");
+			}
+			return bytes;
+		}
+	}
+
+	private RpcException tooLarge(String method, String declared) {
+		// why: not retried; the same call would meet the same answer
+		return new RpcException(method + ": the response body from " + RedactedUrl.of(options.url())
+				+ " exceeds the limit of " + size(options.maxResponseBytes()) + " (sync.solana.max-response-size)"
+				+ declared, 0, null);
+	}
+
+	/** Nothing reached the endpoint: refused, unknown host, unroutable. */
+	private static boolean isUnreachable(IOException ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ConnectException || cause instanceof UnresolvedAddressException
+					|| cause instanceof UnknownHostException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** A transport failure in a few words; the JDK's connection refused has no message at all. */
+	private static String transportFailure(IOException ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
+				return "unknown host";
+			}
+		}
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ConnectException) {
+				String message = cause.getMessage();
+				return message == null || message.toLowerCase(Locale.ROOT).contains("refused")
+						? "connection refused" : message;
+			}
+		}
+		return ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+	}
+
+	private static String size(long bytes) {
+		if (bytes % (1L << 20) == 0) {
+			return (bytes >> 20) + " MiB";
+		}
+		if (bytes % 1024 == 0) {
+			return (bytes >> 10) + " KiB";
+		}
+		return bytes + " bytes";
 	}
 
 	/**

@@ -12,15 +12,7 @@ import java.util.Optional;
  * write guarded by the statuses its move is allowed from, so a transaction in any other status is left as it is
  * (the returned counts say how many moved); readers page in chain order by key, never by offset.
  */
-public interface StagingRepository {
-
-	/** What an insert-if-absent batch did: new signatures, ones staged already, dropped ones staged again. */
-	record InsertResult(int inserted, int duplicates, int revived) {
-
-		public InsertResult(int inserted, int duplicates) {
-			this(inserted, duplicates, 0);
-		}
-	}
+public interface StagingRepository extends StagingInserts {
 
 	/**
 	 * A position in chain order for keyset paging: slot, then order in the slot (0 while the position in the block
@@ -51,13 +43,6 @@ public interface StagingRepository {
 	}
 
 	// ---- staging ----
-
-	/**
-	 * Inserts each transaction whose signature is not staged yet, in one unordered bulk write; an existing document
-	 * is left exactly as it is — unless a fork had dropped it: the chain reporting it again stages it again, with
-	 * what this report says (slot, logs, commitment), to be applied.
-	 */
-	InsertResult insertIfAbsent(Collection<StagedTransaction> transactions);
 
 	Optional<StagedTransaction> find(String signature);
 

@@ -53,8 +53,10 @@ public class BackfillJobConfiguration {
 	@Bean
 	@StepScope
 	BackfillStagingWriter backfillWriter(SolanaRpcClient rpc, MongoStagingRepository staging,
-			ExecutorService backfillFetchers, SolanaProperties solana) {
-		return new BackfillStagingWriter(rpc, staging, backfillFetchers, solana.batchSize());
+			ExecutorService backfillFetchers, SolanaProperties solana, MongoDatabaseFactory mongo,
+			ProgramProperties program) {
+		return new BackfillStagingWriter(rpc, staging, backfillFetchers, solana.batchSize(),
+				new VanishedSignatures(mongo.getMongoDatabase(), program.id()));
 	}
 
 	@Bean(destroyMethod = "shutdownNow")

@@ -3,14 +3,20 @@ package io.couponsync.jobs.backfill;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.batch.infrastructure.item.Chunk;
-import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamWriter;
 
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.rpc.TransactionResponse;
@@ -21,10 +27,21 @@ import tools.jackson.databind.JsonNode;
 /**
  * Stages the chunk's signatures that staging lacks: one query for which exist, getTransaction for the rest in
  * JSON-RPC batches run with bounded concurrency (with inner instructions, so emit_cpi! events decode), then one
- * insert-if-absent. A listed
- * transaction the node cannot return yet fails the chunk, to be retried, rather than be skipped.
+ * insert-if-absent.
+ *
+ * <p>
+ * A listed signature getTransaction answers null for is asked about once more, with getSignatureStatuses (history
+ * searched): one the cluster still knows, or one listed as finalized (which no fork removes), the node cannot
+ * return yet — that fails the chunk, to be retried, rather than be skipped. One the cluster no longer knows was
+ * dropped by a fork after the listing: it is recorded in {@link VanishedSignatures}, counted in the step's
+ * ExecutionContext ({@value #VANISHED}) and left out, never failing the crawl — which would otherwise fail on the
+ * same signature at every restart.
  */
-class BackfillStagingWriter implements ItemWriter<SignatureRef> {
+class BackfillStagingWriter implements ItemStreamWriter<SignatureRef> {
+
+	static final String VANISHED = "backfill.vanishedSignatures";
+
+	private static final Logger log = LoggerFactory.getLogger(BackfillStagingWriter.class);
 
 	private final SolanaRpcClient rpc;
 
@@ -34,37 +51,87 @@ class BackfillStagingWriter implements ItemWriter<SignatureRef> {
 
 	private final int batchSize;
 
+	private final VanishedSignatures vanished;
+
+	private long vanishedCount;
+
 	/**
 	 * @param fetchers runs getTransaction batches in parallel, bounding how many are in flight
 	 * @param batchSize signatures per batch
+	 * @param vanished where listed signatures the chain no longer knows are recorded
 	 */
-	BackfillStagingWriter(SolanaRpcClient rpc, StagingRepository staging, ExecutorService fetchers, int batchSize) {
+	BackfillStagingWriter(SolanaRpcClient rpc, StagingRepository staging, ExecutorService fetchers, int batchSize,
+			VanishedSignatures vanished) {
 		this.rpc = rpc;
 		this.staging = staging;
 		this.fetchers = fetchers;
 		this.batchSize = batchSize;
+		this.vanished = vanished;
+	}
+
+	@Override
+	public void open(ExecutionContext context) {
+		vanishedCount = context.getLong(VANISHED, 0);
+	}
+
+	@Override
+	public void update(ExecutionContext context) {
+		context.putLong(VANISHED, vanishedCount);
 	}
 
 	@Override
 	public void write(Chunk<? extends SignatureRef> chunk) {
-		List<String> signatures = new ArrayList<>();
-		chunk.forEach(ref -> signatures.add(ref.signature()));
-		Set<String> existing = new HashSet<>(staging.existing(signatures));
-		List<String> missing = signatures.stream().filter(signature -> !existing.contains(signature)).toList();
+		Map<String, SignatureRef> listed = new LinkedHashMap<>();
+		chunk.forEach(ref -> listed.put(ref.signature(), ref));
+		Set<String> existing = new HashSet<>(staging.existing(listed.keySet()));
+		List<String> missing = listed.keySet().stream().filter(signature -> !existing.contains(signature)).toList();
 		if (missing.isEmpty()) {
 			return;
 		}
 		List<JsonNode> answers = fetch(missing);
 		List<StagedTransaction> staged = new ArrayList<>(missing.size());
+		List<SignatureRef> unanswered = new ArrayList<>();
 		Instant now = Instant.now();
 		for (int i = 0; i < missing.size(); i++) {
 			JsonNode answer = answers.get(i);
 			if (answer == null || answer.isNull()) {
-				throw new TransactionNotYetAvailableException(missing.get(i));
+				unanswered.add(listed.get(missing.get(i)));
 			}
-			staged.add(TransactionResponse.staged(answer, now));
+			else {
+				staged.add(TransactionResponse.staged(answer, now));
+			}
 		}
+		List<SignatureRef> gone = vanishedAmong(unanswered);
+		vanished.record(gone);
 		staging.insertIfAbsent(staged);
+		if (!gone.isEmpty()) {
+			vanishedCount += gone.size();
+			log.warn("{} signatures getSignaturesForAddress listed are no longer on chain (dropped by a fork), "
+					+ "recorded in {} and not staged; first: {} at slot {}", gone.size(),
+					VanishedSignatures.COLLECTION, gone.get(0).signature(), gone.get(0).slot());
+		}
+	}
+
+	/**
+	 * Those of the signatures getTransaction answered null for that the cluster no longer knows; throws when one it
+	 * still knows (or one listed as finalized) is among them, since the node merely cannot return it yet.
+	 */
+	private List<SignatureRef> vanishedAmong(List<SignatureRef> unanswered) {
+		if (unanswered.isEmpty()) {
+			return List.of();
+		}
+		List<JsonNode> statuses = rpc.getSignatureStatuses(unanswered.stream().map(SignatureRef::signature).toList(),
+				true);
+		List<SignatureRef> gone = new ArrayList<>(unanswered.size());
+		for (int i = 0; i < unanswered.size(); i++) {
+			SignatureRef ref = unanswered.get(i);
+			JsonNode status = statuses.get(i);
+			if (ref.finalized() || (status != null && !status.isNull())) {
+				throw new TransactionNotYetAvailableException(ref.signature());
+			}
+			gone.add(ref);
+		}
+		return gone;
 	}
 
 	private List<JsonNode> fetch(List<String> signatures) {

@@ -11,9 +11,12 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Walks getSignaturesForAddress newest first, pages of up to 1,000 with {@code before}, down to a stop point (the
- * last checkpoint, an {@code untilSignature}, a {@code fromSlot}, or the program's first transaction). The last
- * signature handed out is kept in the ExecutionContext, so a restart resumes the walk just after it; the newest
- * finalized signature met and the slot range covered are kept there too, for the checkpoint and the gaps.
+ * last checkpoint, an {@code untilSignature}, a {@code fromSlot}, or the program's first transaction). Only an empty
+ * page or a signature below {@code fromSlot} ends the walk (the checkpoint and {@code untilSignature} reach the node
+ * as {@code until}, so the page after the last one above them is empty): providers cap pages below the size asked
+ * for, so a short page is not the end of history. The last signature handed out is kept in the ExecutionContext,
+ * so a restart resumes the walk just after it; the newest finalized signature met and the slot range covered are
+ * kept there too, for the checkpoint and the gaps.
  */
 class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 
@@ -101,6 +104,10 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 
 	private void fetchPage() {
 		JsonNode entries = rpc.getSignaturesForAddress(programId, before, until, pageSize, "confirmed");
+		if (entries.isEmpty()) {
+			exhausted = true;
+			return;
+		}
 		for (JsonNode entry : entries) {
 			long slot = entry.path("slot").asLong();
 			if (slot < fromSlot) {
@@ -110,6 +117,5 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 			page.add(new SignatureRef(entry.path("signature").asString(), slot,
 					entry.path("confirmationStatus").asString("confirmed")));
 		}
-		exhausted = entries.size() < pageSize;
 	}
 }

@@ -5,9 +5,12 @@ import java.util.List;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import io.couponsync.platform.mongo.MongoStoreConfiguration.EmbeddedMongoServerHolder;
 
 /** Shared batch infrastructure: the job runner and the start-up/shutdown handling of executions. */
 @Configuration(proxyBeanMethods = false)
@@ -21,8 +24,10 @@ public class BatchConfiguration {
 
 	@Bean
 	JobLifecycle jobLifecycle(JobOperator jobOperator, JobRepository jobRepository, JobsProperties properties,
-			List<Job> jobs, InFlightExecutions inFlightExecutions) {
-		return new JobLifecycle(jobOperator, jobRepository, properties, jobs, inFlightExecutions);
+			List<Job> jobs, InFlightExecutions inFlightExecutions, ObjectProvider<EmbeddedMongoServerHolder> embedded) {
+		EmbeddedMongoServerHolder holder = embedded.getIfAvailable();
+		return new JobLifecycle(jobOperator, jobRepository, properties, jobs, inFlightExecutions,
+				holder != null && holder.attached());
 	}
 
 	@Bean

@@ -13,8 +13,10 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * At start-up, recovers executions a hard kill left STARTED (so they can be restarted); at shutdown (SIGTERM),
- * stops running executions at a chunk boundary and waits for them, so a restart continues them.
+ * At start-up, recovers executions a hard kill left STARTED (so they can be restarted) — unless the application
+ * runs in another process on the same data (a command using its embedded MongoDB server), whose STARTED executions
+ * are running, not left; at shutdown (SIGTERM), stops running executions at a chunk boundary and waits for them, so
+ * a restart continues them.
  */
 public final class JobLifecycle implements SmartLifecycle {
 
@@ -30,21 +32,29 @@ public final class JobLifecycle implements SmartLifecycle {
 
 	private final InFlightExecutions inFlight;
 
+	private final boolean anotherProcessRuns;
+
 	private volatile boolean running;
 
+	/** @param anotherProcessRuns the application runs in another process on the same data */
 	public JobLifecycle(JobOperator operator, JobRepository repository, JobsProperties properties, List<Job> jobs,
-			InFlightExecutions inFlight) {
+			InFlightExecutions inFlight, boolean anotherProcessRuns) {
 		this.operator = operator;
 		this.repository = repository;
 		this.properties = properties;
 		this.inFlight = inFlight;
+		this.anotherProcessRuns = anotherProcessRuns;
 		// why: the application's Job beans, since Boot does not fill the operator's job registry
 		this.jobNames = jobs.stream().map(Job::getName).toList();
 	}
 
 	@Override
 	public void start() {
-		if (properties.recoverOnStartup()) {
+		if (properties.recoverOnStartup() && anotherProcessRuns) {
+			log.info("Not recovering executions left STARTED: the application runs in another process on the same "
+					+ "data, and they are its running ones");
+		}
+		else if (properties.recoverOnStartup()) {
 			for (String job : jobNames) {
 				for (JobExecution stale : repository.findRunningJobExecutions(job)) {
 					log.warn("Recovering {} execution {} left {} by an earlier process", job, stale.getId(),

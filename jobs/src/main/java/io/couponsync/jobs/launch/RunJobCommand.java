@@ -9,6 +9,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.couponsync.jobs.batch.JobRunner;
@@ -18,7 +19,7 @@ import io.couponsync.jobs.batch.JobRunner;
  * end in a process with no web server, listener or schedule (a Kubernetes CronJob's entry point, or an operator's
  * replay), restarting the job's last execution instead if that one failed. Values that are whole numbers are
  * passed as longs, anything else (flags such as {@code requeueDeadLetters=true} included) as text. Exit code 0 when the execution
- * completed, 1 when it did not, 2 for bad arguments.
+ * completed, 1 when it did not or could not run (one line on stderr says why), 2 for bad arguments.
  */
 public final class RunJobCommand {
 
@@ -45,7 +46,15 @@ public final class RunJobCommand {
 			}
 			addParameter(parameters, args[i].substring(0, equals), args[i].substring(equals + 1));
 		}
-		try (ConfigurableApplicationContext context = CommandContext.start(springArgs)) {
+		ConfigurableApplicationContext started;
+		try {
+			started = CommandContext.start(springArgs);
+		}
+		catch (Exception ex) {
+			err.println("run: " + jobName + " could not start: " + CommandFailure.describe(ex));
+			return 1;
+		}
+		try (ConfigurableApplicationContext context = started) {
 			Map<String, Job> jobs = context.getBeansOfType(Job.class);
 			Job job = jobs.values().stream().filter(j -> j.getName().equals(jobName)).findFirst().orElse(null);
 			if (job == null) {
@@ -58,14 +67,39 @@ public final class RunJobCommand {
 				err.println("run: " + jobName + " is already running");
 				return 1;
 			}
-			out.println(jobName + " execution " + execution.getId() + ": " + execution.getStatus() + " "
-					+ execution.getExitStatus().getExitDescription());
-			return execution.getStatus() == BatchStatus.COMPLETED ? 0 : 1;
-		}
-		catch (Exception ex) {
-			err.println("run: " + jobName + " could not run: " + ex.getMessage());
+			out.println(jobName + " execution " + execution.getId() + ": " + execution.getStatus());
+			if (execution.getStatus() == BatchStatus.COMPLETED) {
+				return 0;
+			}
+			err.println("run: " + jobName + " execution " + execution.getId() + " " + execution.getStatus() + ": "
+					+ reason(execution));
 			return 1;
 		}
+		catch (Exception ex) {
+			err.println("run: " + jobName + " could not run: " + CommandFailure.describe(ex));
+			return 1;
+		}
+	}
+
+	/**
+	 * Why an execution did not complete, in one line: a step's own exit description where one says it in words
+	 * (the apply job's skip-limit advice), else the first failure; never the stack trace Spring Batch puts in exit
+	 * descriptions, which the job repository keeps.
+	 */
+	private static String reason(JobExecution execution) {
+		for (StepExecution step : execution.getStepExecutions()) {
+			String description = step.getExitStatus().getExitDescription();
+			if (description != null && !description.isBlank() && !description.contains("\tat ")) {
+				return description.strip().replaceAll("\\s+", " ");
+			}
+		}
+		List<Throwable> failures = execution.getAllFailureExceptions();
+		if (!failures.isEmpty()) {
+			return CommandFailure.describe(failures.get(0));
+		}
+		String description = execution.getExitStatus().getExitDescription();
+		return description == null || description.isBlank() ? execution.getExitStatus().getExitCode()
+				: description.strip().lines().findFirst().orElse("");
 	}
 
 	private static void addParameter(JobParametersBuilder parameters, String name, String value) {

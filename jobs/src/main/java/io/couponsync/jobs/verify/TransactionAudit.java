@@ -24,10 +24,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Staging against the chain's finalized history: every signature {@code getSignaturesForAddress} lists at
- * {@code finalized} (pages of 1,000, newest first) must be staged at its slot, applied and finalized; every other
- * staged transaction in the same slots must be marked dropped, with no events left in {@code chain_events}.
- * Slots within the settle window below the finalized slot are not judged: the finality job may not have met them
- * yet.
+ * {@code finalized} (pages of up to 1,000, newest first, down to an empty page) must be staged at its slot, applied
+ * and finalized; every other staged transaction in the same slots must be marked dropped, with no events left in
+ * {@code chain_events}. Slots within the settle window below the finalized slot are not judged: the finality job
+ * may not have met them yet.
  */
 final class TransactionAudit {
 
@@ -59,6 +59,10 @@ final class TransactionAudit {
 		while (!reachedStart) {
 			JsonNode page = rpc.getSignaturesForAddress(programId, before, null, SolanaRpcClient.MAX_SIGNATURES_PAGE,
 					ChainCommitment.FINALIZED.value());
+			// why: only an empty page is the end; providers cap pages below the 1,000 asked for
+			if (page.isEmpty()) {
+				break;
+			}
 			Map<String, Long> slots = new HashMap<>();
 			for (JsonNode entry : page) {
 				long slot = entry.path("slot").asLong();
@@ -75,10 +79,6 @@ final class TransactionAudit {
 			}
 			checkStaged(slots, report);
 			onChain.addAll(slots.keySet());
-			// why: providers cap pages below the limit asked for; only an empty page is the end of history
-			if (page.isEmpty()) {
-				break;
-			}
 			before = page.get(page.size() - 1).path("signature").asString();
 			if (++pages % 100 == 0) {
 				log.info("verify: {} finalized signatures checked so far", onChain.size());

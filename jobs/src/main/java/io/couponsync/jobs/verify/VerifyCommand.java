@@ -15,14 +15,15 @@ import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.launch.CommandContext;
+import io.couponsync.jobs.launch.CommandFailure;
 import io.couponsync.platform.config.ProgramProperties;
 
 /**
  * {@code java -jar jobs.jar verify [fromSlot=N] [settleSlots=N] [listed=N] [--spring.property=value ...]}: checks,
  * reading only, that MongoDB equals the chain at {@code finalized} — staging against the program's finalized
  * signatures ({@link TransactionAudit}), the read model against its finalized accounts ({@link AccountAudit}) —
- * and prints what it checked and found. Exit code 0 when nothing fails, 1 when something does, 2 for bad
- * arguments. It starts no web server, listener or schedule.
+ * and prints what it checked and found. Exit code 0 when nothing fails, 1 when something does or it could not run
+ * (one line on stderr says why), 2 for bad arguments. It starts no web server, listener or schedule.
  */
 public final class VerifyCommand {
 
@@ -47,7 +48,15 @@ public final class VerifyCommand {
 			}
 			options.put(pair[0], Long.parseLong(pair[1]));
 		}
-		try (ConfigurableApplicationContext context = CommandContext.start(springArgs)) {
+		ConfigurableApplicationContext started;
+		try {
+			started = CommandContext.start(springArgs);
+		}
+		catch (Exception ex) {
+			err.println("verify: could not start: " + CommandFailure.describe(ex));
+			return 1;
+		}
+		try (ConfigurableApplicationContext context = started) {
 			var database = context.getBean(MongoDatabaseFactory.class).getMongoDatabase();
 			SolanaRpcClient rpc = context.getBean(SolanaRpcClient.class);
 			String programId = context.getBean(ProgramProperties.class).id();
@@ -67,7 +76,7 @@ public final class VerifyCommand {
 			return report.passed() ? 0 : 1;
 		}
 		catch (Exception ex) {
-			err.println("verify: could not finish: " + ex.getMessage());
+			err.println("verify: could not finish: " + CommandFailure.describe(ex));
 			return 1;
 		}
 	}

@@ -4,11 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
 
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.couponsync.platform.mongo.EmbeddedMongoServer;
+import io.couponsync.platform.mongo.MongoStoreConfiguration;
 
 /** The run-once command line, as a CronJob or an operator runs it. */
+@ExtendWith(OutputCaptureExtension.class)
 class RunJobCommandIT {
 
 	private static final String[] CONFIG = { "--sync.program.id=9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3",
@@ -46,5 +69,89 @@ class RunJobCommandIT {
 		assertThat(err.toString(StandardCharsets.UTF_8)).contains("no job named 'noSuchJob'").contains("applyEventsJob");
 		assertThat(run("applyEventsJob", "fromSlot")).isEqualTo(2);
 		assertThat(run()).isEqualTo(2);
+	}
+
+	/** The configuration with the embedded MongoDB on {@code port} instead of any free port. */
+	private static String[] onPort(int port, String... args) {
+		List<String> all = new ArrayList<>(List.of(args));
+		for (String option : CONFIG) {
+			all.add(option.equals("--sync.mongodb.embedded.port=0") ? "--sync.mongodb.embedded.port=" + port : option);
+		}
+		return all.toArray(String[]::new);
+	}
+
+	@Test
+	void usesTheEmbeddedMongoServerTheRunningApplicationStarted() {
+		try (EmbeddedMongoServer running = new EmbeddedMongoServer("127.0.0.1", 0, null)) {
+			try (MongoClient client = MongoClients.create(running.connectionString("coupon_sync"))) {
+				client.getDatabase("coupon_sync").getCollection("probe").insertOne(new Document("_id", "theirs"));
+			}
+			String[] springArgs = onPort(running.port());
+			try (ConfigurableApplicationContext context = CommandContext.start(List.of(springArgs))) {
+				assertThat(context.getBean(MongoStoreConfiguration.EmbeddedMongoServerHolder.class).attached())
+					.isTrue();
+				assertThat(context.getBean(MongoClient.class).getDatabase("coupon_sync").getCollection("probe").find()
+					.first()).containsEntry("_id", "theirs");
+			}
+
+			int code = run(onPort(running.port(), "applyEventsJob"));
+
+			assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+			assertThat(out.toString(StandardCharsets.UTF_8)).contains("applyEventsJob execution").contains("COMPLETED");
+		}
+	}
+
+	@Test
+	void saysInOneLineWhyItCannotStart(CapturedOutput output) throws Exception {
+		try (ServerSocket notMongo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+			int code = run(onPort(notMongo.getLocalPort(), "applyEventsJob"));
+
+			assertThat(code).isEqualTo(1);
+			assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).singleElement().asString()
+				.startsWith("run: applyEventsJob could not start: sync.mongodb.embedded = '127.0.0.1:"
+						+ notMongo.getLocalPort() + "': the embedded MongoDB server cannot start: ")
+				.containsIgnoringCase("address already in use");
+			assertThat(output.getAll()).doesNotContain("APPLICATION FAILED TO START", "Application run failed",
+					"\tat ");
+		}
+	}
+
+	@Test
+	void saysInOneLineWhyAnExecutionFailed(CapturedOutput output) {
+		int code = run(with("backfillJob", "--sync.solana.max-attempts=1"));
+
+		assertThat(code).isEqualTo(1);
+		assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("backfillJob execution \\d+: FAILED");
+		assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).singleElement().asString()
+			.matches("run: backfillJob execution \\d+ FAILED: cannot reach the Solana RPC at http://127.0.0.1:9: "
+					+ "connection refused \\(getSignaturesForAddress, 1 attempt\\)");
+		assertThat(output.getAll()).as("the stack trace is in the job repository").doesNotContain("\tat ");
+	}
+
+	@Test
+	void leavesTheRunningApplicationsExecutionsAloneAndRecoversOnlyWhenAlone() {
+		long id;
+		try (EmbeddedMongoServer running = new EmbeddedMongoServer("127.0.0.1", 0, null)) {
+			try (ConfigurableApplicationContext context = CommandContext.start(List.of(onPort(running.port())))) {
+				// the application's execution, running (the in-memory repository outlives contexts, as a file does)
+				JobRepository repository = context.getBean(JobRepository.class);
+				JobParameters parameters = new JobParametersBuilder().addLong("run.id", System.nanoTime())
+					.toJobParameters();
+				JobExecution execution = repository.createJobExecution(
+						repository.createJobInstance("finalityJob", parameters), parameters, new ExecutionContext());
+				execution.setStatus(BatchStatus.STARTED);
+				execution.setStartTime(LocalDateTime.now());
+				repository.update(execution);
+				id = execution.getId();
+			}
+			try (ConfigurableApplicationContext context = CommandContext.start(List.of(onPort(running.port())))) {
+				assertThat(context.getBean(JobRepository.class).getJobExecution(id).getStatus())
+					.as("running in the other process").isEqualTo(BatchStatus.STARTED);
+			}
+		}
+		try (ConfigurableApplicationContext context = CommandContext.start(List.of(CONFIG))) {
+			assertThat(context.getBean(JobRepository.class).getJobExecution(id).getStatus())
+				.as("left STARTED by a process that is gone").isNotEqualTo(BatchStatus.STARTED);
+		}
 	}
 }

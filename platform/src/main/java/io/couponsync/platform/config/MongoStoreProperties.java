@@ -32,9 +32,12 @@ public record MongoStoreProperties(String uri, @NotBlank @DefaultValue("coupon_s
 	 * @param host the loopback address it binds (never a public interface)
 	 * @param port its port; 0 picks a free one
 	 * @param file its H2 data file, so data survives a restart; blank keeps data in memory only
+	 * @param reuseRunning when a MongoDB server already answers on {@code host:port} (the application running in
+	 * another process), use it instead of starting one; the one-shot commands set it, the application does not
 	 */
 	public record Embedded(@NotBlank @DefaultValue("127.0.0.1") String host,
-			@Min(0) @Max(65535) @DefaultValue("27117") int port, String file) {
+			@Min(0) @Max(65535) @DefaultValue("27117") int port, String file,
+			@DefaultValue("false") boolean reuseRunning) {
 
 		/** The data file, or null to keep data in memory. */
 		public Path dataFile() {

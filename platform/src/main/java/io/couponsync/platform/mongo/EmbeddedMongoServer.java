@@ -52,6 +52,10 @@ public final class EmbeddedMongoServer implements AutoCloseable {
 		}
 	}
 
+	public int port() {
+		return address.getPort();
+	}
+
 	public String connectionString(String database) {
 		return "mongodb://" + address.getHostString() + ":" + address.getPort() + "/" + database;
 	}

@@ -1,6 +1,8 @@
 package io.couponsync.platform.mongo;
 
 import com.mongodb.ConnectionString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.mongodb.autoconfigure.MongoConnectionDetails;
@@ -12,26 +14,40 @@ import io.couponsync.platform.config.MongoStoreProperties;
 
 /**
  * Points Spring Boot's MongoDB client at {@code sync.mongodb.uri}, or, when it is blank, at an embedded server
- * started here, so the platform runs with nothing installed.
+ * started here, so the platform runs with nothing installed — or, for a command started while the application runs
+ * ({@code sync.mongodb.embedded.reuse-running}), at the embedded server that application started.
  */
 @Configuration(proxyBeanMethods = false)
 public class MongoStoreConfiguration {
+
+	private static final Logger log = LoggerFactory.getLogger(MongoStoreConfiguration.class);
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	EmbeddedMongoServerHolder embeddedMongoServer(MongoStoreProperties properties) {
 		if (!properties.useEmbedded()) {
-			return new EmbeddedMongoServerHolder(null);
+			return new EmbeddedMongoServerHolder(null, null);
 		}
 		MongoStoreProperties.Embedded embedded = properties.embedded();
+		if (embedded.reuseRunning() && embedded.port() != 0
+				&& RunningMongoServer.answers(embedded.host(), embedded.port())) {
+			log.info("Using the MongoDB server already running on {}:{} (the application's embedded server, in "
+					+ "another process) instead of starting one", embedded.host(), embedded.port());
+			return new EmbeddedMongoServerHolder(null, "mongodb://" + embedded.host() + ":" + embedded.port() + "/"
+					+ properties.database());
+		}
 		try {
 			return new EmbeddedMongoServerHolder(
-					new EmbeddedMongoServer(embedded.host(), embedded.port(), embedded.dataFile()));
+					new EmbeddedMongoServer(embedded.host(), embedded.port(), embedded.dataFile()), null);
 		}
-		catch (RuntimeException ex) {
+		catch (Exception ex) {
+			// why: Exception, not RuntimeException: Netty throws its java.net.BindException undeclared
+			String problem = "the embedded MongoDB server cannot start: " + rootMessage(ex);
+			if (embedded.port() != 0 && RunningMongoServer.answers(embedded.host(), embedded.port())) {
+				problem += " (a MongoDB server already runs there: is the application running already?)";
+			}
 			throw new InvalidConfigurationException("sync.mongodb.embedded", embedded.host() + ":" + embedded.port()
-					+ (embedded.file() == null ? "" : " file " + embedded.file()),
-					"the embedded MongoDB server cannot start: " + rootMessage(ex), ex);
+					+ (embedded.dataFile() == null ? "" : " file " + embedded.file()), problem, ex);
 		}
 	}
 
@@ -40,7 +56,7 @@ public class MongoStoreConfiguration {
 	MongoConnectionDetails mongoConnectionDetails(MongoStoreProperties properties, EmbeddedMongoServerHolder embedded) {
 		ConnectionString connectionString = embedded.server() != null
 				? new ConnectionString(embedded.server().connectionString(properties.database()))
-				: external(properties);
+				: embedded.attached() ? new ConnectionString(embedded.runningElsewhere()) : external(properties);
 		return () -> connectionString;
 	}
 
@@ -76,8 +92,18 @@ public class MongoStoreConfiguration {
 		return root.getMessage();
 	}
 
-	/** The embedded server when one runs; a holder so the bean exists in both modes. */
-	public record EmbeddedMongoServerHolder(EmbeddedMongoServer server) implements AutoCloseable {
+	/**
+	 * The embedded server when this process runs one; or, when it found one running in another process (see
+	 * {@code sync.mongodb.embedded.reuse-running}), that server's connection string. A holder so the bean exists in
+	 * every mode.
+	 */
+	public record EmbeddedMongoServerHolder(EmbeddedMongoServer server, String runningElsewhere)
+			implements AutoCloseable {
+
+		/** True when this process uses the embedded server of another process: that process is alive. */
+		public boolean attached() {
+			return runningElsewhere != null;
+		}
 
 		@Override
 		public void close() {

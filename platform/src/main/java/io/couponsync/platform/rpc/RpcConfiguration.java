@@ -32,6 +32,6 @@ public class RpcConfiguration {
 		};
 		return new SolanaRpcClient(new SolanaRpcClient.Options(solana.rpcUrl(), solana.maxAttempts(),
 				Duration.ofMillis(250), Duration.ofSeconds(30), solana.requestsPerSecond(), solana.timeout(),
-				solana.batchSize()), observer);
+				solana.batchSize(), solana.maxResponseSize().toBytes()), observer);
 	}
 }

@@ -1,0 +1,22 @@
+package io.couponsync.chain.staging;
+
+import java.util.Collection;
+
+/** What the listener needs of staging, and nothing more: insert-if-absent. */
+public interface StagingInserts {
+
+	/** What an insert-if-absent batch did: new signatures, ones staged already, dropped ones staged again. */
+	record InsertResult(int inserted, int duplicates, int revived) {
+
+		public InsertResult(int inserted, int duplicates) {
+			this(inserted, duplicates, 0);
+		}
+	}
+
+	/**
+	 * Inserts each transaction whose signature is not staged yet, in one unordered bulk write; an existing document
+	 * is left exactly as it is — unless a fork had dropped it: the chain reporting it again stages it again, with
+	 * what this report says (slot, logs, commitment), to be applied.
+	 */
+	InsertResult insertIfAbsent(Collection<StagedTransaction> transactions);
+}
