@@ -292,4 +292,25 @@ public abstract class StagingRepositoryContract {
 		assertThat(repository().countWaits(List.of("w", "a"), 2)).as("applied ones are not waiting")
 			.containsExactly(java.util.Map.entry("w", 2));
 	}
+
+	@Test
+	void listsTruncatedTransactionsForAnAccountResyncUntilTheirAccountsAreRead() {
+		repository().insertIfAbsent(List.of(staged("t1", 5, null), staged("t2", 9, null), staged("t3", 20, null),
+				staged("n", 6, null), staged("gone", 7, null)));
+		repository().markApplied(List.of(new StagingRepository.Applied("t1", true, false, true),
+				new StagingRepository.Applied("t2", true, false, true), new StagingRepository.Applied("t3", true, false,
+						true), new StagingRepository.Applied("gone", true, false, true), applied("n")), 1);
+		repository().drop(List.of("gone"));
+
+		assertThat(repository().needingAccountResync(10, 100)).as("settled slots only, dropped ones never")
+			.extracting(StagingRepository.Standing::signature).containsExactly("t1", "t2");
+		assertThat(repository().needingAccountResync(10, 1)).extracting(StagingRepository.Standing::signature)
+			.containsExactly("t1");
+
+		assertThat(repository().markAccountsResynced(List.of("t1", "n"))).isEqualTo(1);
+		assertThat(repository().markAccountsResynced(List.of("t1"))).as("once").isZero();
+		assertThat(repository().needingAccountResync(100, 100)).extracting(StagingRepository.Standing::signature)
+			.containsExactly("t2", "t3");
+		assertThat(status("t1")).as("the flag is all that moves").isEqualTo(StagingStatus.APPLIED);
+	}
 }
