@@ -14,6 +14,7 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
 
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.rpc.SolanaRpcClient.AccountRead;
+import io.couponsync.jobs.accountstate.AccountReads;
 import io.couponsync.jobs.accountstate.AccountReconciler;
 import io.couponsync.jobs.accountstate.AccountReconciler.Target;
 import io.couponsync.jobs.accountstate.ReconcileTally;
@@ -58,7 +59,7 @@ class OrphanCheckWriter implements ItemWriter<OrphanCandidate> {
 			targets.add(new Target(candidate.address(), candidate.collection()));
 			stored.put(new DocumentKey(candidate.collection(), candidate.address()), candidate.document());
 		}
-		List<AccountRead> reads = rpc.readAccounts(targets.stream().map(Target::address).toList(), commitment, 0);
+		List<AccountRead> reads = AccountReads.read(rpc, targets.stream().map(Target::address).toList(), commitment, 0);
 		ReconcileTally tally = new ReconcileTally();
 		reconciler.orphanMissing(targets, reads, stored, settings, tally);
 		var context = stepExecution.getExecutionContext();

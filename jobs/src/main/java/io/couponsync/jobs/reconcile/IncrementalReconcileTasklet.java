@@ -18,6 +18,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.accountstate.AccountReadCheckpoints;
+import io.couponsync.jobs.accountstate.AccountReads;
 import io.couponsync.jobs.accountstate.AccountReconciler;
 import io.couponsync.jobs.accountstate.AccountReconciler.Target;
 import io.couponsync.jobs.accountstate.ReconcileTally;
@@ -32,6 +33,11 @@ import io.couponsync.jobs.accountstate.ReconcileTally;
 class IncrementalReconcileTasklet implements Tasklet {
 
 	private static final Logger log = LoggerFactory.getLogger(IncrementalReconcileTasklet.class);
+
+	/** ExecutionContext keys: how many addresses the run read, and the slot it read them at (at least). */
+	static final String ACCOUNTS_READ = "accountsRead";
+
+	static final String READ_SLOT = "readSlot";
 
 	private final SolanaRpcClient rpc;
 
@@ -81,7 +87,7 @@ class IncrementalReconcileTasklet implements Tasklet {
 		ReconcileTally tally = new ReconcileTally();
 		for (int from = 0; from < targets.size(); from += SolanaRpcClient.MAX_MULTIPLE_ACCOUNTS) {
 			List<Target> page = targets.subList(from, Math.min(targets.size(), from + SolanaRpcClient.MAX_MULTIPLE_ACCOUNTS));
-			var reads = rpc.readAccounts(page.stream().map(Target::address).toList(), commitment, readSlot);
+			var reads = AccountReads.read(rpc, page.stream().map(Target::address).toList(), commitment, readSlot);
 			reconciler.reconcile(page, reads, null, settings, tally);
 		}
 		if (!dryRun) {
@@ -90,6 +96,8 @@ class IncrementalReconcileTasklet implements Tasklet {
 					step.getJobExecutionId());
 		}
 		tally.addTo(step.getExecutionContext());
+		step.getExecutionContext().putLong(ACCOUNTS_READ, targets.size());
+		step.getExecutionContext().putLong(READ_SLOT, readSlot);
 		tally.addTo(meters, "reconcile");
 		contribution.incrementWriteCount(tally.total(ReconcileTally.INSERTED) + tally.total(ReconcileTally.DIFFERENCES)
 				+ tally.total(ReconcileTally.ORPHANED));

@@ -13,6 +13,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
+import org.bson.BsonValue;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.chain.staging.StagingRepository.Standing;
 import io.couponsync.chain.value.PublicKey;
+import io.couponsync.jobs.accountstate.AccountReads;
 import io.couponsync.jobs.readmodel.ChainEvent;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.EventProjection;
@@ -108,10 +110,15 @@ final class TouchedAccounts {
 		}
 		List<String> truncated = staging.needingAccountResync(throughSlot, TRUNCATED_PER_RUN).stream()
 			.map(Standing::signature).toList();
-		for (DocumentKey key : touchedBy(truncated)) {
+		List<ChainEvent> truncatedEvents = truncated.isEmpty() ? List.of() : events.events(truncated);
+		for (DocumentKey key : touchedBy(truncatedEvents)) {
 			if (collections.contains(key.collection())) {
 				targets.putIfAbsent(key.id(), key.collection());
 			}
+		}
+		for (ChainEvent event : truncatedEvents) {
+			// why: what decoded names accounts whose changes may be in the events the truncation cut off
+			namedKeys(event.data()).forEach(address -> targets.putIfAbsent(address, null));
 		}
 		Date through = now;
 		TransactionEventDecoder eventDecoder = new TransactionEventDecoder(decoder, programId);
@@ -137,12 +144,12 @@ final class TouchedAccounts {
 	}
 
 	/** Every document the logged events of these transactions touch, as projecting them again finds. */
-	private List<DocumentKey> touchedBy(List<String> signatures) {
-		if (signatures.isEmpty()) {
+	private List<DocumentKey> touchedBy(List<ChainEvent> logged) {
+		if (logged.isEmpty()) {
 			return List.of();
 		}
 		ProjectionContext context = new ProjectionContext(pdas);
-		for (ChainEvent event : events.events(signatures)) {
+		for (ChainEvent event : logged) {
 			EventProjection projection = projections.projection(event.name());
 			if (projection == null) {
 				continue;
@@ -158,6 +165,24 @@ final class TouchedAccounts {
 		}
 		List<DocumentKey> keys = new ArrayList<>(context.changes().documents().keySet());
 		keys.addAll(recounts.counterDocuments(context.touchedCounters()));
+		return keys;
+	}
+
+	/** The values of a logged event (BSON) that are public keys: base58 text of 32 bytes. */
+	private static List<String> namedKeys(BsonValue value) {
+		List<String> keys = new ArrayList<>();
+		if (value.isString()) {
+			String text = value.asString().getValue();
+			if (AccountReads.isAddress(text)) {
+				keys.add(text);
+			}
+		}
+		else if (value.isDocument()) {
+			value.asDocument().values().forEach(inner -> keys.addAll(namedKeys(inner)));
+		}
+		else if (value.isArray()) {
+			value.asArray().forEach(inner -> keys.addAll(namedKeys(inner)));
+		}
 		return keys;
 	}
 
