@@ -31,7 +31,7 @@ import io.couponsync.simulator.ledger.TransactionDraft;
  * starts empty, so every account is listed, read and inserted.
  *
  * <pre>
- * java -Xmx12g -cp benchmarks/target/benchmarks.jar io.couponsync.benchmarks.ReconcileThroughput [accounts] [latencyMs] [requestsPerSecond] [parallelism]
+ * java -Xmx12g -cp benchmarks/target/benchmarks.jar io.couponsync.benchmarks.ReconcileThroughput [accounts] [latencyMs] [requestsPerSecond] [parallelism] [partitionAccounts]
  * </pre>
  */
 public final class ReconcileThroughput {
@@ -44,6 +44,7 @@ public final class ReconcileThroughput {
 		int latency = args.length > 1 ? Integer.parseInt(args[1]) : 50;
 		int requestsPerSecond = args.length > 2 ? Integer.parseInt(args[2]) : 120;
 		int parallelism = args.length > 3 ? Integer.parseInt(args[3]) : 8;
+		int partitionAccounts = args.length > 4 ? Integer.parseInt(args[4]) : 50_000;
 		try (SolanaSimulator simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(
 				SolanaSimulator.bundledIdl()))) {
 			System.out.printf("writing %,d coupon accounts into the simulator...%n", total);
@@ -56,7 +57,8 @@ public final class ReconcileThroughput {
 						"--sync.solana.rpc-url=" + simulator.rpcUrl(), "--sync.solana.ws-url=" + simulator.wsUrl(),
 						"--sync.solana.requests-per-second=" + requestsPerSecond, "--sync.solana.timeout=300s",
 						"--sync.listener.enabled=false", "--sync.jobs.schedule-enabled=false",
-						"--sync.jobs.reconcile.parallelism=" + parallelism, "--sync.mongodb.uri=",
+						"--sync.jobs.reconcile.parallelism=" + parallelism,
+						"--sync.jobs.reconcile.partition-accounts=" + partitionAccounts, "--sync.mongodb.uri=",
 						"--sync.mongodb.embedded.port=0", "--sync.mongodb.embedded.file=",
 						"--spring.datasource.url=jdbc:h2:mem:reconcile-bench;DB_CLOSE_DELAY=-1",
 						"--logging.level.root=WARN")) {
@@ -67,9 +69,11 @@ public final class ReconcileThroughput {
 				double seconds = (System.nanoTime() - start) / 1e9;
 				long indexed = jobs.getBean(MongoClient.class).getDatabase("coupon_sync").getCollection("coupons")
 					.countDocuments();
-				System.out.printf("latency %d ms, %d requests/s, parallelism %d: %s, %,d accounts reconciled in %.1f s "
+				System.out.printf("latency %d ms, %d requests/s, parallelism %d, partitions of %,d: %s, %,d accounts "
+						+ "reconciled in %.1f s "
 						+ "= %,.0f per second (%d getProgramAccounts, %,d getMultipleAccounts)%n", latency,
-						requestsPerSecond, parallelism, execution.getStatus(), indexed, seconds, indexed / seconds,
+						requestsPerSecond, parallelism, partitionAccounts, execution.getStatus(), indexed, seconds,
+						indexed / seconds,
 						simulator.metrics().calls("getProgramAccounts"),
 						simulator.metrics().calls("getMultipleAccounts"));
 			}

@@ -8,9 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
@@ -59,6 +61,8 @@ public final class ReadModelStore {
 
 	private static final List<String> ORPHAN_FIELDS = List.of(ORPHANED, ORPHAN_REASON, ORPHANED_AT);
 
+	private static final int DUPLICATE_KEY = 11000;
+
 	private final MongoDatabase database;
 
 	public ReadModelStore(MongoDatabase database) {
@@ -106,7 +110,7 @@ public final class ReadModelStore {
 	}
 
 	public void apply(ReadModelChanges changes) {
-		apply(changes, false, false);
+		apply(changes, false, false, false);
 	}
 
 	/**
@@ -124,7 +128,7 @@ public final class ReadModelStore {
 		if (!readAtFinalized) {
 			rememberResync(slot);
 		}
-		apply(changes, false, readAtFinalized);
+		apply(changes, false, readAtFinalized, true);
 	}
 
 	/**
@@ -138,7 +142,7 @@ public final class ReadModelStore {
 			return;
 		}
 		rememberResync(slot);
-		apply(changes, true, false);
+		apply(changes, true, false, false);
 	}
 
 	/**
@@ -215,16 +219,58 @@ public final class ReadModelStore {
 				Updates.setOnInsert("recordedAt", new Date()), new UpdateOptions().upsert(true));
 	}
 
-	private void apply(ReadModelChanges changes, boolean heldFieldsOnly, boolean finalized) {
+	private void apply(ReadModelChanges changes, boolean heldFieldsOnly, boolean finalized, boolean insertNew) {
 		Map<String, Map<String, Map<String, FieldChange>>> byCollection = new LinkedHashMap<>();
 		changes.documents().forEach((key, fields) -> byCollection
 			.computeIfAbsent(key.collection(), c -> new LinkedHashMap<>()).put(key.id(), fields));
 		byCollection.forEach((collection, documents) -> applyCollection(collection, documents, heldFieldsOnly,
-				finalized));
+				finalized, insertNew));
+	}
+
+	/**
+	 * Inserts whole documents that did not exist when read. why: a full reconciliation into an empty read model
+	 * creates every document; one insert each is far cheaper than an upsert of dotted version paths. A document
+	 * created meanwhile (an event) fails the insert on its key and gets the guarded update instead.
+	 */
+	private void insertNew(String collection, Map<String, Map<String, FieldChange>> documents, boolean finalized) {
+		List<BsonDocument> inserts = new ArrayList<>();
+		for (Map.Entry<String, Map<String, FieldChange>> document : documents.entrySet()) {
+			BsonDocument whole = new BsonDocument("_id", new BsonString(document.getKey()));
+			BsonDocument versions = new BsonDocument();
+			String newest = null;
+			for (Map.Entry<String, FieldChange> field : document.getValue().entrySet()) {
+				whole.append(field.getKey(), field.getValue().value());
+				versions.append(field.getKey(), new BsonString(field.getValue().version()));
+				String version = field.getValue().version();
+				newest = newest == null || version.compareTo(newest) > 0 ? version : newest;
+			}
+			String[] parts = newest.split("\\.");
+			whole.append(VERSIONS, versions)
+				.append("lastVersion", new BsonString(newest))
+				.append("lastSlot", new org.bson.BsonInt64(Long.parseLong(parts[0])))
+				.append("lastSignature", new BsonString(parts[2]))
+				.append("commitment", new BsonString(finalized ? "finalized" : "confirmed"));
+			inserts.add(whole);
+		}
+		try {
+			database.getCollection(collection, BsonDocument.class).insertMany(inserts,
+					new InsertManyOptions().ordered(false));
+		}
+		catch (MongoBulkWriteException ex) {
+			Map<String, Map<String, FieldChange>> existing = new LinkedHashMap<>();
+			for (var error : ex.getWriteErrors()) {
+				if (error.getCode() != DUPLICATE_KEY) {
+					throw ex;
+				}
+				String id = inserts.get(error.getIndex()).getString("_id").getValue();
+				existing.put(id, documents.get(id));
+			}
+			applyCollection(collection, existing, false, finalized, false);
+		}
 	}
 
 	private void applyCollection(String collection, Map<String, Map<String, FieldChange>> documents,
-			boolean heldFieldsOnly, boolean finalized) {
+			boolean heldFieldsOnly, boolean finalized, boolean insertNew) {
 		Map<String, Document> stored = new HashMap<>();
 		var read = database.getCollection(collection).find(Filters.in("_id", documents.keySet()));
 		if (!heldFieldsOnly) {
@@ -233,9 +279,14 @@ public final class ReadModelStore {
 		read.forEach(document -> stored.put(document.getString("_id"), document));
 		List<WriteModel<BsonDocument>> writes = new ArrayList<>();
 		UpdateOptions upsert = new UpdateOptions().upsert(true);
+		Map<String, Map<String, FieldChange>> absent = new LinkedHashMap<>();
 		documents.forEach((id, fields) -> {
 			Document existing = stored.get(id);
 			if (heldFieldsOnly && existing == null) {
+				return;
+			}
+			if (insertNew && existing == null) {
+				absent.put(id, fields);
 				return;
 			}
 			Document versions = existing == null ? null : existing.get(VERSIONS, Document.class);
@@ -281,6 +332,9 @@ public final class ReadModelStore {
 		if (!writes.isEmpty()) {
 			database.getCollection(collection, BsonDocument.class).bulkWrite(writes,
 					new BulkWriteOptions().ordered(false));
+		}
+		if (!absent.isEmpty()) {
+			insertNew(collection, absent, finalized);
 		}
 	}
 }

@@ -7,8 +7,8 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 /**
- * Reads one partition of a full run's listing as pages of up to 100 addresses, in key order. Its position (the
- * next key's index and the last key read) is saved in the partition's ExecutionContext at every chunk, so a restart
+ * Reads one partition of a full run's listing as pages of up to 100 addresses, in key order; the last page carries
+ * the partition's sweep for documents the listing does not name. Its position (the next key's index) is saved in the partition's ExecutionContext at every chunk, so a restart
  * goes on from the first page not written.
  */
 class AccountKeyPageReader implements ItemStreamReader<KeyPage> {
@@ -16,8 +16,6 @@ class AccountKeyPageReader implements ItemStreamReader<KeyPage> {
 	static final int PAGE = 100;
 
 	private static final String POSITION = "reader.position";
-
-	private static final String LAST_KEY = "reader.lastKey";
 
 	private static final String EMPTY_DONE = "reader.emptyDone";
 
@@ -35,13 +33,9 @@ class AccountKeyPageReader implements ItemStreamReader<KeyPage> {
 
 	private final int end;
 
-	private final String lowerBound;
-
-	private final String upperBound;
+	private final KeyPage.Sweep sweep;
 
 	private int position;
-
-	private String lastKey;
 
 	private boolean emptyDone;
 
@@ -58,22 +52,21 @@ class AccountKeyPageReader implements ItemStreamReader<KeyPage> {
 		int count = partition.getInt(AccountTypePartitioner.COUNT);
 		this.start = partition.getInt(AccountTypePartitioner.FROM_BLOCK) * KeyListing.BLOCK;
 		this.end = Math.min(count, partition.getInt(AccountTypePartitioner.TO_BLOCK) * KeyListing.BLOCK);
-		this.lowerBound = partition.getString(AccountTypePartitioner.LOWER_BOUND);
-		this.upperBound = partition.containsKey(AccountTypePartitioner.UPPER_BOUND)
-				? partition.getString(AccountTypePartitioner.UPPER_BOUND) : null;
+		this.sweep = new KeyPage.Sweep(partition.getString(AccountTypePartitioner.LOWER_BOUND),
+				partition.containsKey(AccountTypePartitioner.UPPER_BOUND)
+						? partition.getString(AccountTypePartitioner.UPPER_BOUND) : null,
+				partition.getInt(AccountTypePartitioner.FROM_BLOCK), partition.getInt(AccountTypePartitioner.TO_BLOCK));
 	}
 
 	@Override
 	public void open(ExecutionContext context) {
 		position = context.getInt(POSITION, start);
-		lastKey = context.containsKey(LAST_KEY) ? context.getString(LAST_KEY) : lowerBound;
 		emptyDone = context.containsKey(EMPTY_DONE) && (boolean) context.get(EMPTY_DONE);
 	}
 
 	@Override
 	public void update(ExecutionContext context) {
 		context.putInt(POSITION, position);
-		context.putString(LAST_KEY, lastKey);
 		context.put(EMPTY_DONE, emptyDone);
 	}
 
@@ -85,7 +78,7 @@ class AccountKeyPageReader implements ItemStreamReader<KeyPage> {
 				return null;
 			}
 			emptyDone = true;
-			return new KeyPage(type, collection, slot, lowerBound, upperBound, List.of());
+			return new KeyPage(type, collection, slot, List.of(), sweep);
 		}
 		if (position >= end) {
 			return null;
@@ -98,10 +91,7 @@ class AccountKeyPageReader implements ItemStreamReader<KeyPage> {
 		int offset = position % KeyListing.BLOCK;
 		int pageEnd = Math.min(offset + PAGE, Math.min(cachedKeys.size(), end - block * KeyListing.BLOCK));
 		List<String> addresses = new ArrayList<>(cachedKeys.subList(offset, pageEnd));
-		String after = position == start ? lowerBound : lastKey;
 		position = block * KeyListing.BLOCK + pageEnd;
-		lastKey = addresses.get(addresses.size() - 1);
-		String through = position >= end ? upperBound : lastKey;
-		return new KeyPage(type, collection, slot, after, through, addresses);
+		return new KeyPage(type, collection, slot, addresses, position >= end ? sweep : null);
 	}
 }

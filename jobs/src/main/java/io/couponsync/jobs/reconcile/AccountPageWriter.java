@@ -1,14 +1,13 @@
 package io.couponsync.jobs.reconcile;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.bson.BsonDocument;
 import org.bson.conversions.Bson;
@@ -22,12 +21,12 @@ import io.couponsync.chain.rpc.SolanaRpcClient.AccountRead;
 import io.couponsync.jobs.accountstate.AccountReconciler;
 import io.couponsync.jobs.accountstate.AccountReconciler.Target;
 import io.couponsync.jobs.accountstate.ReconcileTally;
-import io.couponsync.jobs.readmodel.ReadModelChanges.DocumentKey;
+import io.couponsync.jobs.readmodel.ReadModelStore;
 
 /**
- * Reconciles each page of a full run: one getMultipleAccounts for its addresses (at least as new as the listing),
- * one range query for the documents its key range holds; listed accounts are reconciled, documents in the range the
- * listing does not name are orphaned. Counts go into the partition's ExecutionContext and Micrometer.
+ * Reconciles each page of a full run: one getMultipleAccounts for its addresses (at least as new as the listing) and
+ * one query for their documents; after a partition's last page, the documents of its key range the listing does not
+ * name are orphaned. Counts go into the partition's ExecutionContext and Micrometer.
  */
 class AccountPageWriter implements ItemWriter<KeyPage> {
 
@@ -57,8 +56,15 @@ class AccountPageWriter implements ItemWriter<KeyPage> {
 
 	private final PageListener pages;
 
-	AccountPageWriter(SolanaRpcClient rpc, MongoDatabase database, AccountReconciler reconciler, String commitment,
-			AccountReconciler.Settings settings, StepExecution stepExecution, MeterRegistry meters, PageListener pages) {
+	private final KeyListing listing;
+
+	private final long run;
+
+	AccountPageWriter(SolanaRpcClient rpc, MongoDatabase database, AccountReconciler reconciler, KeyListing listing,
+			String commitment, AccountReconciler.Settings settings, StepExecution stepExecution, MeterRegistry meters,
+			PageListener pages) {
+		this.listing = listing;
+		this.run = stepExecution.getJobExecution().getJobInstance().getInstanceId();
 		this.rpc = rpc;
 		this.database = database;
 		this.reconciler = reconciler;
@@ -81,25 +87,38 @@ class AccountPageWriter implements ItemWriter<KeyPage> {
 	}
 
 	private void write(KeyPage page, ReconcileTally tally) {
-		List<AccountRead> reads = page.addresses().isEmpty() ? List.of()
-				: rpc.readAccounts(page.addresses(), commitment, page.listingSlot());
-		Bson range = page.throughKey() == null ? Filters.gt("_id", page.afterKey())
-				: Filters.and(Filters.gt("_id", page.afterKey()), Filters.lte("_id", page.throughKey()));
-		Map<DocumentKey, BsonDocument> listed = new HashMap<>();
+		if (!page.addresses().isEmpty()) {
+			List<AccountRead> reads = rpc.readAccounts(page.addresses(), commitment, page.listingSlot());
+			List<Target> targets = page.addresses().stream().map(address -> new Target(address, page.collection()))
+				.toList();
+			reconciler.reconcile(targets, reads, null, settings, tally);
+		}
+		if (page.sweep() != null) {
+			sweep(page, tally);
+		}
+	}
+
+	/**
+	 * Orphans the documents of the partition's key range that the listing does not name, in one pass over the range.
+	 * why: once per partition rather than per page — a range query per page would cost a scan per page on a store
+	 * that serves ranges without an index (the embedded server).
+	 */
+	private void sweep(KeyPage page, ReconcileTally tally) {
+		KeyPage.Sweep sweep = page.sweep();
+		Set<String> listed = new HashSet<>();
+		for (int block = sweep.fromBlock(); block < sweep.toBlock(); block++) {
+			listed.addAll(listing.block(run, page.type(), block));
+		}
+		Bson range = sweep.throughKey() == null ? Filters.gt("_id", sweep.afterKey())
+				: Filters.and(Filters.gt("_id", sweep.afterKey()), Filters.lte("_id", sweep.throughKey()));
 		List<BsonDocument> unlisted = new ArrayList<>();
-		Set<String> addresses = new HashSet<>(page.addresses());
-		database.getCollection(page.collection(), BsonDocument.class).find(range).forEach(document -> {
-			String id = document.getString("_id").getValue();
-			if (addresses.contains(id)) {
-				listed.put(new DocumentKey(page.collection(), id), document);
-			}
-			else {
-				unlisted.add(document);
-			}
-		});
-		List<Target> targets = page.addresses().stream().map(address -> new Target(address, page.collection()))
-			.toList();
-		reconciler.reconcile(targets, reads, listed, settings, tally);
+		database.getCollection(page.collection(), BsonDocument.class).find(range)
+			.projection(Projections.include(ReadModelStore.VERSIONS, "lastSlot", ReadModelStore.ORPHANED))
+			.forEach(document -> {
+				if (!listed.contains(document.getString("_id").getValue())) {
+					unlisted.add(document);
+				}
+			});
 		reconciler.orphanUnlisted(page.collection(), unlisted, page.listingSlot(), settings, tally);
 	}
 }

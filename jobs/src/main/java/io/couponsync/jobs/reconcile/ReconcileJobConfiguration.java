@@ -91,11 +91,11 @@ public class ReconcileJobConfiguration {
 	@Bean
 	@StepScope
 	AccountPageWriter reconcileAccountWriter(SolanaRpcClient rpc, MongoDatabaseFactory mongo,
-			AccountReconciler reconciler, JobsProperties properties, ObjectProvider<MeterRegistry> registry,
+			AccountReconciler reconciler, KeyListing reconcileKeyListing, JobsProperties properties, ObjectProvider<MeterRegistry> registry,
 			ObjectProvider<AccountPageWriter.PageListener> pages, @Value("#{stepExecution}") StepExecution stepExecution,
 			@Value("#{jobParameters['dryRun']}") String dryRun) {
 		String commitment = properties.reconcile().commitment();
-		return new AccountPageWriter(rpc, mongo.getMongoDatabase(), reconciler, commitment,
+		return new AccountPageWriter(rpc, mongo.getMongoDatabase(), reconciler, reconcileKeyListing, commitment,
 				new AccountReconciler.Settings(stepExecution.getJobExecutionId(), "true".equals(dryRun),
 						"finalized".equals(commitment)),
 				stepExecution, registry.getIfAvailable(SimpleMeterRegistry::new),
