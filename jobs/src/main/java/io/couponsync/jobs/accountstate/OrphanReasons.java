@@ -3,7 +3,6 @@ package io.couponsync.jobs.accountstate;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -96,9 +95,5 @@ public final class OrphanReasons {
 			}
 		});
 		return reasons;
-	}
-
-	static List<String> all() {
-		return List.of(CLOSED, DROPPED_BY_FORK, NEVER_EXISTED);
 	}
 }

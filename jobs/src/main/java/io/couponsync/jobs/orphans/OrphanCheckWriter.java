@@ -41,8 +41,15 @@ class OrphanCheckWriter implements ItemWriter<OrphanCandidate> {
 
 	private final MeterRegistry meters;
 
+	private final long minContextSlot;
+
+	/**
+	 * @param minContextSlot the slot no read may be older than (the last cleanup's), so a lagging node cannot answer
+	 * with a state from before it
+	 */
 	OrphanCheckWriter(SolanaRpcClient rpc, AccountReconciler reconciler, String commitment,
-			AccountReconciler.Settings settings, StepExecution stepExecution, MeterRegistry meters) {
+			AccountReconciler.Settings settings, StepExecution stepExecution, MeterRegistry meters, long minContextSlot) {
+		this.minContextSlot = minContextSlot;
 		this.rpc = rpc;
 		this.reconciler = reconciler;
 		this.commitment = commitment;
@@ -59,7 +66,8 @@ class OrphanCheckWriter implements ItemWriter<OrphanCandidate> {
 			targets.add(new Target(candidate.address(), candidate.collection()));
 			stored.put(new DocumentKey(candidate.collection(), candidate.address()), candidate.document());
 		}
-		List<AccountRead> reads = AccountReads.read(rpc, targets.stream().map(Target::address).toList(), commitment, 0);
+		List<AccountRead> reads = AccountReads.read(rpc, targets.stream().map(Target::address).toList(), commitment,
+				minContextSlot);
 		ReconcileTally tally = new ReconcileTally();
 		reconciler.orphanMissing(targets, reads, stored, settings, tally);
 		var context = stepExecution.getExecutionContext();

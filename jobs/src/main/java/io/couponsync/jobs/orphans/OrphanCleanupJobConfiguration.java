@@ -59,11 +59,12 @@ public class OrphanCleanupJobConfiguration {
 	@Bean
 	@StepScope
 	OrphanCheckWriter orphanCleanupWriter(SolanaRpcClient rpc, AccountReconciler reconciler, JobsProperties properties,
-			ObjectProvider<MeterRegistry> registry, @Value("#{stepExecution}") StepExecution stepExecution) {
+			AccountReadCheckpoints checkpoints, ObjectProvider<MeterRegistry> registry,
+			@Value("#{stepExecution}") StepExecution stepExecution) {
 		String commitment = properties.reconcile().commitment();
 		return new OrphanCheckWriter(rpc, reconciler, commitment, new AccountReconciler.Settings(
 				stepExecution.getJobExecutionId(), false, "finalized".equals(commitment)), stepExecution,
-				registry.getIfAvailable(SimpleMeterRegistry::new));
+				registry.getIfAvailable(SimpleMeterRegistry::new), checkpoints.orphanCleanup());
 	}
 
 	@Bean
