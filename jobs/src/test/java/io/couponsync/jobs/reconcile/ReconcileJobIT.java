@@ -59,6 +59,7 @@ import io.couponsync.simulator.marketplace.MarketplaceWorkload;
 				"sync.program.idl=../config/idl/discount_platform.json", "sync.listener.enabled=false",
 				"sync.jobs.schedule-enabled=false", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
 				"sync.jobs.reconcile.pages-per-chunk=1", "sync.jobs.reconcile.parallelism=3",
+				"sync.jobs.reconcile.partition-accounts=1000",
 				"spring.datasource.url=jdbc:h2:mem:reconcile-it;DB_CLOSE_DELAY=-1" })
 class ReconcileJobIT {
 
@@ -516,6 +517,66 @@ class ReconcileJobIT {
 			.contains("FAIL account-not-indexed-after-reconcile: 1 ", coupon.getString("_id"))
 			.contains("FAIL field-not-reconciled-after-reconcile: 1 ",
 					"user_stats/" + stats.getString("_id") + ".lastActivity: read model (no field)");
+	}
+
+	/** Coupon accounts written straight into the ledger (no event announces them), at random addresses. */
+	private static void writeCoupons(int count) {
+		io.couponsync.chain.borsh.BorshEncoder encoder = new io.couponsync.chain.borsh.BorshEncoder(
+				SolanaSimulator.bundledIdl());
+		java.util.Random random = new java.util.Random(3);
+		List<io.couponsync.simulator.ledger.AccountWrite> writes = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			Map<String, Object> fields = new java.util.LinkedHashMap<>();
+			fields.put("id", (long) i);
+			fields.put("promotion", randomKey(random));
+			fields.put("owner", randomKey(random));
+			fields.put("merchant", randomKey(random));
+			fields.put("discount_percentage", 15);
+			fields.put("expiry_timestamp", 1_900_000_000L);
+			fields.put("is_redeemed", false);
+			fields.put("redeemed_at", 0L);
+			fields.put("created_at", 1_800_000_000L + i);
+			fields.put("metadata_uri", "https://coupons.example/" + i + ".json");
+			fields.put("mint", null);
+			writes.add(new io.couponsync.simulator.ledger.AccountWrite(randomKey(random), simulator.programId(),
+					2_000_000, encoder.encodeAccount("Coupon", fields)));
+		}
+		simulator.ledger().submit(new io.couponsync.simulator.ledger.TransactionDraft(
+				List.of(randomKey(random), simulator.programId()), 1, 1, List.of(), Map.of(),
+				List.of("Program " + simulator.programId() + " invoke [1]", "Program " + simulator.programId()
+						+ " success"), null, 5000, 1000, writes));
+		simulator.advanceSlots(40);
+	}
+
+	private static String randomKey(java.util.Random random) {
+		byte[] key = new byte[32];
+		random.nextBytes(key);
+		return Base58.encode(key);
+	}
+
+	@Test
+	void aLargeTypeIsSplitByKeyRangeAndEveryRangeIsSwept() throws Exception {
+		writeCoupons(2_500);
+		java.util.Random random = new java.util.Random(11);
+		List<String> strays = new ArrayList<>();
+		for (int i = 0; i < 30; i++) {
+			strays.add(randomKey(random));
+			database().getCollection("coupons").insertOne(new Document("_id", strays.get(i)).append("owner", "x"));
+		}
+		Map<String, GroundTruth.Account> accounts = finalizedAccounts();
+		simulator.metrics().reset();
+
+		Launched execution = reconcile("full");
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(execution.execution().getStepExecutions().stream()
+			.filter(step -> step.getStepName().startsWith(ReconcileJobConfiguration.WORKER_STEP + ":Coupon-")).count())
+			.as("2,500 coupons in partitions of 1,000").isEqualTo(3);
+		assertThat(simulator.metrics().calls("getMultipleAccounts")).isEqualTo(pagesOf(accounts)).isEqualTo(25);
+		assertThat(AccountEquality.differences(database(), accounts)).isEmpty();
+		assertThat(count("coupons", Filters.and(Filters.in("_id", strays), Filters.eq("orphanReason",
+				"never-existed")))).as("strays in every key range").isEqualTo(strays.size());
+		assertThat(execution.stepLong(ReconcileJobConfiguration.FULL_STEP, "tally.Coupon.inserted")).isEqualTo(2_500);
 	}
 
 	@Test
