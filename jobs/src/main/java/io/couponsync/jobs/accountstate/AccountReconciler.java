@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -57,8 +58,17 @@ public final class AccountReconciler {
 
 	private final DifferenceReport report;
 
+	/** Counter fields ({@code collection.field}): the apply job's, from the event log. */
+	private final Set<String> counters;
+
+	/**
+	 * @param counters the counter fields, {@code collection.field}: a document's counter that differs from its
+	 * account is reported (kind {@code counter}) and left to the apply job, which maintains it from the event log —
+	 * setting it from a read would be undone by the next recount, or counted twice by a late increment
+	 */
 	public AccountReconciler(MongoDatabase database, ReadModelStore store, AccountDecoding decoding,
-			OrphanReasons reasons, DifferenceReport report) {
+			OrphanReasons reasons, DifferenceReport report, Set<String> counters) {
+		this.counters = counters;
 		this.database = database;
 		this.store = store;
 		this.decoding = decoding;
@@ -187,6 +197,14 @@ public final class AccountReconciler {
 				continue;
 			}
 			BsonValue stored = document.get(field.getKey());
+			if (stored != null && counters.contains(key.collection() + "." + field.getKey())) {
+				if (!BsonValues.sameValue(stored, field.getValue())) {
+					differences.add(new Difference(Kind.COUNTER, type, key.collection(), key.id(), field.getKey(),
+							stored, field.getValue(), slot));
+					tally.add(type, ReconcileTally.COUNTER_DIFFERENCES, 1);
+				}
+				continue;
+			}
 			if (stored == null || !BsonValues.sameValue(stored, field.getValue())) {
 				differences.add(new Difference(Kind.FIELD, type, key.collection(), key.id(), field.getKey(), stored,
 						field.getValue(), slot));

@@ -1,11 +1,14 @@
 package io.couponsync.jobs.accountstate;
 
+import java.util.stream.Collectors;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelStore;
 import io.couponsync.platform.config.ProgramProperties;
 
@@ -37,8 +40,11 @@ public class AccountStateConfiguration {
 
 	@Bean
 	AccountReconciler accountReconciler(MongoDatabaseFactory mongo, ReadModelStore readModelStore,
-			AccountDecoding accountDecoding, OrphanReasons orphanReasons, DifferenceReport differenceReport) {
+			AccountDecoding accountDecoding, OrphanReasons orphanReasons, DifferenceReport differenceReport,
+			Projections projections) {
 		return new AccountReconciler(mongo.getMongoDatabase(), readModelStore, accountDecoding, orphanReasons,
-				differenceReport);
+				differenceReport, projections.counters().stream()
+					.map(counter -> counter.collection() + "." + counter.field())
+					.collect(Collectors.toSet()));
 	}
 }

@@ -31,6 +31,8 @@ public final class DifferenceReport {
 
 		/** A field whose value differs, or that the document lacks. */
 		FIELD("field"),
+		/** A counter that differs from the account's: reported, not written (the event log maintains it). */
+		COUNTER("counter"),
 		/** An account with no document: {@code chain} holds the whole account. */
 		MISSING_DOCUMENT("missing-document"),
 		/** A document whose account is gone: {@code chain} is null, the field holds the orphan reason. */

@@ -9,7 +9,8 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 /**
  * What a pass over accounts counted, per account type: accounts read, documents inserted, fields that differed,
- * documents orphaned, orphan marks taken away, and field values kept because an event changed them after the read.
+ * counters that differed (reported, not written), documents orphaned, orphan marks taken away, and field values kept
+ * because an event changed them after the read.
  * Added into a step's ExecutionContext (keys {@code tally.<Type>.<count>}) and to Micrometer counters
  * ({@code sync.reconcile.<count>{type}}).
  */
@@ -29,6 +30,8 @@ public final class ReconcileTally {
 	public static final String UNORPHANED = "unorphaned";
 
 	public static final String NEWER_KEPT = "newerKept";
+
+	public static final String COUNTER_DIFFERENCES = "counterDifferences";
 
 	private final Map<String, Long> counts = new TreeMap<>();
 
