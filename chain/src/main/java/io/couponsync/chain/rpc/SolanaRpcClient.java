@@ -256,6 +256,34 @@ public final class SolanaRpcClient {
 		return new ProgramAccounts(answer.path("context").path("slot").asLong(), accounts);
 	}
 
+	/** The addresses of a program's accounts of one type, and the slot they were listed at. */
+	public record ProgramAccountKeys(long slot, List<String> addresses) {
+	}
+
+	/**
+	 * The addresses of the program's accounts whose data starts with {@code prefix} (an account type's
+	 * discriminator), listed with a zero-length {@code dataSlice}: keys only, so a type of a million accounts costs
+	 * tens of megabytes rather than its data. {@code minContextSlot} (0 = none) keeps a lagging node from listing an
+	 * older state.
+	 */
+	public ProgramAccountKeys listProgramAccountKeys(String programId, byte[] prefix, String commitment,
+			long minContextSlot) {
+		Map<String, Object> config = new java.util.LinkedHashMap<>();
+		config.put("encoding", "base64");
+		config.put("commitment", commitment);
+		config.put("withContext", true);
+		config.put("dataSlice", Map.of("offset", 0, "length", 0));
+		config.put("filters", List.of(Map.of("memcmp", Map.of("offset", 0, "bytes", Base58.encode(prefix)))));
+		if (minContextSlot > 0) {
+			config.put("minContextSlot", minContextSlot);
+		}
+		JsonNode answer = call("getProgramAccounts", programId, config);
+		JsonNode value = answer.get("value");
+		List<String> addresses = new ArrayList<>(value.size());
+		value.forEach(account -> addresses.add(account.path("pubkey").asString()));
+		return new ProgramAccountKeys(answer.path("context").path("slot").asLong(), addresses);
+	}
+
 	// ---- transport ----
 
 	private static ObjectNode request(int id, String method, List<?> params) {

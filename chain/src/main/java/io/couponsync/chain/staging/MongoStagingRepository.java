@@ -65,6 +65,8 @@ public final class MongoStagingRepository implements StagingRepository {
 
 	private static final String WAITS = "waits";
 
+	private static final String NEEDS_ACCOUNT_RESYNC = "needsAccountResync";
+
 	private final MongoCollection<Document> collection;
 
 	public MongoStagingRepository(MongoDatabase database) {
@@ -85,6 +87,8 @@ public final class MongoStagingRepository implements StagingRepository {
 		collection.createIndex(Indexes.ascending(NEEDS_REFETCH), new IndexOptions().name("needs_refetch").sparse(true));
 		collection.createIndex(Indexes.ascending(BLOCK_ORDER_PENDING),
 				new IndexOptions().name("block_order_pending").sparse(true));
+		collection.createIndex(Indexes.ascending(NEEDS_ACCOUNT_RESYNC, SLOT),
+				new IndexOptions().name("needs_account_resync").sparse(true));
 	}
 
 	/** Staging written before {@value #ORDER} existed gets it (once: later documents are written with it). */
@@ -240,7 +244,7 @@ public final class MongoStagingRepository implements StagingRepository {
 					Updates.set("appliedAt", now), Updates.set("appliedByJobExecution", jobExecutionId),
 					Updates.unset(WAITS)));
 			if (group.getKey().get(0)) {
-				set.add(Updates.set("needsAccountResync", true));
+				set.add(Updates.set(NEEDS_ACCOUNT_RESYNC, true));
 			}
 			if (group.getKey().get(1)) {
 				set.add(Updates.set(NEEDS_REFETCH, true));
@@ -385,6 +389,16 @@ public final class MongoStagingRepository implements StagingRepository {
 				Updates.set(BLOCK_ORDER_PENDING, true)).getModifiedCount();
 	}
 
+	@Override
+	public long markAccountsResynced(Collection<String> signatures) {
+		if (signatures.isEmpty()) {
+			return 0;
+		}
+		return collection.updateMany(Filters.and(Filters.in("_id", signatures), Filters.eq(NEEDS_ACCOUNT_RESYNC, true)),
+				Updates.combine(Updates.unset(NEEDS_ACCOUNT_RESYNC), Updates.set("accountsResyncedAt", new Date())))
+			.getModifiedCount();
+	}
+
 	// ---- reads ----
 
 	private static Standing standing(Document document) {
@@ -440,6 +454,17 @@ public final class MongoStagingRepository implements StagingRepository {
 			.projection(Projections.include("_id"))
 			.forEach(document -> found.add(document.getString("_id")));
 		return new ArrayList<>(found);
+	}
+
+	@Override
+	public List<Standing> needingAccountResync(long throughSlot, int limit) {
+		List<Standing> found = new ArrayList<>();
+		collection.find(Filters.and(Filters.eq(NEEDS_ACCOUNT_RESYNC, true), Filters.lte(SLOT, throughSlot), live()))
+			.sort(Sorts.ascending(SLOT, "_id"))
+			.limit(limit)
+			.projection(STANDING)
+			.forEach(document -> found.add(standing(document)));
+		return found;
 	}
 
 	@Override

@@ -115,6 +115,12 @@ public interface StagingRepository extends StagingInserts {
 	/** The slots' block order could not be read yet (no block from the RPC): they are tried again later. */
 	long markBlockOrderPending(Collection<Long> slots);
 
+	/**
+	 * Clears the account-resync flag of these transactions (set by {@link #markApplied} on truncated logs) once
+	 * the reconciliation job has read their accounts; returns how many were flagged.
+	 */
+	long markAccountsResynced(Collection<String> signatures);
+
 	// ---- reads ----
 
 	/** The staged transactions (not dropped) in these slots. */
@@ -131,6 +137,13 @@ public interface StagingRepository extends StagingInserts {
 
 	/** Signatures of dropped transactions staged at or after {@code fromSlot}. */
 	List<String> droppedFrom(long fromSlot);
+
+	/**
+	 * Transactions flagged for an account resync (truncated logs) staged at or below {@code throughSlot}, not
+	 * dropped, oldest first: the reconciliation job reads their accounts once their slot has the commitment it reads
+	 * at.
+	 */
+	List<Standing> needingAccountResync(long throughSlot, int limit);
 
 	Unsettled unsettled();
 }

@@ -304,4 +304,25 @@ public abstract class StagingRepositoryContract {
 		assertThat(first).extracting(StagedTransaction::signature).containsExactly("v", "w", "z");
 		assertThat(rest).extracting(StagedTransaction::signature).containsExactly("x", "y");
 	}
+
+	@Test
+	void listsTruncatedTransactionsForAnAccountResyncUntilTheirAccountsAreRead() {
+		repository().insertIfAbsent(List.of(staged("t1", 5, null), staged("t2", 9, null), staged("t3", 20, null),
+				staged("n", 6, null), staged("gone", 7, null)));
+		repository().markApplied(List.of(new StagingRepository.Applied("t1", true, false, true),
+				new StagingRepository.Applied("t2", true, false, true), new StagingRepository.Applied("t3", true, false,
+						true), new StagingRepository.Applied("gone", true, false, true), applied("n")), 1);
+		repository().drop(List.of("gone"));
+
+		assertThat(repository().needingAccountResync(10, 100)).as("settled slots only, dropped ones never")
+			.extracting(StagingRepository.Standing::signature).containsExactly("t1", "t2");
+		assertThat(repository().needingAccountResync(10, 1)).extracting(StagingRepository.Standing::signature)
+			.containsExactly("t1");
+
+		assertThat(repository().markAccountsResynced(List.of("t1", "n"))).isEqualTo(1);
+		assertThat(repository().markAccountsResynced(List.of("t1"))).as("once").isZero();
+		assertThat(repository().needingAccountResync(100, 100)).extracting(StagingRepository.Standing::signature)
+			.containsExactly("t2", "t3");
+		assertThat(status("t1")).as("the flag is all that moves").isEqualTo(StagingStatus.APPLIED);
+	}
 }

@@ -6,6 +6,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,12 +21,43 @@ import org.springframework.validation.annotation.Validated;
  * @param apply the event application job
  * @param backfill the signature crawler
  * @param finality the finality job
+ * @param reconcile the reconciliation job
+ * @param orphans the orphan-cleanup job
  */
 @Validated
 @ConfigurationProperties("sync.jobs")
 public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 		@NotNull @DefaultValue("30s") Duration shutdownTimeout, @Valid @NotNull @DefaultValue Apply apply,
-		@Valid @NotNull @DefaultValue Backfill backfill, @Valid @NotNull @DefaultValue Finality finality) {
+		@Valid @NotNull @DefaultValue Backfill backfill, @Valid @NotNull @DefaultValue Finality finality,
+		@Valid @NotNull @DefaultValue Reconcile reconcile, @Valid @NotNull @DefaultValue Orphans orphans) {
+
+	/**
+	 * @param commitment the commitment accounts are read at: {@code finalized} (never rolled back) or
+	 * {@code confirmed}
+	 * @param parallelism partitions of a full run worked on at once
+	 * @param partitionAccounts accounts per partition of a full run (a type with more is split by key range)
+	 * @param pagesPerChunk getMultipleAccounts pages (100 accounts each) per chunk of a full run's partition
+	 * @param scheduleEnabled launch incremental runs on a fixed delay in this process
+	 * @param interval the fixed delay between incremental runs
+	 * @param fullScheduleEnabled launch full runs on a fixed delay in this process
+	 * @param fullInterval the fixed delay between full runs
+	 */
+	public record Reconcile(@NotNull @Pattern(regexp = "confirmed|finalized") @DefaultValue("finalized") String commitment,
+			@Min(1) @Max(64) @DefaultValue("4") int parallelism,
+			@Min(1000) @Max(10_000_000) @DefaultValue("50000") int partitionAccounts,
+			@Min(1) @Max(100) @DefaultValue("5") int pagesPerChunk, @DefaultValue("true") boolean scheduleEnabled,
+			@NotNull @DefaultValue("10s") Duration interval, @DefaultValue("true") boolean fullScheduleEnabled,
+			@NotNull @DefaultValue("6h") Duration fullInterval) {
+	}
+
+	/**
+	 * @param retentionDays days an orphaned document is kept (marked) before it is purged
+	 * @param scheduleEnabled launch the job on a fixed delay in this process
+	 * @param interval the fixed delay between runs
+	 */
+	public record Orphans(@Min(0) @Max(36_500) @DefaultValue("30") int retentionDays,
+			@DefaultValue("true") boolean scheduleEnabled, @NotNull @DefaultValue("1h") Duration interval) {
+	}
 
 	/**
 	 * @param dropMarginSlots a transaction the cluster no longer knows counts as dropped once the finalized slot is

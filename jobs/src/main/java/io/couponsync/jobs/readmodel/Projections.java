@@ -61,10 +61,16 @@ public final class Projections {
 
 	public static final String USER_STATS = "user_stats";
 
+	/**
+	 * Stake accounts, keyed by address: no event names them (the staking events give only the staker), so only the
+	 * reconciliation job writes this collection, from account reads.
+	 */
+	public static final String STAKES = "stakes";
+
 	/** Every collection the projections write. */
 	public static final List<String> COLLECTIONS = List.of(MARKETPLACE, MERCHANTS, PROMOTIONS, EXTERNAL_DEALS, COUPONS,
 			LISTINGS, RATINGS, COMMENTS, COMMENT_LIKES, BADGES, GROUP_DEALS, GROUP_PARTICIPANTS, AUCTIONS, BIDS,
-			REDEMPTION_TICKETS, STAKING_POOL, STAKERS, USER_STATS);
+			REDEMPTION_TICKETS, STAKING_POOL, STAKERS, USER_STATS, STAKES);
 
 	/** Collections keyed by something other than an account's address, so they cannot be re-read from chain. */
 	public static final List<String> NOT_ACCOUNTS = List.of(STAKERS);
@@ -77,7 +83,8 @@ public final class Projections {
 			Map.entry("GroupDeal", GROUP_DEALS), Map.entry("GroupParticipant", GROUP_PARTICIPANTS),
 			Map.entry("CouponAuction", AUCTIONS), Map.entry("Bid", BIDS),
 			Map.entry("RedemptionTicket", REDEMPTION_TICKETS), Map.entry("ExternalDeal", EXTERNAL_DEALS),
-			Map.entry("StakingPool", STAKING_POOL), Map.entry("UserStats", USER_STATS));
+			Map.entry("StakingPool", STAKING_POOL), Map.entry("UserStats", USER_STATS),
+			Map.entry("StakeAccount", STAKES));
 
 	/**
 	 * The collection holding the account an event creates, for the events references are taken from: when the

@@ -8,9 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
@@ -38,6 +40,12 @@ public final class ReadModelStore {
 	/** The signature part of the version of state read from the chain rather than from an event. */
 	public static final String RESYNC_SOURCE = "chain-resync";
 
+	/** The signature part of the version of state the reconciliation job read from the chain. */
+	public static final String RECONCILE_SOURCE = "chain-reconcile";
+
+	/** The last-change sources of account reads (fork-undo resyncs, reconciliation), not of events. */
+	public static final List<String> ACCOUNT_READ_SOURCES = List.of(RESYNC_SOURCE, RECONCILE_SOURCE);
+
 	/** Slots of resyncs whose documents are not finalized yet. */
 	static final String PENDING_RESYNCS = "read_model_resyncs";
 
@@ -52,6 +60,8 @@ public final class ReadModelStore {
 	public static final String CLOSED = "closed";
 
 	private static final List<String> ORPHAN_FIELDS = List.of(ORPHANED, ORPHAN_REASON, ORPHANED_AT);
+
+	private static final int DUPLICATE_KEY = 11000;
 
 	private final MongoDatabase database;
 
@@ -108,7 +118,25 @@ public final class ReadModelStore {
 	}
 
 	public void apply(ReadModelChanges changes) {
-		apply(changes, false);
+		apply(changes, false, false, false);
+	}
+
+	/**
+	 * Writes account state the reconciliation job read from the chain at {@code slot} (versions
+	 * {@link ChangeVersion#endOfSlot} with {@link #RECONCILE_SOURCE}): unlike {@link #resync}, every field given,
+	 * and documents that do not exist yet are created — an account no event describes gets its document here. The
+	 * same version guard as events': a field an event changed after the read keeps the event's value, and a write
+	 * takes an orphan mark away. State read at {@code finalized} is final at once; otherwise the documents become
+	 * finalized once {@code slot} is ({@link #finalizeResyncs}).
+	 */
+	public void reconcile(ReadModelChanges changes, long slot, boolean readAtFinalized) {
+		if (changes.documents().isEmpty()) {
+			return;
+		}
+		if (!readAtFinalized) {
+			rememberResync(slot);
+		}
+		apply(changes, false, readAtFinalized, true);
 	}
 
 	/**
@@ -122,7 +150,7 @@ public final class ReadModelStore {
 			return;
 		}
 		rememberResync(slot);
-		apply(changes, true);
+		apply(changes, true, false, false);
 	}
 
 	/**
@@ -145,6 +173,35 @@ public final class ReadModelStore {
 						Updates.set("commitment", "confirmed"))));
 	}
 
+	/**
+	 * As {@link #markOrphaned}, for a read that found no account: only documents not marked already (their
+	 * {@code orphanedAt} is when the account was first missed, which the retention counts from) and not changed
+	 * after {@code slot} (an event newer than the read created the account again). Returns how many were marked.
+	 */
+	public long markOrphanedAsOf(Collection<DocumentKey> documents, String reason, long slot, boolean readAtFinalized) {
+		if (documents.isEmpty()) {
+			return 0;
+		}
+		if (!readAtFinalized) {
+			rememberResync(slot);
+		}
+		String version = ChangeVersion.endOfSlot(slot, RESYNC_SOURCE).key();
+		Map<String, List<String>> byCollection = new LinkedHashMap<>();
+		documents.forEach(key -> byCollection.computeIfAbsent(key.collection(), c -> new ArrayList<>()).add(key.id()));
+		long marked = 0;
+		for (Map.Entry<String, List<String>> collection : byCollection.entrySet()) {
+			marked += database.getCollection(collection.getKey()).updateMany(
+					Filters.and(Filters.in("_id", collection.getValue()), Filters.ne(ORPHANED, true),
+							Filters.or(Filters.exists("lastSlot", false), Filters.lte("lastSlot", slot))),
+					Updates.combine(Updates.set(ORPHANED, true), Updates.set(ORPHAN_REASON, reason),
+							Updates.set(ORPHANED_AT, new Date()), Updates.set("lastVersion", version),
+							Updates.set("lastSlot", slot), Updates.set("lastSignature", RESYNC_SOURCE),
+							Updates.set("commitment", readAtFinalized ? "finalized" : "confirmed")))
+				.getModifiedCount();
+		}
+		return marked;
+	}
+
 	/** Whether some resync's documents wait for their slot to be finalized (one small query). */
 	public boolean hasUnfinalizedResyncs() {
 		return database.getCollection(PENDING_RESYNCS).find().limit(1).first() != null;
@@ -158,7 +215,7 @@ public final class ReadModelStore {
 		}
 		for (String collection : io.couponsync.jobs.readmodel.Projections.COLLECTIONS) {
 			database.getCollection(collection).updateMany(
-					Filters.and(Filters.eq("lastSignature", RESYNC_SOURCE), Filters.eq("commitment", "confirmed"),
+					Filters.and(Filters.in("lastSignature", ACCOUNT_READ_SOURCES), Filters.eq("commitment", "confirmed"),
 							Filters.lte("lastSlot", finalizedSlot)),
 					Updates.set("commitment", "finalized"));
 		}
@@ -170,15 +227,58 @@ public final class ReadModelStore {
 				Updates.setOnInsert("recordedAt", new Date()), new UpdateOptions().upsert(true));
 	}
 
-	private void apply(ReadModelChanges changes, boolean heldFieldsOnly) {
+	private void apply(ReadModelChanges changes, boolean heldFieldsOnly, boolean finalized, boolean insertNew) {
 		Map<String, Map<String, Map<String, FieldChange>>> byCollection = new LinkedHashMap<>();
 		changes.documents().forEach((key, fields) -> byCollection
 			.computeIfAbsent(key.collection(), c -> new LinkedHashMap<>()).put(key.id(), fields));
-		byCollection.forEach((collection, documents) -> applyCollection(collection, documents, heldFieldsOnly));
+		byCollection.forEach((collection, documents) -> applyCollection(collection, documents, heldFieldsOnly,
+				finalized, insertNew));
+	}
+
+	/**
+	 * Inserts whole documents that did not exist when read. why: a full reconciliation into an empty read model
+	 * creates every document; one insert each is far cheaper than an upsert of dotted version paths. A document
+	 * created meanwhile (an event) fails the insert on its key and gets the guarded update instead.
+	 */
+	private void insertNew(String collection, Map<String, Map<String, FieldChange>> documents, boolean finalized) {
+		List<BsonDocument> inserts = new ArrayList<>();
+		for (Map.Entry<String, Map<String, FieldChange>> document : documents.entrySet()) {
+			BsonDocument whole = new BsonDocument("_id", new BsonString(document.getKey()));
+			BsonDocument versions = new BsonDocument();
+			String newest = null;
+			for (Map.Entry<String, FieldChange> field : document.getValue().entrySet()) {
+				whole.append(field.getKey(), field.getValue().value());
+				versions.append(field.getKey(), new BsonString(field.getValue().version()));
+				String version = field.getValue().version();
+				newest = newest == null || version.compareTo(newest) > 0 ? version : newest;
+			}
+			String[] parts = newest.split("\\.");
+			whole.append(VERSIONS, versions)
+				.append("lastVersion", new BsonString(newest))
+				.append("lastSlot", new org.bson.BsonInt64(Long.parseLong(parts[0])))
+				.append("lastSignature", new BsonString(parts[2]))
+				.append("commitment", new BsonString(finalized ? "finalized" : "confirmed"));
+			inserts.add(whole);
+		}
+		try {
+			database.getCollection(collection, BsonDocument.class).insertMany(inserts,
+					new InsertManyOptions().ordered(false));
+		}
+		catch (MongoBulkWriteException ex) {
+			Map<String, Map<String, FieldChange>> existing = new LinkedHashMap<>();
+			for (var error : ex.getWriteErrors()) {
+				if (error.getCode() != DUPLICATE_KEY) {
+					throw ex;
+				}
+				String id = inserts.get(error.getIndex()).getString("_id").getValue();
+				existing.put(id, documents.get(id));
+			}
+			applyCollection(collection, existing, false, finalized, false);
+		}
 	}
 
 	private void applyCollection(String collection, Map<String, Map<String, FieldChange>> documents,
-			boolean heldFieldsOnly) {
+			boolean heldFieldsOnly, boolean finalized, boolean insertNew) {
 		Map<String, Document> stored = new HashMap<>();
 		var read = database.getCollection(collection).find(Filters.in("_id", documents.keySet()));
 		if (!heldFieldsOnly) {
@@ -187,9 +287,14 @@ public final class ReadModelStore {
 		read.forEach(document -> stored.put(document.getString("_id"), document));
 		List<WriteModel<BsonDocument>> writes = new ArrayList<>();
 		UpdateOptions upsert = new UpdateOptions().upsert(true);
+		Map<String, Map<String, FieldChange>> absent = new LinkedHashMap<>();
 		documents.forEach((id, fields) -> {
 			Document existing = stored.get(id);
 			if (heldFieldsOnly && existing == null) {
+				return;
+			}
+			if (insertNew && existing == null) {
+				absent.put(id, fields);
 				return;
 			}
 			Document versions = existing == null ? null : existing.get(VERSIONS, Document.class);
@@ -235,7 +340,7 @@ public final class ReadModelStore {
 				set.append("lastVersion", new BsonString(newest));
 				set.append("lastSlot", new org.bson.BsonInt64(Long.parseLong(parts[0])));
 				set.append("lastSignature", new BsonString(parts[2]));
-				set.append("commitment", new BsonString("confirmed"));
+				set.append("commitment", new BsonString(finalized ? "finalized" : "confirmed"));
 			}
 			writes.add(new UpdateOneModel<>(new BsonDocument("_id", new BsonString(id)), update,
 					heldFieldsOnly ? new UpdateOptions() : upsert));
@@ -243,6 +348,9 @@ public final class ReadModelStore {
 		if (!writes.isEmpty()) {
 			database.getCollection(collection, BsonDocument.class).bulkWrite(writes,
 					new BulkWriteOptions().ordered(false));
+		}
+		if (!absent.isEmpty()) {
+			insertNew(collection, absent, finalized);
 		}
 	}
 }

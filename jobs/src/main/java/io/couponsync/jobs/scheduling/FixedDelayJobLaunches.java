@@ -7,6 +7,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -17,7 +18,8 @@ import io.couponsync.jobs.batch.JobRunner;
 
 /**
  * The one-process default's schedule until Quartz takes over: the signature crawler and applyEventsJob on short
- * fixed delays, so staging stays complete and the read model keeps up with it. A failed run is restarted rather
+ * fixed delays, so staging stays complete and the read model keeps up with it; incremental reconciliation on a short
+ * delay, full reconciliation and orphan cleanup on long ones. A failed run is restarted rather
  * than followed by new instances. {@code sync.jobs.schedule-enabled=false} turns all of it off (CronJobs, the
  * run command); {@code sync.jobs.<job>.schedule-enabled=false} one job.
  */
@@ -49,9 +51,34 @@ class FixedDelayJobLaunches {
 		return new FinalityLaunches(runner, finalityJob);
 	}
 
+	@Bean
+	@ConditionalOnProperty(prefix = "sync.jobs.reconcile", name = "schedule-enabled", havingValue = "true",
+			matchIfMissing = true)
+	ReconcileLaunches reconcileLaunches(JobRunner runner, Job reconcileJob) {
+		return new ReconcileLaunches(runner, reconcileJob);
+	}
+
+	@Bean
+	@ConditionalOnProperty(prefix = "sync.jobs.reconcile", name = "full-schedule-enabled", havingValue = "true",
+			matchIfMissing = true)
+	FullReconcileLaunches fullReconcileLaunches(JobRunner runner, Job reconcileJob) {
+		return new FullReconcileLaunches(runner, reconcileJob);
+	}
+
+	@Bean
+	@ConditionalOnProperty(prefix = "sync.jobs.orphans", name = "schedule-enabled", havingValue = "true",
+			matchIfMissing = true)
+	OrphanCleanupLaunches orphanCleanupLaunches(JobRunner runner, Job orphanCleanupJob) {
+		return new OrphanCleanupLaunches(runner, orphanCleanupJob);
+	}
+
 	static void launch(JobRunner runner, Job job) {
+		launch(runner, job, new JobParameters());
+	}
+
+	static void launch(JobRunner runner, Job job, JobParameters parameters) {
 		try {
-			JobExecution execution = runner.run(job, new JobParameters());
+			JobExecution execution = runner.run(job, parameters);
 			if (execution != null && execution.getStatus() != BatchStatus.COMPLETED) {
 				log.warn("{} execution {} ended {}: {}", job.getName(), execution.getId(), execution.getStatus(),
 						execution.getExitStatus().getExitDescription());
@@ -87,6 +114,40 @@ class FixedDelayJobLaunches {
 
 		@Scheduled(fixedDelayString = "${sync.jobs.backfill.interval:5s}",
 				initialDelayString = "${sync.jobs.backfill.interval:5s}")
+		void launch() {
+			FixedDelayJobLaunches.launch(runner, job);
+		}
+	}
+
+	/** reconcileJob, incremental, every {@code sync.jobs.reconcile.interval}. */
+	record ReconcileLaunches(JobRunner runner, Job job) {
+
+		@Scheduled(fixedDelayString = "${sync.jobs.reconcile.interval:10s}",
+				initialDelayString = "${sync.jobs.reconcile.interval:10s}")
+		void launch() {
+			FixedDelayJobLaunches.launch(runner, job);
+		}
+	}
+
+	/**
+	 * reconcileJob, full, every {@code sync.jobs.reconcile.full-interval}. why: the first run waits a whole interval,
+	 * so a restarted process does not list every account again at once.
+	 */
+	record FullReconcileLaunches(JobRunner runner, Job job) {
+
+		@Scheduled(fixedDelayString = "${sync.jobs.reconcile.full-interval:6h}",
+				initialDelayString = "${sync.jobs.reconcile.full-interval:6h}")
+		void launch() {
+			FixedDelayJobLaunches.launch(runner, job,
+					new JobParametersBuilder().addString("mode", "full").toJobParameters());
+		}
+	}
+
+	/** orphanCleanupJob every {@code sync.jobs.orphans.interval}. */
+	record OrphanCleanupLaunches(JobRunner runner, Job job) {
+
+		@Scheduled(fixedDelayString = "${sync.jobs.orphans.interval:1h}",
+				initialDelayString = "${sync.jobs.orphans.interval:1h}")
 		void launch() {
 			FixedDelayJobLaunches.launch(runner, job);
 		}

@@ -1,12 +1,10 @@
 package io.couponsync.jobs.verify;
 
-import java.math.BigDecimal;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
 import com.mongodb.client.MongoDatabase;
-import org.bson.BsonArray;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
@@ -20,15 +18,22 @@ import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.rpc.SolanaRpcClient.ProgramAccounts;
 import io.couponsync.chain.staging.ChainCommitment;
 import io.couponsync.chain.value.BsonValueWriter;
+import io.couponsync.jobs.accountstate.AccountReadCheckpoints;
+import io.couponsync.jobs.accountstate.BsonValues;
 import io.couponsync.jobs.readmodel.Projections;
+import io.couponsync.jobs.readmodel.ReadModelStore;
 import io.couponsync.jobs.verify.AuditReport.Finding;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The read model against the program's finalized accounts: for each account type whose documents are keyed by
  * address, one {@code getProgramAccounts} (filtered by the type's discriminator) and one pass over the collection.
- * Every field a document shares with its decoded account must hold the same value; a document changed after the
- * slot the accounts were read at is not judged. A document whose last change is final must say so.
+ * Every field of the account is judged: a field an event wrote must equal the account's; a field the document lacks,
+ * or that only an account read wrote, must too once a full reconciliation has listed the type at or after the chain's
+ * last transaction (before that, reconciliation has not had the chance: reported only). Likewise an account with no
+ * document fails once such a reconciliation ran, and a document of a closed account not marked orphaned once it or an
+ * orphan cleanup did ({@link AccountReadCheckpoints}). A document changed after the slot the accounts were read at is
+ * not judged; a document whose last change is final must say so.
  */
 final class AccountAudit {
 
@@ -40,24 +45,43 @@ final class AccountAudit {
 
 	private final String programId;
 
+	private final AccountReadCheckpoints checkpoints;
+
 	AccountAudit(MongoDatabase database, SolanaRpcClient rpc, ProgramDecoder decoder, String programId) {
 		this.database = database;
 		this.rpc = rpc;
 		this.decoder = decoder;
 		this.programId = programId;
+		this.checkpoints = new AccountReadCheckpoints(database);
 	}
 
 	/** Audits every collection; documents last changed at or below {@code settledSlot} must be finalized. */
 	void audit(long settledSlot, AuditReport report) {
+		long lastChange = lastTransactionSlot();
+		long cleanup = checkpoints.orphanCleanup();
+		report.count("accounts: slot of the program's last finalized transaction", lastChange);
 		for (DecodableType type : decoder.accounts()) {
 			String collection = Projections.COLLECTION_OF_ACCOUNT_TYPE.get(type.name());
 			if (collection != null) {
-				audit(type, collection, settledSlot, report);
+				long full = checkpoints.full(type.name());
+				boolean reconciled = full > 0 && full >= lastChange;
+				boolean cleaned = reconciled || (cleanup > 0 && cleanup >= lastChange);
+				if (reconciled) {
+					report.count("accounts: types a full reconciliation listed after the last transaction", 1);
+				}
+				audit(type, collection, settledSlot, reconciled, cleaned, report);
 			}
 		}
 	}
 
-	private void audit(DecodableType type, String collection, long settledSlot, AuditReport report) {
+	/** The slot of the program's newest finalized transaction (0 if it has none): the chain's last change. */
+	private long lastTransactionSlot() {
+		JsonNode newest = rpc.getSignaturesForAddress(programId, null, null, 1, ChainCommitment.FINALIZED.value());
+		return newest.isArray() && !newest.isEmpty() ? newest.get(0).path("slot").asLong() : 0;
+	}
+
+	private void audit(DecodableType type, String collection, long settledSlot, boolean reconciled, boolean cleaned,
+			AuditReport report) {
 		ProgramAccounts read = rpc.getProgramAccounts(programId, type.discriminator().bytes(),
 				ChainCommitment.FINALIZED.value());
 		Map<String, String> dataByAddress = new HashMap<>();
@@ -84,7 +108,8 @@ final class AccountAudit {
 					report.count("accounts: documents marked orphaned, account closed", 1);
 				}
 				else {
-					report.add(Finding.CLOSED_NOT_MARKED, collection + "/" + id);
+					report.add(cleaned ? Finding.CLOSED_NOT_MARKED_AFTER_CLEANUP : Finding.CLOSED_NOT_MARKED,
+							collection + "/" + id);
 				}
 			}
 			else if (orphaned) {
@@ -92,14 +117,15 @@ final class AccountAudit {
 						+ document.getString("orphanReason", new BsonString("no reason")).getValue() + ")");
 			}
 			else {
-				compare(collection, id, document, data, report);
+				compare(collection, id, document, data, reconciled, report);
 			}
 		}
-		dataByAddress.keySet().forEach(address -> report.add(Finding.ACCOUNT_NOT_INDEXED,
-				type.name() + " " + address + " (no " + collection + " document)"));
+		dataByAddress.keySet().forEach(address -> report.add(reconciled ? Finding.ACCOUNT_NOT_INDEXED_AFTER_RECONCILE
+				: Finding.ACCOUNT_NOT_INDEXED, type.name() + " " + address + " (no " + collection + " document)"));
 	}
 
-	private void compare(String collection, String id, BsonDocument document, String data, AuditReport report) {
+	private void compare(String collection, String id, BsonDocument document, String data, boolean reconciled,
+			AuditReport report) {
 		BsonDocument account;
 		try {
 			account = decode(data);
@@ -109,17 +135,33 @@ final class AccountAudit {
 			return;
 		}
 		report.count("accounts: documents compared", 1);
+		BsonDocument versions = document.getDocument(ReadModelStore.VERSIONS, new BsonDocument());
 		for (Map.Entry<String, BsonValue> field : account.entrySet()) {
 			BsonValue stored = document.get(field.getKey());
-			if (stored == null) {
+			report.count("accounts: fields compared", 1);
+			if (stored != null && sameValue(stored, field.getValue())) {
 				continue;
 			}
-			report.count("accounts: fields compared", 1);
-			if (!sameValue(stored, field.getValue())) {
-				report.add(Finding.FIELD_DIFFERS, collection + "/" + id + "." + field.getKey() + ": read model "
-						+ stored + ", chain " + field.getValue());
+			String detail = collection + "/" + id + "." + field.getKey() + ": read model "
+					+ (stored == null ? "(no field)" : stored) + ", chain " + field.getValue();
+			if (stored != null && writtenByEvent(versions.get(field.getKey()))) {
+				report.add(Finding.FIELD_DIFFERS, detail);
+			}
+			else {
+				report.add(reconciled ? Finding.FIELD_NOT_RECONCILED_AFTER_RECONCILE : Finding.FIELD_NOT_RECONCILED,
+						detail);
 			}
 		}
+	}
+
+	/** Whether a field's last change came from an event (not from an account read, nor from a recount). */
+	private static boolean writtenByEvent(BsonValue version) {
+		if (version == null || !version.isString()) {
+			// why: recounted counters carry no version; they come from events all the same
+			return true;
+		}
+		String[] parts = version.asString().getValue().split("\\.");
+		return parts.length < 3 || !ReadModelStore.ACCOUNT_READ_SOURCES.contains(parts[2]);
 	}
 
 	private BsonDocument decode(String base64) throws DecodeException {
@@ -132,40 +174,6 @@ final class AccountAudit {
 
 	/** Equal values, numbers compared by value whatever their BSON type (Int32, Int64, Double, Decimal128). */
 	static boolean sameValue(BsonValue stored, BsonValue chain) {
-		if (isNumeric(stored) && isNumeric(chain)) {
-			return decimal(stored).compareTo(decimal(chain)) == 0;
-		}
-		if (stored.isDocument() && chain.isDocument()) {
-			BsonDocument a = stored.asDocument();
-			BsonDocument b = chain.asDocument();
-			return a.keySet().equals(b.keySet()) && a.keySet().stream().allMatch(key -> sameValue(a.get(key), b.get(key)));
-		}
-		if (stored.isArray() && chain.isArray()) {
-			BsonArray a = stored.asArray();
-			BsonArray b = chain.asArray();
-			if (a.size() != b.size()) {
-				return false;
-			}
-			for (int i = 0; i < a.size(); i++) {
-				if (!sameValue(a.get(i), b.get(i))) {
-					return false;
-				}
-			}
-			return true;
-		}
-		return stored.equals(chain);
-	}
-
-	private static boolean isNumeric(BsonValue value) {
-		return value.isNumber() || value.isDecimal128();
-	}
-
-	private static BigDecimal decimal(BsonValue value) {
-		return switch (value.getBsonType()) {
-			case INT32 -> BigDecimal.valueOf(value.asInt32().getValue());
-			case INT64 -> BigDecimal.valueOf(value.asInt64().getValue());
-			case DOUBLE -> BigDecimal.valueOf(value.asDouble().getValue());
-			default -> value.asDecimal128().getValue().bigDecimalValue();
-		};
+		return BsonValues.sameValue(stored, chain);
 	}
 }

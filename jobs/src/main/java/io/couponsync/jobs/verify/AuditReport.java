@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * What an audit found: how many of each kind of finding, the first few of each with their details, and the
  * figures of what was checked. Findings that break "the read model equals the finalized chain" fail the audit;
- * the others are work for other jobs (reconciliation indexes accounts no event describes, orphan cleanup marks
- * documents of closed accounts) and are only reported.
+ * the others are work for other jobs (reconciliation indexes accounts no event describes and fields no event
+ * writes, orphan cleanup marks documents of closed accounts) and are only reported — until those jobs have run after
+ * the chain's last transaction, when the same findings fail.
  */
 public final class AuditReport {
 
@@ -27,8 +28,19 @@ public final class AuditReport {
 		FIELD_DIFFERS(true, "read-model field differs from the finalized account"),
 		UNFINALIZED_DOCUMENT(true, "document whose last change is final on chain, still marked confirmed"),
 		ORPHANED_BUT_ON_CHAIN(true, "document marked orphaned whose account exists"),
-		ACCOUNT_NOT_INDEXED(false, "account with no document (reconciliation indexes it)"),
-		CLOSED_NOT_MARKED(false, "document whose account is closed, not yet marked orphaned (orphan cleanup)");
+		FIELD_NOT_RECONCILED_AFTER_RECONCILE(true,
+				"account field a document lacks or holds stale though a full reconciliation listed the type after the "
+						+ "chain's last transaction"),
+		ACCOUNT_NOT_INDEXED_AFTER_RECONCILE(true,
+				"account with no document though a full reconciliation listed the type after the chain's last "
+						+ "transaction"),
+		CLOSED_NOT_MARKED_AFTER_CLEANUP(true,
+				"document whose account is closed, not marked orphaned though reconciliation or orphan cleanup ran "
+						+ "after the chain's last transaction"),
+		FIELD_NOT_RECONCILED(false, "account field no event writes, not read since the account changed "
+				+ "(reconcileJob mode=full reads it)"),
+		ACCOUNT_NOT_INDEXED(false, "account with no document (reconcileJob mode=full indexes it)"),
+		CLOSED_NOT_MARKED(false, "document whose account is closed, not yet marked orphaned (orphanCleanupJob)");
 
 		private final boolean fails;
 

@@ -1,0 +1,271 @@
+package io.couponsync.jobs.accountstate;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+import io.couponsync.chain.rpc.SolanaRpcClient.AccountRead;
+import io.couponsync.jobs.accountstate.AccountDecoding.DecodedAccount;
+import io.couponsync.jobs.accountstate.DifferenceReport.Difference;
+import io.couponsync.jobs.accountstate.DifferenceReport.Kind;
+import io.couponsync.jobs.readmodel.ChangeVersion;
+import io.couponsync.jobs.readmodel.Projections;
+import io.couponsync.jobs.readmodel.ReadModelChanges;
+import io.couponsync.jobs.readmodel.ReadModelChanges.DocumentKey;
+import io.couponsync.jobs.readmodel.ReadModelStore;
+
+/**
+ * Makes documents equal to their accounts as read: every field of the account is compared with the document's
+ * (numbers by value) and each difference is recorded and written under the same version guard as events — the
+ * read's context slot is the version, so a field an event changed after the read keeps the event's value, and a
+ * snapshot never rolls an event back. An account with no document gets one; a document whose account is gone is
+ * marked orphaned with its reason ({@link OrphanReasons}), unless an event changed it after the read. A dry run
+ * records and counts the same differences and writes nothing to the read model.
+ */
+public final class AccountReconciler {
+
+	/** An address to reconcile, with the collection of its document, or null when only the address is known. */
+	public record Target(String address, String collection) {
+	}
+
+	/** The run's execution, whether it only reports, and whether its reads are final. */
+	public record Settings(long jobExecutionId, boolean dryRun, boolean readAtFinalized) {
+	}
+
+	private static final Map<String, String> TYPE_OF_COLLECTION = new HashMap<>();
+
+	static {
+		Projections.COLLECTION_OF_ACCOUNT_TYPE.forEach((type, collection) -> TYPE_OF_COLLECTION.put(collection, type));
+	}
+
+	private final MongoDatabase database;
+
+	private final ReadModelStore store;
+
+	private final AccountDecoding decoding;
+
+	private final OrphanReasons reasons;
+
+	private final DifferenceReport report;
+
+	/** Counter fields ({@code collection.field}): the apply job's, from the event log. */
+	private final Set<String> counters;
+
+	/**
+	 * @param counters the counter fields, {@code collection.field}: a document's counter that differs from its
+	 * account is reported (kind {@code counter}) and left to the apply job, which maintains it from the counted events
+	 * — setting it from a read would count twice a late event the read already held
+	 */
+	public AccountReconciler(MongoDatabase database, ReadModelStore store, AccountDecoding decoding,
+			OrphanReasons reasons, DifferenceReport report, Set<String> counters) {
+		this.counters = counters;
+		this.database = database;
+		this.store = store;
+		this.decoding = decoding;
+		this.reasons = reasons;
+		this.report = report;
+	}
+
+	/** The account type a collection holds. */
+	public static String typeOf(String collection) {
+		return TYPE_OF_COLLECTION.getOrDefault(collection, collection);
+	}
+
+	/**
+	 * Reconciles each target with its read ({@code reads.get(i)} answers {@code targets.get(i)}). {@code stored}
+	 * holds the documents already loaded by the caller (a key missing from it has no document), or is null to load
+	 * them here.
+	 */
+	public void reconcile(List<Target> targets, List<AccountRead> reads, Map<DocumentKey, BsonDocument> stored,
+			Settings settings, ReconcileTally tally) {
+		pass(targets, reads, stored, settings, tally, true);
+	}
+
+	/**
+	 * Only the orphan half of {@link #reconcile}: documents whose account the read did not find are marked; the
+	 * fields of accounts that exist are left to reconciliation.
+	 */
+	public void orphanMissing(List<Target> targets, List<AccountRead> reads, Map<DocumentKey, BsonDocument> stored,
+			Settings settings, ReconcileTally tally) {
+		pass(targets, reads, stored, settings, tally, false);
+	}
+
+	private void pass(List<Target> targets, List<AccountRead> reads, Map<DocumentKey, BsonDocument> stored,
+			Settings settings, ReconcileTally tally, boolean compareFields) {
+		Map<DocumentKey, DecodedAccount> present = new LinkedHashMap<>();
+		Map<DocumentKey, Long> readSlots = new HashMap<>();
+		List<DocumentKey> absent = new ArrayList<>();
+		for (int i = 0; i < targets.size(); i++) {
+			Target target = targets.get(i);
+			AccountRead read = reads.get(i);
+			if (!read.exists()) {
+				if (target.collection() != null) {
+					DocumentKey key = new DocumentKey(target.collection(), target.address());
+					absent.add(key);
+					readSlots.put(key, read.contextSlot());
+				}
+				continue;
+			}
+			DecodedAccount account = compareFields ? decoding.decode(read) : null;
+			String collection = account == null ? null : Projections.COLLECTION_OF_ACCOUNT_TYPE.get(account.type());
+			if (collection != null) {
+				DocumentKey key = new DocumentKey(collection, target.address());
+				present.put(key, account);
+				readSlots.put(key, read.contextSlot());
+			}
+		}
+		Map<DocumentKey, BsonDocument> documents = stored != null ? stored : load(readSlots.keySet());
+		List<Difference> differences = new ArrayList<>();
+		ReadModelChanges changes = new ReadModelChanges();
+		long newestRead = 0;
+		for (Map.Entry<DocumentKey, DecodedAccount> entry : present.entrySet()) {
+			DocumentKey key = entry.getKey();
+			long slot = readSlots.get(key);
+			newestRead = Math.max(newestRead, slot);
+			compare(key, entry.getValue(), documents.get(key), slot, changes, differences, tally);
+		}
+		List<BsonDocument> gone = new ArrayList<>();
+		Map<String, Long> goneSlots = new HashMap<>();
+		for (DocumentKey key : absent) {
+			BsonDocument document = documents.get(key);
+			if (document != null && isLive(document, readSlots.get(key))) {
+				gone.add(document);
+				goneSlots.put(key.collection() + "/" + key.id(), readSlots.get(key));
+			}
+		}
+		if (!settings.dryRun()) {
+			store.reconcile(changes, newestRead, settings.readAtFinalized());
+		}
+		orphan(gone, goneSlots, differences, settings, tally);
+		report.record(differences, settings.jobExecutionId(), settings.dryRun());
+	}
+
+	/**
+	 * Marks orphaned the documents of one collection whose accounts a listing at {@code slot} did not name (those
+	 * not marked already and not changed after the listing).
+	 */
+	public void orphanUnlisted(String collection, Collection<BsonDocument> documents, long slot, Settings settings,
+			ReconcileTally tally) {
+		List<BsonDocument> gone = new ArrayList<>();
+		Map<String, Long> goneSlots = new HashMap<>();
+		for (BsonDocument document : documents) {
+			if (isLive(document, slot)) {
+				gone.add(document);
+				goneSlots.put(collection + "/" + document.getString("_id").getValue(), slot);
+			}
+		}
+		List<Difference> differences = new ArrayList<>();
+		orphan(gone, goneSlots, differences, settings, tally);
+		report.record(differences, settings.jobExecutionId(), settings.dryRun());
+	}
+
+	private void compare(DocumentKey key, DecodedAccount account, BsonDocument document, long slot,
+			ReadModelChanges changes, List<Difference> differences, ReconcileTally tally) {
+		String type = account.type();
+		tally.add(type, ReconcileTally.ACCOUNTS, 1);
+		ChangeVersion version = ChangeVersion.endOfSlot(slot, ReadModelStore.RECONCILE_SOURCE);
+		if (document == null) {
+			differences.add(new Difference(Kind.MISSING_DOCUMENT, type, key.collection(), key.id(), null, null,
+					account.fields(), slot));
+			tally.add(type, ReconcileTally.INSERTED, 1);
+			account.fields().forEach((field, value) -> {
+				// why: counters are the sum of counted events, even in a new document: an event at or before the
+				// read, applied later, would count twice on top of the account's value
+				if (!counters.contains(key.collection() + "." + field)) {
+					changes.set(key.collection(), key.id(), field, value, version);
+				}
+			});
+			return;
+		}
+		boolean orphaned = isOrphaned(document);
+		if (orphaned) {
+			differences.add(new Difference(Kind.ORPHAN_MARK, type, key.collection(), key.id(), ReadModelStore.ORPHANED,
+					BsonBoolean.TRUE, BsonBoolean.FALSE, slot));
+			tally.add(type, ReconcileTally.UNORPHANED, 1);
+		}
+		BsonDocument versions = document.getDocument(ReadModelStore.VERSIONS, new BsonDocument());
+		String versionKey = version.key();
+		for (Map.Entry<String, BsonValue> field : account.fields().entrySet()) {
+			BsonValue storedVersion = versions.get(field.getKey());
+			if (storedVersion != null && storedVersion.asString().getValue().compareTo(versionKey) > 0) {
+				// why: an event after the read changed it; the event is the newer truth
+				tally.add(type, ReconcileTally.NEWER_KEPT, 1);
+				continue;
+			}
+			BsonValue stored = document.get(field.getKey());
+			if (counters.contains(key.collection() + "." + field.getKey())) {
+				if (stored == null || !BsonValues.sameValue(stored, field.getValue())) {
+					differences.add(new Difference(Kind.COUNTER, type, key.collection(), key.id(), field.getKey(),
+							stored, field.getValue(), slot));
+					tally.add(type, ReconcileTally.COUNTER_DIFFERENCES, 1);
+				}
+				continue;
+			}
+			if (stored == null || !BsonValues.sameValue(stored, field.getValue())) {
+				differences.add(new Difference(Kind.FIELD, type, key.collection(), key.id(), field.getKey(), stored,
+						field.getValue(), slot));
+				tally.add(type, ReconcileTally.DIFFERENCES, 1);
+				changes.set(key.collection(), key.id(), field.getKey(), field.getValue(), version);
+			}
+			else if (orphaned) {
+				// why: a write newer than the mark is what takes the mark away
+				changes.set(key.collection(), key.id(), field.getKey(), field.getValue(), version);
+			}
+		}
+	}
+
+	private void orphan(List<BsonDocument> gone, Map<String, Long> slots, List<Difference> differences,
+			Settings settings, ReconcileTally tally) {
+		if (gone.isEmpty()) {
+			return;
+		}
+		Map<String, String> reasonById = reasons.reasons(gone);
+		Map<String, Map<Long, List<DocumentKey>>> byReasonAndSlot = new LinkedHashMap<>();
+		for (Map.Entry<String, Long> entry : slots.entrySet()) {
+			int slash = entry.getKey().indexOf('/');
+			DocumentKey key = new DocumentKey(entry.getKey().substring(0, slash), entry.getKey().substring(slash + 1));
+			String reason = reasonById.get(key.id());
+			byReasonAndSlot.computeIfAbsent(reason, r -> new LinkedHashMap<>())
+				.computeIfAbsent(entry.getValue(), s -> new ArrayList<>()).add(key);
+			String type = typeOf(key.collection());
+			differences.add(new Difference(Kind.ORPHANED, type, key.collection(), key.id(), reason, BsonBoolean.FALSE,
+					null, entry.getValue()));
+			tally.add(type, ReconcileTally.ORPHANED, 1);
+		}
+		if (!settings.dryRun()) {
+			byReasonAndSlot.forEach((reason, bySlot) -> bySlot.forEach((slot, keys) -> store.markOrphanedAsOf(keys,
+					reason, slot, settings.readAtFinalized())));
+		}
+	}
+
+	/** Not marked orphaned already, and not changed after the read (an event newer than the read created it). */
+	private static boolean isLive(BsonDocument document, long readSlot) {
+		return !isOrphaned(document) && (!document.containsKey("lastSlot")
+				|| document.getNumber("lastSlot").longValue() <= readSlot);
+	}
+
+	private static boolean isOrphaned(BsonDocument document) {
+		return document.getBoolean(ReadModelStore.ORPHANED, BsonBoolean.FALSE).getValue();
+	}
+
+	private Map<DocumentKey, BsonDocument> load(Collection<DocumentKey> keys) {
+		Map<String, List<String>> byCollection = new LinkedHashMap<>();
+		keys.forEach(key -> byCollection.computeIfAbsent(key.collection(), c -> new ArrayList<>()).add(key.id()));
+		Map<DocumentKey, BsonDocument> documents = new HashMap<>();
+		byCollection.forEach((collection, ids) -> database.getCollection(collection, BsonDocument.class)
+			.find(Filters.in("_id", ids))
+			.forEach(document -> documents.put(new DocumentKey(collection, document.getString("_id").getValue()),
+					document)));
+		return documents;
+	}
+}

@@ -1,0 +1,50 @@
+package io.couponsync.jobs.accountstate;
+
+import java.util.stream.Collectors;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.mongodb.MongoDatabaseFactory;
+
+import io.couponsync.chain.ProgramDecoder;
+import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.jobs.readmodel.Projections;
+import io.couponsync.jobs.readmodel.ReadModelStore;
+import io.couponsync.platform.config.ProgramProperties;
+
+/** What the jobs that read accounts share: decoding, reconciling, orphan reasons, the report and checkpoints. */
+@Configuration(proxyBeanMethods = false)
+public class AccountStateConfiguration {
+
+	@Bean
+	AccountDecoding accountDecoding(ProgramDecoder decoder, ProgramProperties program) {
+		return new AccountDecoding(decoder, program.id());
+	}
+
+	@Bean
+	OrphanReasons orphanReasons(MongoDatabaseFactory mongo, MongoStagingRepository staging) {
+		return new OrphanReasons(mongo.getMongoDatabase(), staging);
+	}
+
+	@Bean
+	DifferenceReport differenceReport(MongoDatabaseFactory mongo) {
+		DifferenceReport report = new DifferenceReport(mongo.getMongoDatabase());
+		report.createIndexes();
+		return report;
+	}
+
+	@Bean
+	AccountReadCheckpoints accountReadCheckpoints(MongoDatabaseFactory mongo) {
+		return new AccountReadCheckpoints(mongo.getMongoDatabase());
+	}
+
+	@Bean
+	AccountReconciler accountReconciler(MongoDatabaseFactory mongo, ReadModelStore readModelStore,
+			AccountDecoding accountDecoding, OrphanReasons orphanReasons, DifferenceReport differenceReport,
+			Projections projections) {
+		return new AccountReconciler(mongo.getMongoDatabase(), readModelStore, accountDecoding, orphanReasons,
+				differenceReport, projections.counters().stream()
+					.map(counter -> counter.collection() + "." + counter.field())
+					.collect(Collectors.toSet()));
+	}
+}

@@ -1,0 +1,95 @@
+package io.couponsync.jobs.accountstate;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertManyOptions;
+import org.bson.BsonBoolean;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonInt64;
+import org.bson.BsonNull;
+import org.bson.BsonString;
+import org.bson.BsonValue;
+
+/**
+ * {@code reconcile_differences}: every difference a run found between the read model and the chain, one document
+ * each — the job execution, the account type, collection and address, the kind ({@link Kind}), the field, the
+ * read model's value and the chain's, the slot the account was read at, and whether the run only reported it.
+ */
+public final class DifferenceReport {
+
+	public static final String COLLECTION = "reconcile_differences";
+
+	/** What differed. */
+	public enum Kind {
+
+		/** A field whose value differs, or that the document lacks. */
+		FIELD("field"),
+		/** A counter that differs from the account's: reported, not written (the event log maintains it). */
+		COUNTER("counter"),
+		/** An account with no document: {@code chain} holds the whole account. */
+		MISSING_DOCUMENT("missing-document"),
+		/** A document whose account is gone: {@code chain} is null, the field holds the orphan reason. */
+		ORPHANED("orphaned"),
+		/** A document marked orphaned whose account exists. */
+		ORPHAN_MARK("orphan-mark");
+
+		private final String value;
+
+		Kind(String value) {
+			this.value = value;
+		}
+
+		public String value() {
+			return value;
+		}
+	}
+
+	/** One difference. */
+	public record Difference(Kind kind, String type, String collection, String address, String field,
+			BsonValue readModel, BsonValue chain, long slot) {
+	}
+
+	private final MongoCollection<BsonDocument> report;
+
+	public DifferenceReport(MongoDatabase database) {
+		this.report = database.getCollection(COLLECTION, BsonDocument.class);
+	}
+
+	public void createIndexes() {
+		report.createIndex(Indexes.ascending("jobExecutionId", "collection"),
+				new IndexOptions().name("job_execution_collection"));
+	}
+
+	public void record(List<Difference> differences, long jobExecutionId, boolean dryRun) {
+		if (differences.isEmpty()) {
+			return;
+		}
+		BsonDateTime now = new BsonDateTime(new Date().getTime());
+		List<BsonDocument> documents = new ArrayList<>(differences.size());
+		for (Difference difference : differences) {
+			documents.add(new BsonDocument("jobExecutionId", new BsonInt64(jobExecutionId))
+				.append("dryRun", BsonBoolean.valueOf(dryRun))
+				.append("kind", new BsonString(difference.kind().value()))
+				.append("type", new BsonString(difference.type()))
+				.append("collection", new BsonString(difference.collection()))
+				.append("address", new BsonString(difference.address()))
+				.append("field", difference.field() == null ? BsonNull.VALUE : new BsonString(difference.field()))
+				.append("readModel", orNull(difference.readModel()))
+				.append("chain", orNull(difference.chain()))
+				.append("slot", new BsonInt64(difference.slot()))
+				.append("recordedAt", now));
+		}
+		report.insertMany(documents, new InsertManyOptions().ordered(false));
+	}
+
+	private static BsonValue orNull(BsonValue value) {
+		return value == null ? BsonNull.VALUE : value;
+	}
+}

@@ -1,0 +1,84 @@
+package io.couponsync.jobs.orphans;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+import io.couponsync.chain.rpc.SolanaRpcClient;
+import io.couponsync.jobs.accountstate.AccountReadCheckpoints;
+import io.couponsync.jobs.readmodel.ReadModelStore;
+
+/**
+ * Ends a cleanup: purges the documents orphaned longer than the retention (counted per collection in the step's
+ * ExecutionContext, {@code purged.<collection>}, and in {@code sync.orphans.purged}), then records the earliest slot
+ * the check read at as the cleanup's checkpoint — every document not marked had its account then.
+ */
+class OrphanPurgeTasklet implements Tasklet {
+
+	private static final Logger log = LoggerFactory.getLogger(OrphanPurgeTasklet.class);
+
+	private final MongoDatabase database;
+
+	private final List<String> collections;
+
+	private final Duration retention;
+
+	private final AccountReadCheckpoints checkpoints;
+
+	private final SolanaRpcClient rpc;
+
+	private final String commitment;
+
+	private final MeterRegistry meters;
+
+	OrphanPurgeTasklet(MongoDatabase database, List<String> collections, Duration retention,
+			AccountReadCheckpoints checkpoints, SolanaRpcClient rpc, String commitment, MeterRegistry meters) {
+		this.database = database;
+		this.collections = collections;
+		this.retention = retention;
+		this.checkpoints = checkpoints;
+		this.rpc = rpc;
+		this.commitment = commitment;
+		this.meters = meters;
+	}
+
+	@Override
+	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+		StepExecution step = chunkContext.getStepContext().getStepExecution();
+		Date cutoff = Date.from(Instant.now().minus(retention));
+		long total = 0;
+		for (String collection : collections) {
+			long purged = database.getCollection(collection)
+				.deleteMany(Filters.and(Filters.eq(ReadModelStore.ORPHANED, true),
+						Filters.lt(ReadModelStore.ORPHANED_AT, cutoff)))
+				.getDeletedCount();
+			if (purged > 0) {
+				step.getExecutionContext().putLong("purged." + collection, purged);
+				meters.counter("sync.orphans.purged", "collection", collection).increment(purged);
+				total += purged;
+			}
+		}
+		contribution.incrementWriteCount(total);
+		var job = step.getJobExecution().getExecutionContext();
+		// why: with no document to check, every account the read model has was checked as of now
+		long readSlot = job.containsKey(OrphanCheckWriter.MIN_READ_SLOT) ? job.getLong(OrphanCheckWriter.MIN_READ_SLOT)
+				: rpc.getSlot(commitment);
+		checkpoints.saveOrphanCleanup(readSlot, step.getJobExecutionId());
+		log.info("orphan cleanup: {} documents orphaned more than {} days purged; every other document checked at "
+				+ "slot {} or later", total, retention.toDays(), readSlot);
+		return RepeatStatus.FINISHED;
+	}
+}

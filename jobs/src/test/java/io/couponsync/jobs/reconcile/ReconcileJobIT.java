@@ -1,0 +1,627 @@
+package io.couponsync.jobs.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.test.JobRepositoryTestUtils;
+import org.springframework.batch.test.context.SpringBatchTest;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.couponsync.chain.Base58;
+import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.SimulatorProperties;
+import io.couponsync.jobs.accountstate.AccountReadCheckpoints;
+import io.couponsync.jobs.applyevents.LedgerStaging;
+import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.jobs.readmodel.Projections;
+import io.couponsync.simulator.GroundTruth;
+import io.couponsync.simulator.SolanaSimulator;
+import io.couponsync.simulator.ledger.Commitment;
+import io.couponsync.simulator.ledger.LedgerTransaction;
+import io.couponsync.simulator.marketplace.MarketplaceWorkload;
+
+/**
+ * reconcileJob and orphanCleanupJob against the simulator: a read model damaged in every way converges in one full
+ * run, an incremental run repairs truncated transactions' accounts, a dry run reports and changes nothing, a full run
+ * restarts mid-partition, orphans are marked with their reason and purged after the retention. The read model is
+ * compared with the simulator's accounts in every field (consistency: whatever rules the simulator follows).
+ */
+@SpringBatchTest
+@SpringBootTest(classes = { JobsApplication.class, ReconcileJobIT.CrashInjection.class },
+		webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+				"sync.program.idl=../config/idl/discount_platform.json", "sync.listener.enabled=false",
+				"sync.jobs.schedule-enabled=false", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
+				"sync.jobs.reconcile.pages-per-chunk=1", "sync.jobs.reconcile.parallelism=3",
+				"sync.jobs.reconcile.partition-accounts=1000",
+				"spring.datasource.url=jdbc:h2:mem:reconcile-it;DB_CLOSE_DELAY=-1" })
+class ReconcileJobIT {
+
+	private static SolanaSimulator simulator;
+
+	@DynamicPropertySource
+	static void solana(DynamicPropertyRegistry registry) {
+		simulator = start(MarketplaceWorkload.Options.plain(), 0, 0);
+		SimulatorProperties.register(registry, simulator);
+	}
+
+	private static SolanaSimulator start(MarketplaceWorkload.Options workload, int rpcPort, int wsPort) {
+		SolanaSimulator.Settings settings = SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl())
+			.withWorkload(workload);
+		return SolanaSimulator.start(rpcPort == 0 ? settings : settings.withPorts(rpcPort, wsPort));
+	}
+
+	@Autowired
+	private JobRunner runner;
+
+	@Autowired
+	private Job applyEventsJob;
+
+	@Autowired
+	private Job reconcileJob;
+
+	@Autowired
+	private Job orphanCleanupJob;
+
+	@Autowired
+	private JobRepositoryTestUtils repository;
+
+	@Autowired
+	private MongoClient mongo;
+
+	@Autowired
+	private MongoStagingRepository staging;
+
+	@Autowired
+	private CrashInjection crash;
+
+	@Autowired
+	private Projections projections;
+
+	private Set<String> counters() {
+		Set<String> counters = new HashSet<>();
+		projections.counters().forEach(counter -> counters.add(counter.collection() + "." + counter.field()));
+		return counters;
+	}
+
+	@BeforeEach
+	void clean() {
+		database().drop();
+		staging.createIndexes();
+		repository.removeJobExecutions();
+		crash.disarm();
+	}
+
+	@AfterEach
+	void restartChain() {
+		restart(MarketplaceWorkload.Options.plain());
+	}
+
+	private static void restart(MarketplaceWorkload.Options workload) {
+		simulator.close();
+		simulator = start(workload, portOf(simulator.rpcUrl()), portOf(simulator.wsUrl()));
+	}
+
+	private static int portOf(String url) {
+		return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+	}
+
+	private MongoDatabase database() {
+		return mongo.getDatabase("coupon_sync");
+	}
+
+	/** Lands {@code slots} slots of 10 transactions, finalizes them, stages and applies them. */
+	private void landAndApply(int slots) throws Exception {
+		for (int slot = 0; slot < slots; slot++) {
+			simulator.runWorkload(10);
+			simulator.advanceSlots(1);
+		}
+		simulator.advanceSlots(40);
+		staging.insertIfAbsent(LedgerStaging.staged(simulator.ledger().transactions()));
+		assertThat(run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+	}
+
+	private Launched run(Job job, JobParameters parameters) throws Exception {
+		return new Launched(Launches.run(runner, job, parameters));
+	}
+
+	private Launched reconcile(String mode, String... more) throws Exception {
+		JobParametersBuilder parameters = new JobParametersBuilder().addString("mode", mode);
+		for (int i = 0; i < more.length; i += 2) {
+			parameters.addString(more[i], more[i + 1]);
+		}
+		return run(reconcileJob, parameters.toJobParameters());
+	}
+
+	/** A finished execution, wrapped so the test class declares no JobExecution-returning method. */
+	record Launched(JobExecution execution) {
+
+		BatchStatus getStatus() {
+			return execution.getStatus();
+		}
+
+		long getId() {
+			return execution.getId();
+		}
+
+		long instanceId() {
+			return execution.getJobInstance().getInstanceId();
+		}
+
+		long stepLong(String step, String key) {
+			return execution.getStepExecutions().stream().filter(s -> s.getStepName().equals(step)).findFirst()
+				.orElseThrow().getExecutionContext().getLong(key, 0L);
+		}
+	}
+
+	/** Launch helpers live here: @SpringBatchTest reads the test class's JobExecution methods as factories. */
+	static final class Launches {
+
+		static JobExecution run(JobRunner runner, Job job, JobParameters parameters) throws Exception {
+			return runner.run(job, parameters);
+		}
+	}
+
+	private Map<String, GroundTruth.Account> finalizedAccounts() {
+		return simulator.groundTruth().accounts(Commitment.FINALIZED);
+	}
+
+	/** Σ over the account types with a collection of ceil(accounts / 100): the reads a full run needs. */
+	private static long pagesOf(Map<String, GroundTruth.Account> accounts) {
+		Map<String, Integer> perType = new HashMap<>();
+		accounts.values().forEach(account -> perType.merge(account.type(), 1, Integer::sum));
+		return perType.values().stream().mapToLong(count -> (count + 99) / 100).sum();
+	}
+
+	/** Damages the read model in every way: deleted documents, changed fields, extra documents. */
+	private List<String> damage() {
+		List<String> damaged = new ArrayList<>();
+		for (String collection : List.of("coupons", "user_stats", "merchants", "group_participants")) {
+			Document first = database().getCollection(collection).find().first();
+			assertThat(first).as(collection).isNotNull();
+			database().getCollection(collection).deleteOne(Filters.eq("_id", first.getString("_id")));
+			damaged.add(collection + "/" + first.getString("_id") + " deleted");
+		}
+		Document promotion = database().getCollection("promotions").find().first();
+		database().getCollection("promotions").updateOne(Filters.eq("_id", promotion.getString("_id")),
+				Updates.combine(Updates.set("price", 1L), Updates.set("description", "tampered")));
+		damaged.add("promotions/" + promotion.getString("_id") + " changed");
+		Document coupon = database().getCollection("coupons").find().first();
+		database().getCollection("coupons").updateOne(Filters.eq("_id", coupon.getString("_id")),
+				Updates.set("owner", "11111111111111111111111111111111"));
+		damaged.add("coupons/" + coupon.getString("_id") + " owner changed");
+		database().getCollection("listings").insertOne(new Document("_id", "ExtraListing1111111111111111111111111111111")
+			.append("price", 5L));
+		damaged.add("listings/ExtraListing… never existed");
+		return damaged;
+	}
+
+	private long count(String collection, org.bson.conversions.Bson filter) {
+		return database().getCollection(collection).countDocuments(filter);
+	}
+
+	@Test
+	void aFullRunMakesADamagedReadModelEqualToEveryAccountInOneRun() throws Exception {
+		landAndApply(60);
+		damage();
+		Map<String, GroundTruth.Account> accounts = finalizedAccounts();
+		assertThat(AccountEquality.differences(database(), accounts, counters())).as("before: fields no event writes at least")
+			.isNotEmpty();
+		simulator.metrics().reset();
+
+		Launched execution = reconcile("full");
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(AccountEquality.differences(database(), accounts, counters())).isEmpty();
+		assertThat(simulator.metrics().calls("getProgramAccounts")).as("one key listing per type")
+			.isEqualTo(Projections.COLLECTION_OF_ACCOUNT_TYPE.size());
+		assertThat(simulator.metrics().calls("getMultipleAccounts")).as("ceil(N/100) per type")
+			.isEqualTo(pagesOf(accounts));
+		assertThat(count("listings", Filters.eq("_id", "ExtraListing1111111111111111111111111111111")))
+			.isEqualTo(1);
+		Document extra = database().getCollection("listings")
+			.find(Filters.eq("_id", "ExtraListing1111111111111111111111111111111")).first();
+		assertThat(extra.getBoolean("orphaned")).isTrue();
+		assertThat(extra.getString("orphanReason")).isEqualTo("never-existed");
+		assertThat(count("stakes", Filters.empty())).as("stake accounts indexed")
+			.isEqualTo(accounts.values().stream().filter(a -> a.type().equals("StakeAccount")).count());
+		assertThat(count("reconcile_differences", Filters.and(Filters.eq("kind", "field"), Filters.eq("field", "price"),
+				Filters.eq("readModel", 1L)))).isEqualTo(1);
+		assertThat(count("reconcile_differences", Filters.eq("kind", "missing-document"))).isGreaterThanOrEqualTo(4);
+		assertThat(execution.stepLong(ReconcileJobConfiguration.FULL_STEP, "tally.Coupon.inserted"))
+			.isGreaterThanOrEqualTo(1);
+		for (String type : Projections.COLLECTION_OF_ACCOUNT_TYPE.keySet()) {
+			assertThat(new AccountReadCheckpoints(database()).full(type)).as(type)
+				.isEqualTo(simulator.ledger().slot(Commitment.FINALIZED));
+		}
+		assertThat(count("reconcile_keys", Filters.empty())).as("the listing is forgotten").isZero();
+		for (String collection : Projections.COLLECTION_OF_ACCOUNT_TYPE.values()) {
+			assertThat(count(collection, Filters.and(Filters.eq("lastSignature", "chain-reconcile"),
+					Filters.ne("commitment", "finalized")))).as(collection + ": read at finalized, so final").isZero();
+		}
+
+		simulator.metrics().reset();
+		Launched again = reconcile("full");
+		assertThat(again.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(count("reconcile_differences", Filters.and(Filters.eq("jobExecutionId", again.getId()),
+				Filters.ne("kind", "counter")))).as("converged; counters are reported, never written").isZero();
+	}
+
+	@Test
+	void aDryRunReportsEveryDifferenceAndChangesNothing() throws Exception {
+		landAndApply(30);
+		damage();
+		Map<String, List<Document>> before = snapshot();
+
+		Launched dry = reconcile("full", "dryRun", "true");
+
+		assertThat(dry.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(snapshot()).as("the read model is untouched").isEqualTo(before);
+		Set<String> reported = differencesOf(dry.getId());
+		assertThat(reported).isNotEmpty();
+		assertThat(new AccountReadCheckpoints(database()).full("Coupon")).as("no checkpoint").isZero();
+
+		Launched real = reconcile("full");
+
+		assertThat(differencesOf(real.getId())).as("the real run finds exactly what the dry run reported")
+			.isEqualTo(reported);
+		assertThat(AccountEquality.differences(database(), finalizedAccounts(), counters())).isEmpty();
+	}
+
+	private Set<String> differencesOf(long jobExecutionId) {
+		Set<String> found = new HashSet<>();
+		database().getCollection("reconcile_differences").find(Filters.eq("jobExecutionId", jobExecutionId))
+			.forEach(d -> found.add(d.getString("kind") + " " + d.getString("collection") + "/" + d.getString("address")
+					+ "." + d.getString("field")));
+		return found;
+	}
+
+	private Map<String, List<Document>> snapshot() {
+		Map<String, List<Document>> documents = new HashMap<>();
+		for (String collection : Projections.COLLECTIONS) {
+			documents.put(collection, database().getCollection(collection).find().sort(new Document("_id", 1))
+				.into(new ArrayList<>()));
+		}
+		return documents;
+	}
+
+	@Test
+	void anIncrementalRunReadsTheAccountsOfTruncatedTransactions() throws Exception {
+		restart(new MarketplaceWorkload.Options(0, 0, 0, 0.3));
+		landAndApply(40);
+		List<String> truncated = database().getCollection("staged_transactions")
+			.find(Filters.eq("needsAccountResync", true)).map(d -> d.getString("_id")).into(new ArrayList<>());
+		assertThat(truncated).hasSizeGreaterThan(10);
+		Set<String> named = new HashSet<>();
+		database().getCollection("chain_events").find(Filters.in("signature", truncated))
+			.forEach(event -> event.get("data", Document.class).values().forEach(value -> {
+				if (value instanceof String text) {
+					named.add(text);
+				}
+			}));
+		long finalized = simulator.ledger().slot(Commitment.FINALIZED);
+		// why: as if every change were reconciled already; only the truncated transactions are left to read
+		new AccountReadCheckpoints(database()).saveIncremental(finalized, new Date(), 0);
+		simulator.metrics().reset();
+
+		Launched execution = reconcile("incremental");
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		long read = execution.stepLong("reconcileIncrementalStep", IncrementalReconcileTasklet.ACCOUNTS_READ);
+		assertThat(read).isPositive();
+		assertThat(simulator.metrics().calls("getMultipleAccounts")).as("ceil(%d / 100)", read)
+			.isEqualTo((read + 99) / 100);
+		assertThat(count("staged_transactions", Filters.eq("needsAccountResync", true))).isZero();
+		Map<String, GroundTruth.Account> accounts = finalizedAccounts();
+		Map<String, GroundTruth.Account> namedAccounts = new HashMap<>();
+		accounts.forEach((address, account) -> {
+			if (named.contains(address)) {
+				namedAccounts.put(address, account);
+			}
+		});
+		assertThat(namedAccounts).isNotEmpty();
+		assertThat(AccountEquality.differences(database(), namedAccounts, counters()).stream()
+			.filter(difference -> !difference.contains("has no account, not orphaned")).toList())
+			.as("every account the truncated transactions' events name, every field").isEmpty();
+
+		simulator.metrics().reset();
+		Launched again = reconcile("incremental");
+		assertThat(again.stepLong("reconcileIncrementalStep", IncrementalReconcileTasklet.ACCOUNTS_READ))
+			.as("nothing changed since").isZero();
+		assertThat(simulator.metrics().calls("getMultipleAccounts")).isZero();
+	}
+
+	@Test
+	void anIncrementalRunReadsWhatChangedSinceTheLastAndNothingElse() throws Exception {
+		landAndApply(20);
+		Launched first = reconcile("incremental");
+		assertThat(first.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		long changedDocuments = 0;
+		long checkpoint = new AccountReadCheckpoints(database()).incremental().slot();
+		for (int slot = 0; slot < 3; slot++) {
+			simulator.runWorkload(10);
+			simulator.advanceSlots(1);
+		}
+		simulator.advanceSlots(40);
+		staging.insertIfAbsent(LedgerStaging.staged(simulator.ledger().transactions()));
+		assertThat(run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		for (String collection : Projections.COLLECTION_OF_ACCOUNT_TYPE.values()) {
+			changedDocuments += count(collection, Filters.and(Filters.gt("lastSlot", checkpoint),
+					Filters.ne("orphaned", true)));
+		}
+		simulator.metrics().reset();
+
+		Launched second = reconcile("incremental");
+
+		long read = second.stepLong("reconcileIncrementalStep", IncrementalReconcileTasklet.ACCOUNTS_READ);
+		// why: the simulator emits MerchantRated, whose transactions are dead-lettered; their named accounts are read too
+		assertThat(read).isGreaterThanOrEqualTo(changedDocuments).isPositive();
+		assertThat(simulator.metrics().calls("getMultipleAccounts")).isEqualTo((read + 99) / 100);
+		Map<String, GroundTruth.Account> accounts = finalizedAccounts();
+		List<String> changed = new ArrayList<>();
+		for (String collection : Projections.COLLECTION_OF_ACCOUNT_TYPE.values()) {
+			database().getCollection(collection).find(Filters.and(Filters.eq("lastSignature", "chain-reconcile"),
+					Filters.gt("lastSlot", checkpoint)))
+				.forEach(d -> changed.add(d.getString("_id")));
+		}
+		Map<String, GroundTruth.Account> reconciled = new HashMap<>();
+		changed.forEach(address -> {
+			if (accounts.containsKey(address)) {
+				reconciled.put(address, accounts.get(address));
+			}
+		});
+		assertThat(AccountEquality.differences(database(), reconciled, counters()).stream()
+			.filter(difference -> !difference.contains("has no account, not orphaned")).toList()).isEmpty();
+	}
+
+	@Test
+	void aFullRunFailingMidPartitionIsRestartedFromItsLastPage() throws Exception {
+		landAndApply(60);
+		Map<String, GroundTruth.Account> accounts = finalizedAccounts();
+		long couponPages = (accounts.values().stream().filter(a -> a.type().equals("Coupon")).count() + 99) / 100;
+		assertThat(couponPages).as("a partition of several pages").isGreaterThan(1);
+		crash.armOnPage("Coupon", 2);
+		simulator.metrics().reset();
+
+		Launched failed = reconcile("full");
+
+		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		Launched restarted = run(reconcileJob, new JobParameters());
+
+		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(restarted.instanceId()).isEqualTo(failed.instanceId());
+		assertThat(simulator.metrics().calls("getProgramAccounts")).as("listed once, kept for the restart")
+			.isEqualTo(Projections.COLLECTION_OF_ACCOUNT_TYPE.size());
+		assertThat(simulator.metrics().calls("getMultipleAccounts")).as("only the failed page is read again")
+			.isEqualTo(pagesOf(accounts) + 1);
+		assertThat(AccountEquality.differences(database(), accounts, counters())).isEmpty();
+	}
+
+	/** A document key that is no address at all (not base58 of 32 bytes). */
+	private static final String NEVER_A_BID = "not-an-address";
+
+	@Test
+	void orphanCleanupMarksWhatHasNoAccountWithItsReasonAndPurgesAfterTheRetention() throws Exception {
+		landAndApply(40);
+		assertThat(reconcile("full").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		database().getCollection("bids").insertOne(new Document("_id", NEVER_A_BID)
+			.append("amount", 3L));
+		Document merchant = database().getCollection("merchants").find().first();
+		byte[] key = new byte[32];
+		new java.util.Random(7).nextBytes(key);
+		String ghost = Base58.encode(key);
+		database().getCollection("merchants").insertOne(new Document(merchant).append("_id", ghost));
+		long live = 0;
+		for (String collection : Projections.COLLECTION_OF_ACCOUNT_TYPE.values()) {
+			live += count(collection, Filters.ne("orphaned", true));
+		}
+		simulator.metrics().reset();
+
+		Launched cleanup = run(orphanCleanupJob, new JobParametersBuilder().addLong("retentionDays", 30L)
+			.toJobParameters());
+
+		assertThat(cleanup.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(simulator.metrics().calls("getMultipleAccounts")).isEqualTo((live + 99) / 100);
+		assertThat(database().getCollection("bids").find(Filters.eq("_id", NEVER_A_BID))
+			.first().getString("orphanReason")).isEqualTo("never-existed");
+		assertThat(database().getCollection("merchants").find(Filters.eq("_id", ghost)).first()
+			.getString("orphanReason")).as("its fields came from events and reads: it existed").isEqualTo("closed");
+		assertThat(AccountEquality.differences(database(), finalizedAccounts(), counters())).isEmpty();
+		assertThat(new AccountReadCheckpoints(database()).orphanCleanup())
+			.isEqualTo(simulator.ledger().slot(Commitment.FINALIZED));
+
+		database().getCollection("bids").updateOne(Filters.eq("_id", NEVER_A_BID),
+				Updates.set("orphanedAt", new Date(System.currentTimeMillis() - 31L * 86_400_000)));
+		Launched purge = run(orphanCleanupJob, new JobParametersBuilder().addLong("retentionDays", 30L)
+			.toJobParameters());
+
+		assertThat(purge.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(count("bids", Filters.eq("_id", NEVER_A_BID))).isZero();
+		assertThat(count("merchants", Filters.eq("_id", ghost))).as("within the retention").isEqualTo(1);
+		assertThat(purge.stepLong("orphanPurgeStep", "purged.bids")).isEqualTo(1);
+	}
+
+	@Test
+	void aWriteTakesTheOrphanMarkAwayWhenTheAccountExists() throws Exception {
+		landAndApply(20);
+		Document promotion = database().getCollection("promotions").find().first();
+		database().getCollection("promotions").updateOne(Filters.eq("_id", promotion.getString("_id")),
+				Updates.combine(Updates.set("orphaned", true), Updates.set("orphanReason", "closed"),
+						Updates.set("orphanedAt", new Date())));
+
+		assertThat(reconcile("full").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		Document after = database().getCollection("promotions").find(Filters.eq("_id", promotion.getString("_id")))
+			.first();
+		assertThat(after.containsKey("orphaned")).isFalse();
+		assertThat(count("reconcile_differences", Filters.eq("kind", "orphan-mark"))).isEqualTo(1);
+	}
+
+	@Autowired
+	private Job finalityJob;
+
+	/** verify, run as an operator runs it, against this test's simulator and MongoDB. */
+	private String verify() {
+		String uri = "mongodb://" + mongo.getClusterDescription().getServerDescriptions().get(0).getAddress()
+				+ "/coupon_sync";
+		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+		int code = io.couponsync.jobs.verify.VerifyCommand.run(new String[] { "listed=3",
+				"--sync.program.id=" + simulator.programId(), "--sync.program.idl=../config/idl/discount_platform.json",
+				"--sync.solana.rpc-url=" + simulator.rpcUrl(), "--sync.solana.ws-url=" + simulator.wsUrl(),
+				"--sync.mongodb.uri=" + uri, "--spring.datasource.url=jdbc:h2:mem:reconcile-verify;DB_CLOSE_DELAY=-1" },
+				new java.io.PrintStream(out, true), System.err);
+		return "exit " + code + "\n" + out;
+	}
+
+	@Test
+	void verifyHoldsTheReadModelToEveryAccountFieldOnceAFullReconciliationRanPastTheChain() throws Exception {
+		landAndApply(30);
+		assertThat(run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		// why: other findings (the simulator's and the projections' rules are being aligned elsewhere) are not
+		// this test's; it looks at the findings reconciliation and cleanup answer for
+		String before = verify();
+		assertThat(before).as(before).contains("note field-not-reconciled: ")
+			.doesNotContain("field-not-reconciled-after-reconcile");
+
+		assertThat(reconcile("full").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		String reconciled = verify();
+		assertThat(reconciled).as(reconciled).doesNotContain("field-not-reconciled")
+			.doesNotContain("account-not-indexed").doesNotContain("closed-not-marked")
+			.contains("accounts: types a full reconciliation listed after the last transaction: 18");
+
+		Document coupon = database().getCollection("coupons").find().first();
+		database().getCollection("coupons").deleteOne(Filters.eq("_id", coupon.getString("_id")));
+		Document stats = database().getCollection("user_stats").find().first();
+		database().getCollection("user_stats").updateOne(Filters.eq("_id", stats.getString("_id")),
+				Updates.unset("lastActivity"));
+		String damaged = verify();
+		assertThat(damaged).as(damaged).startsWith("exit 1")
+			.contains("FAIL account-not-indexed-after-reconcile: 1 ", coupon.getString("_id"))
+			.contains("FAIL field-not-reconciled-after-reconcile: 1 ",
+					"user_stats/" + stats.getString("_id") + ".lastActivity: read model (no field)");
+	}
+
+	/** Coupon accounts written straight into the ledger (no event announces them), at random addresses. */
+	private static void writeCoupons(int count) {
+		io.couponsync.chain.borsh.BorshEncoder encoder = new io.couponsync.chain.borsh.BorshEncoder(
+				SolanaSimulator.bundledIdl());
+		java.util.Random random = new java.util.Random(3);
+		List<io.couponsync.simulator.ledger.AccountWrite> writes = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			Map<String, Object> fields = new java.util.LinkedHashMap<>();
+			fields.put("id", (long) i);
+			fields.put("promotion", randomKey(random));
+			fields.put("owner", randomKey(random));
+			fields.put("merchant", randomKey(random));
+			fields.put("discount_percentage", 15);
+			fields.put("expiry_timestamp", 1_900_000_000L);
+			fields.put("is_redeemed", false);
+			fields.put("redeemed_at", 0L);
+			fields.put("created_at", 1_800_000_000L + i);
+			fields.put("metadata_uri", "https://coupons.example/" + i + ".json");
+			fields.put("mint", null);
+			writes.add(new io.couponsync.simulator.ledger.AccountWrite(randomKey(random), simulator.programId(),
+					2_000_000, encoder.encodeAccount("Coupon", fields)));
+		}
+		simulator.ledger().submit(new io.couponsync.simulator.ledger.TransactionDraft(
+				List.of(randomKey(random), simulator.programId()), 1, 1, List.of(), Map.of(),
+				List.of("Program " + simulator.programId() + " invoke [1]", "Program " + simulator.programId()
+						+ " success"), null, 5000, 1000, writes));
+		simulator.advanceSlots(40);
+	}
+
+	private static String randomKey(java.util.Random random) {
+		byte[] key = new byte[32];
+		random.nextBytes(key);
+		return Base58.encode(key);
+	}
+
+	@Test
+	void aLargeTypeIsSplitByKeyRangeAndEveryRangeIsSwept() throws Exception {
+		writeCoupons(2_500);
+		java.util.Random random = new java.util.Random(11);
+		List<String> strays = new ArrayList<>();
+		for (int i = 0; i < 30; i++) {
+			strays.add(randomKey(random));
+			database().getCollection("coupons").insertOne(new Document("_id", strays.get(i)).append("owner", "x"));
+		}
+		Map<String, GroundTruth.Account> accounts = finalizedAccounts();
+		simulator.metrics().reset();
+
+		Launched execution = reconcile("full");
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(execution.execution().getStepExecutions().stream()
+			.filter(step -> step.getStepName().startsWith(ReconcileJobConfiguration.WORKER_STEP + ":Coupon-")).count())
+			.as("2,500 coupons in partitions of 1,000").isEqualTo(3);
+		assertThat(simulator.metrics().calls("getMultipleAccounts")).isEqualTo(pagesOf(accounts)).isEqualTo(25);
+		assertThat(AccountEquality.differences(database(), accounts, counters())).isEmpty();
+		assertThat(count("coupons", Filters.and(Filters.in("_id", strays), Filters.eq("orphanReason",
+				"never-existed")))).as("strays in every key range").isEqualTo(strays.size());
+		assertThat(execution.stepLong(ReconcileJobConfiguration.FULL_STEP, "tally.Coupon.inserted")).isEqualTo(2_500);
+	}
+
+	@Test
+	void rejectsAnUnknownModeOrType() {
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> reconcile("sideways"))
+			.hasMessageContaining("mode=sideways");
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> reconcile("full", "types", "Coupon,Unicorn"))
+			.hasMessageContaining("Unicorn");
+	}
+
+	/** Fails a full run's partition of one type once, after a given page of it was read and written. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class CrashInjection implements AccountPageWriter.PageListener {
+
+		private volatile String type;
+
+		private volatile int page;
+
+		private final AtomicInteger seen = new AtomicInteger();
+
+		void armOnPage(String type, int page) {
+			this.type = type;
+			this.page = page;
+			seen.set(0);
+		}
+
+		void disarm() {
+			type = null;
+		}
+
+		@Override
+		public void written(KeyPage written) {
+			if (written.type().equals(type) && seen.incrementAndGet() == page) {
+				type = null;
+				throw new IllegalStateException("crash injected after page " + page + " of " + written.type());
+			}
+		}
+	}
+}

@@ -1,0 +1,58 @@
+package io.couponsync.jobs.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+
+import io.couponsync.jobs.readmodel.Projections;
+
+/** reconcileJob's parameters as the run command passes them (text), their defaults and their validation. */
+class ReconcileParametersTest {
+
+	private static JobParameters parameters(String... pairs) {
+		JobParametersBuilder builder = new JobParametersBuilder();
+		for (int i = 0; i < pairs.length; i += 2) {
+			builder.addString(pairs[i], pairs[i + 1]);
+		}
+		return builder.toJobParameters();
+	}
+
+	@Test
+	void defaultsToAnIncrementalRunOfEveryTypeThatWrites() {
+		ReconcileParameters defaults = ReconcileParameters.of(new JobParameters());
+
+		assertThat(defaults.full()).isFalse();
+		assertThat(defaults.dryRun()).isFalse();
+		assertThat(defaults.types()).containsExactlyInAnyOrderElementsOf(
+				Projections.COLLECTION_OF_ACCOUNT_TYPE.keySet()).contains("StakeAccount");
+	}
+
+	@Test
+	void readsModeTypesAndDryRun() {
+		ReconcileParameters full = ReconcileParameters.of(parameters("mode", "full", "types", " Coupon, Merchant,Coupon",
+				"dryRun", "true"));
+
+		assertThat(full.full()).isTrue();
+		assertThat(full.types()).containsExactly("Coupon", "Merchant");
+		assertThat(full.dryRun()).isTrue();
+	}
+
+	@Test
+	void rejectsWhatItDoesNotKnowBeforeAnythingRuns() {
+		ReconcileParameters.Validator validator = new ReconcileParameters.Validator();
+
+		assertThatCode(() -> validator.validate(parameters("mode", "incremental", "dryRun", "false")))
+			.doesNotThrowAnyException();
+		assertThatThrownBy(() -> validator.validate(parameters("mode", "partial")))
+			.isInstanceOf(InvalidJobParametersException.class).hasMessageContaining("mode=partial");
+		assertThatThrownBy(() -> validator.validate(parameters("types", "Coupon,Stakers")))
+			.hasMessageContaining("Stakers is not an account type");
+		assertThatThrownBy(() -> validator.validate(parameters("dryRun", "yes"))).hasMessageContaining("dryRun=yes");
+	}
+}
