@@ -19,6 +19,7 @@ import io.couponsync.jobs.accountstate.AccountDecoding.DecodedAccount;
 import io.couponsync.jobs.accountstate.DifferenceReport.Difference;
 import io.couponsync.jobs.accountstate.DifferenceReport.Kind;
 import io.couponsync.jobs.readmodel.ChangeVersion;
+import io.couponsync.jobs.readmodel.CounterJournal;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelChanges;
 import io.couponsync.jobs.readmodel.ReadModelChanges.DocumentKey;
@@ -62,9 +63,9 @@ public final class AccountReconciler {
 	private final Set<String> counters;
 
 	/**
-	 * @param counters the counter fields, {@code collection.field}: a document's counter that differs from its
-	 * account is reported (kind {@code counter}) and left to the apply job, which maintains it from the counted events
-	 * — setting it from a read would count twice a late event the read already held
+	 * @param counters the counter fields, {@code collection.field}: set from a read only when the counter holds no
+	 * change newer than the read (the read then becomes its base); otherwise a difference is reported (kind
+	 * {@code counter}) and left as it is
 	 */
 	public AccountReconciler(MongoDatabase database, ReadModelStore store, AccountDecoding decoding,
 			OrphanReasons reasons, DifferenceReport report, Set<String> counters) {
@@ -169,6 +170,17 @@ public final class AccountReconciler {
 		report.record(differences, settings.jobExecutionId(), settings.dryRun());
 	}
 
+	/**
+	 * Whether the counter holds a change newer than the read: then the read cannot be its base (it lacks that change)
+	 * and the counter is only reported. Otherwise the read becomes its base, and changes at or before the read's
+	 * version add nothing when they are counted (see {@code CounterJournal}).
+	 */
+	private static boolean countedPast(BsonDocument document, String field, String versionKey) {
+		BsonDocument counted = document.getDocument(CounterJournal.COUNTED, new BsonDocument());
+		BsonValue newest = counted.get(field);
+		return newest != null && newest.asString().getValue().compareTo(versionKey) > 0;
+	}
+
 	private void compare(DocumentKey key, DecodedAccount account, BsonDocument document, long slot,
 			ReadModelChanges changes, List<Difference> differences, ReconcileTally tally) {
 		String type = account.type();
@@ -178,13 +190,8 @@ public final class AccountReconciler {
 			differences.add(new Difference(Kind.MISSING_DOCUMENT, type, key.collection(), key.id(), null, null,
 					account.fields(), slot));
 			tally.add(type, ReconcileTally.INSERTED, 1);
-			account.fields().forEach((field, value) -> {
-				// why: counters are the sum of counted events, even in a new document: an event at or before the
-				// read, applied later, would count twice on top of the account's value
-				if (!counters.contains(key.collection() + "." + field)) {
-					changes.set(key.collection(), key.id(), field, value, version);
-				}
-			});
+			// why: counters too — the read's version is their base: events at or before it add nothing later
+			account.fields().forEach((field, value) -> changes.set(key.collection(), key.id(), field, value, version));
 			return;
 		}
 		boolean orphaned = isOrphaned(document);
@@ -203,7 +210,8 @@ public final class AccountReconciler {
 				continue;
 			}
 			BsonValue stored = document.get(field.getKey());
-			if (counters.contains(key.collection() + "." + field.getKey())) {
+			if (counters.contains(key.collection() + "." + field.getKey()) && countedPast(document, field.getKey(),
+					versionKey)) {
 				if (stored == null || !BsonValues.sameValue(stored, field.getValue())) {
 					differences.add(new Difference(Kind.COUNTER, type, key.collection(), key.id(), field.getKey(),
 							stored, field.getValue(), slot));

@@ -221,8 +221,9 @@ class ForkUndoTasklet implements Tasklet {
 			Document counters = new Document();
 			context.touchedCounters().forEach((counter, keys) -> counters.append(counter, new ArrayList<>(keys)));
 			List<Document> decrements = new ArrayList<>();
-			recounts.decrements(counted.getOrDefault(signature, List.of())).forEach((key, field, amount) -> decrements
-				.add(new Document("c", key.collection()).append("id", key.id()).append("f", field).append("v", amount)));
+			recounts.decrements(counted.getOrDefault(signature, List.of())).forEach((key, field, version, amount) ->
+					decrements.add(new Document("c", key.collection()).append("id", key.id()).append("f", field)
+						.append("at", version).append("v", amount)));
 			Document plan = new Document("documents", documents.stream()
 				.map(key -> new Document("c", key.collection()).append("id", key.id())).toList())
 				.append("counters", counters).append("decrements", decrements);
@@ -248,7 +249,7 @@ class ForkUndoTasklet implements Tasklet {
 			Document plan = undo.plan() != null ? undo.plan() : planned.get(undo.signature());
 			for (Document decrement : plan.getList("decrements", Document.class)) {
 				decrements.add(decrement.getString("c"), decrement.getString("id"), decrement.getString("f"),
-						decrement.getLong("v"), null);
+						decrement.getLong("v"), decrement.getString("at"));
 			}
 		}
 		List<String> signatures = todo.stream().map(ForkUndos.Pending::signature).sorted().toList();

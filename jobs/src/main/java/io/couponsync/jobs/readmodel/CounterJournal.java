@@ -28,8 +28,10 @@ import org.bson.conversions.Bson;
  * already changed; then the entry's follow-ups run (the events it counted are marked {@code counted}, or records are
  * flagged) and the entry is deleted. A crash at any point leaves an entry that {@link #completePending} finishes —
  * every writer calls it before writing increments of its own, so no later increment overwrites a mark first.
- * Each counter also keeps the version of the newest change it counted ({@value #COUNTED}), so a value read from an
- * account can be told apart from one that already holds newer events.
+ * A counter can also be set from an account read (its {@code _versions} entry then holds the read's version): a
+ * change at or before that version is already in the value and adds nothing — decrements of a fork alike. Each
+ * counter keeps the version of the newest change it counted ({@value #COUNTED}), so a read older than that is not
+ * used to set it.
  */
 public final class CounterJournal {
 
@@ -41,45 +43,33 @@ public final class CounterJournal {
 	/** Per counter field, the version of the newest change counted into it. */
 	public static final String COUNTED = "_counted";
 
-	/** One counter field's change: the amount, and the newest version of the changes summed into it. */
-	public record Increment(long amount, String version) {
-
-		Increment plus(Increment other) {
-			return new Increment(amount + other.amount,
-					version == null || other.version != null && other.version.compareTo(version) > 0 ? other.version
-							: version);
-		}
-	}
-
-	/** Increments per document and counter field. */
+	/** Increments per document, counter field and version of the change (null: a zero that only shows the field). */
 	public static final class Increments {
 
-		private final Map<ReadModelChanges.DocumentKey, Map<String, Increment>> byDocument = new LinkedHashMap<>();
+		private final Map<ReadModelChanges.DocumentKey, Map<String, Map<String, Long>>> byDocument =
+				new LinkedHashMap<>();
 
 		public void add(String collection, String id, String field, long amount, String version) {
 			byDocument.computeIfAbsent(new ReadModelChanges.DocumentKey(collection, id), k -> new LinkedHashMap<>())
-				.merge(field, new Increment(amount, version), Increment::plus);
+				.computeIfAbsent(field, f -> new LinkedHashMap<>())
+				.merge(version == null ? "" : version, amount, Long::sum);
 		}
 
 		public boolean isEmpty() {
 			return byDocument.isEmpty();
 		}
 
-		/** Each document's field and amount. */
+		/** Each document's field, version ("" for none) and amount. */
 		public void forEach(Visitor visitor) {
-			byDocument.forEach((key, fields) -> fields.forEach((field, increment) -> visitor.visit(key, field,
-					increment.amount())));
+			byDocument.forEach((key, fields) -> fields.forEach((field, versions) -> versions
+				.forEach((version, amount) -> visitor.visit(key, field, version, amount))));
 		}
 
 		/** Visits increments. */
 		@FunctionalInterface
 		public interface Visitor {
 
-			void visit(ReadModelChanges.DocumentKey document, String field, long amount);
-		}
-
-		Map<ReadModelChanges.DocumentKey, Map<String, Increment>> byDocument() {
-			return byDocument;
+			void visit(ReadModelChanges.DocumentKey document, String field, String version, long amount);
 		}
 	}
 
@@ -121,9 +111,8 @@ public final class CounterJournal {
 			return null;
 		}
 		List<Document> changes = new ArrayList<>();
-		increments.byDocument().forEach((key, fields) -> fields.forEach((field, increment) -> changes.add(
-				new Document("c", key.collection()).append("id", key.id()).append("f", field)
-					.append("v", increment.amount()).append("at", increment.version()))));
+		increments.forEach((key, field, version, amount) -> changes.add(new Document("c", key.collection())
+			.append("id", key.id()).append("f", field).append("v", amount).append("at", version)));
 		Document entry = new Document("_id", entryId).append("increments", changes)
 			.append("countedEvents", followUps.countedEvents()).append("flagCollection", followUps.flagCollection())
 			.append("flagIds", followUps.flagIds()).append("flagField", followUps.flagField())
@@ -171,7 +160,7 @@ public final class CounterJournal {
 	private void increment(String collection, Map<String, List<Document>> documents, String entryId) {
 		MongoCollection<Document> target = database.getCollection(collection);
 		Map<String, Document> stored = new HashMap<>();
-		List<String> fields = new ArrayList<>(List.of(MARK, COUNTED));
+		List<String> fields = new ArrayList<>(List.of(MARK, COUNTED, ReadModelStore.VERSIONS));
 		documents.values().forEach(changes -> changes.forEach(change -> fields.add(change.getString("f"))));
 		target.find(Filters.in("_id", documents.keySet())).projection(Projections.include(fields.stream().distinct()
 			.toList())).forEach(document -> stored.put(document.getString("_id"), document));
@@ -181,22 +170,36 @@ public final class CounterJournal {
 			if (existing != null && entryId.equals(existing.getString(MARK))) {
 				return;
 			}
-			// why: a zero increment only makes a counter show 0; where it shows already, nothing to write
-			if (existing != null && changes.stream()
-				.allMatch(change -> change.getLong("v") == 0 && existing.containsKey(change.getString("f")))) {
-				return;
-			}
+			Document bases = existing == null ? null : existing.get(ReadModelStore.VERSIONS, Document.class);
 			Document counted = existing == null ? null : existing.get(COUNTED, Document.class);
-			List<Bson> update = new ArrayList<>();
+			Map<String, Long> sums = new LinkedHashMap<>();
+			Map<String, String> newest = new HashMap<>();
 			for (Document change : changes) {
 				String field = change.getString("f");
-				update.add(Updates.inc(field, change.getLong("v")));
 				String at = change.getString("at");
-				String before = counted == null ? null : counted.getString(field);
-				if (at != null && (before == null || at.compareTo(before) > 0)) {
-					update.add(Updates.set(COUNTED + "." + field, at));
+				String base = bases == null ? null : bases.getString(field);
+				// why: a value read from an account at a slot holds every change up to it; only later ones add
+				if (at != null && !at.isEmpty() && base != null && at.compareTo(base) <= 0) {
+					continue;
+				}
+				sums.merge(field, change.getLong("v"), Long::sum);
+				if (at != null && !at.isEmpty() && (newest.get(field) == null || at.compareTo(newest.get(field)) > 0)) {
+					newest.put(field, at);
 				}
 			}
+			// why: a zero only makes a counter show 0; where it shows already, nothing to write
+			if (existing != null && sums.entrySet().stream()
+				.allMatch(sum -> sum.getValue() == 0 && existing.containsKey(sum.getKey()))) {
+				return;
+			}
+			List<Bson> update = new ArrayList<>();
+			sums.forEach((field, sum) -> update.add(Updates.inc(field, sum)));
+			newest.forEach((field, at) -> {
+				String before = counted == null ? null : counted.getString(field);
+				if (before == null || at.compareTo(before) > 0) {
+					update.add(Updates.set(COUNTED + "." + field, at));
+				}
+			});
 			update.add(Updates.set(MARK, entryId));
 			// why: the mark and the increments in one update: a document either has both or neither
 			writes.add(new UpdateOneModel<>(Filters.eq("_id", id), Updates.combine(update),

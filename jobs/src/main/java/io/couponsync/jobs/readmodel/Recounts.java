@@ -65,10 +65,9 @@ public final class Recounts {
 
 	/** The increments that take these (counted) events back out of the counters: a fork dropped them. */
 	public CounterJournal.Increments decrements(List<ChainEvent> counted) {
-		CounterJournal.Increments increments = increments(counted, Map.of());
 		CounterJournal.Increments decrements = new CounterJournal.Increments();
-		increments.byDocument().forEach((key, fields) -> fields.forEach((field, increment) -> decrements
-			.add(key.collection(), key.id(), field, -increment.amount(), null)));
+		increments(counted, Map.of()).forEach((key, field, version, amount) -> decrements.add(key.collection(),
+				key.id(), field, -amount, version));
 		return decrements;
 	}
 
