@@ -34,7 +34,7 @@ import io.couponsync.chain.staging.StagingRepository;
  * transaction whose earlier event is not in the log yet is held back whole and stays received), new ones not
  * counted yet; (2) set the fields the events change, each guarded by its change version; (3) add the events not
  * counted yet to the counters through the {@link CounterJournal}, which counts each exactly once whatever the order
- * or the repetitions, at a cost that does not grow with history; (4) recompute derived histories; (5) mark the
+ * or the repetitions, at a cost that does not grow with history; (4) merge the events into the histories they touch; (5) mark the
  * staged transactions applied. No step needs a multi-document transaction.
  */
 class ReadModelWriter implements ItemWriter<DecodedTransaction> {
@@ -125,7 +125,7 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		}
 		checkpoint.reached("counters-written");
 
-		recounts.writeHistories(context.touchedCounters());
+		recounts.mergeHistories(context.touchedCounters(), applicable);
 		checkpoint.reached("histories-written");
 
 		keepFinalized(chunk);

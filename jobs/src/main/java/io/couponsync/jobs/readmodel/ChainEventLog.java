@@ -146,12 +146,13 @@ public final class ChainEventLog {
 	}
 
 	/** Events of these names about one of the coupons (by their field or their reference {@code coupon}), in chain order. */
-	public List<Document> couponHistory(List<String> names, Collection<String> coupons) {
-		List<Document> found = new ArrayList<>();
-		events.find(Filters.and(Filters.in("name", names),
-				Filters.or(Filters.in("data.coupon", coupons), Filters.in("refs.coupon", coupons))))
+	public List<ChainEvent> couponHistory(List<String> names, Collection<String> coupons) {
+		List<ChainEvent> found = new ArrayList<>();
+		database.getCollection(COLLECTION, BsonDocument.class)
+			.find(Filters.and(Filters.in("name", names),
+					Filters.or(Filters.in("data.coupon", coupons), Filters.in("refs.coupon", coupons))))
 			.sort(Sorts.ascending("version"))
-			.into(found);
+			.forEach(document -> found.add(fromDocument(document)));
 		return found;
 	}
 }

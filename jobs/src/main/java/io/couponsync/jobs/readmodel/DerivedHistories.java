@@ -1,6 +1,9 @@
 package io.couponsync.jobs.readmodel;
 
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,54 +13,109 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.BsonValue;
-import org.bson.Document;
 
 /**
- * Read-model values that depend on a whole sequence of events, recomputed from the log for the keys a chunk
- * touched: a coupon's ownership history — transfers, listing sales and auction sales, in chain order.
+ * A coupon's ownership history — transfers, listing sales and auction sales, in chain order — kept in its
+ * document as {@code transfers}. A chunk merges its own entries into the stored array (one entry per event, so
+ * merging again changes nothing): its cost does not grow with history. Fork undo recomputes the coupons it touched
+ * from the log.
  */
 public final class DerivedHistories {
 
 	private static final List<String> OWNERSHIP_CHANGES = List.of("CouponTransferred", "CouponSold",
 			"AuctionFinalized");
 
-	public ReadModelChanges recompute(ChainEventLog log, Map<String, Set<String>> touched) {
+	private static final String FIELD = "transfers";
+
+	/** An entry's place in chain order (the event's change version), so merged entries sort as the chain did. */
+	private static final String ORDER = "order";
+
+	/** The coupon an ownership event is about, or null for other events. */
+	static String coupon(ChainEvent event) {
+		if (!OWNERSHIP_CHANGES.contains(event.name())) {
+			return null;
+		}
+		BsonValue coupon = event.data().containsKey("coupon") ? event.data().get("coupon") : event.ref("coupon");
+		return coupon == null ? null : coupon.asString().getValue();
+	}
+
+	/** The history entry of an ownership event. */
+	static BsonDocument entry(ChainEvent event) {
+		BsonDocument data = event.data();
+		BsonDocument entry = switch (event.name()) {
+			case "CouponSold" -> entry("sale", data.get("seller"), data.get("buyer")).append("price", data.get("price"));
+			case "AuctionFinalized" -> entry("auction", event.ref("seller"), data.get("winner"))
+				.append("price", data.get("finalPrice"));
+			default -> entry("transfer", data.get("from"), data.get("to"));
+		};
+		return entry.append("slot", new BsonInt64(event.version().slot()))
+			.append("signature", new BsonString(event.signature()))
+			.append(ORDER, new BsonString(event.version().key()));
+	}
+
+	private static BsonDocument entry(String kind, BsonValue from, BsonValue to) {
+		return new BsonDocument("kind", new BsonString(kind)).append("from", from).append("to", to);
+	}
+
+	/**
+	 * The histories of the touched coupons with this chunk's events merged into what their documents hold (one read
+	 * of the coupons); an entry already there is not added twice.
+	 */
+	public ReadModelChanges merge(ReadModelStore store, Collection<String> touched, List<ChainEvent> events) {
 		ReadModelChanges changes = new ReadModelChanges();
-		Set<String> coupons = touched.get(Projections.COUPON_TRANSFERS);
-		if (coupons != null && !coupons.isEmpty()) {
-			transfers(log, coupons, changes);
+		if (touched.isEmpty()) {
+			return changes;
+		}
+		Map<String, List<BsonDocument>> added = new LinkedHashMap<>();
+		for (ChainEvent event : events) {
+			String coupon = coupon(event);
+			if (coupon != null && touched.contains(coupon)) {
+				added.computeIfAbsent(coupon, c -> new ArrayList<>()).add(entry(event));
+			}
+		}
+		Map<String, BsonDocument> stored = store.read(Projections.COUPONS, touched);
+		for (String coupon : touched) {
+			BsonDocument document = stored.get(coupon);
+			BsonArray history = document == null ? new BsonArray()
+					: document.getArray(FIELD, new BsonArray()).clone();
+			List<BsonDocument> entries = added.getOrDefault(coupon, List.of());
+			if (!entries.isEmpty() || document == null || !document.containsKey(FIELD)) {
+				changes.set(Projections.COUPONS, coupon, FIELD, merged(history, entries), new ChangeVersion(0, 0, "", 0));
+			}
 		}
 		return changes;
 	}
 
-	private static void transfers(ChainEventLog log, Set<String> coupons, ReadModelChanges changes) {
-		Map<String, BsonArray> history = new HashMap<>();
-		coupons.forEach(coupon -> history.put(coupon, new BsonArray()));
-		for (Document event : log.couponHistory(OWNERSHIP_CHANGES, coupons)) {
-			Document data = event.get("data", Document.class);
-			Document refs = event.get("refs", new Document());
-			BsonDocument entry = switch (event.getString("name")) {
-				case "CouponSold" -> entry("sale", data.getString("seller"), data.getString("buyer"))
-					.append("price", long64(data.get("price")));
-				case "AuctionFinalized" -> entry("auction", refs.getString("seller"), data.getString("winner"))
-					.append("price", long64(data.get("finalPrice")));
-				default -> entry("transfer", data.getString("from"), data.getString("to"));
-			};
-			entry.append("slot", new BsonInt64(((Number) event.get("slot")).longValue()))
-				.append("signature", new BsonString(event.getString("signature")));
-			String coupon = data.getString("coupon") != null ? data.getString("coupon") : refs.getString("coupon");
-			history.get(coupon).add(entry);
+	private static BsonArray merged(BsonArray history, List<BsonDocument> entries) {
+		Map<String, BsonDocument> byOrder = new LinkedHashMap<>();
+		history.forEach(value -> {
+			BsonDocument entry = value.asDocument();
+			byOrder.put(entry.containsKey(ORDER) ? entry.getString(ORDER).getValue()
+					: entry.getString("signature").getValue(), entry);
+		});
+		entries.forEach(entry -> byOrder.put(entry.getString(ORDER).getValue(), entry));
+		List<BsonDocument> sorted = new ArrayList<>(byOrder.values());
+		sorted.sort(Comparator.comparing(entry -> entry.containsKey(ORDER) ? entry.getString(ORDER).getValue() : ""));
+		return new BsonArray(sorted);
+	}
+
+	/** The touched coupons' histories recomputed from the log (fork undo: events left the log). */
+	public ReadModelChanges recompute(ChainEventLog log, Map<String, Set<String>> touched) {
+		ReadModelChanges changes = new ReadModelChanges();
+		Set<String> coupons = touched.get(Projections.COUPON_TRANSFERS);
+		if (coupons == null || coupons.isEmpty()) {
+			return changes;
 		}
-		history.forEach((coupon, entries) -> changes.set(Projections.COUPONS, coupon, "transfers", entries,
+		Map<String, BsonArray> histories = new LinkedHashMap<>();
+		coupons.forEach(coupon -> histories.put(coupon, new BsonArray()));
+		for (ChainEvent event : log.couponHistory(OWNERSHIP_CHANGES, coupons)) {
+			String coupon = coupon(event);
+			if (coupon != null && histories.containsKey(coupon)) {
+				histories.get(coupon).add(entry(event));
+			}
+		}
+		histories.forEach((coupon, history) -> changes.set(Projections.COUPONS, coupon, FIELD, history,
 				new ChangeVersion(0, 0, "", 0)));
-	}
-
-	private static BsonDocument entry(String kind, String from, String to) {
-		return new BsonDocument("kind", new BsonString(kind)).append("from", new BsonString(from))
-			.append("to", new BsonString(to));
-	}
-
-	private static BsonValue long64(Object value) {
-		return new BsonInt64(((Number) value).longValue());
+		return changes;
 	}
 }

@@ -77,7 +77,14 @@ public final class Recounts {
 			.anyMatch(counter -> counter.collection().equals(collection) && counter.field().equals(field));
 	}
 
+	/** Recomputes the touched histories from the log (fork undo). */
 	public void writeHistories(Map<String, Set<String>> touched) {
 		store.applyUnversioned(histories.recompute(log, touched));
+	}
+
+	/** Merges a chunk's events into the histories they touch. */
+	public void mergeHistories(Map<String, Set<String>> touched, List<ChainEvent> events) {
+		store.applyUnversioned(histories.merge(store, touched.getOrDefault(Projections.COUPON_TRANSFERS, Set.of()),
+				events));
 	}
 }
