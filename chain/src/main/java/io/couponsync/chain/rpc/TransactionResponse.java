@@ -21,6 +21,11 @@ public final class TransactionResponse {
 	}
 
 	public static StagedTransaction staged(JsonNode result, Instant receivedAt) {
+		return staged(result, receivedAt, ChainCommitment.CONFIRMED);
+	}
+
+	/** As {@link #staged(JsonNode, Instant)}, with the commitment the listing reported it at. */
+	public static StagedTransaction staged(JsonNode result, Instant receivedAt, ChainCommitment commitment) {
 		JsonNode transaction = result.path("transaction");
 		JsonNode meta = result.path("meta");
 		String signature = transaction.path("signatures").path(0).asString(null);
@@ -46,7 +51,7 @@ public final class TransactionResponse {
 				: err.isObject() ? Document.parse(err.toString()) : err.asString();
 		JsonNode blockTime = result.path("blockTime");
 		return new StagedTransaction(signature, result.path("slot").asLong(), error, logs, receivedAt,
-				StagingSource.BACKFILL, StagingStatus.RECEIVED, ChainCommitment.CONFIRMED,
+				StagingSource.BACKFILL, StagingStatus.RECEIVED, commitment,
 				blockTime.isIntegralNumber() ? blockTime.asLong() : null, inner, null);
 	}
 }

@@ -182,8 +182,12 @@ public final class MongoStagingRepository implements StagingRepository {
 	@Override
 	public List<String> existing(Collection<String> signatures) {
 		List<String> found = new ArrayList<>();
-		collection.find(Filters.in("_id", signatures)).projection(Projections.include("_id"))
-			.forEach(document -> found.add(document.getString("_id")));
+		collection.find(Filters.in("_id", signatures)).projection(Projections.include(STATUS))
+			.forEach(document -> {
+				if (!StagingStatus.DROPPED.value().equals(document.getString(STATUS))) {
+					found.add(document.getString("_id"));
+				}
+			});
 		return found;
 	}
 

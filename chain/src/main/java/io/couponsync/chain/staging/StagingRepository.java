@@ -46,7 +46,7 @@ public interface StagingRepository extends StagingInserts {
 
 	Optional<StagedTransaction> find(String signature);
 
-	/** The signatures among these that are staged already. */
+	/** The signatures among these that are staged already and not dropped (a dropped one reported again is staged again). */
 	List<String> existing(Collection<String> signatures);
 
 	long count();

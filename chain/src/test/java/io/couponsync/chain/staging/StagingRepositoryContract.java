@@ -325,4 +325,12 @@ public abstract class StagingRepositoryContract {
 			.containsExactly("t2", "t3");
 		assertThat(status("t1")).as("the flag is all that moves").isEqualTo(StagingStatus.APPLIED);
 	}
+
+	@Test
+	void aDroppedTransactionDoesNotCountAsStagedSoACrawlStagesItAgain() {
+		repository().insertIfAbsent(List.of(staged("d", 3, null), staged("l", 4, null)));
+		repository().drop(List.of("d"));
+
+		assertThat(repository().existing(List.of("d", "l"))).containsExactly("l");
+	}
 }

@@ -20,6 +20,7 @@ import org.springframework.batch.infrastructure.item.ItemStreamWriter;
 
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.rpc.TransactionResponse;
+import io.couponsync.chain.staging.ChainCommitment;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository;
 import tools.jackson.databind.JsonNode;
@@ -98,7 +99,10 @@ class BackfillStagingWriter implements ItemStreamWriter<SignatureRef> {
 				unanswered.add(listed.get(missing.get(i)));
 			}
 			else {
-				staged.add(TransactionResponse.staged(answer, now));
+				// why: the listing says how final it is; a finalized one needs no status call to settle
+				SignatureRef ref = listed.get(missing.get(i));
+				staged.add(TransactionResponse.staged(answer, now,
+						ref.finalized() ? ChainCommitment.FINALIZED : ChainCommitment.CONFIRMED));
 			}
 		}
 		List<SignatureRef> gone = vanishedAmong(unanswered);

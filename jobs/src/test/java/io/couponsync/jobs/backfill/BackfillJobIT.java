@@ -113,6 +113,28 @@ class BackfillJobIT {
 	}
 
 	@Test
+	void keepsTheCommitmentTheListingReportsAndStagesAgainADroppedTransactionItListsAgain() throws Exception {
+		land(60, 10);
+		long finalized = simulator.ledger().slot(Commitment.FINALIZED);
+		assertThat(crawl()).isEqualTo(BatchStatus.COMPLETED);
+		for (LedgerTransaction transaction : confirmed()) {
+			assertThat(staged().find(new Document("_id", transaction.signature())).first().getString("commitment"))
+				.as("slot %d, finalized %d", transaction.slot(), finalized)
+				.isEqualTo(transaction.slot() <= finalized ? "finalized" : "confirmed");
+		}
+		LedgerTransaction listedAgain = confirmed().get(confirmed().size() - 1);
+		// as if a fork had dropped it wrongly: the chain lists it again, so it must be staged again
+		staging.drop(List.of(listedAgain.signature()));
+
+		assertThat(runner.run(backfillJob, new org.springframework.batch.core.job.parameters.JobParametersBuilder()
+			.addLong("fromSlot", listedAgain.slot()).toJobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		Document revived = staged().find(new Document("_id", listedAgain.signature())).first();
+		assertThat(revived.getString("status")).isEqualTo("received");
+		assertThat(revived.get("revivedAt")).isNotNull();
+	}
+
+	@Test
 	void stagesEveryConfirmedTransactionOnceWithInnerInstructions() throws Exception {
 		land(60, 10);
 
