@@ -161,7 +161,8 @@ final class AccountAudit {
 			return true;
 		}
 		String[] parts = version.asString().getValue().split("\\.");
-		return parts.length < 3 || !ReadModelStore.ACCOUNT_READ_SOURCES.contains(parts[2]);
+		// why: a fork's resync rewrites only fields events maintain; only reconciliation writes the others
+		return parts.length < 3 || !ReadModelStore.RECONCILE_SOURCE.equals(parts[2]);
 	}
 
 	private BsonDocument decode(String base64) throws DecodeException {
