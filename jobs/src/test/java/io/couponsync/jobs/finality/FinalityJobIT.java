@@ -257,6 +257,37 @@ class FinalityJobIT {
 	}
 
 	/**
+	 * A block the RPC does not give yet keeps its slot pending: the transactions in it may be finalized in the same
+	 * run (and never settled again), yet a later run reads the block and applies them in its order.
+	 */
+	@Test
+	void readsAgainLaterABlockTheRpcDidNotGiveAndAppliesItsTransactionsInItsOrder() throws Exception {
+		land(30, 12);
+		staging.insertIfAbsent(LedgerStaging.stagedWithoutPositions(simulator.ledger().transactions()));
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		simulator.advanceSlots(40);
+		simulator.faults().withholdBlocks(1_000);
+
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("commitment",
+				"finalized"))).as("settled in the same run").isEqualTo(simulator.ledger().transactionCount());
+		assertThat(database().getCollection("staged_transactions").countDocuments(Filters.exists("positionInBlock")))
+			.isZero();
+		simulator.faults().withholdBlocks(0);
+
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		for (LedgerTransaction transaction : simulator.ledger().transactions()) {
+			assertThat(database().getCollection("staged_transactions").find(new Document("_id",
+					transaction.signature())).first().getInteger("positionInBlock"))
+				.as(transaction.signature()).isEqualTo(transaction.indexInBlock());
+		}
+		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
+				new ArrayList<>())).isEmpty();
+	}
+
+	/**
 	 * The finality job meets transactions the cluster landed again before it confirms them: the accounts they
 	 * create are not in the confirmed state the undo reads, so their documents are marked orphaned. Applied again
 	 * once confirmed and fetched again, their events take the mark away.

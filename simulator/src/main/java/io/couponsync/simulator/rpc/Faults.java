@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Faults {
 
+	private final java.util.concurrent.atomic.AtomicInteger withheldBlocks = new java.util.concurrent.atomic.AtomicInteger();
+
 	private final AtomicInteger tooManyRequests = new AtomicInteger();
 
 	private final AtomicInteger nodeBehind = new AtomicInteger();
@@ -80,6 +82,19 @@ public final class Faults {
 	public Faults answerNodeBehind(int count) {
 		nodeBehind.set(count);
 		return this;
+	}
+
+	/**
+	 * Answers the next {@code count} getBlock calls with a null result, as a node does for a block it does not have
+	 * (pruned, or not available from that node yet).
+	 */
+	public Faults withholdBlocks(int count) {
+		withheldBlocks.set(count);
+		return this;
+	}
+
+	boolean takeWithheldBlock() {
+		return withheldBlocks.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
 	}
 
 	boolean takeNodeBehind() {
