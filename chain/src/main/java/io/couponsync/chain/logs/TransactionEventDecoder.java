@@ -37,39 +37,77 @@ public final class TransactionEventDecoder {
 		this.logParser = new EventLogParser(decoder, programId);
 	}
 
+	/** Receives a transaction's events as they are decoded, into whatever sink it gives (trees, BSON, JSON). */
+	public interface Visitor {
+
+		/** An event begins; its fields go to the returned sink. */
+		ValueSink beginEvent(DecodedEvent.Source source, int position, String name);
+
+		void endEvent(DecodedEvent.Source source, int position, String name);
+
+		void eventFailed(DecodedEvent.Source source, int position, DecodeException error);
+	}
+
+	/** What {@link #decode(List, List, Visitor)} found besides the events. */
+	public record Outcome(boolean truncated, boolean selfInvoked) {
+	}
+
+	/** Decodes into value trees. */
 	public TransactionEvents decode(List<String> logs, List<InnerInstruction> innerInstructions) {
 		List<DecodedEvent> events = new ArrayList<>();
 		List<EventError> errors = new ArrayList<>();
-		boolean truncated = logs != null && logParser.parse(logs, new EventLogVisitor() {
+		Outcome outcome = decode(logs, innerInstructions, new Visitor() {
 			@Override
-			public ValueSink beginEvent(int line, String eventName) {
+			public ValueSink beginEvent(DecodedEvent.Source source, int position, String name) {
 				tree.reset();
 				return tree;
 			}
 
 			@Override
 			@SuppressWarnings("unchecked")
+			public void endEvent(DecodedEvent.Source source, int position, String name) {
+				events.add(new DecodedEvent(source, position, name, (Map<String, Object>) tree.result()));
+			}
+
+			@Override
+			public void eventFailed(DecodedEvent.Source source, int position, DecodeException error) {
+				errors.add(new EventError(source, position, error));
+			}
+		});
+		return new TransactionEvents(List.copyOf(events), List.copyOf(errors), outcome.truncated());
+	}
+
+	/**
+	 * The one decoding path, for production and the simulator's ground truth alike: {@code emit!} events from the
+	 * logs, in order, then {@code emit_cpi!} events from the inner instructions (null when not fetched).
+	 */
+	public Outcome decode(List<String> logs, List<InnerInstruction> innerInstructions, Visitor visitor) {
+		boolean truncated = logs != null && logParser.parse(logs, new EventLogVisitor() {
+			@Override
+			public ValueSink beginEvent(int line, String eventName) {
+				return visitor.beginEvent(DecodedEvent.Source.LOG, line, eventName);
+			}
+
+			@Override
 			public void endEvent(int line, String eventName) {
-				events.add(new DecodedEvent(DecodedEvent.Source.LOG, line, eventName,
-						(Map<String, Object>) tree.result()));
+				visitor.endEvent(DecodedEvent.Source.LOG, line, eventName);
 			}
 
 			@Override
 			public void eventFailed(int line, DecodeException error) {
-				errors.add(new EventError(DecodedEvent.Source.LOG, line, error));
+				visitor.eventFailed(DecodedEvent.Source.LOG, line, error);
 			}
 		});
+		boolean selfInvoked = logs != null && logParser.sawSelfInvocation();
 		if (innerInstructions != null) {
 			for (int i = 0; i < innerInstructions.size(); i++) {
-				decodeCpiEvent(i, innerInstructions.get(i), events, errors);
+				decodeCpiEvent(i, innerInstructions.get(i), visitor);
 			}
 		}
-		return new TransactionEvents(List.copyOf(events), List.copyOf(errors), truncated);
+		return new Outcome(truncated, selfInvoked);
 	}
 
-	@SuppressWarnings("unchecked")
-	private void decodeCpiEvent(int index, InnerInstruction instruction, List<DecodedEvent> events,
-			List<EventError> errors) {
+	private void decodeCpiEvent(int index, InnerInstruction instruction, Visitor visitor) {
 		byte[] data = instruction.data();
 		if (!logParser.programId().equals(instruction.programId()) || data.length < Discriminator.LENGTH
 				|| Discriminator.readLong(data, 0) != EVENT_INSTRUCTION_TAG) {
@@ -81,13 +119,18 @@ public final class TransactionEventDecoder {
 				throw new DecodeException(DecodeError.DATA_TOO_SHORT, 0,
 						"needed 8 bytes for the event discriminator after the event-instruction tag");
 			}
-			tree.reset();
-			DecodableType event = decoder.decodeEvent(input, tree);
-			events.add(new DecodedEvent(DecodedEvent.Source.CPI, index, event.name(),
-					(Map<String, Object>) tree.result()));
+			DecodableType type = decoder.event(data, Discriminator.LENGTH);
+			if (type == null) {
+				// why: the decoder says which discriminator is unknown, in its own words
+				tree.reset();
+				decoder.decodeEvent(input, tree);
+			}
+			ValueSink sink = visitor.beginEvent(DecodedEvent.Source.CPI, index, type.name());
+			decoder.decodeEvent(input, sink);
+			visitor.endEvent(DecodedEvent.Source.CPI, index, type.name());
 		}
 		catch (DecodeException ex) {
-			errors.add(new EventError(DecodedEvent.Source.CPI, index, ex));
+			visitor.eventFailed(DecodedEvent.Source.CPI, index, ex);
 		}
 	}
 }

@@ -9,18 +9,14 @@ import org.bson.BsonDocument;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 import io.couponsync.chain.ProgramDecoder;
-import io.couponsync.chain.borsh.BorshInput;
 import io.couponsync.chain.borsh.DecodeException;
-import io.couponsync.chain.idl.Discriminator;
-import io.couponsync.chain.logs.EventLogParser;
-import io.couponsync.chain.logs.EventLogVisitor;
-import io.couponsync.chain.logs.InnerInstruction;
 import io.couponsync.chain.logs.TransactionEventDecoder;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.value.BsonValueWriter;
 import io.couponsync.chain.value.ValueSink;
 import io.couponsync.jobs.readmodel.ChainEvent;
 import io.couponsync.jobs.readmodel.ChangeVersion;
+import io.couponsync.chain.logs.DecodedEvent;
 
 /**
  * Decodes a staged transaction's events with the IDL, straight into BSON: {@code emit!} events from its logs, then
@@ -32,21 +28,16 @@ import io.couponsync.jobs.readmodel.ChangeVersion;
  */
 class TransactionDecodingProcessor implements ItemProcessor<StagedTransaction, DecodedTransaction> {
 
-	private final ProgramDecoder decoder;
+	/** The chain module's transaction decoder: the one path production and the simulator's ground truth share. */
+	private final TransactionEventDecoder decoder;
 
-	private final String programId;
-
-	private final EventLogParser parser;
-
-	private final BorshInput input = new BorshInput();
+	private final BsonValueWriter bson = new BsonValueWriter();
 
 	private final Set<String> projected;
 
 	TransactionDecodingProcessor(ProgramDecoder decoder, String programId, Set<String> projected) {
-		this.decoder = decoder;
+		this.decoder = new TransactionEventDecoder(decoder, programId);
 		this.projected = projected;
-		this.programId = programId;
-		this.parser = new EventLogParser(decoder, programId);
 	}
 
 	@Override
@@ -56,34 +47,29 @@ class TransactionDecodingProcessor implements ItemProcessor<StagedTransaction, D
 		}
 		List<ChainEvent> events = new ArrayList<>();
 		List<String> errors = new ArrayList<>();
-		boolean truncated = parser.parse(staged.logs(), new EventLogVisitor() {
+		TransactionEventDecoder.Outcome outcome = decoder.decode(staged.logs(), staged.innerInstructions(),
+				new TransactionEventDecoder.Visitor() {
 
-			private final BsonValueWriter bson = new BsonValueWriter();
+					private BsonDocument document;
 
-			private BsonDocument document;
+					@Override
+					public ValueSink beginEvent(DecodedEvent.Source source, int position, String name) {
+						document = bson.start();
+						return bson;
+					}
 
-			@Override
-			public ValueSink beginEvent(int line, String eventName) {
-				document = bson.start();
-				return bson;
-			}
+					@Override
+					public void endEvent(DecodedEvent.Source source, int position, String name) {
+						events.add(new ChainEvent(staged.signature(), events.size(), name, new ChangeVersion(
+								staged.slot(), staged.positionInBlock(), staged.signature(), events.size()), document));
+					}
 
-			@Override
-			public void endEvent(int line, String eventName) {
-				events.add(event(staged, events.size(), eventName, document));
-			}
-
-			@Override
-			public void eventFailed(int line, DecodeException error) {
-				errors.add("log line " + line + ": " + error.getMessage());
-			}
-		});
-		boolean selfInvoked = parser.sawSelfInvocation();
-		if (staged.innerInstructions() != null) {
-			for (int i = 0; i < staged.innerInstructions().size(); i++) {
-				decodeCpiEvent(staged, i, events, errors);
-			}
-		}
+					@Override
+					public void eventFailed(DecodedEvent.Source source, int position, DecodeException error) {
+						errors.add((source == DecodedEvent.Source.LOG ? "log line " : "inner instruction ") + position
+								+ ": " + error.getMessage());
+					}
+				});
 		for (ChainEvent event : events) {
 			if (!projected.contains(event.name())) {
 				errors.add("event " + event.index() + ", " + event.name() + ", has no projection in the read model");
@@ -92,30 +78,7 @@ class TransactionDecodingProcessor implements ItemProcessor<StagedTransaction, D
 		if (!errors.isEmpty()) {
 			throw new UndecodableTransactionException(staged.signature(), errors);
 		}
-		return new DecodedTransaction(staged, events, truncated, selfInvoked && staged.innerInstructions() == null);
-	}
-
-	private void decodeCpiEvent(StagedTransaction staged, int index, List<ChainEvent> events, List<String> errors) {
-		InnerInstruction instruction = staged.innerInstructions().get(index);
-		byte[] data = instruction.data();
-		if (!programId.equals(instruction.programId()) || data.length < Discriminator.LENGTH
-				|| Discriminator.readLong(data, 0) != TransactionEventDecoder.EVENT_INSTRUCTION_TAG) {
-			return;
-		}
-		BsonValueWriter bson = new BsonValueWriter();
-		BsonDocument document = bson.start();
-		try {
-			String name = decoder.decodeEvent(input.reset(data, Discriminator.LENGTH, data.length - Discriminator.LENGTH),
-					bson).name();
-			events.add(event(staged, events.size(), name, document));
-		}
-		catch (DecodeException ex) {
-			errors.add("inner instruction " + index + ": " + ex.getMessage());
-		}
-	}
-
-	private static ChainEvent event(StagedTransaction staged, int index, String name, BsonDocument data) {
-		return new ChainEvent(staged.signature(), index, name,
-				new ChangeVersion(staged.slot(), staged.positionInBlock(), staged.signature(), index), data);
+		return new DecodedTransaction(staged, events, outcome.truncated(),
+				outcome.selfInvoked() && staged.innerInstructions() == null);
 	}
 }
