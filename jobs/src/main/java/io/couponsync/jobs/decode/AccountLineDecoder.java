@@ -1,5 +1,7 @@
 package io.couponsync.jobs.decode;
 
+import java.io.IOException;
+
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.ProgramDecoder.DecodableType;
 import io.couponsync.chain.StrictBase64;
@@ -7,18 +9,13 @@ import io.couponsync.chain.borsh.BorshInput;
 import io.couponsync.chain.borsh.DecodeException;
 import io.couponsync.chain.value.JsonValueWriter;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.json.JsonFactory;
 
 /**
  * {@code {"data": "<base64>"}} (or the RPC's {@code ["<base64>", "base64"]} form) →
  * {@code {"type": "Coupon", "data": {...}}} or {@code {"error": "..."}}.
  */
 final class AccountLineDecoder implements DecodeCommand.LineDecoder {
-
-	private final JsonFactory json = new JsonFactory();
 
 	private final ProgramDecoder decoder;
 
@@ -35,7 +32,7 @@ final class AccountLineDecoder implements DecodeCommand.LineDecoder {
 	}
 
 	@Override
-	public void decode(String line, StringBuilder out) {
+	public void decode(LineInput line, JsonLineWriter out) throws IOException {
 		try {
 			String data = readData(line);
 			base64.clear();
@@ -43,47 +40,44 @@ final class AccountLineDecoder implements DecodeCommand.LineDecoder {
 			body.setLength(0);
 			writer.reset();
 			DecodableType type = decoder.decodeAccount(input.reset(base64.buffer(), 0, base64.length()), writer);
-			out.append("{\"type\":");
-			JsonValueWriter.writeQuoted(out, type.name());
-			out.append(",\"data\":").append(body).append('}');
+			out.ascii("{\"type\":").quoted(type.name()).ascii(",\"data\":").json(body).ascii("}");
 		}
 		catch (InputLineException | DecodeException ex) {
-			out.append("{\"error\":");
-			JsonValueWriter.writeQuoted(out, ex.getMessage());
-			out.append('}');
+			out.error(ex.getMessage());
 		}
 	}
 
-	private String readData(String line) throws InputLineException {
+	/** Reads the data field, token by token; other fields are skipped unread. */
+	private String readData(LineInput line) throws InputLineException, IOException {
 		String data = null;
-		try (JsonParser p = json.createParser(ObjectReadContext.empty(), line)) {
-			if (p.nextToken() != JsonToken.START_OBJECT) {
+		try {
+			if (line.nextToken() != JsonToken.START_OBJECT) {
 				throw new InputLineException("not a JSON object");
 			}
 			String field;
-			while ((field = p.nextName()) != null) {
-				JsonToken value = p.nextToken();
+			while ((field = line.nextName()) != null) {
+				JsonToken value = line.nextToken();
 				if (!"data".equals(field)) {
-					p.skipChildren();
+					line.skipChildren();
 				}
 				else if (value == JsonToken.VALUE_STRING) {
-					data = p.getString();
+					data = line.getString();
 				}
-				else if (value == JsonToken.START_ARRAY && p.nextToken() == JsonToken.VALUE_STRING) {
-					data = p.getString();
-					if (p.nextToken() == JsonToken.VALUE_STRING && !"base64".equals(p.getString())) {
-						throw new InputLineException("data encoding '" + p.getString() + "' is not base64");
+				else if (value == JsonToken.START_ARRAY && line.nextToken() == JsonToken.VALUE_STRING) {
+					data = line.getString();
+					if (line.nextToken() == JsonToken.VALUE_STRING && !"base64".equals(line.getString())) {
+						throw new InputLineException("data encoding '" + line.getString() + "' is not base64");
 					}
-					while (p.currentToken() != JsonToken.END_ARRAY) {
-						p.skipChildren();
-						p.nextToken();
+					while (line.currentToken() != JsonToken.END_ARRAY) {
+						line.skipChildren();
+						line.nextToken();
 					}
 				}
 				else {
 					throw new InputLineException("data is not a base64 string");
 				}
 			}
-			if (p.nextToken() != null) {
+			if (line.nextToken() != null) {
 				throw new InputLineException("trailing content after the JSON object");
 			}
 		}

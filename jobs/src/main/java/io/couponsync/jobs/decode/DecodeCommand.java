@@ -1,14 +1,9 @@
 package io.couponsync.jobs.decode;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import io.couponsync.chain.Base58;
@@ -28,11 +23,19 @@ public final class DecodeCommand {
 			usage: decode --idl <file> [--program-id <base58>]   transactions: {"signature","logs","err"} lines
 			       decode --idl <file> --accounts               accounts: {"data": "<base64>"} lines""";
 
+	/** Bytes of input and of output held at a time; a longer input line streams through. */
+	static final int BUFFER_SIZE = 1 << 16;
+
 	private DecodeCommand() {
 	}
 
-	/** Runs the command; returns the process exit code (0 done, 2 bad arguments or IDL). */
+	/** Runs the command; returns the process exit code (0 done, 1 input or output failed, 2 bad arguments or IDL). */
 	public static int run(String[] args, InputStream stdin, OutputStream stdout, PrintStream stderr) {
+		return run(args, stdin, stdout, stderr, BUFFER_SIZE);
+	}
+
+	/** {@link #run} with another size for the input and output buffers; tests make lines outgrow them. */
+	static int run(String[] args, InputStream stdin, OutputStream stdout, PrintStream stderr, int bufferSize) {
 		String idlPath = null;
 		String programId = null;
 		boolean accounts = false;
@@ -76,7 +79,7 @@ public final class DecodeCommand {
 		LineDecoder lineDecoder = accounts ? new AccountLineDecoder(decoder)
 				: new TransactionLineDecoder(decoder, programId);
 		try {
-			stream(lineDecoder, stdin, stdout);
+			stream(lineDecoder, stdin, stdout, bufferSize);
 		}
 		catch (IOException ex) {
 			stderr.println("decode: " + ex.getMessage());
@@ -85,27 +88,23 @@ public final class DecodeCommand {
 		return 0;
 	}
 
-	private static void stream(LineDecoder decoder, InputStream stdin, OutputStream stdout) throws IOException {
-		BufferedReader reader = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8), 1 << 16);
-		Writer writer = new OutputStreamWriter(stdout, StandardCharsets.UTF_8);
-		StringBuilder line = new StringBuilder(4096);
-		String input;
-		while ((input = reader.readLine()) != null) {
-			line.setLength(0);
-			decoder.decode(input, line);
-			line.append('\n');
-			writer.append(line);
-			if (!reader.ready()) {
-				// why: flush whenever input pauses, so an interactive pipe sees each answer at once
-				writer.flush();
-			}
+	/** Answers each input line with one output line, in order, holding one buffer's worth of each. */
+	static void stream(LineDecoder decoder, InputStream stdin, OutputStream stdout, int bufferSize)
+			throws IOException {
+		JsonLineWriter output = new JsonLineWriter(stdout, bufferSize);
+		LineInput input = new LineInput(stdin, bufferSize, output);
+		while (input.next()) {
+			decoder.decode(input, output);
+			output.endLine();
+			input.finish();
 		}
-		writer.flush();
+		output.flush();
 	}
 
 	/** Turns one input line into one output JSON object. */
 	interface LineDecoder {
 
-		void decode(String input, StringBuilder out);
+		/** Reads the line through {@link LineInput#parser()} and writes its answer, without the line's end. */
+		void decode(LineInput line, JsonLineWriter out) throws IOException;
 	}
 }

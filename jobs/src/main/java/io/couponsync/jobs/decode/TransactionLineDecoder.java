@@ -1,5 +1,6 @@
 package io.couponsync.jobs.decode;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,18 +11,13 @@ import io.couponsync.chain.logs.EventLogVisitor;
 import io.couponsync.chain.value.JsonValueWriter;
 import io.couponsync.chain.value.ValueSink;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.ObjectReadContext;
-import tools.jackson.core.json.JsonFactory;
 
 /**
  * {@code {"signature","logs","err"}} → {@code {"signature","events","errors","truncated"}}. Events are listed as
  * logged whatever {@code err} says; giving failed transactions no effect is the apply job's business.
  */
 final class TransactionLineDecoder implements DecodeCommand.LineDecoder, EventLogVisitor {
-
-	private final JsonFactory json = new JsonFactory();
 
 	private final EventLogParser parser;
 
@@ -40,46 +36,44 @@ final class TransactionLineDecoder implements DecodeCommand.LineDecoder, EventLo
 	}
 
 	@Override
-	public void decode(String input, StringBuilder out) {
+	public void decode(LineInput line, JsonLineWriter out) throws IOException {
 		String signature;
 		try {
-			signature = readInput(input);
+			signature = readInput(line);
 		}
 		catch (InputLineException ex) {
-			out.append("{\"error\":");
-			JsonValueWriter.writeQuoted(out, ex.getMessage());
-			out.append('}');
+			out.error(ex.getMessage());
 			return;
 		}
 		events.setLength(0);
 		errors.setLength(0);
 		boolean truncated = parser.parse(logs, this);
-		out.append("{\"signature\":");
+		out.ascii("{\"signature\":");
 		if (signature == null) {
-			out.append("null");
+			out.ascii("null");
 		}
 		else {
-			JsonValueWriter.writeQuoted(out, signature);
+			out.quoted(signature);
 		}
-		out.append(",\"events\":[").append(events).append("],\"errors\":[").append(errors)
-			.append("],\"truncated\":").append(truncated).append('}');
+		out.ascii(",\"events\":[").json(events).ascii("],\"errors\":[").json(errors)
+			.ascii(truncated ? "],\"truncated\":true}" : "],\"truncated\":false}");
 	}
 
-	/** Reads the signature and fills {@link #logs}; other fields are skipped unread. */
-	private String readInput(String input) throws InputLineException {
+	/** Reads the signature and fills {@link #logs}, token by token; other fields are skipped unread. */
+	private String readInput(LineInput line) throws InputLineException, IOException {
 		logs.clear();
 		String signature = null;
 		boolean sawLogs = false;
-		try (JsonParser p = json.createParser(ObjectReadContext.empty(), input)) {
-			if (p.nextToken() != JsonToken.START_OBJECT) {
+		try {
+			if (line.nextToken() != JsonToken.START_OBJECT) {
 				throw new InputLineException("not a JSON object");
 			}
 			String field;
-			while ((field = p.nextName()) != null) {
-				JsonToken value = p.nextToken();
+			while ((field = line.nextName()) != null) {
+				JsonToken value = line.nextToken();
 				if ("signature".equals(field)) {
 					if (value == JsonToken.VALUE_STRING) {
-						signature = p.getString();
+						signature = line.getString();
 					}
 					else if (value != JsonToken.VALUE_NULL) {
 						throw new InputLineException("signature is not a string");
@@ -90,18 +84,18 @@ final class TransactionLineDecoder implements DecodeCommand.LineDecoder, EventLo
 						throw new InputLineException("logs is not an array of strings");
 					}
 					sawLogs = true;
-					while (p.nextToken() == JsonToken.VALUE_STRING) {
-						logs.add(p.getString());
+					while (line.nextToken() == JsonToken.VALUE_STRING) {
+						logs.add(line.getString());
 					}
-					if (p.currentToken() != JsonToken.END_ARRAY) {
+					if (line.currentToken() != JsonToken.END_ARRAY) {
 						throw new InputLineException("logs is not an array of strings");
 					}
 				}
 				else {
-					p.skipChildren();
+					line.skipChildren();
 				}
 			}
-			if (p.nextToken() != null) {
+			if (line.nextToken() != null) {
 				throw new InputLineException("trailing content after the JSON object");
 			}
 		}

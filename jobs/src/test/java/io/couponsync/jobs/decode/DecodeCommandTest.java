@@ -47,6 +47,26 @@ class DecodeCommandTest {
 		return Base64.getEncoder().encodeToString(encoder.encodeEvent("CouponSold", fields));
 	}
 
+	private String commentAdded(String content) {
+		Map<String, Object> fields = new LinkedHashMap<>();
+		fields.put("comment", BUYER);
+		fields.put("user", BUYER);
+		fields.put("promotion", BUYER);
+		fields.put("content", content);
+		fields.put("is_reply", false);
+		return Base64.getEncoder().encodeToString(encoder.encodeEvent("CommentAdded", fields));
+	}
+
+	/** One transaction's input line carrying the given data lines of the program. */
+	private String transaction(String signature, String... data) {
+		StringBuilder line = new StringBuilder("{\"signature\": \"" + signature + "\", \"logs\": [\"Program " + PROGRAM
+				+ " invoke [1]\"");
+		for (String d : data) {
+			line.append(", \"Program data: ").append(d).append('"');
+		}
+		return line.append(", \"Program ").append(PROGRAM).append(" success\"]}").toString();
+	}
+
 	@Test
 	void writesOneLineOfEventsAndErrorsPerTransaction() {
 		String logs = """
@@ -99,6 +119,204 @@ class DecodeCommandTest {
 		assertThat(out.get(4).get("error").asString()).isEqualTo("logs is not an array of strings");
 		assertThat(out.get(8).get("signature").asString()).isEqualTo("ok");
 		assertThat(out.get(8).get("events")).isEmpty();
+	}
+
+	@Test
+	void readsTheFieldsInAnyOrderAndSkipsEveryOtherValueUnread() {
+		String data = couponSold(42);
+		String canonical = transaction("sig", data);
+		String shuffled = """
+				{"meta": {"logs": ["Program data: AQIDBAUGBwgJ"], "signature": "decoy", "n": [1, 2.5e3, true, null,
+				 {"deep": [[["}]\\"]"]]]}], "s": "{\\"logs\\": []}"}, "logs": ["Program %1$s invoke [1]",
+				 "Program data: %2$s", "Program %1$s success"], "err": {"InstructionError": [0, {"Custom": 1}]},
+				 "slot": 12345678901234567890, "blockTime": -1.5, "signature": "sig", "version": "legacy",
+				 "empty": {}, "none": [], "flag": false}"""
+			.formatted(PROGRAM, data).replace("\n", "");
+
+		List<JsonNode> out = run(canonical + "\n" + shuffled, "--idl", IDL.toString());
+
+		assertThat(out.get(1)).isEqualTo(out.get(0));
+		assertThat(out.get(1).get("signature").asString()).isEqualTo("sig");
+		assertThat(out.get(1).get("events")).hasSize(1);
+		assertThat(out.get(1).get("errors")).isEmpty();
+	}
+
+	@Test
+	void answersEachKindOfInvalidLineWithItsReasonAndReadsTheNextLineAfresh() {
+		String valid = transaction("ok", couponSold(7));
+		Map<String, String> invalid = new LinkedHashMap<>();
+		invalid.put("[1,2]", "not a JSON object");
+		invalid.put("\"text\"", "not a JSON object");
+		invalid.put("12", "not a JSON object");
+		invalid.put("", "not a JSON object");
+		invalid.put(" \t ", "not a JSON object");
+		invalid.put("{\"signature\": \"s\", \"logs\": [\"a\"", "not valid JSON: the line ends inside an array");
+		invalid.put("{\"signature\": \"s\", \"logs\": [\"a\"],", "not valid JSON: the line ends inside an object");
+		invalid.put("{\"signature\": \"s\", \"meta\": {\"a\": [", "not valid JSON: the line ends inside an array");
+		invalid.put("{\"signature\": \"s\", \"logs\": \"x\"}", "logs is not an array of strings");
+		invalid.put("{\"signature\": \"s\", \"logs\": {}}", "logs is not an array of strings");
+		invalid.put("{\"signature\": \"s\", \"logs\": null}", "logs is not an array of strings");
+		invalid.put("{\"signature\": \"s\", \"logs\": [\"a\", 1]}", "logs is not an array of strings");
+		invalid.put("{\"signature\": \"s\", \"logs\": [\"a\", null]}", "logs is not an array of strings");
+		invalid.put("{\"signature\": \"s\", \"logs\": [[\"a\"]]}", "logs is not an array of strings");
+		invalid.put("{\"signature\": \"s\", \"logs\": [{\"a\": 1}]}", "logs is not an array of strings");
+		invalid.put("{\"signature\": 7, \"logs\": []}", "signature is not a string");
+		invalid.put("{\"signature\": [\"s\"], \"logs\": []}", "signature is not a string");
+		invalid.put("{\"signature\": \"s\"}", "missing logs");
+		invalid.put("{}", "missing logs");
+		invalid.put("{\"signature\": \"s\", \"logs\": []} {}", "trailing content after the JSON object");
+		invalid.put("{\"signature\": \"s\", \"logs\": []} 5", "trailing content after the JSON object");
+		invalid.put("{\"signature\": \"s\", \"logs\": []} tru", "not valid JSON: ");
+		invalid.put("{\"signature\": \"s\", \"logs\": []}}", "not valid JSON: ");
+		invalid.put("not json", "not valid JSON: ");
+		invalid.put("{\"signature\": \"unclosed, \"logs\": []", "not valid JSON: ");
+		invalid.put("{\"signature\": \"s\" \"logs\": []}", "not valid JSON: ");
+		invalid.put("{signature: \"s\", \"logs\": []}", "not valid JSON: ");
+		invalid.put("\uFEFF{\"signature\": \"s\", \"logs\": []}", "not valid JSON: ");
+		StringBuilder input = new StringBuilder();
+		for (String line : invalid.keySet()) {
+			input.append(line).append('\n').append(valid).append('\n');
+		}
+
+		List<JsonNode> out = run(input.toString(), "--idl", IDL.toString());
+
+		assertThat(out).hasSize(2 * invalid.size());
+		int i = 0;
+		for (Map.Entry<String, String> line : invalid.entrySet()) {
+			assertThat(out.get(2 * i).get("error").asString()).as(line.getKey()).startsWith(line.getValue());
+			assertThat(out.get(2 * i + 1).get("signature").asString()).as("after " + line.getKey()).isEqualTo("ok");
+			assertThat(out.get(2 * i + 1).get("events")).as("after " + line.getKey()).hasSize(1);
+			i++;
+		}
+	}
+
+	@Test
+	void answersALineThatIsNotUtf8WithAnErrorAndGoesOn() {
+		byte[] bad = "{\"signature\": \"s\", \"memo\": \"\u00ff\", \"logs\": []}".getBytes(StandardCharsets.ISO_8859_1);
+		byte[] good = ("\n" + transaction("ok") + "\n").getBytes(StandardCharsets.UTF_8);
+		byte[] input = java.util.Arrays.copyOf(bad, bad.length + good.length);
+		System.arraycopy(good, 0, input, bad.length, good.length);
+
+		List<JsonNode> out = run(input, DecodeCommand.BUFFER_SIZE, "--idl", IDL.toString());
+
+		assertThat(out.get(0).get("error").asString()).startsWith("not valid JSON: Invalid UTF-8");
+		assertThat(out.get(1).get("signature").asString()).isEqualTo("ok");
+	}
+
+	@Test
+	void endsLinesWhereReadLineEndsThem() {
+		String input = transaction("a") + "\r\n" + transaction("b") + "\r" + transaction("c") + "\n\r\n"
+				+ transaction("d") + "\n\n" + transaction("e");
+
+		List<JsonNode> out = run(input, "--idl", IDL.toString());
+
+		assertThat(out).extracting(line -> line.has("error") ? line.get("error").asString()
+				: line.get("signature").asString())
+			.containsExactly("a", "b", "c", "not a JSON object", "d", "not a JSON object", "e");
+	}
+
+	@Test
+	void streamsLinesLongerThanItsBuffers() {
+		String filler = "x".repeat(300_000);
+		String longValid = """
+				{"memo": "%1$s", "meta": {"a": ["%1$s", {"b": "%1$s"}]}, "signature": "long", "logs": ["Program %2$s invoke [1]",
+				 "Program log: %1$s", "Program data: %3$s", "Program data: %4$s", "Program %2$s success"]}"""
+			.formatted(filler, PROGRAM, couponSold(99), commentAdded("y".repeat(100_000))).replace("\n", "");
+		String longTruncated = "{\"memo\": \"" + filler + "\", \"logs\": [\"" + filler + "\"";
+		String longInvalid = "{\"memo\": \"" + filler + "\" oops, \"logs\": []}";
+		String input = String.join("\r\n", transaction("short", couponSold(1)), longValid, longTruncated,
+				transaction("after-truncated"), longInvalid, transaction("after-invalid"), longValid);
+
+		String expected = runRaw(input.getBytes(StandardCharsets.UTF_8), DecodeCommand.BUFFER_SIZE, "--idl",
+				IDL.toString());
+		for (int bufferSize : new int[] { 1, 7, 64, 4096 }) {
+			assertThat(runRaw(input.getBytes(StandardCharsets.UTF_8), bufferSize, "--idl", IDL.toString()))
+				.as("buffer of %d bytes", bufferSize)
+				.isEqualTo(expected);
+		}
+
+		List<JsonNode> out = expected.lines().map(json::readTree).toList();
+		assertThat(out).hasSize(7);
+		assertThat(out.get(1).get("signature").asString()).isEqualTo("long");
+		assertThat(out.get(1).get("events")).hasSize(2);
+		assertThat(out.get(1).get("events").get(0).get("data").toString()).contains("\"99\"");
+		assertThat(out.get(1).get("events").get(1).get("data").get("content").asString()).hasSize(100_000);
+		assertThat(out.get(2).get("error").asString()).isEqualTo("not valid JSON: the line ends inside an array");
+		assertThat(out.get(3).get("signature").asString()).isEqualTo("after-truncated");
+		assertThat(out.get(4).get("error").asString()).startsWith("not valid JSON: ");
+		assertThat(out.get(5).get("signature").asString()).isEqualTo("after-invalid");
+		assertThat(out.get(6)).isEqualTo(out.get(1));
+	}
+
+	@Test
+	void writesEveryCharacterAsUtf8AndEscapesWhatJsonRequires() {
+		String text = "caf\u00e9 \u2013 20% off \ud83d\ude00 \"quoted\" back\\slash tab\t";
+		String signature = "sig \u00e9\ud83d\ude00 \\\" \u0001";
+		String input = "{\"signature\": \"sig \u00e9\ud83d\ude00 \\\\\\\" \\u0001\", \"logs\": [\"Program " + PROGRAM
+				+ " invoke [1]\", \"Program data: " + commentAdded(text) + "\"]}";
+
+		for (int bufferSize : new int[] { 8, DecodeCommand.BUFFER_SIZE }) {
+			List<JsonNode> out = run(input.getBytes(StandardCharsets.UTF_8), bufferSize, "--idl", IDL.toString());
+			assertThat(out.get(0).get("signature").asString()).isEqualTo(signature);
+			assertThat(out.get(0).get("events").get(0).get("data").get("content").asString()).isEqualTo(text);
+		}
+	}
+
+	@Test
+	void answersEachLineBeforeWaitingForTheNext() {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		byte[] first = (transaction("first") + "\n").getBytes(StandardCharsets.UTF_8);
+		List<String> seenBeforeSecondRead = new java.util.ArrayList<>();
+		java.io.InputStream pausingInput = new java.io.InputStream() {
+
+			private int reads;
+
+			@Override
+			public int read() {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public int read(byte[] target, int offset, int length) {
+				if (reads++ == 0) {
+					System.arraycopy(first, 0, target, offset, first.length);
+					return first.length;
+				}
+				// an interactive pipe: nothing more yet, so this read would block
+				seenBeforeSecondRead.add(out.toString(StandardCharsets.UTF_8));
+				return -1;
+			}
+		};
+
+		int code = DecodeCommand.run(new String[] { "--idl", IDL.toString() }, pausingInput, out,
+				new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+
+		assertThat(code).isZero();
+		assertThat(seenBeforeSecondRead).singleElement().asString().contains("\"signature\":\"first\"").endsWith("\n");
+	}
+
+	@Test
+	void readsAccountsInAnyFieldOrderAndRecoversAfterInvalidLines() {
+		Map<String, Object> fields = new LinkedHashMap<>();
+		fields.put("authority", BUYER);
+		fields.put("total_coupons", 5L);
+		fields.put("total_merchants", 6L);
+		fields.put("fee_basis_points", 250);
+		String data = Base64.getEncoder().encodeToString(encoder.encodeAccount("Marketplace", fields));
+		String input = String.join("\n",
+				"{\"lamports\": 1, \"owner\": \"x\", \"data\": [\"" + data + "\", \"base64\"], \"rentEpoch\": {\"a\": [1]}}",
+				"{\"data\": [\"" + data + "\", \"base58\"]}", "{\"data\": [\"" + data + "\"", "{\"data\": 5}",
+				"[\"" + data + "\"]", "{\"data\": \"" + data + "\"}");
+
+		List<JsonNode> out = run(input, "--idl", IDL.toString(), "--accounts");
+
+		assertThat(out.get(0).get("type").asString()).isEqualTo("Marketplace");
+		assertThat(out.get(0).get("data").get("fee_basis_points").asInt()).isEqualTo(250);
+		assertThat(out.get(1).get("error").asString()).isEqualTo("data encoding 'base58' is not base64");
+		assertThat(out.get(2).get("error").asString()).isEqualTo("not valid JSON: the line ends inside an array");
+		assertThat(out.get(3).get("error").asString()).isEqualTo("data is not a base64 string");
+		assertThat(out.get(4).get("error").asString()).isEqualTo("not a JSON object");
+		assertThat(out.get(5)).isEqualTo(out.get(0));
 	}
 
 	@Test
@@ -168,11 +386,20 @@ class DecodeCommandTest {
 	}
 
 	private List<JsonNode> run(String input, String... args) {
+		return run(input.getBytes(StandardCharsets.UTF_8), DecodeCommand.BUFFER_SIZE, args);
+	}
+
+	private List<JsonNode> run(byte[] input, int bufferSize, String... args) {
+		return runRaw(input, bufferSize, args).lines().map(json::readTree).toList();
+	}
+
+	/** The command's output, with input and output buffers of the given size. */
+	private String runRaw(byte[] input, int bufferSize, String... args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
-		int code = DecodeCommand.run(args, new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out,
-				new PrintStream(err, true, StandardCharsets.UTF_8));
+		int code = DecodeCommand.run(args, new ByteArrayInputStream(input), out,
+				new PrintStream(err, true, StandardCharsets.UTF_8), bufferSize);
 		assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-		return out.toString(StandardCharsets.UTF_8).lines().map(json::readTree).toList();
+		return out.toString(StandardCharsets.UTF_8);
 	}
 }
