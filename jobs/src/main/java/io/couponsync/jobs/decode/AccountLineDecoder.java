@@ -8,14 +8,12 @@ import io.couponsync.chain.StrictBase64;
 import io.couponsync.chain.borsh.BorshInput;
 import io.couponsync.chain.borsh.DecodeException;
 import io.couponsync.chain.value.JsonValueWriter;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonToken;
 
 /**
  * {@code {"data": "<base64>"}} (or the RPC's {@code ["<base64>", "base64"]} form) →
  * {@code {"type": "Coupon", "data": {...}}} or {@code {"error": "..."}}.
  */
-final class AccountLineDecoder implements DecodeCommand.LineDecoder {
+final class AccountLineDecoder implements DecodeCommand.LineDecoder<AccountLine> {
 
 	private final ProgramDecoder decoder;
 
@@ -32,9 +30,13 @@ final class AccountLineDecoder implements DecodeCommand.LineDecoder {
 	}
 
 	@Override
-	public void decode(LineInput line, JsonLineWriter out) throws IOException {
+	public void answer(AccountLine line, JsonLineWriter out) throws IOException {
+		if (line.error() != null) {
+			out.error(line.error());
+			return;
+		}
 		try {
-			String data = readData(line);
+			String data = line.data();
 			base64.clear();
 			base64.append(data, 0, data.length());
 			body.setLength(0);
@@ -42,51 +44,8 @@ final class AccountLineDecoder implements DecodeCommand.LineDecoder {
 			DecodableType type = decoder.decodeAccount(input.reset(base64.buffer(), 0, base64.length()), writer);
 			out.ascii("{\"type\":").quoted(type.name()).ascii(",\"data\":").json(body).ascii("}");
 		}
-		catch (InputLineException | DecodeException ex) {
+		catch (DecodeException ex) {
 			out.error(ex.getMessage());
 		}
-	}
-
-	/** Reads the data field, token by token; other fields are skipped unread. */
-	private String readData(LineInput line) throws InputLineException, IOException {
-		String data = null;
-		try {
-			if (line.nextToken() != JsonToken.START_OBJECT) {
-				throw new InputLineException("not a JSON object");
-			}
-			String field;
-			while ((field = line.nextName()) != null) {
-				JsonToken value = line.nextToken();
-				if (!"data".equals(field)) {
-					line.skipChildren();
-				}
-				else if (value == JsonToken.VALUE_STRING) {
-					data = line.getString();
-				}
-				else if (value == JsonToken.START_ARRAY && line.nextToken() == JsonToken.VALUE_STRING) {
-					data = line.getString();
-					if (line.nextToken() == JsonToken.VALUE_STRING && !"base64".equals(line.getString())) {
-						throw new InputLineException("data encoding '" + line.getString() + "' is not base64");
-					}
-					while (line.currentToken() != JsonToken.END_ARRAY) {
-						line.skipChildren();
-						line.nextToken();
-					}
-				}
-				else {
-					throw new InputLineException("data is not a base64 string");
-				}
-			}
-			if (line.nextToken() != null) {
-				throw new InputLineException("trailing content after the JSON object");
-			}
-		}
-		catch (JacksonException ex) {
-			throw new InputLineException("not valid JSON: " + ex.getOriginalMessage());
-		}
-		if (data == null) {
-			throw new InputLineException("missing data");
-		}
-		return data;
 	}
 }

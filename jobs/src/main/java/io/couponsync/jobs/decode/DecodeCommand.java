@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 import io.couponsync.chain.Base58;
 import io.couponsync.chain.ProgramDecoder;
@@ -25,6 +27,12 @@ public final class DecodeCommand {
 
 	/** Bytes of input and of output held at a time; a longer input line streams through. */
 	static final int BUFFER_SIZE = 1 << 16;
+
+	private static final Mode<TransactionLine> TRANSACTIONS = new Mode<>(TransactionLine::new,
+			TransactionLineDecoder::new, true);
+
+	private static final Mode<AccountLine> ACCOUNTS = new Mode<>(AccountLine::new,
+			(decoder, programId) -> new AccountLineDecoder(decoder), false);
 
 	private DecodeCommand() {
 	}
@@ -58,53 +66,86 @@ public final class DecodeCommand {
 			stderr.println("decode: --idl <file> is required\n" + USAGE);
 			return 2;
 		}
-		Idl idl;
-		ProgramDecoder decoder;
-		try {
-			idl = IdlLoader.load(Path.of(idlPath));
-			decoder = ProgramDecoder.compile(idl);
-		}
-		catch (IdlException ex) {
-			stderr.println("decode: " + ex.getMessage());
-			return 2;
-		}
-		if (programId == null) {
-			programId = idl.address();
-		}
-		if (!accounts && (programId == null || !Base58.isPublicKey(programId))) {
-			stderr.println(programId == null ? "decode: the IDL names no program address; give --program-id"
-					: "decode: program id '" + programId + "' is not a base58 public key");
-			return 2;
-		}
-		LineDecoder lineDecoder = accounts ? new AccountLineDecoder(decoder)
-				: new TransactionLineDecoder(decoder, programId);
-		try {
-			stream(lineDecoder, stdin, stdout, bufferSize);
-		}
-		catch (IOException ex) {
-			stderr.println("decode: " + ex.getMessage());
-			return 1;
-		}
-		return 0;
+		Streams streams = new Streams(stdin, stdout, stderr, bufferSize);
+		return accounts ? decode(ACCOUNTS, idlPath, programId, streams)
+				: decode(TRANSACTIONS, idlPath, programId, streams);
 	}
 
-	/** Answers each input line with one output line, in order, holding one buffer's worth of each. */
-	static void stream(LineDecoder decoder, InputStream stdin, OutputStream stdout, int bufferSize)
-			throws IOException {
-		JsonLineWriter output = new JsonLineWriter(stdout, bufferSize);
-		LineInput input = new LineInput(stdin, bufferSize, output);
-		while (input.next()) {
-			decoder.decode(input, output);
-			output.endLine();
-			input.finish();
+	private static <T extends InputLine> int decode(Mode<T> mode, String idlPath, String programId, Streams streams) {
+		// why: reading the input's JSON needs no IDL, so it starts now and overlaps the IDL's loading
+		ReadAhead<T> lines = new ReadAhead<>(streams.in(), streams.bufferSize(), mode.newLine()).start();
+		try {
+			Idl idl;
+			ProgramDecoder decoder;
+			try {
+				idl = IdlLoader.load(Path.of(idlPath));
+				decoder = ProgramDecoder.compile(idl);
+			}
+			catch (IdlException ex) {
+				streams.err().println("decode: " + ex.getMessage());
+				return 2;
+			}
+			String program = programId != null ? programId : idl.address();
+			if (mode.needsProgramId() && (program == null || !Base58.isPublicKey(program))) {
+				streams.err().println(program == null ? "decode: the IDL names no program address; give --program-id"
+						: "decode: program id '" + program + "' is not a base58 public key");
+				return 2;
+			}
+			answerAll(lines, mode.newDecoder().apply(decoder, program),
+					new JsonLineWriter(streams.out(), streams.bufferSize()));
+			return 0;
+		}
+		catch (IOException ex) {
+			streams.err().println("decode: " + ex.getMessage());
+			return 1;
+		}
+		finally {
+			lines.stop();
+		}
+	}
+
+	/** Answers each line read with one output line, in order. */
+	private static <T extends InputLine> void answerAll(ReadAhead<T> lines, LineDecoder<T> decoder,
+			JsonLineWriter output) throws IOException {
+		while (true) {
+			ReadAhead.Batch<T> batch = lines.take();
+			for (int i = 0; i < batch.size(); i++) {
+				decoder.answer(batch.line(i), output);
+				output.endLine();
+			}
+			Throwable failure = batch.failure();
+			boolean last = batch.last();
+			boolean flush = batch.flush();
+			lines.release(batch);
+			if (failure != null) {
+				output.flush();
+				if (failure instanceof IOException io) {
+					throw io;
+				}
+				throw new IllegalStateException("reading the input failed", failure);
+			}
+			if (last) {
+				break;
+			}
+			if (flush) {
+				output.flush();
+			}
 		}
 		output.flush();
 	}
 
-	/** Turns one input line into one output JSON object. */
-	interface LineDecoder {
+	/** Answers a line of a mode's input form with one output JSON object. */
+	interface LineDecoder<T extends InputLine> {
 
-		/** Reads the line through {@link LineInput#parser()} and writes its answer, without the line's end. */
-		void decode(LineInput line, JsonLineWriter out) throws IOException;
+		/** Writes the answer for the line, without the line's end: its decoding, or why it has none. */
+		void answer(T line, JsonLineWriter out) throws IOException;
+	}
+
+	/** What a mode reads each line into, and how it answers it. */
+	private record Mode<T extends InputLine>(Supplier<T> newLine,
+			BiFunction<ProgramDecoder, String, LineDecoder<T>> newDecoder, boolean needsProgramId) {
+	}
+
+	private record Streams(InputStream in, OutputStream out, PrintStream err, int bufferSize) {
 	}
 }

@@ -45,6 +45,9 @@ final class LineInput {
 	/** The end of the bytes read so far. */
 	private int limit;
 
+	/** Bytes moved out of the buffer's start so far. */
+	private long dropped;
+
 	private boolean endOfInput;
 
 	/** The last line ended with {@code \r}: a {@code \n} right after it belongs to that line's end. */
@@ -66,13 +69,18 @@ final class LineInput {
 	private int parserLines;
 
 	/**
-	 * @param output flushed before the input is read while none is waiting, so an interactive pipe sees each answer
-	 * at once
+	 * @param output flushed before the input is read while none is waiting, so an interactive pipe gets each answer
+	 * before it is asked for the next line
 	 */
 	LineInput(InputStream in, int bufferSize, Flushable output) {
 		this.in = in;
 		this.buffer = new byte[Math.max(bufferSize, 1)];
 		this.output = output;
+	}
+
+	/** Input bytes read and handed on so far. */
+	long consumed() {
+		return dropped + position;
 	}
 
 	/** Moves to the next line; false at the end of the input. The previous line must have been {@link #finish}ed. */
@@ -256,6 +264,7 @@ final class LineInput {
 		if (position > 0) {
 			System.arraycopy(buffer, position, buffer, 0, limit - position);
 			limit -= position;
+			dropped += position;
 			position = 0;
 		}
 		if (!inputWaiting()) {

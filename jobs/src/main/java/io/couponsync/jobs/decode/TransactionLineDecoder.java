@@ -1,8 +1,6 @@
 package io.couponsync.jobs.decode;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.borsh.DecodeException;
@@ -10,18 +8,14 @@ import io.couponsync.chain.logs.EventLogParser;
 import io.couponsync.chain.logs.EventLogVisitor;
 import io.couponsync.chain.value.JsonValueWriter;
 import io.couponsync.chain.value.ValueSink;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonToken;
 
 /**
  * {@code {"signature","logs","err"}} → {@code {"signature","events","errors","truncated"}}. Events are listed as
  * logged whatever {@code err} says; giving failed transactions no effect is the apply job's business.
  */
-final class TransactionLineDecoder implements DecodeCommand.LineDecoder, EventLogVisitor {
+final class TransactionLineDecoder implements DecodeCommand.LineDecoder<TransactionLine>, EventLogVisitor {
 
 	private final EventLogParser parser;
-
-	private final List<String> logs = new ArrayList<>();
 
 	private final StringBuilder events = new StringBuilder(4096);
 
@@ -36,76 +30,23 @@ final class TransactionLineDecoder implements DecodeCommand.LineDecoder, EventLo
 	}
 
 	@Override
-	public void decode(LineInput line, JsonLineWriter out) throws IOException {
-		String signature;
-		try {
-			signature = readInput(line);
-		}
-		catch (InputLineException ex) {
-			out.error(ex.getMessage());
+	public void answer(TransactionLine line, JsonLineWriter out) throws IOException {
+		if (line.error() != null) {
+			out.error(line.error());
 			return;
 		}
 		events.setLength(0);
 		errors.setLength(0);
-		boolean truncated = parser.parse(logs, this);
+		boolean truncated = parser.parse(line.logs(), this);
 		out.ascii("{\"signature\":");
-		if (signature == null) {
+		if (line.signature() == null) {
 			out.ascii("null");
 		}
 		else {
-			out.quoted(signature);
+			out.quoted(line.signature());
 		}
 		out.ascii(",\"events\":[").json(events).ascii("],\"errors\":[").json(errors)
 			.ascii(truncated ? "],\"truncated\":true}" : "],\"truncated\":false}");
-	}
-
-	/** Reads the signature and fills {@link #logs}, token by token; other fields are skipped unread. */
-	private String readInput(LineInput line) throws InputLineException, IOException {
-		logs.clear();
-		String signature = null;
-		boolean sawLogs = false;
-		try {
-			if (line.nextToken() != JsonToken.START_OBJECT) {
-				throw new InputLineException("not a JSON object");
-			}
-			String field;
-			while ((field = line.nextName()) != null) {
-				JsonToken value = line.nextToken();
-				if ("signature".equals(field)) {
-					if (value == JsonToken.VALUE_STRING) {
-						signature = line.getString();
-					}
-					else if (value != JsonToken.VALUE_NULL) {
-						throw new InputLineException("signature is not a string");
-					}
-				}
-				else if ("logs".equals(field)) {
-					if (value != JsonToken.START_ARRAY) {
-						throw new InputLineException("logs is not an array of strings");
-					}
-					sawLogs = true;
-					while (line.nextToken() == JsonToken.VALUE_STRING) {
-						logs.add(line.getString());
-					}
-					if (line.currentToken() != JsonToken.END_ARRAY) {
-						throw new InputLineException("logs is not an array of strings");
-					}
-				}
-				else {
-					line.skipChildren();
-				}
-			}
-			if (line.nextToken() != null) {
-				throw new InputLineException("trailing content after the JSON object");
-			}
-		}
-		catch (JacksonException ex) {
-			throw new InputLineException("not valid JSON: " + ex.getOriginalMessage());
-		}
-		if (!sawLogs) {
-			throw new InputLineException("missing logs");
-		}
-		return signature;
 	}
 
 	@Override

@@ -263,10 +263,10 @@ class DecodeCommandTest {
 	}
 
 	@Test
-	void answersEachLineBeforeWaitingForTheNext() {
+	void answersEachLineWhileTheInputWaitsForTheNext() {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		byte[] first = (transaction("first") + "\n").getBytes(StandardCharsets.UTF_8);
-		List<String> seenBeforeSecondRead = new java.util.ArrayList<>();
+		List<String> seenWhileWaiting = new java.util.concurrent.CopyOnWriteArrayList<>();
 		java.io.InputStream pausingInput = new java.io.InputStream() {
 
 			private int reads;
@@ -282,8 +282,12 @@ class DecodeCommandTest {
 					System.arraycopy(first, 0, target, offset, first.length);
 					return first.length;
 				}
-				// an interactive pipe: nothing more yet, so this read would block
-				seenBeforeSecondRead.add(out.toString(StandardCharsets.UTF_8));
+				// an interactive pipe with nothing more yet: the answer must come while it waits
+				long deadline = System.nanoTime() + 10_000_000_000L;
+				while (!out.toString(StandardCharsets.UTF_8).endsWith("\n") && System.nanoTime() < deadline) {
+					java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+				}
+				seenWhileWaiting.add(out.toString(StandardCharsets.UTF_8));
 				return -1;
 			}
 		};
@@ -292,7 +296,63 @@ class DecodeCommandTest {
 				new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
 		assertThat(code).isZero();
-		assertThat(seenBeforeSecondRead).singleElement().asString().contains("\"signature\":\"first\"").endsWith("\n");
+		assertThat(seenWhileWaiting).singleElement().asString().contains("\"signature\":\"first\"").endsWith("\n");
+	}
+
+	@Test
+	void endsWithCodeOneWhenTheInputFailsAfterAnsweringTheLinesBefore() {
+		byte[] first = (transaction("first") + "\n").getBytes(StandardCharsets.UTF_8);
+		java.io.InputStream failing = new java.io.InputStream() {
+
+			private boolean served;
+
+			@Override
+			public int read() {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public int read(byte[] target, int offset, int length) throws java.io.IOException {
+				if (served) {
+					throw new java.io.IOException("input device gone");
+				}
+				served = true;
+				System.arraycopy(first, 0, target, offset, first.length);
+				return first.length;
+			}
+		};
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+		int code = DecodeCommand.run(new String[] { "--idl", IDL.toString() }, failing, out,
+				new PrintStream(err, true, StandardCharsets.UTF_8));
+
+		assertThat(code).isEqualTo(1);
+		assertThat(err.toString(StandardCharsets.UTF_8)).contains("decode: input device gone");
+		assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"signature\":\"first\"");
+	}
+
+	@Test
+	void stopsReadingAnEndlessInputWhenTheProgramIdIsRefused() {
+		byte[] line = (transaction("again") + "\n").getBytes(StandardCharsets.UTF_8);
+		java.io.InputStream endless = new java.io.InputStream() {
+
+			private int at;
+
+			@Override
+			public int read() {
+				int b = line[at];
+				at = (at + 1) % line.length;
+				return b;
+			}
+		};
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+		int code = DecodeCommand.run(new String[] { "--idl", IDL.toString(), "--program-id", "xyz" }, endless,
+				new ByteArrayOutputStream(), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+		assertThat(code).isEqualTo(2);
+		assertThat(err.toString(StandardCharsets.UTF_8)).contains("'xyz' is not a base58 public key");
 	}
 
 	@Test
