@@ -33,7 +33,7 @@ final class LineInput {
 
 	private final InputStream in;
 
-	private final Flushable output;
+	private final Flushable readSoFar;
 
 	private final JsonFactory json = new JsonFactory();
 
@@ -69,13 +69,13 @@ final class LineInput {
 	private int parserLines;
 
 	/**
-	 * @param output flushed before the input is read while none is waiting, so an interactive pipe gets each answer
-	 * before it is asked for the next line
+	 * @param readSoFar flushed before the input is waited for, so that an interactive pipe gets the answers to the
+	 * lines it gave before it gives the next
 	 */
-	LineInput(InputStream in, int bufferSize, Flushable output) {
+	LineInput(InputStream in, int bufferSize, Flushable readSoFar) {
 		this.in = in;
 		this.buffer = new byte[Math.max(bufferSize, 1)];
-		this.output = output;
+		this.readSoFar = readSoFar;
 	}
 
 	/** Input bytes read and handed on so far. */
@@ -97,7 +97,7 @@ final class LineInput {
 				}
 			}
 		}
-		findLineEnd();
+		locateLine();
 		if (parser == null || parserLines == LINES_PER_PARSER) {
 			openParser();
 		}
@@ -197,7 +197,7 @@ final class LineInput {
 	}
 
 	/** Finds where the line at position ends, reading more while the buffer has room; -1 if it outgrows it. */
-	private void findLineEnd() throws IOException {
+	private void locateLine() throws IOException {
 		int scanned = position;
 		while (true) {
 			int end = findLineEnd(scanned, limit);
@@ -268,8 +268,7 @@ final class LineInput {
 			position = 0;
 		}
 		if (!inputWaiting()) {
-			// why: never block on the input with answers still unwritten
-			output.flush();
+			readSoFar.flush();
 		}
 		int count;
 		do {
