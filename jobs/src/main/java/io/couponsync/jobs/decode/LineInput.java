@@ -168,7 +168,7 @@ final class LineInput {
 		}
 		else {
 			int chunk;
-			while ((chunk = streamedLine.available(Integer.MAX_VALUE)) > 0) {
+			while ((chunk = streamedLine.chunk(Integer.MAX_VALUE)) > 0) {
 				position += chunk;
 			}
 		}
@@ -262,7 +262,7 @@ final class LineInput {
 		private boolean done;
 
 		/** How many bytes of the line are at position, at most max, reading more if none are; 0 at its end. */
-		int available(int max) throws IOException {
+		int chunk(int max) throws IOException {
 			if (done) {
 				return 0;
 			}
@@ -271,10 +271,10 @@ final class LineInput {
 				return 0;
 			}
 			int end = (int) Math.min(limit, (long) position + max);
-			int lineEnd = findLineEnd(position, end);
-			if (lineEnd >= 0) {
+			int terminator = findLineEnd(position, end);
+			if (terminator >= 0) {
 				done = true;
-				end = lineEnd;
+				end = terminator;
 			}
 			return end - position;
 		}
@@ -284,7 +284,7 @@ final class LineInput {
 			if (length == 0) {
 				return 0;
 			}
-			int count = available(length);
+			int count = chunk(length);
 			if (count == 0) {
 				return -1;
 			}
@@ -295,7 +295,7 @@ final class LineInput {
 
 		@Override
 		public int read() throws IOException {
-			if (available(1) == 0) {
+			if (chunk(1) == 0) {
 				return -1;
 			}
 			return buffer[position++] & 0xFF;
