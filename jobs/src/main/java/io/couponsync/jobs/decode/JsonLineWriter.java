@@ -58,10 +58,6 @@ final class JsonLineWriter implements Flushable {
 		return json(quoted);
 	}
 
-	JsonLineWriter number(long value) throws IOException {
-		return ascii(Long.toString(value));
-	}
-
 	/** Writes {@code {"error": "<message>"}}, the answer to a line that cannot be answered otherwise. */
 	void error(String message) throws IOException {
 		ascii("{\"error\":").quoted(message).ascii("}");

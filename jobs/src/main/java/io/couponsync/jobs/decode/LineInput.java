@@ -4,38 +4,37 @@ import java.io.Flushable;
 import java.io.IOException;
 import java.io.InputStream;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.TokenStreamContext;
-import tools.jackson.core.async.ByteArrayFeeder;
+import tools.jackson.core.TokenStreamFactory;
+import tools.jackson.core.exc.UnexpectedEndOfInputException;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 
 /**
  * The command's input, one line at a time, as JSON tokens read straight from the bytes: no line becomes a String.
  * Lines end as for {@link java.io.BufferedReader#readLine()} ({@code \n}, {@code \r} or {@code \r\n}; the last needs
- * none). Each line goes to one non-blocking Jackson parser, fed from a fixed buffer: a line longer than the buffer
- * is fed piece by piece, so a line of any length needs only the buffer (and the values the caller keeps).
- * <p>
- * One parser reads line after line while they are well formed, since making a parser costs more than reading a
- * typical line; a line that leaves it mid-value gets a fresh one for the next line.
+ * none). A line that fits the buffer is parsed in place; a longer one reaches its parser through a stream that ends
+ * with the line. Values the caller skips are skipped unread, strings included, so a line of any length needs only
+ * the buffer and the values the caller keeps.
  */
 final class LineInput {
 
-	/** What the parser gets after each line's bytes, so a value cut short at the line's end is an error there. */
-	private static final byte[] LINE_END = { '\n' };
-
-	/** What each parser reads before the first line. */
-	private static final byte[] FIRST_VALUE = { '0', '\n' };
-
-	/** Lines one parser reads at most: bounds the names its symbol table collects from unknown fields. */
-	private static final int LINES_PER_PARSER = 4096;
-
 	private final InputStream in;
 
-	private final Flushable output;
+	private final Flushable readSoFar;
 
-	private final JsonFactory json = new JsonFactory();
+	/**
+	 * Input is UTF-8 by definition, so no parser looks for another encoding; the one reading thread keeps its
+	 * parser buffers for the next line's parser.
+	 */
+	private final JsonFactory json = JsonFactory.builder()
+		.disable(TokenStreamFactory.Feature.CHARSET_DETECTION)
+		.recyclerPool(JsonRecyclerPools.threadLocalPool())
+		.build();
 
 	private final byte[] buffer;
 
@@ -53,29 +52,24 @@ final class LineInput {
 	/** The last line ended with {@code \r}: a {@code \n} right after it belongs to that line's end. */
 	private boolean skipLineFeed;
 
-	/** Where the current line ends in the buffer, or -1 while its end is not read yet. */
+	/** Where the current line ends in the buffer, or -1 while it is longer than the buffer and streams. */
 	private int lineEnd;
 
-	/** The current line and {@link #LINE_END} are all in the parser. */
-	private boolean lineFed;
-
-	/** The parser read the current line to its end and stands between values, ready for the next line. */
-	private boolean lineClean;
+	private final StreamedLine streamedLine = new StreamedLine();
 
 	private JsonParser parser;
 
-	private ByteArrayFeeder feeder;
-
-	private int parserLines;
+	/** A failure to read the input met by the parser, which reports it as a JSON error. */
+	private IOException failure;
 
 	/**
-	 * @param output flushed before the input is read while none is waiting, so an interactive pipe gets each answer
-	 * before it is asked for the next line
+	 * @param readSoFar flushed before the input is waited for, so that an interactive pipe gets the answers to the
+	 * lines it gave before it gives the next
 	 */
-	LineInput(InputStream in, int bufferSize, Flushable output) {
+	LineInput(InputStream in, int bufferSize, Flushable readSoFar) {
 		this.in = in;
 		this.buffer = new byte[Math.max(bufferSize, 1)];
-		this.output = output;
+		this.readSoFar = readSoFar;
 	}
 
 	/** Input bytes read and handed on so far. */
@@ -97,33 +91,25 @@ final class LineInput {
 				}
 			}
 		}
-		findLineEnd();
-		if (parser == null || parserLines == LINES_PER_PARSER) {
-			openParser();
+		locateLine();
+		if (lineEnd >= 0) {
+			parser = json.createParser(ObjectReadContext.empty(), buffer, position, lineEnd - position);
 		}
-		parserLines++;
-		lineFed = false;
-		lineClean = false;
-		feedBuffered();
+		else {
+			streamedLine.done = false;
+			parser = json.createParser(ObjectReadContext.empty(), streamedLine);
+		}
 		return true;
 	}
 
 	/** The line's next token; null at the line's end, after a complete value or none. */
 	JsonToken nextToken() throws IOException, InputLineException {
-		JsonToken token = parser.nextToken();
-		while (token == JsonToken.NOT_AVAILABLE) {
-			if (!feedMore()) {
-				TokenStreamContext context = parser.streamReadContext();
-				if (context.inRoot()) {
-					lineClean = true;
-					return null;
-				}
-				throw new InputLineException("not valid JSON: the line ends inside "
-						+ (context.inArray() ? "an array" : "an object"));
-			}
-			token = parser.nextToken();
+		try {
+			return parser.nextToken();
 		}
-		return token;
+		catch (JacksonException ex) {
+			throw lineError(ex);
+		}
 	}
 
 	/** The next property's name, or null when the next token is not one. */
@@ -136,68 +122,64 @@ final class LineInput {
 	}
 
 	/** The current string value. */
-	String getString() {
-		return parser.getString();
+	String getString() throws IOException, InputLineException {
+		try {
+			return parser.getString();
+		}
+		catch (JacksonException ex) {
+			throw lineError(ex);
+		}
 	}
 
-	/** Skips the object or array that starts at the current token, unread; other tokens need no skipping. */
+	/** Skips the object or array that starts at the current token, strings unread; other tokens need no skipping. */
 	void skipChildren() throws IOException, InputLineException {
-		JsonToken token = parser.currentToken();
-		if (token != JsonToken.START_OBJECT && token != JsonToken.START_ARRAY) {
-			return;
+		try {
+			parser.skipChildren();
 		}
-		int open = 1;
-		while (open > 0) {
-			token = nextToken();
-			if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
-				open++;
-			}
-			else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
-				open--;
-			}
+		catch (JacksonException ex) {
+			throw lineError(ex);
 		}
+	}
+
+	/**
+	 * What a parser's error means: the input failing (ends the command), the line ending inside a value (a line cut
+	 * short), or the parser's own reason, which the caller reports as not valid JSON.
+	 */
+	private InputLineException lineError(JacksonException error) throws IOException {
+		if (failure != null) {
+			throw failure;
+		}
+		// why: Jackson reports some ends of input inside an object as a plain read error, in the same words
+		boolean endOfLine = error instanceof UnexpectedEndOfInputException
+				|| String.valueOf(error.getOriginalMessage()).startsWith("Unexpected end-of-input");
+		if (!endOfLine) {
+			throw error;
+		}
+		TokenStreamContext context = parser.streamReadContext();
+		return new InputLineException("not valid JSON: the line ends inside "
+				+ (context.inArray() ? "an array" : context.inObject() ? "an object" : "a value"));
 	}
 
 	/** Skips what the caller left of the current line, and the line's end. */
 	void finish() throws IOException {
-		while (lineEnd < 0) {
-			if (position == limit && !fill()) {
-				lineEnd = position;
-			}
-			else {
-				lineEnd = findLineEnd(position, limit);
-				position = lineEnd >= 0 ? lineEnd : limit;
+		parser.close();
+		if (lineEnd >= 0) {
+			position = lineEnd;
+		}
+		else {
+			int chunk;
+			while ((chunk = streamedLine.chunk(Integer.MAX_VALUE)) > 0) {
+				position += chunk;
 			}
 		}
-		position = lineEnd;
 		if (position < limit) {
 			skipLineFeed = buffer[position] == '\r';
 			position++;
 		}
-		if (!lineClean) {
-			// why: a parser left inside a value, or with bytes of this line unread, cannot read the next line
-			parser.close();
-			parser = null;
-		}
-	}
-
-	private void openParser() {
-		if (parser != null) {
-			parser.close();
-		}
-		parser = json.createNonBlockingByteArrayParser(ObjectReadContext.empty());
-		feeder = (ByteArrayFeeder) parser.nonBlockingInputFeeder();
-		// why: a parser skips a byte order mark before its first value only; behind this one, every line meets
-		// the same parser state, whichever parser reads it
-		feeder.feedInput(FIRST_VALUE, 0, FIRST_VALUE.length);
-		while (parser.nextToken() != JsonToken.NOT_AVAILABLE) {
-			// the value and its line end
-		}
-		parserLines = 0;
 	}
 
 	/** Finds where the line at position ends, reading more while the buffer has room; -1 if it outgrows it. */
-	private void findLineEnd() throws IOException {
+	private void locateLine() throws IOException {
 		int scanned = position;
 		while (true) {
 			int end = findLineEnd(scanned, limit);
@@ -217,41 +199,6 @@ final class LineInput {
 		}
 	}
 
-	/** Hands the parser the line's bytes the buffer holds. */
-	private void feedBuffered() {
-		int end = lineEnd >= 0 ? lineEnd : limit;
-		if (end > position) {
-			feeder.feedInput(buffer, position, end);
-			position = end;
-		}
-	}
-
-	/**
-	 * Hands the parser more of the line once it has read all it was given: the line's next bytes, or its end.
-	 * False when the line is all in.
-	 */
-	private boolean feedMore() throws IOException {
-		if (lineFed) {
-			return false;
-		}
-		if (lineEnd < 0) {
-			// why: the parser has read the whole buffer, so it can be refilled under it
-			if (fill()) {
-				lineEnd = findLineEnd(position, limit);
-			}
-			else {
-				lineEnd = position;
-			}
-			if ((lineEnd >= 0 ? lineEnd : limit) > position) {
-				feedBuffered();
-				return true;
-			}
-		}
-		feeder.feedInput(LINE_END, 0, LINE_END.length);
-		lineFed = true;
-		return true;
-	}
-
 	private boolean hasInput() throws IOException {
 		return position < limit || fill();
 	}
@@ -268,14 +215,19 @@ final class LineInput {
 			position = 0;
 		}
 		if (!inputWaiting()) {
-			// why: never block on the input with answers still unwritten
-			output.flush();
+			readSoFar.flush();
 		}
 		int count;
-		do {
-			count = in.read(buffer, limit, buffer.length - limit);
+		try {
+			do {
+				count = in.read(buffer, limit, buffer.length - limit);
+			}
+			while (count == 0);
 		}
-		while (count == 0);
+		catch (IOException ex) {
+			failure = ex;
+			throw ex;
+		}
 		if (count < 0) {
 			endOfInput = true;
 			return false;
@@ -302,5 +254,51 @@ final class LineInput {
 			}
 		}
 		return -1;
+	}
+
+	/** The current line, longer than the buffer, as a stream that ends where the line ends. */
+	private final class StreamedLine extends InputStream {
+
+		private boolean done;
+
+		/** How many bytes of the line are at position, at most max, reading more if none are; 0 at its end. */
+		int chunk(int max) throws IOException {
+			if (done) {
+				return 0;
+			}
+			if (position == limit && !fill()) {
+				done = true;
+				return 0;
+			}
+			int end = (int) Math.min(limit, (long) position + max);
+			int terminator = findLineEnd(position, end);
+			if (terminator >= 0) {
+				done = true;
+				end = terminator;
+			}
+			return end - position;
+		}
+
+		@Override
+		public int read(byte[] target, int offset, int length) throws IOException {
+			if (length == 0) {
+				return 0;
+			}
+			int count = chunk(length);
+			if (count == 0) {
+				return -1;
+			}
+			System.arraycopy(buffer, position, target, offset, count);
+			position += count;
+			return count;
+		}
+
+		@Override
+		public int read() throws IOException {
+			if (chunk(1) == 0) {
+				return -1;
+			}
+			return buffer[position++] & 0xFF;
+		}
 	}
 }

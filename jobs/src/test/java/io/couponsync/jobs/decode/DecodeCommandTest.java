@@ -446,7 +446,12 @@ class DecodeCommandTest {
 	}
 
 	private List<JsonNode> run(String input, String... args) {
-		return run(input.getBytes(StandardCharsets.UTF_8), DecodeCommand.BUFFER_SIZE, args);
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		int code = DecodeCommand.run(args, new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out,
+				new PrintStream(err, true, StandardCharsets.UTF_8));
+		assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+		return out.toString(StandardCharsets.UTF_8).lines().map(json::readTree).toList();
 	}
 
 	private List<JsonNode> run(byte[] input, int bufferSize, String... args) {
