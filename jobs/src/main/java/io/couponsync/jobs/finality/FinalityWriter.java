@@ -18,6 +18,7 @@ import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.ReadModelStore;
 import tools.jackson.databind.JsonNode;
+import io.couponsync.chain.staging.StagingRepository.Written;
 
 /**
  * Settles a chunk of up to 256 confirmed transactions with one getSignatureStatuses call (history searched): a
@@ -101,8 +102,9 @@ class FinalityWriter implements ItemWriter<StagedTransaction> {
 		}
 		if (!finalized.isEmpty()) {
 			staging.markFinalized(finalized);
-			events.markFinalized(finalized);
-			readModel.markFinalized(finalized);
+			Map<String, Written> written = staging.writtenBy(finalized);
+			events.markFinalized(written.values());
+			readModel.markFinalized(written);
 			finalizedCount.increment(finalized.size());
 		}
 	}

@@ -1,5 +1,8 @@
 package io.couponsync.jobs.readmodel;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
+import io.couponsync.chain.staging.StagingRepository.Written;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
@@ -82,12 +85,17 @@ public final class ReadModelStore {
 		return found;
 	}
 
-	/** Marks finalized every document whose last change came from one of {@code signatures}. */
-	public void markFinalized(Collection<String> signatures) {
-		for (String collection : io.couponsync.jobs.readmodel.Projections.COLLECTIONS) {
-			database.getCollection(collection).updateMany(Filters.in("lastSignature", signatures),
-					Updates.set("commitment", "finalized"));
-		}
+	/**
+	 * Marks finalized the documents these transactions wrote (by signature) whose last change is still theirs: one
+	 * update by {@code _id} per collection.
+	 */
+	public void markFinalized(Map<String, Written> writtenBySignature) {
+		Map<String, Set<String>> byCollection = new LinkedHashMap<>();
+		writtenBySignature.values().forEach(written -> written.documents().forEach((collection, ids) ->
+				byCollection.computeIfAbsent(collection, c -> new LinkedHashSet<>()).addAll(ids)));
+		byCollection.forEach((collection, ids) -> database.getCollection(collection).updateMany(
+				Filters.and(Filters.in("_id", ids), Filters.in("lastSignature", writtenBySignature.keySet())),
+				Updates.set("commitment", "finalized")));
 	}
 
 	/**
