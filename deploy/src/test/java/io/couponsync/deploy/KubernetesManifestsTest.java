@@ -49,8 +49,8 @@ class KubernetesManifestsTest {
 
 	private static final Set<String> JOBS = JobCatalog.jobNames();
 
-	/** Where the images put the application, its working directory (the jib configuration in the parent pom). */
-	private static final String WORKING_DIRECTORY = "/app";
+	/** The images' working directory, where config/ must be (the jib configuration in the parent pom). */
+	private static final String WORKING_DIRECTORY = ImageSettings.workingDirectory(ROOT.resolve("pom.xml"));
 
 	static Stream<Path> overlays() throws IOException {
 		try (Stream<Path> overlays = Files.list(MANIFESTS.resolve("overlays"))) {
@@ -66,6 +66,7 @@ class KubernetesManifestsTest {
 		assertThat(CONFIGURATION.reads("SYNC_JOBS_SHUTDOWNTIMEOUT")).isTrue();
 		assertThat(CONFIGURATION.reads("MANAGEMENT_SERVER_PORT")).isTrue();
 		assertThat(CONFIGURATION.reads("SYNC_JOBS_SHUTDOWN_TIMEOUTS")).isFalse();
+		assertThat(WORKING_DIRECTORY).startsWith("/");
 	}
 
 	@Test
