@@ -21,9 +21,13 @@ enum Application {
 		return ownConfigFile;
 	}
 
-	/** The application an image reference ({@code [registry/]name[:tag]}) runs, if it is one of ours. */
+	/**
+	 * The application an image reference ({@code [registry/path/]name[:tag][@digest]}) runs, if it is one of ours:
+	 * told by the name's last segment, so an overlay may move the images to a registry.
+	 */
 	static Optional<Application> ofImage(String image) {
-		String name = image.substring(image.lastIndexOf('/') + 1);
+		String reference = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+		String name = reference.substring(reference.lastIndexOf('/') + 1);
 		int colon = name.indexOf(':');
 		String bare = colon < 0 ? name : name.substring(0, colon);
 		for (Application application : values()) {

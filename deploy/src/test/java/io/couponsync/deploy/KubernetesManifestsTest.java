@@ -70,9 +70,12 @@ class KubernetesManifestsTest {
 	}
 
 	@Test
-	void everyOverlayLaunchesTheJobsOneWayOrTheOther() throws IOException {
+	void everyOverlayDeploysTheListenerAndLaunchesTheJobsOneWayOrTheOther() throws IOException {
 		List<Kustomization> rendered = overlays().map(Kustomization::render).toList();
 		assertThat(rendered).isNotEmpty();
+		assertThat(rendered).allMatch(overlay -> Workload.of(overlay).stream()
+			.flatMap(workload -> workload.applicationContainers().stream())
+			.anyMatch(container -> Workload.application(container) == Application.LISTENER));
 		assertThat(rendered).allMatch(overlay -> !overlay.resources(CronJob.class).isEmpty()
 				|| !jobsDeployments(overlay).isEmpty());
 		assertThat(rendered).as("some overlay runs CronJobs").anyMatch(overlay -> !overlay.resources(CronJob.class).isEmpty());
@@ -243,9 +246,7 @@ class KubernetesManifestsTest {
 	void secretKeysReferencedExistInTheGeneratedSecret(Path overlay) {
 		Kustomization rendered = Kustomization.render(overlay);
 		for (Workload workload : Workload.of(rendered)) {
-			List<Container> containers = new ArrayList<>(workload.pod().getContainers());
-			containers.addAll(workload.pod().getInitContainers());
-			for (Container container : containers) {
+			for (Container container : workload.allContainers()) {
 				for (EnvVar variable : container.getEnv()) {
 					if (variable.getValueFrom() == null || variable.getValueFrom().getSecretKeyRef() == null) {
 						continue;

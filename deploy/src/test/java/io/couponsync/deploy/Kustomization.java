@@ -14,24 +14,23 @@ import java.util.Set;
 
 import org.yaml.snakeyaml.Yaml;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
  * What {@code kustomize build} makes of a kustomization directory, for the fields these manifests use: resources
- * (files, or directories holding a kustomization), components, and ConfigMap and Secret generators (files, env files,
- * literals). Any other field fails the rendering, so a manifest never relies on something this check silently
+ * (files, or directories holding a kustomization), components, ConfigMap and Secret generators (files, env files,
+ * literals) and image overrides (new name, tag or digest). Any other field fails the rendering, so a manifest never relies on something this check silently
  * ignores. Generated names keep no hash suffix: references name the generator, as they do in the sources, and
  * kustomize rewrites both alike.
  */
 final class Kustomization {
 
 	private static final Set<String> FIELDS = Set.of("apiVersion", "kind", "resources", "components",
-			"configMapGenerator", "secretGenerator");
+			"configMapGenerator", "secretGenerator", "images");
 
 	private static final Set<String> GENERATOR_FIELDS = Set.of("name", "files", "envs", "literals");
 
@@ -59,6 +58,10 @@ final class Kustomization {
 	}
 
 	<T extends HasMetadata> List<T> resources(Class<T> type) {
+		return only(resources, type);
+	}
+
+	static <T extends HasMetadata> List<T> only(List<HasMetadata> resources, Class<T> type) {
 		return resources.stream().filter(type::isInstance).map(type::cast).toList();
 	}
 
@@ -107,6 +110,38 @@ final class Kustomization {
 		for (Map<String, Object> generator : generators(kustomization, "secretGenerator", file)) {
 			resources.add(new SecretBuilder().withNewMetadata().withName(name(generator, file)).endMetadata()
 				.withStringData(generatedData(directory, generator)).build());
+		}
+		for (Map<String, Object> image : Kustomization.<Map<String, Object>>list(kustomization, "images")) {
+			overrideImage(image, file);
+		}
+	}
+
+	/** An {@code images} entry: every container running {@code name} gets its new name, tag or digest. */
+	private void overrideImage(Map<String, Object> image, Path file) {
+		Set<String> unsupported = new LinkedHashSet<>(image.keySet());
+		unsupported.removeAll(Set.of("name", "newName", "newTag", "digest"));
+		if (!unsupported.isEmpty() || !(image.get("name") instanceof String name)) {
+			throw new IllegalArgumentException(file + ": images entry " + image + " is not rendered by this check");
+		}
+		for (HasMetadata resource : resources) {
+			for (Container container : Workload.containers(resource)) {
+				String current = container.getImage();
+				int tagAt = current.indexOf('@') >= 0 ? current.indexOf('@') : current.lastIndexOf(':');
+				boolean tagged = tagAt > current.lastIndexOf('/');
+				String currentName = tagged ? current.substring(0, tagAt) : current;
+				if (!currentName.equals(name)) {
+					continue;
+				}
+				String newName = image.get("newName") instanceof String text ? text : currentName;
+				String suffix = tagged ? current.substring(tagAt) : "";
+				if (image.get("newTag") != null) {
+					suffix = ":" + image.get("newTag");
+				}
+				if (image.get("digest") != null) {
+					suffix = "@" + image.get("digest");
+				}
+				container.setImage(newName + suffix);
+			}
 		}
 	}
 

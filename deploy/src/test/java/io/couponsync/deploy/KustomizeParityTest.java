@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -44,7 +45,10 @@ class KustomizeParityTest {
 		assertThat(identities(built)).isEqualTo(identities(Kustomization.render(overlay).resources()));
 	}
 
-	/** Kind and name of each object; a generated one's name without kustomize's hash suffix. */
+	/**
+	 * Kind and name of each object (a generated one's without kustomize's hash suffix), and the image of each of its
+	 * containers.
+	 */
 	private static Set<String> identities(List<HasMetadata> objects) {
 		Set<String> identities = new TreeSet<>();
 		for (HasMetadata object : objects) {
@@ -53,6 +57,9 @@ class KustomizeParityTest {
 				name = name.replaceFirst("-[a-z0-9]{10}$", "");
 			}
 			identities.add(object.getKind() + "/" + name);
+			for (Container container : Workload.containers(object)) {
+				identities.add(object.getKind() + "/" + name + "/" + container.getName() + "=" + container.getImage());
+			}
 		}
 		return identities;
 	}

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -20,22 +21,36 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 record Workload(String kind, String name, PodSpec pod) {
 
 	static List<Workload> of(Kustomization rendered) {
+		return of(rendered.resources());
+	}
+
+	private static List<Workload> of(List<HasMetadata> resources) {
 		List<Workload> workloads = new ArrayList<>();
-		rendered.resources(Deployment.class).forEach(deployment -> workloads.add(new Workload("Deployment",
+		Kustomization.only(resources, Deployment.class).forEach(deployment -> workloads.add(new Workload("Deployment",
 				deployment.getMetadata().getName(), deployment.getSpec().getTemplate().getSpec())));
-		rendered.resources(StatefulSet.class).forEach(statefulSet -> workloads.add(new Workload("StatefulSet",
+		Kustomization.only(resources, StatefulSet.class).forEach(statefulSet -> workloads.add(new Workload("StatefulSet",
 				statefulSet.getMetadata().getName(), statefulSet.getSpec().getTemplate().getSpec())));
-		rendered.resources(CronJob.class).forEach(cronJob -> workloads.add(new Workload("CronJob",
+		Kustomization.only(resources, CronJob.class).forEach(cronJob -> workloads.add(new Workload("CronJob",
 				cronJob.getMetadata().getName(),
 				cronJob.getSpec().getJobTemplate().getSpec().getTemplate().getSpec())));
 		return workloads;
 	}
 
-	/** Its containers (init containers included) that run one of our applications. */
-	List<Container> applicationContainers() {
+	/** The containers (init containers included) of an object that runs pods; none for any other object. */
+	static List<Container> containers(HasMetadata resource) {
+		return of(List.of(resource)).stream().flatMap(workload -> workload.allContainers().stream()).toList();
+	}
+
+	/** Its containers, init containers included. */
+	List<Container> allContainers() {
 		List<Container> containers = new ArrayList<>(pod.getContainers());
 		containers.addAll(pod.getInitContainers());
-		return containers.stream().filter(container -> Application.ofImage(container.getImage()).isPresent()).toList();
+		return containers;
+	}
+
+	/** Its containers (init containers included) that run one of our applications. */
+	List<Container> applicationContainers() {
+		return allContainers().stream().filter(container -> Application.ofImage(container.getImage()).isPresent()).toList();
 	}
 
 	static Application application(Container container) {
