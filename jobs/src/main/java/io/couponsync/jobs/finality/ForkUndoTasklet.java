@@ -1,7 +1,6 @@
 package io.couponsync.jobs.finality;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,8 +22,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.borsh.BorshInput;
 import io.couponsync.chain.borsh.DecodeException;
+import io.couponsync.chain.rpc.AccountRead;
 import io.couponsync.chain.rpc.SolanaRpcClient;
-import io.couponsync.chain.rpc.SolanaRpcClient.AccountRead;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.chain.value.BsonValueWriter;
 import io.couponsync.jobs.readmodel.ChainEvent;
@@ -287,7 +286,7 @@ class ForkUndoTasklet implements Tasklet {
 	}
 
 	private BsonDocument decode(DocumentKey key, AccountRead state) {
-		byte[] data = Base64.getDecoder().decode(state.value().get("data").get(0).asString());
+		byte[] data = state.account().data();
 		BsonValueWriter bson = new BsonValueWriter();
 		BsonDocument document = bson.start();
 		try {
