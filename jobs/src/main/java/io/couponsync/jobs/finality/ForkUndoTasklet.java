@@ -222,7 +222,7 @@ class ForkUndoTasklet implements Tasklet {
 			List<Document> decrements = new ArrayList<>();
 			recounts.decrements(counted.getOrDefault(signature, List.of())).forEach((key, field, version, amount) ->
 					decrements.add(new Document("c", key.collection()).append("id", key.id()).append("f", field)
-						.append("at", version).append("v", amount)));
+						.append("at", CounterJournal.keyOf(version)).append("v", amount)));
 			Document plan = new Document("documents", documents.stream()
 				.map(key -> new Document("c", key.collection()).append("id", key.id())).toList())
 				.append("counters", counters).append("decrements", decrements);
@@ -248,7 +248,7 @@ class ForkUndoTasklet implements Tasklet {
 			Document plan = undo.plan() != null ? undo.plan() : planned.get(undo.signature());
 			for (Document decrement : plan.getList("decrements", Document.class)) {
 				decrements.add(decrement.getString("c"), decrement.getString("id"), decrement.getString("f"),
-						decrement.getLong("v"), decrement.getString("at"));
+						decrement.getLong("v"), ChangeVersion.parse(decrement.getString("at")));
 			}
 		}
 		List<String> signatures = todo.stream().map(ForkUndos.Pending::signature).sorted().toList();
