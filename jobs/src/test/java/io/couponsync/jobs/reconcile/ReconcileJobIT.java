@@ -36,6 +36,7 @@ import org.springframework.test.context.TestPropertySource;
 
 import io.couponsync.chain.Base58;
 import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.jobs.JobsApplication;
 import io.couponsync.jobs.JobsIntegrationTest;
 import io.couponsync.jobs.SimulatorProperties;
 import io.couponsync.jobs.accountstate.AccountReadCheckpoints;
@@ -489,7 +490,7 @@ class ReconcileJobIT {
 		String uri = "mongodb://" + mongo.getClusterDescription().getServerDescriptions().get(0).getAddress()
 				+ "/coupon_sync";
 		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-		int code = io.couponsync.jobs.verify.VerifyCommand.run(new String[] { "listed=3",
+		int code = io.couponsync.jobs.verify.VerifyCommand.run(JobsApplication.class, new String[] { "listed=3",
 				"--sync.program.id=" + simulator.programId(), "--sync.program.idl=../config/idl/discount_platform.json",
 				"--sync.solana.rpc-url=" + simulator.rpcUrl(), "--sync.solana.ws-url=" + simulator.wsUrl(),
 				"--sync.mongodb.uri=" + uri, "--spring.datasource.url=jdbc:h2:mem:reconcile-verify;DB_CLOSE_DELAY=-1" },
