@@ -30,7 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A thin Solana JSON-RPC client over the JDK's HTTP client: single calls and JSON-RPC batches, batched to the
- * protocol's limits by the typed methods (256 signature statuses, 100 accounts per call). HTTP 429, 5xx and
+ * protocol's limits by the typed methods (256 signature statuses, 100 accounts per call), which parse each answer
+ * once into records ({@link SignatureStatus}, {@link ListedSignature}, {@link FetchedTransaction},
+ * {@link BlockSignatures}, {@link AccountRead}): JSON stays here. HTTP 429, 5xx and
  * timeouts are retried with exponential backoff and full jitter, never sooner than a Retry-After header asks;
  * every other failure fails fast with the method and the reason. A request-rate ceiling spaces requests. A response
  * body larger than {@code maxResponseBytes} is not read (a broken or hostile endpoint cannot exhaust memory), and the
