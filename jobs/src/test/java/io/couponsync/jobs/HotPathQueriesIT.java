@@ -17,19 +17,20 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.mongodb.autoconfigure.MongoClientSettingsBuilderCustomizer;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.jobs.applyevents.LedgerStaging;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.simulator.SolanaSimulator;
 import io.couponsync.simulator.ledger.Commitment;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.couponsync.jobs.applyevents.LedgerStaging;
 
 /**
  * What keeps a chunk's cost independent of history: every query a chunk of applyEventsJob or finalityJob sends
@@ -38,11 +39,10 @@ import io.couponsync.jobs.applyevents.LedgerStaging;
  * (a status, a signature, a field of an event) scans history on the embedded server and needs an index on a real
  * one; this test fails on any such query that appears per chunk.
  */
-@SpringBootTest(classes = { JobsApplication.class, HotPathQueriesIT.RecordQueries.class },
-		webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-				"sync.program.idl=../config/idl/discount_platform.json", "sync.listener.enabled=false",
-				"sync.jobs.schedule-enabled=false", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
-				"sync.jobs.apply.chunk-size=25", "spring.datasource.url=jdbc:h2:mem:hot-path-it;DB_CLOSE_DELAY=-1" })
+@JobsIntegrationTest
+@Import(HotPathQueriesIT.RecordQueries.class)
+@TestPropertySource(properties = { "sync.jobs.apply.chunk-size=25",
+		"spring.datasource.url=jdbc:h2:mem:hot-path-it;DB_CLOSE_DELAY=-1" })
 class HotPathQueriesIT {
 
 	private static final List<String> QUERIES = new CopyOnWriteArrayList<>();
@@ -67,8 +67,7 @@ class HotPathQueriesIT {
 
 	@DynamicPropertySource
 	static void solana(DynamicPropertyRegistry registry) {
-		simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl()));
-		SimulatorProperties.register(registry, simulator);
+		simulator = SimulatorProperties.startManual(registry);
 	}
 
 	@Autowired
