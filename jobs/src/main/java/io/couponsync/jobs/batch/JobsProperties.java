@@ -3,6 +3,7 @@ package io.couponsync.jobs.batch;
 import java.time.Duration;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -15,9 +16,10 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The batch jobs.
  *
- * @param recoverOnStartup mark executions a hard kill left STARTED as failed at start-up, so they can be restarted
- * (turn off when several processes share the job repository)
+ * @param recoverOnStartup at start-up, mark FAILED the executions left STARTED by launches whose lease expired (a
+ * process killed mid-job); every launch does so for its own jobs anyway
  * @param shutdownTimeout how long a graceful shutdown waits for running jobs to stop at a chunk boundary
+ * @param lease the leases that keep two executions of a job from running at once across processes
  * @param apply the event application job
  * @param backfill the signature crawler
  * @param finality the finality job
@@ -27,9 +29,24 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("sync.jobs")
 public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
-		@NotNull @DefaultValue("30s") Duration shutdownTimeout, @Valid @NotNull @DefaultValue Apply apply,
+		@NotNull @DefaultValue("30s") Duration shutdownTimeout, @Valid @NotNull @DefaultValue Lease lease, @Valid @NotNull @DefaultValue Apply apply,
 		@Valid @NotNull @DefaultValue Backfill backfill, @Valid @NotNull @DefaultValue Finality finality,
 		@Valid @NotNull @DefaultValue Reconcile reconcile, @Valid @NotNull @DefaultValue Orphans orphans) {
+
+	/**
+	 * @param ttl how long a lease outlives its last heartbeat: a process killed mid-job holds its jobs' lease this
+	 * long, after which the next launch recovers its execution
+	 * @param heartbeat how often a running launch renews its lease; well under the time-to-live, so a slow database
+	 * or a pause does not lose it
+	 */
+	public record Lease(@NotNull @DefaultValue("60s") Duration ttl, @NotNull @DefaultValue("15s") Duration heartbeat) {
+
+		@AssertTrue(message = "must be at most half the lease's ttl")
+		public boolean isHeartbeatWellUnderTtl() {
+			return ttl == null || heartbeat == null
+					|| (!heartbeat.isNegative() && !heartbeat.isZero() && heartbeat.multipliedBy(2).compareTo(ttl) <= 0);
+		}
+	}
 
 	/**
 	 * @param commitment the commitment accounts are read at: {@code finalized} (never rolled back) or
