@@ -54,26 +54,17 @@ public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 	 * @param parallelism partitions of a full run worked on at once
 	 * @param partitionAccounts accounts per partition of a full run (a type with more is split by key range)
 	 * @param pagesPerChunk getMultipleAccounts pages (100 accounts each) per chunk of a full run's partition
-	 * @param scheduleEnabled launch incremental runs on a fixed delay in this process
-	 * @param interval the fixed delay between incremental runs
-	 * @param fullScheduleEnabled launch full runs on a fixed delay in this process
-	 * @param fullInterval the fixed delay between full runs
-	 */
+		 */
 	public record Reconcile(@NotNull @Pattern(regexp = "confirmed|finalized") @DefaultValue("finalized") String commitment,
 			@Min(1) @Max(64) @DefaultValue("4") int parallelism,
 			@Min(1000) @Max(10_000_000) @DefaultValue("50000") int partitionAccounts,
-			@Min(1) @Max(100) @DefaultValue("5") int pagesPerChunk, @DefaultValue("true") boolean scheduleEnabled,
-			@NotNull @DefaultValue("10s") Duration interval, @DefaultValue("true") boolean fullScheduleEnabled,
-			@NotNull @DefaultValue("6h") Duration fullInterval) {
+			@Min(1) @Max(100) @DefaultValue("5") int pagesPerChunk) {
 	}
 
 	/**
 	 * @param retentionDays days an orphaned document is kept (marked) before it is purged
-	 * @param scheduleEnabled launch the job on a fixed delay in this process
-	 * @param interval the fixed delay between runs
 	 */
-	public record Orphans(@Min(0) @Max(36_500) @DefaultValue("30") int retentionDays,
-			@DefaultValue("true") boolean scheduleEnabled, @NotNull @DefaultValue("1h") Duration interval) {
+	public record Orphans(@Min(0) @Max(36_500) @DefaultValue("30") int retentionDays) {
 	}
 
 	/**
@@ -81,24 +72,18 @@ public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 	 * this many slots past its own
 	 * @param recordBlockOrder read the block (getBlock) of every slot holding several staged transactions, so they
 	 * are applied in the chain's order rather than by signature
-	 * @param scheduleEnabled launch the finality job on a fixed delay in this process
-	 * @param interval the fixed delay between runs
 	 */
 	public record Finality(@Min(0) @DefaultValue("32") long dropMarginSlots,
-			@DefaultValue("true") boolean recordBlockOrder, @DefaultValue("true") boolean scheduleEnabled,
-			@NotNull @DefaultValue("5s") Duration interval) {
+			@DefaultValue("true") boolean recordBlockOrder) {
 	}
 
 	/**
 	 * @param pageSize signatures per getSignaturesForAddress page (the protocol allows 1,000)
 	 * @param chunkSize signatures per chunk: one existence query, getTransaction batches, one insert
 	 * @param concurrency getTransaction batches in flight at once
-	 * @param scheduleEnabled launch the crawler on a fixed delay in this process
-	 * @param interval the fixed delay between crawls
 	 */
 	public record Backfill(@Min(1) @Max(1000) @DefaultValue("1000") int pageSize,
-			@Min(1) @Max(10_000) @DefaultValue("200") int chunkSize, @Min(1) @Max(64) @DefaultValue("4") int concurrency,
-			@DefaultValue("true") boolean scheduleEnabled, @NotNull @DefaultValue("5s") Duration interval) {
+			@Min(1) @Max(10_000) @DefaultValue("200") int chunkSize, @Min(1) @Max(64) @DefaultValue("4") int concurrency) {
 	}
 
 	/**
@@ -107,12 +92,9 @@ public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 	 * fails
 	 * @param retryLimit retries of a chunk after a transient MongoDB error
 	 * @param maxWaits runs a transaction may wait for an earlier event not in the log before it is dead-lettered
-	 * @param scheduleEnabled launch the job on a fixed delay in this process
-	 * @param interval the fixed delay between launches
 	 */
 	public record Apply(@Min(1) @Max(10_000) @DefaultValue("500") int chunkSize,
 			@Min(0) @DefaultValue("1000") long skipLimit, @Min(0) @Max(20) @DefaultValue("5") long retryLimit,
-			@Min(1) @DefaultValue("100") int maxWaits,
-			@DefaultValue("true") boolean scheduleEnabled, @NotNull @DefaultValue("2s") Duration interval) {
+			@Min(1) @DefaultValue("100") int maxWaits) {
 	}
 }

@@ -44,7 +44,7 @@ public final class CommandContext {
 	/** Starts it with the command line's {@code --spring.property=value} arguments. */
 	public static ConfigurableApplicationContext start(List<String> springArgs) {
 		List<String> args = new ArrayList<>(List.of("--sync.listener.enabled=false",
-				"--sync.jobs.schedule-enabled=false"));
+				"--sync.jobs.schedule.enabled=false"));
 		args.addAll(springArgs);
 		return new SpringApplicationBuilder(JobsApplication.class).web(WebApplicationType.NONE)
 			.listeners(new CommandSettings())

@@ -48,7 +48,7 @@ import io.couponsync.simulator.marketplace.MarketplaceWorkload;
 				"sync.program.id=9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3",
 				"sync.program.idl=../config/idl/discount_platform.json",
 				"sync.solana.rpc-url=http://127.0.0.1:9", "sync.solana.ws-url=ws://127.0.0.1:9",
-				"sync.listener.enabled=false", "sync.jobs.schedule-enabled=false",
+				"sync.listener.enabled=false", "sync.jobs.schedule.enabled=false",
 				"sync.jobs.apply.chunk-size=50", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
 				"spring.datasource.url=jdbc:h2:mem:apply-events-it;DB_CLOSE_DELAY=-1",
 				"spring.batch.jdbc.initialize-schema=always", "spring.batch.job.enabled=false" })

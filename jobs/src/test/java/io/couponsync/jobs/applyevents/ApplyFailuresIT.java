@@ -38,7 +38,7 @@ import io.couponsync.jobs.readmodel.ProgramHistory;
 @SpringBatchTest
 @SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
 		"sync.program.id=" + ProgramHistory.PROGRAM_ID, "sync.solana.rpc-url=http://127.0.0.1:9",
-		"sync.solana.ws-url=ws://127.0.0.1:9", "sync.listener.enabled=false", "sync.jobs.schedule-enabled=false",
+		"sync.solana.ws-url=ws://127.0.0.1:9", "sync.listener.enabled=false", "sync.jobs.schedule.enabled=false",
 		"sync.jobs.apply.max-waits=2", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
 		"spring.datasource.url=jdbc:h2:mem:apply-failures-it;DB_CLOSE_DELAY=-1",
 		"spring.batch.jdbc.initialize-schema=always", "spring.batch.job.enabled=false" })

@@ -39,7 +39,7 @@ import io.couponsync.simulator.ledger.LedgerTransaction;
 @SpringBatchTest
 @SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
 		"sync.program.idl=../config/idl/discount_platform.json", "sync.listener.enabled=false",
-		"sync.jobs.schedule-enabled=false", "sync.jobs.backfill.chunk-size=100", "sync.mongodb.embedded.port=0",
+		"sync.jobs.schedule.enabled=false", "sync.jobs.backfill.chunk-size=100", "sync.mongodb.embedded.port=0",
 		"sync.mongodb.embedded.file=", "sync.solana.max-attempts=2",
 		"spring.datasource.url=jdbc:h2:mem:backfill-provider-it;DB_CLOSE_DELAY=-1" })
 class BackfillThroughProviderIT {

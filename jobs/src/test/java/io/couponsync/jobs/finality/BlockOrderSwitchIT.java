@@ -27,7 +27,7 @@ import io.couponsync.simulator.SolanaSimulator;
 @SpringBatchTest
 @SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
 		"sync.program.idl=../config/idl/discount_platform.json", "sync.listener.enabled=false",
-		"sync.jobs.schedule-enabled=false", "sync.jobs.finality.record-block-order=false",
+		"sync.jobs.schedule.enabled=false", "sync.jobs.finality.record-block-order=false",
 		"sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
 		"spring.datasource.url=jdbc:h2:mem:block-order-off;DB_CLOSE_DELAY=-1" })
 class BlockOrderSwitchIT {

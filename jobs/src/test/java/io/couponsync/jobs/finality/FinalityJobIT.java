@@ -42,7 +42,7 @@ import io.couponsync.simulator.ledger.LedgerTransaction;
 @SpringBatchTest
 @SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
 		"sync.program.idl=../config/idl/discount_platform.json", "sync.listener.enabled=false",
-		"sync.jobs.schedule-enabled=false", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
+		"sync.jobs.schedule.enabled=false", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
 		"spring.datasource.url=jdbc:h2:mem:finality-it;DB_CLOSE_DELAY=-1" })
 class FinalityJobIT {
 

@@ -57,7 +57,7 @@ import io.couponsync.simulator.marketplace.MarketplaceWorkload;
 @SpringBootTest(classes = { JobsApplication.class, ReconcileJobIT.CrashInjection.class },
 		webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
 				"sync.program.idl=../config/idl/discount_platform.json", "sync.listener.enabled=false",
-				"sync.jobs.schedule-enabled=false", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
+				"sync.jobs.schedule.enabled=false", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
 				"sync.jobs.reconcile.pages-per-chunk=1", "sync.jobs.reconcile.parallelism=3",
 				"sync.jobs.reconcile.partition-accounts=1000",
 				"spring.datasource.url=jdbc:h2:mem:reconcile-it;DB_CLOSE_DELAY=-1" })
