@@ -25,13 +25,22 @@ import org.springframework.validation.annotation.Validated;
  * @param finality the finality job
  * @param reconcile the reconciliation job
  * @param orphans the orphan-cleanup job
+ * @param retention the job-repository retention job
  */
 @Validated
 @ConfigurationProperties("sync.jobs")
 public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 		@NotNull @DefaultValue("30s") Duration shutdownTimeout, @Valid @NotNull @DefaultValue Lease lease, @Valid @NotNull @DefaultValue Apply apply,
 		@Valid @NotNull @DefaultValue Backfill backfill, @Valid @NotNull @DefaultValue Finality finality,
-		@Valid @NotNull @DefaultValue Reconcile reconcile, @Valid @NotNull @DefaultValue Orphans orphans) {
+		@Valid @NotNull @DefaultValue Reconcile reconcile, @Valid @NotNull @DefaultValue Orphans orphans,
+		@Valid @NotNull @DefaultValue Retention retention) {
+
+	/**
+	 * @param days days a job execution is kept after it ended (failed and stopped ones: until acknowledged, then
+	 * these days)
+	 */
+	public record Retention(@Min(1) @Max(36_500) @DefaultValue("30") int days) {
+	}
 
 	/**
 	 * @param ttl how long a lease outlives its last heartbeat: a process killed mid-job holds its jobs' lease this

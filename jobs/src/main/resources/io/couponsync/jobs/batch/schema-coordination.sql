@@ -12,3 +12,11 @@ create table if not exists job_lease (
 	heartbeat_at bigint not null,
 	expires_at bigint not null
 );
+
+-- An operator's acknowledgement of a failed or stopped execution (io.couponsync.jobs.retention
+-- .FailureAcknowledgements): until then the retention job keeps it, however old.
+create table if not exists job_failure_ack (
+	job_execution_id bigint not null primary key,
+	acknowledged_by varchar(250) not null,
+	acknowledged_at bigint not null
+);

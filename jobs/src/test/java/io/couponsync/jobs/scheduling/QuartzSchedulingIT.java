@@ -58,7 +58,7 @@ class QuartzSchedulingIT {
 
 			assertThat(scheduler.getJobKeys(GroupMatcher.jobGroupEquals("batch-jobs"))).extracting(JobKey::getName)
 				.containsExactlyInAnyOrder("applyEventsJob", "backfillJob", "finalityJob", "orphanCleanupJob",
-						"reconcileJob");
+						"reconcileJob", "retentionJob");
 			assertThat(scheduler.getTriggerKeys(GroupMatcher.triggerGroupEquals("batch-jobs")))
 				.extracting(TriggerKey::getName).containsExactlyInAnyOrder("applyEventsJob", "reconcileJob-full");
 			SimpleTrigger apply = (SimpleTrigger) scheduler.getTrigger(TriggerKey.triggerKey("applyEventsJob",
