@@ -17,7 +17,9 @@ public record JobLaunch(Outcome outcome, JobExecution execution, Lease holder) {
 		/** Another launch, in this process or another, holds the job's lease. */
 		LEASE_HELD,
 		/** A restart was asked for, but the job's last execution did not fail or stop. */
-		NOTHING_TO_RESTART
+		NOTHING_TO_RESTART,
+		/** This process is shutting down and launches nothing more. */
+		SHUTTING_DOWN
 	}
 
 	static JobLaunch ran(JobExecution execution) {
@@ -26,6 +28,10 @@ public record JobLaunch(Outcome outcome, JobExecution execution, Lease holder) {
 
 	static JobLaunch leaseHeld(Lease holder) {
 		return new JobLaunch(Outcome.LEASE_HELD, null, holder);
+	}
+
+	static JobLaunch shuttingDown() {
+		return new JobLaunch(Outcome.SHUTTING_DOWN, null, null);
 	}
 
 	static JobLaunch nothingToRestart() {

@@ -1,6 +1,8 @@
 package io.couponsync.jobs.batch;
 
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,18 +50,16 @@ public final class JobLifecycle implements SmartLifecycle {
 	@Override
 	public void stop() {
 		running = false;
+		runner.refuseLaunches();
 		Instant deadline = Instant.now().plus(properties.shutdownTimeout());
-		for (JobExecution execution : inFlight.running()) {
-			try {
-				log.info("Stopping {} execution {} for shutdown", execution.getJobInstance().getJobName(),
-						execution.getId());
-				operator.stop(execution);
+		Set<Long> stopRequested = new HashSet<>();
+		do {
+			// why: asked again on each pass, for a launch that was starting when launches were refused
+			for (JobExecution execution : inFlight.running()) {
+				if (stopRequested.add(execution.getId())) {
+					requestStop(execution);
+				}
 			}
-			catch (Exception ex) {
-				log.warn("Cannot stop execution {}: {}", execution.getId(), ex.getMessage());
-			}
-		}
-		while (!inFlight.isEmpty() && Instant.now().isBefore(deadline)) {
 			try {
 				Thread.sleep(50);
 			}
@@ -68,9 +68,21 @@ public final class JobLifecycle implements SmartLifecycle {
 				return;
 			}
 		}
+		while (!inFlight.isEmpty() && Instant.now().isBefore(deadline));
 		if (!inFlight.isEmpty()) {
 			log.warn("{} job executions still running after {}; once their leases expire, the next launch "
 					+ "recovers them", inFlight.running().size(), properties.shutdownTimeout());
+		}
+	}
+
+	private void requestStop(JobExecution execution) {
+		try {
+			log.info("Stopping {} execution {} for shutdown", execution.getJobInstance().getJobName(),
+					execution.getId());
+			operator.stop(execution);
+		}
+		catch (Exception ex) {
+			log.warn("Cannot stop execution {}: {}", execution.getId(), ex.getMessage());
 		}
 	}
 

@@ -52,6 +52,8 @@ public class JobRunner implements AutoCloseable {
 
 	private final Duration heartbeat;
 
+	private volatile boolean shuttingDown;
+
 	private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(task -> {
 		Thread thread = new Thread(task, "job-lease-heartbeat");
 		thread.setDaemon(true);
@@ -133,6 +135,11 @@ public class JobRunner implements AutoCloseable {
 		}).toList();
 	}
 
+	/** From now on, launches nothing (a graceful shutdown); executions already running go on. */
+	void refuseLaunches() {
+		shuttingDown = true;
+	}
+
 	@Override
 	public void close() {
 		heartbeats.shutdownNow();
@@ -153,6 +160,9 @@ public class JobRunner implements AutoCloseable {
 	}
 
 	private JobLaunch underLease(Job job, Execution execution) throws JobExecutionException {
+		if (shuttingDown) {
+			return JobLaunch.shuttingDown();
+		}
 		String leaseName = JobLeases.leaseOf(job.getName());
 		Optional<Lease> acquired = leases.tryAcquire(leaseName, job.getName());
 		if (acquired.isEmpty()) {

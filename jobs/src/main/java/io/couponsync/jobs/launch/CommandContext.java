@@ -32,6 +32,9 @@ public final class CommandContext {
 	/** Above the configuration files (which set step log levels), below the command line, which may change them. */
 	private static final Map<String, Object> COMMAND_SETTINGS = Map.of(
 			"sync.mongodb.embedded.reuse-running", "true",
+			// why: a command never schedules; and Quartz registers its connections JVM-wide by scheduler name, so a
+			// command's scheduler would take over those of an application in the same JVM (tests)
+			"spring.autoconfigure.exclude", "org.springframework.boot.quartz.autoconfigure.QuartzAutoConfiguration",
 			"logging.level.org.springframework.boot.SpringApplication", "OFF",
 			"logging.level.org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter", "OFF",
 			"logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext", "ERROR",

@@ -112,6 +112,10 @@ public final class RunJobCommand {
 								+ ", until " + holder.expiresAt() + " unless renewed)"));
 				return LEASE_HELD;
 			}
+			case SHUTTING_DOWN -> {
+				err.println("run: " + jobName + " not started: the process is shutting down");
+				return FAILED;
+			}
 			case NOTHING_TO_RESTART -> {
 				err.println("run: " + jobName + " has no failed or stopped last execution to restart");
 				return BAD_ARGUMENTS;

@@ -40,6 +40,8 @@ public class BatchJobLaunch implements Job {
 		context.getMergedJobDataMap().forEach((name, value) -> parameters.put(name, String.valueOf(value)));
 		try {
 			JobLaunch launch = runner.launch(jobName, TextJobParameters.of(parameters));
+			// why: Quartz job listeners (and a test) see whether this fire ran an execution or met a held lease
+			context.setResult(launch.outcome());
 			JobExecution execution = launch.execution();
 			if (execution != null && execution.getStatus() != BatchStatus.COMPLETED) {
 				log.warn("{} execution {} ended {}: {}", jobName, execution.getId(), execution.getStatus(),

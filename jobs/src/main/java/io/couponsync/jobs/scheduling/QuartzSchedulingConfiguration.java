@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.quartz.autoconfigure.QuartzProperties;
@@ -21,19 +22,19 @@ import io.couponsync.jobs.batch.JobRunner;
 /**
  * Quartz, as Spring Boot configures it from {@code spring.quartz} (the packaged application.yml: JDBC job store on
  * the job repository's datasource, clustered, instance id AUTO), started only where {@code sync.jobs.schedule.enabled}
- * and with its triggers set from {@code sync.jobs.schedule.triggers} at start-up.
+ * and with its triggers set from {@code sync.jobs.schedule.triggers} at start-up. The commands exclude Quartz.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ScheduleProperties.class)
 class QuartzSchedulingConfiguration {
 
 	@Bean
-	SchedulerFactoryBeanCustomizer jobsSchedulerCustomizer(ScheduleProperties schedule, QuartzProperties quartz,
-			DataSource dataSource) {
+	SchedulerFactoryBeanCustomizer jobsSchedulerCustomizer(ScheduleProperties schedule,
+			ObjectProvider<QuartzProperties> quartz, DataSource dataSource) {
 		return factory -> {
 			factory.setAutoStartup(schedule.enabled());
 			Properties properties = new Properties();
-			properties.putAll(quartz.getProperties());
+			properties.putAll(quartz.getObject().getProperties());
 			// why: Quartz stores its job data as BYTEA on PostgreSQL, which only its PostgreSQL delegate reads
 			properties.putIfAbsent("org.quartz.jobStore.driverDelegateClass", isPostgres(dataSource)
 					? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
@@ -41,15 +42,15 @@ class QuartzSchedulingConfiguration {
 		};
 	}
 
+	/**
+	 * Checks the schedules and, where this process runs Quartz, stores them before it starts. No scheduler: a
+	 * command, which excludes Quartz (see {@code CommandContext}).
+	 */
 	@Bean
-	QuartzSchedules quartzSchedules(Scheduler scheduler, ScheduleProperties schedule, JobRunner runner) {
-		return new QuartzSchedules(scheduler, schedule, runner.jobNames());
-	}
-
-	/** Checks the schedules everywhere, and stores them where this process runs Quartz, before it starts. */
-	@Bean
-	SmartInitializingSingleton quartzSchedulesRegistration(QuartzSchedules schedules, ScheduleProperties schedule) {
-		return () -> {
+	SmartInitializingSingleton quartzSchedulesRegistration(ObjectProvider<Scheduler> scheduler,
+			ScheduleProperties schedule, JobRunner runner) {
+		return () -> scheduler.ifAvailable(quartz -> {
+			QuartzSchedules schedules = new QuartzSchedules(quartz, schedule, runner.jobNames());
 			if (!schedule.enabled()) {
 				schedules.validate();
 				return;
@@ -60,7 +61,7 @@ class QuartzSchedulingConfiguration {
 			catch (SchedulerException ex) {
 				throw new IllegalStateException("Cannot store the Quartz schedules: " + ex.getMessage(), ex);
 			}
-		};
+		});
 	}
 
 	private static boolean isPostgres(DataSource dataSource) {
