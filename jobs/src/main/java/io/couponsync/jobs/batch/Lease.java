@@ -8,8 +8,4 @@ import java.time.Instant;
  */
 public record Lease(String name, String owner, String token, String jobName, Instant acquiredAt,
 		Instant heartbeatAt, Instant expiresAt) {
-
-	public boolean liveAt(Instant now) {
-		return !expiresAt.isBefore(now);
-	}
 }

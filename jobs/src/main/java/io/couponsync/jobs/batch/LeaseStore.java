@@ -99,8 +99,4 @@ public class LeaseStore {
 						Instant.ofEpochMilli(row.getLong(6)), Instant.ofEpochMilli(row.getLong(7))), name)
 			.stream().findFirst();
 	}
-
-	Instant now() {
-		return clock.instant();
-	}
 }

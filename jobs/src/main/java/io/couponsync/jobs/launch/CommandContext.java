@@ -23,7 +23,8 @@ import io.couponsync.jobs.JobsApplication;
  * <p>
  * A command is often started while the application runs (the one-process default): it then uses that application's
  * embedded MongoDB server rather than fail to start a second one on the same port and file
- * ({@code sync.mongodb.embedded.reuse-running}), and leaves that application's running job executions alone. Spring
+ * ({@code sync.mongodb.embedded.reuse-running}); the leases keep it from running or recovering what that
+ * application runs (see {@code JobRunner}). No Quartz scheduler is created. Spring
  * Boot's start-up failure report and Spring Batch's step failure logs are silenced (the job repository keeps the
  * stack traces): the command says why it failed in one line ({@link CommandFailure}).
  */

@@ -110,7 +110,7 @@ class QuartzSchedulingIT {
 			JobRepository repository = context.getBean(JobRepository.class);
 
 			await().atMost(Duration.ofSeconds(60)).until(() -> repository.findJobInstances("applyEventsJob").stream()
-				.map(repository::getLastJobExecution).filter(e -> e.getStatus() == BatchStatus.COMPLETED).count() >= 3);
+				.map(repository::getLastJobExecution).filter(e -> e != null && e.getStatus() == BatchStatus.COMPLETED).count() >= 3);
 
 			assertThat(repository.findRunningJobExecutions("backfillJob")).as("the crawl still waits on the RPC")
 				.singleElement().extracting(JobExecution::getStatus).isEqualTo(BatchStatus.STARTED);
