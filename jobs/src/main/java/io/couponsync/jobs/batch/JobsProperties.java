@@ -30,7 +30,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("sync.jobs")
 public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
-		@NotNull @DefaultValue("30s") Duration shutdownTimeout, @Valid @NotNull @DefaultValue Lease lease, @Valid @NotNull @DefaultValue Apply apply,
+		@NotNull @DefaultValue("30s") Duration shutdownTimeout, @Valid @NotNull @DefaultValue LeaseSettings lease,
+		@Valid @NotNull @DefaultValue Apply apply,
 		@Valid @NotNull @DefaultValue Backfill backfill, @Valid @NotNull @DefaultValue Finality finality,
 		@Valid @NotNull @DefaultValue Reconcile reconcile, @Valid @NotNull @DefaultValue Orphans orphans,
 		@Valid @NotNull @DefaultValue Retention retention) {
@@ -48,7 +49,8 @@ public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 	 * @param heartbeat how often a running launch renews its lease; well under the time-to-live, so a slow database
 	 * or a pause does not lose it
 	 */
-	public record Lease(@NotNull @DefaultValue("60s") Duration ttl, @NotNull @DefaultValue("15s") Duration heartbeat) {
+	public record LeaseSettings(@NotNull @DefaultValue("60s") Duration ttl,
+			@NotNull @DefaultValue("15s") Duration heartbeat) {
 
 		@AssertTrue(message = "must be at most half the lease's ttl")
 		public boolean isHeartbeatWellUnderTtl() {

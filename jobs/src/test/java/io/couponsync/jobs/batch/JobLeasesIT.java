@@ -1,6 +1,7 @@
 package io.couponsync.jobs.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -90,6 +92,16 @@ class JobLeasesIT {
 		execution.setStartTime(LocalDateTime.now());
 		repository.update(execution);
 		return execution.getId();
+	}
+
+	@Test
+	void refusesAHeartbeatThatCouldLetTheLeaseLapse() {
+		assertThatThrownBy(() -> CommandContext.start(List.of(
+				"--sync.program.id=9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3",
+				"--sync.program.idl=../config/idl/discount_platform.json", "--sync.solana.rpc-url=http://127.0.0.1:9",
+				"--sync.solana.ws-url=ws://127.0.0.1:9", "--sync.mongodb.embedded.port=0",
+				"--sync.mongodb.embedded.file=", "--sync.jobs.lease.ttl=60s", "--sync.jobs.lease.heartbeat=40s")))
+			.hasStackTraceContaining("must be at most half the lease's ttl");
 	}
 
 	@ParameterizedTest
