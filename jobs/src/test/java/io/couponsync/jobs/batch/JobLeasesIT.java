@@ -1,8 +1,5 @@
 package io.couponsync.jobs.batch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,12 +14,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -32,8 +29,11 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.couponsync.jobs.JobsApplication;
 import io.couponsync.jobs.launch.CommandContext;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The leases in the job repository's database, on H2 and on a real PostgreSQL: one winner among racing launches,
@@ -69,7 +69,7 @@ class JobLeasesIT {
 			args.add("--spring.datasource.username=postgres");
 			args.add("--spring.datasource.password=");
 		}
-		ConfigurableApplicationContext context = CommandContext.start(args);
+		ConfigurableApplicationContext context = CommandContext.start(JobsApplication.class, args);
 		context.getBean(JdbcTemplate.class).update("delete from job_lease");
 		return context;
 	}
@@ -96,7 +96,7 @@ class JobLeasesIT {
 
 	@Test
 	void refusesAHeartbeatThatCouldLetTheLeaseLapse() {
-		assertThatThrownBy(() -> CommandContext.start(List.of(
+		assertThatThrownBy(() -> CommandContext.start(JobsApplication.class, List.of(
 				"--sync.program.id=9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3",
 				"--sync.program.idl=../config/idl/discount_platform.json", "--sync.solana.rpc-url=http://127.0.0.1:9",
 				"--sync.solana.ws-url=ws://127.0.0.1:9", "--sync.mongodb.embedded.port=0",

@@ -1,18 +1,15 @@
 package io.couponsync.jobs.retention;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -22,10 +19,13 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.dao.EmptyResultDataAccessException;
 
+import io.couponsync.jobs.JobsApplication;
 import io.couponsync.jobs.batch.JobLaunch;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.jobs.launch.CommandContext;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The retention job on H2 and on a real PostgreSQL: old executions go, failed ones stay until acknowledged, and
@@ -62,7 +62,7 @@ class RetentionJobIT {
 		else {
 			args.add("--spring.datasource.url=jdbc:h2:mem:retention-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
 		}
-		return CommandContext.start(args);
+		return CommandContext.start(JobsApplication.class, args);
 	}
 
 	/** A finished execution of a new instance of {@code job}, ended {@code daysAgo} days ago. */

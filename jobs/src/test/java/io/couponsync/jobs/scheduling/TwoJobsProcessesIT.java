@@ -1,7 +1,5 @@
 package io.couponsync.jobs.scheduling;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -16,13 +14,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.listeners.JobListenerSupport;
-
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -36,7 +34,8 @@ import io.couponsync.jobs.verify.VerifyCommand;
 import io.couponsync.simulator.SolanaSimulator;
 import io.couponsync.simulator.ledger.Commitment;
 import io.couponsync.simulator.ledger.LedgerTransaction;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two jobs processes — two Spring contexts, each with its own Quartz scheduler — sharing one PostgreSQL job
@@ -164,7 +163,7 @@ class TwoJobsProcessesIT {
 		String last;
 		do {
 			ByteArrayOutputStream out = new ByteArrayOutputStream();
-			int code = VerifyCommand.run(new String[] { "--sync.program.id=" + simulator.programId(),
+			int code = VerifyCommand.run(JobsApplication.class, new String[] { "--sync.program.id=" + simulator.programId(),
 					"--sync.program.idl=../config/idl/discount_platform.json",
 					"--sync.solana.rpc-url=" + simulator.rpcUrl(), "--sync.solana.ws-url=" + simulator.wsUrl(),
 					"--sync.mongodb.uri=" + mongoUri, "--spring.datasource.url=jdbc:h2:mem:two-processes-verify" },
