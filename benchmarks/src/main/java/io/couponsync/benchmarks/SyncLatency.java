@@ -10,6 +10,7 @@ import com.mongodb.client.model.Projections;
 import org.bson.Document;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.couponsync.jobs.JobsApplication;
 
@@ -17,11 +18,11 @@ import io.couponsync.jobs.JobsApplication;
  * How long a confirmed transaction takes to become visible in the read model on the one-process default: the demo
  * profile (simulator in the process, listener, scheduled jobs, embedded MongoDB) at a given rate of transactions,
  * measured from the listener's receipt of the confirmed notification ({@code receivedAt}) to the end of the apply
- * chunk that wrote it ({@code appliedAt}, set after its fields — so an upper bound), for every transaction received
- * after a warm-up.
+ * chunk that first wrote it ({@code firstAppliedAt}, set after its fields — so an upper bound), for every
+ * transaction received after a warm-up.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.couponsync.benchmarks.SyncLatency [seconds] [transactions per second]
+ * java -cp benchmarks/target/benchmarks.jar io.couponsync.benchmarks.SyncLatency [seconds] [transactions per second] [--property=value ...]
  * </pre>
  */
 public final class SyncLatency {
@@ -35,8 +36,9 @@ public final class SyncLatency {
 		int warmUpSeconds = 15;
 		try (ConfigurableApplicationContext jobs = new SpringApplicationBuilder(JobsApplication.class)
 			.profiles("demo")
-			.run("--sync.demo.transactions-per-second=" + rate, "--server.port=0", "--sync.mongodb.embedded.port=0",
-					"--logging.level.root=WARN")) {
+			.run(withDefaults(args, "--sync.demo.transactions-per-second=" + rate, "--server.port=0",
+					"--sync.mongodb.embedded.port=0",
+					"--logging.level.root=WARN"))) {
 			Date measuredFrom = new Date(System.currentTimeMillis() + warmUpSeconds * 1000L);
 			Thread.sleep((warmUpSeconds + seconds) * 1000L);
 			Date measuredTo = new Date();
@@ -45,12 +47,12 @@ public final class SyncLatency {
 			long notApplied = jobs.getBean(MongoClient.class).getDatabase("coupon_sync")
 				.getCollection("staged_transactions")
 				.countDocuments(Filters.and(Filters.gte("receivedAt", measuredFrom), Filters.lt("receivedAt",
-						measuredTo), Filters.exists("appliedAt", false)));
+						measuredTo), Filters.exists("firstAppliedAt", false)));
 			jobs.getBean(MongoClient.class).getDatabase("coupon_sync").getCollection("staged_transactions")
 				.find(Filters.and(Filters.gte("receivedAt", measuredFrom), Filters.lt("receivedAt", measuredTo),
-						Filters.exists("appliedAt")))
-				.projection(Projections.include("receivedAt", "appliedAt"))
-				.forEach((Document document) -> latencies.add(document.getDate("appliedAt").getTime()
+						Filters.exists("firstAppliedAt")))
+				.projection(Projections.include("receivedAt", "firstAppliedAt"))
+				.forEach((Document document) -> latencies.add(document.getDate("firstAppliedAt").getTime()
 						- document.getDate("receivedAt").getTime()));
 			latencies.sort(null);
 			if (latencies.isEmpty()) {
@@ -63,7 +65,34 @@ public final class SyncLatency {
 			System.out.printf("  confirmed -> visible: p50 %,d ms, p90 %,d ms, p99 %,d ms, max %,d ms%n",
 					percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99),
 					latencies.get(latencies.size() - 1));
+			printExecutions(jobs.getBean(JdbcTemplate.class));
 		}
+	}
+
+	/** Where the time went: each job's executions over the whole run, with their mean and longest durations. */
+	private static void printExecutions(JdbcTemplate jdbc) {
+		System.out.println("  executions over the whole run (job, count, mean ms, max ms, time running):");
+		jdbc.query("select i.JOB_NAME, e.START_TIME, e.END_TIME from BATCH_JOB_EXECUTION e join BATCH_JOB_INSTANCE i "
+				+ "on e.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID where e.END_TIME is not null", rs -> {
+					String job = rs.getString(1);
+					long millis = rs.getTimestamp(3).getTime() - rs.getTimestamp(2).getTime();
+					DURATIONS.computeIfAbsent(job, name -> new ArrayList<>()).add(millis);
+				});
+		DURATIONS.forEach((job, durations) -> System.out.printf("    %-18s %5d %8.0f %8d %8.1f s%n", job,
+				durations.size(), durations.stream().mapToLong(Long::longValue).average().orElse(0),
+				durations.stream().mapToLong(Long::longValue).max().orElse(0),
+				durations.stream().mapToLong(Long::longValue).sum() / 1000.0));
+	}
+
+	private static final java.util.Map<String, List<Long>> DURATIONS = new java.util.TreeMap<>();
+
+	/** The benchmark's settings, then any {@code --property=value} given after the two numbers (they win). */
+	private static String[] withDefaults(String[] args, String... defaults) {
+		List<String> all = new ArrayList<>(List.of(defaults));
+		for (int i = 2; i < args.length; i++) {
+			all.add(args[i]);
+		}
+		return all.toArray(String[]::new);
 	}
 
 	private static long percentile(List<Long> sorted, int percent) {

@@ -77,6 +77,12 @@ public final class MongoStagingRepository implements StagingRepository {
 
 	private static final String NEEDS_ACCOUNT_RESYNC = "needsAccountResync";
 
+	/**
+	 * When the transaction was first applied, i.e. first visible in the read model; {@code appliedAt} is the last
+	 * time (applied again in block order, replayed, requeued).
+	 */
+	private static final String FIRST_APPLIED_AT = "firstAppliedAt";
+
 	private final MongoCollection<Document> collection;
 
 	public MongoStagingRepository(MongoDatabase database) {
@@ -255,8 +261,8 @@ public final class MongoStagingRepository implements StagingRepository {
 		List<WriteModel<Document>> moves = new ArrayList<>(transactions.size());
 		for (Applied transaction : transactions) {
 			List<Bson> set = new ArrayList<>(List.of(Updates.set(STATUS, StagingStatus.APPLIED.value()),
-					Updates.set("appliedAt", now), Updates.set("appliedByJobExecution", jobExecutionId),
-					Updates.set(WRITTEN_EVENTS, transaction.written().events()),
+					Updates.set("appliedAt", now), Updates.min(FIRST_APPLIED_AT, now),
+					Updates.set("appliedByJobExecution", jobExecutionId), Updates.set(WRITTEN_EVENTS, transaction.written().events()),
 					Updates.set(WRITTEN_DOCUMENTS, new Document(transaction.written().documents())),
 					Updates.unset(WAITS)));
 			if (transaction.truncated()) {
