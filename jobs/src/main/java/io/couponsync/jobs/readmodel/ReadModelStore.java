@@ -329,7 +329,7 @@ public final class ReadModelStore {
 				}
 			}
 			String lastVersion = existing == null ? null : existing.getString("lastVersion");
-			if (set.isEmpty() && (!heldFieldsOnly || lastVersion != null && newest.key().compareTo(lastVersion) < 0)) {
+			if (set.isEmpty() && (!heldFieldsOnly || lastVersion == null || newest.key().compareTo(lastVersion) < 0)) {
 				return;
 			}
 			BsonDocument update = new BsonDocument("$set", set);
