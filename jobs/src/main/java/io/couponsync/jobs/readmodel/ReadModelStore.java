@@ -150,8 +150,9 @@ public final class ReadModelStore {
 	/**
 	 * Writes account state read from the chain at {@code slot} (versions {@link ChangeVersion#endOfSlot}): as
 	 * {@link #apply}, but only the fields a document already holds and never a new document — the read model keeps
-	 * current what events describe, and a field no event maintains would go stale after it. The documents become
-	 * finalized once {@code slot} is ({@link #finalizeResyncs}).
+	 * current what events describe, and a field no event maintains would go stale after it. A read newer than a
+	 * document's last change becomes that change even where it rewrites no field, and takes an orphan mark away: the
+	 * account exists. The documents become finalized once {@code slot} is ({@link #finalizeResyncs}).
 	 */
 	public void resync(ReadModelChanges changes, long slot) {
 		if (changes.documents().isEmpty()) {
@@ -284,6 +285,11 @@ public final class ReadModelStore {
 		}
 	}
 
+	/** The version of one document's account read: its fields all carry it. */
+	private static ChangeVersion readVersion(Map<String, FieldChange> fields) {
+		return fields.values().stream().map(FieldChange::version).max(ChangeVersion::compareTo).orElseThrow();
+	}
+
 	private void applyCollection(String collection, Map<String, Map<String, FieldChange>> documents,
 			boolean heldFieldsOnly, boolean finalized, boolean insertNew) {
 		Map<String, Document> stored = new HashMap<>();
@@ -306,7 +312,9 @@ public final class ReadModelStore {
 			}
 			Document versions = existing == null ? null : existing.get(VERSIONS, Document.class);
 			BsonDocument set = new BsonDocument();
-			ChangeVersion newest = null;
+			// why: a resync's read shows the account exists as of its version, whether or not it rewrites a field the
+			// document holds — one written only by what a fork dropped (an orphan mark, a cancellation's reason)
+			ChangeVersion newest = heldFieldsOnly ? readVersion(fields) : null;
 			for (Map.Entry<String, FieldChange> field : fields.entrySet()) {
 				if (heldFieldsOnly && !existing.containsKey(field.getKey())) {
 					continue;
@@ -320,11 +328,11 @@ public final class ReadModelStore {
 					newest = newest == null || version.compareTo(newest) > 0 ? version : newest;
 				}
 			}
-			if (set.isEmpty()) {
+			String lastVersion = existing == null ? null : existing.getString("lastVersion");
+			if (set.isEmpty() && (!heldFieldsOnly || lastVersion == null || newest.key().compareTo(lastVersion) < 0)) {
 				return;
 			}
 			BsonDocument update = new BsonDocument("$set", set);
-			String lastVersion = existing == null ? null : existing.getString("lastVersion");
 			String newestKey = newest.key();
 			if (lastVersion == null || newestKey.compareTo(lastVersion) >= 0) {
 				// why: a newer change of the document means the account exists again — unless it is the closure.

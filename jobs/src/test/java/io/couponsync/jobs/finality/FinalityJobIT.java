@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
@@ -26,6 +27,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import io.couponsync.chain.logs.DecodedEvent;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.jobs.JobsIntegrationTest;
 import io.couponsync.jobs.SimulatorProperties;
@@ -343,6 +345,66 @@ class FinalityJobIT {
 			.as("a failed transaction has no effect").isZero();
 		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
 				new ArrayList<>())).isEmpty();
+	}
+
+	/**
+	 * A seller's cancellation is applied before the auction's creation (its notification withheld, the crawler staged
+	 * the creation later), so the auction's document holds nothing but what the cancellation wrote: its reason and
+	 * the orphan mark. A fork then drops the cancellation for good. The account exists, so the undo must take the
+	 * mark away even though the read rewrites no field the document holds — or the creation, applied later and older
+	 * than the mark, never does, and the document stays orphaned as of a dropped transaction, never finalized.
+	 */
+	@Test
+	void takesTheMarkOfADroppedCancellationAwayWhenTheAuctionsCreationIsAppliedAfterIt() throws Exception {
+		land(40, 10);
+		simulator.advanceSlots(40);
+		LedgerTransaction cancellation = null;
+		for (int slot = 0; slot < 400 && cancellation == null; slot++) {
+			land(1, 10);
+			cancellation = simulator.ledger().block(simulator.ledger().slot() - 1).stream()
+				.filter(t -> !t.failed() && eventsOf(t, "AuctionCancelled").anyMatch(
+						event -> "Cancelled by seller".equals(String.valueOf(event.fields().get("reason")))))
+				.findFirst().orElse(null);
+		}
+		assertThat(cancellation).as("the workload cancels an auction").isNotNull();
+		String auction = String.valueOf(eventsOf(cancellation, "AuctionCancelled").findFirst().orElseThrow().fields()
+			.get("auction"));
+		LedgerTransaction creation = simulator.ledger().transactions().stream()
+			.filter(t -> eventsOf(t, "AuctionCreated").anyMatch(
+					event -> auction.equals(String.valueOf(event.fields().get("auction")))))
+			.findFirst().orElseThrow();
+		staging.insertIfAbsent(LedgerStaging.staged(simulator.ledger().transactions().stream()
+			.filter(t -> !t.signature().equals(creation.signature())).toList()));
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(auctionDocument(auction).getBoolean("orphaned")).as("closed by the cancellation").isTrue();
+
+		simulator.dropByFork(cancellation);
+		simulator.advanceSlots(80);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(database().getCollection("staged_transactions").find(new Document("_id",
+				cancellation.signature())).first().getString("status")).isEqualTo("dropped");
+
+		staging.insertIfAbsent(LedgerStaging.staged(List.of(creation)));
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		simulator.advanceSlots(80);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		Document document = auctionDocument(auction);
+		assertThat(document.get("orphaned")).as("the account exists").isNull();
+		assertThat(document.getString("lastSignature")).isNotEqualTo(cancellation.signature());
+		assertThat(document.getString("commitment")).isEqualTo("finalized");
+		var accounts = simulator.groundTruth().accounts(Commitment.PROCESSED);
+		assertThat(accounts).containsKey(auction);
+		assertThat(GroundTruthComparison.differences(database(), accounts, new ArrayList<>())).isEmpty();
+		assertNoOrphanMarkOnAnAccountThatExists(accounts);
+	}
+
+	private Stream<DecodedEvent> eventsOf(LedgerTransaction transaction, String name) {
+		return simulator.groundTruth().events(transaction).events().stream().filter(e -> e.name().equals(name));
+	}
+
+	private Document auctionDocument(String auction) {
+		return database().getCollection(Projections.AUCTIONS).find(new Document("_id", auction)).first();
 	}
 
 	@Test
