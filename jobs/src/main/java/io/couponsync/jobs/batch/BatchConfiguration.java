@@ -2,6 +2,9 @@ package io.couponsync.jobs.batch;
 
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
@@ -12,7 +15,10 @@ import org.springframework.context.annotation.Configuration;
 
 import io.couponsync.platform.mongo.MongoStoreConfiguration.EmbeddedMongoServerHolder;
 
-/** Shared batch infrastructure: the job runner and the start-up/shutdown handling of executions. */
+/**
+ * Shared batch infrastructure: the job runner, the start-up/shutdown handling of executions, and what every job run
+ * gets (its execution id in the logs, its meters).
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(JobsProperties.class)
 public class BatchConfiguration {
@@ -36,7 +42,17 @@ public class BatchConfiguration {
 	}
 
 	@Bean
-	SyncGauges syncGauges(org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registry) {
-		return new SyncGauges(registry.getIfAvailable(io.micrometer.core.instrument.simple.SimpleMeterRegistry::new));
+	SyncGauges syncGauges(ObjectProvider<MeterRegistry> registry) {
+		return new SyncGauges(registry.getIfAvailable(SimpleMeterRegistry::new));
+	}
+
+	@Bean
+	JobMetrics jobMetrics(ObjectProvider<MeterRegistry> registry) {
+		return new JobMetrics(registry.getIfAvailable(SimpleMeterRegistry::new));
+	}
+
+	@Bean
+	static JobListenersRegistrar jobListenersRegistrar(ObjectProvider<JobMetrics> jobMetrics) {
+		return new JobListenersRegistrar(jobMetrics);
 	}
 }

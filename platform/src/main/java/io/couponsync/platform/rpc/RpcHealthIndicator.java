@@ -1,0 +1,22 @@
+package io.couponsync.platform.rpc;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+import io.couponsync.chain.rpc.SolanaRpcClient;
+
+/** The Solana RPC endpoint's health: UP when it answers getSlot, with the confirmed slot it reports. */
+class RpcHealthIndicator extends AbstractHealthIndicator {
+
+	private final SolanaRpcClient rpc;
+
+	RpcHealthIndicator(SolanaRpcClient rpc) {
+		super("Solana RPC health check failed");
+		this.rpc = rpc;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		builder.up().withDetail("confirmedSlot", rpc.getSlot("confirmed"));
+	}
+}
