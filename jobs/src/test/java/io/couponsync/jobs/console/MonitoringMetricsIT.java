@@ -87,6 +87,8 @@ class MonitoringMetricsIT {
 		Set<String> exported = scrape().lines().filter(line -> !line.startsWith("#") && !line.isBlank())
 			.map(line -> line.split("[{ ]", 2)[0]).collect(Collectors.toCollection(TreeSet::new));
 		assertThat(exported).as("exported by /actuator/prometheus").containsAll(used);
+		assertThat(exported).as("Spring Batch's observations, as the README says")
+			.anyMatch(name -> name.startsWith("spring_batch_job")).anyMatch(name -> name.startsWith("spring_batch_step"));
 	}
 
 	@Test
