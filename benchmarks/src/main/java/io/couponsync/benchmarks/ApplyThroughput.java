@@ -4,10 +4,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
 
 import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandFailedEvent;
 import com.mongodb.event.CommandStartedEvent;
+import com.mongodb.event.CommandSucceededEvent;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.UpdateOneModel;
@@ -49,6 +56,11 @@ import io.couponsync.simulator.marketplace.MarketplaceWorkload;
 public final class ApplyThroughput {
 
 	static final AtomicLong COMMANDS = new AtomicLong();
+
+	/** Server time per command shape (command, collection, filter keys), to show which queries cost. */
+	static final Map<String, LongAdder[]> TIME_BY_SHAPE = new ConcurrentHashMap<>();
+
+	static final Map<Integer, String> SHAPE_BY_REQUEST = new ConcurrentHashMap<>();
 
 	private ApplyThroughput() {
 	}
@@ -93,8 +105,17 @@ public final class ApplyThroughput {
 					step.getWriteCount() / seconds);
 			System.out.printf("  MongoDB round trips: %,d in %,d chunks = %.1f per chunk (%.2f per event)%n", commands,
 					chunks, (double) commands / chunks, (double) commands / events);
+			printCostliestShapes(seconds);
 			rawBulkRate(client.getDatabase("coupon_sync").getCollection("bench_raw"), (int) events);
 		}
+	}
+
+	private static void printCostliestShapes(double seconds) {
+		System.out.println("  costliest command shapes (server time, share of the run, count):");
+		TIME_BY_SHAPE.entrySet().stream()
+			.sorted((a, b) -> Long.compare(b.getValue()[0].sum(), a.getValue()[0].sum())).limit(12)
+			.forEach(entry -> System.out.printf("    %7.2f s %5.1f %% %,7d  %s%n", entry.getValue()[0].sum() / 1e9,
+					100 * entry.getValue()[0].sum() / 1e9 / seconds, entry.getValue()[1].sum(), entry.getKey()));
 	}
 
 	/** The same server's rate for plain bulk upserts of documents of a read-model document's size. */
@@ -122,6 +143,41 @@ public final class ApplyThroughput {
 				transaction.blockTime(), inner, transaction.indexInBlock());
 	}
 
+	private static void record(int requestId, long nanos) {
+		String shape = SHAPE_BY_REQUEST.remove(requestId);
+		if (shape != null) {
+			LongAdder[] totals = TIME_BY_SHAPE.computeIfAbsent(shape, key -> new LongAdder[] { new LongAdder(),
+					new LongAdder() });
+			totals[0].add(nanos);
+			totals[1].increment();
+		}
+	}
+
+	/** A command's name, collection and the keys of its filter (of its first statement for bulk writes). */
+	private static String shape(String name, BsonDocument command) {
+		BsonValue collection = command.get(name);
+		BsonDocument filter = null;
+		if (command.isDocument("filter")) {
+			filter = command.getDocument("filter");
+		}
+		else if (command.isArray("updates") && !command.getArray("updates").isEmpty()) {
+			filter = command.getArray("updates").get(0).asDocument().getDocument("q", null);
+		}
+		else if (command.isArray("deletes") && !command.getArray("deletes").isEmpty()) {
+			filter = command.getArray("deletes").get(0).asDocument().getDocument("q", null);
+		}
+		String sort = command.isDocument("sort") ? " sort " + command.getDocument("sort").keySet() : "";
+		return name + " " + (collection != null && collection.isString() ? collection.asString().getValue() : "")
+				+ (filter == null ? "" : " " + keys(filter)) + sort;
+	}
+
+	private static String keys(BsonDocument filter) {
+		StringBuilder keys = new StringBuilder("{");
+		filter.forEach((key, value) -> keys.append(keys.length() > 1 ? ", " : "").append(key)
+				.append(value.isDocument() ? ":" + value.asDocument().keySet() : ""));
+		return keys.append('}').toString();
+	}
+
 	/** Counts every command the MongoDB driver sends: one per round trip. */
 	static class CountingCommands {
 
@@ -131,6 +187,17 @@ public final class ApplyThroughput {
 				@Override
 				public void commandStarted(CommandStartedEvent event) {
 					COMMANDS.incrementAndGet();
+					SHAPE_BY_REQUEST.put(event.getRequestId(), shape(event.getCommandName(), event.getCommand()));
+				}
+
+				@Override
+				public void commandSucceeded(CommandSucceededEvent event) {
+					record(event.getRequestId(), event.getElapsedTime(java.util.concurrent.TimeUnit.NANOSECONDS));
+				}
+
+				@Override
+				public void commandFailed(CommandFailedEvent event) {
+					record(event.getRequestId(), event.getElapsedTime(java.util.concurrent.TimeUnit.NANOSECONDS));
 				}
 			});
 		}

@@ -14,7 +14,7 @@ import io.couponsync.jobs.verify.VerifyCommand;
  * The jar's entry point. {@code java -jar jobs.jar} runs the platform ({@link JobsApplication}); {@code decode ...}
  * runs the decode command alone, with no Spring context, web server or connection; {@code run <job> ...} runs one job
  * to its end and exits with its status; {@code verify ...} checks MongoDB against the finalized chain and exits.
- * Kept apart from the configuration root so that the commands, which start that root, do not depend on their caller.
+ * The commands are handed the configuration root they start, so that no package depends on this one in a cycle.
  */
 public final class JobsMain {
 
@@ -33,10 +33,10 @@ public final class JobsMain {
 			System.exit(exitCode);
 		}
 		if (args.length > 0 && "run".equals(args[0])) {
-			System.exit(RunJobCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+			System.exit(RunJobCommand.run(JobsApplication.class, Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
 		}
 		if (args.length > 0 && "verify".equals(args[0])) {
-			System.exit(VerifyCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+			System.exit(VerifyCommand.run(JobsApplication.class, Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
 		}
 		SpringApplication.run(JobsApplication.class, args);
 	}

@@ -30,7 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A thin Solana JSON-RPC client over the JDK's HTTP client: single calls and JSON-RPC batches, batched to the
- * protocol's limits by the typed methods (256 signature statuses, 100 accounts per call). HTTP 429, 5xx and
+ * protocol's limits by the typed methods (256 signature statuses, 100 accounts per call), which parse each answer
+ * once into records ({@link SignatureStatus}, {@link ListedSignature}, {@link FetchedTransaction},
+ * {@link BlockSignatures}, {@link AccountRead}): JSON stays here. HTTP 429, 5xx and
  * timeouts are retried with exponential backoff and full jitter, never sooner than a Retry-After header asks;
  * every other failure fails fast with the method and the reason. A request-rate ceiling spaces requests. A response
  * body larger than {@code maxResponseBytes} is not read (a broken or hostile endpoint cannot exhaust memory), and the
@@ -148,8 +150,11 @@ public final class SolanaRpcClient {
 		return call("getSlot", Map.of("commitment", commitment)).asLong();
 	}
 
-	/** One page, newest first, strictly before {@code before} and down to (excluding) {@code until}. */
-	public JsonNode getSignaturesForAddress(String address, String before, String until, int limit,
+	/**
+	 * One page, newest first, strictly before {@code before} and down to (excluding) {@code until}; an entry naming
+	 * no confirmation status is taken to be at {@code commitment}, which the call vouches for.
+	 */
+	public List<ListedSignature> getSignaturesForAddress(String address, String before, String until, int limit,
 			String commitment) {
 		Map<String, Object> config = new java.util.LinkedHashMap<>();
 		config.put("limit", Math.min(limit, MAX_SIGNATURES_PAGE));
@@ -160,63 +165,53 @@ public final class SolanaRpcClient {
 		if (until != null) {
 			config.put("until", until);
 		}
-		return call("getSignaturesForAddress", address, config);
+		JsonNode entries = call("getSignaturesForAddress", address, config);
+		ConfirmationStatus listedAt = ConfirmationStatus.atLeast(commitment);
+		List<ListedSignature> page = new ArrayList<>(entries.size());
+		entries.forEach(entry -> page.add(ListedSignature.of(entry, listedAt)));
+		return page;
 	}
 
-	/** Statuses in order (null for unknown), one call per 256 signatures. */
-	public List<JsonNode> getSignatureStatuses(List<String> signatures, boolean searchTransactionHistory) {
-		List<JsonNode> statuses = new ArrayList<>(signatures.size());
+	/** Statuses in order (null for a signature the cluster does not know), one call per 256 signatures. */
+	public List<SignatureStatus> getSignatureStatuses(List<String> signatures, boolean searchTransactionHistory) {
+		List<SignatureStatus> statuses = new ArrayList<>(signatures.size());
 		for (int from = 0; from < signatures.size(); from += MAX_SIGNATURE_STATUSES) {
 			JsonNode value = call("getSignatureStatuses",
 					signatures.subList(from, Math.min(signatures.size(), from + MAX_SIGNATURE_STATUSES)),
 					Map.of("searchTransactionHistory", searchTransactionHistory)).get("value");
-			value.forEach(statuses::add);
+			value.forEach(status -> statuses.add(SignatureStatus.of(status)));
 		}
 		return statuses;
 	}
 
 	/** Transactions in order (null when the node has none), json encoding with inner instructions, batched. */
-	public List<JsonNode> getTransactions(List<String> signatures, String commitment) {
+	public List<FetchedTransaction> getTransactions(List<String> signatures, String commitment) {
 		List<List<Object>> calls = new ArrayList<>(signatures.size());
 		for (String signature : signatures) {
 			calls.add(List.of(signature, Map.of("encoding", "json", "maxSupportedTransactionVersion", 0,
 					"commitment", commitment)));
 		}
-		return batch("getTransaction", calls);
+		List<FetchedTransaction> transactions = new ArrayList<>(signatures.size());
+		batch("getTransaction", calls).forEach(result -> transactions.add(FetchedTransaction.of(result)));
+		return transactions;
 	}
 
 	/**
 	 * Each slot's transaction signatures in block order (null for a slot that was skipped or whose block the node
 	 * does not have), transactionDetails signatures, batched.
 	 */
-	public List<JsonNode> getBlockSignatures(List<Long> slots, String commitment) {
+	public List<BlockSignatures> getBlockSignatures(List<Long> slots, String commitment) {
 		List<List<Object>> calls = new ArrayList<>(slots.size());
 		for (Long slot : slots) {
 			calls.add(List.of(slot, Map.of("transactionDetails", "signatures", "rewards", false,
 					"maxSupportedTransactionVersion", 0, "commitment", commitment)));
 		}
 		List<JsonNode> blocks = batch("getBlock", calls, BLOCK_ABSENT_CODES);
-		List<JsonNode> signatures = new ArrayList<>(blocks.size());
-		blocks.forEach(block -> signatures.add(block == null || block.isNull() ? null : block.get("signatures")));
+		List<BlockSignatures> signatures = new ArrayList<>(blocks.size());
+		for (int i = 0; i < blocks.size(); i++) {
+			signatures.add(BlockSignatures.of(slots.get(i), blocks.get(i)));
+		}
 		return signatures;
-	}
-
-	/** Accounts in order (null where absent), base64, one call per 100 addresses. */
-	public List<JsonNode> getMultipleAccounts(List<String> addresses, String commitment) {
-		List<JsonNode> accounts = new ArrayList<>(addresses.size());
-		for (int from = 0; from < addresses.size(); from += MAX_MULTIPLE_ACCOUNTS) {
-			call("getMultipleAccounts", addresses.subList(from, Math.min(addresses.size(), from + MAX_MULTIPLE_ACCOUNTS)),
-					Map.of("encoding", "base64", "commitment", commitment)).get("value").forEach(accounts::add);
-		}
-		return accounts;
-	}
-
-	/** One account as read, or null where absent, and the context slot of the call that read it. */
-	public record AccountRead(JsonNode value, long contextSlot) {
-
-		public boolean exists() {
-			return value != null && !value.isNull();
-		}
 	}
 
 	/**
@@ -234,13 +229,13 @@ public final class SolanaRpcClient {
 			JsonNode answer = call("getMultipleAccounts",
 					addresses.subList(from, Math.min(addresses.size(), from + MAX_MULTIPLE_ACCOUNTS)), config);
 			long slot = answer.path("context").path("slot").asLong();
-			answer.get("value").forEach(value -> accounts.add(new AccountRead(value, slot)));
+			answer.get("value").forEach(value -> accounts.add(new AccountRead(AccountInfo.of(value), slot)));
 		}
 		return accounts;
 	}
 
 	/** A program's accounts as read at one slot. */
-	public record ProgramAccounts(long slot, List<JsonNode> accounts) {
+	public record ProgramAccounts(long slot, List<ProgramAccount> accounts) {
 	}
 
 	/**
@@ -251,8 +246,8 @@ public final class SolanaRpcClient {
 		Map<String, Object> memcmp = Map.of("memcmp", Map.of("offset", 0, "bytes", Base58.encode(prefix)));
 		JsonNode answer = call("getProgramAccounts", programId, Map.of("encoding", "base64", "commitment", commitment,
 				"withContext", true, "filters", List.of(memcmp)));
-		List<JsonNode> accounts = new ArrayList<>();
-		answer.get("value").forEach(accounts::add);
+		List<ProgramAccount> accounts = new ArrayList<>();
+		answer.get("value").forEach(entry -> accounts.add(ProgramAccount.of(entry)));
 		return new ProgramAccounts(answer.path("context").path("slot").asLong(), accounts);
 	}
 

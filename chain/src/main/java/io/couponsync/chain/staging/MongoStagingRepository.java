@@ -11,10 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.TreeSet;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
@@ -64,6 +69,11 @@ public final class MongoStagingRepository implements StagingRepository {
 	private static final String BLOCK_ORDER_PENDING = "blockOrderPending";
 
 	private static final String WAITS = "waits";
+
+	/** What applying the transaction wrote: event ids and read-model document ids by collection. */
+	private static final String WRITTEN_EVENTS = "writtenEvents";
+
+	private static final String WRITTEN_DOCUMENTS = "writtenDocuments";
 
 	private static final String NEEDS_ACCOUNT_RESYNC = "needsAccountResync";
 
@@ -198,28 +208,30 @@ public final class MongoStagingRepository implements StagingRepository {
 
 	// ---- pages ----
 
-	private List<StagedTransaction> page(Bson filter, ChainPosition after, int limit) {
+	private Stream<StagedTransaction> inChainOrder(Bson filter, ChainPosition after, int batchSize) {
 		Bson afterPosition = Filters.or(Filters.gt(SLOT, after.slot()),
 				Filters.and(Filters.eq(SLOT, after.slot()), Filters.gt(ORDER, after.order())),
 				Filters.and(Filters.eq(SLOT, after.slot()), Filters.eq(ORDER, after.order()),
 						Filters.gt("_id", after.signature())));
-		List<StagedTransaction> page = new ArrayList<>(limit);
-		collection.find(Filters.and(filter, afterPosition))
+		MongoCursor<Document> cursor = collection.find(Filters.and(filter, afterPosition))
 			.sort(Sorts.ascending(SLOT, ORDER, "_id"))
-			.limit(limit)
-			.forEach(document -> page.add(fromDocument(document)));
-		return page;
+			.batchSize(batchSize)
+			.cursor();
+		return StreamSupport.stream(Spliterators.spliteratorUnknownSize(cursor, Spliterator.ORDERED), false)
+			.map(MongoStagingRepository::fromDocument)
+			.onClose(cursor::close);
 	}
 
 	@Override
-	public List<StagedTransaction> pageToApply(ChainPosition after, int limit) {
-		return page(Filters.and(Filters.eq(STATUS, StagingStatus.RECEIVED.value()), Filters.ne(NEEDS_REFETCH, true)),
-				after, limit);
+	public Stream<StagedTransaction> toApply(ChainPosition after, int batchSize) {
+		return inChainOrder(Filters.and(Filters.eq(STATUS, StagingStatus.RECEIVED.value()),
+				Filters.ne(NEEDS_REFETCH, true)), after, batchSize);
 	}
 
 	@Override
-	public List<StagedTransaction> pageToSettle(ChainPosition after, int limit) {
-		return page(Filters.and(Filters.eq(COMMITMENT, ChainCommitment.CONFIRMED.value()), live()), after, limit);
+	public Stream<StagedTransaction> toSettle(ChainPosition after, int batchSize) {
+		return inChainOrder(Filters.and(Filters.eq(COMMITMENT, ChainCommitment.CONFIRMED.value()), live()), after,
+				batchSize);
 	}
 
 	@Override
@@ -236,29 +248,50 @@ public final class MongoStagingRepository implements StagingRepository {
 
 	@Override
 	public long markApplied(Collection<Applied> transactions, long jobExecutionId) {
-		Map<List<Boolean>, List<String>> byFlags = new LinkedHashMap<>();
-		for (Applied transaction : transactions) {
-			byFlags.computeIfAbsent(List.of(transaction.truncated(), transaction.needsRefetch(),
-					transaction.positionKnown()), flags -> new ArrayList<>()).add(transaction.signature());
+		if (transactions.isEmpty()) {
+			return 0;
 		}
 		Date now = new Date();
-		long moved = 0;
-		for (Map.Entry<List<Boolean>, List<String>> group : byFlags.entrySet()) {
+		List<WriteModel<Document>> moves = new ArrayList<>(transactions.size());
+		for (Applied transaction : transactions) {
 			List<Bson> set = new ArrayList<>(List.of(Updates.set(STATUS, StagingStatus.APPLIED.value()),
 					Updates.set("appliedAt", now), Updates.set("appliedByJobExecution", jobExecutionId),
+					Updates.set(WRITTEN_EVENTS, transaction.written().events()),
+					Updates.set(WRITTEN_DOCUMENTS, new Document(transaction.written().documents())),
 					Updates.unset(WAITS)));
-			if (group.getKey().get(0)) {
+			if (transaction.truncated()) {
 				set.add(Updates.set(NEEDS_ACCOUNT_RESYNC, true));
 			}
-			if (group.getKey().get(1)) {
+			if (transaction.needsRefetch()) {
 				set.add(Updates.set(NEEDS_REFETCH, true));
 			}
-			Bson guard = group.getKey().get(2) ? movableTo(StagingStatus.APPLIED)
+			Bson guard = transaction.positionKnown() ? movableTo(StagingStatus.APPLIED)
 					: Filters.and(movableTo(StagingStatus.APPLIED), Filters.exists(POSITION, false));
-			moved += collection.updateMany(Filters.and(Filters.in("_id", group.getValue()), guard),
-					Updates.combine(set)).getModifiedCount();
+			moves.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", transaction.signature()), guard),
+					Updates.combine(set)));
 		}
-		return moved;
+		return collection.bulkWrite(moves, new BulkWriteOptions().ordered(false)).getModifiedCount();
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public Map<String, Written> writtenBy(Collection<String> signatures) {
+		Map<String, Written> written = new HashMap<>();
+		if (signatures.isEmpty()) {
+			return written;
+		}
+		collection.find(Filters.in("_id", signatures))
+			.projection(Projections.include(WRITTEN_EVENTS, WRITTEN_DOCUMENTS))
+			.forEach(document -> {
+				Document documents = document.get(WRITTEN_DOCUMENTS, Document.class);
+				if (documents != null) {
+					Map<String, List<String>> byCollection = new LinkedHashMap<>();
+					documents.forEach((name, ids) -> byCollection.put(name, (List<String>) ids));
+					written.put(document.getString("_id"),
+							new Written(document.getList(WRITTEN_EVENTS, String.class, List.of()), byCollection));
+				}
+			});
+		return written;
 	}
 
 	@Override

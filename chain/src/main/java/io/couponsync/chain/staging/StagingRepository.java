@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The staging collection: transactions keyed by signature, inserted at most once, and moved through their life
@@ -29,8 +30,23 @@ public interface StagingRepository extends StagingInserts {
 		}
 	}
 
-	/** A transaction the apply job applied, with what it found out about it. */
-	record Applied(String signature, boolean truncated, boolean needsRefetch, boolean positionKnown) {
+	/** A transaction the apply job applied, with what it found out about it and what it wrote. */
+	record Applied(String signature, boolean truncated, boolean needsRefetch, boolean positionKnown,
+			Written written) {
+
+		public Applied(String signature, boolean truncated, boolean needsRefetch, boolean positionKnown) {
+			this(signature, truncated, needsRefetch, positionKnown, Written.NOTHING);
+		}
+	}
+
+	/**
+	 * What applying a transaction wrote: the ids of its events in the event log, and the read-model documents whose
+	 * fields it set, by collection. Kept with the transaction so that marking it finalized later updates those by
+	 * {@code _id} instead of searching every collection for its signature.
+	 */
+	record Written(List<String> events, Map<String, List<String>> documents) {
+
+		public static final Written NOTHING = new Written(List.of(), Map.of());
 	}
 
 	/** Where a staged transaction stands, for audits and block ordering. */
@@ -51,13 +67,15 @@ public interface StagingRepository extends StagingInserts {
 
 	long count();
 
-	// ---- pages for the jobs' readers, in chain order (slot, order in slot, signature) ----
+	// ---- what the jobs' readers read, in chain order (slot, order in slot, signature), after a position ----
+	// One query per run, read lazily in batches of batchSize: a query per page would make a long backlog's every
+	// page pay for finding its start again. The caller closes the stream.
 
 	/** Received transactions ready to apply (not waiting to be fetched again). */
-	List<StagedTransaction> pageToApply(ChainPosition after, int limit);
+	Stream<StagedTransaction> toApply(ChainPosition after, int batchSize);
 
 	/** Transactions whose commitment is still confirmed (any status but dropped). */
-	List<StagedTransaction> pageToSettle(ChainPosition after, int limit);
+	Stream<StagedTransaction> toSettle(ChainPosition after, int batchSize);
 
 	/** Signatures flagged to be fetched again with getTransaction (any status but dropped). */
 	List<String> toRefetch(int limit);
@@ -69,6 +87,9 @@ public interface StagingRepository extends StagingInserts {
 	 * the finality job recorded it meanwhile, it stays received and is applied again in block order.
 	 */
 	long markApplied(Collection<Applied> transactions, long jobExecutionId);
+
+	/** What applying each of these transactions wrote (none for one not applied), by signature. */
+	Map<String, Written> writtenBy(Collection<String> signatures);
 
 	/** received → dead, with the reasons. */
 	boolean markDead(String signature, List<String> reasons);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
@@ -92,17 +93,17 @@ public abstract class StagingRepositoryContract {
 	}
 
 	@Test
-	void pagesReceivedTransactionsInChainOrderByKey() {
+	void readsReceivedTransactionsInChainOrderAfterAPosition() {
 		repository().insertIfAbsent(List.of(staged("b", 2, null), staged("a", 2, null), staged("c", 1, null),
 				staged("d", 3, null)));
 		repository().markApplied(List.of(applied("d")), 1);
 
-		List<StagedTransaction> first = repository().pageToApply(StagingRepository.ChainPosition.START, 2);
-		List<StagedTransaction> second = repository().pageToApply(new StagingRepository.ChainPosition(2, 0, "a"), 2);
+		List<StagedTransaction> first = toApply(StagingRepository.ChainPosition.START, 2);
+		List<StagedTransaction> second = toApply(new StagingRepository.ChainPosition(2, 0, "a"), 2);
 
 		assertThat(first).extracting(StagedTransaction::signature).containsExactly("c", "a");
 		assertThat(second).extracting(StagedTransaction::signature).containsExactly("b");
-		assertThat(repository().pageToSettle(StagingRepository.ChainPosition.START, 10))
+		assertThat(toSettle(StagingRepository.ChainPosition.START, 10))
 			.extracting(StagedTransaction::signature).containsExactly("c", "a", "b", "d");
 	}
 
@@ -118,6 +119,22 @@ public abstract class StagingRepositoryContract {
 		assertThat(status("r")).isEqualTo(StagingStatus.APPLIED);
 		assertThat(status("d")).as("dead → applied is refused").isEqualTo(StagingStatus.DEAD);
 		assertThat(status("x")).as("dropped → applied is refused").isEqualTo(StagingStatus.DROPPED);
+	}
+
+	@Test
+	void keepsWhatApplyingATransactionWroteForItsFinalization() {
+		repository().insertIfAbsent(List.of(staged("w", 1, null), staged("n", 2, null), staged("r", 3, null)));
+		StagingRepository.Written written = new StagingRepository.Written(List.of("w:0", "w:1"),
+				java.util.Map.of("coupons", List.of("c1", "c2"), "promotions", List.of("p1")));
+
+		repository().markApplied(List.of(new StagingRepository.Applied("w", false, false, true, written),
+				applied("n")), 7);
+
+		java.util.Map<String, StagingRepository.Written> found = repository().writtenBy(List.of("w", "n", "r", "x"));
+		assertThat(found.get("w").events()).containsExactly("w:0", "w:1");
+		assertThat(found.get("w").documents()).isEqualTo(written.documents());
+		assertThat(found.get("n")).as("applied, writing nothing").isEqualTo(StagingRepository.Written.NOTHING);
+		assertThat(found).as("not applied, or not staged").doesNotContainKeys("r", "x");
 	}
 
 	@Test
@@ -172,7 +189,7 @@ public abstract class StagingRepositoryContract {
 
 		assertThat(commitment("c")).isEqualTo(ChainCommitment.FINALIZED);
 		assertThat(commitment("x")).isEqualTo(ChainCommitment.DROPPED);
-		assertThat(repository().pageToSettle(StagingRepository.ChainPosition.START, 10)).isEmpty();
+		assertThat(toSettle(StagingRepository.ChainPosition.START, 10)).isEmpty();
 	}
 
 	@Test
@@ -225,7 +242,7 @@ public abstract class StagingRepositoryContract {
 		assertThat(relanded.status()).isEqualTo(StagingStatus.RECEIVED);
 		assertThat(relanded.positionInBlock()).isNull();
 		assertThat(repository().toRefetch(10)).containsExactly("a");
-		assertThat(repository().pageToApply(StagingRepository.ChainPosition.START, 10))
+		assertThat(toApply(StagingRepository.ChainPosition.START, 10))
 			.as("waiting to be fetched again").isEmpty();
 		assertThat(status("x")).isEqualTo(StagingStatus.DROPPED);
 		assertThat(repository().find("f").orElseThrow().slot()).isEqualTo(12);
@@ -294,12 +311,12 @@ public abstract class StagingRepositoryContract {
 	}
 
 	@Test
-	void pagesASlotInBlockOrderWithUnknownPositionsFirst() {
+	void readsASlotInBlockOrderWithUnknownPositionsFirst() {
 		repository().insertIfAbsent(List.of(staged("z", 5, 0), staged("y", 5, 2), staged("x", 5, 1),
 				staged("w", 5, null), staged("v", 4, 7)));
 
-		List<StagedTransaction> first = repository().pageToApply(StagingRepository.ChainPosition.START, 3);
-		List<StagedTransaction> rest = repository().pageToApply(StagingRepository.ChainPosition.of(first.get(2)), 3);
+		List<StagedTransaction> first = toApply(StagingRepository.ChainPosition.START, 3);
+		List<StagedTransaction> rest = toApply(StagingRepository.ChainPosition.of(first.get(2)), 3);
 
 		assertThat(first).extracting(StagedTransaction::signature).containsExactly("v", "w", "z");
 		assertThat(rest).extracting(StagedTransaction::signature).containsExactly("x", "y");
@@ -332,5 +349,17 @@ public abstract class StagingRepositoryContract {
 		repository().drop(List.of("d"));
 
 		assertThat(repository().existing(List.of("d", "l"))).containsExactly("l");
+	}
+
+	private List<StagedTransaction> toApply(StagingRepository.ChainPosition after, int limit) {
+		try (Stream<StagedTransaction> transactions = repository().toApply(after, 2)) {
+			return transactions.limit(limit).toList();
+		}
+	}
+
+	private List<StagedTransaction> toSettle(StagingRepository.ChainPosition after, int limit) {
+		try (Stream<StagedTransaction> transactions = repository().toSettle(after, 2)) {
+			return transactions.limit(limit).toList();
+		}
 	}
 }

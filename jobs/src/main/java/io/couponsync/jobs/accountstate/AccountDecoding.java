@@ -1,14 +1,12 @@
 package io.couponsync.jobs.accountstate;
 
-import java.util.Base64;
-
 import org.bson.BsonDocument;
 
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.borsh.BorshInput;
 import io.couponsync.chain.borsh.DecodeError;
 import io.couponsync.chain.borsh.DecodeException;
-import io.couponsync.chain.rpc.SolanaRpcClient.AccountRead;
+import io.couponsync.chain.rpc.AccountRead;
 import io.couponsync.chain.value.BsonValueWriter;
 
 /**
@@ -32,10 +30,10 @@ public final class AccountDecoding {
 
 	/** The account decoded, or null when it is not one of the program's accounts of a type the IDL knows. */
 	public DecodedAccount decode(AccountRead read) {
-		if (!read.exists() || !programId.equals(read.value().path("owner").asString(programId))) {
+		if (!read.exists() || !programId.equals(read.account().owner())) {
 			return null;
 		}
-		byte[] data = Base64.getDecoder().decode(read.value().get("data").get(0).asString());
+		byte[] data = read.account().data();
 		BsonValueWriter bson = new BsonValueWriter();
 		BsonDocument fields = bson.start();
 		try {

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.couponsync.chain.Base58;
+import io.couponsync.chain.rpc.AccountRead;
 import io.couponsync.chain.rpc.SolanaRpcClient;
-import io.couponsync.chain.rpc.SolanaRpcClient.AccountRead;
 import io.couponsync.chain.value.PublicKey;
 
 /**

@@ -14,7 +14,7 @@ import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 
-import io.couponsync.chain.rpc.SolanaRpcClient.AccountRead;
+import io.couponsync.chain.rpc.AccountRead;
 import io.couponsync.jobs.accountstate.AccountDecoding.DecodedAccount;
 import io.couponsync.jobs.accountstate.DifferenceReport.Difference;
 import io.couponsync.jobs.accountstate.DifferenceReport.Kind;

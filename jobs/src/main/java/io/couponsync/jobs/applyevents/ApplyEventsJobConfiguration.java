@@ -53,7 +53,7 @@ public class ApplyEventsJobConfiguration {
 	@Bean
 	@StepScope
 	StagedTransactionReader applyEventsReader(MongoStagingRepository staging, JobsProperties properties) {
-		return new StagedTransactionReader(staging::pageToApply, properties.apply().chunkSize(), "applyEventsReader");
+		return new StagedTransactionReader(staging::toApply, properties.apply().chunkSize(), "applyEventsReader");
 	}
 
 	@Bean

@@ -27,6 +27,8 @@ import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelStore;
 import io.couponsync.jobs.readmodel.Recounts;
 import io.couponsync.chain.staging.StagingRepository;
+import io.couponsync.chain.staging.StagingRepository.Written;
+import java.util.HashMap;
 
 /**
  * Writes a chunk in steps that are each idempotent, so a crash between any two leaves nothing a re-run does not
@@ -128,10 +130,11 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		recounts.mergeHistories(context.touchedCounters(), applicable);
 		checkpoint.reached("histories-written");
 
-		keepFinalized(chunk);
+		Map<String, Written> written = written(applicable, context);
+		keepFinalized(chunk, written);
 		Set<String> notApplied = new java.util.HashSet<>(waiting.keySet());
 		notApplied.addAll(dead.keySet());
-		markApplied(chunk, notApplied);
+		markApplied(chunk, notApplied, written);
 		deadLetters.record(chunk, dead, jobExecutionId);
 		waiting.keySet().removeAll(dead.keySet());
 		if (!waiting.isEmpty()) {
@@ -170,36 +173,53 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		return failures;
 	}
 
+	/** What each transaction of the chunk wrote: its events' ids and the documents whose fields it set. */
+	private static Map<String, Written> written(List<ChainEvent> applied, ProjectionContext context) {
+		Map<String, List<String>> events = new LinkedHashMap<>();
+		applied.forEach(event -> events.computeIfAbsent(event.signature(), s -> new ArrayList<>()).add(event.id()));
+		Map<String, Written> written = new HashMap<>();
+		events.forEach((signature, ids) -> {
+			Map<String, List<String>> documents = new LinkedHashMap<>();
+			context.writtenBy(signature).forEach((collection, keys) -> documents.put(collection, List.copyOf(keys)));
+			written.put(signature, new Written(ids, documents));
+		});
+		return written;
+	}
+
 	/**
 	 * Documents this chunk changed carry commitment confirmed; where the transaction behind the change was already
 	 * final when read (a replay, a requeued dead letter, one applied again in block order) the finality job will
 	 * not come back for it, so they are marked here. No extra read: staging's answer at read time is enough while
 	 * jobs run one at a time.
 	 */
-	private void keepFinalized(Chunk<? extends DecodedTransaction> chunk) {
-		List<String> finalized = new ArrayList<>();
+	private void keepFinalized(Chunk<? extends DecodedTransaction> chunk, Map<String, Written> written) {
+		Map<String, Written> finalized = new HashMap<>();
 		for (DecodedTransaction transaction : chunk) {
-			if (transaction.staged().commitment() == ChainCommitment.FINALIZED) {
-				finalized.add(transaction.staged().signature());
+			String signature = transaction.staged().signature();
+			if (transaction.staged().commitment() == ChainCommitment.FINALIZED && written.containsKey(signature)) {
+				finalized.put(signature, written.get(signature));
 			}
 		}
 		if (!finalized.isEmpty()) {
-			log.markFinalized(finalized);
+			log.markFinalized(finalized.values());
 			store.markFinalized(finalized);
 		}
 	}
 
 	/**
-	 * Marks the chunk applied (staging's markApplied: one update per combination of flags, guarded by the allowed
+	 * Marks the chunk applied, with what each transaction wrote (staging's markApplied: guarded by the allowed
 	 * previous status and, for transactions applied without their block position, by the position still being
 	 * unknown). Transactions waiting for an earlier event stay received.
 	 */
-	private void markApplied(Chunk<? extends DecodedTransaction> chunk, Set<String> waiting) {
+	private void markApplied(Chunk<? extends DecodedTransaction> chunk, Set<String> waiting,
+			Map<String, Written> written) {
 		List<StagingRepository.Applied> applied = new ArrayList<>();
 		for (DecodedTransaction transaction : chunk) {
-			if (!waiting.contains(transaction.staged().signature())) {
-				applied.add(new StagingRepository.Applied(transaction.staged().signature(), transaction.truncated(),
-						transaction.needsRefetch(), transaction.staged().positionInBlock() != null));
+			String signature = transaction.staged().signature();
+			if (!waiting.contains(signature)) {
+				applied.add(new StagingRepository.Applied(signature, transaction.truncated(),
+						transaction.needsRefetch(), transaction.staged().positionInBlock() != null,
+						written.getOrDefault(signature, Written.NOTHING)));
 			}
 		}
 		staging.markApplied(applied, jobExecutionId);

@@ -18,12 +18,12 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamWriter;
 
+import io.couponsync.chain.rpc.FetchedTransaction;
+import io.couponsync.chain.rpc.SignatureStatus;
 import io.couponsync.chain.rpc.SolanaRpcClient;
-import io.couponsync.chain.rpc.TransactionResponse;
 import io.couponsync.chain.staging.ChainCommitment;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Stages the chunk's signatures that staging lacks: one query for which exist, getTransaction for the rest in
@@ -89,20 +89,19 @@ class BackfillStagingWriter implements ItemStreamWriter<SignatureRef> {
 		if (missing.isEmpty()) {
 			return;
 		}
-		List<JsonNode> answers = fetch(missing);
+		List<FetchedTransaction> answers = fetch(missing);
 		List<StagedTransaction> staged = new ArrayList<>(missing.size());
 		List<SignatureRef> unanswered = new ArrayList<>();
 		Instant now = Instant.now();
 		for (int i = 0; i < missing.size(); i++) {
-			JsonNode answer = answers.get(i);
-			if (answer == null || answer.isNull()) {
+			FetchedTransaction answer = answers.get(i);
+			if (answer == null) {
 				unanswered.add(listed.get(missing.get(i)));
 			}
 			else {
 				// why: the listing says how final it is; a finalized one needs no status call to settle
 				SignatureRef ref = listed.get(missing.get(i));
-				staged.add(TransactionResponse.staged(answer, now,
-						ref.finalized() ? ChainCommitment.FINALIZED : ChainCommitment.CONFIRMED));
+				staged.add(answer.staged(now, ref.finalized() ? ChainCommitment.FINALIZED : ChainCommitment.CONFIRMED));
 			}
 		}
 		List<SignatureRef> gone = vanishedAmong(unanswered);
@@ -124,13 +123,12 @@ class BackfillStagingWriter implements ItemStreamWriter<SignatureRef> {
 		if (unanswered.isEmpty()) {
 			return List.of();
 		}
-		List<JsonNode> statuses = rpc.getSignatureStatuses(unanswered.stream().map(SignatureRef::signature).toList(),
+		List<SignatureStatus> statuses = rpc.getSignatureStatuses(unanswered.stream().map(SignatureRef::signature).toList(),
 				true);
 		List<SignatureRef> gone = new ArrayList<>(unanswered.size());
 		for (int i = 0; i < unanswered.size(); i++) {
 			SignatureRef ref = unanswered.get(i);
-			JsonNode status = statuses.get(i);
-			if (ref.finalized() || (status != null && !status.isNull())) {
+			if (ref.finalized() || statuses.get(i) != null) {
 				throw new TransactionNotYetAvailableException(ref.signature());
 			}
 			gone.add(ref);
@@ -138,15 +136,15 @@ class BackfillStagingWriter implements ItemStreamWriter<SignatureRef> {
 		return gone;
 	}
 
-	private List<JsonNode> fetch(List<String> signatures) {
-		List<CompletableFuture<List<JsonNode>>> batches = new ArrayList<>();
+	private List<FetchedTransaction> fetch(List<String> signatures) {
+		List<CompletableFuture<List<FetchedTransaction>>> batches = new ArrayList<>();
 		for (int from = 0; from < signatures.size(); from += batchSize) {
 			List<String> batch = signatures.subList(from, Math.min(signatures.size(), from + batchSize));
 			batches.add(CompletableFuture.supplyAsync(() -> rpc.getTransactions(batch, "confirmed"), fetchers));
 		}
-		List<JsonNode> answers = new ArrayList<>(signatures.size());
+		List<FetchedTransaction> answers = new ArrayList<>(signatures.size());
 		try {
-			for (CompletableFuture<List<JsonNode>> batch : batches) {
+			for (CompletableFuture<List<FetchedTransaction>> batch : batches) {
 				answers.addAll(batch.join());
 			}
 		}

@@ -11,9 +11,9 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
+import io.couponsync.chain.rpc.FetchedTransaction;
 import io.couponsync.chain.rpc.SolanaRpcClient;
-import io.couponsync.chain.rpc.TransactionResponse;
-import tools.jackson.databind.JsonNode;
+import io.couponsync.chain.staging.ChainCommitment;
 import io.couponsync.chain.staging.StagingRepository;
 
 /**
@@ -45,14 +45,9 @@ class RefetchTasklet implements Tasklet {
 		if (signatures.isEmpty()) {
 			return RepeatStatus.FINISHED;
 		}
-		List<JsonNode> answers = rpc.getTransactions(signatures, "confirmed");
 		int completed = 0;
-		for (int i = 0; i < signatures.size(); i++) {
-			JsonNode answer = answers.get(i);
-			if (answer == null || answer.isNull()) {
-				continue;
-			}
-			if (staging.completeRefetch(TransactionResponse.staged(answer, Instant.now()))) {
+		for (FetchedTransaction fetched : rpc.getTransactions(signatures, "confirmed")) {
+			if (fetched != null && staging.completeRefetch(fetched.staged(Instant.now(), ChainCommitment.CONFIRMED))) {
 				completed++;
 			}
 		}

@@ -2,12 +2,13 @@ package io.couponsync.jobs.backfill;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
+import io.couponsync.chain.rpc.ListedSignature;
 import io.couponsync.chain.rpc.SolanaRpcClient;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Walks getSignaturesForAddress newest first, pages of up to 1,000 with {@code before}, down to a stop point (the
@@ -103,19 +104,17 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 	}
 
 	private void fetchPage() {
-		JsonNode entries = rpc.getSignaturesForAddress(programId, before, until, pageSize, "confirmed");
+		List<ListedSignature> entries = rpc.getSignaturesForAddress(programId, before, until, pageSize, "confirmed");
 		if (entries.isEmpty()) {
 			exhausted = true;
 			return;
 		}
-		for (JsonNode entry : entries) {
-			long slot = entry.path("slot").asLong();
-			if (slot < fromSlot) {
+		for (ListedSignature entry : entries) {
+			if (entry.slot() < fromSlot) {
 				exhausted = true;
 				return;
 			}
-			page.add(new SignatureRef(entry.path("signature").asString(), slot,
-					entry.path("confirmationStatus").asString("confirmed")));
+			page.add(new SignatureRef(entry.signature(), entry.slot(), entry.confirmationStatus()));
 		}
 	}
 }

@@ -44,7 +44,7 @@ final class VanishedSignatures {
 		for (SignatureRef ref : signatures) {
 			writes.add(new UpdateOneModel<>(Filters.eq("_id", ref.signature()),
 					Updates.combine(Updates.setOnInsert("programId", programId), Updates.set("slot", ref.slot()),
-							Updates.set("listedAs", ref.confirmationStatus()), Updates.setOnInsert("firstSeenAt", now),
+							Updates.set("listedAs", ref.confirmationStatus().value()), Updates.setOnInsert("firstSeenAt", now),
 							Updates.set("lastSeenAt", now)),
 					new UpdateOptions().upsert(true)));
 		}

@@ -1,8 +1,7 @@
 package io.couponsync.jobs.batch;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.List;
+import java.util.Iterator;
+import java.util.stream.Stream;
 
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
@@ -11,23 +10,23 @@ import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository.ChainPosition;
 
 /**
- * Staged transactions of one of staging's pages ({@code pageToApply}, {@code pageToSettle}), in chain order (slot,
- * order in the slot, signature), one page per query. Paging is by key (after the last one read), never by offset,
- * because the jobs themselves move the transactions the pages select; the key is saved in the ExecutionContext,
- * so a restart resumes after the last committed chunk.
+ * Staged transactions of one of staging's selections ({@code toApply}, {@code toSettle}) in chain order (slot, order
+ * in the slot, signature), read through one query per run in batches, never by offset, since the jobs themselves
+ * move the transactions the selection holds. The position of the last one read is saved in the ExecutionContext, so
+ * a restart queries again after the last committed chunk.
  */
 public class StagedTransactionReader implements ItemStreamReader<StagedTransaction> {
 
-	/** One page of staging after a position. */
+	/** A selection of staging, read after a position in batches of a size. */
 	@FunctionalInterface
-	public interface Pages {
+	public interface Selection {
 
-		List<StagedTransaction> after(ChainPosition position, int limit);
+		Stream<StagedTransaction> after(ChainPosition position, int batchSize);
 	}
 
-	private final Pages pages;
+	private final Selection selection;
 
-	private final int pageSize;
+	private final int batchSize;
 
 	private final String lastSlotKey;
 
@@ -35,16 +34,16 @@ public class StagedTransactionReader implements ItemStreamReader<StagedTransacti
 
 	private final String lastOrderKey;
 
-	private final Deque<StagedTransaction> page = new ArrayDeque<>();
-
 	private ChainPosition last = ChainPosition.START;
 
-	private boolean exhausted;
+	private Stream<StagedTransaction> stream;
 
-	/** Reads {@code pages}; {@code name} prefixes its context keys. */
-	public StagedTransactionReader(Pages pages, int pageSize, String name) {
-		this.pages = pages;
-		this.pageSize = pageSize;
+	private Iterator<StagedTransaction> transactions;
+
+	/** Reads {@code selection}; {@code name} prefixes its context keys. */
+	public StagedTransactionReader(Selection selection, int batchSize, String name) {
+		this.selection = selection;
+		this.batchSize = batchSize;
 		this.lastSlotKey = name + ".lastSlot";
 		this.lastSignatureKey = name + ".lastSignature";
 		this.lastOrderKey = name + ".lastOrder";
@@ -67,15 +66,24 @@ public class StagedTransactionReader implements ItemStreamReader<StagedTransacti
 
 	@Override
 	public StagedTransaction read() {
-		if (page.isEmpty() && !exhausted) {
-			List<StagedTransaction> next = pages.after(last, pageSize);
-			page.addAll(next);
-			exhausted = next.size() < pageSize;
+		if (transactions == null) {
+			stream = selection.after(last, batchSize);
+			transactions = stream.iterator();
 		}
-		StagedTransaction next = page.poll();
-		if (next != null) {
-			last = ChainPosition.of(next);
+		if (!transactions.hasNext()) {
+			return null;
 		}
+		StagedTransaction next = transactions.next();
+		last = ChainPosition.of(next);
 		return next;
+	}
+
+	@Override
+	public void close() {
+		if (stream != null) {
+			stream.close();
+			stream = null;
+			transactions = null;
+		}
 	}
 }

@@ -11,11 +11,11 @@ import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.couponsync.chain.rpc.BlockSignatures;
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.chain.staging.StagingRepository.Standing;
 import io.couponsync.chain.staging.StagingStatus;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Records each transaction's position in its block where the program has several transactions in one slot, so
@@ -62,21 +62,21 @@ class BlockPositions {
 			return;
 		}
 		List<Long> unordered = new ArrayList<>(bySlot.keySet());
-		List<JsonNode> blocks = rpc.getBlockSignatures(unordered, "confirmed");
+		List<BlockSignatures> blocks = rpc.getBlockSignatures(unordered, "confirmed");
 		Map<String, Integer> positions = new HashMap<>();
 		List<String> toApplyAgain = new ArrayList<>();
 		List<Long> ordered = new ArrayList<>();
 		List<Long> missing = new ArrayList<>();
 		for (int i = 0; i < unordered.size(); i++) {
-			JsonNode signatures = blocks.get(i);
-			if (signatures == null || signatures.isNull()) {
+			BlockSignatures block = blocks.get(i);
+			if (block == null) {
 				missing.add(unordered.get(i));
 				continue;
 			}
 			ordered.add(unordered.get(i));
 			Map<String, Integer> inBlock = new HashMap<>();
-			for (int position = 0; position < signatures.size(); position++) {
-				inBlock.put(signatures.get(position).asString(), position);
+			for (int position = 0; position < block.signatures().size(); position++) {
+				inBlock.put(block.signatures().get(position), position);
 			}
 			for (Standing transaction : bySlot.get(unordered.get(i))) {
 				Integer position = inBlock.get(transaction.signature());

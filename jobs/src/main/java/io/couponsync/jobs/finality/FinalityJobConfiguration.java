@@ -51,7 +51,7 @@ public class FinalityJobConfiguration {
 	@Bean
 	@StepScope
 	StagedTransactionReader finalityReader(MongoStagingRepository staging) {
-		return new StagedTransactionReader(staging::pageToSettle, SolanaRpcClient.MAX_SIGNATURE_STATUSES,
+		return new StagedTransactionReader(staging::toSettle, SolanaRpcClient.MAX_SIGNATURE_STATUSES,
 				"finalityReader");
 	}
 

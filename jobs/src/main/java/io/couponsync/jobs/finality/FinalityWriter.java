@@ -12,12 +12,13 @@ import io.micrometer.core.instrument.Counter;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 
+import io.couponsync.chain.rpc.SignatureStatus;
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.ReadModelStore;
-import tools.jackson.databind.JsonNode;
+import io.couponsync.chain.staging.StagingRepository.Written;
 
 /**
  * Settles a chunk of up to 256 confirmed transactions with one getSignatureStatuses call (history searched): a
@@ -64,25 +65,25 @@ class FinalityWriter implements ItemWriter<StagedTransaction> {
 	public void write(Chunk<? extends StagedTransaction> chunk) {
 		List<String> signatures = new ArrayList<>();
 		chunk.forEach(transaction -> signatures.add(transaction.signature()));
-		List<JsonNode> statuses = rpc.getSignatureStatuses(signatures, true);
+		List<SignatureStatus> statuses = rpc.getSignatureStatuses(signatures, true);
 		long finalizedSlot = -1; // asked only when a status is missing
 		List<String> finalized = new ArrayList<>();
 		Map<String, Long> forked = new LinkedHashMap<>();
 		Set<Long> onChain = new TreeSet<>();
 		for (int i = 0; i < signatures.size(); i++) {
-			JsonNode status = statuses.get(i);
+			SignatureStatus status = statuses.get(i);
 			StagedTransaction transaction = chunk.getItems().get(i);
-			if (status != null && !status.isNull()) {
-				long slot = status.path("slot").asLong(transaction.slot());
+			if (status != null) {
+				long slot = status.slot();
 				if (slot != transaction.slot()) {
 					// a fork dropped the slot it was staged at, and the cluster landed it again elsewhere
 					forked.put(transaction.signature(), slot);
 					continue;
 				}
-				if (!"processed".equals(status.path("confirmationStatus").asString("processed"))) {
+				if (status.confirmationStatus().confirmed()) {
 					onChain.add(slot);
 				}
-				if ("finalized".equals(status.path("confirmationStatus").asString(null))) {
+				if (status.confirmationStatus().finalized()) {
 					finalized.add(transaction.signature());
 				}
 			}
@@ -101,8 +102,9 @@ class FinalityWriter implements ItemWriter<StagedTransaction> {
 		}
 		if (!finalized.isEmpty()) {
 			staging.markFinalized(finalized);
-			events.markFinalized(finalized);
-			readModel.markFinalized(finalized);
+			Map<String, Written> written = staging.writtenBy(finalized);
+			events.markFinalized(written.values());
+			readModel.markFinalized(written);
 			finalizedCount.increment(finalized.size());
 		}
 	}

@@ -1,7 +1,6 @@
 package io.couponsync.jobs.finality;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,8 +22,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.borsh.BorshInput;
 import io.couponsync.chain.borsh.DecodeException;
+import io.couponsync.chain.rpc.AccountRead;
 import io.couponsync.chain.rpc.SolanaRpcClient;
-import io.couponsync.chain.rpc.SolanaRpcClient.AccountRead;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.chain.value.BsonValueWriter;
 import io.couponsync.jobs.readmodel.ChainEvent;
@@ -223,7 +222,7 @@ class ForkUndoTasklet implements Tasklet {
 			List<Document> decrements = new ArrayList<>();
 			recounts.decrements(counted.getOrDefault(signature, List.of())).forEach((key, field, version, amount) ->
 					decrements.add(new Document("c", key.collection()).append("id", key.id()).append("f", field)
-						.append("at", version).append("v", amount)));
+						.append("at", CounterJournal.keyOf(version)).append("v", amount)));
 			Document plan = new Document("documents", documents.stream()
 				.map(key -> new Document("c", key.collection()).append("id", key.id())).toList())
 				.append("counters", counters).append("decrements", decrements);
@@ -249,7 +248,7 @@ class ForkUndoTasklet implements Tasklet {
 			Document plan = undo.plan() != null ? undo.plan() : planned.get(undo.signature());
 			for (Document decrement : plan.getList("decrements", Document.class)) {
 				decrements.add(decrement.getString("c"), decrement.getString("id"), decrement.getString("f"),
-						decrement.getLong("v"), decrement.getString("at"));
+						decrement.getLong("v"), ChangeVersion.parse(decrement.getString("at")));
 			}
 		}
 		List<String> signatures = todo.stream().map(ForkUndos.Pending::signature).sorted().toList();
@@ -287,7 +286,7 @@ class ForkUndoTasklet implements Tasklet {
 	}
 
 	private BsonDocument decode(DocumentKey key, AccountRead state) {
-		byte[] data = Base64.getDecoder().decode(state.value().get("data").get(0).asString());
+		byte[] data = state.account().data();
 		BsonValueWriter bson = new BsonValueWriter();
 		BsonDocument document = bson.start();
 		try {

@@ -14,7 +14,6 @@ import org.springframework.core.env.CommandLinePropertySource;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
 
-import io.couponsync.jobs.JobsApplication;
 
 /**
  * The application context of a one-shot command ({@code run}, {@code verify}): the jobs application with no web
@@ -41,12 +40,16 @@ public final class CommandContext {
 	private CommandContext() {
 	}
 
-	/** Starts it with the command line's {@code --spring.property=value} arguments. */
-	public static ConfigurableApplicationContext start(List<String> springArgs) {
+	/**
+	 * Starts the application of {@code configurationRoot} with the command line's {@code --spring.property=value}
+	 * arguments. why the root is given: the entry point beside it calls the commands, so naming it here would make
+	 * the packages depend on each other in a cycle.
+	 */
+	public static ConfigurableApplicationContext start(Class<?> configurationRoot, List<String> springArgs) {
 		List<String> args = new ArrayList<>(List.of("--sync.listener.enabled=false",
 				"--sync.jobs.schedule-enabled=false"));
 		args.addAll(springArgs);
-		return new SpringApplicationBuilder(JobsApplication.class).web(WebApplicationType.NONE)
+		return new SpringApplicationBuilder(configurationRoot).web(WebApplicationType.NONE)
 			.listeners(new CommandSettings())
 			.run(args.toArray(String[]::new));
 	}

@@ -26,7 +26,7 @@ public final class RunJobCommand {
 	private RunJobCommand() {
 	}
 
-	public static int run(String[] args, PrintStream out, PrintStream err) {
+	public static int run(Class<?> configurationRoot, String[] args, PrintStream out, PrintStream err) {
 		if (args.length == 0 || args[0].startsWith("-")) {
 			err.println("usage: run <jobName> [name=value ...] [--spring.property=value ...]");
 			return 2;
@@ -48,7 +48,7 @@ public final class RunJobCommand {
 		}
 		ConfigurableApplicationContext started;
 		try {
-			started = CommandContext.start(springArgs);
+			started = CommandContext.start(configurationRoot, springArgs);
 		}
 		catch (Exception ex) {
 			err.println("run: " + jobName + " could not start: " + CommandFailure.describe(ex));

@@ -1,5 +1,6 @@
 package io.couponsync.jobs.readmodel;
 
+import io.couponsync.chain.staging.StagingRepository.Written;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
@@ -136,8 +137,12 @@ public final class ChainEventLog {
 		events.deleteMany(Filters.in("signature", signatures));
 	}
 
-	public void markFinalized(Collection<String> signatures) {
-		events.updateMany(Filters.in("signature", signatures), Updates.set("commitment", "finalized"));
+	/** Marks finalized the events these transactions logged, by their ids. */
+	public void markFinalized(Collection<Written> written) {
+		List<String> ids = written.stream().flatMap(transaction -> transaction.events().stream()).toList();
+		if (!ids.isEmpty()) {
+			events.updateMany(Filters.in("_id", ids), Updates.set("commitment", "finalized"));
+		}
 	}
 
 	/** Whether any logged event of this name has {@code field} equal to {@code value}. */

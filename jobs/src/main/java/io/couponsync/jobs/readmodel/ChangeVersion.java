@@ -1,8 +1,9 @@
 package io.couponsync.jobs.readmodel;
 
 /**
- * Where a change sits in chain order: slot, position in the block, signature, event index. Its text form sorts as
- * the chain does, so a stored version compares with a new one as strings. An unknown position sorts before every
+ * Where a change sits in chain order: slot, position in the block, signature, event index. It stays this value down
+ * to the store, which writes its {@link #key() text form}: that sorts as the chain does (and as {@link #compareTo}
+ * does), so a stored version compares with a new one as strings. An unknown position sorts before every
  * known one in its slot (the signature breaks ties deterministically): once the finality job records the block's
  * order and the transaction is applied again, its versions outrank the ones written without it.
  */
@@ -17,14 +18,39 @@ public record ChangeVersion(long slot, Integer positionInBlock, String signature
 		return new ChangeVersion(slot, END_OF_SLOT, source, 0);
 	}
 
+	/** The text form stored in documents and journals. */
 	public String key() {
 		// known positions are stored one up, so that 0 means "not known yet"
-		return String.format("%019d.%07d.%s.%04d", slot, positionInBlock == null ? 0 : positionInBlock + 1,
-				signature, eventIndex);
+		return String.format("%019d.%07d.%s.%04d", slot, storedPosition(), signature, eventIndex);
 	}
 
+	/** The version a {@link #key()} was written from; null for a missing or empty key. */
+	public static ChangeVersion parse(String key) {
+		if (key == null || key.isEmpty()) {
+			return null;
+		}
+		int afterSlot = key.indexOf('.');
+		int afterPosition = key.indexOf('.', afterSlot + 1);
+		int beforeIndex = key.lastIndexOf('.');
+		int position = Integer.parseInt(key.substring(afterSlot + 1, afterPosition));
+		return new ChangeVersion(Long.parseLong(key.substring(0, afterSlot)), position == 0 ? null : position - 1,
+				key.substring(afterPosition + 1, beforeIndex), Integer.parseInt(key.substring(beforeIndex + 1)));
+	}
+
+	/** The order of {@link #key()}, without formatting it. */
 	@Override
 	public int compareTo(ChangeVersion other) {
-		return key().compareTo(other.key());
+		int order = Long.compare(slot, other.slot);
+		if (order == 0) {
+			order = Integer.compare(storedPosition(), other.storedPosition());
+		}
+		if (order == 0) {
+			order = signature.compareTo(other.signature);
+		}
+		return order != 0 ? order : Integer.compare(eventIndex, other.eventIndex);
+	}
+
+	private int storedPosition() {
+		return positionInBlock == null ? 0 : positionInBlock + 1;
 	}
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import com.mongodb.client.MongoCollection;
@@ -46,30 +47,30 @@ public final class CounterJournal {
 	/** Increments per document, counter field and version of the change (null: a zero that only shows the field). */
 	public static final class Increments {
 
-		private final Map<ReadModelChanges.DocumentKey, Map<String, Map<String, Long>>> byDocument =
+		private final Map<ReadModelChanges.DocumentKey, Map<String, Map<Optional<ChangeVersion>, Long>>> byDocument =
 				new LinkedHashMap<>();
 
-		public void add(String collection, String id, String field, long amount, String version) {
+		public void add(String collection, String id, String field, long amount, ChangeVersion version) {
 			byDocument.computeIfAbsent(new ReadModelChanges.DocumentKey(collection, id), k -> new LinkedHashMap<>())
 				.computeIfAbsent(field, f -> new LinkedHashMap<>())
-				.merge(version == null ? "" : version, amount, Long::sum);
+				.merge(Optional.ofNullable(version), amount, Long::sum);
 		}
 
 		public boolean isEmpty() {
 			return byDocument.isEmpty();
 		}
 
-		/** Each document's field, version ("" for none) and amount. */
+		/** Each document's field, version (null for none) and amount. */
 		public void forEach(Visitor visitor) {
 			byDocument.forEach((key, fields) -> fields.forEach((field, versions) -> versions
-				.forEach((version, amount) -> visitor.visit(key, field, version, amount))));
+				.forEach((version, amount) -> visitor.visit(key, field, version.orElse(null), amount))));
 		}
 
 		/** Visits increments. */
 		@FunctionalInterface
 		public interface Visitor {
 
-			void visit(ReadModelChanges.DocumentKey document, String field, String version, long amount);
+			void visit(ReadModelChanges.DocumentKey document, String field, ChangeVersion version, long amount);
 		}
 	}
 
@@ -112,7 +113,7 @@ public final class CounterJournal {
 		}
 		List<Document> changes = new ArrayList<>();
 		increments.forEach((key, field, version, amount) -> changes.add(new Document("c", key.collection())
-			.append("id", key.id()).append("f", field).append("v", amount).append("at", version)));
+			.append("id", key.id()).append("f", field).append("v", amount).append("at", keyOf(version))));
 		Document entry = new Document("_id", entryId).append("increments", changes)
 			.append("countedEvents", followUps.countedEvents()).append("flagCollection", followUps.flagCollection())
 			.append("flagIds", followUps.flagIds()).append("flagField", followUps.flagField())
@@ -208,5 +209,10 @@ public final class CounterJournal {
 		if (!writes.isEmpty()) {
 			target.bulkWrite(writes, new BulkWriteOptions().ordered(false));
 		}
+	}
+
+	/** A version as journals and plans store it: its key, "" for none. */
+	public static String keyOf(ChangeVersion version) {
+		return version == null ? "" : version.key();
 	}
 }

@@ -1,5 +1,6 @@
 package io.couponsync.jobs.readmodel;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -21,6 +22,9 @@ public final class ProjectionContext {
 	private final PdaResolver pdas;
 
 	private final Map<String, Set<String>> touchedCounters = new LinkedHashMap<>();
+
+	/** By signature: the documents its events set fields of, by collection. */
+	private final Map<String, Map<String, Set<String>>> written = new HashMap<>();
 
 	private ChainEvent current;
 
@@ -50,6 +54,8 @@ public final class ProjectionContext {
 
 	public void set(String collection, String id, String field, BsonValue value) {
 		changes.set(collection, id, field, value, current.version());
+		written.computeIfAbsent(current.signature(), signature -> new LinkedHashMap<>())
+			.computeIfAbsent(collection, c -> new LinkedHashSet<>()).add(id);
 	}
 
 	public void set(String collection, String id, String field, boolean value) {
@@ -73,6 +79,11 @@ public final class ProjectionContext {
 
 	public ReadModelChanges changes() {
 		return changes;
+	}
+
+	/** The documents the events of transaction {@code signature} set fields of, by collection. */
+	public Map<String, Set<String>> writtenBy(String signature) {
+		return written.getOrDefault(signature, Map.of());
 	}
 
 	public Map<String, Set<String>> touchedCounters() {

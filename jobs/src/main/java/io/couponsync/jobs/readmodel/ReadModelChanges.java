@@ -12,7 +12,7 @@ import org.bson.BsonValue;
 public final class ReadModelChanges {
 
 	/** One field's value and the version of the change that set it. */
-	public record FieldChange(BsonValue value, String version) {
+	public record FieldChange(BsonValue value, ChangeVersion version) {
 	}
 
 	/** A read-model document: its collection and key (an account address, or a derived key where noted). */
@@ -22,9 +22,8 @@ public final class ReadModelChanges {
 	private final Map<DocumentKey, Map<String, FieldChange>> documents = new LinkedHashMap<>();
 
 	public void set(String collection, String id, String field, BsonValue value, ChangeVersion version) {
-		String key = version.key();
 		documents.computeIfAbsent(new DocumentKey(collection, id), k -> new LinkedHashMap<>())
-			.merge(field, new FieldChange(value, key), (current, next) -> next.version().compareTo(current.version()) >= 0
+			.merge(field, new FieldChange(value, version), (current, next) -> next.version().compareTo(current.version()) >= 0
 					? next : current);
 	}
 

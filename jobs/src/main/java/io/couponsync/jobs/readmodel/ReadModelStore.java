@@ -1,5 +1,8 @@
 package io.couponsync.jobs.readmodel;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
+import io.couponsync.chain.staging.StagingRepository.Written;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
@@ -82,12 +85,17 @@ public final class ReadModelStore {
 		return found;
 	}
 
-	/** Marks finalized every document whose last change came from one of {@code signatures}. */
-	public void markFinalized(Collection<String> signatures) {
-		for (String collection : io.couponsync.jobs.readmodel.Projections.COLLECTIONS) {
-			database.getCollection(collection).updateMany(Filters.in("lastSignature", signatures),
-					Updates.set("commitment", "finalized"));
-		}
+	/**
+	 * Marks finalized the documents these transactions wrote (by signature) whose last change is still theirs: one
+	 * update by {@code _id} per collection.
+	 */
+	public void markFinalized(Map<String, Written> writtenBySignature) {
+		Map<String, Set<String>> byCollection = new LinkedHashMap<>();
+		writtenBySignature.values().forEach(written -> written.documents().forEach((collection, ids) ->
+				byCollection.computeIfAbsent(collection, c -> new LinkedHashSet<>()).addAll(ids)));
+		byCollection.forEach((collection, ids) -> database.getCollection(collection).updateMany(
+				Filters.and(Filters.in("_id", ids), Filters.in("lastSignature", writtenBySignature.keySet())),
+				Updates.set("commitment", "finalized")));
 	}
 
 	/**
@@ -245,18 +253,17 @@ public final class ReadModelStore {
 		for (Map.Entry<String, Map<String, FieldChange>> document : documents.entrySet()) {
 			BsonDocument whole = new BsonDocument("_id", new BsonString(document.getKey()));
 			BsonDocument versions = new BsonDocument();
-			String newest = null;
+			ChangeVersion newest = null;
 			for (Map.Entry<String, FieldChange> field : document.getValue().entrySet()) {
+				ChangeVersion version = field.getValue().version();
 				whole.append(field.getKey(), field.getValue().value());
-				versions.append(field.getKey(), new BsonString(field.getValue().version()));
-				String version = field.getValue().version();
+				versions.append(field.getKey(), new BsonString(version.key()));
 				newest = newest == null || version.compareTo(newest) > 0 ? version : newest;
 			}
-			String[] parts = newest.split("\\.");
 			whole.append(VERSIONS, versions)
-				.append("lastVersion", new BsonString(newest))
-				.append("lastSlot", new org.bson.BsonInt64(Long.parseLong(parts[0])))
-				.append("lastSignature", new BsonString(parts[2]))
+				.append("lastVersion", new BsonString(newest.key()))
+				.append("lastSlot", new org.bson.BsonInt64(newest.slot()))
+				.append("lastSignature", new BsonString(newest.signature()))
 				.append("commitment", new BsonString(finalized ? "finalized" : "confirmed"));
 			inserts.add(whole);
 		}
@@ -299,16 +306,17 @@ public final class ReadModelStore {
 			}
 			Document versions = existing == null ? null : existing.get(VERSIONS, Document.class);
 			BsonDocument set = new BsonDocument();
-			String newest = null;
+			ChangeVersion newest = null;
 			for (Map.Entry<String, FieldChange> field : fields.entrySet()) {
 				if (heldFieldsOnly && !existing.containsKey(field.getKey())) {
 					continue;
 				}
-				String version = field.getValue().version();
+				ChangeVersion version = field.getValue().version();
+				String key = version.key();
 				String storedVersion = versions == null ? null : versions.getString(field.getKey());
-				if (storedVersion == null || version.compareTo(storedVersion) >= 0) {
+				if (storedVersion == null || key.compareTo(storedVersion) >= 0) {
 					set.append(field.getKey(), field.getValue().value());
-					set.append(VERSIONS + "." + field.getKey(), new BsonString(version));
+					set.append(VERSIONS + "." + field.getKey(), new BsonString(key));
 					newest = newest == null || version.compareTo(newest) > 0 ? version : newest;
 				}
 			}
@@ -317,7 +325,8 @@ public final class ReadModelStore {
 			}
 			BsonDocument update = new BsonDocument("$set", set);
 			String lastVersion = existing == null ? null : existing.getString("lastVersion");
-			if (lastVersion == null || newest.compareTo(lastVersion) >= 0) {
+			String newestKey = newest.key();
+			if (lastVersion == null || newestKey.compareTo(lastVersion) >= 0) {
 				// why: a newer change of the document means the account exists again — unless it is the closure.
 				// The removal is versioned too, so replaying an older closure does not bring the mark back.
 				FieldChange mark = fields.get(ORPHANED);
@@ -332,14 +341,13 @@ public final class ReadModelStore {
 					BsonDocument unset = new BsonDocument();
 					for (String field : ORPHAN_FIELDS) {
 						unset.append(field, new BsonString(""));
-						set.append(VERSIONS + "." + field, new BsonString(newest));
+						set.append(VERSIONS + "." + field, new BsonString(newestKey));
 					}
 					update.append("$unset", unset);
 				}
-				String[] parts = newest.split("\\.");
-				set.append("lastVersion", new BsonString(newest));
-				set.append("lastSlot", new org.bson.BsonInt64(Long.parseLong(parts[0])));
-				set.append("lastSignature", new BsonString(parts[2]));
+				set.append("lastVersion", new BsonString(newestKey));
+				set.append("lastSlot", new org.bson.BsonInt64(newest.slot()));
+				set.append("lastSignature", new BsonString(newest.signature()));
 				set.append("commitment", new BsonString(finalized ? "finalized" : "confirmed"));
 			}
 			writes.add(new UpdateOneModel<>(new BsonDocument("_id", new BsonString(id)), update,

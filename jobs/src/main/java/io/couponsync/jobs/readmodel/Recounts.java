@@ -57,7 +57,7 @@ public final class Recounts {
 				int bar = counterKey.indexOf('|');
 				CounterSpec counter = byName.get(counterKey.substring(0, bar));
 				increments.add(counter.collection(), counter.documentId().apply(counterKey.substring(bar + 1)),
-						counter.field(), contribution.getLong("v"), event.version().key());
+						counter.field(), contribution.getLong("v"), event.version());
 			}
 		}
 		return increments;

@@ -16,8 +16,8 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 
+import io.couponsync.chain.rpc.AccountRead;
 import io.couponsync.chain.rpc.SolanaRpcClient;
-import io.couponsync.chain.rpc.SolanaRpcClient.AccountRead;
 import io.couponsync.jobs.accountstate.AccountReconciler;
 import io.couponsync.jobs.accountstate.AccountReconciler.Target;
 import io.couponsync.jobs.accountstate.ReconcileTally;

@@ -1,7 +1,7 @@
 package io.couponsync.jobs.verify;
 
-import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.mongodb.client.MongoDatabase;
@@ -14,6 +14,8 @@ import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.ProgramDecoder.DecodableType;
 import io.couponsync.chain.borsh.BorshInput;
 import io.couponsync.chain.borsh.DecodeException;
+import io.couponsync.chain.rpc.ListedSignature;
+import io.couponsync.chain.rpc.ProgramAccount;
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.rpc.SolanaRpcClient.ProgramAccounts;
 import io.couponsync.chain.staging.ChainCommitment;
@@ -23,7 +25,6 @@ import io.couponsync.jobs.accountstate.BsonValues;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelStore;
 import io.couponsync.jobs.verify.AuditReport.Finding;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The read model against the program's finalized accounts: for each account type whose documents are keyed by
@@ -76,22 +77,23 @@ final class AccountAudit {
 
 	/** The slot of the program's newest finalized transaction (0 if it has none): the chain's last change. */
 	private long lastTransactionSlot() {
-		JsonNode newest = rpc.getSignaturesForAddress(programId, null, null, 1, ChainCommitment.FINALIZED.value());
-		return newest.isArray() && !newest.isEmpty() ? newest.get(0).path("slot").asLong() : 0;
+		List<ListedSignature> newest = rpc.getSignaturesForAddress(programId, null, null, 1,
+				ChainCommitment.FINALIZED.value());
+		return newest.isEmpty() ? 0 : newest.get(0).slot();
 	}
 
 	private void audit(DecodableType type, String collection, long settledSlot, boolean reconciled, boolean cleaned,
 			AuditReport report) {
 		ProgramAccounts read = rpc.getProgramAccounts(programId, type.discriminator().bytes(),
 				ChainCommitment.FINALIZED.value());
-		Map<String, String> dataByAddress = new HashMap<>();
-		for (JsonNode account : read.accounts()) {
-			dataByAddress.put(account.path("pubkey").asString(), account.path("account").path("data").get(0).asString());
+		Map<String, byte[]> dataByAddress = new HashMap<>();
+		for (ProgramAccount account : read.accounts()) {
+			dataByAddress.put(account.address(), account.account().data());
 		}
 		report.count("accounts: on chain", dataByAddress.size());
 		for (BsonDocument document : database.getCollection(collection, BsonDocument.class).find()) {
 			String id = document.getString("_id").getValue();
-			String data = dataByAddress.remove(id);
+			byte[] data = dataByAddress.remove(id);
 			boolean orphaned = document.getBoolean("orphaned", BsonBoolean.FALSE).getValue();
 			long lastSlot = document.containsKey("lastSlot") ? document.getNumber("lastSlot").longValue() : 0;
 			// why: a document holding only recounted totals carries no commitment to judge
@@ -124,7 +126,7 @@ final class AccountAudit {
 				: Finding.ACCOUNT_NOT_INDEXED, type.name() + " " + address + " (no " + collection + " document)"));
 	}
 
-	private void compare(String collection, String id, BsonDocument document, String data, boolean reconciled,
+	private void compare(String collection, String id, BsonDocument document, byte[] data, boolean reconciled,
 			AuditReport report) {
 		BsonDocument account;
 		try {
@@ -165,8 +167,7 @@ final class AccountAudit {
 		return parts.length < 3 || !ReadModelStore.RECONCILE_SOURCE.equals(parts[2]);
 	}
 
-	private BsonDocument decode(String base64) throws DecodeException {
-		byte[] bytes = Base64.getDecoder().decode(base64);
+	private BsonDocument decode(byte[] bytes) throws DecodeException {
 		BsonValueWriter bson = new BsonValueWriter();
 		BsonDocument account = bson.start();
 		decoder.decodeAccount(new BorshInput().reset(bytes, 0, bytes.length), bson);

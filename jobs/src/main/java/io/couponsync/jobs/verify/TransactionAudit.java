@@ -13,6 +13,7 @@ import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.couponsync.chain.rpc.ListedSignature;
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.ChainCommitment;
 import io.couponsync.chain.staging.StagingRepository;
@@ -20,7 +21,6 @@ import io.couponsync.chain.staging.StagingRepository.Standing;
 import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.verify.AuditReport.Finding;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Staging against the chain's finalized history: every signature {@code getSignaturesForAddress} lists at
@@ -57,29 +57,29 @@ final class TransactionAudit {
 		boolean reachedStart = false;
 		int pages = 0;
 		while (!reachedStart) {
-			JsonNode page = rpc.getSignaturesForAddress(programId, before, null, SolanaRpcClient.MAX_SIGNATURES_PAGE,
+			List<ListedSignature> page = rpc.getSignaturesForAddress(programId, before, null, SolanaRpcClient.MAX_SIGNATURES_PAGE,
 					ChainCommitment.FINALIZED.value());
 			// why: only an empty page is the end; providers cap pages below the 1,000 asked for
 			if (page.isEmpty()) {
 				break;
 			}
 			Map<String, Long> slots = new HashMap<>();
-			for (JsonNode entry : page) {
-				long slot = entry.path("slot").asLong();
+			for (ListedSignature entry : page) {
+				long slot = entry.slot();
 				if (slot < fromSlot) {
 					reachedStart = true;
 					break;
 				}
 				if (slot <= throughSlot) {
-					slots.put(entry.path("signature").asString(), slot);
-					if (!entry.path("err").isNull() && !entry.path("err").isMissingNode()) {
+					slots.put(entry.signature(), slot);
+					if (entry.failed()) {
 						report.count("transactions: failed on chain", 1);
 					}
 				}
 			}
 			checkStaged(slots, report);
 			onChain.addAll(slots.keySet());
-			before = page.get(page.size() - 1).path("signature").asString();
+			before = page.get(page.size() - 1).signature();
 			if (++pages % 100 == 0) {
 				log.info("verify: {} finalized signatures checked so far", onChain.size());
 			}

@@ -32,7 +32,7 @@ public final class VerifyCommand {
 	private VerifyCommand() {
 	}
 
-	public static int run(String[] args, PrintStream out, PrintStream err) {
+	public static int run(Class<?> configurationRoot, String[] args, PrintStream out, PrintStream err) {
 		Map<String, Long> options = new HashMap<>();
 		List<String> springArgs = new ArrayList<>();
 		for (String arg : args) {
@@ -50,7 +50,7 @@ public final class VerifyCommand {
 		}
 		ConfigurableApplicationContext started;
 		try {
-			started = CommandContext.start(springArgs);
+			started = CommandContext.start(configurationRoot, springArgs);
 		}
 		catch (Exception ex) {
 			err.println("verify: could not start: " + CommandFailure.describe(ex));

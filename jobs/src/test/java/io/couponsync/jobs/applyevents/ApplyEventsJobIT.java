@@ -27,14 +27,15 @@ import org.springframework.batch.test.JobOperatorTestUtils;
 import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.batch.test.context.SpringBatchTest;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.TestPropertySource;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.chain.staging.StagedTransaction;
-import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.JobsIntegrationTest;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.simulator.SolanaSimulator;
 import io.couponsync.simulator.ledger.Commitment;
@@ -43,15 +44,10 @@ import io.couponsync.simulator.marketplace.MarketplaceWorkload;
 
 /** applyEventsJob end to end: staged simulator traffic in, a read model equal to the chain out. */
 @SpringBatchTest
-@SpringBootTest(classes = { JobsApplication.class, ApplyEventsJobIT.CrashInjection.class },
-		webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-				"sync.program.id=9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3",
-				"sync.program.idl=../config/idl/discount_platform.json",
-				"sync.solana.rpc-url=http://127.0.0.1:9", "sync.solana.ws-url=ws://127.0.0.1:9",
-				"sync.listener.enabled=false", "sync.jobs.schedule-enabled=false",
-				"sync.jobs.apply.chunk-size=50", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
-				"spring.datasource.url=jdbc:h2:mem:apply-events-it;DB_CLOSE_DELAY=-1",
-				"spring.batch.jdbc.initialize-schema=always", "spring.batch.job.enabled=false" })
+@JobsIntegrationTest
+@Import(ApplyEventsJobIT.CrashInjection.class)
+@TestPropertySource(properties = { "sync.jobs.apply.chunk-size=50",
+		"spring.datasource.url=jdbc:h2:mem:apply-events-it;DB_CLOSE_DELAY=-1" })
 class ApplyEventsJobIT {
 
 	private static SolanaSimulator simulator;

@@ -20,12 +20,12 @@ import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.batch.test.context.SpringBatchTest;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
-import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.JobsIntegrationTest;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.chain.idl.IdlLoader;
 import io.couponsync.jobs.readmodel.ProgramHistory;
@@ -36,12 +36,9 @@ import io.couponsync.jobs.readmodel.ProgramHistory;
  * dead-lettered with their reasons, and every other transaction applies.
  */
 @SpringBatchTest
-@SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-		"sync.program.id=" + ProgramHistory.PROGRAM_ID, "sync.solana.rpc-url=http://127.0.0.1:9",
-		"sync.solana.ws-url=ws://127.0.0.1:9", "sync.listener.enabled=false", "sync.jobs.schedule-enabled=false",
-		"sync.jobs.apply.max-waits=2", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
-		"spring.datasource.url=jdbc:h2:mem:apply-failures-it;DB_CLOSE_DELAY=-1",
-		"spring.batch.jdbc.initialize-schema=always", "spring.batch.job.enabled=false" })
+@JobsIntegrationTest
+@TestPropertySource(properties = { "sync.jobs.apply.max-waits=2",
+		"spring.datasource.url=jdbc:h2:mem:apply-failures-it;DB_CLOSE_DELAY=-1" })
 class ApplyFailuresIT {
 
 	/** The project's IDL, which the history is written with. */

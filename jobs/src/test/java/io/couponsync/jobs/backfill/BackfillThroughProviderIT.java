@@ -19,12 +19,12 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.batch.test.context.SpringBatchTest;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
-import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.JobsIntegrationTest;
 import io.couponsync.jobs.RpcProxy;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.simulator.SolanaSimulator;
@@ -37,10 +37,8 @@ import io.couponsync.simulator.ledger.LedgerTransaction;
  * getTransaction calls that follow it.
  */
 @SpringBatchTest
-@SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-		"sync.program.idl=../config/idl/discount_platform.json", "sync.listener.enabled=false",
-		"sync.jobs.schedule-enabled=false", "sync.jobs.backfill.chunk-size=100", "sync.mongodb.embedded.port=0",
-		"sync.mongodb.embedded.file=", "sync.solana.max-attempts=2",
+@JobsIntegrationTest
+@TestPropertySource(properties = { "sync.jobs.backfill.chunk-size=100", "sync.solana.max-attempts=2",
 		"spring.datasource.url=jdbc:h2:mem:backfill-provider-it;DB_CLOSE_DELAY=-1" })
 class BackfillThroughProviderIT {
 

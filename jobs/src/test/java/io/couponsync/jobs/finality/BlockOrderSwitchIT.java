@@ -12,12 +12,12 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.test.context.SpringBatchTest;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
-import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.JobsIntegrationTest;
 import io.couponsync.jobs.SimulatorProperties;
 import io.couponsync.jobs.applyevents.LedgerStaging;
 import io.couponsync.jobs.batch.JobRunner;
@@ -25,10 +25,8 @@ import io.couponsync.simulator.SolanaSimulator;
 
 /** With {@code sync.jobs.finality.record-block-order=false} the finality job reads no blocks. */
 @SpringBatchTest
-@SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-		"sync.program.idl=../config/idl/discount_platform.json", "sync.listener.enabled=false",
-		"sync.jobs.schedule-enabled=false", "sync.jobs.finality.record-block-order=false",
-		"sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
+@JobsIntegrationTest
+@TestPropertySource(properties = { "sync.jobs.finality.record-block-order=false",
 		"spring.datasource.url=jdbc:h2:mem:block-order-off;DB_CLOSE_DELAY=-1" })
 class BlockOrderSwitchIT {
 
@@ -36,8 +34,7 @@ class BlockOrderSwitchIT {
 
 	@DynamicPropertySource
 	static void solana(DynamicPropertyRegistry registry) {
-		simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl()));
-		SimulatorProperties.register(registry, simulator);
+		simulator = SimulatorProperties.startManual(registry);
 	}
 
 	@AfterAll

@@ -22,12 +22,12 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.batch.test.context.SpringBatchTest;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
-import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.JobsIntegrationTest;
 import io.couponsync.jobs.SimulatorProperties;
 import io.couponsync.jobs.applyevents.GroundTruthComparison;
 import io.couponsync.jobs.applyevents.LedgerStaging;
@@ -40,18 +40,15 @@ import io.couponsync.simulator.ledger.LedgerTransaction;
 
 /** finalityJob against the simulator: finalized when the cluster says so, undone when a fork dropped it. */
 @SpringBatchTest
-@SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-		"sync.program.idl=../config/idl/discount_platform.json", "sync.listener.enabled=false",
-		"sync.jobs.schedule-enabled=false", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
-		"spring.datasource.url=jdbc:h2:mem:finality-it;DB_CLOSE_DELAY=-1" })
+@JobsIntegrationTest
+@TestPropertySource(properties = { "spring.datasource.url=jdbc:h2:mem:finality-it;DB_CLOSE_DELAY=-1" })
 class FinalityJobIT {
 
 	private static SolanaSimulator simulator;
 
 	@DynamicPropertySource
 	static void solana(DynamicPropertyRegistry registry) {
-		simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl()));
-		SimulatorProperties.register(registry, simulator);
+		simulator = SimulatorProperties.startManual(registry);
 	}
 
 	@Autowired

@@ -23,14 +23,15 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.batch.test.context.SpringBatchTest;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
-import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.JobsIntegrationTest;
 import io.couponsync.jobs.SimulatorProperties;
 import io.couponsync.jobs.applyevents.GroundTruthComparison;
 import io.couponsync.jobs.applyevents.LedgerStaging;
@@ -45,19 +46,16 @@ import io.couponsync.simulator.ledger.LedgerTransaction;
  * chain, the dropped transactions' events gone, the records of what to undo removed.
  */
 @SpringBatchTest
-@SpringBootTest(classes = { JobsApplication.class, ForkUndoRecoveryIT.CrashInjection.class },
-		webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-				"sync.program.idl=../config/idl/discount_platform.json", "sync.listener.enabled=false",
-				"sync.jobs.schedule-enabled=false", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
-				"spring.datasource.url=jdbc:h2:mem:fork-undo-recovery-it;DB_CLOSE_DELAY=-1" })
+@JobsIntegrationTest
+@Import(ForkUndoRecoveryIT.CrashInjection.class)
+@TestPropertySource(properties = { "spring.datasource.url=jdbc:h2:mem:fork-undo-recovery-it;DB_CLOSE_DELAY=-1" })
 class ForkUndoRecoveryIT {
 
 	private static SolanaSimulator simulator;
 
 	@DynamicPropertySource
 	static void solana(DynamicPropertyRegistry registry) {
-		simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl()));
-		SimulatorProperties.register(registry, simulator);
+		simulator = SimulatorProperties.startManual(registry);
 	}
 
 	/** Crashes the undo once, right after the armed stage. */

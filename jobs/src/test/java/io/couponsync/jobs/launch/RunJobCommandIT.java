@@ -27,6 +27,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import io.couponsync.jobs.JobsApplication;
 import io.couponsync.platform.mongo.EmbeddedMongoServer;
 import io.couponsync.platform.mongo.MongoStoreConfiguration;
 
@@ -44,7 +45,7 @@ class RunJobCommandIT {
 	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
 	private int run(String... args) {
-		return RunJobCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+		return RunJobCommand.run(JobsApplication.class, args, new PrintStream(out, true, StandardCharsets.UTF_8),
 				new PrintStream(err, true, StandardCharsets.UTF_8));
 	}
 
@@ -87,7 +88,7 @@ class RunJobCommandIT {
 				client.getDatabase("coupon_sync").getCollection("probe").insertOne(new Document("_id", "theirs"));
 			}
 			String[] springArgs = onPort(running.port());
-			try (ConfigurableApplicationContext context = CommandContext.start(List.of(springArgs))) {
+			try (ConfigurableApplicationContext context = CommandContext.start(JobsApplication.class, List.of(springArgs))) {
 				assertThat(context.getBean(MongoStoreConfiguration.EmbeddedMongoServerHolder.class).attached())
 					.isTrue();
 				assertThat(context.getBean(MongoClient.class).getDatabase("coupon_sync").getCollection("probe").find()
@@ -132,7 +133,7 @@ class RunJobCommandIT {
 	void leavesTheRunningApplicationsExecutionsAloneAndRecoversOnlyWhenAlone() {
 		long id;
 		try (EmbeddedMongoServer running = new EmbeddedMongoServer("127.0.0.1", 0, null)) {
-			try (ConfigurableApplicationContext context = CommandContext.start(List.of(onPort(running.port())))) {
+			try (ConfigurableApplicationContext context = CommandContext.start(JobsApplication.class, List.of(onPort(running.port())))) {
 				// the application's execution, running (the in-memory repository outlives contexts, as a file does)
 				JobRepository repository = context.getBean(JobRepository.class);
 				JobParameters parameters = new JobParametersBuilder().addLong("run.id", System.nanoTime())
@@ -144,12 +145,12 @@ class RunJobCommandIT {
 				repository.update(execution);
 				id = execution.getId();
 			}
-			try (ConfigurableApplicationContext context = CommandContext.start(List.of(onPort(running.port())))) {
+			try (ConfigurableApplicationContext context = CommandContext.start(JobsApplication.class, List.of(onPort(running.port())))) {
 				assertThat(context.getBean(JobRepository.class).getJobExecution(id).getStatus())
 					.as("running in the other process").isEqualTo(BatchStatus.STARTED);
 			}
 		}
-		try (ConfigurableApplicationContext context = CommandContext.start(List.of(CONFIG))) {
+		try (ConfigurableApplicationContext context = CommandContext.start(JobsApplication.class, List.of(CONFIG))) {
 			assertThat(context.getBean(JobRepository.class).getJobExecution(id).getStatus())
 				.as("left STARTED by a process that is gone").isNotEqualTo(BatchStatus.STARTED);
 		}

@@ -40,8 +40,8 @@ class CounterJournalIT {
 		server.shutdown();
 	}
 
-	private static String version(long slot) {
-		return new ChangeVersion(slot, 0, "sig" + slot, 0).key();
+	private static ChangeVersion version(long slot) {
+		return new ChangeVersion(slot, 0, "sig" + slot, 0);
 	}
 
 	private long likes(String comment) {

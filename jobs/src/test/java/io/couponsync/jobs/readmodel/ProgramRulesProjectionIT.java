@@ -25,11 +25,11 @@ import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.batch.test.context.SpringBatchTest;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.TestPropertySource;
 
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.staging.MongoStagingRepository;
-import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.JobsIntegrationTest;
 import io.couponsync.jobs.batch.JobRunner;
 
 /**
@@ -41,12 +41,8 @@ import io.couponsync.jobs.batch.JobRunner;
  * §13, and the fields §1–§10 say events reveal.
  */
 @SpringBatchTest
-@SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-		"sync.program.id=" + ProgramHistory.PROGRAM_ID, "sync.program.idl=../config/idl/discount_platform.json",
-		"sync.solana.rpc-url=http://127.0.0.1:9", "sync.solana.ws-url=ws://127.0.0.1:9",
-		"sync.listener.enabled=false", "sync.jobs.schedule-enabled=false", "sync.mongodb.embedded.port=0",
-		"sync.mongodb.embedded.file=", "spring.datasource.url=jdbc:h2:mem:program-rules-it;DB_CLOSE_DELAY=-1",
-		"spring.batch.jdbc.initialize-schema=always", "spring.batch.job.enabled=false" })
+@JobsIntegrationTest
+@TestPropertySource(properties = { "spring.datasource.url=jdbc:h2:mem:program-rules-it;DB_CLOSE_DELAY=-1" })
 class ProgramRulesProjectionIT {
 
 	private static final String AUTHORITY = key("marketplace authority");

@@ -28,14 +28,16 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.batch.test.context.SpringBatchTest;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import io.couponsync.chain.Base58;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.JobsIntegrationTest;
 import io.couponsync.jobs.SimulatorProperties;
 import io.couponsync.jobs.accountstate.AccountReadCheckpoints;
 import io.couponsync.jobs.applyevents.LedgerStaging;
@@ -54,13 +56,10 @@ import io.couponsync.simulator.marketplace.MarketplaceWorkload;
  * compared with the simulator's accounts in every field (consistency: whatever rules the simulator follows).
  */
 @SpringBatchTest
-@SpringBootTest(classes = { JobsApplication.class, ReconcileJobIT.CrashInjection.class },
-		webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
-				"sync.program.idl=../config/idl/discount_platform.json", "sync.listener.enabled=false",
-				"sync.jobs.schedule-enabled=false", "sync.mongodb.embedded.port=0", "sync.mongodb.embedded.file=",
-				"sync.jobs.reconcile.pages-per-chunk=1", "sync.jobs.reconcile.parallelism=3",
-				"sync.jobs.reconcile.partition-accounts=1000",
-				"spring.datasource.url=jdbc:h2:mem:reconcile-it;DB_CLOSE_DELAY=-1" })
+@JobsIntegrationTest
+@Import(ReconcileJobIT.CrashInjection.class)
+@TestPropertySource(properties = { "sync.jobs.reconcile.pages-per-chunk=1", "sync.jobs.reconcile.parallelism=3",
+		"sync.jobs.reconcile.partition-accounts=1000", "spring.datasource.url=jdbc:h2:mem:reconcile-it;DB_CLOSE_DELAY=-1" })
 class ReconcileJobIT {
 
 	private static SolanaSimulator simulator;
@@ -491,7 +490,7 @@ class ReconcileJobIT {
 		String uri = "mongodb://" + mongo.getClusterDescription().getServerDescriptions().get(0).getAddress()
 				+ "/coupon_sync";
 		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-		int code = io.couponsync.jobs.verify.VerifyCommand.run(new String[] { "listed=3",
+		int code = io.couponsync.jobs.verify.VerifyCommand.run(JobsApplication.class, new String[] { "listed=3",
 				"--sync.program.id=" + simulator.programId(), "--sync.program.idl=../config/idl/discount_platform.json",
 				"--sync.solana.rpc-url=" + simulator.rpcUrl(), "--sync.solana.ws-url=" + simulator.wsUrl(),
 				"--sync.mongodb.uri=" + uri, "--spring.datasource.url=jdbc:h2:mem:reconcile-verify;DB_CLOSE_DELAY=-1" },

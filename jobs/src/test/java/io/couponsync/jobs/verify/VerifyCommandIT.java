@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
+import io.couponsync.jobs.JobsApplication;
+
 /** verify as an operator meets it when the RPC endpoint cannot be reached: one line that says so, exit code 1. */
 class VerifyCommandIT {
 
@@ -21,7 +23,7 @@ class VerifyCommandIT {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-		int code = VerifyCommand.run(new String[] { "--sync.program.id=9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3",
+		int code = VerifyCommand.run(JobsApplication.class, new String[] { "--sync.program.id=9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3",
 				"--sync.program.idl=../config/idl/discount_platform.json",
 				"--sync.solana.rpc-url=http://127.0.0.1:" + closedPort + "/v2/secret-key?api-key=secret",
 				"--sync.solana.ws-url=ws://127.0.0.1:" + closedPort, "--sync.solana.max-attempts=1",

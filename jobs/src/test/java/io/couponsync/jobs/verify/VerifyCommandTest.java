@@ -15,6 +15,8 @@ import org.bson.BsonString;
 import org.bson.types.Decimal128;
 import org.junit.jupiter.api.Test;
 
+import io.couponsync.jobs.JobsApplication;
+
 class VerifyCommandTest {
 
 	@Test
@@ -22,9 +24,9 @@ class VerifyCommandTest {
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
 		PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
 
-		assertThat(VerifyCommand.run(new String[] { "fromSlot=abc" }, System.out, errors)).isEqualTo(2);
-		assertThat(VerifyCommand.run(new String[] { "since=5" }, System.out, errors)).isEqualTo(2);
-		assertThat(VerifyCommand.run(new String[] { "listed" }, System.out, errors)).isEqualTo(2);
+		assertThat(VerifyCommand.run(JobsApplication.class, new String[] { "fromSlot=abc" }, System.out, errors)).isEqualTo(2);
+		assertThat(VerifyCommand.run(JobsApplication.class, new String[] { "since=5" }, System.out, errors)).isEqualTo(2);
+		assertThat(VerifyCommand.run(JobsApplication.class, new String[] { "listed" }, System.out, errors)).isEqualTo(2);
 
 		assertThat(err.toString(StandardCharsets.UTF_8)).contains("'fromSlot=abc' is not one of fromSlot=<slot>",
 				"'since=5'", "'listed'");

@@ -11,8 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
 /**
  * The embedded default: a MongoDB-wire server on loopback, backed by an H2 file so data survives a restart. The
@@ -29,11 +27,11 @@ public final class EmbeddedMongoServer implements AutoCloseable {
 	public EmbeddedMongoServer(String host, int port, Path file) {
 		MongoBackend backend;
 		if (file == null || file.toString().isBlank()) {
-			backend = new MemoryBackend();
+			backend = EmbeddedBackends.inMemory();
 		}
 		else {
 			createParent(file);
-			backend = new H2Backend(file.toString());
+			backend = EmbeddedBackends.inFile(file.toString());
 		}
 		this.server = new MongoServer(backend);
 		server.bind(host, port);

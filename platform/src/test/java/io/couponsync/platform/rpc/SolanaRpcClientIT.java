@@ -14,12 +14,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.couponsync.chain.rpc.BlockSignatures;
+import io.couponsync.chain.rpc.ConfirmationStatus;
+import io.couponsync.chain.rpc.FetchedTransaction;
 import io.couponsync.chain.rpc.RpcCallObserver;
 import io.couponsync.chain.rpc.RpcException;
+import io.couponsync.chain.rpc.SignatureStatus;
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.simulator.SolanaSimulator;
 import io.couponsync.simulator.ledger.LedgerTransaction;
-import tools.jackson.databind.JsonNode;
 
 /** The RPC client against the simulator over real HTTP: batched to the limits, polite under 429, clear on errors. */
 class SolanaRpcClientIT {
@@ -66,9 +69,10 @@ class SolanaRpcClientIT {
 	void batchesStatusesAccountsAndTransactionsToTheProtocolLimits() {
 		List<String> signatures = landed.stream().map(LedgerTransaction::signature).toList().subList(0, 600);
 
-		List<JsonNode> statuses = client.getSignatureStatuses(signatures, true);
-		assertThat(statuses).hasSize(600).allSatisfy(status -> assertThat(status.get("confirmationStatus")
-			.asString()).isEqualTo("finalized"));
+		List<SignatureStatus> statuses = client.getSignatureStatuses(signatures, true);
+		assertThat(statuses).hasSize(600).allSatisfy(status -> assertThat(status.confirmationStatus())
+			.isEqualTo(ConfirmationStatus.FINALIZED));
+		assertThat(statuses.get(0).slot()).isEqualTo(landed.get(0).slot());
 		assertThat(simulator.metrics().calls("getSignatureStatuses")).as("ceil(600/256)").isEqualTo(3);
 
 		List<String> accounts = new ArrayList<>();
@@ -76,18 +80,20 @@ class SolanaRpcClientIT {
 				"dataSlice", java.util.Map.of("offset", 0, "length", 0)))
 			.forEach(entry -> accounts.add(entry.get("pubkey").asString()));
 		assertThat(accounts.size()).isGreaterThan(200);
-		assertThat(client.getMultipleAccounts(accounts, "finalized")).hasSize(accounts.size())
-			.allSatisfy(account -> assertThat(account.get("owner").asString()).isEqualTo(simulator.programId()));
+		assertThat(client.readAccounts(accounts, "finalized", 0)).hasSize(accounts.size())
+			.allSatisfy(read -> assertThat(read.account().owner()).isEqualTo(simulator.programId()))
+			.allSatisfy(read -> assertThat(read.account().data()).hasSizeGreaterThan(8))
+			.allSatisfy(read -> assertThat(read.contextSlot()).isPositive());
 		assertThat(simulator.metrics().calls("getMultipleAccounts"))
 			.isEqualTo((accounts.size() + 99) / 100);
 
 		long requestsBefore = simulator.metrics().httpRequests();
-		List<JsonNode> transactions = client.getTransactions(signatures.subList(0, 120), "finalized");
+		List<FetchedTransaction> transactions = client.getTransactions(signatures.subList(0, 120), "finalized");
 		assertThat(transactions).hasSize(120);
 		for (int i = 0; i < 120; i++) {
-			assertThat(transactions.get(i).get("transaction").get("signatures").get(0).asString())
-				.isEqualTo(signatures.get(i));
-			assertThat(transactions.get(i).get("meta").has("innerInstructions")).isTrue();
+			assertThat(transactions.get(i).signature()).isEqualTo(signatures.get(i));
+			assertThat(transactions.get(i).slot()).isEqualTo(landed.get(i).slot());
+			assertThat(transactions.get(i).logs()).isNotEmpty();
 		}
 		assertThat(simulator.metrics().httpRequests() - requestsBefore).as("batches of 50").isEqualTo(3);
 	}
@@ -98,14 +104,16 @@ class SolanaRpcClientIT {
 		LedgerTransaction last = landed.get(landed.size() - 1);
 		long beyondTip = simulator.ledger().slot() + 1_000;
 
-		List<JsonNode> blocks = client.getBlockSignatures(List.of(first.slot(), beyondTip, last.slot()), "confirmed");
+		List<BlockSignatures> blocks = client.getBlockSignatures(List.of(first.slot(), beyondTip, last.slot()),
+				"confirmed");
 
 		assertThat(blocks).hasSize(3);
 		assertThat(blocks.get(1)).isNull();
 		for (LedgerTransaction transaction : List.of(first, last)) {
-			JsonNode signatures = blocks.get(transaction == first ? 0 : 2);
-			assertThat(signatures.get(transaction.indexInBlock()).asString()).isEqualTo(transaction.signature());
-			assertThat(signatures.size()).isEqualTo(simulator.ledger().block(transaction.slot()).size());
+			BlockSignatures block = blocks.get(transaction == first ? 0 : 2);
+			assertThat(block.slot()).isEqualTo(transaction.slot());
+			assertThat(block.signatures().get(transaction.indexInBlock())).isEqualTo(transaction.signature());
+			assertThat(block.signatures()).hasSize(simulator.ledger().block(transaction.slot()).size());
 		}
 		assertThat(simulator.metrics().calls("getBlock")).isEqualTo(3);
 		assertThat(simulator.metrics().httpRequests()).as("one JSON-RPC batch").isEqualTo(1);
@@ -149,8 +157,8 @@ class SolanaRpcClientIT {
 		// one element of a batch answered -32005: the whole batch is asked again (reads are idempotent)
 		simulator.faults().answerNodeBehind(1);
 		List<String> signatures = landed.subList(0, 5).stream().map(t -> t.signature()).toList();
-		List<tools.jackson.databind.JsonNode> transactions = client.getTransactions(signatures, "confirmed");
-		assertThat(transactions).hasSize(5).allSatisfy(transaction -> assertThat(transaction.isObject()).isTrue());
+		List<FetchedTransaction> transactions = client.getTransactions(signatures, "confirmed");
+		assertThat(transactions).hasSize(5).allSatisfy(transaction -> assertThat(transaction).isNotNull());
 		assertThat(backoffs).hasSize(3);
 
 		simulator.faults().answerNodeBehind(100);

@@ -14,23 +14,32 @@ import io.couponsync.chain.staging.StagingSource;
 import io.couponsync.chain.staging.StagingStatus;
 import tools.jackson.databind.JsonNode;
 
-/** A getTransaction answer (json encoding) as a staged transaction, with its inner instructions resolved. */
-public final class TransactionResponse {
+/**
+ * A getTransaction answer (json encoding): what staging keeps of a transaction, with its inner instructions
+ * resolved to their programs.
+ *
+ * @param error the transaction's error as the chain reports it (a document, or a string), null when it succeeded
+ * @param blockTime seconds since the epoch, null when the node does not know it
+ */
+public record FetchedTransaction(String signature, long slot, Object error, List<String> logs, Long blockTime,
+		List<InnerInstruction> innerInstructions) {
 
-	private TransactionResponse() {
+	/** The transaction as staging takes it from the crawl, at the commitment the listing reported it at. */
+	public StagedTransaction staged(Instant receivedAt, ChainCommitment commitment) {
+		return new StagedTransaction(signature, slot, error, logs, receivedAt, StagingSource.BACKFILL,
+				StagingStatus.RECEIVED, commitment, blockTime, innerInstructions, null);
 	}
 
-	public static StagedTransaction staged(JsonNode result, Instant receivedAt) {
-		return staged(result, receivedAt, ChainCommitment.CONFIRMED);
-	}
-
-	/** As {@link #staged(JsonNode, Instant)}, with the commitment the listing reported it at. */
-	public static StagedTransaction staged(JsonNode result, Instant receivedAt, ChainCommitment commitment) {
+	/** The answer's transaction, or null when the node has none. */
+	static FetchedTransaction of(JsonNode result) {
+		if (result == null || result.isNull()) {
+			return null;
+		}
 		JsonNode transaction = result.path("transaction");
 		JsonNode meta = result.path("meta");
 		String signature = transaction.path("signatures").path(0).asString(null);
 		if (signature == null) {
-			throw new IllegalArgumentException("getTransaction answer without a signature");
+			throw new RpcException("getTransaction answered a transaction without a signature", 0, null);
 		}
 		List<String> keys = new ArrayList<>();
 		transaction.path("message").path("accountKeys").forEach(key -> keys.add(key.isString() ? key.asString()
@@ -50,8 +59,7 @@ public final class TransactionResponse {
 		Object error = err.isMissingNode() || err.isNull() ? null
 				: err.isObject() ? Document.parse(err.toString()) : err.asString();
 		JsonNode blockTime = result.path("blockTime");
-		return new StagedTransaction(signature, result.path("slot").asLong(), error, logs, receivedAt,
-				StagingSource.BACKFILL, StagingStatus.RECEIVED, commitment,
-				blockTime.isIntegralNumber() ? blockTime.asLong() : null, inner, null);
+		return new FetchedTransaction(signature, result.path("slot").asLong(), error, logs,
+				blockTime.isIntegralNumber() ? blockTime.asLong() : null, inner);
 	}
 }

@@ -1,0 +1,145 @@
+package io.couponsync.chain.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import com.sun.net.httpserver.HttpServer;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.couponsync.chain.Base58;
+
+/**
+ * The typed results, parsed from answers shaped as the Solana JSON-RPC documentation gives them
+ * (https://solana.com/docs/rpc/http), served by a stub HTTP endpoint: the parts the jobs rely on, and the edge
+ * cases a real node answers with (unknown signatures, absent blocks and accounts, entries without a status).
+ */
+class SolanaRpcClientResultsTest {
+
+	private HttpServer server;
+
+	private volatile String answer;
+
+	@BeforeEach
+	void start() throws IOException {
+		server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		server.createContext("/", exchange -> {
+			exchange.getRequestBody().readAllBytes();
+			byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().add("Content-Type", "application/json");
+			exchange.sendResponseHeaders(200, body.length);
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(body);
+			}
+		});
+		server.start();
+	}
+
+	@AfterEach
+	void stop() {
+		server.stop(0);
+	}
+
+	private SolanaRpcClient client() {
+		return new SolanaRpcClient(SolanaRpcClient.Options.defaults(URI.create("http://127.0.0.1:"
+				+ server.getAddress().getPort())), RpcCallObserver.NONE, delay -> {
+				});
+	}
+
+	private static String result(String result) {
+		return "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + result + "}";
+	}
+
+	@Test
+	void signatureStatusesAreNullForUnknownSignaturesAndProcessedWithoutAStatus() {
+		answer = result("{\"context\":{\"slot\":90},\"value\":[{\"slot\":72,\"confirmations\":null,\"err\":null,"
+				+ "\"confirmationStatus\":\"finalized\"},null,{\"slot\":88,\"confirmations\":2,\"err\":null,"
+				+ "\"confirmationStatus\":\"confirmed\"},{\"slot\":89,\"confirmations\":0,\"err\":null}]}");
+
+		List<SignatureStatus> statuses = client().getSignatureStatuses(List.of("a", "b", "c", "d"), true);
+
+		assertThat(statuses).containsExactly(new SignatureStatus(72, ConfirmationStatus.FINALIZED), null,
+				new SignatureStatus(88, ConfirmationStatus.CONFIRMED),
+				new SignatureStatus(89, ConfirmationStatus.PROCESSED));
+		assertThat(statuses.get(2).confirmationStatus().confirmed()).isTrue();
+		assertThat(statuses.get(3).confirmationStatus().confirmed()).isFalse();
+	}
+
+	@Test
+	void listedSignaturesCarryFailureAndTakeTheAskedCommitmentWhenTheyNameNone() {
+		answer = result("[{\"signature\":\"s1\",\"slot\":114,\"err\":null,\"memo\":null,\"blockTime\":null,"
+				+ "\"confirmationStatus\":\"confirmed\"},{\"signature\":\"s2\",\"slot\":113,"
+				+ "\"err\":{\"InstructionError\":[0,{\"Custom\":6001}]},\"memo\":null,\"blockTime\":null}]");
+
+		List<ListedSignature> page = client().getSignaturesForAddress("program", null, null, 1000, "finalized");
+
+		assertThat(page).containsExactly(new ListedSignature("s1", 114, false, ConfirmationStatus.CONFIRMED),
+				new ListedSignature("s2", 113, true, ConfirmationStatus.FINALIZED));
+	}
+
+	@Test
+	void transactionsResolveInnerInstructionsThroughLoadedAddressesAndAreNullWhereTheNodeHasNone() {
+		String data = Base58.encode(new byte[] { 1, 2, 3 });
+		answer = "[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":null},{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{"
+				+ "\"slot\":430,\"blockTime\":1700000000,\"transaction\":{\"signatures\":[\"sig\"],\"message\":{"
+				+ "\"accountKeys\":[\"payer\",\"program\"]}},\"meta\":{\"err\":{\"InstructionError\":[0,\"Custom\"]},"
+				+ "\"logMessages\":[\"Program program invoke [1]\"],\"loadedAddresses\":{\"writable\":[\"lookedUp\"],"
+				+ "\"readonly\":[]},\"innerInstructions\":[{\"index\":0,\"instructions\":[{\"programIdIndex\":2,"
+				+ "\"accounts\":[],\"data\":\"" + data + "\"}]}]}}}]";
+
+		List<FetchedTransaction> transactions = client().getTransactions(List.of("sig", "unknown"), "confirmed");
+
+		assertThat(transactions).hasSize(2);
+		assertThat(transactions.get(1)).isNull();
+		FetchedTransaction fetched = transactions.get(0);
+		assertThat(fetched.signature()).isEqualTo("sig");
+		assertThat(fetched.slot()).isEqualTo(430);
+		assertThat(fetched.blockTime()).isEqualTo(1_700_000_000L);
+		assertThat(fetched.logs()).containsExactly("Program program invoke [1]");
+		assertThat(fetched.error()).isEqualTo(Document.parse("{\"InstructionError\":[0,\"Custom\"]}"));
+		assertThat(fetched.innerInstructions()).singleElement().satisfies(inner -> {
+			assertThat(inner.programId()).isEqualTo("lookedUp");
+			assertThat(inner.data()).containsExactly(1, 2, 3);
+		});
+	}
+
+	@Test
+	void blocksAreInBlockOrderAndNullWhereTheNodeHasNoBlock() {
+		answer = "[{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{\"signatures\":[\"b\",\"a\"],\"blockhash\":\"h\"}},"
+				+ "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32007,\"message\":\"Slot 8 was skipped\"}}]";
+
+		List<BlockSignatures> blocks = client().getBlockSignatures(List.of(7L, 8L), "confirmed");
+
+		assertThat(blocks).containsExactly(new BlockSignatures(7, List.of("b", "a")), null);
+	}
+
+	@Test
+	void accountsCarryTheContextSlotOfTheirAnswerAndDecodedData() {
+		answer = result("{\"context\":{\"slot\":341},\"value\":[{\"data\":[\"AQID\",\"base64\"],\"executable\":false,"
+				+ "\"lamports\":1,\"owner\":\"program\",\"rentEpoch\":0,\"space\":3},null]}");
+
+		List<AccountRead> reads = client().readAccounts(List.of("a", "b"), "confirmed", 0);
+
+		assertThat(reads).hasSize(2).allSatisfy(read -> assertThat(read.contextSlot()).isEqualTo(341));
+		assertThat(reads.get(0).account().owner()).isEqualTo("program");
+		assertThat(reads.get(0).account().data()).containsExactly(1, 2, 3);
+		assertThat(reads.get(1).exists()).isFalse();
+	}
+
+	@Test
+	void anAccountWhoseDataIsNotBase64FailsTheCallSayingSo() {
+		answer = result("{\"context\":{\"slot\":1},\"value\":[{\"data\":[\"!!\",\"base64\"],\"owner\":\"p\"}]}");
+
+		assertThatThrownBy(() -> client().readAccounts(List.of("a"), "confirmed", 0)).isInstanceOf(RpcException.class)
+			.hasMessageContaining("not base64");
+	}
+}

@@ -1,0 +1,318 @@
+package io.couponsync.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.env.Environment;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+
+/**
+ * The manifests in k8s-cronjobs/, rendered overlay by overlay ({@link Kustomization}) into the fabric8 Kubernetes
+ * model, checked against the applications they deploy: the jobs the CronJobs run exist, every environment variable
+ * set is one the applications read, the probes hit the applications' health groups on the port they listen on, pods
+ * outlive the jobs' graceful shutdown, and the configuration mounted is what the applications read.
+ */
+class KubernetesManifestsTest {
+
+	private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+	private static final Path MANIFESTS = ROOT.resolve("k8s-cronjobs");
+
+	private static final ApplicationConfiguration CONFIGURATION = ApplicationConfiguration.load(ROOT.resolve("config"));
+
+	private static final Set<String> JOBS = JobCatalog.jobNames();
+
+	/** The images' working directory, where config/ must be (the jib configuration in the parent pom). */
+	private static final String WORKING_DIRECTORY = ImageSettings.workingDirectory(ROOT.resolve("pom.xml"));
+
+	static Stream<Path> overlays() throws IOException {
+		try (Stream<Path> overlays = Files.list(MANIFESTS.resolve("overlays"))) {
+			return overlays.filter(Files::isDirectory).sorted().toList().stream();
+		}
+	}
+
+	@Test
+	void theJobsApplicationAndItsConfigurationAreFound() {
+		assertThat(JOBS).isNotEmpty().allMatch(name -> name.endsWith("Job"));
+		assertThat(CONFIGURATION.placeholders()).contains("MONGODB_URI", "JOB_REPOSITORY_URL");
+		assertThat(CONFIGURATION.propertyCount()).isGreaterThan(1000);
+		assertThat(CONFIGURATION.reads("SYNC_JOBS_SHUTDOWNTIMEOUT")).isTrue();
+		assertThat(CONFIGURATION.reads("MANAGEMENT_SERVER_PORT")).isTrue();
+		assertThat(CONFIGURATION.reads("SYNC_JOBS_SHUTDOWN_TIMEOUTS")).isFalse();
+		assertThat(WORKING_DIRECTORY).startsWith("/");
+	}
+
+	@Test
+	void everyOverlayDeploysTheListenerAndLaunchesTheJobsOneWayOrTheOther() throws IOException {
+		List<Kustomization> rendered = overlays().map(Kustomization::render).toList();
+		assertThat(rendered).isNotEmpty();
+		assertThat(rendered).allMatch(overlay -> Workload.of(overlay).stream()
+			.flatMap(workload -> workload.applicationContainers().stream())
+			.anyMatch(container -> Workload.application(container) == Application.LISTENER));
+		assertThat(rendered).allMatch(overlay -> !overlay.resources(CronJob.class).isEmpty()
+				|| !jobsDeployments(overlay).isEmpty());
+		assertThat(rendered).as("some overlay runs CronJobs").anyMatch(overlay -> !overlay.resources(CronJob.class).isEmpty());
+		assertThat(rendered).as("some overlay runs the jobs Deployment")
+			.anyMatch(overlay -> !jobsDeployments(overlay).isEmpty());
+	}
+
+	@Test
+	void everyFileInK8sCronjobsIsPartOfAnOverlay() throws IOException {
+		Set<Path> used = new TreeSet<>();
+		overlays().map(Kustomization::render).forEach(overlay -> {
+			used.addAll(overlay.manifestFiles());
+			used.addAll(overlay.generatorFiles());
+		});
+		try (Stream<Path> files = Files.walk(MANIFESTS)) {
+			assertThat(files.filter(Files::isRegularFile).map(Path::normalize).toList()).allMatch(used::contains);
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("overlays")
+	void everyObjectParsesIntoTheKubernetesModelWithoutUnknownFields(Path overlay) {
+		Kustomization rendered = Kustomization.render(overlay);
+		assertThat(rendered.resources()).isNotEmpty();
+		for (HasMetadata resource : rendered.resources()) {
+			assertThat(resource.getMetadata().getName()).isNotBlank();
+			assertThat(UnknownFields.of(resource)).as(resource.getKind() + " " + resource.getMetadata().getName())
+				.isEmpty();
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("overlays")
+	void theConfigMapGeneratorsFilesExist(Path overlay) {
+		Kustomization rendered = Kustomization.render(overlay);
+		assertThat(rendered.generatorFiles()).isNotEmpty().allMatch(Files::isRegularFile);
+		assertThat(rendered.generatorFiles()).contains(ROOT.resolve("config/application.yml"));
+	}
+
+	@ParameterizedTest
+	@MethodSource("overlays")
+	void everyCronJobHasItsLimitsAndRunsOneRunToItsEnd(Path overlay) {
+		for (CronJob cronJob : Kustomization.render(overlay).resources(CronJob.class)) {
+			String name = cronJob.getMetadata().getName();
+			var spec = cronJob.getSpec();
+			assertThat(spec.getSchedule()).as(name).isNotBlank();
+			assertThat(spec.getSchedule().trim().split("\\s+")).as(name + " schedule fields").hasSize(5);
+			assertThat(spec.getConcurrencyPolicy()).as(name).isEqualTo("Forbid");
+			assertThat(spec.getStartingDeadlineSeconds()).as(name).isNotNull().isPositive();
+			assertThat(spec.getTimeZone()).as(name).isNotBlank();
+			assertThat(ZoneId.of(spec.getTimeZone())).as(name).isNotNull();
+			JobSpec job = spec.getJobTemplate().getSpec();
+			assertThat(job.getBackoffLimit()).as(name).isNotNull().isNotNegative();
+			assertThat(job.getActiveDeadlineSeconds()).as(name).isNotNull().isPositive();
+			assertThat(job.getTtlSecondsAfterFinished()).as(name).isNotNull().isPositive();
+			assertThat(job.getTemplate().getSpec().getRestartPolicy()).as(name).isEqualTo("Never");
+			for (Container container : job.getTemplate().getSpec().getContainers()) {
+				assertThat(container.getResources()).as(name).isNotNull();
+				assertThat(container.getResources().getRequests()).as(name + " requests").containsKeys("cpu", "memory");
+				assertThat(container.getResources().getLimits()).as(name + " limits").containsKey("memory");
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("overlays")
+	void everyCronJobRunsAJobTheJobsApplicationDefines(Path overlay) {
+		for (CronJob cronJob : Kustomization.render(overlay).resources(CronJob.class)) {
+			String name = cronJob.getMetadata().getName();
+			List<String> command = jobCommand(cronJob);
+			assertThat(command).as(name + " runs `run <jobName>`").hasSizeGreaterThanOrEqualTo(2);
+			assertThat(command.get(0)).as(name).isEqualTo("run");
+			assertThat(JOBS).as(name + " runs " + command.get(1)).contains(command.get(1));
+			assertThat(command.subList(2, command.size())).as(name + " job parameters")
+				.allMatch(argument -> argument.startsWith("--") || argument.indexOf('=') > 0);
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("overlays")
+	void whereCronJobsLaunchTheJobsEveryJobHasOne(Path overlay) {
+		Kustomization rendered = Kustomization.render(overlay);
+		if (rendered.resources(CronJob.class).isEmpty() || !jobsDeployments(rendered).isEmpty()) {
+			return;
+		}
+		Set<String> launched = new TreeSet<>();
+		rendered.resources(CronJob.class).forEach(cronJob -> launched.add(jobCommand(cronJob).get(1)));
+		assertThat(launched).containsAll(JOBS);
+	}
+
+	@ParameterizedTest
+	@MethodSource("overlays")
+	void everyEnvironmentVariableSetIsOneTheApplicationsRead(Path overlay) {
+		Kustomization rendered = Kustomization.render(overlay);
+		for (Workload workload : Workload.of(rendered)) {
+			for (Container container : workload.applicationContainers()) {
+				Set<String> variables = Workload.environment(container, rendered).keySet();
+				assertThat(variables).as(workload.kind() + " " + workload.name() + " environment")
+					.allMatch(CONFIGURATION::reads);
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("overlays")
+	void deploymentsProbeTheHealthGroupsOnThePortTheApplicationListensOn(Path overlay) {
+		Kustomization rendered = Kustomization.render(overlay);
+		for (Deployment deployment : rendered.resources(Deployment.class)) {
+			for (Container container : new Workload("Deployment", deployment.getMetadata().getName(),
+					deployment.getSpec().getTemplate().getSpec()).applicationContainers()) {
+				String name = deployment.getMetadata().getName();
+				Environment environment = CONFIGURATION.environment(Workload.application(container),
+						Workload.environment(container, rendered));
+				int port = environment.getProperty("management.server.port", Integer.class,
+						environment.getProperty("server.port", Integer.class, 8080));
+				assertThat(probePort(container, container.getLivenessProbe(), "/actuator/health/liveness"))
+					.as(name + " liveness").isEqualTo(port);
+				assertThat(probePort(container, container.getReadinessProbe(), "/actuator/health/readiness"))
+					.as(name + " readiness").isEqualTo(port);
+				assertThat(container.getPorts()).as(name).extracting(ContainerPort::getContainerPort).contains(port);
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("overlays")
+	void jobPodsOutlastTheJobsShutdownTimeout(Path overlay) {
+		Kustomization rendered = Kustomization.render(overlay);
+		for (Workload workload : Workload.of(rendered)) {
+			for (Container container : workload.applicationContainers()) {
+				if (Workload.application(container) != Application.JOBS) {
+					continue;
+				}
+				Environment environment = CONFIGURATION.environment(Application.JOBS,
+						Workload.environment(container, rendered));
+				Duration shutdownTimeout = DurationStyle
+					.detectAndParse(environment.getRequiredProperty("sync.jobs.shutdown-timeout"));
+				assertThat(workload.pod().getTerminationGracePeriodSeconds()).as(workload.name()).isNotNull();
+				assertThat(Duration.ofSeconds(workload.pod().getTerminationGracePeriodSeconds()))
+					.as(workload.kind() + " " + workload.name() + " grace period").isGreaterThan(shutdownTimeout);
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("overlays")
+	void configurationMountedInTheWorkingDirectoryHoldsWhatTheApplicationReads(Path overlay) {
+		Kustomization rendered = Kustomization.render(overlay);
+		for (Workload workload : Workload.of(rendered)) {
+			for (Container container : workload.applicationContainers()) {
+				Application application = Workload.application(container);
+				Environment environment = CONFIGURATION.environment(application,
+						Workload.environment(container, rendered));
+				List<String> expected = new ArrayList<>(List.of("config/application.yml",
+						"config/" + application.ownConfigFile()));
+				for (String idl : environment.getRequiredProperty("sync.program.idl").split(",")) {
+					expected.add(idl.strip());
+				}
+				assertThat(mountedConfigMapFiles(workload, container, rendered))
+					.as(workload.kind() + " " + workload.name() + " files under " + WORKING_DIRECTORY)
+					.containsAll(expected.stream().map(path -> WORKING_DIRECTORY + "/" + path).toList());
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("overlays")
+	void secretKeysReferencedExistInTheGeneratedSecret(Path overlay) {
+		Kustomization rendered = Kustomization.render(overlay);
+		for (Workload workload : Workload.of(rendered)) {
+			for (Container container : workload.allContainers()) {
+				for (EnvVar variable : container.getEnv()) {
+					if (variable.getValueFrom() == null || variable.getValueFrom().getSecretKeyRef() == null) {
+						continue;
+					}
+					var reference = variable.getValueFrom().getSecretKeyRef();
+					Workload.generatedSecret(rendered, reference.getName()).map(Secret::getStringData)
+						.ifPresent(keys -> assertThat(keys).as(workload.name() + " " + variable.getName())
+							.containsKey(reference.getKey()));
+				}
+			}
+		}
+	}
+
+	/** The files a ConfigMap generated by the rendering puts under the container's mounts. */
+	private static Set<String> mountedConfigMapFiles(Workload workload, Container container, Kustomization rendered) {
+		Set<String> files = new TreeSet<>();
+		for (VolumeMount mount : container.getVolumeMounts()) {
+			Volume volume = workload.pod().getVolumes().stream().filter(v -> v.getName().equals(mount.getName()))
+				.findFirst().orElseThrow();
+			if (volume.getConfigMap() == null) {
+				continue;
+			}
+			ConfigMap map = Workload.generatedConfigMap(rendered, volume.getConfigMap().getName()).orElseThrow(
+					() -> new AssertionError(workload.name() + " mounts " + volume.getConfigMap().getName()
+							+ ", which the kustomization does not generate"));
+			if (volume.getConfigMap().getItems().isEmpty()) {
+				map.getData().keySet().forEach(key -> files.add(mount.getMountPath() + "/" + key));
+			}
+			for (var item : volume.getConfigMap().getItems()) {
+				assertThat(map.getData()).as(workload.name() + " " + volume.getName()).containsKey(item.getKey());
+				files.add(mount.getMountPath() + "/" + item.getPath());
+			}
+		}
+		return files;
+	}
+
+	/** The port an HTTP probe on {@code path} hits, by number or by the container port's name. */
+	private static int probePort(Container container, Probe probe, String path) {
+		assertThat(probe).as(container.getName() + " probe on " + path).isNotNull();
+		HTTPGetAction get = probe.getHttpGet();
+		assertThat(get).as(container.getName() + " probe on " + path).isNotNull();
+		assertThat(get.getPath()).isEqualTo(path);
+		if (get.getPort().getIntVal() != null) {
+			return get.getPort().getIntVal();
+		}
+		return container.getPorts().stream().filter(port -> get.getPort().getStrVal().equals(port.getName()))
+			.map(ContainerPort::getContainerPort).findFirst()
+			.orElseThrow(() -> new AssertionError(container.getName() + " has no port " + get.getPort().getStrVal()));
+	}
+
+	/** The arguments after the image's entry point (JobsMain): {@code run <jobName> [name=value ...]}. */
+	private static List<String> jobCommand(CronJob cronJob) {
+		List<Container> containers = cronJob.getSpec().getJobTemplate().getSpec().getTemplate().getSpec()
+			.getContainers();
+		assertThat(containers).as(cronJob.getMetadata().getName()).hasSize(1);
+		Container container = containers.get(0);
+		assertThat(Application.ofImage(container.getImage())).as(cronJob.getMetadata().getName() + " image")
+			.contains(Application.JOBS);
+		assertThat(container.getCommand()).as("the image's entry point runs JobsMain").isEmpty();
+		return container.getArgs();
+	}
+
+	private static List<Deployment> jobsDeployments(Kustomization rendered) {
+		return rendered.resources(Deployment.class).stream()
+			.filter(deployment -> deployment.getSpec().getTemplate().getSpec().getContainers().stream()
+				.anyMatch(container -> Application.ofImage(container.getImage()).orElse(null) == Application.JOBS))
+			.toList();
+	}
+}

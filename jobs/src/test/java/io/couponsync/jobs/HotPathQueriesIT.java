@@ -1,0 +1,184 @@
+package io.couponsync.jobs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.mongodb.autoconfigure.MongoClientSettingsBuilderCustomizer;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.jobs.applyevents.LedgerStaging;
+import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.simulator.SolanaSimulator;
+import io.couponsync.simulator.ledger.Commitment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What keeps a chunk's cost independent of history: every query a chunk of applyEventsJob or finalityJob sends
+ * names the documents it touches by {@code _id} (an index a real MongoDB and the embedded server both use), and the
+ * queries that select by anything else run once per run, not once per chunk. A per-chunk query on another field
+ * (a status, a signature, a field of an event) scans history on the embedded server and needs an index on a real
+ * one; this test fails on any such query that appears per chunk.
+ */
+@JobsIntegrationTest
+@Import(HotPathQueriesIT.RecordQueries.class)
+@TestPropertySource(properties = { "sync.jobs.apply.chunk-size=25",
+		"spring.datasource.url=jdbc:h2:mem:hot-path-it;DB_CLOSE_DELAY=-1" })
+class HotPathQueriesIT {
+
+	private static final List<String> QUERIES = new CopyOnWriteArrayList<>();
+
+	private static volatile boolean recording;
+
+	/**
+	 * The counter journal holds only increments in flight (each entry is deleted once applied), so reading all of it
+	 * at the start of every chunk costs nothing that grows with history.
+	 */
+	private static final String IN_FLIGHT_ONLY = "find counter_journal ";
+
+	/**
+	 * Known exception: finality looks up the staged transactions in the slots of each chunk, to read blocks only
+	 * for slots holding several. A real MongoDB serves it with staging's {@code slot} index; the embedded server
+	 * scans staging for it once per chunk of 256 transactions.
+	 */
+	private static final String FINALITY_SLOTS_OF_A_CHUNK =
+			"find staged_transactions {$and:[{slot:{$in:[]}}, {status:{$ne}}]}";
+
+	private static SolanaSimulator simulator;
+
+	@DynamicPropertySource
+	static void solana(DynamicPropertyRegistry registry) {
+		simulator = SimulatorProperties.startManual(registry);
+	}
+
+	@Autowired
+	private JobRunner runner;
+
+	@Autowired
+	private Job applyEventsJob;
+
+	@Autowired
+	private Job finalityJob;
+
+	@Autowired
+	private MongoStagingRepository staging;
+
+	@Autowired
+	private MongoClient mongo;
+
+	@Test
+	void everyPerChunkQueryNamesItsDocumentsById() throws Exception {
+		for (int slot = 0; slot < 50; slot++) {
+			simulator.runWorkload(20);
+			simulator.advanceSlots(1);
+		}
+		simulator.advanceSlots(40);
+		staging.insertIfAbsent(LedgerStaging.staged(simulator.ledger().transactions()));
+		int transactions = simulator.ledger().transactionCount();
+		assertThat(transactions).isGreaterThan(900);
+
+		recording = true;
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		recording = false;
+
+		assertThat(mongo.getDatabase("coupon_sync").getCollection("staged_transactions")
+			.countDocuments(new org.bson.Document("commitment", "finalized"))).as("the runs did their work")
+			.isEqualTo(simulator.ledger().transactions().stream()
+				.filter(t -> t.slot() <= simulator.ledger().slot(Commitment.FINALIZED)).count());
+		int applyChunks = (transactions + 24) / 25;
+		Map<String, Integer> notById = new TreeMap<>();
+		for (String query : QUERIES) {
+			if (!query.startsWith("by-id ") && !query.startsWith(IN_FLIGHT_ONLY)
+					&& !query.equals(FINALITY_SLOTS_OF_A_CHUNK)) {
+				notById.merge(query, 1, Integer::sum);
+			}
+		}
+		assertThat(QUERIES.stream().filter(query -> query.startsWith("by-id ")).count())
+			.as("the chunks' queries were recorded").isGreaterThan(applyChunks);
+		assertThat(notById).as("queries not by _id, with how often they ran (%d apply chunks)", applyChunks)
+			.allSatisfy((query, count) -> assertThat(count).as(query).isLessThanOrEqualTo(3));
+	}
+
+	/** "by-id" when the filter names documents by _id (a value or $in, alone or in a top-level $and). */
+	static String describe(String command, String collection, BsonDocument filter) {
+		return (namesIds(filter) ? "by-id " : "") + command + " " + collection + " " + shape(filter);
+	}
+
+	/** The filter's field names and operators, without its values. */
+	private static String shape(BsonValue filter) {
+		if (filter.isDocument()) {
+			List<String> terms = new ArrayList<>();
+			filter.asDocument().forEach((key, value) -> terms.add(key + (value.isDocument() || value.isArray()
+					&& key.startsWith("$") ? ":" + shape(value) : "")));
+			return "{" + String.join(", ", terms) + "}";
+		}
+		if (filter.isArray()) {
+			return filter.asArray().stream().map(HotPathQueriesIT::shape).distinct().toList().toString();
+		}
+		return "";
+	}
+
+	private static boolean namesIds(BsonDocument filter) {
+		BsonValue id = filter.get("_id");
+		if (id != null) {
+			return !id.isDocument() || id.asDocument().keySet().equals(java.util.Set.of("$in"));
+		}
+		BsonValue and = filter.get("$and");
+		return and != null && and.isArray()
+				&& and.asArray().stream().anyMatch(term -> term.isDocument() && namesIds(term.asDocument()));
+	}
+
+	@TestConfiguration
+	static class RecordQueries {
+
+		@Bean
+		MongoClientSettingsBuilderCustomizer recordQueries() {
+			return settings -> settings.addCommandListener(new CommandListener() {
+				@Override
+				public void commandStarted(CommandStartedEvent event) {
+					if (recording) {
+						record(event.getCommandName(), event.getCommand());
+					}
+				}
+			});
+		}
+
+		private static void record(String name, BsonDocument command) {
+			String collection = command.isString(name) ? command.getString(name).getValue() : "";
+			List<BsonDocument> filters = new ArrayList<>();
+			switch (name) {
+				case "find", "count", "distinct" -> filters.add(command.getDocument(name.equals("find") ? "filter"
+						: "query", new BsonDocument()));
+				case "update", "delete" -> command.getArray(name.equals("update") ? "updates" : "deletes")
+					.forEach(statement -> filters.add(statement.asDocument().getDocument("q")));
+				case "findAndModify" -> filters.add(command.getDocument("query", new BsonDocument()));
+				case "aggregate" -> command.getArray("pipeline").stream()
+					.filter(stage -> stage.asDocument().containsKey("$match"))
+					.forEach(stage -> filters.add(stage.asDocument().getDocument("$match")));
+				default -> {
+				}
+			}
+			filters.forEach(filter -> QUERIES.add(describe(name, collection, filter)));
+		}
+	}
+}

@@ -1,0 +1,108 @@
+package io.couponsync.listener;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.Counter;
+
+/**
+ * Tracks how far the subscription's coverage reaches (the highest notified slot, the last finalized root) and
+ * records every interruption of it as a gap for the backfill: opened from the last slot known complete when the
+ * coverage stops, closed at the first slot seen once it resumes.
+ */
+final class CoverageGaps {
+
+	private static final Logger log = LoggerFactory.getLogger(CoverageGaps.class);
+
+	private final ListenerStateRepository state;
+
+	private final Counter gaps;
+
+	private final AtomicLong lastRoot = new AtomicLong();
+
+	private final AtomicLong highestSlot = new AtomicLong();
+
+	private volatile boolean gapOpen;
+
+	CoverageGaps(ListenerStateRepository state, Counter gaps) {
+		this.state = state;
+		this.gaps = gaps;
+	}
+
+	/** Takes up the coverage a checkpoint records. */
+	void resumeFrom(ListenerStateRepository.Checkpoint checkpoint) {
+		lastRoot.set(checkpoint.lastRoot() == null ? 0 : checkpoint.lastRoot());
+		highestSlot.set(checkpoint.highestSlot());
+	}
+
+	/** A notification at {@code slot} arrived: coverage reaches it, and an open gap ends there. */
+	void notified(long slot) {
+		highestSlot.accumulateAndGet(slot, Math::max);
+		closeAt(slot);
+	}
+
+	/** A slot notification: {@code root} (0 = none) is finalized, and an open gap ends at {@code slot}. */
+	void slotSeen(long slot, long root) {
+		if (root > 0) {
+			lastRoot.accumulateAndGet(root, Math::max);
+		}
+		closeAt(slot);
+	}
+
+	long highestSlot() {
+		return highestSlot.get();
+	}
+
+	long lastRoot() {
+		return lastRoot.get();
+	}
+
+	/** Whether anything was covered yet: before that there is nothing a gap could start from. */
+	boolean hasCoverage() {
+		return highestSlot.get() > 0 || lastRoot.get() > 0;
+	}
+
+	/** Opens a gap where coverage is known, or does nothing before anything was covered. */
+	void openIfCovered(String reason) {
+		if (hasCoverage()) {
+			open(reason);
+		}
+	}
+
+	/**
+	 * Opens a gap from the last slot known complete: the last finalized root seen (every transaction at or before
+	 * it was confirmed, hence notified, before the connection ended), else the highest staged slot.
+	 */
+	void open(String reason) {
+		long from = lastRoot.get() > 0 ? lastRoot.get() : highestSlot.get();
+		try {
+			state.openGap(from, reason);
+			if (!gapOpen) {
+				gaps.increment();
+			}
+			gapOpen = true;
+		}
+		catch (RuntimeException ex) {
+			log.error("Cannot record a gap from slot {} ({}): {}", from, reason, ex.getMessage());
+		}
+	}
+
+	private void closeAt(long slot) {
+		if (!gapOpen) {
+			return;
+		}
+		try {
+			var gap = state.closeGap(slot);
+			gapOpen = false;
+			if (gap != null) {
+				log.info("Gap recorded for the backfill: slots {} to {} ({})", gap.get("fromSlot"), slot,
+						gap.getString("reason"));
+			}
+		}
+		catch (RuntimeException ex) {
+			log.warn("Cannot close the gap at slot {}: {}", slot, ex.getMessage());
+		}
+	}
+}

@@ -1,0 +1,52 @@
+package io.couponsync.platform.mongo;
+
+import java.util.List;
+
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
+
+/** The embedded server's backends (in memory, or an H2 file), with {@link IdConditionIndex} as their _id index. */
+final class EmbeddedBackends {
+
+	private EmbeddedBackends() {
+	}
+
+	static MongoBackend inMemory() {
+		return new MemoryBackend() {
+			@Override
+			public MemoryDatabase openOrCreateDatabase(String databaseName) {
+				return new MemoryDatabase(databaseName, getCursorRegistry()) {
+					@Override
+					protected Index<Integer> openOrCreateUniqueIndex(String collectionName, String indexName,
+							List<IndexKey> keys, boolean sparse) {
+						return withIdConditions(super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse));
+					}
+				};
+			}
+		};
+	}
+
+	static MongoBackend inFile(String fileName) {
+		return new H2Backend(fileName) {
+			@Override
+			protected H2Database openOrCreateDatabase(String databaseName) {
+				return new H2Database(databaseName, getMvStore(), getCursorRegistry()) {
+					@Override
+					protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName,
+							List<IndexKey> keys, boolean sparse) {
+						return withIdConditions(super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse));
+					}
+				};
+			}
+		};
+	}
+
+	private static <P> Index<P> withIdConditions(Index<P> index) {
+		return IdConditionIndex.isIdIndex(index.getKeys()) ? new IdConditionIndex<>(index) : index;
+	}
+}
