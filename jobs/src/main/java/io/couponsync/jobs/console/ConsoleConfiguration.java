@@ -12,12 +12,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 
-import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.accountstate.DifferenceReport;
 import io.couponsync.jobs.applyevents.DeadLetterStore;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.platform.config.ProgramProperties;
+import io.couponsync.platform.rpc.RpcProbe;
 
 /** The operator's console (pages and REST API) and the pipeline gauges; only where a web server runs. */
 @Configuration(proxyBeanMethods = false)
@@ -42,9 +42,9 @@ class ConsoleConfiguration {
 
 	@Bean
 	PipelineStatus pipelineStatus(StagingRepository stagingRepository, DeadLetterStore deadLetterStore,
-			DifferenceReport differenceReport, JobRepository jobRepository, SolanaRpcClient solanaRpcClient,
+			DifferenceReport differenceReport, JobRepository jobRepository, RpcProbe rpcProbe,
 			MongoDatabaseFactory mongo, ProgramProperties program, MeterRegistry meterRegistry) {
 		return new PipelineStatus(stagingRepository, deadLetterStore, differenceReport, jobRepository,
-				solanaRpcClient, mongo.getMongoDatabase(), program.id(), meterRegistry);
+				rpcProbe, mongo.getMongoDatabase(), program.id(), meterRegistry);
 	}
 }

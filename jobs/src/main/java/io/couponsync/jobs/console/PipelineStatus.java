@@ -14,12 +14,12 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.repository.JobRepository;
 
-import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.jobs.accountstate.DifferenceReport;
 import io.couponsync.jobs.applyevents.DeadLetterStore;
 import io.couponsync.jobs.reconcile.ReconcileJobConfiguration;
+import io.couponsync.platform.rpc.RpcProbe;
 
 /**
  * Measures the pipeline ({@link PipelineFigures}) for the console and publishes what the other meters do not say as
@@ -40,7 +40,7 @@ public class PipelineStatus {
 
 	private final JobRepository jobRepository;
 
-	private final SolanaRpcClient rpc;
+	private final RpcProbe rpc;
 
 	private final MongoDatabase database;
 
@@ -51,7 +51,7 @@ public class PipelineStatus {
 	private volatile PipelineFigures last;
 
 	PipelineStatus(StagingRepository staging, DeadLetterStore deadLetters, DifferenceReport differences,
-			JobRepository jobRepository, SolanaRpcClient rpc, MongoDatabase database, String programId,
+			JobRepository jobRepository, RpcProbe rpc, MongoDatabase database, String programId,
 			MeterRegistry registry) {
 		this.staging = staging;
 		this.deadLetters = deadLetters;
@@ -110,10 +110,10 @@ public class PipelineStatus {
 
 	private Long tipSlot() {
 		try {
-			return rpc.getSlot("confirmed");
+			return rpc.confirmedSlot();
 		}
 		catch (RuntimeException ex) {
-			// why: an RPC that does not answer is shown as an unknown tip (and counted in sync.rpc.errors)
+			// why: an RPC that does not answer at once is shown as an unknown tip; the page must not wait on it
 			return null;
 		}
 	}

@@ -15,7 +15,7 @@ import io.couponsync.platform.config.SolanaProperties;
 
 /**
  * The Solana JSON-RPC client, counting calls, 429s and failed attempts per method as {@code sync.rpc.calls} /
- * {@code sync.rpc.throttled} / {@code sync.rpc.errors}, and its health ({@code rpc}).
+ * {@code sync.rpc.throttled} / {@code sync.rpc.errors}; a quick probe of it for health ({@code rpc}) and the console.
  */
 @Configuration(proxyBeanMethods = false)
 public class RpcConfiguration {
@@ -44,14 +44,19 @@ public class RpcConfiguration {
 				solana.batchSize(), solana.maxResponseSize().toBytes()), observer);
 	}
 
+	@Bean
+	RpcProbe rpcProbe(SolanaProperties solana) {
+		return new RpcProbe(solana);
+	}
+
 	/** The {@code rpc} health contributor, where health is on the classpath. */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
 	static class RpcHealthConfiguration {
 
 		@Bean
-		RpcHealthIndicator rpcHealthIndicator(SolanaRpcClient solanaRpcClient) {
-			return new RpcHealthIndicator(solanaRpcClient);
+		RpcHealthIndicator rpcHealthIndicator(RpcProbe rpcProbe) {
+			return new RpcHealthIndicator(rpcProbe);
 		}
 	}
 }
