@@ -83,7 +83,7 @@ public final class ApplyThroughput {
 		try (ConfigurableApplicationContext jobs = new SpringApplicationBuilder(JobsApplication.class,
 				CountingCommands.class).web(WebApplicationType.NONE).run(
 						"--sync.program.idl=config/idl/discount_platform.json", "--sync.listener.enabled=false",
-						"--sync.jobs.schedule-enabled=false",
+						"--sync.jobs.schedule.enabled=false",
 						"--sync.jobs.apply.chunk-size=" + chunk,
 						"--sync.mongodb.uri=", "--sync.mongodb.embedded.port=0",
 						"--sync.mongodb.embedded.file=" + ("h2".equals(backend) ? data.resolve("mongo.mv") : ""),

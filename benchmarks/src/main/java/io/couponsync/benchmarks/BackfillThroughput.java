@@ -46,7 +46,7 @@ public final class BackfillThroughput {
 				.web(WebApplicationType.NONE)
 				.run("--sync.program.id=" + simulator.programId(), "--sync.program.idl=config/idl/discount_platform.json",
 						"--sync.solana.rpc-url=" + simulator.rpcUrl(), "--sync.solana.ws-url=" + simulator.wsUrl(),
-						"--sync.listener.enabled=false", "--sync.jobs.schedule-enabled=false",
+						"--sync.listener.enabled=false", "--sync.jobs.schedule.enabled=false",
 						 "--sync.jobs.backfill.concurrency=" + concurrency,
 						"--sync.jobs.backfill.chunk-size=" + Math.max(200, 50 * concurrency), "--sync.mongodb.uri=",
 						"--sync.mongodb.embedded.port=0", "--sync.mongodb.embedded.file=",

@@ -56,7 +56,7 @@ public final class ReconcileThroughput {
 				.run("--sync.program.id=" + simulator.programId(), "--sync.program.idl=config/idl/discount_platform.json",
 						"--sync.solana.rpc-url=" + simulator.rpcUrl(), "--sync.solana.ws-url=" + simulator.wsUrl(),
 						"--sync.solana.requests-per-second=" + requestsPerSecond, "--sync.solana.timeout=300s",
-						"--sync.listener.enabled=false", "--sync.jobs.schedule-enabled=false",
+						"--sync.listener.enabled=false", "--sync.jobs.schedule.enabled=false",
 						"--sync.jobs.reconcile.parallelism=" + parallelism,
 						"--sync.jobs.reconcile.partition-accounts=" + partitionAccounts, "--sync.mongodb.uri=",
 						"--sync.mongodb.embedded.port=0", "--sync.mongodb.embedded.file=",

@@ -37,7 +37,7 @@ class DemoProfileIT {
 					"--sync.program.idl=../config/idl/discount_platform.json", "--sync.demo.rpc-port=" + freePort(),
 					"--sync.demo.ws-port=" + freePort(), "--sync.demo.transactions-per-second=50",
 					"--sync.demo.slot-millis=50", "--sync.mongodb.embedded.port=0", "--server.port=0",
-					"--management.endpoint.health.show-details=always", "--sync.jobs.apply.interval=200ms",
+					"--management.endpoint.health.show-details=always", "--sync.jobs.schedule.triggers.applyEventsJob.interval=200ms",
 					"--spring.datasource.url=jdbc:h2:mem:demo-profile-it;DB_CLOSE_DELAY=-1")) {
 			MongoClient mongo = context.getBean(MongoClient.class);
 			var staged = mongo.getDatabase("coupon_sync").getCollection("staged_transactions");

@@ -24,7 +24,7 @@ import io.couponsync.jobs.readmodel.ProgramHistory;
 @SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
 		"sync.program.id=" + ProgramHistory.PROGRAM_ID, "sync.program.idl=../config/idl/discount_platform.json",
 		"sync.solana.rpc-url=http://127.0.0.1:9", "sync.solana.ws-url=ws://127.0.0.1:9",
-		"sync.listener.enabled=false", "sync.jobs.schedule-enabled=false", "sync.mongodb.embedded.port=0",
+		"sync.listener.enabled=false", "sync.jobs.schedule.enabled=false", "sync.mongodb.embedded.port=0",
 		"sync.mongodb.embedded.file=", "spring.batch.jdbc.initialize-schema=always",
 		"spring.batch.job.enabled=false" })
 public @interface JobsIntegrationTest {

@@ -27,6 +27,7 @@ import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.jobs.batch.InFlightExecutions;
+import io.couponsync.jobs.batch.JobParameterRules;
 import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.batch.StagedTransactionReader;
 import io.couponsync.jobs.readmodel.ChainEventLog;
@@ -136,6 +137,7 @@ public class ApplyEventsJobConfiguration {
 	Job applyEventsJob(JobRepository jobRepository, Step applyEventsPrepareStep, Step applyEventsStep,
 			InFlightExecutions inFlightExecutions) {
 		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
+			.validator(JobParameterRules.of(JOB_NAME).wholeNumber("fromSlot").flag("requeueDeadLetters"))
 			.start(applyEventsPrepareStep)
 			.next(applyEventsStep)
 			.build();

@@ -21,6 +21,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.jobs.batch.InFlightExecutions;
+import io.couponsync.jobs.batch.JobParameterRules;
 import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.batch.SyncGauges;
 import io.couponsync.platform.config.ProgramProperties;
@@ -103,6 +104,7 @@ public class BackfillJobConfiguration {
 			BackfillCheckpoint backfillCheckpoint, InFlightExecutions inFlightExecutions, SolanaRpcClient rpc,
 			SyncGauges syncGauges) {
 		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
+			.validator(JobParameterRules.of(JOB_NAME).wholeNumber("fromSlot").text("untilSignature"))
 			.listener(new BackfillCompletion(backfillCheckpoint, rpc, syncGauges))
 			.start(backfillCrawlStep)
 			.next(backfillRefetchStep)

@@ -1,6 +1,9 @@
 package io.couponsync.jobs.batch;
 
+import java.time.Clock;
 import java.util.List;
+
+import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -10,30 +13,46 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
+import org.springframework.boot.sql.init.DatabaseInitializationSettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import io.couponsync.platform.mongo.MongoStoreConfiguration.EmbeddedMongoServerHolder;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Shared batch infrastructure: the job runner, the start-up/shutdown handling of executions, and what every job run
- * gets (its execution id in the logs, its meters).
+ * Shared batch infrastructure: the job runner, its leases, the start-up/shutdown handling of executions, and what
+ * every job run gets (its execution id in the logs, its meters, its failure's root cause).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(JobsProperties.class)
 public class BatchConfiguration {
 
+	/** Creates the lease table (if absent) in the job repository's database, H2 and PostgreSQL alike. */
 	@Bean
-	JobRunner jobRunner(JobOperator jobOperator, JobRepository jobRepository) {
-		return new JobRunner(jobOperator, jobRepository);
+	DataSourceScriptDatabaseInitializer jobCoordinationSchemaInitializer(DataSource dataSource) {
+		DatabaseInitializationSettings settings = new DatabaseInitializationSettings();
+		settings.setSchemaLocations(List.of("classpath:io/couponsync/jobs/batch/schema-coordination.sql"));
+		settings.setMode(DatabaseInitializationMode.ALWAYS);
+		return new DataSourceScriptDatabaseInitializer(dataSource, settings);
 	}
 
 	@Bean
-	JobLifecycle jobLifecycle(JobOperator jobOperator, JobRepository jobRepository, JobsProperties properties,
-			List<Job> jobs, InFlightExecutions inFlightExecutions, ObjectProvider<EmbeddedMongoServerHolder> embedded) {
-		EmbeddedMongoServerHolder holder = embedded.getIfAvailable();
-		return new JobLifecycle(jobOperator, jobRepository, properties, jobs, inFlightExecutions,
-				holder != null && holder.attached());
+	LeaseStore leaseStore(DataSource dataSource, JobsProperties properties) {
+		return new LeaseStore(new JdbcTemplate(dataSource), Clock.systemUTC(), properties.lease().ttl());
+	}
+
+	@Bean
+	JobRunner jobRunner(JobOperator jobOperator, JobRepository jobRepository, List<Job> jobs, LeaseStore leaseStore,
+			InFlightExecutions inFlightExecutions, JobsProperties properties) {
+		return new JobRunner(jobOperator, jobRepository, jobs, leaseStore, inFlightExecutions,
+				properties.lease().heartbeat());
+	}
+
+	@Bean
+	JobLifecycle jobLifecycle(JobOperator jobOperator, JobRunner jobRunner, JobsProperties properties,
+			InFlightExecutions inFlightExecutions) {
+		return new JobLifecycle(jobOperator, jobRunner, properties, inFlightExecutions);
 	}
 
 	@Bean

@@ -1,5 +1,6 @@
 package io.couponsync.jobs.batch;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,7 +26,11 @@ public final class InFlightExecutions implements JobExecutionListener {
 		running.remove(execution.getId());
 	}
 
-	public java.util.Collection<JobExecution> running() {
+	public boolean contains(long executionId) {
+		return running.containsKey(executionId);
+	}
+
+	public Collection<JobExecution> running() {
 		return running.values();
 	}
 

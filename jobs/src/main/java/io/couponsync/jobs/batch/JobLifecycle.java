@@ -1,22 +1,21 @@
 package io.couponsync.jobs.batch;
 
 import java.time.Instant;
-import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * At start-up, recovers executions a hard kill left STARTED (so they can be restarted) — unless the application
- * runs in another process on the same data (a command using its embedded MongoDB server), whose STARTED executions
- * are running, not left; at shutdown (SIGTERM), stops running executions at a chunk boundary and waits for them, so
- * a restart continues them.
+ * At start-up, recovers the executions left STARTED by launches whose lease expired (a process killed mid-job), so
+ * the admin UI and the next launch see them FAILED; those of a process that still renews its lease are left to it.
+ * At shutdown (SIGTERM), stops this process's running executions at a chunk boundary and waits for them, so a
+ * restart continues them.
  */
 public final class JobLifecycle implements SmartLifecycle {
 
@@ -24,44 +23,26 @@ public final class JobLifecycle implements SmartLifecycle {
 
 	private final JobOperator operator;
 
-	private final JobRepository repository;
+	private final JobRunner runner;
 
 	private final JobsProperties properties;
 
-	private final List<String> jobNames;
-
 	private final InFlightExecutions inFlight;
-
-	private final boolean anotherProcessRuns;
 
 	private volatile boolean running;
 
-	/** @param anotherProcessRuns the application runs in another process on the same data */
-	public JobLifecycle(JobOperator operator, JobRepository repository, JobsProperties properties, List<Job> jobs,
-			InFlightExecutions inFlight, boolean anotherProcessRuns) {
+	public JobLifecycle(JobOperator operator, JobRunner runner, JobsProperties properties,
+			InFlightExecutions inFlight) {
 		this.operator = operator;
-		this.repository = repository;
+		this.runner = runner;
 		this.properties = properties;
 		this.inFlight = inFlight;
-		this.anotherProcessRuns = anotherProcessRuns;
-		// why: the application's Job beans, since Boot does not fill the operator's job registry
-		this.jobNames = jobs.stream().map(Job::getName).toList();
 	}
 
 	@Override
 	public void start() {
-		if (properties.recoverOnStartup() && anotherProcessRuns) {
-			log.info("Not recovering executions left STARTED: the application runs in another process on the same "
-					+ "data, and they are its running ones");
-		}
-		else if (properties.recoverOnStartup()) {
-			for (String job : jobNames) {
-				for (JobExecution stale : repository.findRunningJobExecutions(job)) {
-					log.warn("Recovering {} execution {} left {} by an earlier process", job, stale.getId(),
-							stale.getStatus());
-					operator.recover(stale);
-				}
-			}
+		if (properties.recoverOnStartup()) {
+			runner.recoverAbandoned();
 		}
 		running = true;
 	}
@@ -69,18 +50,16 @@ public final class JobLifecycle implements SmartLifecycle {
 	@Override
 	public void stop() {
 		running = false;
+		runner.refuseLaunches();
 		Instant deadline = Instant.now().plus(properties.shutdownTimeout());
-		for (JobExecution execution : inFlight.running()) {
-			try {
-				log.info("Stopping {} execution {} for shutdown", execution.getJobInstance().getJobName(),
-						execution.getId());
-				operator.stop(execution);
+		Set<Long> stopRequested = new HashSet<>();
+		do {
+			// why: asked again on each pass, for a launch that was starting when launches were refused
+			for (JobExecution execution : inFlight.running()) {
+				if (stopRequested.add(execution.getId())) {
+					requestStop(execution);
+				}
 			}
-			catch (Exception ex) {
-				log.warn("Cannot stop execution {}: {}", execution.getId(), ex.getMessage());
-			}
-		}
-		while (!inFlight.isEmpty() && Instant.now().isBefore(deadline)) {
 			try {
 				Thread.sleep(50);
 			}
@@ -89,9 +68,21 @@ public final class JobLifecycle implements SmartLifecycle {
 				return;
 			}
 		}
+		while (!inFlight.isEmpty() && Instant.now().isBefore(deadline));
 		if (!inFlight.isEmpty()) {
-			log.warn("{} job executions still running after {}; the next start recovers them",
-					inFlight.running().size(), properties.shutdownTimeout());
+			log.warn("{} job executions still running after {}; once their leases expire, the next launch "
+					+ "recovers them", inFlight.running().size(), properties.shutdownTimeout());
+		}
+	}
+
+	private void requestStop(JobExecution execution) {
+		try {
+			log.info("Stopping {} execution {} for shutdown", execution.getJobInstance().getJobName(),
+					execution.getId());
+			operator.stop(execution);
+		}
+		catch (Exception ex) {
+			log.warn("Cannot stop execution {}: {}", execution.getId(), ex.getMessage());
 		}
 	}
 

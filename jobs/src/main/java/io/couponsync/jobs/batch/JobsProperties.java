@@ -3,6 +3,7 @@ package io.couponsync.jobs.batch;
 import java.time.Duration;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -15,21 +16,48 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The batch jobs.
  *
- * @param recoverOnStartup mark executions a hard kill left STARTED as failed at start-up, so they can be restarted
- * (turn off when several processes share the job repository)
+ * @param recoverOnStartup at start-up, mark FAILED the executions left STARTED by launches whose lease expired (a
+ * process killed mid-job); every launch does so for its own jobs anyway
  * @param shutdownTimeout how long a graceful shutdown waits for running jobs to stop at a chunk boundary
+ * @param lease the leases that keep two executions of a job from running at once across processes
  * @param apply the event application job
  * @param backfill the signature crawler
  * @param finality the finality job
  * @param reconcile the reconciliation job
  * @param orphans the orphan-cleanup job
+ * @param retention the job-repository retention job
  */
 @Validated
 @ConfigurationProperties("sync.jobs")
 public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
-		@NotNull @DefaultValue("30s") Duration shutdownTimeout, @Valid @NotNull @DefaultValue Apply apply,
+		@NotNull @DefaultValue("30s") Duration shutdownTimeout, @Valid @NotNull @DefaultValue LeaseSettings lease,
+		@Valid @NotNull @DefaultValue Apply apply,
 		@Valid @NotNull @DefaultValue Backfill backfill, @Valid @NotNull @DefaultValue Finality finality,
-		@Valid @NotNull @DefaultValue Reconcile reconcile, @Valid @NotNull @DefaultValue Orphans orphans) {
+		@Valid @NotNull @DefaultValue Reconcile reconcile, @Valid @NotNull @DefaultValue Orphans orphans,
+		@Valid @NotNull @DefaultValue Retention retention) {
+
+	/**
+	 * @param days days a job execution is kept after it ended (failed and stopped ones: until acknowledged, then
+	 * these days)
+	 */
+	public record Retention(@Min(1) @Max(36_500) @DefaultValue("30") int days) {
+	}
+
+	/**
+	 * @param ttl how long a lease outlives its last heartbeat: a process killed mid-job holds its jobs' lease this
+	 * long, after which the next launch recovers its execution
+	 * @param heartbeat how often a running launch renews its lease; well under the time-to-live, so a slow database
+	 * or a pause does not lose it
+	 */
+	public record LeaseSettings(@NotNull @DefaultValue("60s") Duration ttl,
+			@NotNull @DefaultValue("15s") Duration heartbeat) {
+
+		@AssertTrue(message = "must be at most half the lease's ttl")
+		public boolean isHeartbeatWellUnderTtl() {
+			return ttl == null || heartbeat == null
+					|| (!heartbeat.isNegative() && !heartbeat.isZero() && heartbeat.multipliedBy(2).compareTo(ttl) <= 0);
+		}
+	}
 
 	/**
 	 * @param commitment the commitment accounts are read at: {@code finalized} (never rolled back) or
@@ -37,26 +65,17 @@ public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 	 * @param parallelism partitions of a full run worked on at once
 	 * @param partitionAccounts accounts per partition of a full run (a type with more is split by key range)
 	 * @param pagesPerChunk getMultipleAccounts pages (100 accounts each) per chunk of a full run's partition
-	 * @param scheduleEnabled launch incremental runs on a fixed delay in this process
-	 * @param interval the fixed delay between incremental runs
-	 * @param fullScheduleEnabled launch full runs on a fixed delay in this process
-	 * @param fullInterval the fixed delay between full runs
-	 */
+		 */
 	public record Reconcile(@NotNull @Pattern(regexp = "confirmed|finalized") @DefaultValue("finalized") String commitment,
 			@Min(1) @Max(64) @DefaultValue("4") int parallelism,
 			@Min(1000) @Max(10_000_000) @DefaultValue("50000") int partitionAccounts,
-			@Min(1) @Max(100) @DefaultValue("5") int pagesPerChunk, @DefaultValue("true") boolean scheduleEnabled,
-			@NotNull @DefaultValue("10s") Duration interval, @DefaultValue("true") boolean fullScheduleEnabled,
-			@NotNull @DefaultValue("6h") Duration fullInterval) {
+			@Min(1) @Max(100) @DefaultValue("5") int pagesPerChunk) {
 	}
 
 	/**
 	 * @param retentionDays days an orphaned document is kept (marked) before it is purged
-	 * @param scheduleEnabled launch the job on a fixed delay in this process
-	 * @param interval the fixed delay between runs
 	 */
-	public record Orphans(@Min(0) @Max(36_500) @DefaultValue("30") int retentionDays,
-			@DefaultValue("true") boolean scheduleEnabled, @NotNull @DefaultValue("1h") Duration interval) {
+	public record Orphans(@Min(0) @Max(36_500) @DefaultValue("30") int retentionDays) {
 	}
 
 	/**
@@ -64,24 +83,18 @@ public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 	 * this many slots past its own
 	 * @param recordBlockOrder read the block (getBlock) of every slot holding several staged transactions, so they
 	 * are applied in the chain's order rather than by signature
-	 * @param scheduleEnabled launch the finality job on a fixed delay in this process
-	 * @param interval the fixed delay between runs
 	 */
 	public record Finality(@Min(0) @DefaultValue("32") long dropMarginSlots,
-			@DefaultValue("true") boolean recordBlockOrder, @DefaultValue("true") boolean scheduleEnabled,
-			@NotNull @DefaultValue("5s") Duration interval) {
+			@DefaultValue("true") boolean recordBlockOrder) {
 	}
 
 	/**
 	 * @param pageSize signatures per getSignaturesForAddress page (the protocol allows 1,000)
 	 * @param chunkSize signatures per chunk: one existence query, getTransaction batches, one insert
 	 * @param concurrency getTransaction batches in flight at once
-	 * @param scheduleEnabled launch the crawler on a fixed delay in this process
-	 * @param interval the fixed delay between crawls
 	 */
 	public record Backfill(@Min(1) @Max(1000) @DefaultValue("1000") int pageSize,
-			@Min(1) @Max(10_000) @DefaultValue("200") int chunkSize, @Min(1) @Max(64) @DefaultValue("4") int concurrency,
-			@DefaultValue("true") boolean scheduleEnabled, @NotNull @DefaultValue("5s") Duration interval) {
+			@Min(1) @Max(10_000) @DefaultValue("200") int chunkSize, @Min(1) @Max(64) @DefaultValue("4") int concurrency) {
 	}
 
 	/**
@@ -90,12 +103,9 @@ public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 	 * fails
 	 * @param retryLimit retries of a chunk after a transient MongoDB error
 	 * @param maxWaits runs a transaction may wait for an earlier event not in the log before it is dead-lettered
-	 * @param scheduleEnabled launch the job on a fixed delay in this process
-	 * @param interval the fixed delay between launches
 	 */
 	public record Apply(@Min(1) @Max(10_000) @DefaultValue("500") int chunkSize,
 			@Min(0) @DefaultValue("1000") long skipLimit, @Min(0) @Max(20) @DefaultValue("5") long retryLimit,
-			@Min(1) @DefaultValue("100") int maxWaits,
-			@DefaultValue("true") boolean scheduleEnabled, @NotNull @DefaultValue("2s") Duration interval) {
+			@Min(1) @DefaultValue("100") int maxWaits) {
 	}
 }

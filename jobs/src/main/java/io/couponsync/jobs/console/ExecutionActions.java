@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
@@ -109,6 +110,13 @@ class ExecutionActions {
 					"no job named '" + jobName + "'; jobs: " + jobs.keySet().stream().sorted().toList());
 		}
 		JobParameters parameters = LaunchParameters.of(values);
+		try {
+			// why: checked here, so a wrong name or kind is refused at once rather than failing in the background
+			job.getJobParametersValidator().validate(parameters);
+		}
+		catch (InvalidJobParametersException ex) {
+			throw new ConsoleActionException(HttpStatus.BAD_REQUEST, "invalid parameters: " + ex.getMessage());
+		}
 		if (!repository.findRunningJobExecutions(jobName).isEmpty()) {
 			throw new ConsoleActionException(HttpStatus.CONFLICT, jobName + " is already running");
 		}

@@ -23,6 +23,7 @@ import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.jobs.batch.InFlightExecutions;
+import io.couponsync.jobs.batch.JobParameterRules;
 import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.batch.StagedTransactionReader;
 import io.couponsync.jobs.batch.SyncGauges;
@@ -125,6 +126,7 @@ public class FinalityJobConfiguration {
 	Job finalityJob(JobRepository jobRepository, Step finalityStep, Step forkUndoStep, Step finalitySettleStep,
 			InFlightExecutions inFlightExecutions) {
 		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
+			.validator(JobParameterRules.of(JOB_NAME))
 			.start(finalityStep)
 			.next(forkUndoStep)
 			.next(finalitySettleStep)

@@ -22,7 +22,8 @@ import org.springframework.core.env.MutablePropertySources;
  * <p>
  * A command is often started while the application runs (the one-process default): it then uses that application's
  * embedded MongoDB server rather than fail to start a second one on the same port and file
- * ({@code sync.mongodb.embedded.reuse-running}), and leaves that application's running job executions alone. Spring
+ * ({@code sync.mongodb.embedded.reuse-running}); the leases keep it from running or recovering what that
+ * application runs (see {@code JobRunner}). No Quartz scheduler is created. Spring
  * Boot's start-up failure report and Spring Batch's step failure logs are silenced (the job repository keeps the
  * stack traces): the command says why it failed in one line ({@link CommandFailure}).
  */
@@ -31,6 +32,9 @@ public final class CommandContext {
 	/** Above the configuration files (which set step log levels), below the command line, which may change them. */
 	private static final Map<String, Object> COMMAND_SETTINGS = Map.of(
 			"sync.mongodb.embedded.reuse-running", "true",
+			// why: a command never schedules; and Quartz registers its connections JVM-wide by scheduler name, so a
+			// command's scheduler would take over those of an application in the same JVM (tests)
+			"spring.autoconfigure.exclude", "org.springframework.boot.quartz.autoconfigure.QuartzAutoConfiguration",
 			"logging.level.org.springframework.boot.SpringApplication", "OFF",
 			"logging.level.org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter", "OFF",
 			"logging.level.org.springframework.context.annotation.AnnotationConfigApplicationContext", "ERROR",
@@ -47,7 +51,7 @@ public final class CommandContext {
 	 */
 	public static ConfigurableApplicationContext start(Class<?> configurationRoot, List<String> springArgs) {
 		List<String> args = new ArrayList<>(List.of("--sync.listener.enabled=false",
-				"--sync.jobs.schedule-enabled=false"));
+				"--sync.jobs.schedule.enabled=false"));
 		args.addAll(springArgs);
 		return new SpringApplicationBuilder(configurationRoot).web(WebApplicationType.NONE)
 			.listeners(new CommandSettings())

@@ -27,6 +27,7 @@ import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.jobs.accountstate.AccountReadCheckpoints;
 import io.couponsync.jobs.accountstate.AccountReconciler;
 import io.couponsync.jobs.batch.InFlightExecutions;
+import io.couponsync.jobs.batch.JobParameterRules;
 import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.readmodel.Projections;
 
@@ -107,6 +108,7 @@ public class OrphanCleanupJobConfiguration {
 	Job orphanCleanupJob(JobRepository jobRepository, Step orphanCheckStep, Step orphanPurgeStep,
 			InFlightExecutions inFlightExecutions) {
 		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
+			.validator(JobParameterRules.of(JOB_NAME).wholeNumber("retentionDays"))
 			.start(orphanCheckStep)
 			.next(orphanPurgeStep)
 			.build();

@@ -1,12 +1,11 @@
 package io.couponsync.jobs.readmodel;
 
-import io.couponsync.chain.staging.StagingRepository.Written;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
+import java.util.Set;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -23,6 +22,9 @@ import com.mongodb.client.model.WriteModel;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.Document;
+
+import io.couponsync.chain.staging.StagingRepository.Written;
+import io.couponsync.platform.mongo.UpdateEachById;
 
 /**
  * {@code chain_events}: the audit log of every applied event, one document per event keyed by signature and event
@@ -141,7 +143,7 @@ public final class ChainEventLog {
 	public void markFinalized(Collection<Written> written) {
 		List<String> ids = written.stream().flatMap(transaction -> transaction.events().stream()).toList();
 		if (!ids.isEmpty()) {
-			events.updateMany(Filters.in("_id", ids), Updates.set("commitment", "finalized"));
+			UpdateEachById.update(events, ids, Updates.set("commitment", "finalized"));
 		}
 	}
 

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -21,6 +20,8 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+
+import io.couponsync.platform.mongo.UpdateEachById;
 
 /**
  * Counters changed by increments, each applied exactly once without multi-document transactions and without
@@ -147,12 +148,12 @@ public final class CounterJournal {
 		});
 		List<String> counted = entry.getList("countedEvents", String.class);
 		if (counted != null && !counted.isEmpty()) {
-			database.getCollection(ChainEventLog.COLLECTION).updateMany(Filters.in("_id", counted),
+			UpdateEachById.update(database.getCollection(ChainEventLog.COLLECTION), counted,
 					Updates.set(ChainEventLog.COUNTED, true));
 		}
 		List<String> flagIds = entry.getList("flagIds", String.class);
 		if (flagIds != null && !flagIds.isEmpty()) {
-			database.getCollection(entry.getString("flagCollection")).updateMany(Filters.in("_id", flagIds),
+			UpdateEachById.update(database.getCollection(entry.getString("flagCollection")), flagIds,
 					Updates.set(entry.getString("flagField"), true));
 		}
 		entries.deleteOne(Filters.eq("_id", entryId));

@@ -1,15 +1,14 @@
 package io.couponsync.jobs.readmodel;
 
-import java.util.LinkedHashSet;
-import java.util.Set;
-import io.couponsync.chain.staging.StagingRepository.Written;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoDatabase;
@@ -25,8 +24,10 @@ import org.bson.BsonDocument;
 import org.bson.BsonString;
 import org.bson.Document;
 
+import io.couponsync.chain.staging.StagingRepository.Written;
 import io.couponsync.jobs.readmodel.ReadModelChanges.DocumentKey;
 import io.couponsync.jobs.readmodel.ReadModelChanges.FieldChange;
+import io.couponsync.platform.mongo.UpdateEachById;
 
 /**
  * Applies folded changes to the read model with two round trips per collection: one read of the stored field
@@ -93,9 +94,8 @@ public final class ReadModelStore {
 		Map<String, Set<String>> byCollection = new LinkedHashMap<>();
 		writtenBySignature.values().forEach(written -> written.documents().forEach((collection, ids) ->
 				byCollection.computeIfAbsent(collection, c -> new LinkedHashSet<>()).addAll(ids)));
-		byCollection.forEach((collection, ids) -> database.getCollection(collection).updateMany(
-				Filters.and(Filters.in("_id", ids), Filters.in("lastSignature", writtenBySignature.keySet())),
-				Updates.set("commitment", "finalized")));
+		byCollection.forEach((collection, ids) -> UpdateEachById.update(database.getCollection(collection), ids,
+				Filters.in("lastSignature", writtenBySignature.keySet()), Updates.set("commitment", "finalized")));
 	}
 
 	/**

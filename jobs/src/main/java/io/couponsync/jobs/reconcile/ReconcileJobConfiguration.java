@@ -28,6 +28,7 @@ import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.jobs.accountstate.AccountReadCheckpoints;
 import io.couponsync.jobs.accountstate.AccountReconciler;
 import io.couponsync.jobs.batch.InFlightExecutions;
+import io.couponsync.jobs.batch.JobParameterRules;
 import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.PdaResolver;
@@ -181,8 +182,14 @@ public class ReconcileJobConfiguration {
 	Job reconcileJob(JobRepository jobRepository, Step reconcileFullStep, Step reconcileCompletionStep,
 			Step reconcileIncrementalStep, InFlightExecutions inFlightExecutions) {
 		ReconcileModeDecider mode = new ReconcileModeDecider();
+		JobParameterRules names = JobParameterRules.of(JOB_NAME).text(ReconcileParameters.MODE)
+			.text(ReconcileParameters.TYPES).text(ReconcileParameters.DRY_RUN);
+		ReconcileParameters.Validator values = new ReconcileParameters.Validator();
 		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
-			.validator(new ReconcileParameters.Validator())
+			.validator(parameters -> {
+				names.validate(parameters);
+				values.validate(parameters);
+			})
 			.start(mode)
 			.on(ReconcileModeDecider.FULL).to(reconcileFullStep).next(reconcileCompletionStep)
 			.from(mode).on(ReconcileModeDecider.INCREMENTAL).to(reconcileIncrementalStep)

@@ -110,7 +110,7 @@ class GracefulShutdownIT {
 				"--sync.program.id=9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3",
 				"--sync.program.idl=../config/idl/discount_platform.json", "--sync.solana.rpc-url=http://127.0.0.1:9",
 				"--sync.solana.ws-url=ws://127.0.0.1:9", "--sync.listener.enabled=false",
-				"--sync.jobs.schedule-enabled=false", "--sync.jobs.apply.chunk-size=20",
+				"--sync.jobs.schedule.enabled=false", "--sync.jobs.apply.chunk-size=20",
 				"--sync.mongodb.uri=" + mongoUri);
 	}
 }

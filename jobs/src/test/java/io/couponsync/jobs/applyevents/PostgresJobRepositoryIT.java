@@ -123,7 +123,7 @@ class PostgresJobRepositoryIT {
 				"--spring.batch.jdbc.initialize-schema=always", "--sync.program.id=" + simulator.programId(),
 				"--sync.program.idl=../config/idl/discount_platform.json", "--sync.solana.rpc-url=http://127.0.0.1:9",
 				"--sync.solana.ws-url=ws://127.0.0.1:9", "--sync.listener.enabled=false",
-				"--sync.jobs.schedule-enabled=false", "--sync.jobs.apply.chunk-size=25",
+				"--sync.jobs.schedule.enabled=false", "--sync.jobs.apply.chunk-size=25",
 				"--sync.mongodb.uri=mongodb://127.0.0.1:" + mongoPort + "/coupon_sync");
 	}
 }

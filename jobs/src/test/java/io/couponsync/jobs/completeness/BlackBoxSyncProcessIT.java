@@ -68,8 +68,9 @@ class BlackBoxSyncProcessIT {
 			Path jobsLog = logs.resolve("jobs.log");
 			processes.add(start(jobsLog, environment, JAVA, "-jar", JOBS_JAR.toString(), "--sync.mongodb.embedded.file=",
 					"--sync.listener.reconnect-min-delay=100ms", "--sync.listener.reconnect-max-delay=1s",
-					"--sync.jobs.apply.interval=1s", "--sync.jobs.backfill.interval=1s",
-					"--sync.jobs.finality.interval=1s"));
+					"--sync.jobs.schedule.triggers.applyEventsJob.interval=1s",
+					"--sync.jobs.schedule.triggers.backfillJob.interval=1s",
+					"--sync.jobs.schedule.triggers.finalityJob.interval=1s"));
 
 			Matcher trafficEnd = awaitLine(simulatorLog,
 					Pattern.compile("(\\d+) transactions landed by slot (\\d+); no more traffic"), SETTLE_TIMEOUT);

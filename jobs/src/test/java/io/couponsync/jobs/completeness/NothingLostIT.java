@@ -42,7 +42,7 @@ class NothingLostIT {
 			.run("--sync.program.id=" + simulator.programId(), "--sync.program.idl=../config/idl/discount_platform.json",
 					"--sync.solana.rpc-url=" + simulator.rpcUrl(), "--sync.solana.ws-url=" + simulator.wsUrl(),
 					"--sync.listener.reconnect-min-delay=50ms", "--sync.listener.reconnect-max-delay=300ms",
-					"--sync.jobs.schedule-enabled=false", "--sync.mongodb.embedded.port=0",
+					"--sync.jobs.schedule.enabled=false", "--sync.mongodb.embedded.port=0",
 					"--sync.mongodb.embedded.file=", "--spring.datasource.url=jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
 	}
 

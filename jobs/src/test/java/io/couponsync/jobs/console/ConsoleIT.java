@@ -241,16 +241,20 @@ class ConsoleIT {
 			.with(csrf()).param("parameters", "no equals sign")).andExpect(status().isFound())
 			.andExpect(flash().attribute("error", containsString("is not name=value")));
 
+		mvc.perform(post("/api/jobs/orphanCleanupJob/launch").with(operator()).contentType(MediaType.APPLICATION_JSON)
+			.content("{\"parameters\":{\"note\":\"x\"}}")).andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.detail", containsString("note")));
+
 		long before = repository.findJobInstancesByJobName("orphanCleanupJob", 0, 100).size();
 		mvc.perform(post("/api/jobs/orphanCleanupJob/launch").with(operator()).contentType(MediaType.APPLICATION_JSON)
-			.content("{\"parameters\":{\"note\":\"from the console\"}}")).andExpect(status().isAccepted());
+			.content("{\"parameters\":{\"retentionDays\":\"45\"}}")).andExpect(status().isAccepted());
 		await().atMost(Duration.ofSeconds(60)).until(() -> {
 			JobInstance last = repository.getLastJobInstance("orphanCleanupJob");
 			return last != null && repository.findJobInstancesByJobName("orphanCleanupJob", 0, 100).size() > before
 					&& repository.getLastJobExecution(last).getStatus() == BatchStatus.COMPLETED;
 		});
 		JobExecution launched = repository.getLastJobExecution(repository.getLastJobInstance("orphanCleanupJob"));
-		assertThat(launched.getJobParameters().getString("note")).isEqualTo("from the console");
+		assertThat(launched.getJobParameters().getLong("retentionDays")).isEqualTo(45L);
 	}
 
 	@Test

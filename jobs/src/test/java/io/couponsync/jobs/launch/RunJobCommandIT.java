@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.couponsync.jobs.JobsApplication;
 import io.couponsync.platform.mongo.EmbeddedMongoServer;
@@ -70,6 +72,70 @@ class RunJobCommandIT {
 		assertThat(err.toString(StandardCharsets.UTF_8)).contains("no job named 'noSuchJob'").contains("applyEventsJob");
 		assertThat(run("applyEventsJob", "fromSlot")).isEqualTo(2);
 		assertThat(run()).isEqualTo(2);
+		assertThat(run("applyEventsJob", "--restart", "fromSlot=3")).isEqualTo(2);
+	}
+
+	@Test
+	void refusesParametersTheJobDoesNotReadAndValuesOfTheWrongKindInOneLine() {
+		assertThat(run(with("applyEventsJob", "fromslot=3"))).isEqualTo(2);
+		assertThat(run(with("applyEventsJob", "fromSlot=soon"))).isEqualTo(2);
+		assertThat(run(with("applyEventsJob", "requeueDeadLetters=yes"))).isEqualTo(2);
+		assertThat(run(with("reconcileJob", "mode=partial"))).isEqualTo(2);
+
+		assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+				"run: applyEventsJob: unknown parameter 'fromslot' (it takes [fromSlot, requeueDeadLetters])",
+				"run: applyEventsJob: fromSlot=soon is not a whole number",
+				"run: applyEventsJob: requeueDeadLetters=yes is not true or false",
+				"run: reconcileJob: mode=partial is not incremental or full");
+		assertThat(out.toString(StandardCharsets.UTF_8)).as("nothing ran").isEmpty();
+	}
+
+	@Test
+	void explicitParametersAfterAFailureStartANewInstanceAndRestartContinuesTheFailedOne() {
+		String failing = "--sync.solana.max-attempts=1";
+		assertThat(run(inOwnRepository("backfillJob", failing))).isEqualTo(1);
+		long failed = lastExecutionId();
+
+		assertThat(run(inOwnRepository("backfillJob", "fromSlot=7", failing))).isEqualTo(1);
+		long withParameters = lastExecutionId();
+		assertThat(run(inOwnRepository("backfillJob", "--restart", failing))).isEqualTo(1);
+		long restarted = lastExecutionId();
+
+		try (ConfigurableApplicationContext context = CommandContext.start(JobsApplication.class, List.of(inOwnRepository()))) {
+			JobRepository repository = context.getBean(JobRepository.class);
+			JobExecution second = repository.getJobExecution(withParameters);
+			assertThat(second.getJobInstance().getInstanceId()).as("a new instance, not the failed one restarted")
+				.isNotEqualTo(repository.getJobExecution(failed).getJobInstance().getInstanceId());
+			assertThat(second.getJobParameters().getLong("fromSlot")).isEqualTo(7L);
+			assertThat(repository.getJobExecution(restarted).getJobInstance().getInstanceId())
+				.as("--restart continues the last failed execution's instance")
+				.isEqualTo(second.getJobInstance().getInstanceId());
+		}
+	}
+
+	@Test
+	void restartWithNothingFailedIsABadRequest() {
+		assertThat(run(with("finalityJob"))).isZero();
+
+		assertThat(run(with("finalityJob", "--restart"))).isEqualTo(2);
+		assertThat(err.toString(StandardCharsets.UTF_8)).contains("no failed or stopped last execution");
+	}
+
+	/** The configuration with a job repository of its own, so the other tests' failed executions stay apart. */
+	private static String[] inOwnRepository(String... args) {
+		List<String> all = new ArrayList<>(List.of(args));
+		for (String option : CONFIG) {
+			all.add(option.startsWith("--spring.datasource.url=")
+					? "--spring.datasource.url=jdbc:h2:mem:run-command-restarts;DB_CLOSE_DELAY=-1" : option);
+		}
+		return all.toArray(String[]::new);
+	}
+
+	/** The execution id the last run printed. */
+	private long lastExecutionId() {
+		List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+		String last = lines.get(lines.size() - 1);
+		return Long.parseLong(last.replaceAll(".* execution (\\d+): .*", "$1"));
 	}
 
 	/** The configuration with the embedded MongoDB on {@code port} instead of any free port. */
@@ -130,29 +196,35 @@ class RunJobCommandIT {
 	}
 
 	@Test
-	void leavesTheRunningApplicationsExecutionsAloneAndRecoversOnlyWhenAlone() {
+	void leavesAnExecutionAloneWhileItsProcessRenewsItsLeaseAndRecoversItOnceTheLeaseExpired() {
 		long id;
-		try (EmbeddedMongoServer running = new EmbeddedMongoServer("127.0.0.1", 0, null)) {
-			try (ConfigurableApplicationContext context = CommandContext.start(JobsApplication.class, List.of(onPort(running.port())))) {
-				// the application's execution, running (the in-memory repository outlives contexts, as a file does)
-				JobRepository repository = context.getBean(JobRepository.class);
-				JobParameters parameters = new JobParametersBuilder().addLong("run.id", System.nanoTime())
-					.toJobParameters();
-				JobExecution execution = repository.createJobExecution(
-						repository.createJobInstance("finalityJob", parameters), parameters, new ExecutionContext());
-				execution.setStatus(BatchStatus.STARTED);
-				execution.setStartTime(LocalDateTime.now());
-				repository.update(execution);
-				id = execution.getId();
-			}
-			try (ConfigurableApplicationContext context = CommandContext.start(JobsApplication.class, List.of(onPort(running.port())))) {
-				assertThat(context.getBean(JobRepository.class).getJobExecution(id).getStatus())
-					.as("running in the other process").isEqualTo(BatchStatus.STARTED);
-			}
+		try (ConfigurableApplicationContext context = CommandContext.start(JobsApplication.class, List.of(CONFIG))) {
+			// another process's execution, running (the in-memory repository outlives contexts, as a file does)
+			JobRepository repository = context.getBean(JobRepository.class);
+			JobParameters parameters = new JobParametersBuilder().addLong("run.id", System.nanoTime())
+				.toJobParameters();
+			JobExecution execution = repository.createJobExecution(
+					repository.createJobInstance("finalityJob", parameters), parameters, new ExecutionContext());
+			execution.setStatus(BatchStatus.STARTED);
+			execution.setStartTime(LocalDateTime.now());
+			repository.update(execution);
+			id = execution.getId();
+			context.getBean(JdbcTemplate.class).update("insert into job_lease (lease_name, owner, token, job_name, "
+					+ "acquired_at, heartbeat_at, expires_at) values ('read-model', 'other-host:42:x', 't', "
+					+ "'finalityJob', 0, 0, ?)", Instant.now().plusSeconds(600).toEpochMilli());
+		}
+
+		assertThat(run(with("finalityJob"))).as("its lease is live").isEqualTo(3);
+		assertThat(err.toString(StandardCharsets.UTF_8)).contains("other-host:42:x");
+		try (ConfigurableApplicationContext context = CommandContext.start(JobsApplication.class, List.of(CONFIG))) {
+			assertThat(context.getBean(JobRepository.class).getJobExecution(id).getStatus())
+				.as("running in the other process").isEqualTo(BatchStatus.STARTED);
+			context.getBean(JdbcTemplate.class).update("update job_lease set expires_at = ?",
+					Instant.now().minusSeconds(1).toEpochMilli());
 		}
 		try (ConfigurableApplicationContext context = CommandContext.start(JobsApplication.class, List.of(CONFIG))) {
 			assertThat(context.getBean(JobRepository.class).getJobExecution(id).getStatus())
-				.as("left STARTED by a process that is gone").isNotEqualTo(BatchStatus.STARTED);
+				.as("left STARTED by a process whose lease expired").isEqualTo(BatchStatus.FAILED);
 		}
 	}
 }

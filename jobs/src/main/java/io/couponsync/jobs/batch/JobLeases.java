@@ -1,0 +1,27 @@
+package io.couponsync.jobs.batch;
+
+import java.util.Set;
+
+/**
+ * Which lease each job takes before it runs. The read model has one writer at a time: applyEventsJob projects
+ * events into it, finalityJob marks its documents finalized and, after a fork, re-syncs them from chain,
+ * reconcileJob overwrites them with the accounts, and orphanCleanupJob marks and deletes them; their counters,
+ * change versions and fork undo assume no concurrent writer, so they share one lease. Every other job (the
+ * crawler, which only inserts staged transactions if absent; the retention job, which only touches the job
+ * repository) takes a lease of its own name, so it runs beside them but never beside itself.
+ */
+public final class JobLeases {
+
+	/** The lease of the jobs that write the read model. */
+	public static final String READ_MODEL = "read-model";
+
+	private static final Set<String> READ_MODEL_WRITERS = Set.of("applyEventsJob", "finalityJob", "reconcileJob",
+			"orphanCleanupJob");
+
+	private JobLeases() {
+	}
+
+	public static String leaseOf(String jobName) {
+		return READ_MODEL_WRITERS.contains(jobName) ? READ_MODEL : jobName;
+	}
+}

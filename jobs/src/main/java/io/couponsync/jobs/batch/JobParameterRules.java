@@ -1,0 +1,82 @@
+package io.couponsync.jobs.batch;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+import org.springframework.batch.core.job.parameters.JobParameter;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersValidator;
+
+/**
+ * The parameters a job reads, by name and kind: a launch naming any other (a typo such as {@code fromslot}) or
+ * giving a value of the wrong kind is refused before it runs, rather than silently ignored. {@code run.id}, which
+ * {@link JobRunner} adds to tell instances apart, is always allowed.
+ */
+public final class JobParameterRules implements JobParametersValidator {
+
+	private enum Kind {
+		WHOLE_NUMBER, FLAG, TEXT
+	}
+
+	private final String jobName;
+
+	private final Map<String, Kind> kinds;
+
+	private JobParameterRules(String jobName, Map<String, Kind> kinds) {
+		this.jobName = jobName;
+		this.kinds = kinds;
+	}
+
+	/** A job that reads no parameters. */
+	public static JobParameterRules of(String jobName) {
+		return new JobParameterRules(jobName, Map.of());
+	}
+
+	public JobParameterRules wholeNumber(String name) {
+		return with(name, Kind.WHOLE_NUMBER);
+	}
+
+	/** {@code true} or {@code false}. */
+	public JobParameterRules flag(String name) {
+		return with(name, Kind.FLAG);
+	}
+
+	public JobParameterRules text(String name) {
+		return with(name, Kind.TEXT);
+	}
+
+	private JobParameterRules with(String name, Kind kind) {
+		Map<String, Kind> more = new LinkedHashMap<>(kinds);
+		more.put(name, kind);
+		return new JobParameterRules(jobName, more);
+	}
+
+	@Override
+	public void validate(JobParameters parameters) throws InvalidJobParametersException {
+		List<String> problems = new ArrayList<>();
+		for (JobParameter<?> parameter : parameters) {
+			String name = parameter.name();
+			Object value = parameter.value();
+			if ("run.id".equals(name)) {
+				continue;
+			}
+			Kind kind = kinds.get(name);
+			if (kind == null) {
+				problems.add("unknown parameter '" + name + "'"
+						+ (kinds.isEmpty() ? " (it takes none)" : " (it takes " + kinds.keySet() + ")"));
+			}
+			else if (kind == Kind.WHOLE_NUMBER && !(value instanceof Long || value instanceof Integer)) {
+				problems.add(name + "=" + value + " is not a whole number");
+			}
+			else if (kind == Kind.FLAG && !List.of("true", "false").contains(String.valueOf(value))) {
+				problems.add(name + "=" + value + " is not true or false");
+			}
+		}
+		if (!problems.isEmpty()) {
+			throw new InvalidJobParametersException(jobName + ": " + String.join("; ", problems));
+		}
+	}
+}

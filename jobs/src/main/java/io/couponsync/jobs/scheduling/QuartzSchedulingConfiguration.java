@@ -1,0 +1,76 @@
+package io.couponsync.jobs.scheduling;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+
+import javax.sql.DataSource;
+
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.quartz.autoconfigure.QuartzProperties;
+import org.springframework.boot.quartz.autoconfigure.SchedulerFactoryBeanCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.couponsync.jobs.batch.JobRunner;
+
+/**
+ * Quartz, as Spring Boot configures it from {@code spring.quartz} (the packaged application.yml: JDBC job store on
+ * the job repository's datasource, clustered, instance id AUTO), started only where {@code sync.jobs.schedule.enabled}
+ * and with its triggers set from {@code sync.jobs.schedule.triggers} at start-up. The commands exclude Quartz.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ScheduleProperties.class)
+class QuartzSchedulingConfiguration {
+
+	@Bean
+	SchedulerFactoryBeanCustomizer jobsSchedulerCustomizer(ScheduleProperties schedule,
+			ObjectProvider<QuartzProperties> quartz, DataSource dataSource) {
+		return factory -> {
+			factory.setAutoStartup(schedule.enabled());
+			Properties properties = new Properties();
+			properties.putAll(quartz.getObject().getProperties());
+			// why: Quartz stores its job data as BYTEA on PostgreSQL, which only its PostgreSQL delegate reads
+			properties.putIfAbsent("org.quartz.jobStore.driverDelegateClass", isPostgres(dataSource)
+					? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+			factory.setQuartzProperties(properties);
+		};
+	}
+
+	/**
+	 * Checks the schedules and, where this process runs Quartz, stores them before it starts. No scheduler: a
+	 * command, which excludes Quartz (see {@code CommandContext}).
+	 */
+	@Bean
+	SmartInitializingSingleton quartzSchedulesRegistration(ObjectProvider<Scheduler> scheduler,
+			ScheduleProperties schedule, JobRunner runner) {
+		return () -> scheduler.ifAvailable(quartz -> {
+			QuartzSchedules schedules = new QuartzSchedules(quartz, schedule, runner.jobNames());
+			if (!schedule.enabled()) {
+				schedules.validate();
+				return;
+			}
+			try {
+				schedules.register();
+			}
+			catch (SchedulerException ex) {
+				throw new IllegalStateException("Cannot store the Quartz schedules: " + ex.getMessage(), ex);
+			}
+		});
+	}
+
+	private static boolean isPostgres(DataSource dataSource) {
+		try (Connection connection = dataSource.getConnection()) {
+			return connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Cannot read the job repository's database product: " + ex.getMessage(),
+					ex);
+		}
+	}
+}
