@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
@@ -17,12 +18,13 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.http.HttpStatus;
 
+import io.couponsync.jobs.batch.JobLaunch;
 import io.couponsync.jobs.batch.JobRunner;
 
 /**
- * The console's actions on executions, all through {@link JobOperator} (launches through {@link JobRunner}, the one
- * launching service): restart a failed or stopped execution, stop a running one, abandon one that will not be
- * restarted, launch a job. Restarts and launches run to their end, so they run in the background and the request
+ * The console's actions on executions: restarts and launches through {@link JobRunner}, the one launching service,
+ * which holds the job's lease while its execution runs; stop and abandon through {@link JobOperator}. Only a job's last
+ * execution is restarted (the launcher restarts that one). Restarts and launches run to their end, so they run in the background and the request
  * answers at once; the new execution shows in the job's list.
  */
 class ExecutionActions {
@@ -52,18 +54,18 @@ class ExecutionActions {
 			throw new ConsoleActionException(HttpStatus.CONFLICT, "execution " + executionId + " is "
 					+ execution.getStatus() + "; only a FAILED or STOPPED execution can be restarted");
 		}
-		JobExecution latest = repository.getLastJobExecution(execution.getJobInstance());
+		String job = execution.getJobInstance().getJobName();
+		JobInstance lastInstance = repository.getLastJobInstance(job);
+		JobExecution latest = lastInstance == null ? null : repository.getLastJobExecution(lastInstance);
 		if (latest != null && latest.getId() != executionId) {
 			throw new ConsoleActionException(HttpStatus.CONFLICT, "execution " + executionId
-					+ " was restarted already: its instance's latest execution is " + latest.getId() + " ("
-					+ latest.getStatus() + ")");
+					+ " is not " + job + "'s last execution (that is " + latest.getId() + ", " + latest.getStatus()
+					+ "); only the last one is restarted, under the job's lease");
 		}
-		String job = execution.getJobInstance().getJobName();
 		background.execute(() -> {
 			try {
-				JobExecution restarted = operator.restart(execution);
-				log.info("Console restart of {} execution {} ended {} (execution {})", job, executionId,
-						restarted.getStatus(), restarted.getId());
+				JobLaunch restarted = runner.restart(job);
+				log.info("Console restart of {} execution {}: {}", job, executionId, restarted.outcome());
 			}
 			catch (Exception ex) {
 				log.warn("Console restart of {} execution {} failed: {}", job, executionId, ex.getMessage());

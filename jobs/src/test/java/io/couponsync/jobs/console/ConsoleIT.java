@@ -202,7 +202,7 @@ class ConsoleIT {
 				BatchStatus.COMPLETED::equals);
 		assertThat(repository.getJobExecutions(instance)).hasSize(2);
 		mvc.perform(post("/api/executions/{id}/restart", failed.getId()).with(operator()))
-			.andExpect(status().isConflict()).andExpect(jsonPath("$.detail", containsString("restarted already")));
+			.andExpect(status().isConflict()).andExpect(jsonPath("$.detail", containsString("last execution")));
 	}
 
 	@Test
