@@ -46,7 +46,9 @@ public final class ListenerThroughput {
 				"--sync.solana.rpc-url=" + simulator.rpcUrl(), "--sync.solana.ws-url=" + simulator.wsUrl(),
 				"--sync.mongodb.uri=", "--sync.mongodb.embedded.port=0",
 				"--sync.mongodb.embedded.file=" + ("h2".equals(backend) ? data.resolve("mongo.mv").toString() : ""),
-				"--server.port=0", "--logging.level.root=WARN")) {
+				"--server.port=0", "--logging.level.root=WARN",
+				// why: the listener's web server refuses to start without an admin password; nobody logs in here
+				"--sync.security.admin.password=" + java.util.UUID.randomUUID())) {
 			MongoCollection<Document> staged = listener.getBean(MongoClient.class).getDatabase("coupon_sync")
 				.getCollection("staged_transactions");
 			Thread.sleep(1_000);

@@ -57,6 +57,8 @@ final class ListenerHarness implements AutoCloseable {
 		properties.put("sync.listener.silence-timeout", "1s");
 		properties.put("sync.listener.ping-interval", "200ms");
 		properties.put("server.port", "0");
+		// why: the listener's web server refuses to start without an admin password
+		properties.put("sync.security.admin.password", "listener-test-password");
 		properties.put("spring.main.banner-mode", "off");
 		for (String override : overrides) {
 			String[] pair = override.split("=", 2);

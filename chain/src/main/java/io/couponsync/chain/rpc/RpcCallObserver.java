@@ -1,6 +1,6 @@
 package io.couponsync.chain.rpc;
 
-/** Told of every call and every throttled answer, per method, for metrics. */
+/** Told of every call, every throttled answer and every failed attempt, per method, for metrics. */
 public interface RpcCallObserver {
 
 	RpcCallObserver NONE = new RpcCallObserver() {
@@ -10,5 +10,9 @@ public interface RpcCallObserver {
 	}
 
 	default void throttled(String method) {
+	}
+
+	/** An attempt failed in a way worth retrying (429, 5xx, timeout, transient JSON-RPC error). */
+	default void failed(String method) {
 	}
 }

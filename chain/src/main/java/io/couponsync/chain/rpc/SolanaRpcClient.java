@@ -345,6 +345,7 @@ public final class SolanaRpcClient {
 				Thread.currentThread().interrupt();
 				throw new RpcException(method + " interrupted", 0, ex);
 			}
+			observer.failed(method);
 			if (attempt >= options.maxAttempts()) {
 				String attempts = attempt + (attempt == 1 ? " attempt" : " attempts");
 				throw new RpcException(unreachable

@@ -322,10 +322,37 @@ public final class MongoStagingRepository implements StagingRepository {
 	}
 
 	@Override
+	public Long newestSlot(StagingStatus status) {
+		return newestSlot(status == null ? live() : Filters.eq(STATUS, status.value()));
+	}
+
+	@Override
+	public Long newestFinalizedSlot() {
+		return newestSlot(Filters.eq(COMMITMENT, ChainCommitment.FINALIZED.value()));
+	}
+
+	private Long newestSlot(Bson filter) {
+		Document newest = collection.find(filter).sort(Sorts.descending(SLOT)).projection(Projections.include(SLOT))
+			.limit(1).first();
+		return newest == null ? null : ((Number) newest.get(SLOT)).longValue();
+	}
+
+	@Override
 	public long requeueDead() {
-		return collection.updateMany(Filters.eq(STATUS, StagingStatus.DEAD.value()),
-				Updates.combine(Updates.set(STATUS, StagingStatus.RECEIVED.value()), Updates.unset("deadReasons"),
-						Updates.unset(WAITS), Updates.set("requeuedAt", new Date())))
+		return requeue(Filters.eq(STATUS, StagingStatus.DEAD.value()));
+	}
+
+	@Override
+	public long requeueDead(Collection<String> signatures) {
+		if (signatures.isEmpty()) {
+			return 0;
+		}
+		return requeue(Filters.and(Filters.in("_id", signatures), Filters.eq(STATUS, StagingStatus.DEAD.value())));
+	}
+
+	private long requeue(Bson dead) {
+		return collection.updateMany(dead, Updates.combine(Updates.set(STATUS, StagingStatus.RECEIVED.value()),
+				Updates.unset("deadReasons"), Updates.unset(WAITS), Updates.set("requeuedAt", new Date())))
 			.getModifiedCount();
 	}
 

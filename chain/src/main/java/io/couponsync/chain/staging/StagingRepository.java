@@ -100,8 +100,17 @@ public interface StagingRepository extends StagingInserts {
 	 */
 	Map<String, Integer> countWaits(Collection<String> signatures, int maxWaits);
 
+	/** The newest slot among staged transactions in {@code status}, or among all live ones when null; null when none. */
+	Long newestSlot(StagingStatus status);
+
+	/** The newest slot among finalized staged transactions; null when none. */
+	Long newestFinalizedSlot();
+
 	/** dead → received, every dead letter; returns how many. */
 	long requeueDead();
+
+	/** dead → received, the given dead letters (others are left as they are); returns how many moved. */
+	long requeueDead(Collection<String> signatures);
 
 	/** applied → received for every transaction at or after {@code slot}, to apply them again. */
 	long replayFrom(long slot);

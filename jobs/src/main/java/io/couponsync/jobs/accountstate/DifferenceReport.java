@@ -67,6 +67,11 @@ public final class DifferenceReport {
 				new IndexOptions().name("job_execution_collection"));
 	}
 
+	/** How many differences a job execution recorded. */
+	public long count(long jobExecutionId) {
+		return report.countDocuments(new BsonDocument("jobExecutionId", new BsonInt64(jobExecutionId)));
+	}
+
 	public void record(List<Difference> differences, long jobExecutionId, boolean dryRun) {
 		if (differences.isEmpty()) {
 			return;

@@ -1,12 +1,16 @@
 package io.couponsync.jobs.applyevents;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
 
@@ -53,7 +57,26 @@ public final class DeadLetterStore {
 		return moved;
 	}
 
+	/** Moves the given dead transactions back to received; returns how many moved. */
+	public long requeue(Collection<String> signatures) {
+		long moved = staging.requeueDead(signatures);
+		deadLetters.updateMany(Filters.and(Filters.in("_id", signatures), Filters.eq("status", "dead")),
+				Updates.combine(Updates.set("status", "requeued"), Updates.set("requeuedAt", new Date())));
+		return moved;
+	}
+
 	public long count() {
 		return deadLetters.countDocuments(Filters.eq("status", "dead"));
+	}
+
+	/** A page of dead letters, newest first; {@code status} null for every status. */
+	public List<Document> page(String status, int skip, int limit) {
+		return deadLetters.find(status == null ? new Document() : Filters.eq("status", status))
+			.sort(Sorts.descending("deadAt")).skip(skip).limit(limit).into(new ArrayList<>());
+	}
+
+	/** One dead letter with its raw input, if recorded. */
+	public Optional<Document> find(String signature) {
+		return Optional.ofNullable(deadLetters.find(Filters.eq("_id", signature)).first());
 	}
 }

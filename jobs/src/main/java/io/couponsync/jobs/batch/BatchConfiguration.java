@@ -20,7 +20,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** Shared batch infrastructure: the job runner, its leases, and the start-up/shutdown handling of executions. */
+/**
+ * Shared batch infrastructure: the job runner, its leases, the start-up/shutdown handling of executions, and what
+ * every job run gets (its execution id in the logs, its meters, its failure's root cause).
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(JobsProperties.class)
 public class BatchConfiguration {
@@ -60,5 +63,15 @@ public class BatchConfiguration {
 	@Bean
 	SyncGauges syncGauges(ObjectProvider<MeterRegistry> registry) {
 		return new SyncGauges(registry.getIfAvailable(SimpleMeterRegistry::new));
+	}
+
+	@Bean
+	JobMetrics jobMetrics(ObjectProvider<MeterRegistry> registry) {
+		return new JobMetrics(registry.getIfAvailable(SimpleMeterRegistry::new));
+	}
+
+	@Bean
+	static JobListenersRegistrar jobListenersRegistrar(ObjectProvider<JobMetrics> jobMetrics) {
+		return new JobListenersRegistrar(jobMetrics);
 	}
 }

@@ -27,7 +27,7 @@ import io.couponsync.platform.config.InvalidConfigurationException;
 /**
  * Makes the Quartz job store match {@code sync.jobs.schedule} at start-up: a durable job per batch job (so an
  * operator can fire any of them), the configured triggers of jobs Quartz owns, and no trigger for a job a
- * CronJob owns or a schedule no longer configured. Keys are shared with the admin UI:
+ * CronJob owns or a schedule no longer configured. Keys, for any tool that manages the schedules:
  * {@code JobKey.jobKey(<batch job name>, "batch-jobs")} and {@code TriggerKey.triggerKey(<trigger name>,
  * "batch-jobs")}, where a trigger's name is its job's unless the job has several (e.g. {@code reconcileJob-full}).
  */

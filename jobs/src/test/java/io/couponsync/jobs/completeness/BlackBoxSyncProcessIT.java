@@ -64,7 +64,7 @@ class BlackBoxSyncProcessIT {
 			Map<String, String> environment = Map.of("SOLANA_RPC_URL", "http://127.0.0.1:" + rpcPort,
 					"SOLANA_WS_URL", "ws://127.0.0.1:" + wsPort, "SOLANA_REQUESTS_PER_SECOND", "0",
 					"EMBEDDED_MONGODB_PORT", "" + mongoPort, "JOBS_PORT", "" + freePort(), "JOB_REPOSITORY_URL",
-					"jdbc:h2:mem:black-box;DB_CLOSE_DELAY=-1");
+					"jdbc:h2:mem:black-box;DB_CLOSE_DELAY=-1", "ADMIN_PASSWORD", "black-box-admin-password");
 			Path jobsLog = logs.resolve("jobs.log");
 			processes.add(start(jobsLog, environment, JAVA, "-jar", JOBS_JAR.toString(), "--sync.mongodb.embedded.file=",
 					"--sync.listener.reconnect-min-delay=100ms", "--sync.listener.reconnect-max-delay=1s",

@@ -1,0 +1,141 @@
+package io.couponsync.jobs.console;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.couponsync.jobs.console.ExecutionViews.ExecutionDetail;
+import io.couponsync.jobs.console.ExecutionViews.ExecutionSummary;
+import io.couponsync.jobs.console.ExecutionViews.JobSummary;
+
+/** The console as JSON under {@code /api}, for scripts and CI: every view and every action of the pages. */
+@RestController
+@ConditionalOnWebApplication
+@RequestMapping(path = "/api", produces = "application/json")
+@Tag(name = "console", description = "jobs, executions, dead letters and the pipeline")
+class ConsoleApiController {
+
+	private final ExecutionQueries queries;
+
+	private final ExecutionActions actions;
+
+	private final DeadLetterActions deadLetters;
+
+	private final PipelineStatus pipeline;
+
+	ConsoleApiController(ExecutionQueries queries, ExecutionActions actions, DeadLetterActions deadLetters,
+			PipelineStatus pipeline) {
+		this.queries = queries;
+		this.actions = actions;
+		this.deadLetters = deadLetters;
+		this.pipeline = pipeline;
+	}
+
+	/** A launch: the job's parameters by name. */
+	record LaunchRequest(Map<String, String> parameters) {
+	}
+
+	/** Dead letters to re-queue, by signature; {@code all} re-queues every one. */
+	record RequeueRequest(List<String> signatures, Boolean all) {
+	}
+
+	@GetMapping("/jobs")
+	@Operation(summary = "every job with its last execution")
+	List<JobSummary> jobs() {
+		return queries.jobs();
+	}
+
+	@GetMapping("/executions")
+	@Operation(summary = "executions newest first, filtered by job, status and creation day (ISO dates, inclusive)")
+	List<ExecutionSummary> executions(@RequestParam(required = false) String job,
+			@RequestParam(required = false) BatchStatus status,
+			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
+			@RequestParam(defaultValue = "100") int limit) {
+		return queries.executions(job, status, from, to, Math.min(Math.max(limit, 1), 1000));
+	}
+
+	@GetMapping("/executions/{id}")
+	@Operation(summary = "one execution: parameters, exit description, execution context, step executions")
+	ExecutionDetail execution(@PathVariable long id) {
+		ExecutionDetail detail = queries.execution(id);
+		if (detail == null) {
+			throw new ConsoleActionException(HttpStatus.NOT_FOUND, "no execution " + id);
+		}
+		return detail;
+	}
+
+	@PostMapping("/executions/{id}/restart")
+	@Operation(summary = "restart a FAILED or STOPPED execution (in the background)")
+	ResponseEntity<ActionResult> restart(@PathVariable long id) {
+		return ResponseEntity.accepted().body(actions.restart(id));
+	}
+
+	@PostMapping("/executions/{id}/stop")
+	@Operation(summary = "stop a running execution at its next chunk boundary")
+	ActionResult stop(@PathVariable long id) {
+		return actions.stop(id);
+	}
+
+	@PostMapping("/executions/{id}/abandon")
+	@Operation(summary = "abandon a FAILED or STOPPED execution, so it is never restarted")
+	ActionResult abandon(@PathVariable long id) {
+		return actions.abandon(id);
+	}
+
+	@PostMapping(path = "/jobs/{name}/launch", consumes = "application/json")
+	@Operation(summary = "launch a job with parameters (in the background; a failed last execution is restarted)")
+	ResponseEntity<ActionResult> launch(@PathVariable String name, @RequestBody(required = false) LaunchRequest request) {
+		Map<String, String> parameters = request == null || request.parameters() == null ? Map.of()
+				: request.parameters();
+		return ResponseEntity.accepted().body(actions.launch(name, parameters));
+	}
+
+	@GetMapping("/dead-letters")
+	@Operation(summary = "dead letters newest first, 50 a page; status dead (default), requeued or all")
+	List<DeadLetterView> deadLetters(@RequestParam(defaultValue = "dead") String status,
+			@RequestParam(defaultValue = "0") int page) {
+		return deadLetters.page("all".equals(status) ? null : status, page);
+	}
+
+	@GetMapping("/dead-letters/{signature}")
+	@Operation(summary = "one dead letter with its reasons and raw staged input")
+	DeadLetterView deadLetter(@PathVariable String signature) {
+		return deadLetters.find(signature);
+	}
+
+	@PostMapping(path = "/dead-letters/requeue", consumes = "application/json")
+	@Operation(summary = "re-queue dead letters by signature, or all of them")
+	ActionResult requeue(@RequestBody RequeueRequest request) {
+		return Boolean.TRUE.equals(request.all()) ? deadLetters.requeueAll() : deadLetters.requeue(request.signatures());
+	}
+
+	@GetMapping("/pipeline")
+	@Operation(summary = "listener, lag in slots per stage, gaps, unresolved, dead letters, RPC errors, differences")
+	PipelineFigures pipeline() {
+		return pipeline.measure();
+	}
+
+	@ExceptionHandler(ConsoleActionException.class)
+	ProblemDetail refused(ConsoleActionException ex) {
+		return ProblemDetail.forStatusAndDetail(ex.status(), ex.getMessage());
+	}
+}

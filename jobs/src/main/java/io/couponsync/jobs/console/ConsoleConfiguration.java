@@ -1,0 +1,50 @@
+package io.couponsync.jobs.console;
+
+import java.util.List;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.mongodb.MongoDatabaseFactory;
+
+import io.couponsync.chain.staging.StagingRepository;
+import io.couponsync.jobs.accountstate.DifferenceReport;
+import io.couponsync.jobs.applyevents.DeadLetterStore;
+import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.platform.config.ProgramProperties;
+import io.couponsync.platform.rpc.RpcProbe;
+
+/** The operator's console (pages and REST API) and the pipeline gauges; only where a web server runs. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
+class ConsoleConfiguration {
+
+	@Bean
+	ExecutionQueries executionQueries(JobRepository jobRepository, List<Job> jobs) {
+		return new ExecutionQueries(jobRepository, jobs);
+	}
+
+	@Bean
+	ExecutionActions executionActions(JobOperator jobOperator, JobRepository jobRepository, JobRunner jobRunner,
+			List<Job> jobs) {
+		return new ExecutionActions(jobOperator, jobRepository, jobRunner, jobs);
+	}
+
+	@Bean
+	DeadLetterActions deadLetterActions(DeadLetterStore deadLetterStore) {
+		return new DeadLetterActions(deadLetterStore);
+	}
+
+	@Bean
+	PipelineStatus pipelineStatus(StagingRepository stagingRepository, DeadLetterStore deadLetterStore,
+			DifferenceReport differenceReport, JobRepository jobRepository, RpcProbe rpcProbe,
+			MongoDatabaseFactory mongo, ProgramProperties program, MeterRegistry meterRegistry) {
+		return new PipelineStatus(stagingRepository, deadLetterStore, differenceReport, jobRepository,
+				rpcProbe, mongo.getMongoDatabase(), program.id(), meterRegistry);
+	}
+}

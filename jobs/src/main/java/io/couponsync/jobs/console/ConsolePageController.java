@@ -1,0 +1,158 @@
+package io.couponsync.jobs.console;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import io.couponsync.jobs.console.ExecutionViews.ExecutionDetail;
+
+/**
+ * The console's pages (Thymeleaf, htmx for live refresh): jobs and pipeline at {@code /}, executions with their
+ * detail and actions, dead letters. Every action answers with a redirect to the page that shows its effect, with
+ * what it did (or why it was refused) at the top.
+ */
+@Controller
+@ConditionalOnWebApplication
+class ConsolePageController {
+
+	private final ExecutionQueries queries;
+
+	private final ExecutionActions actions;
+
+	private final DeadLetterActions deadLetters;
+
+	private final PipelineStatus pipeline;
+
+	ConsolePageController(ExecutionQueries queries, ExecutionActions actions, DeadLetterActions deadLetters,
+			PipelineStatus pipeline) {
+		this.queries = queries;
+		this.actions = actions;
+		this.deadLetters = deadLetters;
+		this.pipeline = pipeline;
+	}
+
+	@GetMapping("/")
+	String jobs(Model model) {
+		model.addAttribute("jobs", queries.jobs());
+		model.addAttribute("pipeline", pipeline.measure());
+		return "jobs";
+	}
+
+	@GetMapping("/pipeline")
+	String pipeline(Model model) {
+		model.addAttribute("pipeline", pipeline.measure());
+		return "pipeline";
+	}
+
+	@GetMapping("/executions")
+	String executions(@RequestParam(required = false) String job, @RequestParam(required = false) String status,
+			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
+			Model model) {
+		String jobFilter = job == null || job.isBlank() ? null : job;
+		BatchStatus statusFilter = status == null || status.isBlank() ? null : BatchStatus.valueOf(status);
+		model.addAttribute("executions", queries.executions(jobFilter, statusFilter, from, to, 200));
+		model.addAttribute("jobNames", queries.jobNames());
+		model.addAttribute("statuses", BatchStatus.values());
+		model.addAttribute("job", jobFilter);
+		model.addAttribute("status", status);
+		model.addAttribute("from", from);
+		model.addAttribute("to", to);
+		return "executions";
+	}
+
+	@GetMapping("/executions/{id}")
+	String execution(@PathVariable long id, Model model) {
+		ExecutionDetail detail = queries.execution(id);
+		if (detail == null) {
+			throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no execution " + id);
+		}
+		model.addAttribute("execution", detail);
+		return "execution";
+	}
+
+	@PostMapping("/executions/{id}/restart")
+	String restart(@PathVariable long id, RedirectAttributes redirect) {
+		String job = jobOf(id);
+		return act(() -> actions.restart(id), redirect, "/executions?job=" + job);
+	}
+
+	@PostMapping("/executions/{id}/stop")
+	String stop(@PathVariable long id, RedirectAttributes redirect) {
+		return act(() -> actions.stop(id), redirect, "/executions/" + id);
+	}
+
+	@PostMapping("/executions/{id}/abandon")
+	String abandon(@PathVariable long id, RedirectAttributes redirect) {
+		return act(() -> actions.abandon(id), redirect, "/executions/" + id);
+	}
+
+	@PostMapping("/jobs/{name}/launch")
+	String launch(@PathVariable String name, @RequestParam(defaultValue = "") String parameters,
+			RedirectAttributes redirect) {
+		String target = UriComponentsBuilder.fromPath("/executions").queryParam("job", name).build().encode()
+			.toUriString();
+		return act(() -> actions.launch(name, LaunchParameters.parseLines(parameters)), redirect, target);
+	}
+
+	@GetMapping("/dead-letters")
+	String deadLetters(@RequestParam(defaultValue = "dead") String status, @RequestParam(defaultValue = "0") int page,
+			Model model) {
+		model.addAttribute("deadLetters", deadLetters.page("all".equals(status) ? null : status, page));
+		model.addAttribute("status", status);
+		model.addAttribute("page", page);
+		model.addAttribute("pageSize", DeadLetterActions.PAGE_SIZE);
+		return "dead-letters";
+	}
+
+	@GetMapping("/dead-letters/{signature}")
+	String deadLetter(@PathVariable String signature, Model model) {
+		try {
+			model.addAttribute("deadLetter", deadLetters.find(signature));
+		}
+		catch (ConsoleActionException ex) {
+			throw new ResponseStatusException(ex.status(), ex.getMessage());
+		}
+		return "dead-letter";
+	}
+
+	@PostMapping("/dead-letters/requeue")
+	String requeue(@RequestParam(name = "signature", required = false) List<String> signatures,
+			RedirectAttributes redirect) {
+		return act(() -> deadLetters.requeue(signatures), redirect, "/dead-letters");
+	}
+
+	@PostMapping("/dead-letters/requeue-all")
+	String requeueAll(RedirectAttributes redirect) {
+		return act(deadLetters::requeueAll, redirect, "/dead-letters");
+	}
+
+	private String jobOf(long id) {
+		ExecutionDetail detail = queries.execution(id);
+		return detail == null ? "" : detail.summary().jobName();
+	}
+
+	private static String act(Supplier<ActionResult> action, RedirectAttributes redirect, String target) {
+		try {
+			redirect.addFlashAttribute("result", action.get().message());
+		}
+		catch (ConsoleActionException ex) {
+			redirect.addFlashAttribute("error", ex.getMessage());
+		}
+		return "redirect:" + target;
+	}
+}

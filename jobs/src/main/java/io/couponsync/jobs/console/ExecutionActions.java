@@ -1,0 +1,148 @@
+package io.couponsync.jobs.console;
+
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.http.HttpStatus;
+
+import io.couponsync.jobs.batch.JobLaunch;
+import io.couponsync.jobs.batch.JobRunner;
+
+/**
+ * The console's actions on executions: restarts and launches through {@link JobRunner}, the one launching service,
+ * which holds the job's lease while its execution runs; stop and abandon through {@link JobOperator}. Only a job's last
+ * execution is restarted (the launcher restarts that one). Restarts and launches run to their end, so they run in the background and the request
+ * answers at once; the new execution shows in the job's list.
+ */
+class ExecutionActions {
+
+	private static final Logger log = LoggerFactory.getLogger(ExecutionActions.class);
+
+	private final JobOperator operator;
+
+	private final JobRepository repository;
+
+	private final JobRunner runner;
+
+	private final Map<String, Job> jobs;
+
+	private final TaskExecutor background = new SimpleAsyncTaskExecutor("console-action-");
+
+	ExecutionActions(JobOperator operator, JobRepository repository, JobRunner runner, List<Job> jobs) {
+		this.operator = operator;
+		this.repository = repository;
+		this.runner = runner;
+		this.jobs = jobs.stream().collect(java.util.stream.Collectors.toMap(Job::getName, job -> job));
+	}
+
+	ActionResult restart(long executionId) {
+		JobExecution execution = existing(executionId);
+		if (execution.getStatus() != BatchStatus.FAILED && execution.getStatus() != BatchStatus.STOPPED) {
+			throw new ConsoleActionException(HttpStatus.CONFLICT, "execution " + executionId + " is "
+					+ execution.getStatus() + "; only a FAILED or STOPPED execution can be restarted");
+		}
+		String job = execution.getJobInstance().getJobName();
+		JobInstance lastInstance = repository.getLastJobInstance(job);
+		JobExecution latest = lastInstance == null ? null : repository.getLastJobExecution(lastInstance);
+		if (latest != null && latest.getId() != executionId) {
+			throw new ConsoleActionException(HttpStatus.CONFLICT, "execution " + executionId
+					+ " is not " + job + "'s last execution (that is " + latest.getId() + ", " + latest.getStatus()
+					+ "); only the last one is restarted, under the job's lease");
+		}
+		background.execute(() -> {
+			try {
+				JobLaunch restarted = runner.restart(job);
+				log.info("Console restart of {} execution {}: {}", job, executionId, restarted.outcome());
+			}
+			catch (Exception ex) {
+				log.warn("Console restart of {} execution {} failed: {}", job, executionId, ex.getMessage());
+			}
+		});
+		return new ActionResult("Restart of " + job + " execution " + executionId
+				+ " requested; it continues from its last committed chunk as a new execution of the same instance",
+				null);
+	}
+
+	ActionResult stop(long executionId) {
+		JobExecution execution = existing(executionId);
+		if (!execution.isRunning()) {
+			throw new ConsoleActionException(HttpStatus.CONFLICT, "execution " + executionId + " cannot be stopped: it is "
+					+ execution.getStatus() + ", not running");
+		}
+		try {
+			operator.stop(execution);
+		}
+		catch (Exception ex) {
+			throw new ConsoleActionException(HttpStatus.CONFLICT,
+					"execution " + executionId + " cannot be stopped: " + ex.getMessage());
+		}
+		return new ActionResult("Stop of execution " + executionId
+				+ " requested; it stops at its next chunk boundary and can be restarted", executionId);
+	}
+
+	ActionResult abandon(long executionId) {
+		JobExecution execution = existing(executionId);
+		try {
+			operator.abandon(execution);
+		}
+		catch (Exception ex) {
+			throw new ConsoleActionException(HttpStatus.CONFLICT,
+					"execution " + executionId + " cannot be abandoned: " + ex.getMessage());
+		}
+		return new ActionResult("Execution " + executionId + " abandoned; it will not be restarted", executionId);
+	}
+
+	ActionResult launch(String jobName, Map<String, String> values) {
+		Job job = jobs.get(jobName);
+		if (job == null) {
+			throw new ConsoleActionException(HttpStatus.NOT_FOUND,
+					"no job named '" + jobName + "'; jobs: " + jobs.keySet().stream().sorted().toList());
+		}
+		JobParameters parameters = LaunchParameters.of(values);
+		try {
+			// why: checked here, so a wrong name or kind is refused at once rather than failing in the background
+			job.getJobParametersValidator().validate(parameters);
+		}
+		catch (InvalidJobParametersException ex) {
+			throw new ConsoleActionException(HttpStatus.BAD_REQUEST, "invalid parameters: " + ex.getMessage());
+		}
+		if (!repository.findRunningJobExecutions(jobName).isEmpty()) {
+			throw new ConsoleActionException(HttpStatus.CONFLICT, jobName + " is already running");
+		}
+		background.execute(() -> {
+			try {
+				JobExecution execution = runner.run(job, parameters);
+				if (execution != null) {
+					log.info("Console launch of {} ended {} (execution {})", jobName, execution.getStatus(),
+							execution.getId());
+				}
+			}
+			catch (Exception ex) {
+				log.warn("Console launch of {} failed: {}", jobName, ex.getMessage());
+			}
+		});
+		return new ActionResult("Launch of " + jobName + " requested (a failed or stopped last execution is "
+				+ "restarted instead of starting a new instance)", null);
+	}
+
+	private JobExecution existing(long executionId) {
+		JobExecution execution = ExecutionQueries.find(repository, executionId);
+		if (execution == null) {
+			throw new ConsoleActionException(HttpStatus.NOT_FOUND, "no execution " + executionId);
+		}
+		return execution;
+	}
+}

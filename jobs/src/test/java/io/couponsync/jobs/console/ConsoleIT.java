@@ -1,0 +1,311 @@
+package io.couponsync.jobs.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestBuilders.formLogin;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.ApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.RequestPostProcessor;
+
+import com.mongodb.client.MongoClient;
+
+import io.couponsync.jobs.JobsApplication;
+import io.couponsync.simulator.SolanaSimulator;
+
+/**
+ * Every console action and its authorisation, over MockMvc against the whole application (real H2 job repository,
+ * embedded MongoDB-wire server, the RPC simulator): nothing but health answers without a login, a viewer reads but
+ * cannot act, forms need their CSRF token, and each action does what it says in the job repository and staging.
+ */
+@SpringBootTest(classes = JobsApplication.class, properties = { "spring.config.additional-location=file:../config/",
+		"sync.listener.enabled=false" })
+@AutoConfigureMockMvc
+class ConsoleIT {
+
+	private static final SolanaSimulator simulator = ConsoleScenario.simulator();
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		ConsoleScenario.register(registry, simulator, "console-it");
+	}
+
+	@AfterAll
+	static void stopSimulator() {
+		simulator.close();
+	}
+
+	@Autowired
+	private MockMvc mvc;
+
+	@Autowired
+	private ApplicationContext context;
+
+	@Autowired
+	private JobRepository repository;
+
+	@Autowired
+	private MongoClient mongo;
+
+	private static RequestPostProcessor operator() {
+		return httpBasic(ConsoleScenario.ADMIN, ConsoleScenario.ADMIN_PASSWORD);
+	}
+
+	private static RequestPostProcessor viewer() {
+		return httpBasic(ConsoleScenario.VIEWER, ConsoleScenario.VIEWER_PASSWORD);
+	}
+
+	/** A logged-in page session (the pages take form login, not basic credentials). */
+	private static RequestPostProcessor viewerSession() {
+		return user(ConsoleScenario.VIEWER).roles("VIEWER");
+	}
+
+	private static RequestPostProcessor operatorSession() {
+		return user(ConsoleScenario.ADMIN).roles("OPERATOR", "VIEWER");
+	}
+
+	@Test
+	void nothingButHealthAnswersWithoutALogin() throws Exception {
+		for (String path : new String[] { "/api/jobs", "/api/executions", "/api/pipeline", "/api/dead-letters",
+				"/v3/api-docs", "/actuator/prometheus", "/actuator/metrics", "/actuator/info" }) {
+			assertThat(mvc.perform(get(path)).andReturn().getResponse().getStatus()).as(path).isEqualTo(401);
+		}
+		for (String page : new String[] { "/", "/executions", "/executions/1", "/dead-letters", "/pipeline" }) {
+			mvc.perform(get(page).accept(MediaType.TEXT_HTML)).andExpect(status().isFound())
+				.andExpect(redirectedUrl("/login"));
+		}
+		mvc.perform(post("/api/executions/1/restart")).andExpect(status().isUnauthorized());
+		mvc.perform(post("/executions/1/restart").with(csrf())).andExpect(status().isFound())
+			.andExpect(redirectedUrl("/login"));
+		mvc.perform(get("/actuator/health")).andExpect(status().isOk())
+			.andExpect(jsonPath("$.status").value("UP"))
+			.andExpect(jsonPath("$.components").doesNotExist());
+		mvc.perform(get("/actuator/health/liveness")).andExpect(status().isOk());
+		mvc.perform(get("/actuator/health/readiness")).andExpect(status().isOk());
+		mvc.perform(get("/api/jobs").with(httpBasic(ConsoleScenario.ADMIN, "wrong"))).andExpect(status().isUnauthorized());
+	}
+
+	@Test
+	void operatorsSeeHealthDetailsAndEveryoneLoggedInScrapesMetrics() throws Exception {
+		mvc.perform(get("/actuator/health/readiness").with(operator())).andExpect(status().isOk())
+			.andExpect(jsonPath("$.components.mongo.status").value("UP"))
+			.andExpect(jsonPath("$.components.db.status").value("UP"))
+			.andExpect(jsonPath("$.components.rpc.details.confirmedSlot").isNumber());
+		mvc.perform(get("/actuator/health").with(viewer())).andExpect(jsonPath("$.components").doesNotExist());
+		mvc.perform(get("/actuator/prometheus").with(viewer())).andExpect(status().isOk())
+			.andExpect(content().string(containsString("sync_pipeline_lag_slots")));
+		mvc.perform(get("/actuator/metrics").with(viewer())).andExpect(status().isOk())
+			.andExpect(jsonPath("$.names", hasItem("sync.job.last.failed")));
+	}
+
+	@Test
+	void aViewerReadsEverythingButCannotAct() throws Exception {
+		JobExecution failed = ConsoleScenario.failedBackfill(context, simulator);
+		String deadLetter = ConsoleScenario.deadLetter(context, simulator, "viewer-" + UUID.randomUUID());
+		for (String path : new String[] { "/api/jobs", "/api/executions", "/api/executions/" + failed.getId(),
+				"/api/pipeline", "/api/dead-letters", "/api/dead-letters/" + deadLetter, "/v3/api-docs" }) {
+			mvc.perform(get(path).with(viewer())).andExpect(status().isOk());
+		}
+		mvc.perform(post("/api/executions/{id}/restart", failed.getId()).with(viewer()))
+			.andExpect(status().isForbidden());
+		mvc.perform(post("/api/executions/{id}/abandon", failed.getId()).with(viewer()))
+			.andExpect(status().isForbidden());
+		mvc.perform(post("/api/executions/{id}/stop", failed.getId()).with(viewer())).andExpect(status().isForbidden());
+		mvc.perform(post("/api/jobs/backfillJob/launch").with(viewer()).contentType(MediaType.APPLICATION_JSON)
+			.content("{}")).andExpect(status().isForbidden());
+		mvc.perform(post("/api/dead-letters/requeue").with(viewer()).contentType(MediaType.APPLICATION_JSON)
+			.content("{\"all\":true}")).andExpect(status().isForbidden());
+		mvc.perform(get("/executions/{id}", failed.getId()).with(viewerSession())).andExpect(status().isOk())
+			.andExpect(content().string(org.hamcrest.Matchers.not(containsString("id=\"restart\""))));
+		for (String form : new String[] { "/executions/" + failed.getId() + "/restart",
+				"/executions/" + failed.getId() + "/stop", "/executions/" + failed.getId() + "/abandon",
+				"/jobs/backfillJob/launch", "/dead-letters/requeue", "/dead-letters/requeue-all" }) {
+			mvc.perform(post(form).with(viewerSession()).with(csrf()).param("signature", deadLetter))
+				.andExpect(status().isForbidden());
+		}
+		assertThat(repository.getJobExecution(failed.getId()).getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(staged(deadLetter).getString("status")).isEqualTo("dead");
+	}
+
+	@Test
+	void formsNeedTheirCsrfTokenWhileTheStatelessApiTakesBasicCredentials() throws Exception {
+		JobExecution failed = ConsoleScenario.failedBackfill(context, simulator);
+		mvc.perform(post("/executions/{id}/abandon", failed.getId()).with(operatorSession()))
+			.andExpect(status().isForbidden());
+		mvc.perform(post("/dead-letters/requeue-all").with(operatorSession())).andExpect(status().isForbidden());
+		mvc.perform(post("/executions/{id}/abandon", failed.getId()).with(operatorSession()).with(csrf().useInvalidToken()))
+			.andExpect(status().isForbidden());
+		assertThat(repository.getJobExecution(failed.getId()).getStatus()).isEqualTo(BatchStatus.FAILED);
+
+		// a real form login: its session reaches the pages, but the API ignores sessions, so a forged request riding
+		// the browser's cookie is not authorised there either
+		MockHttpSession session = (MockHttpSession) mvc
+			.perform(formLogin().user(ConsoleScenario.ADMIN).password(ConsoleScenario.ADMIN_PASSWORD))
+			.andExpect(status().isFound()).andExpect(redirectedUrl("/")).andReturn().getRequest().getSession();
+		mvc.perform(get("/").session(session)).andExpect(status().isOk());
+		mvc.perform(post("/executions/{id}/abandon", failed.getId()).session(session)).andExpect(status().isForbidden());
+		mvc.perform(get("/api/jobs").session(session)).andExpect(status().isUnauthorized());
+		mvc.perform(post("/api/executions/{id}/abandon", failed.getId()).session(session))
+			.andExpect(status().isUnauthorized());
+		mvc.perform(formLogin().user(ConsoleScenario.ADMIN).password("wrong")).andExpect(redirectedUrl("/login?error"));
+	}
+
+	@Test
+	void anOperatorFindsWhyAnExecutionFailedAndRestartsItToCompletion() throws Exception {
+		JobExecution failed = ConsoleScenario.failedBackfill(context, simulator);
+		mvc.perform(get("/api/executions").param("job", "backfillJob").param("status", "FAILED").with(operator()))
+			.andExpect(status().isOk()).andExpect(jsonPath("$[0].id").value(failed.getId()))
+			.andExpect(jsonPath("$[0].restartable").value(true));
+		mvc.perform(get("/api/executions/{id}", failed.getId()).with(operator())).andExpect(status().isOk())
+			.andExpect(jsonPath("$.reason", containsString("429")))
+			.andExpect(jsonPath("$.steps[0].rollbackCount").isNumber())
+			.andExpect(jsonPath("$.steps[0].status").value("FAILED"));
+		mvc.perform(get("/executions/{id}", failed.getId()).with(operatorSession())).andExpect(status().isOk())
+			.andExpect(content().string(containsString("HTTP 429")))
+			.andExpect(content().string(containsString("id=\"restart\"")));
+
+		mvc.perform(post("/api/executions/{id}/restart", failed.getId()).with(operator()))
+			.andExpect(status().isAccepted()).andExpect(jsonPath("$.message", containsString("Restart")));
+
+		JobInstance instance = failed.getJobInstance();
+		await().atMost(Duration.ofSeconds(60)).until(() -> repository.getLastJobExecution(instance).getStatus(),
+				BatchStatus.COMPLETED::equals);
+		assertThat(repository.getJobExecutions(instance)).hasSize(2);
+		mvc.perform(post("/api/executions/{id}/restart", failed.getId()).with(operator()))
+			.andExpect(status().isConflict()).andExpect(jsonPath("$.detail", containsString("last execution")));
+	}
+
+	@Test
+	void aRestartFromTheFormAnswersWithTheJobsExecutionsAndWhatItDid() throws Exception {
+		JobExecution failed = ConsoleScenario.failedBackfill(context, simulator);
+		mvc.perform(post("/executions/{id}/restart", failed.getId()).with(user(ConsoleScenario.ADMIN)
+			.roles("OPERATOR", "VIEWER")).with(csrf()))
+			.andExpect(status().isFound()).andExpect(redirectedUrl("/executions?job=backfillJob"))
+			.andExpect(flash().attribute("result", containsString("Restart of backfillJob execution " + failed.getId())));
+		await().atMost(Duration.ofSeconds(60)).until(
+				() -> repository.getLastJobExecution(failed.getJobInstance()).getStatus(), BatchStatus.COMPLETED::equals);
+	}
+
+	@Test
+	void stopAndAbandonGoThroughTheJobOperator() throws Exception {
+		JobExecution failed = ConsoleScenario.failedBackfill(context, simulator);
+		mvc.perform(post("/api/executions/{id}/stop", failed.getId()).with(operator())).andExpect(status().isConflict())
+			.andExpect(jsonPath("$.detail", containsString("cannot be stopped")));
+		mvc.perform(post("/api/executions/{id}/abandon", failed.getId()).with(operator())).andExpect(status().isOk());
+		assertThat(repository.getJobExecution(failed.getId()).getStatus()).isEqualTo(BatchStatus.ABANDONED);
+		mvc.perform(post("/api/executions/{id}/restart", failed.getId()).with(operator()))
+			.andExpect(status().isConflict());
+		mvc.perform(post("/api/executions/{id}/stop", 999_999).with(operator())).andExpect(status().isNotFound());
+	}
+
+	@Test
+	void launchesTakeValidatedParameters() throws Exception {
+		mvc.perform(post("/api/jobs/noSuchJob/launch").with(operator()).contentType(MediaType.APPLICATION_JSON)
+			.content("{}")).andExpect(status().isNotFound());
+		mvc.perform(post("/api/jobs/orphanCleanupJob/launch").with(operator()).contentType(MediaType.APPLICATION_JSON)
+			.content("{\"parameters\":{\"1bad name\":\"x\"}}")).andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.detail", containsString("not a parameter name")));
+		mvc.perform(post("/api/jobs/orphanCleanupJob/launch").with(operator()).contentType(MediaType.APPLICATION_JSON)
+			.content("{\"parameters\":{\"run.id\":\"1\"}}")).andExpect(status().isBadRequest());
+		mvc.perform(post("/jobs/orphanCleanupJob/launch").with(user(ConsoleScenario.ADMIN).roles("OPERATOR", "VIEWER"))
+			.with(csrf()).param("parameters", "no equals sign")).andExpect(status().isFound())
+			.andExpect(flash().attribute("error", containsString("is not name=value")));
+
+		mvc.perform(post("/api/jobs/orphanCleanupJob/launch").with(operator()).contentType(MediaType.APPLICATION_JSON)
+			.content("{\"parameters\":{\"note\":\"x\"}}")).andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.detail", containsString("note")));
+
+		long before = repository.findJobInstancesByJobName("orphanCleanupJob", 0, 100).size();
+		mvc.perform(post("/api/jobs/orphanCleanupJob/launch").with(operator()).contentType(MediaType.APPLICATION_JSON)
+			.content("{\"parameters\":{\"retentionDays\":\"45\"}}")).andExpect(status().isAccepted());
+		await().atMost(Duration.ofSeconds(60)).until(() -> {
+			JobInstance last = repository.getLastJobInstance("orphanCleanupJob");
+			return last != null && repository.findJobInstancesByJobName("orphanCleanupJob", 0, 100).size() > before
+					&& repository.getLastJobExecution(last).getStatus() == BatchStatus.COMPLETED;
+		});
+		JobExecution launched = repository.getLastJobExecution(repository.getLastJobInstance("orphanCleanupJob"));
+		assertThat(launched.getJobParameters().getLong("retentionDays")).isEqualTo(45L);
+	}
+
+	@Test
+	void deadLettersAreBrowsedInspectedAndRequeuedOneOrMany() throws Exception {
+		String first = ConsoleScenario.deadLetter(context, simulator, "dead-" + UUID.randomUUID());
+		String second = ConsoleScenario.deadLetter(context, simulator, "dead-" + UUID.randomUUID());
+		String third = ConsoleScenario.deadLetter(context, simulator, "dead-" + UUID.randomUUID());
+		mvc.perform(get("/api/dead-letters").with(viewer())).andExpect(status().isOk())
+			.andExpect(jsonPath("$[*].signature", hasItem(first)));
+		mvc.perform(get("/api/dead-letters/{signature}", first).with(viewer())).andExpect(status().isOk())
+			.andExpect(jsonPath("$.reasons[0]", containsString("discriminator")))
+			.andExpect(jsonPath("$.input", containsString("AQIDBAUGBwg=")));
+		mvc.perform(get("/dead-letters/{signature}", first).with(viewerSession())).andExpect(status().isOk())
+			.andExpect(content().string(containsString("AQIDBAUGBwg=")));
+
+		mvc.perform(post("/api/dead-letters/requeue").with(operator()).contentType(MediaType.APPLICATION_JSON)
+			.content("{\"signatures\":[\"" + first + "\"]}")).andExpect(status().isOk())
+			.andExpect(jsonPath("$.message", containsString("1 of 1")));
+		assertThat(staged(first).getString("status")).isEqualTo("received");
+		assertThat(staged(second).getString("status")).isEqualTo("dead");
+
+		mvc.perform(post("/dead-letters/requeue").with(user(ConsoleScenario.ADMIN).roles("OPERATOR", "VIEWER"))
+			.with(csrf()).param("signature", second, third)).andExpect(status().isFound())
+			.andExpect(flash().attribute("result", containsString("2 of 2")));
+		assertThat(staged(second).getString("status")).isEqualTo("received");
+		assertThat(staged(third).getString("status")).isEqualTo("received");
+		assertThat(mongo.getDatabase("coupon_sync").getCollection("dead_letters")
+			.find(new Document("_id", third)).first().getString("status")).isEqualTo("requeued");
+	}
+
+	@Test
+	void thePagesAndThePipelineShowTheJobsAndTheirFigures() throws Exception {
+		ConsoleScenario.deadLetter(context, simulator, "pipeline-" + UUID.randomUUID());
+		mvc.perform(get("/api/pipeline").with(viewer())).andExpect(status().isOk())
+			.andExpect(jsonPath("$.tipSlot").isNumber()).andExpect(jsonPath("$.stagedSlot").isNumber())
+			.andExpect(jsonPath("$.deadLetters").isNumber()).andExpect(jsonPath("$.listenerConnected").doesNotExist());
+		mvc.perform(get("/api/jobs").with(viewer())).andExpect(status().isOk())
+			.andExpect(jsonPath("$[*].name", hasItem("applyEventsJob")));
+		mvc.perform(get("/").with(viewerSession())).andExpect(status().isOk())
+			.andExpect(content().string(containsString("applyEventsJob")))
+			.andExpect(content().string(containsString("Lag staged − applied")));
+		mvc.perform(get("/executions").param("job", "applyEventsJob").param("status", "COMPLETED")
+			.with(viewerSession()))
+			.andExpect(status().isOk()).andExpect(content().string(containsString("applyEventsJob")));
+		mvc.perform(get("/v3/api-docs").with(viewer())).andExpect(status().isOk())
+			.andExpect(jsonPath("$.paths['/api/executions/{id}/restart'].post").exists())
+			.andExpect(jsonPath("$.paths['/api/dead-letters/requeue'].post").exists());
+	}
+
+	private Document staged(String signature) {
+		return mongo.getDatabase("coupon_sync").getCollection("staged_transactions")
+			.find(new Document("_id", signature)).first();
+	}
+}
