@@ -130,6 +130,11 @@ class ConsoleOperationsIT {
 			.andExpect(content().string(org.hamcrest.Matchers.not(containsString(">Pause<"))));
 		mvc.perform(get("/schedules").with(operatorSession())).andExpect(status().isOk())
 			.andExpect(content().string(containsString(">Pause<")));
+		mvc.perform(get("/v3/api-docs").with(viewer())).andExpect(status().isOk())
+			.andExpect(jsonPath("$.paths['/api/schedules'].get").exists())
+			.andExpect(jsonPath("$.paths['/api/schedules/{trigger}/trigger'].post").exists())
+			.andExpect(jsonPath("$.paths['/api/executions/recover'].post").exists())
+			.andExpect(jsonPath("$.paths['/api/executions/{id}/acknowledge'].post").exists());
 	}
 
 	@Test
