@@ -3,7 +3,9 @@ package io.couponsync.jobs.console;
 import java.security.Principal;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -52,6 +54,8 @@ class ConsolePageController {
 	@GetMapping("/")
 	String jobs(Model model) {
 		model.addAttribute("jobs", queries.jobs());
+		model.addAttribute("schedulesByJob", schedules.quartzAvailable()
+				? schedules.schedules().stream().collect(Collectors.groupingBy(ScheduleView::job)) : Map.of());
 		model.addAttribute("pipeline", pipeline.measure());
 		return "jobs";
 	}

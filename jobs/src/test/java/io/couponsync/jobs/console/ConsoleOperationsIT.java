@@ -130,6 +130,9 @@ class ConsoleOperationsIT {
 			.andExpect(content().string(org.hamcrest.Matchers.not(containsString(">Pause<"))));
 		mvc.perform(get("/schedules").with(operatorSession())).andExpect(status().isOk())
 			.andExpect(content().string(containsString(">Pause<")));
+		mvc.perform(get("/").with(viewerSession())).andExpect(status().isOk())
+			.andExpect(content().string(containsString("reconcileJob-full (quartz): 20")))
+			.andExpect(content().string(containsString("orphanCleanupJob (cronjob): CRONJOB")));
 		mvc.perform(get("/v3/api-docs").with(viewer())).andExpect(status().isOk())
 			.andExpect(jsonPath("$.paths['/api/schedules'].get").exists())
 			.andExpect(jsonPath("$.paths['/api/schedules/{trigger}/trigger'].post").exists())
