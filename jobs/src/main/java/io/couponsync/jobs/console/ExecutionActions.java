@@ -2,6 +2,7 @@ package io.couponsync.jobs.console;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,7 @@ class ExecutionActions {
 
 	private static final Logger log = LoggerFactory.getLogger(ExecutionActions.class);
 
-	private static final java.util.Set<String> ACKNOWLEDGEABLE = java.util.Set.of(BatchStatus.FAILED.name(),
+	private static final Set<String> ACKNOWLEDGEABLE = Set.of(BatchStatus.FAILED.name(),
 			BatchStatus.STOPPED.name(), BatchStatus.UNKNOWN.name());
 
 	private final JobOperator operator;

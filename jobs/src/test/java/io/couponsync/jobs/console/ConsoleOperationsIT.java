@@ -3,6 +3,7 @@ package io.couponsync.jobs.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
@@ -23,6 +24,7 @@ import org.quartz.Scheduler;
 import org.quartz.Trigger;
 
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
@@ -127,7 +129,7 @@ class ConsoleOperationsIT {
 		mvc.perform(get("/schedules").with(viewerSession())).andExpect(status().isOk())
 			.andExpect(content().string(containsString("reconcileJob-full")))
 			.andExpect(content().string(containsString("0 0 */6 * * ?")))
-			.andExpect(content().string(org.hamcrest.Matchers.not(containsString(">Pause<"))));
+			.andExpect(content().string(not(containsString(">Pause<"))));
 		mvc.perform(get("/schedules").with(operatorSession())).andExpect(status().isOk())
 			.andExpect(content().string(containsString(">Pause<")));
 		mvc.perform(get("/").with(viewerSession())).andExpect(status().isOk())
@@ -192,7 +194,7 @@ class ConsoleOperationsIT {
 	void anOperatorAcknowledgesAFailedExecutionOnce() throws Exception {
 		JobExecution failed = ConsoleScenario.failedBackfill(context, simulator);
 		mvc.perform(get("/executions/{id}", failed.getId()).with(viewerSession()))
-			.andExpect(content().string(org.hamcrest.Matchers.not(containsString("id=\"acknowledge\""))));
+			.andExpect(content().string(not(containsString("id=\"acknowledge\""))));
 		mvc.perform(get("/executions/{id}", failed.getId()).with(operatorSession()))
 			.andExpect(content().string(containsString("id=\"acknowledge\"")));
 		mvc.perform(post("/api/executions/{id}/acknowledge", failed.getId()).with(viewer()))
@@ -204,10 +206,10 @@ class ConsoleOperationsIT {
 			.andExpect(flash().attribute("result", containsString("acknowledged by " + ConsoleScenario.ADMIN)));
 		assertThat(acknowledgements.isAcknowledged(failed.getId())).isTrue();
 		mvc.perform(get("/executions/{id}", failed.getId()).with(operatorSession()))
-			.andExpect(content().string(org.hamcrest.Matchers.not(containsString("id=\"acknowledge\""))));
+			.andExpect(content().string(not(containsString("id=\"acknowledge\""))));
 
 		JobExecution completed = context.getBean(JobRunner.class)
-			.run(context.getBean("orphanCleanupJob", org.springframework.batch.core.job.Job.class), new JobParameters());
+			.run(context.getBean("orphanCleanupJob", Job.class), new JobParameters());
 		assertThat(completed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		mvc.perform(post("/api/executions/{id}/acknowledge", completed.getId()).with(operator()))
 			.andExpect(status().isConflict()).andExpect(jsonPath("$.detail", containsString("not FAILED or STOPPED")));
