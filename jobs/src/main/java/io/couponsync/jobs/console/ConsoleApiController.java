@@ -1,5 +1,6 @@
 package io.couponsync.jobs.console;
 
+import java.security.Principal;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ import io.couponsync.jobs.console.ExecutionViews.JobSummary;
 @RestController
 @ConditionalOnWebApplication
 @RequestMapping(path = "/api", produces = "application/json")
-@Tag(name = "console", description = "jobs, executions, dead letters and the pipeline")
+@Tag(name = "console", description = "jobs, executions, schedules, dead letters and the pipeline")
 class ConsoleApiController {
 
 	private final ExecutionQueries queries;
@@ -41,12 +42,15 @@ class ConsoleApiController {
 
 	private final PipelineStatus pipeline;
 
+	private final ScheduleActions schedules;
+
 	ConsoleApiController(ExecutionQueries queries, ExecutionActions actions, DeadLetterActions deadLetters,
-			PipelineStatus pipeline) {
+			PipelineStatus pipeline, ScheduleActions schedules) {
 		this.queries = queries;
 		this.actions = actions;
 		this.deadLetters = deadLetters;
 		this.pipeline = pipeline;
+		this.schedules = schedules;
 	}
 
 	/** A launch: the job's parameters by name. */
@@ -101,6 +105,18 @@ class ConsoleApiController {
 		return actions.abandon(id);
 	}
 
+	@PostMapping("/executions/{id}/acknowledge")
+	@Operation(summary = "acknowledge a FAILED or STOPPED execution as seen, so retention may purge its instance")
+	ActionResult acknowledge(@PathVariable long id, Principal principal) {
+		return actions.acknowledge(id, principal.getName());
+	}
+
+	@PostMapping("/executions/recover")
+	@Operation(summary = "mark FAILED the executions left STARTED whose lease expired (their process died)")
+	ActionResult recover() {
+		return actions.recover();
+	}
+
 	@PostMapping(path = "/jobs/{name}/launch", consumes = "application/json")
 	@Operation(summary = "launch a job with parameters (in the background; a failed last execution is restarted)")
 	ResponseEntity<ActionResult> launch(@PathVariable String name, @RequestBody(required = false) LaunchRequest request) {
@@ -132,6 +148,30 @@ class ConsoleApiController {
 	@Operation(summary = "listener, lag in slots per stage, gaps, unresolved, dead letters, RPC errors, differences")
 	PipelineFigures pipeline() {
 		return pipeline.measure();
+	}
+
+	@GetMapping("/schedules")
+	@Operation(summary = "every configured schedule: trigger, job, owner, cron or interval, Quartz state, fire times")
+	List<ScheduleView> schedules() {
+		return schedules.schedules();
+	}
+
+	@PostMapping("/schedules/{trigger}/pause")
+	@Operation(summary = "pause a Quartz trigger")
+	ActionResult pause(@PathVariable String trigger) {
+		return schedules.pause(trigger);
+	}
+
+	@PostMapping("/schedules/{trigger}/resume")
+	@Operation(summary = "resume a paused Quartz trigger")
+	ActionResult resume(@PathVariable String trigger) {
+		return schedules.resume(trigger);
+	}
+
+	@PostMapping("/schedules/{trigger}/trigger")
+	@Operation(summary = "fire a Quartz trigger's job now, with the trigger's parameters")
+	ActionResult triggerNow(@PathVariable String trigger) {
+		return schedules.triggerNow(trigger);
 	}
 
 	@ExceptionHandler(ConsoleActionException.class)

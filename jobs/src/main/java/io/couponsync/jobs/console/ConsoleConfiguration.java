@@ -4,9 +4,12 @@ import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.quartz.Scheduler;
+
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,6 +19,8 @@ import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.accountstate.DifferenceReport;
 import io.couponsync.jobs.applyevents.DeadLetterStore;
 import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.jobs.retention.FailureAcknowledgements;
+import io.couponsync.jobs.scheduling.ScheduleProperties;
 import io.couponsync.platform.config.ProgramProperties;
 import io.couponsync.platform.rpc.RpcProbe;
 
@@ -31,8 +36,13 @@ class ConsoleConfiguration {
 
 	@Bean
 	ExecutionActions executionActions(JobOperator jobOperator, JobRepository jobRepository, JobRunner jobRunner,
-			List<Job> jobs) {
-		return new ExecutionActions(jobOperator, jobRepository, jobRunner, jobs);
+			List<Job> jobs, FailureAcknowledgements failureAcknowledgements) {
+		return new ExecutionActions(jobOperator, jobRepository, jobRunner, jobs, failureAcknowledgements);
+	}
+
+	@Bean
+	ScheduleActions scheduleActions(ObjectProvider<Scheduler> scheduler, ScheduleProperties scheduleProperties) {
+		return new ScheduleActions(scheduler, scheduleProperties);
 	}
 
 	@Bean

@@ -1,8 +1,11 @@
 package io.couponsync.jobs.console;
 
+import java.security.Principal;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -22,7 +25,7 @@ import io.couponsync.jobs.console.ExecutionViews.ExecutionDetail;
 
 /**
  * The console's pages (Thymeleaf, htmx for live refresh): jobs and pipeline at {@code /}, executions with their
- * detail and actions, dead letters. Every action answers with a redirect to the page that shows its effect, with
+ * detail and actions, Quartz schedules, dead letters. Every action answers with a redirect to the page that shows its effect, with
  * what it did (or why it was refused) at the top.
  */
 @Controller
@@ -37,17 +40,22 @@ class ConsolePageController {
 
 	private final PipelineStatus pipeline;
 
+	private final ScheduleActions schedules;
+
 	ConsolePageController(ExecutionQueries queries, ExecutionActions actions, DeadLetterActions deadLetters,
-			PipelineStatus pipeline) {
+			PipelineStatus pipeline, ScheduleActions schedules) {
 		this.queries = queries;
 		this.actions = actions;
 		this.deadLetters = deadLetters;
 		this.pipeline = pipeline;
+		this.schedules = schedules;
 	}
 
 	@GetMapping("/")
 	String jobs(Model model) {
 		model.addAttribute("jobs", queries.jobs());
+		model.addAttribute("schedulesByJob", schedules.quartzAvailable()
+				? schedules.schedules().stream().collect(Collectors.groupingBy(ScheduleView::job)) : Map.of());
 		model.addAttribute("pipeline", pipeline.measure());
 		return "jobs";
 	}
@@ -82,6 +90,7 @@ class ConsolePageController {
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no execution " + id);
 		}
 		model.addAttribute("execution", detail);
+		model.addAttribute("awaitsAcknowledgement", actions.awaitsAcknowledgement(detail.summary()));
 		return "execution";
 	}
 
@@ -99,6 +108,39 @@ class ConsolePageController {
 	@PostMapping("/executions/{id}/abandon")
 	String abandon(@PathVariable long id, RedirectAttributes redirect) {
 		return act(() -> actions.abandon(id), redirect, "/executions/" + id);
+	}
+
+	@PostMapping("/executions/{id}/acknowledge")
+	String acknowledge(@PathVariable long id, Principal principal, RedirectAttributes redirect) {
+		return act(() -> actions.acknowledge(id, principal.getName()), redirect, "/executions/" + id);
+	}
+
+	@PostMapping("/executions/recover")
+	String recover(RedirectAttributes redirect) {
+		return act(actions::recover, redirect, "/executions");
+	}
+
+	@GetMapping("/schedules")
+	String schedules(Model model) {
+		boolean quartz = schedules.quartzAvailable();
+		model.addAttribute("quartz", quartz);
+		model.addAttribute("schedules", quartz ? schedules.schedules() : List.of());
+		return "schedules";
+	}
+
+	@PostMapping("/schedules/{trigger}/pause")
+	String pause(@PathVariable String trigger, RedirectAttributes redirect) {
+		return act(() -> schedules.pause(trigger), redirect, "/schedules");
+	}
+
+	@PostMapping("/schedules/{trigger}/resume")
+	String resume(@PathVariable String trigger, RedirectAttributes redirect) {
+		return act(() -> schedules.resume(trigger), redirect, "/schedules");
+	}
+
+	@PostMapping("/schedules/{trigger}/trigger")
+	String triggerNow(@PathVariable String trigger, RedirectAttributes redirect) {
+		return act(() -> schedules.triggerNow(trigger), redirect, "/schedules");
 	}
 
 	@PostMapping("/jobs/{name}/launch")

@@ -2,6 +2,7 @@ package io.couponsync.jobs.console;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,16 +21,21 @@ import org.springframework.http.HttpStatus;
 
 import io.couponsync.jobs.batch.JobLaunch;
 import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.jobs.retention.FailureAcknowledgements;
 
 /**
  * The console's actions on executions: restarts and launches through {@link JobRunner}, the one launching service,
  * which holds the job's lease while its execution runs; stop and abandon through {@link JobOperator}. Only a job's last
- * execution is restarted (the launcher restarts that one). Restarts and launches run to their end, so they run in the background and the request
+ * execution is restarted (the launcher restarts that one). Recovery of executions left STARTED by a dead process
+ * also goes through {@link JobRunner}; acknowledgements of failures through {@link FailureAcknowledgements}. Restarts and launches run to their end, so they run in the background and the request
  * answers at once; the new execution shows in the job's list.
  */
 class ExecutionActions {
 
 	private static final Logger log = LoggerFactory.getLogger(ExecutionActions.class);
+
+	private static final Set<String> ACKNOWLEDGEABLE = Set.of(BatchStatus.FAILED.name(),
+			BatchStatus.STOPPED.name(), BatchStatus.UNKNOWN.name());
 
 	private final JobOperator operator;
 
@@ -39,13 +45,17 @@ class ExecutionActions {
 
 	private final Map<String, Job> jobs;
 
+	private final FailureAcknowledgements acknowledgements;
+
 	private final TaskExecutor background = new SimpleAsyncTaskExecutor("console-action-");
 
-	ExecutionActions(JobOperator operator, JobRepository repository, JobRunner runner, List<Job> jobs) {
+	ExecutionActions(JobOperator operator, JobRepository repository, JobRunner runner, List<Job> jobs,
+			FailureAcknowledgements acknowledgements) {
 		this.operator = operator;
 		this.repository = repository;
 		this.runner = runner;
 		this.jobs = jobs.stream().collect(java.util.stream.Collectors.toMap(Job::getName, job -> job));
+		this.acknowledgements = acknowledgements;
 	}
 
 	ActionResult restart(long executionId) {
@@ -103,6 +113,34 @@ class ExecutionActions {
 					"execution " + executionId + " cannot be abandoned: " + ex.getMessage());
 		}
 		return new ActionResult("Execution " + executionId + " abandoned; it will not be restarted", executionId);
+	}
+
+	/** Marks FAILED the executions left STARTED whose job's lease expired (their process died); lists them. */
+	ActionResult recover() {
+		List<JobExecution> recovered = runner.recoverAbandoned();
+		if (recovered.isEmpty()) {
+			return new ActionResult("Nothing to recover: no execution is left STARTED under an expired lease", null);
+		}
+		return new ActionResult("Recovered " + recovered.size() + " execution(s), now FAILED and restartable: "
+				+ recovered.stream().map(execution -> execution.getJobInstance().getJobName() + " " + execution.getId())
+					.toList(), null);
+	}
+
+	/** Whether the execution failed or stopped and no operator has acknowledged it yet. */
+	boolean awaitsAcknowledgement(ExecutionViews.ExecutionSummary execution) {
+		return ACKNOWLEDGEABLE.contains(execution.status()) && !acknowledgements.isAcknowledged(execution.id());
+	}
+
+	ActionResult acknowledge(long executionId, String operatorName) {
+		existing(executionId);
+		try {
+			acknowledgements.acknowledge(executionId, operatorName);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ConsoleActionException(HttpStatus.CONFLICT, ex.getMessage());
+		}
+		return new ActionResult("Execution " + executionId + " acknowledged by " + operatorName
+				+ "; retention may now purge its instance", executionId);
 	}
 
 	ActionResult launch(String jobName, Map<String, String> values) {

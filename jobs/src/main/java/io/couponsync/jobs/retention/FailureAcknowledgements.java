@@ -11,8 +11,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Operators' acknowledgements of failed or stopped executions, in the {@code job_failure_ack} table beside the job
- * repository: the retention job purges such an execution's instance only once it is acknowledged (an operator tool
- * calls {@link #acknowledge}; the console does not yet).
+ * repository: the retention job purges such an execution's instance only once it is acknowledged (the console's
+ * Acknowledge action calls {@link #acknowledge}).
  */
 public class FailureAcknowledgements {
 

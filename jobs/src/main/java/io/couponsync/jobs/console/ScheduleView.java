@@ -1,0 +1,11 @@
+package io.couponsync.jobs.console;
+
+import java.time.Instant;
+
+/**
+ * One configured schedule: its trigger, the job it launches, who owns it, when, and (for a Quartz trigger) its
+ * state and fire times; a CronJob-owned schedule has no Quartz trigger, so no state or fire times.
+ */
+record ScheduleView(String trigger, String job, String owner, String cron, String interval, String state,
+		Instant nextFireTime, Instant previousFireTime) {
+}

@@ -1,0 +1,61 @@
+package io.couponsync.jobs.console;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+
+import io.couponsync.jobs.JobsApplication;
+import io.couponsync.simulator.SolanaSimulator;
+
+/**
+ * The console in a process without Quartz (its auto-configuration excluded, as the commands exclude it): the
+ * schedules page says so, and the schedules API refuses with the reason.
+ */
+@SpringBootTest(classes = JobsApplication.class, properties = { "spring.config.additional-location=file:../config/",
+		"sync.listener.enabled=false",
+		"spring.autoconfigure.exclude=org.springframework.boot.quartz.autoconfigure.QuartzAutoConfiguration" })
+@AutoConfigureMockMvc
+class ConsoleWithoutQuartzIT {
+
+	private static final SolanaSimulator simulator = ConsoleScenario.simulator();
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		ConsoleScenario.register(registry, simulator, "console-without-quartz-it");
+	}
+
+	@AfterAll
+	static void stopSimulator() {
+		simulator.close();
+	}
+
+	@Autowired
+	private MockMvc mvc;
+
+	@Test
+	void theSchedulesPageSaysQuartzDoesNotRunHere() throws Exception {
+		mvc.perform(get("/schedules").with(user(ConsoleScenario.VIEWER).roles("VIEWER"))).andExpect(status().isOk())
+			.andExpect(content().string(containsString("id=\"no-quartz\"")))
+			.andExpect(content().string(containsString("Quartz does not run in this process")));
+		mvc.perform(get("/api/schedules").with(httpBasic(ConsoleScenario.VIEWER, ConsoleScenario.VIEWER_PASSWORD)))
+			.andExpect(status().isConflict())
+			.andExpect(jsonPath("$.detail", containsString("Quartz does not run in this process")));
+		mvc.perform(post("/api/schedules/finalityJob/pause")
+			.with(httpBasic(ConsoleScenario.ADMIN, ConsoleScenario.ADMIN_PASSWORD))).andExpect(status().isConflict());
+	}
+}
