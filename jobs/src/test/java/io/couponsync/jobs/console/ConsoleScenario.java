@@ -55,7 +55,7 @@ final class ConsoleScenario {
 	static void register(DynamicPropertyRegistry registry, SolanaSimulator simulator, String database) {
 		SimulatorProperties.register(registry, simulator);
 		registry.add("sync.program.idl", () -> "../config/idl/discount_platform.json");
-		registry.add("sync.jobs.schedule-enabled", () -> "false");
+		registry.add("sync.jobs.schedule.enabled", () -> "false");
 		registry.add("sync.solana.max-attempts", () -> "1");
 		registry.add("sync.solana.requests-per-second", () -> "0");
 		registry.add("sync.mongodb.embedded.port", () -> "0");
