@@ -46,7 +46,7 @@ public final class GroundTruth {
 		Map<String, Account> accounts = new LinkedHashMap<>();
 		TreeValueBuilder tree = new TreeValueBuilder();
 		BorshInput input = new BorshInput();
-		for (AccountVersion version : ledger.programAccounts(programId, commitment, a -> true)) {
+		for (AccountVersion version : ledger.programAccounts(programId, commitment, a -> true).accounts()) {
 			tree.reset();
 			try {
 				String type = decoder.decodeAccount(input.reset(version.data(), 0, version.data().length), tree).name();

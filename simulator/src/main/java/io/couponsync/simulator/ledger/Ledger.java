@@ -298,13 +298,51 @@ public final class Ledger {
 		return found;
 	}
 
+	/**
+	 * Accounts read together with the slot they are read at, as one bank answers a read: the slot and every account
+	 * come from the same moment, so no transaction lands between them.
+	 */
+	public record AccountsAt(long slot, List<AccountVersion> accounts) {
+	}
+
 	/** The account as of the commitment's slot, or null if it does not exist (or is closed) there. */
 	public synchronized AccountVersion account(String address, Commitment commitment) {
+		return accountAt(address, slot(commitment));
+	}
+
+	/** The accounts (null where one does not exist) as of the commitment's slot, with that slot. */
+	public synchronized AccountsAt accounts(List<String> addresses, Commitment commitment) {
+		long atSlot = slot(commitment);
+		List<AccountVersion> found = new ArrayList<>(addresses.size());
+		for (String address : addresses) {
+			found.add(accountAt(address, atSlot));
+		}
+		return new AccountsAt(atSlot, Collections.unmodifiableList(found));
+	}
+
+	/**
+	 * Every open account of the owner as of the commitment's slot that passes the filter, in creation order, with
+	 * that slot.
+	 */
+	public synchronized AccountsAt programAccounts(String owner, Commitment commitment,
+			Predicate<AccountVersion> filter) {
+		long atSlot = slot(commitment);
+		List<AccountVersion> found = new ArrayList<>();
+		for (String address : accounts.keySet()) {
+			AccountVersion version = accountAt(address, atSlot);
+			if (version != null && version.owner().equals(owner) && filter.test(version)) {
+				found.add(version);
+			}
+		}
+		return new AccountsAt(atSlot, Collections.unmodifiableList(found));
+	}
+
+	/** The account as it was at the end of a slot, or null if it did not exist (or was closed) then. */
+	public synchronized AccountVersion accountAt(String address, long maxSlot) {
 		Deque<AccountVersion> versions = accounts.get(address);
 		if (versions == null) {
 			return null;
 		}
-		long maxSlot = slot(commitment);
 		for (Iterator<AccountVersion> it = versions.descendingIterator(); it.hasNext();) {
 			AccountVersion version = it.next();
 			if (version.slot() <= maxSlot) {
@@ -312,19 +350,6 @@ public final class Ledger {
 			}
 		}
 		return null;
-	}
-
-	/** Every open account of the owner as of the commitment's slot that passes the filter, in creation order. */
-	public synchronized List<AccountVersion> programAccounts(String owner, Commitment commitment,
-			Predicate<AccountVersion> filter) {
-		List<AccountVersion> found = new ArrayList<>();
-		for (String address : accounts.keySet()) {
-			AccountVersion version = account(address, commitment);
-			if (version != null && version.owner().equals(owner) && filter.test(version)) {
-				found.add(version);
-			}
-		}
-		return Collections.unmodifiableList(found);
 	}
 
 	public synchronized String randomBase58(int bytes) {

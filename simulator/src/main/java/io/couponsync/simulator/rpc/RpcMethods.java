@@ -1,5 +1,6 @@
 package io.couponsync.simulator.rpc;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -15,6 +16,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import static io.couponsync.simulator.rpc.JsonShapes.NODES;
+
 
 /** The HTTP JSON-RPC methods, over the ledger, with the real RPC's limits and error answers. */
 final class RpcMethods {
@@ -127,8 +129,9 @@ final class RpcMethods {
 		String address = address(required(params, 0, "address").asString());
 		JsonNode config = config(params, 1);
 		Commitment commitment = commitment(config, Commitment.FINALIZED);
-		AccountVersion account = ledger.account(address, commitment);
-		return JsonShapes.withContext(ledger.slot(commitment),
+		Ledger.AccountsAt read = ledger.accounts(List.of(address), commitment);
+		AccountVersion account = read.accounts().get(0);
+		return JsonShapes.withContext(read.slot(),
 				account == null ? NODES.nullNode() : JsonShapes.account(account, encoding(config), dataSlice(config)));
 	}
 
@@ -144,12 +147,14 @@ final class RpcMethods {
 		Commitment commitment = commitment(config, Commitment.FINALIZED);
 		String encoding = encoding(config);
 		int[] slice = dataSlice(config);
+		List<String> wanted = new ArrayList<>(addresses.size());
+		addresses.forEach(address -> wanted.add(address(address.asString())));
+		Ledger.AccountsAt read = ledger.accounts(wanted, commitment);
 		ArrayNode value = NODES.arrayNode();
-		for (JsonNode address : addresses) {
-			AccountVersion account = ledger.account(address(address.asString()), commitment);
+		for (AccountVersion account : read.accounts()) {
 			value.add(account == null ? NODES.nullNode() : JsonShapes.account(account, encoding, slice));
 		}
-		return JsonShapes.withContext(ledger.slot(commitment), value);
+		return JsonShapes.withContext(read.slot(), value);
 	}
 
 	private JsonNode programAccounts(JsonNode params) {
@@ -159,13 +164,14 @@ final class RpcMethods {
 		Predicate<AccountVersion> filter = filters(config.path("filters"));
 		String encoding = encoding(config);
 		int[] slice = dataSlice(config);
+		Ledger.AccountsAt read = ledger.programAccounts(program, commitment, filter);
 		ArrayNode accounts = NODES.arrayNode();
-		for (AccountVersion account : ledger.programAccounts(program, commitment, filter)) {
+		for (AccountVersion account : read.accounts()) {
 			ObjectNode entry = accounts.addObject();
 			entry.set("account", JsonShapes.account(account, encoding, slice));
 			entry.put("pubkey", account.address());
 		}
-		return config.path("withContext").asBoolean(false) ? JsonShapes.withContext(ledger.slot(commitment), accounts)
+		return config.path("withContext").asBoolean(false) ? JsonShapes.withContext(read.slot(), accounts)
 				: accounts;
 	}
 
