@@ -21,7 +21,18 @@ public record ChangeVersion(long slot, Integer positionInBlock, String signature
 	/** The text form stored in documents and journals. */
 	public String key() {
 		// known positions are stored one up, so that 0 means "not known yet"
-		return String.format("%019d.%07d.%s.%04d", slot, storedPosition(), signature, eventIndex);
+		StringBuilder key = new StringBuilder(33 + signature.length());
+		zeroPadded(key, Long.toString(slot), 19).append('.');
+		zeroPadded(key, Integer.toString(storedPosition()), 7).append('.').append(signature).append('.');
+		return zeroPadded(key, Integer.toString(eventIndex), 4).toString();
+	}
+
+	/** As {@code %0<width>d} of a number that is not negative; why: String.format cost a tenth of the apply job. */
+	private static StringBuilder zeroPadded(StringBuilder key, String digits, int width) {
+		for (int pad = width - digits.length(); pad > 0; pad--) {
+			key.append('0');
+		}
+		return key.append(digits);
 	}
 
 	/** The version a {@link #key()} was written from; null for a missing or empty key. */

@@ -32,6 +32,15 @@ class ChangeVersionTest {
 	}
 
 	@Test
+	void keepsTheKeyFormatStoredDocumentsHold() {
+		assertThat(new ChangeVersion(7, 2, "1a", 3).key()).isEqualTo("0000000000000000007.0000003.1a.0003");
+		assertThat(new ChangeVersion(1_000_000_000L, null, "5Zb", 12_345).key())
+			.isEqualTo("0000000001000000000.0000000.5Zb.12345");
+		assertThat(ChangeVersion.endOfSlot(9, ReadModelStore.RESYNC_SOURCE).key())
+			.isEqualTo("0000000000000000009.9999999.chain-resync.0000");
+	}
+
+	@Test
 	void readsBackFromItsKey() {
 		for (ChangeVersion version : VERSIONS) {
 			assertThat(ChangeVersion.parse(version.key())).isEqualTo(version);
