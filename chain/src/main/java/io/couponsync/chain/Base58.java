@@ -49,15 +49,18 @@ public final class Base58 {
 			long remainder = 0;
 			for (int i = first; i < limbCount; i++) {
 				long current = (remainder << 32) | (limbs[i] & 0xFFFFFFFFL);
-				limbs[i] = (int) (current / FIVE_DIGITS);
-				remainder = current % FIVE_DIGITS;
+				// why: one 64-bit division, not a division and a remainder (without C2 each is a runtime call)
+				long quotient = current / FIVE_DIGITS;
+				limbs[i] = (int) quotient;
+				remainder = current - quotient * FIVE_DIGITS;
 			}
 			while (first < limbCount && limbs[first] == 0) {
 				first++;
 			}
+			int digits = (int) remainder;
 			for (int digit = 0; digit < 5; digit++) {
-				encoded[--outputStart] = ALPHABET[(int) (remainder % 58)];
-				remainder /= 58;
+				encoded[--outputStart] = ALPHABET[digits % 58];
+				digits /= 58;
 			}
 		}
 		while (outputStart < encoded.length && encoded[outputStart] == ALPHABET[0]) {
@@ -71,34 +74,52 @@ public final class Base58 {
 
 	/** Decodes base58 text; throws {@link IllegalArgumentException} naming the first invalid character. */
 	public static byte[] decode(String input) {
-		if (input.isEmpty()) {
-			return new byte[0];
-		}
-		byte[] input58 = new byte[input.length()];
-		for (int i = 0; i < input.length(); i++) {
-			char c = input.charAt(i);
-			int digit = c < 128 ? INDEXES[c] : -1;
-			if (digit < 0) {
-				throw new IllegalArgumentException("invalid base58 character '" + c + "' at position " + i);
-			}
-			input58[i] = (byte) digit;
-		}
+		int length = input.length();
 		int zeros = 0;
-		while (zeros < input58.length && input58[zeros] == 0) {
+		while (zeros < length && input.charAt(zeros) == ALPHABET[0]) {
 			zeros++;
 		}
-		byte[] decoded = new byte[input.length()];
-		int outputStart = decoded.length;
-		for (int inputStart = zeros; inputStart < input58.length;) {
-			decoded[--outputStart] = divmod(input58, inputStart, 58, 256);
-			if (input58[inputStart] == 0) {
-				inputStart++;
+		// why: as in encode, five digits at a time into 32-bit limbs (least significant first) instead of a
+		// byte-by-byte divmod per digit; PDA derivation decodes every seed address of every event it resolves
+		int[] limbs = new int[length * 733 / 4000 + 2];
+		int used = 0;
+		for (int start = zeros; start < length; start += 5) {
+			int end = Math.min(length, start + 5);
+			int chunk = 0;
+			int scale = 1;
+			for (int i = start; i < end; i++) {
+				char c = input.charAt(i);
+				int digit = c < 128 ? INDEXES[c] : -1;
+				if (digit < 0) {
+					throw new IllegalArgumentException("invalid base58 character '" + c + "' at position " + i);
+				}
+				chunk = chunk * 58 + digit;
+				scale *= 58;
+			}
+			long carry = chunk;
+			for (int i = 0; i < used; i++) {
+				long product = (limbs[i] & 0xFFFFFFFFL) * scale + carry;
+				limbs[i] = (int) product;
+				carry = product >>> 32;
+			}
+			if (carry != 0) {
+				limbs[used++] = (int) carry;
 			}
 		}
-		while (outputStart < decoded.length && decoded[outputStart] == 0) {
-			outputStart++;
+		int significant = used * 4;
+		while (significant > 0 && byteAt(limbs, significant - 1) == 0) {
+			significant--;
 		}
-		return Arrays.copyOfRange(decoded, outputStart - zeros, decoded.length);
+		byte[] decoded = new byte[zeros + significant];
+		for (int i = 0; i < significant; i++) {
+			decoded[decoded.length - 1 - i] = byteAt(limbs, i);
+		}
+		return decoded;
+	}
+
+	/** Byte {@code index} of the little-endian number the limbs hold. */
+	private static byte byteAt(int[] limbs, int index) {
+		return (byte) (limbs[index / 4] >>> (8 * (index % 4)));
 	}
 
 	/** True when the text is the base58 form of exactly 32 bytes, i.e. a well-formed public key. */
@@ -112,16 +133,5 @@ public final class Base58 {
 		catch (IllegalArgumentException ex) {
 			return false;
 		}
-	}
-
-	private static byte divmod(byte[] number, int firstDigit, int base, int divisor) {
-		int remainder = 0;
-		for (int i = firstDigit; i < number.length; i++) {
-			int digit = number[i] & 0xFF;
-			int temp = remainder * base + digit;
-			number[i] = (byte) (temp / divisor);
-			remainder = temp % divisor;
-		}
-		return (byte) remainder;
 	}
 }

@@ -3,6 +3,7 @@ package io.couponsync.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import java.math.BigInteger;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,38 @@ class Base58Test {
 			}
 			assertThat(Base58.decode(Base58.encode(bytes))).isEqualTo(bytes);
 		}
+	}
+
+	@Test
+	void agreesWithTheArithmeticDefinition() {
+		Random random = new Random(11);
+		for (int i = 0; i < 2_000; i++) {
+			byte[] bytes = new byte[random.nextInt(80)];
+			random.nextBytes(bytes);
+			for (int z = 0; z < Math.min(bytes.length, i % 5); z++) {
+				bytes[z] = 0;
+			}
+			String expected = byDefinition(bytes);
+			assertThat(Base58.encode(bytes)).isEqualTo(expected);
+			assertThat(Base58.decode(expected)).isEqualTo(bytes);
+		}
+	}
+
+	/** Base58 as defined: the number in base 58, one '1' per leading zero byte. */
+	private static String byDefinition(byte[] bytes) {
+		String alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+		StringBuilder digits = new StringBuilder();
+		BigInteger number = new BigInteger(1, bytes);
+		BigInteger base = BigInteger.valueOf(58);
+		while (number.signum() > 0) {
+			BigInteger[] division = number.divideAndRemainder(base);
+			digits.append(alphabet.charAt(division[1].intValue()));
+			number = division[0];
+		}
+		for (int i = 0; i < bytes.length && bytes[i] == 0; i++) {
+			digits.append('1');
+		}
+		return digits.reverse().toString();
 	}
 
 	@Test
