@@ -6,9 +6,11 @@ import static io.couponsync.simulator.marketplace.Values.number;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
@@ -74,6 +76,9 @@ public final class MarketplaceWorkload {
 	private final List<String> merchantAuthorities = new ArrayList<>();
 
 	private final Map<Kind, List<String>> known = new EnumMap<>(Kind.class);
+
+	/** The addresses of {@link #known} that {@link #remember} added, to find them without scanning the list. */
+	private final Map<Kind, Set<String>> remembered = new EnumMap<>(Kind.class);
 
 	private final String authority;
 
@@ -147,6 +152,7 @@ public final class MarketplaceWorkload {
 		for (List<String> addresses : known.values()) {
 			addresses.removeIf(address -> !exists(address));
 		}
+		remembered.values().forEach(addresses -> addresses.removeIf(address -> !exists(address)));
 		merchantAuthorities.removeIf(owner -> !exists(program.merchantAddress(owner)));
 	}
 
@@ -634,7 +640,8 @@ public final class MarketplaceWorkload {
 	}
 
 	private void remember(Kind kind, String address) {
-		if (!known.get(kind).contains(address)) {
+		// why: a list scan here made generating a million transactions quadratic
+		if (remembered.computeIfAbsent(kind, k -> new HashSet<>()).add(address)) {
 			known.get(kind).add(address);
 		}
 	}
