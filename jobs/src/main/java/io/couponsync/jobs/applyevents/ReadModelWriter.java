@@ -106,8 +106,7 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		deadLetters.waitedTooLong(waiting).forEach((signature, reason) -> dead.put(signature, List.of(reason)));
 		List<ChainEvent> applicable = resolved.events().stream()
 			.filter(event -> !unprojectable.containsKey(event.signature())).toList();
-		log.append(applicable, projections.counters());
-		Set<String> uncounted = log.uncounted(applicable.stream().map(ChainEvent::id).toList());
+		Set<String> uncounted = log.append(applicable, projections.counters());
 		checkpoint.reached("events-logged");
 
 		ProjectionContext context = contexts.create();

@@ -63,11 +63,13 @@ public final class ChainEventLog {
 	/**
 	 * Logs the events with what each contributes to the counters, new ones not counted yet. An event logged already
 	 * (a re-run after a crash, a replay) gets its re-decoded data and contributions; its commitment and counted flag
-	 * stay as they are.
+	 * stay as they are. Returns the ids of the events not counted yet: the new ones, and those logged already whose
+	 * flag says so (looked up only for them).
 	 */
-	public void append(List<ChainEvent> chunk, List<CounterSpec> counters) {
+	public Set<String> append(List<ChainEvent> chunk, List<CounterSpec> counters) {
+		Set<String> uncounted = new HashSet<>();
 		if (chunk.isEmpty()) {
-			return;
+			return uncounted;
 		}
 		List<Document> inserts = new ArrayList<>(chunk.size());
 		Date now = new Date();
@@ -88,6 +90,7 @@ public final class ChainEventLog {
 				logged.add(chunk.get(error.getIndex()));
 			}
 		}
+		chunk.forEach(event -> uncounted.add(event.id()));
 		if (!logged.isEmpty()) {
 			List<WriteModel<Document>> writes = new ArrayList<>(logged.size());
 			for (ChainEvent event : logged) {
@@ -95,7 +98,11 @@ public final class ChainEventLog {
 						new Document("$set", logged(event, counters))));
 			}
 			events.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+			List<String> loggedIds = logged.stream().map(ChainEvent::id).toList();
+			uncounted.removeAll(loggedIds);
+			uncounted.addAll(uncounted(loggedIds));
 		}
+		return uncounted;
 	}
 
 	/** The fields of an event's log entry that its decoding determines. */
