@@ -46,7 +46,8 @@ import io.couponsync.jobs.readmodel.Recounts;
  * (getMultipleAccounts, 100 per call), still before any change: an RPC failure fails the step with nothing
  * undone. (3) Forget the events; mark the transactions dropped, or staged at the slot they landed again in. (4)
  * Rewrite each document from its account as of the read's context slot — or mark it orphaned
- * ({@code dropped-by-fork}) when the account does not exist — and recount. (5) Remove the records. Every stage is
+ * ({@code dropped-by-fork}) when the account does not exist —, take out the fields only the undone transactions'
+ * events gave, and recount. (5) Remove the records. Every stage is
  * idempotent; a failure fails the step and the job, and a restart does the remaining work.
  */
 class ForkUndoTasklet implements Tasklet {
@@ -156,6 +157,7 @@ class ForkUndoTasklet implements Tasklet {
 		stages.reached("forgotten");
 
 		ReadModelChanges resynced = new ReadModelChanges();
+		Map<DocumentKey, Set<String>> accountFields = new LinkedHashMap<>();
 		long readSlot = 0;
 		Map<Long, List<DocumentKey>> orphansBySlot = new LinkedHashMap<>();
 		for (int i = 0; i < addresses.size(); i++) {
@@ -167,7 +169,9 @@ class ForkUndoTasklet implements Tasklet {
 				continue;
 			}
 			ChangeVersion chainState = ChangeVersion.endOfSlot(state.contextSlot(), ReadModelStore.RESYNC_SOURCE);
-			for (Map.Entry<String, BsonValue> field : decode(key, state).entrySet()) {
+			BsonDocument fields = decode(key, state);
+			accountFields.put(key, fields.keySet());
+			for (Map.Entry<String, BsonValue> field : fields.entrySet()) {
 				// why: counters stay what the counted events add up to; the decrements below take the fork's out
 				if (!recounts.isCounter(key.collection(), field.getKey())) {
 					resynced.set(key.collection(), key.id(), field.getKey(), field.getValue(), chainState);
@@ -180,6 +184,7 @@ class ForkUndoTasklet implements Tasklet {
 			orphansBySlot.computeIfAbsent(readSlot, slot -> new ArrayList<>()).addAll(undescribed);
 		}
 		store.resync(resynced, readSlot);
+		store.forgetChangesOf(signatures, accountFields);
 		orphansBySlot.forEach((slot, keys) -> store.markOrphaned(keys, ORPHAN_REASON, slot));
 		takeCountersBack(pending, touched.plans);
 		recounts.writeHistories(touched.counters);

@@ -163,6 +163,48 @@ public final class ReadModelStore {
 	}
 
 	/**
+	 * Takes out of these documents every field whose last change came from one of the undone transactions and that
+	 * the account read did not rewrite — the read-model extras only events give (a dropped sale's {@code buyer}, a
+	 * dropped cancellation's {@code cancelReason}) — with its version, so that whatever event sets it next (the
+	 * transaction landed again) sets it. An earlier event's value is not brought back: the field stays absent until
+	 * an event sets it again. One read of the versions and one bulk per collection.
+	 */
+	public void forgetChangesOf(Collection<String> signatures, Map<DocumentKey, Set<String>> rewrittenFields) {
+		if (signatures.isEmpty() || rewrittenFields.isEmpty()) {
+			return;
+		}
+		Set<String> undone = Set.copyOf(signatures);
+		Map<String, Map<String, Set<String>>> byCollection = new LinkedHashMap<>();
+		rewrittenFields.forEach((key, fields) -> byCollection.computeIfAbsent(key.collection(),
+				c -> new LinkedHashMap<>()).put(key.id(), fields));
+		byCollection.forEach((collection, documents) -> {
+			List<WriteModel<Document>> writes = new ArrayList<>();
+			database.getCollection(collection).find(Filters.in("_id", documents.keySet()))
+				.projection(Projections.include(VERSIONS)).forEach(document -> {
+					Document versions = document.get(VERSIONS, Document.class);
+					Set<String> rewritten = documents.get(document.getString("_id"));
+					Document unset = new Document();
+					if (versions != null) {
+						versions.forEach((field, key) -> {
+							ChangeVersion version = ChangeVersion.parse((String) key);
+							if (version != null && undone.contains(version.signature()) && !rewritten.contains(field)
+									&& !ORPHAN_FIELDS.contains(field)) {
+								unset.append(field, "").append(VERSIONS + "." + field, "");
+							}
+						});
+					}
+					if (!unset.isEmpty()) {
+						writes.add(new UpdateOneModel<>(Filters.eq("_id", document.getString("_id")),
+								new Document("$unset", unset)));
+					}
+				});
+			if (!writes.isEmpty()) {
+				database.getCollection(collection).bulkWrite(writes, new BulkWriteOptions().ordered(false));
+			}
+		});
+	}
+
+	/**
 	 * Marks documents whose accounts the chain no longer has at {@code slot} orphaned. The mark is a change at that
 	 * slot: an event after it (the account created again, a transaction landed again) writes the document and
 	 * takes the mark away.

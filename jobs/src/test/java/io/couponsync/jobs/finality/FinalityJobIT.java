@@ -399,6 +399,58 @@ class FinalityJobIT {
 		assertNoOrphanMarkOnAnAccountThatExists(accounts);
 	}
 
+	/**
+	 * A fork drops a sale for good. program-semantics.md, buy_listing: it writes Coupon.owner = buyer and
+	 * Listing.is_active = false and emits CouponSold; the listing stays. Undone, the listing is active again and the
+	 * coupon its seller's (account fields, re-read), and the read model's extras only CouponSold gave — buyer, sold
+	 * price, fee — go with it: the sale never happened.
+	 */
+	@Test
+	void takesOutWhatOnlyTheEventsOfADroppedTransactionGave() throws Exception {
+		land(40, 10);
+		simulator.advanceSlots(40);
+		LedgerTransaction sale = null;
+		for (int slot = 0; slot < 400 && sale == null; slot++) {
+			land(1, 10);
+			sale = simulator.ledger().block(simulator.ledger().slot() - 1).stream()
+				.filter(t -> !t.failed() && eventsOf(t, "CouponSold").findAny().isPresent()
+						&& listedBefore(t))
+				.findFirst().orElse(null);
+		}
+		assertThat(sale).as("the workload sells a coupon listed in an earlier slot").isNotNull();
+		String saleSignature = sale.signature();
+		Map<String, Object> sold = eventsOf(sale, "CouponSold").findFirst().orElseThrow().fields();
+		String listing = String.valueOf(sold.get("listing"));
+		stageAndApply();
+		Document before = database().getCollection(Projections.LISTINGS).find(new Document("_id", listing)).first();
+		assertThat(before.getBoolean("isActive")).isFalse();
+		assertThat(before.get("buyer")).isEqualTo(String.valueOf(sold.get("buyer")));
+
+		simulator.dropByFork(sale);
+		simulator.advanceSlots(80);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		Document after = database().getCollection(Projections.LISTINGS).find(new Document("_id", listing)).first();
+		assertThat(after.getBoolean("isActive")).as("listed, never sold").isTrue();
+		assertThat(after.getString("seller")).isEqualTo(String.valueOf(sold.get("seller")));
+		assertThat(after.get("buyer")).as("buyer").isNull();
+		assertThat(after.get("soldPrice")).as("sold price").isNull();
+		assertThat(after.get("marketplaceFee")).as("fee").isNull();
+		assertThat(after.get("_versions", Document.class).values()).as("no change of the dropped sale is left")
+			.noneMatch(version -> String.valueOf(version).contains(saleSignature));
+		Document coupon = database().getCollection(Projections.COUPONS)
+			.find(new Document("_id", String.valueOf(sold.get("coupon")))).first();
+		assertThat(coupon.getString("owner")).as("the coupon is the seller's again")
+			.isNotEqualTo(String.valueOf(sold.get("buyer")));
+	}
+
+	/** Whether the coupon a sale sells was listed in an earlier slot (so a fork from the sale keeps the listing). */
+	private boolean listedBefore(LedgerTransaction sale) {
+		String listing = String.valueOf(eventsOf(sale, "CouponSold").findFirst().orElseThrow().fields().get("listing"));
+		return simulator.ledger().transactions().stream().anyMatch(t -> t.slot() < sale.slot()
+				&& eventsOf(t, "CouponListed").anyMatch(e -> listing.equals(String.valueOf(e.fields().get("listing")))));
+	}
+
 	private Stream<DecodedEvent> eventsOf(LedgerTransaction transaction, String name) {
 		return simulator.groundTruth().events(transaction).events().stream().filter(e -> e.name().equals(name));
 	}
