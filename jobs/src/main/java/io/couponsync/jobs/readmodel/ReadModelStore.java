@@ -32,9 +32,10 @@ import io.couponsync.platform.mongo.UpdateEachById;
 /**
  * Applies folded changes to the read model with two or three round trips per collection: one read of the stored
  * field versions of the documents touched, one unordered bulk of updates that set only the fields whose change is
- * at least as new as the stored one, one unordered insert of the documents that did not exist. Re-applying the same changes, or older ones, therefore changes nothing, and
- * replaying a transaction rewrites exactly what it last wrote. The apply job is the read model's only writer
- * while it runs (jobs never run concurrently), which this read-then-write relies on.
+ * at least as new as the stored one, one unordered insert of the documents that did not exist. Re-applying the
+ * same changes, or older ones, therefore changes nothing, and replaying a transaction rewrites exactly what it
+ * last wrote. The apply job is the read model's only writer while it runs (jobs never run concurrently), which this
+ * read-then-write relies on.
  */
 public final class ReadModelStore {
 
