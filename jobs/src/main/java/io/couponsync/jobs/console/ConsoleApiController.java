@@ -88,7 +88,7 @@ class ConsoleApiController {
 	}
 
 	@PostMapping("/executions/{id}/restart")
-	@Operation(summary = "restart a FAILED or STOPPED execution (in the background)")
+	@Operation(summary = "restart a FAILED or STOPPED execution (runs in the background; the answer names it)")
 	ResponseEntity<ActionResult> restart(@PathVariable long id) {
 		return ResponseEntity.accepted().body(actions.restart(id));
 	}
@@ -118,7 +118,8 @@ class ConsoleApiController {
 	}
 
 	@PostMapping(path = "/jobs/{name}/launch", consumes = "application/json")
-	@Operation(summary = "launch a job with parameters (in the background; a failed last execution is restarted)")
+	@Operation(summary = "launch a job with parameters (runs in the background, the answer names the execution; "
+			+ "a failed last execution is restarted)")
 	ResponseEntity<ActionResult> launch(@PathVariable String name, @RequestBody(required = false) LaunchRequest request) {
 		Map<String, String> parameters = request == null || request.parameters() == null ? Map.of()
 				: request.parameters();

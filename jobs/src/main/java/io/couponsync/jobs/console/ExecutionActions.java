@@ -1,8 +1,11 @@
 package io.couponsync.jobs.console;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +30,9 @@ import io.couponsync.jobs.retention.FailureAcknowledgements;
  * The console's actions on executions: restarts and launches through {@link JobRunner}, the one launching service,
  * which holds the job's lease while its execution runs; stop and abandon through {@link JobOperator}. Only a job's last
  * execution is restarted (the launcher restarts that one). Recovery of executions left STARTED by a dead process
- * also goes through {@link JobRunner}; acknowledgements of failures through {@link FailureAcknowledgements}. Restarts and launches run to their end, so they run in the background and the request
- * answers at once; the new execution shows in the job's list.
+ * also goes through {@link JobRunner}; acknowledgements of failures through {@link FailureAcknowledgements}.
+ * Restarts and launches run to their end, so they run in the background; the request answers once the execution
+ * has started (naming it) or the launch was refused.
  */
 class ExecutionActions {
 
@@ -46,6 +50,9 @@ class ExecutionActions {
 	private final Map<String, Job> jobs;
 
 	private final FailureAcknowledgements acknowledgements;
+
+	/** How long an action waits for the execution its launch starts, to name it in the answer. */
+	private static final Duration NAMING_WAIT = Duration.ofSeconds(3);
 
 	private final TaskExecutor background = new SimpleAsyncTaskExecutor("console-action-");
 
@@ -72,18 +79,9 @@ class ExecutionActions {
 					+ " is not " + job + "'s last execution (that is " + latest.getId() + ", " + latest.getStatus()
 					+ "); only the last one is restarted, under the job's lease");
 		}
-		background.execute(() -> {
-			try {
-				JobLaunch restarted = runner.restart(job);
-				log.info("Console restart of {} execution {}: {}", job, executionId, restarted.outcome());
-			}
-			catch (Exception ex) {
-				log.warn("Console restart of {} execution {} failed: {}", job, executionId, ex.getMessage());
-			}
-		});
-		return new ActionResult("Restart of " + job + " execution " + executionId
-				+ " requested; it continues from its last committed chunk as a new execution of the same instance",
-				null);
+		return inBackground(job, "Restart of " + job + " execution " + executionId,
+				"it continues from its last committed chunk as a new execution of the same instance",
+				() -> runner.restart(job));
 	}
 
 	ActionResult stop(long executionId) {
@@ -160,20 +158,85 @@ class ExecutionActions {
 		if (!repository.findRunningJobExecutions(jobName).isEmpty()) {
 			throw new ConsoleActionException(HttpStatus.CONFLICT, jobName + " is already running");
 		}
+		return inBackground(jobName, "Launch of " + jobName,
+				"a failed or stopped last execution is restarted instead of starting a new instance",
+				() -> runner.launch(jobName, parameters));
+	}
+
+	/** A launch through the job runner, which returns once its execution has ended. */
+	@FunctionalInterface
+	private interface Launch {
+
+		JobLaunch run() throws Exception;
+	}
+
+	/**
+	 * Runs the launch in the background and waits a moment for its execution to appear, so that the answer names it
+	 * — or says at once why none started (another launch holds the lease, nothing to restart, a failure to launch).
+	 * A launch that takes longer to start is reported as requested; its execution appears in the job's list.
+	 */
+	private ActionResult inBackground(String jobName, String action, String note, Launch launch) {
+		long lastBefore = lastExecutionId(jobName);
+		CompletableFuture<JobLaunch> launched = new CompletableFuture<>();
 		background.execute(() -> {
 			try {
-				JobExecution execution = runner.run(job, parameters);
-				if (execution != null) {
-					log.info("Console launch of {} ended {} (execution {})", jobName, execution.getStatus(),
-							execution.getId());
-				}
+				JobLaunch result = launch.run();
+				log.info("{} from the console: {}{}", action, result.outcome(),
+						result.execution() == null ? "" : " (execution " + result.execution().getId() + ", "
+								+ result.execution().getStatus() + ")");
+				launched.complete(result);
 			}
 			catch (Exception ex) {
-				log.warn("Console launch of {} failed: {}", jobName, ex.getMessage());
+				log.warn("{} from the console failed: {}", action, ex.getMessage());
+				launched.completeExceptionally(ex);
 			}
 		});
-		return new ActionResult("Launch of " + jobName + " requested (a failed or stopped last execution is "
-				+ "restarted instead of starting a new instance)", null);
+		long deadline = System.nanoTime() + NAMING_WAIT.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (launched.isDone()) {
+				return ended(action, launched);
+			}
+			long started = lastExecutionId(jobName);
+			if (started > lastBefore) {
+				return new ActionResult(action + " started execution " + started + "; " + note, started);
+			}
+			try {
+				Thread.sleep(50);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		return new ActionResult(action + " requested; " + note + "; its execution appears in the job's list", null);
+	}
+
+	private static ActionResult ended(String action, CompletableFuture<JobLaunch> launched) {
+		JobLaunch result;
+		try {
+			result = launched.join();
+		}
+		catch (CompletionException ex) {
+			throw new ConsoleActionException(HttpStatus.CONFLICT, action + " failed: " + ex.getCause().getMessage());
+		}
+		return switch (result.outcome()) {
+			case RAN -> new ActionResult(action + " ran execution " + result.execution().getId() + ", which ended "
+					+ result.execution().getStatus(), result.execution().getId());
+			case LEASE_HELD -> throw new ConsoleActionException(HttpStatus.CONFLICT, action + " refused: "
+					+ "another launch holds the job's lease" + (result.holder() == null ? ""
+							: " (" + result.holder().owner() + ")"));
+			case NOTHING_TO_RESTART -> throw new ConsoleActionException(HttpStatus.CONFLICT,
+					action + " refused: the job's last execution did not fail or stop");
+			case SHUTTING_DOWN -> throw new ConsoleActionException(HttpStatus.SERVICE_UNAVAILABLE,
+					action + " refused: the application is shutting down");
+		};
+	}
+
+	/** The id of the job's newest execution, 0 when it has none. */
+	private long lastExecutionId(String jobName) {
+		JobInstance instance = repository.getLastJobInstance(jobName);
+		JobExecution last = instance == null ? null : repository.getLastJobExecution(instance);
+		return last == null ? 0 : last.getId();
 	}
 
 	private JobExecution existing(long executionId) {

@@ -41,6 +41,9 @@ import org.springframework.test.web.servlet.request.RequestPostProcessor;
 import com.mongodb.client.MongoClient;
 
 import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.batch.JobLeases;
+import io.couponsync.jobs.batch.Lease;
+import io.couponsync.jobs.batch.LeaseStore;
 import io.couponsync.simulator.SolanaSimulator;
 
 /**
@@ -76,6 +79,9 @@ class ConsoleIT {
 
 	@Autowired
 	private MongoClient mongo;
+
+	@Autowired
+	private LeaseStore leases;
 
 	private static RequestPostProcessor operator() {
 		return httpBasic(ConsoleScenario.ADMIN, ConsoleScenario.ADMIN_PASSWORD);
@@ -194,10 +200,16 @@ class ConsoleIT {
 			.andExpect(content().string(containsString("HTTP 429")))
 			.andExpect(content().string(containsString("id=\"restart\"")));
 
-		mvc.perform(post("/api/executions/{id}/restart", failed.getId()).with(operator()))
-			.andExpect(status().isAccepted()).andExpect(jsonPath("$.message", containsString("Restart")));
+		String answer = mvc.perform(post("/api/executions/{id}/restart", failed.getId()).with(operator()))
+			.andExpect(status().isAccepted()).andExpect(jsonPath("$.message", containsString("Restart")))
+			.andExpect(jsonPath("$.executionId").isNumber()).andReturn().getResponse().getContentAsString();
 
 		JobInstance instance = failed.getJobInstance();
+		long restartedAs = com.jayway.jsonpath.JsonPath.<Number>read(answer, "$.executionId").longValue();
+		assertThat(restartedAs).as("the answer names the new execution of the same instance")
+			.isGreaterThan(failed.getId());
+		assertThat(repository.getJobExecution(restartedAs).getJobInstance().getInstanceId())
+			.isEqualTo(instance.getInstanceId());
 		await().atMost(Duration.ofSeconds(60)).until(() -> repository.getLastJobExecution(instance).getStatus(),
 				BatchStatus.COMPLETED::equals);
 		assertThat(repository.getJobExecutions(instance)).hasSize(2);
@@ -245,9 +257,24 @@ class ConsoleIT {
 			.content("{\"parameters\":{\"note\":\"x\"}}")).andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.detail", containsString("note")));
 
+		Lease held = leases.tryAcquire(JobLeases.leaseOf("orphanCleanupJob"), "a launch elsewhere").orElseThrow();
+		try {
+			mvc.perform(post("/api/jobs/orphanCleanupJob/launch").with(operator())
+				.contentType(MediaType.APPLICATION_JSON).content("{\"parameters\":{\"retentionDays\":\"45\"}}"))
+				.andExpect(status().isConflict()).andExpect(jsonPath("$.detail", containsString("lease")));
+		}
+		finally {
+			leases.release(held);
+		}
+
 		long before = repository.findJobInstancesByJobName("orphanCleanupJob", 0, 100).size();
-		mvc.perform(post("/api/jobs/orphanCleanupJob/launch").with(operator()).contentType(MediaType.APPLICATION_JSON)
-			.content("{\"parameters\":{\"retentionDays\":\"45\"}}")).andExpect(status().isAccepted());
+		String answer = mvc.perform(post("/api/jobs/orphanCleanupJob/launch").with(operator())
+			.contentType(MediaType.APPLICATION_JSON).content("{\"parameters\":{\"retentionDays\":\"45\"}}"))
+			.andExpect(status().isAccepted()).andExpect(jsonPath("$.executionId").isNumber())
+			.andReturn().getResponse().getContentAsString();
+		long named = com.jayway.jsonpath.JsonPath.<Number>read(answer, "$.executionId").longValue();
+		assertThat(repository.getJobExecution(named).getJobParameters().getLong("retentionDays"))
+			.as("the answer names the execution it started").isEqualTo(45L);
 		await().atMost(Duration.ofSeconds(60)).until(() -> {
 			JobInstance last = repository.getLastJobInstance("orphanCleanupJob");
 			return last != null && repository.findJobInstancesByJobName("orphanCleanupJob", 0, 100).size() > before
