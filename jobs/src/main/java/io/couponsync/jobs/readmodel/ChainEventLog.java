@@ -78,7 +78,7 @@ public final class ChainEventLog {
 				.append(COUNTED, false).append("appliedAt", now));
 		}
 		// why: nearly every event is new, and an insert costs the server a fraction of an upsert of a dozen fields
-		List<ChainEvent> logged = new ArrayList<>();
+		List<ChainEvent> alreadyLogged = new ArrayList<>();
 		try {
 			events.insertMany(inserts, new InsertManyOptions().ordered(false));
 		}
@@ -87,18 +87,18 @@ public final class ChainEventLog {
 				if (error.getCode() != DUPLICATE_KEY) {
 					throw ex;
 				}
-				logged.add(chunk.get(error.getIndex()));
+				alreadyLogged.add(chunk.get(error.getIndex()));
 			}
 		}
 		chunk.forEach(event -> uncounted.add(event.id()));
-		if (!logged.isEmpty()) {
-			List<WriteModel<Document>> writes = new ArrayList<>(logged.size());
-			for (ChainEvent event : logged) {
+		if (!alreadyLogged.isEmpty()) {
+			List<WriteModel<Document>> writes = new ArrayList<>(alreadyLogged.size());
+			for (ChainEvent event : alreadyLogged) {
 				writes.add(new UpdateOneModel<>(Filters.eq("_id", event.id()),
 						new Document("$set", logged(event, counters))));
 			}
 			events.bulkWrite(writes, new BulkWriteOptions().ordered(false));
-			List<String> loggedIds = logged.stream().map(ChainEvent::id).toList();
+			List<String> loggedIds = alreadyLogged.stream().map(ChainEvent::id).toList();
 			uncounted.removeAll(loggedIds);
 			uncounted.addAll(uncounted(loggedIds));
 		}
