@@ -22,6 +22,7 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
+import org.bson.BsonValue;
 import org.bson.Document;
 
 import io.couponsync.chain.staging.StagingRepository.Written;
@@ -384,7 +385,7 @@ public final class ReadModelStore {
 		BsonDocument whole = new BsonDocument("_id", new BsonString(id));
 		BsonDocument versions = new BsonDocument();
 		String versionPrefix = VERSIONS + ".";
-		for (Map.Entry<String, org.bson.BsonValue> field : set.entrySet()) {
+		for (Map.Entry<String, BsonValue> field : set.entrySet()) {
 			if (field.getKey().startsWith(versionPrefix)) {
 				versions.append(field.getKey().substring(versionPrefix.length()), field.getValue());
 			}

@@ -38,6 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
+import com.jayway.jsonpath.JsonPath;
 import com.mongodb.client.MongoClient;
 
 import io.couponsync.jobs.JobsApplication;
@@ -82,6 +83,11 @@ class ConsoleIT {
 
 	@Autowired
 	private LeaseStore leases;
+
+	/** The execution an action's JSON answer names. */
+	private static long executionIdOf(String answer) {
+		return JsonPath.<Number>read(answer, "$.executionId").longValue();
+	}
 
 	private static RequestPostProcessor operator() {
 		return httpBasic(ConsoleScenario.ADMIN, ConsoleScenario.ADMIN_PASSWORD);
@@ -205,7 +211,7 @@ class ConsoleIT {
 			.andExpect(jsonPath("$.executionId").isNumber()).andReturn().getResponse().getContentAsString();
 
 		JobInstance instance = failed.getJobInstance();
-		long restartedAs = com.jayway.jsonpath.JsonPath.<Number>read(answer, "$.executionId").longValue();
+		long restartedAs = executionIdOf(answer);
 		assertThat(restartedAs).as("the answer names the new execution of the same instance")
 			.isGreaterThan(failed.getId());
 		assertThat(repository.getJobExecution(restartedAs).getJobInstance().getInstanceId())
@@ -272,7 +278,7 @@ class ConsoleIT {
 			.contentType(MediaType.APPLICATION_JSON).content("{\"parameters\":{\"retentionDays\":\"45\"}}"))
 			.andExpect(status().isAccepted()).andExpect(jsonPath("$.executionId").isNumber())
 			.andReturn().getResponse().getContentAsString();
-		long named = com.jayway.jsonpath.JsonPath.<Number>read(answer, "$.executionId").longValue();
+		long named = executionIdOf(answer);
 		assertThat(repository.getJobExecution(named).getJobParameters().getLong("retentionDays"))
 			.as("the answer names the execution it started").isEqualTo(45L);
 		await().atMost(Duration.ofSeconds(60)).until(() -> {
