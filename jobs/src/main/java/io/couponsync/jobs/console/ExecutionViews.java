@@ -61,13 +61,13 @@ final class ExecutionViews {
 		}
 
 		/**
-		 * Why the execution did not complete, in one line: the root cause a failing step recorded
+		 * Why the execution did not complete (empty while it runs), in one line: the root cause a failing step recorded
 		 * ({@link FailureCause}), else the first step exit description that says it in words, else the first line of
 		 * the stack trace Spring Batch keeps as the exit description (cut at 2,500 characters, so its causes are
 		 * often lost).
 		 */
 		private static String reason(ExecutionSummary summary, List<StepDetail> steps, String exitDescription) {
-			if (summary.status().equals("COMPLETED")) {
+			if (summary.status().equals("COMPLETED") || summary.stoppable()) {
 				return "";
 			}
 			for (StepDetail step : steps) {
@@ -87,7 +87,8 @@ final class ExecutionViews {
 					return step.name() + ": " + fromStackTrace(step.exitDescription());
 				}
 			}
-			return exitDescription == null ? "" : fromStackTrace(exitDescription);
+			// why: an execution left running by a dead process (then recovered) has an empty exit description
+			return exitDescription == null || exitDescription.isBlank() ? "" : fromStackTrace(exitDescription);
 		}
 
 		private static String fromStackTrace(String trace) {
