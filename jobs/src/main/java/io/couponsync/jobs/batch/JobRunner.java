@@ -135,6 +135,48 @@ public class JobRunner implements AutoCloseable {
 		}).toList();
 	}
 
+	/**
+	 * Whether {@link #recover(long)} would recover the execution now: it is left running (STARTING, STARTED or
+	 * STOPPING), it does not run in this process, and no live launch holds its job's lease.
+	 */
+	public boolean recoverable(JobExecution execution) {
+		return execution.isRunning() && !inFlight.contains(execution.getId())
+				&& liveLease(execution.getJobInstance().getJobName()).isEmpty();
+	}
+
+	/** The job's lease while a live launch (of this job or another sharing the lease) holds it. */
+	public Optional<Lease> liveLease(String jobName) {
+		return leases.live(JobLeases.leaseOf(jobName));
+	}
+
+	/**
+	 * Recovers one execution left running by a launch whose lease expired (a process killed mid-job), as
+	 * {@link #recoverAbandoned()} does for all of them: marks it FAILED, hence restartable. Empty, touching nothing,
+	 * when a live launch holds its job's lease (the execution may still be running), it runs in this process, or it
+	 * no longer runs.
+	 */
+	public Optional<JobExecution> recover(long executionId) {
+		JobExecution execution = repository.getJobExecution(executionId);
+		String leaseName = JobLeases.leaseOf(execution.getJobInstance().getJobName());
+		Optional<Lease> held = leases.tryAcquire(leaseName, "recovery");
+		if (held.isEmpty()) {
+			return Optional.empty();
+		}
+		try {
+			// why: read again under the lease; the launch that held it may have ended it meanwhile
+			JobExecution stale = repository.getJobExecution(executionId);
+			if (!stale.isRunning() || inFlight.contains(executionId)) {
+				return Optional.empty();
+			}
+			log.warn("Recovering {} execution {} on request, left {} by a launch whose lease {} expired",
+					stale.getJobInstance().getJobName(), stale.getId(), stale.getStatus(), leaseName);
+			return Optional.of(operator.recover(stale));
+		}
+		finally {
+			leases.release(held.get());
+		}
+	}
+
 	/** From now on, launches nothing (a graceful shutdown); executions already running go on. */
 	void refuseLaunches() {
 		shuttingDown = true;

@@ -91,6 +91,13 @@ public class LeaseStore {
 		jdbc.update("delete from job_lease where lease_name = ? and token = ?", lease.name(), lease.token());
 	}
 
+	/** The lease of that name while it is live (not expired): no launch can take it until its holder lets go. */
+	public Optional<Lease> live(String name) {
+		Instant now = clock.instant();
+		// why: tryAcquire takes over a row only once expires_at < now, so a row expiring right now is still live
+		return find(name).filter(lease -> !lease.expiresAt().isBefore(now));
+	}
+
 	/** The lease row of that name, live or expired, if any. */
 	public Optional<Lease> find(String name) {
 		return jdbc.query("select lease_name, owner, token, job_name, acquired_at, heartbeat_at, expires_at "

@@ -117,6 +117,13 @@ class ConsoleApiController {
 		return actions.recover();
 	}
 
+	@PostMapping("/executions/{id}/recover")
+	@Operation(summary = "mark FAILED one execution left STARTED whose lease expired (its process died); 409 while a "
+			+ "live launch holds its job's lease or it is not running")
+	ActionResult recover(@PathVariable long id) {
+		return actions.recover(id);
+	}
+
 	@PostMapping(path = "/jobs/{name}/launch", consumes = "application/json")
 	@Operation(summary = "launch a job with parameters (runs in the background, the answer names the execution; "
 			+ "a failed last execution is restarted)")

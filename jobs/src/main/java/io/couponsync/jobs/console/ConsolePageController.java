@@ -91,6 +91,7 @@ class ConsolePageController {
 		}
 		model.addAttribute("execution", detail);
 		model.addAttribute("awaitsAcknowledgement", actions.awaitsAcknowledgement(detail.summary()));
+		model.addAttribute("recoverable", detail.summary().stoppable() && actions.recoverable(id));
 		return "execution";
 	}
 
@@ -118,6 +119,11 @@ class ConsolePageController {
 	@PostMapping("/executions/recover")
 	String recover(RedirectAttributes redirect) {
 		return act(actions::recover, redirect, "/executions");
+	}
+
+	@PostMapping("/executions/{id}/recover")
+	String recover(@PathVariable long id, RedirectAttributes redirect) {
+		return act(() -> actions.recover(id), redirect, "/executions/" + id);
 	}
 
 	@GetMapping("/schedules")

@@ -24,6 +24,7 @@ import org.springframework.http.HttpStatus;
 
 import io.couponsync.jobs.batch.JobLaunch;
 import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.jobs.batch.Lease;
 import io.couponsync.jobs.retention.FailureAcknowledgements;
 
 /**
@@ -122,6 +123,36 @@ class ExecutionActions {
 		return new ActionResult("Recovered " + recovered.size() + " execution(s), now FAILED and restartable: "
 				+ recovered.stream().map(execution -> execution.getJobInstance().getJobName() + " " + execution.getId())
 					.toList(), null);
+	}
+
+	/** Whether the execution was left running by a launch whose lease expired, so {@link #recover(long)} takes it. */
+	boolean recoverable(long executionId) {
+		JobExecution execution = ExecutionQueries.find(repository, executionId);
+		return execution != null && runner.recoverable(execution);
+	}
+
+	/**
+	 * Marks FAILED one execution left running by a process that died, once its job's lease expired; refused while a
+	 * live launch holds that lease, which may be running it.
+	 */
+	ActionResult recover(long executionId) {
+		JobExecution execution = existing(executionId);
+		String job = execution.getJobInstance().getJobName();
+		if (!execution.isRunning()) {
+			throw new ConsoleActionException(HttpStatus.CONFLICT, "execution " + executionId + " is "
+					+ execution.getStatus() + ", not left running; only a STARTED or STOPPING execution whose lease "
+					+ "expired is recovered");
+		}
+		if (runner.recover(executionId).isPresent()) {
+			return new ActionResult("Recovered " + job + " execution " + executionId
+					+ ": its lease had expired; it is now FAILED and can be restarted", executionId);
+		}
+		Lease holder = runner.liveLease(job).orElse(null);
+		throw new ConsoleActionException(HttpStatus.CONFLICT, "execution " + executionId + " not recovered: "
+				+ (holder == null ? "it is running in this process or ended meanwhile"
+						: "lease " + holder.name() + " is held by a live launch (" + holder.jobName() + " in "
+								+ holder.owner() + ", until " + holder.expiresAt() + " unless renewed)")
+				+ "; it may still be running. Stop it, or recover it once its lease has expired");
 	}
 
 	/** Whether the execution failed or stopped and no operator has acknowledged it yet. */

@@ -15,7 +15,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,13 +37,19 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
+import com.jayway.jsonpath.JsonPath;
+
 import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.batch.JobLeases;
 import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.jobs.batch.Lease;
+import io.couponsync.jobs.batch.LeaseStore;
 import io.couponsync.jobs.retention.FailureAcknowledgements;
 import io.couponsync.jobs.scheduling.QuartzSchedules;
 import io.couponsync.jobs.scheduling.ScheduleProperties;
@@ -90,6 +99,12 @@ class ConsoleOperationsIT {
 
 	@Autowired
 	private FailureAcknowledgements acknowledgements;
+
+	@Autowired
+	private LeaseStore leases;
+
+	@Autowired
+	private JdbcTemplate jdbc;
 
 	@BeforeEach
 	void storeTheConfiguredTriggers() throws Exception {
@@ -179,12 +194,14 @@ class ConsoleOperationsIT {
 			mvc.perform(post("/schedules/{t}/" + action, trigger).with(operatorSession()))
 				.andExpect(status().isForbidden());
 		}
-		for (String form : new String[] { "/executions/recover", "/executions/1/acknowledge" }) {
+		for (String form : new String[] { "/executions/recover", "/executions/1/acknowledge", "/executions/1/recover" }) {
 			mvc.perform(post(form).with(viewerSession()).with(csrf())).andExpect(status().isForbidden());
 			mvc.perform(post(form).with(operatorSession())).andExpect(status().isForbidden());
 			mvc.perform(post(form).with(csrf())).andExpect(status().isFound());
 		}
 		mvc.perform(post("/api/executions/recover").with(viewer())).andExpect(status().isForbidden());
+		mvc.perform(post("/api/executions/1/recover").with(viewer())).andExpect(status().isForbidden());
+		mvc.perform(post("/api/executions/1/recover")).andExpect(status().isUnauthorized());
 		mvc.perform(post("/api/executions/1/acknowledge").with(viewer())).andExpect(status().isForbidden());
 		mvc.perform(post("/api/executions/recover")).andExpect(status().isUnauthorized());
 		assertThat(scheduler.getTriggerState(QuartzSchedules.triggerKey(trigger))).isEqualTo(Trigger.TriggerState.NORMAL);
@@ -214,6 +231,79 @@ class ConsoleOperationsIT {
 		mvc.perform(post("/api/executions/{id}/acknowledge", completed.getId()).with(operator()))
 			.andExpect(status().isConflict()).andExpect(jsonPath("$.detail", containsString("not FAILED or STOPPED")));
 		mvc.perform(post("/api/executions/{id}/acknowledge", 999_999).with(operator())).andExpect(status().isNotFound());
+	}
+
+	@Test
+	void anOperatorRecoversOneExecutionWhoseLeaseExpiredFromItsPage() throws Exception {
+		JobExecution stale = startedByADeadProcess("finalityJob");
+		// the dead process's lease row, expired a minute ago
+		jdbc.update("insert into job_lease (lease_name, owner, token, job_name, acquired_at, heartbeat_at, expires_at) "
+				+ "values (?, 'dead-host:1:x', 'dead-token', 'finalityJob', ?, ?, ?)", JobLeases.READ_MODEL,
+				Instant.now().minusSeconds(600).toEpochMilli(), Instant.now().minusSeconds(120).toEpochMilli(),
+				Instant.now().minusSeconds(60).toEpochMilli());
+		mvc.perform(get("/executions/{id}", stale.getId()).with(viewerSession()))
+			.andExpect(content().string(not(containsString("id=\"recover\""))));
+		mvc.perform(get("/executions/{id}", stale.getId()).with(operatorSession()))
+			.andExpect(content().string(containsString("id=\"recover\"")))
+			.andExpect(content().string(containsString("onsubmit=\"return confirm('Its process is gone")));
+
+		mvc.perform(post("/executions/{id}/recover", stale.getId()).with(operatorSession()).with(csrf()))
+			.andExpect(status().isFound()).andExpect(redirectedUrl("/executions/" + stale.getId()))
+			.andExpect(flash().attribute("result", containsString("Recovered finalityJob execution " + stale.getId())));
+		assertThat(repository.getJobExecution(stale.getId()).getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(leases.find(JobLeases.READ_MODEL)).as("recovery let go of the lease it took over").isEmpty();
+		mvc.perform(get("/executions/{id}", stale.getId()).with(operatorSession()))
+			.andExpect(content().string(not(containsString("id=\"recover\""))))
+			.andExpect(content().string(containsString("id=\"restart\"")));
+
+		mvc.perform(post("/api/executions/{id}/recover", stale.getId()).with(operator()))
+			.andExpect(status().isConflict()).andExpect(jsonPath("$.detail", containsString("is FAILED, not left running")));
+		mvc.perform(post("/api/executions/{id}/recover", 999_999).with(operator())).andExpect(status().isNotFound());
+	}
+
+	@Test
+	void oneExecutionIsNotRecoveredWhileALiveLaunchHoldsItsLease() throws Exception {
+		JobExecution stale = startedByADeadProcess("finalityJob");
+		// applyEventsJob shares finalityJob's lease: while it runs, finalityJob's execution may not be dead
+		Lease live = leases.tryAcquire(JobLeases.leaseOf("applyEventsJob"), "applyEventsJob").orElseThrow();
+		try {
+			mvc.perform(get("/executions/{id}", stale.getId()).with(operatorSession()))
+				.andExpect(content().string(containsString("id=\"stop\"")))
+				.andExpect(content().string(not(containsString("id=\"recover\""))));
+			mvc.perform(post("/api/executions/{id}/recover", stale.getId()).with(operator()))
+				.andExpect(status().isConflict())
+				.andExpect(jsonPath("$.detail", containsString("lease read-model is held by a live launch (applyEventsJob")))
+				.andExpect(jsonPath("$.detail", containsString("it may still be running")));
+			mvc.perform(post("/executions/{id}/recover", stale.getId()).with(operatorSession()).with(csrf()))
+				.andExpect(status().isFound())
+				.andExpect(flash().attribute("error", containsString("not recovered")));
+			assertThat(repository.getJobExecution(stale.getId()).getStatus()).isEqualTo(BatchStatus.STARTED);
+		}
+		finally {
+			leases.release(live);
+		}
+
+		mvc.perform(post("/api/executions/{id}/recover", stale.getId()).with(operator())).andExpect(status().isOk())
+			.andExpect(jsonPath("$.executionId").value(stale.getId()));
+		assertThat(repository.getJobExecution(stale.getId()).getStatus()).isEqualTo(BatchStatus.FAILED);
+	}
+
+	/** An execution a process that died mid-job left STARTED, with no lease held for it. */
+	private JobExecution startedByADeadProcess(String job) {
+		JobParameters parameters = new JobParametersBuilder().addLong("run.id", System.nanoTime()).toJobParameters();
+		JobExecution stale = repository.createJobExecution(repository.createJobInstance(job, parameters), parameters,
+				new ExecutionContext());
+		stale.setStatus(BatchStatus.STARTED);
+		stale.setStartTime(LocalDateTime.now().minusHours(1));
+		repository.update(stale);
+		return stale;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> job(String jobsJson, String name) {
+		List<Map<String, Object>> found = JsonPath.read(jobsJson, "$[?(@.name == '" + name + "')]");
+		assertThat(found).as(name).hasSize(1);
+		return found.get(0);
 	}
 
 	@Test
