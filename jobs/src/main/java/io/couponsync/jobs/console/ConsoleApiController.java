@@ -125,8 +125,8 @@ class ConsoleApiController {
 	}
 
 	@PostMapping(path = "/jobs/{name}/launch", consumes = "application/json")
-	@Operation(summary = "launch a job with parameters (runs in the background, the answer names the execution; "
-			+ "a failed last execution is restarted)")
+	@Operation(summary = "launch a job (runs in the background, the answer names the execution): with parameters a "
+			+ "new instance; without, a failed or stopped last execution is restarted, else a new instance")
 	ResponseEntity<ActionResult> launch(@PathVariable String name, @RequestBody(required = false) LaunchRequest request) {
 		Map<String, String> parameters = request == null || request.parameters() == null ? Map.of()
 				: request.parameters();

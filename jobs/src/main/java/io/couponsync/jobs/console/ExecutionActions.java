@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +33,9 @@ import io.couponsync.jobs.retention.FailureAcknowledgements;
  * which holds the job's lease while its execution runs; stop and abandon through {@link JobOperator}. Only a job's last
  * execution is restarted (the launcher restarts that one). Recovery of executions left STARTED by a dead process
  * also goes through {@link JobRunner}; acknowledgements of failures through {@link FailureAcknowledgements}.
- * Restarts and launches run to their end, so they run in the background; the request answers once the execution
- * has started (naming it) or the launch was refused.
+ * A launch with parameters starts a new instance; without, it does what the schedule does (restarts a failed or
+ * stopped last execution, else starts a new instance). Restarts and launches run to their end, so they run in the
+ * background; the request answers once the execution has started (naming it) or the launch was refused.
  */
 class ExecutionActions {
 
@@ -62,7 +64,7 @@ class ExecutionActions {
 		this.operator = operator;
 		this.repository = repository;
 		this.runner = runner;
-		this.jobs = jobs.stream().collect(java.util.stream.Collectors.toMap(Job::getName, job -> job));
+		this.jobs = jobs.stream().collect(Collectors.toMap(Job::getName, job -> job));
 		this.acknowledgements = acknowledgements;
 	}
 
@@ -189,9 +191,15 @@ class ExecutionActions {
 		if (!repository.findRunningJobExecutions(jobName).isEmpty()) {
 			throw new ConsoleActionException(HttpStatus.CONFLICT, jobName + " is already running");
 		}
-		return inBackground(jobName, "Launch of " + jobName,
-				"a failed or stopped last execution is restarted instead of starting a new instance",
-				() -> runner.launch(jobName, parameters));
+		// why: as the run command does; explicit parameters describe a new unit of work, which a restart of the last
+		// failed execution (with its own parameters) would silently ignore
+		if (values.isEmpty()) {
+			return inBackground(jobName, "Launch of " + jobName,
+					"without parameters, a failed or stopped last execution is restarted, as the schedule does",
+					() -> runner.launch(jobName, parameters));
+		}
+		return inBackground(jobName, "Launch of " + jobName, "a new instance with the parameters given",
+				() -> runner.start(jobName, parameters));
 	}
 
 	/** A launch through the job runner, which returns once its execution has ended. */

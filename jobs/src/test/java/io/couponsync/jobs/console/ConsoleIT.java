@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestBuilders.formLogin;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
@@ -17,6 +18,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import org.bson.Document;
@@ -24,11 +27,22 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.ApplicationContext;
 import org.springframework.http.MediaType;
@@ -37,11 +51,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import com.jayway.jsonpath.JsonPath;
 import com.mongodb.client.MongoClient;
 
 import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.batch.InFlightExecutions;
 import io.couponsync.jobs.batch.JobLeases;
 import io.couponsync.jobs.batch.Lease;
 import io.couponsync.jobs.batch.LeaseStore;
@@ -158,7 +174,7 @@ class ConsoleIT {
 		mvc.perform(post("/api/dead-letters/requeue").with(viewer()).contentType(MediaType.APPLICATION_JSON)
 			.content("{\"all\":true}")).andExpect(status().isForbidden());
 		mvc.perform(get("/executions/{id}", failed.getId()).with(viewerSession())).andExpect(status().isOk())
-			.andExpect(content().string(org.hamcrest.Matchers.not(containsString("id=\"restart\""))));
+			.andExpect(content().string(not(containsString("id=\"restart\""))));
 		for (String form : new String[] { "/executions/" + failed.getId() + "/restart",
 				"/executions/" + failed.getId() + "/stop", "/executions/" + failed.getId() + "/abandon",
 				"/jobs/backfillJob/launch", "/dead-letters/requeue", "/dead-letters/requeue-all" }) {
@@ -335,6 +351,40 @@ class ConsoleIT {
 		mvc.perform(get("/v3/api-docs").with(viewer())).andExpect(status().isOk())
 			.andExpect(jsonPath("$.paths['/api/executions/{id}/restart'].post").exists())
 			.andExpect(jsonPath("$.paths['/api/dead-letters/requeue'].post").exists());
+	}
+
+	@Test
+	void aLaunchWithParametersAfterAFailureStartsANewInstanceWithThem() throws Exception {
+		JobExecution failed = ConsoleScenario.failedBackfill(context, simulator);
+
+		String answer = mvc.perform(post("/api/jobs/backfillJob/launch").with(operator())
+			.contentType(MediaType.APPLICATION_JSON).content("{\"parameters\":{\"fromSlot\":\"0\"}}"))
+			.andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString();
+
+		long launched = executionIdOf(answer);
+		JobExecution execution = repository.getJobExecution(launched);
+		assertThat(execution.getJobInstance().getInstanceId()).as("a new instance, not a restart of the failed one")
+			.isNotEqualTo(failed.getJobInstance().getInstanceId());
+		assertThat(execution.getJobParameters().getLong("fromSlot")).isEqualTo(0L);
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> repository.getJobExecution(launched).getStatus(), BatchStatus.COMPLETED::equals);
+		assertThat(repository.getJobExecutions(failed.getJobInstance())).as("the failed instance was left alone")
+			.singleElement().satisfies(only -> assertThat(only.getStatus()).isEqualTo(BatchStatus.FAILED));
+	}
+
+	@Test
+	void aLaunchWithoutParametersAfterAFailureRestartsItAsTheScheduleDoes() throws Exception {
+		JobExecution failed = ConsoleScenario.failedBackfill(context, simulator);
+
+		String answer = mvc.perform(post("/api/jobs/backfillJob/launch").with(operator())
+			.contentType(MediaType.APPLICATION_JSON).content("{}")).andExpect(status().isAccepted())
+			.andReturn().getResponse().getContentAsString();
+
+		long launched = executionIdOf(answer);
+		assertThat(repository.getJobExecution(launched).getJobInstance().getInstanceId())
+			.isEqualTo(failed.getJobInstance().getInstanceId());
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> repository.getJobExecution(launched).getStatus(), BatchStatus.COMPLETED::equals);
 	}
 
 	private Document staged(String signature) {
