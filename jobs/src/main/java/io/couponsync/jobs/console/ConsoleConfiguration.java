@@ -2,6 +2,8 @@ package io.couponsync.jobs.console;
 
 import java.util.List;
 
+import javax.sql.DataSource;
+
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.quartz.Scheduler;
@@ -14,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.accountstate.DifferenceReport;
@@ -30,8 +33,9 @@ import io.couponsync.platform.rpc.RpcProbe;
 class ConsoleConfiguration {
 
 	@Bean
-	ExecutionQueries executionQueries(JobRepository jobRepository, List<Job> jobs) {
-		return new ExecutionQueries(jobRepository, jobs);
+	ExecutionQueries executionQueries(JobRepository jobRepository, DataSource dataSource, List<Job> jobs) {
+		// why: the job repository keeps its tables in the application's one DataSource (Boot's batch auto-configuration)
+		return new ExecutionQueries(jobRepository, new JdbcTemplate(dataSource), jobs.stream().map(Job::getName).toList());
 	}
 
 	@Bean

@@ -387,6 +387,51 @@ class ConsoleIT {
 			.until(() -> repository.getJobExecution(launched).getStatus(), BatchStatus.COMPLETED::equals);
 	}
 
+	@Test
+	void aBadStatusOrDayInTheFilterIsRefusedWithWhatIsAccepted() throws Exception {
+		mvc.perform(get("/api/executions").param("status", "DONE").with(viewer())).andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.detail", containsString("'DONE' is not a status")))
+			.andExpect(jsonPath("$.detail", containsString("COMPLETED")));
+		mvc.perform(get("/api/executions").param("from", "2025-02-30").with(viewer()))
+			.andExpect(status().isBadRequest()).andExpect(jsonPath("$.detail", containsString("is not a date")));
+		mvc.perform(get("/executions").param("status", "DONE").with(viewerSession()))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().string(containsString("&#39;DONE&#39; is not a status")))
+			.andExpect(content().string(containsString("class=\"filters\"")));
+		mvc.perform(get("/executions").param("from", "2025-06-02").param("to", "2025-06-01").with(viewerSession()))
+			.andExpect(status().isBadRequest()).andExpect(content().string(containsString("is before from")));
+	}
+
+	@Test
+	void theExecutionsListPagesThroughTheWholeHistory() throws Exception {
+		String job = "pagedHistoryJob";
+		List<Long> created = new ArrayList<>();
+		for (int i = 0; i <= ConsolePageController.PAGE_SIZE; i++) {
+			JobParameters parameters = new JobParametersBuilder().addLong("run.id", (long) i).toJobParameters();
+			JobExecution execution = repository.createJobExecution(repository.createJobInstance(job, parameters),
+					parameters, new ExecutionContext());
+			execution.setStatus(BatchStatus.COMPLETED);
+			repository.update(execution);
+			created.add(execution.getId());
+		}
+		long oldest = created.get(0);
+		long newest = created.get(created.size() - 1);
+
+		mvc.perform(get("/executions").param("job", job).with(viewerSession())).andExpect(status().isOk())
+			.andExpect(content().string(containsString("id=\"execution-" + newest + "\"")))
+			.andExpect(content().string(not(containsString("id=\"execution-" + oldest + "\""))))
+			.andExpect(content().string(containsString("id=\"older\"")))
+			.andExpect(content().string(not(containsString("id=\"newer\""))));
+		mvc.perform(get("/executions").param("job", job).param("page", "1").with(viewerSession()))
+			.andExpect(status().isOk())
+			.andExpect(content().string(containsString("id=\"execution-" + oldest + "\"")))
+			.andExpect(content().string(containsString("id=\"newer\"")))
+			.andExpect(content().string(not(containsString("id=\"older\""))));
+		mvc.perform(get("/api/executions").param("job", job).param("limit", "2").param("page", "1").with(viewer()))
+			.andExpect(status().isOk()).andExpect(jsonPath("$[0].id").value(created.get(created.size() - 3)))
+			.andExpect(jsonPath("$[1].id").value(created.get(created.size() - 4)));
+	}
+
 	private Document staged(String signature) {
 		return mongo.getDatabase("coupon_sync").getCollection("staged_transactions")
 			.find(new Document("_id", signature)).first();

@@ -56,10 +56,10 @@ import io.couponsync.jobs.scheduling.ScheduleProperties;
 import io.couponsync.simulator.SolanaSimulator;
 
 /**
- * The console's schedules, recovery and acknowledgements over MockMvc against the whole application (real H2 job
- * repository with the Quartz JDBC store, embedded MongoDB-wire server, the RPC simulator). The scheduler is left in
- * standby (schedules disabled) and the triggers configured here are stored as a scheduling node stores them, so
- * nothing fires on its own and every state seen is one an action made.
+ * The console's schedules, jobs' owners, recovery and acknowledgements over MockMvc against the whole application
+ * (real H2 job repository with the Quartz JDBC store, embedded MongoDB-wire server, the RPC simulator). The scheduler
+ * is left in standby (schedules disabled) and the triggers configured here are stored as a scheduling node stores
+ * them, so nothing fires on its own and every state seen is one an action made.
  */
 @SpringBootTest(classes = JobsApplication.class, properties = { "spring.config.additional-location=file:../config/",
 		"sync.listener.enabled=false", "sync.jobs.schedule.enabled=false",
@@ -150,7 +150,18 @@ class ConsoleOperationsIT {
 		mvc.perform(get("/").with(viewerSession())).andExpect(status().isOk())
 			.andExpect(content().string(containsString("reconcileJob-full (quartz): 20")))
 			.andExpect(content().string(containsString("orphanCleanupJob (cronjob): CRONJOB")));
+		String jobs = mvc.perform(get("/api/jobs").with(viewer())).andExpect(status().isOk()).andReturn().getResponse()
+			.getContentAsString();
+		assertThat(job(jobs, "reconcileJob")).containsEntry("owner", "QUARTZ");
+		assertThat(Instant.parse((String) job(jobs, "reconcileJob").get("nextFireTime")))
+			.as("the earliest next fire time of its triggers")
+			.isEqualTo(scheduler.getTriggersOfJob(QuartzSchedules.jobKey("reconcileJob")).stream()
+				.map(trigger -> trigger.getNextFireTime().toInstant()).min(Instant::compareTo).orElseThrow());
+		assertThat(job(jobs, "orphanCleanupJob")).containsEntry("owner", "CRONJOB");
+		assertThat(job(jobs, "orphanCleanupJob").get("nextFireTime")).isNull();
 		mvc.perform(get("/v3/api-docs").with(viewer())).andExpect(status().isOk())
+			.andExpect(jsonPath("$.paths['/api/jobs'].get.description", containsString("CRONJOB")))
+			.andExpect(jsonPath("$.paths['/api/executions/{id}/recover'].post").exists())
 			.andExpect(jsonPath("$.paths['/api/schedules'].get").exists())
 			.andExpect(jsonPath("$.paths['/api/schedules/{trigger}/trigger'].post").exists())
 			.andExpect(jsonPath("$.paths['/api/executions/recover'].post").exists())
