@@ -146,7 +146,9 @@ class ConsoleOperationsIT {
 			.andExpect(content().string(containsString("0 0 */6 * * ?")))
 			.andExpect(content().string(not(containsString(">Pause<"))));
 		mvc.perform(get("/schedules").with(operatorSession())).andExpect(status().isOk())
-			.andExpect(content().string(containsString(">Pause<")));
+			.andExpect(content().string(containsString(">Pause<")))
+			.andExpect(content().string(containsString(
+					"onsubmit=\"return confirm(&#39;Pause reconcileJob-full until resumed?&#39;)\"")));
 		mvc.perform(get("/").with(viewerSession())).andExpect(status().isOk())
 			.andExpect(content().string(containsString("reconcileJob-full (quartz): 20")))
 			.andExpect(content().string(containsString("orphanCleanupJob (cronjob): CRONJOB")));
@@ -176,6 +178,8 @@ class ConsoleOperationsIT {
 		assertThat(scheduler.getTriggerState(QuartzSchedules.triggerKey(trigger))).isEqualTo(Trigger.TriggerState.PAUSED);
 		mvc.perform(get("/api/schedules").with(viewer()))
 			.andExpect(jsonPath("$[?(@.trigger == 'reconcileJob-full')].state").value(hasItem("PAUSED")));
+		mvc.perform(get("/schedules").with(operatorSession())).andExpect(content().string(
+				containsString("onsubmit=\"return confirm(&#39;Resume reconcileJob-full?&#39;)\"")));
 
 		mvc.perform(post("/schedules/{t}/resume", trigger).with(operatorSession()).with(csrf()))
 			.andExpect(status().isFound()).andExpect(redirectedUrl("/schedules"))
@@ -224,7 +228,8 @@ class ConsoleOperationsIT {
 		mvc.perform(get("/executions/{id}", failed.getId()).with(viewerSession()))
 			.andExpect(content().string(not(containsString("id=\"acknowledge\""))));
 		mvc.perform(get("/executions/{id}", failed.getId()).with(operatorSession()))
-			.andExpect(content().string(containsString("id=\"acknowledge\"")));
+			.andExpect(content().string(containsString("id=\"acknowledge\"")))
+			.andExpect(content().string(containsString("onsubmit=\"return confirm('Acknowledge")));
 		mvc.perform(post("/api/executions/{id}/acknowledge", failed.getId()).with(viewer()))
 			.andExpect(status().isForbidden());
 		assertThat(acknowledgements.isAcknowledged(failed.getId())).isFalse();
