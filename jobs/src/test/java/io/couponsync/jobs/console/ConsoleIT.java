@@ -67,10 +67,12 @@ import io.couponsync.simulator.SolanaSimulator;
  * Every console action and its authorisation, over MockMvc against the whole application (real H2 job repository,
  * embedded MongoDB-wire server, the RPC simulator): nothing but health answers without a login, a viewer reads but
  * cannot act, forms need their CSRF token, and each action does what it says in the job repository and staging.
+ * One job of the test's own ({@link UntilStoppedJob}) runs until stopped, so that a stop meets a running execution.
  */
 @SpringBootTest(classes = JobsApplication.class, properties = { "spring.config.additional-location=file:../config/",
 		"sync.listener.enabled=false" })
 @AutoConfigureMockMvc
+@Import(ConsoleIT.UntilStoppedJob.class)
 class ConsoleIT {
 
 	private static final SolanaSimulator simulator = ConsoleScenario.simulator();
@@ -354,6 +356,51 @@ class ConsoleIT {
 	}
 
 	@Test
+	void anOperatorStopsARunningExecutionFromItsPage() throws Exception {
+		String answer = mvc.perform(post("/api/jobs/{name}/launch", UntilStoppedJob.NAME).with(operator())
+			.contentType(MediaType.APPLICATION_JSON).content("{}")).andExpect(status().isAccepted())
+			.andReturn().getResponse().getContentAsString();
+		long running = executionIdOf(answer);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> repository.getJobExecution(running).getStatus(), BatchStatus.STARTED::equals);
+		mvc.perform(get("/executions/{id}", running).with(operatorSession()))
+			.andExpect(content().string(containsString("id=\"stop\"")));
+
+		mvc.perform(post("/executions/{id}/stop", running).with(operatorSession()).with(csrf()))
+			.andExpect(status().isFound()).andExpect(redirectedUrl("/executions/" + running))
+			.andExpect(flash().attribute("result", containsString("Stop of execution " + running + " requested")));
+
+		assertThat(repository.getJobExecution(running).getStatus()).as("stopping at once, or already stopped")
+			.isIn(BatchStatus.STOPPING, BatchStatus.STOPPED);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> repository.getJobExecution(running).getStatus(), BatchStatus.STOPPED::equals);
+		JobExecution stopped = repository.getJobExecution(running);
+		assertThat(stopped.getExitStatus().getExitCode()).isEqualTo("STOPPED");
+		assertThat(stopped.getStepExecutions()).singleElement()
+			.satisfies(step -> assertThat(step.getStatus()).isEqualTo(BatchStatus.STOPPED));
+		mvc.perform(get("/api/executions/{id}", running).with(viewer())).andExpect(jsonPath("$.summary.restartable")
+			.value(true));
+	}
+
+	@Test
+	void anOperatorLaunchesAJobFromTheForm() throws Exception {
+		long instancesBefore = repository.findJobInstancesByJobName("orphanCleanupJob", 0, 1000).size();
+		String message = (String) mvc.perform(post("/jobs/orphanCleanupJob/launch").with(operatorSession()).with(csrf())
+			.param("parameters", "retentionDays=45\n")).andExpect(status().isFound())
+			.andExpect(redirectedUrl("/executions?job=orphanCleanupJob"))
+			.andExpect(flash().attribute("result", containsString("Launch of orphanCleanupJob")))
+			.andReturn().getFlashMap().get("result");
+		long launched = Long.parseLong(message.replaceAll(".*execution (\\d+).*", "$1"));
+
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> repository.getJobExecution(launched).getStatus(), BatchStatus.COMPLETED::equals);
+		JobExecution execution = repository.getJobExecution(launched);
+		assertThat(execution.getJobInstance().getJobName()).isEqualTo("orphanCleanupJob");
+		assertThat(execution.getJobParameters().getLong("retentionDays")).isEqualTo(45L);
+		assertThat(repository.findJobInstancesByJobName("orphanCleanupJob", 0, 1000)).hasSize((int) instancesBefore + 1);
+	}
+
+	@Test
 	void aLaunchWithParametersAfterAFailureStartsANewInstanceWithThem() throws Exception {
 		JobExecution failed = ConsoleScenario.failedBackfill(context, simulator);
 
@@ -385,6 +432,28 @@ class ConsoleIT {
 			.isEqualTo(failed.getJobInstance().getInstanceId());
 		await().atMost(Duration.ofSeconds(60))
 			.until(() -> repository.getJobExecution(launched).getStatus(), BatchStatus.COMPLETED::equals);
+	}
+
+	@Test
+	void anOperatorRequeuesEveryDeadLetterFromThePageOrTheApi() throws Exception {
+		String first = ConsoleScenario.deadLetter(context, simulator, "all-" + UUID.randomUUID());
+		String second = ConsoleScenario.deadLetter(context, simulator, "all-" + UUID.randomUUID());
+
+		mvc.perform(post("/dead-letters/requeue-all").with(operatorSession()).with(csrf()))
+			.andExpect(status().isFound()).andExpect(redirectedUrl("/dead-letters"))
+			.andExpect(flash().attribute("result", containsString("dead letters re-queued")));
+		for (String signature : List.of(first, second)) {
+			assertThat(staged(signature).getString("status")).isEqualTo("received");
+			assertThat(deadLetter(signature).getString("status")).isEqualTo("requeued");
+		}
+		mvc.perform(get("/api/dead-letters").with(viewer())).andExpect(jsonPath("$[*].signature", not(hasItem(first))));
+
+		String third = ConsoleScenario.deadLetter(context, simulator, "all-" + UUID.randomUUID());
+		mvc.perform(post("/api/dead-letters/requeue").with(operator()).contentType(MediaType.APPLICATION_JSON)
+			.content("{\"all\":true}")).andExpect(status().isOk())
+			.andExpect(jsonPath("$.message", containsString("dead letters re-queued")));
+		assertThat(staged(third).getString("status")).isEqualTo("received");
+		assertThat(deadLetter(third).getString("status")).isEqualTo("requeued");
 	}
 
 	@Test
@@ -430,6 +499,28 @@ class ConsoleIT {
 		mvc.perform(get("/api/executions").param("job", job).param("limit", "2").param("page", "1").with(viewer()))
 			.andExpect(status().isOk()).andExpect(jsonPath("$[0].id").value(created.get(created.size() - 3)))
 			.andExpect(jsonPath("$[1].id").value(created.get(created.size() - 4)));
+	}
+
+	/** A job that runs until it is stopped: one short tasklet iteration, each its own transaction, after another. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class UntilStoppedJob {
+
+		static final String NAME = "untilStoppedJob";
+
+		@Bean
+		Job untilStoppedJob(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+				InFlightExecutions inFlightExecutions) {
+			Step step = new StepBuilder("untilStoppedStep", jobRepository).tasklet((contribution, chunk) -> {
+				Thread.sleep(50);
+				return RepeatStatus.CONTINUABLE;
+			}, transactionManager).build();
+			return new JobBuilder(NAME, jobRepository).listener(inFlightExecutions).start(step).build();
+		}
+	}
+
+	private Document deadLetter(String signature) {
+		return mongo.getDatabase("coupon_sync").getCollection("dead_letters").find(new Document("_id", signature))
+			.first();
 	}
 
 	private Document staged(String signature) {
