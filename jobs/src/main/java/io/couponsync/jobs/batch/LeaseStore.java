@@ -91,11 +91,14 @@ public class LeaseStore {
 		jdbc.update("delete from job_lease where lease_name = ? and token = ?", lease.name(), lease.token());
 	}
 
-	/** The lease of that name while it is live (not expired): no launch can take it until its holder lets go. */
+	/**
+	 * The lease of that name while it is live (not expired): no launch can take it until its holder lets go. A row
+	 * expiring right now is still live, as tryAcquire takes one over only once {@code expires_at < now}.
+	 */
 	public Optional<Lease> live(String name) {
-		Instant now = clock.instant();
-		// why: tryAcquire takes over a row only once expires_at < now, so a row expiring right now is still live
-		return find(name).filter(lease -> !lease.expiresAt().isBefore(now));
+		// why: by the database's clock, which every process sharing the table reads alike (a host's may be skewed)
+		long now = jdbc.queryForObject("select cast(extract(epoch from current_timestamp) * 1000 as bigint)", Long.class);
+		return find(name).filter(lease -> lease.expiresAt().toEpochMilli() >= now);
 	}
 
 	/** The lease row of that name, live or expired, if any. */
