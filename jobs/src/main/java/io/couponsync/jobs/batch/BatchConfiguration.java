@@ -1,6 +1,5 @@
 package io.couponsync.jobs.batch;
 
-import java.time.Clock;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -39,14 +38,14 @@ public class BatchConfiguration {
 
 	@Bean
 	LeaseStore leaseStore(DataSource dataSource, JobsProperties properties) {
-		return new LeaseStore(new JdbcTemplate(dataSource), Clock.systemUTC(), properties.lease().ttl());
+		return new LeaseStore(new JdbcTemplate(dataSource), properties.lease().ttl());
 	}
 
 	@Bean
 	JobRunner jobRunner(JobOperator jobOperator, JobRepository jobRepository, List<Job> jobs, LeaseStore leaseStore,
-			InFlightExecutions inFlightExecutions, JobsProperties properties) {
-		return new JobRunner(jobOperator, jobRepository, jobs, leaseStore, inFlightExecutions,
-				properties.lease().heartbeat());
+			InFlightExecutions inFlightExecutions, JobsProperties properties, ObjectProvider<MeterRegistry> registry) {
+		return new JobRunner(jobOperator, jobRepository, jobs, leaseStore, inFlightExecutions, properties.lease(),
+				registry.getIfAvailable(SimpleMeterRegistry::new));
 	}
 
 	@Bean
