@@ -19,9 +19,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.couponsync.chain.staging.StagingRepository;
+
 /**
  * Shared batch infrastructure: the job runner, its leases, the start-up/shutdown handling of executions, and what
- * every job run gets (its execution id in the logs, its meters, its failure's root cause).
+ * every job run gets (its execution id in the logs, its meters, its failure's root cause), and the gauges read from the
+ * shared stores (each job's last execution, unsettled transactions).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(JobsProperties.class)
@@ -60,8 +63,15 @@ public class BatchConfiguration {
 	}
 
 	@Bean
-	SyncGauges syncGauges(ObjectProvider<MeterRegistry> registry) {
-		return new SyncGauges(registry.getIfAvailable(SimpleMeterRegistry::new));
+	SyncGauges syncGauges(ObjectProvider<MeterRegistry> registry, StagingRepository staging) {
+		return new SyncGauges(registry.getIfAvailable(SimpleMeterRegistry::new), staging);
+	}
+
+	@Bean
+	LastExecutionGauges lastExecutionGauges(ObjectProvider<MeterRegistry> registry, JobRepository jobRepository,
+			List<Job> jobs) {
+		return new LastExecutionGauges(registry.getIfAvailable(SimpleMeterRegistry::new), jobRepository,
+				jobs.stream().map(Job::getName).sorted().toList());
 	}
 
 	@Bean
