@@ -12,7 +12,7 @@ import java.time.Instant;
  * @param appliedSlot the newest slot applied to the read model
  * @param finalizedSlot the newest slot whose staged transactions are finalized
  * @param openGaps listener coverage gaps no crawl has filled yet
- * @param unresolved staged transactions still only confirmed, as the finality job last counted
+ * @param unresolved staged transactions still only confirmed (read from staging a few seconds ago at most)
  * @param oldestUnresolvedSeconds age of the oldest of them
  * @param deadLetters dead letters not re-queued
  * @param rpcErrors failed RPC attempts since start (retried or not)

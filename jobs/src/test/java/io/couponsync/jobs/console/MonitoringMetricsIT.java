@@ -86,7 +86,8 @@ class MonitoringMetricsIT {
 		used.addAll(metricsIn(alertExpressions()));
 		assertThat(used).as("the files name metrics at all").contains("sync_listener_connected",
 				"sync_pipeline_lag_slots", "sync_finality_unresolved_oldest_seconds", "sync_deadletters",
-				"sync_job_last_failed");
+				"sync_job_last_failed", "sync_job_last_duration_seconds", "sync_job_last_skips",
+				"sync_job_last_completed_age_seconds");
 
 		Set<String> exported = scrape().lines().filter(line -> !line.startsWith("#") && !line.isBlank())
 			.map(line -> line.split("[{ ]", 2)[0]).collect(Collectors.toCollection(TreeSet::new));
