@@ -40,7 +40,6 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -70,9 +69,6 @@ import io.couponsync.simulator.SolanaSimulator;
  * cannot act, forms need their CSRF token, and each action does what it says in the job repository and staging.
  * One job of the test's own ({@link UntilStoppedJob}) runs until stopped, so that a stop meets a running execution.
  */
-// why: the context is this class's alone; cached, it would keep running (a listener reconnecting to the closed
-// simulator's port) through the other classes' tests
-@DirtiesContext
 @SpringBootTest(classes = JobsApplication.class, properties = { "spring.config.additional-location=file:../config/",
 		"sync.listener.enabled=false" })
 @AutoConfigureMockMvc

@@ -35,7 +35,6 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -62,9 +61,6 @@ import io.couponsync.simulator.SolanaSimulator;
  * is left in standby (schedules disabled) and the triggers configured here are stored as a scheduling node stores
  * them, so nothing fires on its own and every state seen is one an action made.
  */
-// why: the context is this class's alone; cached, it would keep running (a listener reconnecting to the closed
-// simulator's port) through the other classes' tests
-@DirtiesContext
 @SpringBootTest(classes = JobsApplication.class, properties = { "spring.config.additional-location=file:../config/",
 		"sync.listener.enabled=false", "sync.jobs.schedule.enabled=false",
 		"sync.jobs.schedule.triggers.reconcileJob-full.job=reconcileJob",

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -33,9 +32,6 @@ import io.couponsync.simulator.SolanaSimulator;
  * schedules page says so, the schedules API refuses with the reason, and the jobs show their owner as configured
  * with no next fire time.
  */
-// why: the context is this class's alone; cached, it would keep running (a listener reconnecting to the closed
-// simulator's port) through the other classes' tests
-@DirtiesContext
 @SpringBootTest(classes = JobsApplication.class, properties = { "spring.config.additional-location=file:../config/",
 		"sync.listener.enabled=false",
 		"spring.autoconfigure.exclude=org.springframework.boot.quartz.autoconfigure.QuartzAutoConfiguration",

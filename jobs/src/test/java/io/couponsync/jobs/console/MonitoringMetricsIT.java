@@ -27,7 +27,6 @@ import org.yaml.snakeyaml.Yaml;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -45,9 +44,6 @@ import io.couponsync.simulator.SolanaSimulator;
  * its jobs (one fails on a 429, one dead-letters a transaction), and its {@code /actuator/prometheus} is scraped
  * with an operator's credentials.
  */
-// why: the context is this class's alone; cached, it would keep running (a listener reconnecting to the closed
-// simulator's port) through the other classes' tests
-@DirtiesContext
 @SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.additional-location=file:../config/", "sync.listener.enabled=true" })
 class MonitoringMetricsIT {
