@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 
-import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagingInserts;
 import io.couponsync.platform.PlatformAutoConfiguration;
 import io.couponsync.platform.config.ProgramProperties;
 import io.couponsync.platform.config.SolanaProperties;
@@ -27,7 +27,7 @@ public class ListenerAutoConfiguration {
 
 	@Bean
 	StagingListener stagingListener(ListenerProperties listener, SolanaProperties solana, ProgramProperties program,
-			MongoStagingRepository staging, MongoDatabaseFactory mongo, ObjectProvider<MeterRegistry> registry) {
+			StagingInserts staging, MongoDatabaseFactory mongo, ObjectProvider<MeterRegistry> registry) {
 		ListenerStateRepository state = new ListenerStateRepository(mongo.getMongoDatabase(), listener.id(),
 				program.id());
 		return new StagingListener(listener, solana.wsUrl(), program.id(), staging, state,

@@ -19,7 +19,7 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import io.couponsync.chain.rpc.SolanaRpcClient;
-import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.batch.InFlightExecutions;
 import io.couponsync.jobs.batch.JobParameterRules;
 import io.couponsync.jobs.batch.JobsProperties;
@@ -53,7 +53,7 @@ public class BackfillJobConfiguration {
 
 	@Bean
 	@StepScope
-	BackfillStagingWriter backfillWriter(SolanaRpcClient rpc, MongoStagingRepository staging,
+	BackfillStagingWriter backfillWriter(SolanaRpcClient rpc, StagingRepository staging,
 			ExecutorService backfillFetchers, SolanaProperties solana, MongoDatabaseFactory mongo,
 			ProgramProperties program) {
 		return new BackfillStagingWriter(rpc, staging, backfillFetchers, solana.batchSize(),
@@ -91,7 +91,7 @@ public class BackfillJobConfiguration {
 
 	@Bean
 	Step backfillRefetchStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			SolanaRpcClient rpc, MongoStagingRepository staging, JobsProperties properties) {
+			SolanaRpcClient rpc, StagingRepository staging, JobsProperties properties) {
 		return new StepBuilder("backfillRefetchStep", jobRepository)
 			.tasklet(new RefetchTasklet(rpc, staging, properties.backfill().chunkSize()),
 					transactionManager)

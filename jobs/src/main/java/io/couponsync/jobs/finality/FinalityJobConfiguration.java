@@ -20,8 +20,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.rpc.SolanaRpcClient;
-import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagedTransaction;
+import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.batch.InFlightExecutions;
 import io.couponsync.jobs.batch.JobParameterRules;
 import io.couponsync.jobs.batch.JobsProperties;
@@ -51,14 +51,14 @@ public class FinalityJobConfiguration {
 
 	@Bean
 	@StepScope
-	StagedTransactionReader finalityReader(MongoStagingRepository staging) {
+	StagedTransactionReader finalityReader(StagingRepository staging) {
 		return new StagedTransactionReader(staging::toSettle, SolanaRpcClient.MAX_SIGNATURE_STATUSES,
 				"finalityReader");
 	}
 
 	@Bean
 	@StepScope
-	FinalityWriter finalityWriter(SolanaRpcClient rpc, MongoStagingRepository staging, ChainEventLog chainEventLog,
+	FinalityWriter finalityWriter(SolanaRpcClient rpc, StagingRepository staging, ChainEventLog chainEventLog,
 			ReadModelStore readModelStore, ForkUndos forkUndos, JobsProperties properties,
 			ObjectProvider<MeterRegistry> registry) {
 		MeterRegistry meters = registry.getIfAvailable(SimpleMeterRegistry::new);
@@ -66,14 +66,14 @@ public class FinalityJobConfiguration {
 				forkUndos, properties.finality().dropMarginSlots(), meters.counter("sync.finality.finalized"));
 	}
 
-	private static BlockPositions blockPositions(MongoStagingRepository staging, SolanaRpcClient rpc,
+	private static BlockPositions blockPositions(StagingRepository staging, SolanaRpcClient rpc,
 			JobsProperties properties) {
 		return properties.finality().recordBlockOrder() ? new BlockPositions(staging, rpc) : null;
 	}
 
 	@Bean
 	@StepScope
-	ForkUndoTasklet forkUndoTasklet(ForkUndos forkUndos, MongoStagingRepository staging, ChainEventLog chainEventLog,
+	ForkUndoTasklet forkUndoTasklet(ForkUndos forkUndos, StagingRepository staging, ChainEventLog chainEventLog,
 			Projections projections, ReadModelStore readModelStore, Recounts recounts, CounterJournal counterJournal,
 			PdaResolver pdaResolver, ProgramDecoder decoder, SolanaRpcClient rpc, ObjectProvider<MeterRegistry> registry,
 			ObjectProvider<ForkUndoTasklet.StageListener> stages) {
@@ -85,7 +85,7 @@ public class FinalityJobConfiguration {
 
 	@Bean
 	@StepScope
-	FinalitySettleTasklet finalitySettleTasklet(MongoStagingRepository staging, ReadModelStore readModelStore,
+	FinalitySettleTasklet finalitySettleTasklet(StagingRepository staging, ReadModelStore readModelStore,
 			SolanaRpcClient rpc, JobsProperties properties, SyncGauges syncGauges) {
 		return new FinalitySettleTasklet(staging, readModelStore, blockPositions(staging, rpc, properties), rpc,
 				syncGauges);

@@ -6,13 +6,17 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagingRepository;
 
 /** The staging collection, shared by the listener (writes) and the jobs (read, backfill), and MongoDB health. */
 @Configuration(proxyBeanMethods = false)
 public class StagingConfiguration {
 
+	/**
+	 * The one staging repository; exposed as the port, so that nothing depends on how staging is stored.
+	 */
 	@Bean
-	MongoStagingRepository stagingRepository(MongoDatabaseFactory mongo) {
+	StagingRepository stagingRepository(MongoDatabaseFactory mongo) {
 		MongoStagingRepository repository = new MongoStagingRepository(mongo.getMongoDatabase());
 		repository.createIndexes();
 		return repository;
