@@ -106,7 +106,7 @@ public class ApplyEventsJobConfiguration {
 	Step applyEventsStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			JobsProperties properties, StagedTransactionReader applyEventsReader,
 			TransactionDecodingProcessor applyEventsProcessor, ReadModelWriter applyEventsWriter,
-			DeadLetterSkipListener applyEventsSkipListener) {
+			DeadLetterSkipListener applyEventsSkipListener, DeadLetterStore deadLetters) {
 		JobsProperties.Apply apply = properties.apply();
 		ChunkOrientedStepBuilder<StagedTransaction, DecodedTransaction> step = new StepBuilder("applyEventsStep",
 				jobRepository)
@@ -116,6 +116,7 @@ public class ApplyEventsJobConfiguration {
 			.processor(applyEventsProcessor)
 			.writer(applyEventsWriter)
 			.faultTolerant()
+			.listener(new MissingDeadLetters(deadLetters))
 			.retryPolicy(RetryPolicy.builder()
 				.maxRetries(apply.retryLimit())
 				.delay(Duration.ofMillis(200))
@@ -145,6 +146,8 @@ public class ApplyEventsJobConfiguration {
 
 	@Bean
 	DeadLetterStore deadLetterStore(MongoDatabaseFactory mongo, StagingRepository staging) {
-		return new DeadLetterStore(mongo.getMongoDatabase(), staging);
+		DeadLetterStore store = new DeadLetterStore(mongo.getMongoDatabase(), staging);
+		store.createIndexes();
+		return store;
 	}
 }
