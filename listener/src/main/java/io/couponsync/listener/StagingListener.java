@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 import io.couponsync.chain.RedactedUrl;
+import io.couponsync.chain.staging.ListenerCoverage;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingInserts;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +31,7 @@ public final class StagingListener implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(StagingListener.class);
 
-	private final ListenerStateRepository state;
+	private final ListenerCoverage coverage;
 
 	private final BlockingQueue<StagedTransaction> buffer;
 
@@ -47,19 +48,19 @@ public final class StagingListener implements SmartLifecycle {
 	private volatile Thread writerThread;
 
 	StagingListener(ListenerProperties properties, URI wsUrl, String programId, StagingInserts staging,
-			ListenerStateRepository state, MeterRegistry registry) {
-		this.state = state;
+			ListenerCoverage coverage, MeterRegistry registry) {
+		this.coverage = coverage;
 		this.buffer = new ArrayBlockingQueue<>(properties.bufferCapacity());
 		ListenerMetrics metrics = new ListenerMetrics(registry, buffer, this::connected, writerHealth);
-		this.gaps = new CoverageGaps(state, metrics.gaps);
+		this.gaps = new CoverageGaps(coverage, metrics.gaps);
 		this.subscription = new LogsSubscription(properties, wsUrl, programId, buffer, metrics, gaps);
-		this.writer = new StagingWriter(buffer, staging, state, metrics, writerHealth, properties.batchSize(),
+		this.writer = new StagingWriter(buffer, staging, coverage, metrics, writerHealth, properties.batchSize(),
 				subscription::resumeReading, gaps::lastRoot);
 	}
 
 	@Override
 	public void start() {
-		ListenerStateRepository.Checkpoint checkpoint = state.checkpoint();
+		ListenerCoverage.Checkpoint checkpoint = coverage.checkpoint();
 		if (checkpoint.highestSlot() != null) {
 			gaps.resumeFrom(checkpoint);
 			// why: notifications sent while this process was not listening are gone; the backfill fills the gap

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.ToDoubleFunction;
 
-import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.Filters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +12,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.repository.JobRepository;
 
+import io.couponsync.chain.staging.CoverageRepository;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.jobs.accountstate.DifferenceReport;
@@ -42,24 +41,20 @@ public class PipelineStatus {
 
 	private final RpcProbe rpc;
 
-	private final MongoDatabase database;
-
-	private final String programId;
+	private final CoverageRepository coverage;
 
 	private final MeterRegistry registry;
 
 	private volatile PipelineFigures last;
 
 	PipelineStatus(StagingRepository staging, DeadLetterStore deadLetters, DifferenceReport differences,
-			JobRepository jobRepository, RpcProbe rpc, MongoDatabase database, String programId,
-			MeterRegistry registry) {
+			JobRepository jobRepository, RpcProbe rpc, CoverageRepository coverage, MeterRegistry registry) {
 		this.staging = staging;
 		this.deadLetters = deadLetters;
 		this.differences = differences;
 		this.jobRepository = jobRepository;
 		this.rpc = rpc;
-		this.database = database;
-		this.programId = programId;
+		this.coverage = coverage;
 		this.registry = registry;
 		lag("tip-staged", PipelineFigures::tipMinusStaged);
 		lag("staged-applied", PipelineFigures::stagedMinusApplied);
@@ -98,8 +93,7 @@ public class PipelineStatus {
 		Long reconcileExecution = lastExecutionId(ReconcileJobConfiguration.JOB_NAME);
 		PipelineFigures figures = new PipelineFigures(connected == null ? null : connected.value() == 1, tipSlot(),
 				staging.newestSlot(null), staging.newestSlot(StagingStatus.APPLIED), staging.newestFinalizedSlot(),
-				database.getCollection("listener_gaps")
-					.countDocuments(Filters.and(Filters.eq("programId", programId), Filters.eq("filled", false))),
+				coverage.unfilledGaps(),
 				(long) gaugeValue("sync.finality.unresolved"), (long) gaugeValue("sync.finality.unresolved.oldest.seconds"),
 				deadLetters.count(), (long) counterTotal("sync.rpc.errors"), (long) counterTotal("sync.rpc.throttled"),
 				reconcileExecution == null ? 0 : differences.count(reconcileExecution), reconcileExecution,
