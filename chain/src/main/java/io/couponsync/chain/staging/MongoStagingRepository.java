@@ -71,6 +71,9 @@ public final class MongoStagingRepository implements StagingRepository {
 
 	private static final String WAITS = "waits";
 
+	/** When a dropped transaction was last asked about again (absent: never, so it sorts first). */
+	private static final String RECHECKED_AT = "recheckedAt";
+
 	private static final String DEAD_REASONS = "deadReasons";
 
 	private static final String DEAD_AT = "deadAt";
@@ -188,7 +191,7 @@ public final class MongoStagingRepository implements StagingRepository {
 					Updates.set("err", reported.get("err")), Updates.set("logs", reported.get("logs")),
 					Updates.set("source", reported.get("source")), Updates.set(STATUS, StagingStatus.RECEIVED.value()),
 					Updates.set(COMMITMENT, reported.get(COMMITMENT)), Updates.set("revivedAt", now),
-					Updates.unset("droppedAt"), Updates.unset(NEEDS_REFETCH)));
+					Updates.unset("droppedAt"), Updates.unset(NEEDS_REFETCH), Updates.unset(RECHECKED_AT)));
 			set.add(Updates.set(ORDER, reported.get(ORDER)));
 			for (String optional : List.of("innerInstructions", "blockTime", POSITION)) {
 				set.add(reported.containsKey(optional) ? Updates.set(optional, reported.get(optional))
@@ -575,6 +578,20 @@ public final class MongoStagingRepository implements StagingRepository {
 			.projection(Projections.include("_id"))
 			.forEach(document -> found.add(document.getString("_id")));
 		return new ArrayList<>(found);
+	}
+
+	@Override
+	public List<String> droppedToRecheck(long fromSlot, int limit) {
+		List<String> picked = new ArrayList<>();
+		collection.find(Filters.and(Filters.eq(STATUS, StagingStatus.DROPPED.value()), Filters.gte(SLOT, fromSlot)))
+			.projection(Projections.include("_id"))
+			.sort(Sorts.ascending(RECHECKED_AT, SLOT, "_id"))
+			.limit(limit)
+			.forEach(document -> picked.add(document.getString("_id")));
+		if (!picked.isEmpty()) {
+			collection.updateMany(Filters.in("_id", picked), Updates.set(RECHECKED_AT, new Date()));
+		}
+		return picked;
 	}
 
 	@Override

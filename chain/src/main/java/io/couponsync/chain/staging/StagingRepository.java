@@ -188,6 +188,13 @@ public interface StagingRepository extends StagingInserts {
 	List<String> droppedFrom(long fromSlot);
 
 	/**
+	 * Up to {@code limit} dropped transactions staged at or after {@code fromSlot}, to ask the chain about again: the
+	 * least recently asked first, each stamped as asked now, so that successive calls go round all of them. Reading
+	 * moves nothing; one the chain reports again is staged again by {@link #insertIfAbsent}.
+	 */
+	List<String> droppedToRecheck(long fromSlot, int limit);
+
+	/**
 	 * Transactions flagged for an account resync (truncated logs) staged at or below {@code throughSlot}, not
 	 * dropped, oldest first: the reconciliation job reads their accounts once their slot has the commitment it reads
 	 * at.

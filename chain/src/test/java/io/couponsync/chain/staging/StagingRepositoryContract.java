@@ -410,6 +410,23 @@ public abstract class StagingRepositoryContract {
 	}
 
 	@Test
+	void goesRoundTheRecentlyDroppedTransactionsToAskAboutAgain() {
+		repository().insertIfAbsent(List.of(staged("old", 5, null), staged("d1", 10, null), staged("d2", 11, null),
+				staged("d3", 12, null), staged("live", 13, null)));
+		repository().drop(List.of("old", "d1", "d2", "d3"));
+
+		List<String> first = repository().droppedToRecheck(10, 2);
+		List<String> second = repository().droppedToRecheck(10, 2);
+
+		assertThat(first).as("never asked, oldest first").containsExactly("d1", "d2");
+		assertThat(second).as("the one not asked yet comes first").hasSize(2).startsWith("d3");
+		assertThat(repository().droppedToRecheck(100, 10)).as("none staged that recently").isEmpty();
+		assertThat(repository().droppedToRecheck(0, 10)).as("never a live one")
+			.containsExactlyInAnyOrder("old", "d1", "d2", "d3");
+		assertThat(status("d1")).as("asking moves nothing").isEqualTo(StagingStatus.DROPPED);
+	}
+
+	@Test
 	void aDroppedTransactionDoesNotCountAsStagedSoACrawlStagesItAgain() {
 		repository().insertIfAbsent(List.of(staged("d", 3, null), staged("l", 4, null)));
 		repository().drop(List.of("d"));

@@ -36,8 +36,9 @@ import io.couponsync.jobs.readmodel.Recounts;
 
 /**
  * finalityJob: (1) confirmed → finalized, or recorded as dropped by a fork, in chunks of 256, one status call each;
- * (2) the recorded forks undone, a step of its own that fails and restarts like any step; (3) block orders read
- * again where they were missing, resynced documents finalized, gauges.
+ * (2) the recorded forks undone, a step of its own that fails and restarts like any step; (3) recently dropped
+ * transactions asked about again, a bounded page per run, and staged again when the chain reports them; (4) block
+ * orders read again where they were missing, resynced documents finalized, gauges.
  */
 @Configuration(proxyBeanMethods = false)
 public class FinalityJobConfiguration {
@@ -85,6 +86,15 @@ public class FinalityJobConfiguration {
 
 	@Bean
 	@StepScope
+	DroppedRecheckTasklet droppedRecheckTasklet(StagingRepository staging, SolanaRpcClient rpc,
+			JobsProperties properties, ObjectProvider<MeterRegistry> registry) {
+		MeterRegistry meters = registry.getIfAvailable(SimpleMeterRegistry::new);
+		return new DroppedRecheckTasklet(staging, rpc, properties.finality().recheckDroppedSlots(),
+				properties.finality().recheckDroppedPerRun(), meters.counter("sync.finality.revived"));
+	}
+
+	@Bean
+	@StepScope
 	FinalitySettleTasklet finalitySettleTasklet(StagingRepository staging, ReadModelStore readModelStore,
 			SolanaRpcClient rpc, JobsProperties properties, SyncGauges syncGauges) {
 		return new FinalitySettleTasklet(staging, readModelStore, blockPositions(staging, rpc, properties), rpc,
@@ -116,6 +126,13 @@ public class FinalityJobConfiguration {
 	}
 
 	@Bean
+	Step droppedRecheckStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			DroppedRecheckTasklet droppedRecheckTasklet) {
+		return new StepBuilder("droppedRecheckStep", jobRepository).tasklet(droppedRecheckTasklet, transactionManager)
+			.build();
+	}
+
+	@Bean
 	Step finalitySettleStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			FinalitySettleTasklet finalitySettleTasklet) {
 		return new StepBuilder("finalitySettleStep", jobRepository).tasklet(finalitySettleTasklet, transactionManager)
@@ -123,12 +140,13 @@ public class FinalityJobConfiguration {
 	}
 
 	@Bean
-	Job finalityJob(JobRepository jobRepository, Step finalityStep, Step forkUndoStep, Step finalitySettleStep,
-			InFlightExecutions inFlightExecutions) {
+	Job finalityJob(JobRepository jobRepository, Step finalityStep, Step forkUndoStep, Step droppedRecheckStep,
+			Step finalitySettleStep, InFlightExecutions inFlightExecutions) {
 		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
 			.validator(JobParameterRules.of(JOB_NAME))
 			.start(finalityStep)
 			.next(forkUndoStep)
+			.next(droppedRecheckStep)
 			.next(finalitySettleStep)
 			.build();
 	}
