@@ -53,7 +53,7 @@ class StagingWriterRestartIT {
 		String programId = harness.simulator.programId();
 		listener = new StagingListener(new ListenerProperties(true, "default", "confirmed", 10_000, 500,
 				Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(1), Duration.ofMillis(200),
-				DataSize.ofMegabytes(16)), URI.create(harness.simulator.wsUrl()), programId, staging,
+				DataSize.ofMegabytes(16), Duration.ofMillis(200)), URI.create(harness.simulator.wsUrl()), programId, staging,
 				new MongoCoverageRepository(database, programId).listener("default"), meters);
 		health = new ListenerHealthIndicator(listener);
 		listener.start();

@@ -615,6 +615,24 @@ public final class MongoStagingRepository implements StagingRepository {
 		return new Unsettled(collection.countDocuments(confirmed), oldestAt);
 	}
 
+	@Override
+	public Map<Instant, Long> unsettledReceivedBefore(Collection<Instant> instants) {
+		Map<Instant, Long> counts = new LinkedHashMap<>();
+		instants.forEach(instant -> counts.put(instant, 0L));
+		if (instants.isEmpty()) {
+			return counts;
+		}
+		Instant latest = instants.stream().max(Instant::compareTo).orElseThrow();
+		collection.find(Filters.and(Filters.eq(COMMITMENT, ChainCommitment.CONFIRMED.value()), live(),
+				Filters.lt("receivedAt", Date.from(latest))))
+			.projection(Projections.include("receivedAt"))
+			.forEach(document -> {
+				Instant received = document.getDate("receivedAt").toInstant();
+				counts.replaceAll((before, count) -> received.isBefore(before) ? count + 1 : count);
+			});
+		return counts;
+	}
+
 	// ---- mapping ----
 
 	private static Document toDocument(StagedTransaction transaction) {

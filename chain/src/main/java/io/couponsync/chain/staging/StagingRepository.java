@@ -202,4 +202,10 @@ public interface StagingRepository extends StagingInserts {
 	List<Standing> needingAccountResync(long throughSlot, int limit);
 
 	Unsettled unsettled();
+
+	/**
+	 * For each instant, how many confirmed transactions not settled yet (not dropped) were received before it —
+	 * counts by age for the console — in one pass over them.
+	 */
+	Map<Instant, Long> unsettledReceivedBefore(Collection<Instant> instants);
 }

@@ -367,6 +367,29 @@ public abstract class StagingRepositoryContract {
 	}
 
 	@Test
+	void countsUnsettledTransactionsByAge() {
+		Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+		repository().insertIfAbsent(List.of(received("hour", now.minus(2, ChronoUnit.HOURS)),
+				received("minutes", now.minus(5, ChronoUnit.MINUTES)), received("fresh", now.minusSeconds(2)),
+				received("finalized", now.minus(3, ChronoUnit.HOURS)), received("dropped", now.minus(3, ChronoUnit.HOURS))));
+		repository().markFinalized(List.of("finalized"));
+		repository().drop(List.of("dropped"));
+		Instant minuteAgo = now.minus(1, ChronoUnit.MINUTES);
+		Instant hourAgo = now.minus(1, ChronoUnit.HOURS);
+
+		Map<Instant, Long> counts = repository().unsettledReceivedBefore(List.of(minuteAgo, hourAgo));
+
+		assertThat(counts).as("confirmed and live only").containsEntry(minuteAgo, 2L).containsEntry(hourAgo, 1L);
+		assertThat(repository().unsettledReceivedBefore(List.of(now.minus(1, ChronoUnit.DAYS))))
+			.containsOnly(Map.entry(now.minus(1, ChronoUnit.DAYS), 0L));
+		assertThat(repository().unsettledReceivedBefore(List.of())).isEmpty();
+	}
+
+	private static StagedTransaction received(String signature, Instant receivedAt) {
+		return StagedTransaction.fromWebSocket(signature, 1, null, List.of("Program x invoke [1]"), receivedAt);
+	}
+
+	@Test
 	void countsTheRunsATransactionWaitedAndSaysWhichWaitedTooLong() {
 		repository().insertIfAbsent(List.of(staged("w", 1, null), staged("v", 2, null), staged("a", 3, null)));
 		repository().markApplied(List.of(applied("a")), 1);
