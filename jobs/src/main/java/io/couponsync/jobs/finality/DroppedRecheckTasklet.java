@@ -96,6 +96,9 @@ class DroppedRecheckTasklet implements Tasklet {
 	private Long newestStagedSlot() {
 		Long live = staging.newestSlot(null);
 		Long dropped = staging.newestSlot(StagingStatus.DROPPED);
-		return live == null ? dropped : dropped == null ? live : Math.max(live, dropped);
+		if (live == null || dropped == null) {
+			return live == null ? dropped : live;
+		}
+		return Math.max(live, dropped);
 	}
 }
