@@ -26,7 +26,10 @@ public interface CoverageRepository {
 	/** Moves the crawl checkpoint to a finalized signature (the caller vouches for it being finalized). */
 	void advanceCrawl(String signature, long slot);
 
-	/** Slots inside the gaps no crawl has filled yet, every listener's; a gap still open counts up to {@code tipSlot}. */
+	/**
+	 * Slots inside the gaps no crawl has filled yet, every listener's; a gap still open counts up to
+	 * {@code tipSlot}.
+	 */
 	long unfilledGapSlots(long tipSlot);
 
 	/** closed → filled, every listener's gap that lies within [lowestSlot, highestSlot]; returns how many. */

@@ -215,7 +215,8 @@ public final class MongoCoverageRepository implements CoverageRepository {
 			Instant now = Instant.now();
 			heartbeats.updateOne(Filters.eq("_id", listenerId), Updates.combine(Updates.set(PROGRAM, programId),
 					Updates.set("connectedSince", dateOrNull(connectedSince)),
-					Updates.set("lastNotificationAt", dateOrNull(lastNotificationAt)), Updates.set("beatAt", Date.from(now)),
+					Updates.set("lastNotificationAt", dateOrNull(lastNotificationAt)),
+					Updates.set("beatAt", Date.from(now)),
 					Updates.set("expiresAt", Date.from(now.plus(validFor)))), new UpdateOptions().upsert(true));
 		}
 	}

@@ -371,7 +371,8 @@ public abstract class StagingRepositoryContract {
 		Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 		repository().insertIfAbsent(List.of(received("hour", now.minus(2, ChronoUnit.HOURS)),
 				received("minutes", now.minus(5, ChronoUnit.MINUTES)), received("fresh", now.minusSeconds(2)),
-				received("finalized", now.minus(3, ChronoUnit.HOURS)), received("dropped", now.minus(3, ChronoUnit.HOURS))));
+				received("finalized", now.minus(3, ChronoUnit.HOURS)),
+				received("dropped", now.minus(3, ChronoUnit.HOURS))));
 		repository().markFinalized(List.of("finalized"));
 		repository().drop(List.of("dropped"));
 		Instant minuteAgo = now.minus(1, ChronoUnit.MINUTES);
