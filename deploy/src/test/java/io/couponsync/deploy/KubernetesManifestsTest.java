@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -16,6 +17,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.Environment;
 
@@ -25,8 +28,11 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -36,8 +42,10 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 /**
  * The manifests in k8s-cronjobs/, rendered overlay by overlay ({@link Kustomization}) into the fabric8 Kubernetes
  * model, checked against the applications they deploy: the jobs the CronJobs run exist, every environment variable
- * set is one the applications read, the probes hit the applications' health groups on the port they listen on, pods
- * outlive the jobs' graceful shutdown, and the configuration mounted is what the applications read.
+ * set is one the applications read, the probes hit the applications' health groups on the port they listen on, that
+ * port has a Service and Prometheus annotations, pods outlive the jobs' graceful shutdown, the configuration mounted
+ * is what the applications read, every overlay serves the console, and no job is launched both by Quartz and by a
+ * CronJob.
  */
 class KubernetesManifestsTest {
 
@@ -77,10 +85,12 @@ class KubernetesManifestsTest {
 			.flatMap(workload -> workload.applicationContainers().stream())
 			.anyMatch(container -> Workload.application(container) == Application.LISTENER));
 		assertThat(rendered).allMatch(overlay -> !overlay.resources(CronJob.class).isEmpty()
-				|| !jobsDeployments(overlay).isEmpty());
+				|| !schedulingDeployments(overlay).isEmpty());
 		assertThat(rendered).as("some overlay runs CronJobs").anyMatch(overlay -> !overlay.resources(CronJob.class).isEmpty());
 		assertThat(rendered).as("some overlay runs the jobs Deployment")
-			.anyMatch(overlay -> !jobsDeployments(overlay).isEmpty());
+			.anyMatch(overlay -> !schedulingDeployments(overlay).isEmpty());
+		assertThat(rendered).as("every overlay serves the console (a jobs Deployment, scheduling or not)")
+			.allMatch(overlay -> !jobsDeployments(overlay).isEmpty());
 	}
 
 	@Test
@@ -162,7 +172,7 @@ class KubernetesManifestsTest {
 	@MethodSource("overlays")
 	void whereCronJobsLaunchTheJobsEveryJobHasOne(Path overlay) {
 		Kustomization rendered = Kustomization.render(overlay);
-		if (rendered.resources(CronJob.class).isEmpty() || !jobsDeployments(rendered).isEmpty()) {
+		if (rendered.resources(CronJob.class).isEmpty() || !schedulingDeployments(rendered).isEmpty()) {
 			return;
 		}
 		Set<String> launched = new TreeSet<>();
@@ -191,10 +201,8 @@ class KubernetesManifestsTest {
 			for (Container container : new Workload("Deployment", deployment.getMetadata().getName(),
 					deployment.getSpec().getTemplate().getSpec()).applicationContainers()) {
 				String name = deployment.getMetadata().getName();
-				Environment environment = CONFIGURATION.environment(Workload.application(container),
-						Workload.environment(container, rendered));
-				int port = environment.getProperty("management.server.port", Integer.class,
-						environment.getProperty("server.port", Integer.class, 8080));
+				int port = applicationPort(CONFIGURATION.environment(Workload.application(container),
+						Workload.environment(container, rendered)));
 				assertThat(probePort(container, container.getLivenessProbe(), "/actuator/health/liveness"))
 					.as(name + " liveness").isEqualTo(port);
 				assertThat(probePort(container, container.getReadinessProbe(), "/actuator/health/readiness"))
@@ -241,6 +249,71 @@ class KubernetesManifestsTest {
 				assertThat(mountedConfigMapFiles(workload, container, rendered))
 					.as(workload.kind() + " " + workload.name() + " files under " + WORKING_DIRECTORY)
 					.containsAll(expected.stream().map(path -> WORKING_DIRECTORY + "/" + path).toList());
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("overlays")
+	void everyJobIsLaunchedByQuartzOrACronJobNotBothAndJobsDeploymentsRunNoListener(Path overlay) {
+		Kustomization rendered = Kustomization.render(overlay);
+		Set<String> byCronJobs = new TreeSet<>();
+		rendered.resources(CronJob.class).forEach(cronJob -> byCronJobs.add(jobCommand(cronJob).get(1)));
+		Set<String> launched = new TreeSet<>(byCronJobs);
+		for (Deployment deployment : jobsDeployments(rendered)) {
+			String name = deployment.getMetadata().getName();
+			for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
+				Environment environment = CONFIGURATION.environment(Application.JOBS,
+						Workload.environment(container, rendered));
+				// why: the base's listener Deployment runs the one listener of its id; a second would write its
+				// checkpoint too
+				assertThat(environment.getProperty("sync.listener.enabled", Boolean.class, true))
+					.as(name + " runs a listener").isFalse();
+				if (environment.getProperty("sync.jobs.schedule.enabled", Boolean.class, true)) {
+					Set<String> byQuartz = quartzOwnedJobs(environment);
+					assertThat(byQuartz).as(name + " schedules jobs CronJobs launch too").noneMatch(byCronJobs::contains);
+					launched.addAll(byQuartz);
+				}
+			}
+		}
+		assertThat(launched).as("jobs some CronJob or Quartz launches").containsAll(JOBS);
+	}
+
+	@ParameterizedTest
+	@MethodSource("overlays")
+	void everyApplicationDeploymentIsAnnotatedForPrometheusOnThePortItServesMetricsOn(Path overlay) {
+		Kustomization rendered = Kustomization.render(overlay);
+		for (Deployment deployment : rendered.resources(Deployment.class)) {
+			String name = deployment.getMetadata().getName();
+			for (Container container : applicationContainers(deployment)) {
+				Environment environment = CONFIGURATION.environment(Workload.application(container),
+						Workload.environment(container, rendered));
+				Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+				assertThat(annotations).as(name + " pod annotations").containsEntry("prometheus.io/scrape", "true")
+					.containsEntry("prometheus.io/path", "/actuator/prometheus")
+					.containsEntry("prometheus.io/port", String.valueOf(applicationPort(environment)));
+				assertThat(environment.getRequiredProperty("management.endpoints.web.exposure.include").split(","))
+					.as(name + " exposes Prometheus").contains("prometheus");
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("overlays")
+	void everyApplicationDeploymentHasAServiceOnItsHttpPort(Path overlay) {
+		Kustomization rendered = Kustomization.render(overlay);
+		for (Deployment deployment : rendered.resources(Deployment.class)) {
+			String name = deployment.getMetadata().getName();
+			Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+			for (Container container : applicationContainers(deployment)) {
+				int port = applicationPort(CONFIGURATION.environment(Workload.application(container),
+						Workload.environment(container, rendered)));
+				assertThat(rendered.resources(Service.class)).as(name + ": a Service selecting its pods on " + port)
+					.anyMatch(service -> service.getSpec().getSelector() != null
+							&& !service.getSpec().getSelector().isEmpty()
+							&& podLabels.entrySet().containsAll(service.getSpec().getSelector().entrySet())
+							&& service.getSpec().getPorts().stream()
+								.anyMatch(servicePort -> targetPort(container, servicePort) == port));
 			}
 		}
 	}
@@ -311,6 +384,52 @@ class KubernetesManifestsTest {
 			.contains(Application.JOBS);
 		assertThat(container.getCommand()).as("the image's entry point runs JobsMain").isEmpty();
 		return container.getArgs();
+	}
+
+	/** The port the application serves its management endpoints on, as its environment resolves it. */
+	private static int applicationPort(Environment environment) {
+		return environment.getProperty("management.server.port", Integer.class,
+				environment.getProperty("server.port", Integer.class, 8080));
+	}
+
+	/** The container port a Service port sends to, by number or by the container port's name; -1 if none. */
+	private static int targetPort(Container container, ServicePort servicePort) {
+		IntOrString target = servicePort.getTargetPort() == null ? new IntOrString(servicePort.getPort())
+				: servicePort.getTargetPort();
+		if (target.getIntVal() != null) {
+			return target.getIntVal();
+		}
+		return container.getPorts().stream().filter(port -> target.getStrVal().equals(port.getName()))
+			.map(ContainerPort::getContainerPort).findFirst().orElse(-1);
+	}
+
+	private static List<Container> applicationContainers(Deployment deployment) {
+		return new Workload("Deployment", deployment.getMetadata().getName(),
+				deployment.getSpec().getTemplate().getSpec()).applicationContainers();
+	}
+
+	/** The jobs the environment's Quartz triggers launch ({@code owner: quartz}, the default). */
+	private static Set<String> quartzOwnedJobs(Environment environment) {
+		Map<String, Object> triggers = Binder.get(environment)
+			.bind("sync.jobs.schedule.triggers", Bindable.mapOf(String.class, Object.class)).orElse(Map.of());
+		Set<String> jobs = new TreeSet<>();
+		triggers.forEach((name, bound) -> {
+			Map<?, ?> trigger = (Map<?, ?>) bound;
+			Object owner = trigger.get("owner");
+			if (owner == null || !"cronjob".equalsIgnoreCase(owner.toString())) {
+				jobs.add(trigger.get("job") instanceof String job && !job.isBlank() ? job : name);
+			}
+		});
+		return jobs;
+	}
+
+	/** The jobs Deployments that run Quartz ({@code sync.jobs.schedule.enabled} as their environment resolves it). */
+	private static List<Deployment> schedulingDeployments(Kustomization rendered) {
+		return jobsDeployments(rendered).stream().filter(deployment -> deployment.getSpec().getTemplate().getSpec()
+			.getContainers().stream().filter(container -> Application.ofImage(container.getImage()).isPresent())
+			.anyMatch(container -> CONFIGURATION.environment(Application.JOBS, Workload.environment(container, rendered))
+				.getProperty("sync.jobs.schedule.enabled", Boolean.class, true)))
+			.toList();
 	}
 
 	private static List<Deployment> jobsDeployments(Kustomization rendered) {

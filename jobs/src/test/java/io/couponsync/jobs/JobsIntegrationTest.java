@@ -7,6 +7,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 
 import io.couponsync.jobs.readmodel.ProgramHistory;
 
@@ -16,7 +17,8 @@ import io.couponsync.jobs.readmodel.ProgramHistory;
  * and with nothing that runs by itself — no listener, no schedules, no job at start-up. The RPC points at a port
  * where nothing listens; a test on a simulator registers it with {@link SimulatorProperties} (dynamic properties
  * outrank these). Each test names its own in-memory job-repository database with {@code @TestPropertySource}, so
- * cached contexts never share one, and adds its own settings there.
+ * cached contexts never share one, and adds its own settings there. Each class's context is closed after it: none is
+ * reused by another class, and a cached one would keep its threads and servers running through the rest of the run.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -27,5 +29,6 @@ import io.couponsync.jobs.readmodel.ProgramHistory;
 		"sync.listener.enabled=false", "sync.jobs.schedule.enabled=false", "sync.mongodb.embedded.port=0",
 		"sync.mongodb.embedded.file=", "spring.batch.jdbc.initialize-schema=always",
 		"spring.batch.job.enabled=false" })
+@DirtiesContext
 public @interface JobsIntegrationTest {
 }

@@ -1,6 +1,5 @@
 package io.couponsync.jobs.batch;
 
-import java.time.Clock;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -20,9 +19,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.couponsync.chain.staging.StagingRepository;
+
 /**
  * Shared batch infrastructure: the job runner, its leases, the start-up/shutdown handling of executions, and what
- * every job run gets (its execution id in the logs, its meters, its failure's root cause).
+ * every job run gets (its execution id in the logs, its meters, its failure's root cause), and the gauges read from the
+ * shared stores (each job's last execution, unsettled transactions).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(JobsProperties.class)
@@ -39,14 +41,14 @@ public class BatchConfiguration {
 
 	@Bean
 	LeaseStore leaseStore(DataSource dataSource, JobsProperties properties) {
-		return new LeaseStore(new JdbcTemplate(dataSource), Clock.systemUTC(), properties.lease().ttl());
+		return new LeaseStore(new JdbcTemplate(dataSource), properties.lease().ttl());
 	}
 
 	@Bean
 	JobRunner jobRunner(JobOperator jobOperator, JobRepository jobRepository, List<Job> jobs, LeaseStore leaseStore,
-			InFlightExecutions inFlightExecutions, JobsProperties properties) {
-		return new JobRunner(jobOperator, jobRepository, jobs, leaseStore, inFlightExecutions,
-				properties.lease().heartbeat());
+			InFlightExecutions inFlightExecutions, JobsProperties properties, ObjectProvider<MeterRegistry> registry) {
+		return new JobRunner(jobOperator, jobRepository, jobs, leaseStore, inFlightExecutions, properties.lease(),
+				registry.getIfAvailable(SimpleMeterRegistry::new));
 	}
 
 	@Bean
@@ -61,8 +63,15 @@ public class BatchConfiguration {
 	}
 
 	@Bean
-	SyncGauges syncGauges(ObjectProvider<MeterRegistry> registry) {
-		return new SyncGauges(registry.getIfAvailable(SimpleMeterRegistry::new));
+	SyncGauges syncGauges(ObjectProvider<MeterRegistry> registry, StagingRepository staging) {
+		return new SyncGauges(registry.getIfAvailable(SimpleMeterRegistry::new), staging);
+	}
+
+	@Bean
+	LastExecutionGauges lastExecutionGauges(ObjectProvider<MeterRegistry> registry, JobRepository jobRepository,
+			List<Job> jobs) {
+		return new LastExecutionGauges(registry.getIfAvailable(SimpleMeterRegistry::new), jobRepository,
+				jobs.stream().map(Job::getName).sorted().toList());
 	}
 
 	@Bean

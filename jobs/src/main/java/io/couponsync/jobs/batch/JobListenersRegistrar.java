@@ -26,9 +26,7 @@ final class JobListenersRegistrar implements BeanPostProcessor {
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		if (bean instanceof AbstractJob job) {
 			job.registerJobExecutionListener(logContext);
-			JobMetrics jobMetrics = metrics.getObject();
-			jobMetrics.register(job.getName());
-			job.registerJobExecutionListener(jobMetrics);
+			job.registerJobExecutionListener(metrics.getObject());
 		}
 		else if (bean instanceof AbstractStep step) {
 			step.registerStepExecutionListener(logContext);

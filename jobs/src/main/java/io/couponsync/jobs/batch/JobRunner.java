@@ -1,6 +1,7 @@
 package io.couponsync.jobs.batch;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +30,7 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.NoSuchJobException;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 
 /**
  * The one way jobs are launched — by Quartz, the run command or the admin UI — so that at most one execution of a
@@ -34,7 +38,9 @@ import org.springframework.batch.core.repository.JobRepository;
  * sharing the job repository. Each launch takes the job's lease, renews it on a heartbeat while the execution runs
  * (in the caller's thread, to its end) and releases it at the end. Holding the lease proves that no other live
  * launch runs the group's jobs, so executions of them left STARTED are recovered (marked FAILED) there and then;
- * an execution whose process still renews its lease is never touched.
+ * an execution whose process still renews its lease is never touched. A launch that cannot renew its lease, or finds
+ * it taken over, stops its execution at the next chunk boundary (logged at ERROR, counted as
+ * {@code sync.job.lease.lost{job,reason}}): past its expiry another process may run the job beside it.
  */
 public class JobRunner implements AutoCloseable {
 
@@ -52,6 +58,10 @@ public class JobRunner implements AutoCloseable {
 
 	private final Duration heartbeat;
 
+	private final Duration recoveryWait;
+
+	private final MeterRegistry registry;
+
 	private volatile boolean shuttingDown;
 
 	private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -61,13 +71,15 @@ public class JobRunner implements AutoCloseable {
 	});
 
 	public JobRunner(JobOperator operator, JobRepository repository, List<Job> jobs, LeaseStore leases,
-			InFlightExecutions inFlight, Duration heartbeat) {
+			InFlightExecutions inFlight, JobsProperties.LeaseSettings settings, MeterRegistry registry) {
 		this.operator = operator;
 		this.repository = repository;
 		this.jobs = jobs.stream().collect(Collectors.toMap(Job::getName, Function.identity()));
 		this.leases = leases;
 		this.inFlight = inFlight;
-		this.heartbeat = heartbeat;
+		this.heartbeat = settings.heartbeat();
+		this.recoveryWait = settings.recoveryWait();
+		this.registry = registry;
 	}
 
 	/** The names of the jobs it launches. */
@@ -116,11 +128,16 @@ public class JobRunner implements AutoCloseable {
 
 	/**
 	 * Recovers the executions left STARTED by launches whose lease expired (a process killed mid-job), lease by
-	 * lease; a lease held live is left alone, and so are the executions under it.
+	 * lease; a lease held live is left alone, and so are the executions under it. A lease with no such execution is
+	 * not taken at all, and one that is is held only for the few statements that mark them FAILED, during which a
+	 * launch waits for it (up to {@code sync.jobs.lease.recovery-wait}) rather than fail.
 	 */
 	public List<JobExecution> recoverAbandoned() {
 		return jobs.keySet().stream().map(JobLeases::leaseOf).distinct().flatMap(lease -> {
-			Optional<Lease> held = leases.tryAcquire(lease, "recovery");
+			if (staleUnder(lease).isEmpty()) {
+				return Stream.empty();
+			}
+			Optional<Lease> held = leases.tryAcquire(lease, LeaseStore.RECOVERY);
 			if (held.isEmpty()) {
 				log.info("Not recovering executions under lease {}: {} holds it", lease,
 						leases.find(lease).map(Lease::owner).orElse("another launch"));
@@ -130,9 +147,51 @@ public class JobRunner implements AutoCloseable {
 				return recoverUnder(lease).stream();
 			}
 			finally {
-				leases.release(held.get());
+				release(held.get());
 			}
 		}).toList();
+	}
+
+	/**
+	 * Whether {@link #recover(long)} would recover the execution now: it is left running (STARTING, STARTED or
+	 * STOPPING), it does not run in this process, and no live launch holds its job's lease.
+	 */
+	public boolean recoverable(JobExecution execution) {
+		return execution.isRunning() && !inFlight.contains(execution.getId())
+				&& liveLease(execution.getJobInstance().getJobName()).isEmpty();
+	}
+
+	/** The job's lease while a live launch (of this job or another sharing the lease) holds it. */
+	public Optional<Lease> liveLease(String jobName) {
+		return leases.live(JobLeases.leaseOf(jobName));
+	}
+
+	/**
+	 * Recovers one execution left running by a launch whose lease expired (a process killed mid-job), as
+	 * {@link #recoverAbandoned()} does for all of them: marks it FAILED, hence restartable. Empty, touching nothing,
+	 * when a live launch holds its job's lease (the execution may still be running), it runs in this process, or it
+	 * no longer runs.
+	 */
+	public Optional<JobExecution> recover(long executionId) {
+		JobExecution execution = repository.getJobExecution(executionId);
+		String leaseName = JobLeases.leaseOf(execution.getJobInstance().getJobName());
+		Optional<Lease> held = leases.tryAcquire(leaseName, LeaseStore.RECOVERY);
+		if (held.isEmpty()) {
+			return Optional.empty();
+		}
+		try {
+			// why: read again under the lease; the launch that held it may have ended it meanwhile
+			JobExecution stale = repository.getJobExecution(executionId);
+			if (!stale.isRunning() || inFlight.contains(executionId)) {
+				return Optional.empty();
+			}
+			log.warn("Recovering {} execution {} on request, left {} by a launch whose lease {} expired",
+					stale.getJobInstance().getJobName(), stale.getId(), stale.getStatus(), leaseName);
+			return Optional.of(operator.recover(stale));
+		}
+		finally {
+			release(held.get());
+		}
 	}
 
 	/** From now on, launches nothing (a graceful shutdown); executions already running go on. */
@@ -164,14 +223,14 @@ public class JobRunner implements AutoCloseable {
 			return JobLaunch.shuttingDown();
 		}
 		String leaseName = JobLeases.leaseOf(job.getName());
-		Optional<Lease> acquired = leases.tryAcquire(leaseName, job.getName());
+		Optional<Lease> acquired = acquire(leaseName, job.getName());
 		if (acquired.isEmpty()) {
 			Lease holder = leases.find(leaseName).orElse(null);
 			log.debug("{} not launched: lease {} is held by {}", job.getName(), leaseName, holder);
 			return JobLaunch.leaseHeld(holder);
 		}
 		Lease lease = acquired.get();
-		ScheduledFuture<?> renewal = heartbeats.scheduleAtFixedRate(() -> renew(lease), heartbeat.toMillis(),
+		ScheduledFuture<?> renewal = heartbeats.scheduleAtFixedRate(new Heartbeat(lease), heartbeat.toMillis(),
 				heartbeat.toMillis(), TimeUnit.MILLISECONDS);
 		try {
 			recoverUnder(leaseName);
@@ -179,37 +238,138 @@ public class JobRunner implements AutoCloseable {
 		}
 		finally {
 			renewal.cancel(false);
+			release(lease);
+		}
+	}
+
+	/**
+	 * Takes the lease, waiting while a recovery holds it. why: a recovery holds a lease for a few statements, and a
+	 * launch it turned away would fail for no job at all (a CronJob's run exits 3 and its Job fails).
+	 */
+	private Optional<Lease> acquire(String leaseName, String jobName) {
+		Instant deadline = Instant.now().plus(recoveryWait);
+		while (true) {
+			Optional<Lease> acquired = leases.tryAcquire(leaseName, jobName);
+			if (acquired.isPresent()) {
+				return acquired;
+			}
+			boolean recovering = leases.find(leaseName).map(holder -> LeaseStore.RECOVERY.equals(holder.jobName()))
+				.orElse(true);
+			if (!recovering || Instant.now().isAfter(deadline)) {
+				return Optional.empty();
+			}
+			try {
+				Thread.sleep(50);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return Optional.empty();
+			}
+		}
+	}
+
+	private void release(Lease lease) {
+		try {
 			leases.release(lease);
 		}
+		catch (RuntimeException ex) {
+			// why: the execution's outcome stands; an unreleased lease lapses at its expiry
+			log.warn("Cannot release lease {} of {}: {}; it lapses at its expiry", lease.name(), lease.jobName(),
+					ex.getMessage());
+		}
+	}
+
+	/** The executions of the lease's jobs left STARTED, other than those running in this process. */
+	private List<JobExecution> staleUnder(String leaseName) {
+		return jobs.keySet().stream().filter(name -> JobLeases.leaseOf(name).equals(leaseName))
+			.flatMap(name -> repository.findRunningJobExecutions(name).stream())
+			.filter(execution -> !inFlight.contains(execution.getId()))
+			.toList();
 	}
 
 	/** Marks FAILED the executions of the lease's jobs left STARTED; the caller holds the lease. */
 	private List<JobExecution> recoverUnder(String leaseName) {
-		return jobs.keySet().stream().filter(name -> JobLeases.leaseOf(name).equals(leaseName))
-			.flatMap(name -> repository.findRunningJobExecutions(name).stream())
-			.filter(execution -> !inFlight.contains(execution.getId()))
-			.map(stale -> {
-				log.warn("Recovering {} execution {}, left {} by a launch whose lease {} expired",
-						stale.getJobInstance().getJobName(), stale.getId(), stale.getStatus(), leaseName);
-				return operator.recover(stale);
-			})
-			.toList();
+		return staleUnder(leaseName).stream().map(stale -> {
+			log.warn("Recovering {} execution {}, left {} by a launch whose lease {} expired",
+					stale.getJobInstance().getJobName(), stale.getId(), stale.getStatus(), leaseName);
+			return operator.recover(stale);
+		}).toList();
 	}
 
-	private void renew(Lease lease) {
-		try {
-			if (!leases.renew(lease)) {
-				log.error("{} lost its lease {} (no heartbeat for its time-to-live); stopping it", lease.jobName(),
-						lease.name());
-				for (JobExecution execution : inFlight.running()) {
-					if (execution.getJobInstance().getJobName().equals(lease.jobName())) {
-						operator.stop(execution);
+	/**
+	 * Renews one launch's lease each heartbeat, and stops the launch's execution once the lease can no longer be
+	 * shown to be held: the renewal failed, or found the lease taken over.
+	 */
+	private final class Heartbeat implements Runnable {
+
+		private final Lease lease;
+
+		/** Taken over by another launch: no renewal can succeed any more. */
+		private boolean lost;
+
+		/** Why the lease could not be held, once it could not. */
+		private String failure;
+
+		private boolean stopped;
+
+		Heartbeat(Lease lease) {
+			this.lease = lease;
+		}
+
+		@Override
+		public void run() {
+			if (!lost) {
+				try {
+					if (!leases.renew(lease)) {
+						lost = true;
+						failed("taken-over", "it expired and another launch took it over");
 					}
 				}
+				catch (RuntimeException ex) {
+					// why: a renewal that cannot reach the database cannot tell whether the lease outlives this
+					// heartbeat, and past its expiry another process may run the job beside this execution. Renewing
+					// goes on, so that if the database comes back the lease stays held while the last chunk ends.
+					failed("renewal-failed", "renewal failed: " + ex.getMessage());
+				}
+			}
+			if (failure != null && !stopped) {
+				// why: tried again each heartbeat, for a launch whose execution had not started yet
+				stopped = stopExecutions();
 			}
 		}
-		catch (Exception ex) {
-			log.warn("Cannot renew lease {} of {}: {}", lease.name(), lease.jobName(), ex.getMessage());
+
+		private void failed(String reason, String detail) {
+			if (failure != null) {
+				return;
+			}
+			failure = detail;
+			Counter.builder("sync.job.lease.lost").tag("job", lease.jobName()).tag("reason", reason)
+				.description("launches that stopped their execution because their lease could not be renewed or "
+						+ "was taken over")
+				.register(registry).increment();
+		}
+
+		/** Stops the launch's running execution; false while it has none yet. */
+		private boolean stopExecutions() {
+			// why: one launch per lease in a process, so the job's execution running here is this launch's
+			List<JobExecution> executions = inFlight.running().stream()
+				.filter(running -> running.getJobInstance().getJobName().equals(lease.jobName())).toList();
+			for (JobExecution execution : executions) {
+				log.error("{} execution {} cannot hold its lease {} ({}); stopping it at its next chunk boundary",
+						lease.jobName(), execution.getId(), lease.name(), failure);
+				try {
+					operator.stop(execution);
+				}
+				catch (Exception ex) {
+					// why: the job repository could not record the stop (often the same outage); each step reads
+					// this flag at its next chunk boundary all the same
+					execution.getStepExecutions().stream().filter(step -> step.getStatus().isRunning())
+						.forEach(StepExecution::setTerminateOnly);
+					log.warn("Stop of execution {} not recorded in the job repository ({}); its steps stop at their "
+							+ "next chunk boundary", execution.getId(), ex.getMessage());
+				}
+			}
+			return !executions.isEmpty();
 		}
 	}
 

@@ -48,9 +48,11 @@ public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 	 * long, after which the next launch recovers its execution
 	 * @param heartbeat how often a running launch renews its lease; well under the time-to-live, so a slow database
 	 * or a pause does not lose it
+	 * @param recoveryWait how long a launch waits for a lease a recovery holds (for the few statements that mark a
+	 * killed process's executions FAILED) before it gives up as on any held lease
 	 */
 	public record LeaseSettings(@NotNull @DefaultValue("60s") Duration ttl,
-			@NotNull @DefaultValue("15s") Duration heartbeat) {
+			@NotNull @DefaultValue("15s") Duration heartbeat, @NotNull @DefaultValue("10s") Duration recoveryWait) {
 
 		@AssertTrue(message = "must be at most half the lease's ttl")
 		public boolean isHeartbeatWellUnderTtl() {

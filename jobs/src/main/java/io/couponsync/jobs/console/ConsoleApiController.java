@@ -1,16 +1,13 @@
 package io.couponsync.jobs.console;
 
 import java.security.Principal;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -62,19 +59,26 @@ class ConsoleApiController {
 	}
 
 	@GetMapping("/jobs")
-	@Operation(summary = "every job with its last execution")
+	@Operation(summary = "every job with its last execution, its owner and its next fire time", description = """
+			owner: who launches the job on schedule after sync.jobs.schedule.triggers: QUARTZ, CRONJOB (a Kubernetes \
+			CronJob), QUARTZ_AND_CRONJOB (some triggers each) or NONE (no schedule). nextFireTime: the earliest next \
+			fire time of the job's Quartz triggers; absent where Quartz does not run in this process (so for every \
+			job there, a CronJob's included) and for a job with no Quartz trigger (a CronJob's, or an unscheduled one).""")
 	List<JobSummary> jobs() {
-		return queries.jobs();
+		return queries.jobs(schedules.configured());
 	}
 
 	@GetMapping("/executions")
-	@Operation(summary = "executions newest first, filtered by job, status and creation day (ISO dates, inclusive)")
+	@Operation(summary = "executions newest first, filtered by job, status and creation day (ISO dates, inclusive), "
+			+ "a page of limit at a time", description = """
+			Filters are applied in the job repository's database, so they reach its whole history. page counts from \
+			0; a page shorter than limit is the last. An unknown status or a malformed date answers 400.""")
 	List<ExecutionSummary> executions(@RequestParam(required = false) String job,
-			@RequestParam(required = false) BatchStatus status,
-			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
-			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
+			@RequestParam(required = false) String status, @RequestParam(required = false) String from,
+			@RequestParam(required = false) String to, @RequestParam(defaultValue = "0") int page,
 			@RequestParam(defaultValue = "100") int limit) {
-		return queries.executions(job, status, from, to, Math.min(Math.max(limit, 1), 1000));
+		return queries.executions(ExecutionFilter.parse(job, status, from, to), Math.max(page, 0),
+				Math.min(Math.max(limit, 1), 1000)).executions();
 	}
 
 	@GetMapping("/executions/{id}")
@@ -117,9 +121,16 @@ class ConsoleApiController {
 		return actions.recover();
 	}
 
+	@PostMapping("/executions/{id}/recover")
+	@Operation(summary = "mark FAILED one execution left STARTED whose lease expired (its process died); 409 while a "
+			+ "live launch holds its job's lease or it is not running")
+	ActionResult recover(@PathVariable long id) {
+		return actions.recover(id);
+	}
+
 	@PostMapping(path = "/jobs/{name}/launch", consumes = "application/json")
-	@Operation(summary = "launch a job with parameters (runs in the background, the answer names the execution; "
-			+ "a failed last execution is restarted)")
+	@Operation(summary = "launch a job (runs in the background, the answer names the execution): with parameters a "
+			+ "new instance; without, a failed or stopped last execution is restarted, else a new instance")
 	ResponseEntity<ActionResult> launch(@PathVariable String name, @RequestBody(required = false) LaunchRequest request) {
 		Map<String, String> parameters = request == null || request.parameters() == null ? Map.of()
 				: request.parameters();

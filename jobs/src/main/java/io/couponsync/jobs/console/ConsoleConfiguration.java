@@ -2,6 +2,8 @@ package io.couponsync.jobs.console;
 
 import java.util.List;
 
+import javax.sql.DataSource;
+
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.quartz.Scheduler;
@@ -13,6 +15,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.couponsync.chain.staging.CoverageRepository;
 import io.couponsync.chain.staging.StagingRepository;
@@ -29,8 +32,9 @@ import io.couponsync.platform.rpc.RpcProbe;
 class ConsoleConfiguration {
 
 	@Bean
-	ExecutionQueries executionQueries(JobRepository jobRepository, List<Job> jobs) {
-		return new ExecutionQueries(jobRepository, jobs);
+	ExecutionQueries executionQueries(JobRepository jobRepository, DataSource dataSource, List<Job> jobs) {
+		// why: the job repository keeps its tables in the application's one DataSource (Boot's batch auto-configuration)
+		return new ExecutionQueries(jobRepository, new JdbcTemplate(dataSource), jobs.stream().map(Job::getName).toList());
 	}
 
 	@Bean

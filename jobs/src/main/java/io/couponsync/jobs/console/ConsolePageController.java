@@ -1,15 +1,14 @@
 package io.couponsync.jobs.console;
 
 import java.security.Principal;
-import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import jakarta.servlet.http.HttpServletResponse;
+
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -21,6 +20,7 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.springframework.web.util.UriComponentsBuilder;
 
+import io.couponsync.jobs.console.ExecutionQueries.ExecutionPage;
 import io.couponsync.jobs.console.ExecutionViews.ExecutionDetail;
 
 /**
@@ -31,6 +31,9 @@ import io.couponsync.jobs.console.ExecutionViews.ExecutionDetail;
 @Controller
 @ConditionalOnWebApplication
 class ConsolePageController {
+
+	/** Executions a page of the list shows. */
+	static final int PAGE_SIZE = 100;
 
 	private final ExecutionQueries queries;
 
@@ -53,9 +56,9 @@ class ConsolePageController {
 
 	@GetMapping("/")
 	String jobs(Model model) {
-		model.addAttribute("jobs", queries.jobs());
-		model.addAttribute("schedulesByJob", schedules.quartzAvailable()
-				? schedules.schedules().stream().collect(Collectors.groupingBy(ScheduleView::job)) : Map.of());
+		List<ScheduleView> configured = schedules.configured();
+		model.addAttribute("jobs", queries.jobs(configured));
+		model.addAttribute("schedulesByJob", configured.stream().collect(Collectors.groupingBy(ScheduleView::job)));
 		model.addAttribute("pipeline", pipeline.measure());
 		return "jobs";
 	}
@@ -68,18 +71,30 @@ class ConsolePageController {
 
 	@GetMapping("/executions")
 	String executions(@RequestParam(required = false) String job, @RequestParam(required = false) String status,
-			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
-			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
-			Model model) {
-		String jobFilter = job == null || job.isBlank() ? null : job;
-		BatchStatus statusFilter = status == null || status.isBlank() ? null : BatchStatus.valueOf(status);
-		model.addAttribute("executions", queries.executions(jobFilter, statusFilter, from, to, 200));
+			@RequestParam(required = false) String from, @RequestParam(required = false) String to,
+			@RequestParam(defaultValue = "0") int page, Model model, HttpServletResponse response) {
+		ExecutionFilter filter;
+		ExecutionPage found;
+		try {
+			filter = ExecutionFilter.parse(job, status, from, to);
+			found = queries.executions(filter, Math.max(page, 0), PAGE_SIZE);
+		}
+		catch (ConsoleActionException ex) {
+			// why: rather than an error page, the list page with a blank filter form and what was wrong with the filter
+			response.setStatus(ex.status().value());
+			model.addAttribute("error", ex.getMessage());
+			filter = ExecutionFilter.ANY;
+			found = new ExecutionPage(List.of(), 0, PAGE_SIZE, false);
+		}
+		model.addAttribute("executions", found.executions());
+		model.addAttribute("page", found.page());
+		model.addAttribute("hasOlder", found.hasOlder());
 		model.addAttribute("jobNames", queries.jobNames());
 		model.addAttribute("statuses", BatchStatus.values());
-		model.addAttribute("job", jobFilter);
-		model.addAttribute("status", status);
-		model.addAttribute("from", from);
-		model.addAttribute("to", to);
+		model.addAttribute("job", filter.job());
+		model.addAttribute("status", filter.status() == null ? null : filter.status().name());
+		model.addAttribute("from", filter.from());
+		model.addAttribute("to", filter.to());
 		return "executions";
 	}
 
@@ -91,6 +106,7 @@ class ConsolePageController {
 		}
 		model.addAttribute("execution", detail);
 		model.addAttribute("awaitsAcknowledgement", actions.awaitsAcknowledgement(detail.summary()));
+		model.addAttribute("recoverable", detail.summary().stoppable() && actions.recoverable(id));
 		return "execution";
 	}
 
@@ -118,6 +134,11 @@ class ConsolePageController {
 	@PostMapping("/executions/recover")
 	String recover(RedirectAttributes redirect) {
 		return act(actions::recover, redirect, "/executions");
+	}
+
+	@PostMapping("/executions/{id}/recover")
+	String recover(@PathVariable long id, RedirectAttributes redirect) {
+		return act(() -> actions.recover(id), redirect, "/executions/" + id);
 	}
 
 	@GetMapping("/schedules")

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,7 @@ import org.springframework.http.HttpStatus;
 
 import io.couponsync.jobs.batch.JobLaunch;
 import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.jobs.batch.Lease;
 import io.couponsync.jobs.retention.FailureAcknowledgements;
 
 /**
@@ -31,8 +33,9 @@ import io.couponsync.jobs.retention.FailureAcknowledgements;
  * which holds the job's lease while its execution runs; stop and abandon through {@link JobOperator}. Only a job's last
  * execution is restarted (the launcher restarts that one). Recovery of executions left STARTED by a dead process
  * also goes through {@link JobRunner}; acknowledgements of failures through {@link FailureAcknowledgements}.
- * Restarts and launches run to their end, so they run in the background; the request answers once the execution
- * has started (naming it) or the launch was refused.
+ * A launch with parameters starts a new instance; without, it does what the schedule does (restarts a failed or
+ * stopped last execution, else starts a new instance). Restarts and launches run to their end, so they run in the
+ * background; the request answers once the execution has started (naming it) or the launch was refused.
  */
 class ExecutionActions {
 
@@ -61,7 +64,7 @@ class ExecutionActions {
 		this.operator = operator;
 		this.repository = repository;
 		this.runner = runner;
-		this.jobs = jobs.stream().collect(java.util.stream.Collectors.toMap(Job::getName, job -> job));
+		this.jobs = jobs.stream().collect(Collectors.toMap(Job::getName, job -> job));
 		this.acknowledgements = acknowledgements;
 	}
 
@@ -124,6 +127,36 @@ class ExecutionActions {
 					.toList(), null);
 	}
 
+	/** Whether the execution was left running by a launch whose lease expired, so {@link #recover(long)} takes it. */
+	boolean recoverable(long executionId) {
+		JobExecution execution = ExecutionQueries.find(repository, executionId);
+		return execution != null && runner.recoverable(execution);
+	}
+
+	/**
+	 * Marks FAILED one execution left running by a process that died, once its job's lease expired; refused while a
+	 * live launch holds that lease, which may be running it.
+	 */
+	ActionResult recover(long executionId) {
+		JobExecution execution = existing(executionId);
+		String job = execution.getJobInstance().getJobName();
+		if (!execution.isRunning()) {
+			throw new ConsoleActionException(HttpStatus.CONFLICT, "execution " + executionId + " is "
+					+ execution.getStatus() + ", not left running; only a STARTED or STOPPING execution whose lease "
+					+ "expired is recovered");
+		}
+		if (runner.recover(executionId).isPresent()) {
+			return new ActionResult("Recovered " + job + " execution " + executionId
+					+ ": its lease had expired; it is now FAILED and can be restarted", executionId);
+		}
+		Lease holder = runner.liveLease(job).orElse(null);
+		throw new ConsoleActionException(HttpStatus.CONFLICT, "execution " + executionId + " not recovered: "
+				+ (holder == null ? "it is running in this process or ended meanwhile"
+						: "lease " + holder.name() + " is held by a live launch (" + holder.jobName() + " in "
+								+ holder.owner() + ", until " + holder.expiresAt() + " unless renewed)")
+				+ "; it may still be running. Stop it, or recover it once its lease has expired");
+	}
+
 	/** Whether the execution failed or stopped and no operator has acknowledged it yet. */
 	boolean awaitsAcknowledgement(ExecutionViews.ExecutionSummary execution) {
 		return ACKNOWLEDGEABLE.contains(execution.status()) && !acknowledgements.isAcknowledged(execution.id());
@@ -158,9 +191,15 @@ class ExecutionActions {
 		if (!repository.findRunningJobExecutions(jobName).isEmpty()) {
 			throw new ConsoleActionException(HttpStatus.CONFLICT, jobName + " is already running");
 		}
-		return inBackground(jobName, "Launch of " + jobName,
-				"a failed or stopped last execution is restarted instead of starting a new instance",
-				() -> runner.launch(jobName, parameters));
+		// why: as the run command does; explicit parameters describe a new unit of work, which a restart of the last
+		// failed execution (with its own parameters) would silently ignore
+		if (values.isEmpty()) {
+			return inBackground(jobName, "Launch of " + jobName,
+					"without parameters, a failed or stopped last execution is restarted, as the schedule does",
+					() -> runner.launch(jobName, parameters));
+		}
+		return inBackground(jobName, "Launch of " + jobName, "a new instance with the parameters given",
+				() -> runner.start(jobName, parameters));
 	}
 
 	/** A launch through the job runner, which returns once its execution has ended. */

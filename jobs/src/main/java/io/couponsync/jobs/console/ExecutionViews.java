@@ -1,11 +1,17 @@
 package io.couponsync.jobs.console;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -18,8 +24,33 @@ final class ExecutionViews {
 	private ExecutionViews() {
 	}
 
-	/** A job with its last execution (null before its first). */
-	record JobSummary(String name, ExecutionSummary lastExecution) {
+	/** Who launches a job on schedule, after {@code sync.jobs.schedule.triggers}. */
+	enum Owner {
+		/** Quartz, in the jobs application. */
+		QUARTZ,
+		/** A Kubernetes CronJob running the run command. */
+		CRONJOB,
+		/** Some of its schedules Quartz, others a CronJob. */
+		QUARTZ_AND_CRONJOB,
+		/** No schedule: only an operator or a script launches it. */
+		NONE
+	}
+
+	/**
+	 * A job with its last execution (null before its first), who launches it on schedule, and the next time Quartz
+	 * fires one of its triggers (null where Quartz does not run in this process or holds no trigger of the job).
+	 */
+	record JobSummary(String name, ExecutionSummary lastExecution, Owner owner, Instant nextFireTime) {
+
+		static JobSummary of(String name, ExecutionSummary lastExecution, List<ScheduleView> schedules) {
+			Set<String> owners = schedules.stream().map(schedule -> schedule.owner().toUpperCase())
+				.collect(Collectors.toSet());
+			Owner owner = owners.isEmpty() ? Owner.NONE
+					: owners.size() > 1 ? Owner.QUARTZ_AND_CRONJOB : Owner.valueOf(owners.iterator().next());
+			Instant next = schedules.stream().map(ScheduleView::nextFireTime).filter(Objects::nonNull)
+				.min(Comparator.naturalOrder()).orElse(null);
+			return new JobSummary(name, lastExecution, owner, next);
+		}
 	}
 
 	/** One execution, as a list row. */
@@ -28,13 +59,16 @@ final class ExecutionViews {
 			boolean abandonable) {
 
 		static ExecutionSummary of(JobExecution execution) {
-			String status = execution.getStatus().name();
-			return new ExecutionSummary(execution.getId(), execution.getJobInstance().getJobName(),
-					execution.getJobInstance().getInstanceId(), status, execution.getExitStatus().getExitCode(),
-					execution.getStartTime(), execution.getEndTime(), millisBetween(execution.getStartTime(),
-							execution.getEndTime()),
-					status.equals("FAILED") || status.equals("STOPPED"), execution.isRunning(),
-					status.equals("FAILED") || status.equals("STOPPED"));
+			return of(execution.getId(), execution.getJobInstance().getJobName(),
+					execution.getJobInstance().getInstanceId(), execution.getStatus(),
+					execution.getExitStatus().getExitCode(), execution.getStartTime(), execution.getEndTime());
+		}
+
+		static ExecutionSummary of(long id, String jobName, long instanceId, BatchStatus status, String exitCode,
+				LocalDateTime startTime, LocalDateTime endTime) {
+			boolean ended = status == BatchStatus.FAILED || status == BatchStatus.STOPPED;
+			return new ExecutionSummary(id, jobName, instanceId, status.name(), exitCode, startTime, endTime,
+					millisBetween(startTime, endTime), ended, status.isRunning(), ended);
 		}
 
 		/** The duration in words, for the pages. */
@@ -61,13 +95,13 @@ final class ExecutionViews {
 		}
 
 		/**
-		 * Why the execution did not complete, in one line: the root cause a failing step recorded
+		 * Why the execution did not complete (empty while it runs), in one line: the root cause a failing step recorded
 		 * ({@link FailureCause}), else the first step exit description that says it in words, else the first line of
 		 * the stack trace Spring Batch keeps as the exit description (cut at 2,500 characters, so its causes are
 		 * often lost).
 		 */
 		private static String reason(ExecutionSummary summary, List<StepDetail> steps, String exitDescription) {
-			if (summary.status().equals("COMPLETED")) {
+			if (summary.status().equals("COMPLETED") || summary.stoppable()) {
 				return "";
 			}
 			for (StepDetail step : steps) {
@@ -87,7 +121,8 @@ final class ExecutionViews {
 					return step.name() + ": " + fromStackTrace(step.exitDescription());
 				}
 			}
-			return exitDescription == null ? "" : fromStackTrace(exitDescription);
+			// why: an execution left running by a dead process (then recovered) has an empty exit description
+			return exitDescription == null || exitDescription.isBlank() ? "" : fromStackTrace(exitDescription);
 		}
 
 		private static String fromStackTrace(String trace) {

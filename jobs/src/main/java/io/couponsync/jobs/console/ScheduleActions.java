@@ -38,16 +38,28 @@ class ScheduleActions {
 		return scheduler.getIfAvailable() != null;
 	}
 
+	/** The schedules as Quartz holds them; refused where Quartz does not run in this process. */
 	List<ScheduleView> schedules() {
-		Scheduler quartz = quartz();
+		return views(quartz());
+	}
+
+	/**
+	 * The configured schedules: as Quartz holds them where it runs in this process, else as configured only (owner,
+	 * cron or interval; no state or fire times, {@code CRONJOB} as the state of a CronJob's).
+	 */
+	List<ScheduleView> configured() {
+		return views(scheduler.getIfAvailable());
+	}
+
+	private List<ScheduleView> views(Scheduler quartz) {
 		List<ScheduleView> views = new ArrayList<>();
 		for (Map.Entry<String, ScheduleProperties.Trigger> entry : new TreeMap<>(properties.triggers()).entrySet()) {
 			ScheduleProperties.Trigger schedule = entry.getValue();
 			String cron = schedule.cron() == null || schedule.cron().isBlank() ? null : schedule.cron();
 			String interval = schedule.interval() == null ? null : schedule.interval().toString();
-			Trigger trigger = trigger(quartz, entry.getKey());
-			String state = trigger == null ? (schedule.owner() == ScheduleProperties.Owner.CRONJOB ? "CRONJOB" : "NONE")
-					: state(quartz, trigger.getKey());
+			Trigger trigger = quartz == null ? null : trigger(quartz, entry.getKey());
+			String state = schedule.owner() == ScheduleProperties.Owner.CRONJOB && trigger == null ? "CRONJOB"
+					: quartz == null ? null : trigger == null ? "NONE" : state(quartz, trigger.getKey());
 			views.add(new ScheduleView(entry.getKey(), schedule.jobOr(entry.getKey()),
 					schedule.owner().name().toLowerCase(), cron, interval, state,
 					trigger == null ? null : instant(trigger.getNextFireTime()),

@@ -26,7 +26,6 @@ import io.couponsync.jobs.batch.InFlightExecutions;
 import io.couponsync.jobs.batch.JobParameterRules;
 import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.batch.StagedTransactionReader;
-import io.couponsync.jobs.batch.SyncGauges;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.CounterJournal;
 import io.couponsync.jobs.readmodel.PdaResolver;
@@ -96,9 +95,8 @@ public class FinalityJobConfiguration {
 	@Bean
 	@StepScope
 	FinalitySettleTasklet finalitySettleTasklet(StagingRepository staging, ReadModelStore readModelStore,
-			SolanaRpcClient rpc, JobsProperties properties, SyncGauges syncGauges) {
-		return new FinalitySettleTasklet(staging, readModelStore, blockPositions(staging, rpc, properties), rpc,
-				syncGauges);
+			SolanaRpcClient rpc, JobsProperties properties) {
+		return new FinalitySettleTasklet(readModelStore, blockPositions(staging, rpc, properties), rpc);
 	}
 
 	@Bean

@@ -1,8 +1,5 @@
 package io.couponsync.jobs.finality;
 
-import java.time.Duration;
-import java.time.Instant;
-
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -10,17 +7,14 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.ChainCommitment;
-import io.couponsync.chain.staging.StagingRepository;
-import io.couponsync.jobs.batch.SyncGauges;
 import io.couponsync.jobs.readmodel.ReadModelStore;
 
 /**
  * The finality job's last step: reads again the blocks whose order was not available before, finalizes the
- * documents a resync or an orphan mark wrote once their slot is final, and reports what is still unsettled.
+ * documents a resync or an orphan mark wrote once their slot is final. (What is still unsettled is read from staging
+ * by {@code SyncGauges} when scraped.)
  */
 class FinalitySettleTasklet implements Tasklet {
-
-	private final StagingRepository staging;
 
 	private final ReadModelStore readModel;
 
@@ -29,15 +23,10 @@ class FinalitySettleTasklet implements Tasklet {
 
 	private final SolanaRpcClient rpc;
 
-	private final SyncGauges gauges;
-
-	FinalitySettleTasklet(StagingRepository staging, ReadModelStore readModel, BlockPositions blockPositions,
-			SolanaRpcClient rpc, SyncGauges gauges) {
-		this.staging = staging;
+	FinalitySettleTasklet(ReadModelStore readModel, BlockPositions blockPositions, SolanaRpcClient rpc) {
 		this.readModel = readModel;
 		this.blockPositions = blockPositions;
 		this.rpc = rpc;
-		this.gauges = gauges;
 	}
 
 	@Override
@@ -48,10 +37,6 @@ class FinalitySettleTasklet implements Tasklet {
 		if (readModel.hasUnfinalizedResyncs()) {
 			readModel.finalizeResyncs(rpc.getSlot(ChainCommitment.FINALIZED.value()));
 		}
-		StagingRepository.Unsettled unsettled = staging.unsettled();
-		long age = unsettled.oldestReceivedAt() == null ? 0
-				: Duration.between(unsettled.oldestReceivedAt(), Instant.now()).toSeconds();
-		gauges.settled(unsettled.count(), age);
 		return RepeatStatus.FINISHED;
 	}
 }

@@ -106,7 +106,7 @@ public final class QuartzSchedules {
 		Date start;
 		if (schedule.cron() != null && !schedule.cron().isBlank()) {
 			CronScheduleBuilder cron = CronScheduleBuilder.cronSchedule(schedule.cron())
-				.inTimeZone(TimeZone.getTimeZone(properties.timeZone()));
+				.inTimeZone(TimeZone.getTimeZone(schedule.timeZoneOr(properties.timeZone())));
 			when = fireOnceNow ? cron.withMisfireHandlingInstructionFireAndProceed()
 					: cron.withMisfireHandlingInstructionDoNothing();
 			start = new Date();

@@ -19,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param enabled run the Quartz scheduler in this process (the one-process default and the jobs Deployment); false
  * where only Kubernetes CronJobs and the run command launch jobs
- * @param timeZone the time zone cron expressions are read in
+ * @param timeZone the time zone cron expressions are read in, unless a trigger names its own
  * @param triggers the schedules, by trigger name (a batch job's name, or another name with {@code job} set)
  */
 @Validated
@@ -45,14 +45,25 @@ public record ScheduleProperties(@DefaultValue("true") boolean enabled,
 	 * @param owner who launches it; a job owned by {@code cronjob} has no trigger in Quartz
 	 * @param cron a Quartz cron expression (seconds first), or
 	 * @param interval a fixed interval between fire times (one of the two)
+	 * @param timeZone the time zone its cron expression is read in; blank: the schedule's
 	 * @param misfire what to do with missed fire times
 	 * @param parameters job parameters for each launch, as text (e.g. {@code mode: full})
 	 */
 	public record Trigger(String job, @NotNull @DefaultValue("quartz") Owner owner, String cron, Duration interval,
-			@NotNull @DefaultValue("skip") Misfire misfire, @NotNull @DefaultValue Map<String, String> parameters) {
+			ZoneId timeZone, @NotNull @DefaultValue("skip") Misfire misfire,
+			@NotNull @DefaultValue Map<String, String> parameters) {
 
 		public String jobOr(String triggerName) {
 			return job == null || job.isBlank() ? triggerName : job;
+		}
+
+		public ZoneId timeZoneOr(ZoneId scheduleTimeZone) {
+			return timeZone == null ? scheduleTimeZone : timeZone;
+		}
+
+		@AssertTrue(message = "applies to cron expressions only; an interval is the same in every time zone")
+		public boolean isTimeZoneForCron() {
+			return timeZone == null || (cron != null && !cron.isBlank());
 		}
 
 		@AssertTrue(message = "needs either cron or interval, not both")

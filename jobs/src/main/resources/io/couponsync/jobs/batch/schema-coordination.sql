@@ -1,5 +1,6 @@
 -- The jobs' coordination across processes, beside Spring Batch's tables in the job repository's database.
--- One script for H2 and PostgreSQL alike; times are epoch milliseconds, so hosts in other time zones agree.
+-- One script for H2 and PostgreSQL alike; times are epoch milliseconds of the database's clock (LeaseStore), so
+-- hosts whose clocks or time zones differ agree on when a lease expires.
 
 -- A lease per group of jobs that must not run side by side (io.couponsync.jobs.batch.JobLeases): held by one
 -- launch (token) of one process (owner) until it is released or expires_at passes without a heartbeat.

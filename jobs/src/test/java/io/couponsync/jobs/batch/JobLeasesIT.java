@@ -1,6 +1,5 @@
 package io.couponsync.jobs.batch;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -8,12 +7,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,24 +25,36 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.applyevents.LedgerStaging;
+import io.couponsync.jobs.applyevents.WriterCheckpoint;
 import io.couponsync.jobs.launch.CommandContext;
+import io.couponsync.simulator.SolanaSimulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The leases in the job repository's database, on H2 and on a real PostgreSQL: one winner among racing launches,
- * one lease for the jobs that write the read model, and recovery of a killed process's execution only once its
- * lease expired.
+ * times from the database's clock, one lease for the jobs that write the read model, a running job that renews its
+ * lease and stops once it cannot, recovery of a killed process's execution only once its lease expired, and a
+ * recovery that neither takes a lease it has nothing to recover under nor turns a launch away.
  */
 class JobLeasesIT {
 
@@ -58,20 +74,83 @@ class JobLeasesIT {
 		return Stream.of("jdbc:h2:mem:leases-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "postgres");
 	}
 
-	private static ConfigurableApplicationContext jobsOn(String url) {
+	private static List<String> settings(String url) {
 		String jdbcUrl = url.equals("postgres") ? postgres.getJdbcUrl("postgres", "postgres") : url;
 		List<String> args = new ArrayList<>(List.of("--sync.program.id=9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3",
 				"--sync.program.idl=../config/idl/discount_platform.json", "--sync.solana.rpc-url=http://127.0.0.1:9",
 				"--sync.solana.ws-url=ws://127.0.0.1:9", "--sync.solana.max-attempts=1",
 				"--sync.mongodb.embedded.port=0", "--sync.mongodb.embedded.file=",
+				"--sync.jobs.lease.recovery-wait=2s",
 				"--spring.datasource.url=" + jdbcUrl, "--spring.batch.jdbc.initialize-schema=always"));
 		if (url.equals("postgres")) {
 			args.add("--spring.datasource.username=postgres");
 			args.add("--spring.datasource.password=");
 		}
-		ConfigurableApplicationContext context = CommandContext.start(JobsApplication.class, args);
+		return args;
+	}
+
+	private static ConfigurableApplicationContext jobsOn(String url) {
+		ConfigurableApplicationContext context = CommandContext.start(JobsApplication.class, settings(url));
 		context.getBean(JdbcTemplate.class).update("delete from job_lease");
 		return context;
+	}
+
+	/** A writer that takes its time, so a run of applyEventsJob lasts several heartbeats. */
+	static class SlowApply {
+
+		@Bean
+		WriterCheckpoint slowCheckpoint() {
+			return step -> {
+				if (step.equals("histories-written")) {
+					try {
+						Thread.sleep(150);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+			};
+		}
+	}
+
+	/** The jobs with a slow apply, a short lease (2s, renewed every 200ms) and the simulator's program staged. */
+	private static ConfigurableApplicationContext slowApplyOn(String url, SolanaSimulator simulator) {
+		List<String> args = settings(url);
+		args.addAll(List.of("--sync.listener.enabled=false", "--sync.jobs.schedule.enabled=false",
+				"--sync.jobs.apply.chunk-size=10", "--sync.jobs.lease.ttl=2s", "--sync.jobs.lease.heartbeat=200ms"));
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(JobsApplication.class, SlowApply.class)
+			.web(WebApplicationType.NONE).run(args.toArray(String[]::new));
+		context.getBean(JdbcTemplate.class).update("delete from job_lease");
+		context.getBean(MongoStagingRepository.class)
+			.insertIfAbsent(LedgerStaging.staged(simulator.ledger().transactions()));
+		return context;
+	}
+
+	private static SolanaSimulator simulatorWithTraffic() {
+		SolanaSimulator simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl()));
+		for (int slot = 0; slot < 40; slot++) {
+			simulator.runWorkload(10);
+			simulator.advanceSlots(1);
+		}
+		return simulator;
+	}
+
+	private static CompletableFuture<JobLaunch> applyInBackground(ConfigurableApplicationContext context) {
+		JobRunner runner = context.getBean(JobRunner.class);
+		return CompletableFuture.supplyAsync(() -> {
+			try {
+				return runner.launch("applyEventsJob", new JobParameters());
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+	}
+
+	private static double leasesLost(ConfigurableApplicationContext context, String reason) {
+		Counter lost = context.getBean(MeterRegistry.class).find("sync.job.lease.lost").tag("job", "applyEventsJob")
+			.tag("reason", reason).counter();
+		return lost == null ? 0 : lost.count();
 	}
 
 	/** A lease row of another process, as it left it: live until {@code expiresAt}. */
@@ -112,7 +191,7 @@ class JobLeasesIT {
 			int racers = 8;
 			List<LeaseStore> processes = new ArrayList<>();
 			for (int i = 0; i < racers; i++) {
-				processes.add(new LeaseStore(jdbc, Clock.systemUTC(), Duration.ofMinutes(1), "process-" + i));
+				processes.add(new LeaseStore(jdbc, Duration.ofMinutes(1), "process-" + i));
 			}
 			for (String lease : List.of("fresh", "expired")) {
 				if (lease.equals("expired")) {
@@ -150,8 +229,8 @@ class JobLeasesIT {
 	void aLeaseIsRenewedByItsHolderAndFreeOnceReleased(String url) {
 		try (ConfigurableApplicationContext context = jobsOn(url)) {
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
-			LeaseStore one = new LeaseStore(jdbc, Clock.systemUTC(), Duration.ofMinutes(1), "one");
-			LeaseStore other = new LeaseStore(jdbc, Clock.systemUTC(), Duration.ofMinutes(1), "other");
+			LeaseStore one = new LeaseStore(jdbc, Duration.ofMinutes(1), "one");
+			LeaseStore other = new LeaseStore(jdbc, Duration.ofMinutes(1), "other");
 			Lease held = one.tryAcquire("l", "backfillJob").orElseThrow();
 
 			assertThat(one.tryAcquire("l", "backfillJob")).as("not re-entrant: one launch per lease").isEmpty();
@@ -207,6 +286,136 @@ class JobLeasesIT {
 			assertThat(next.outcome()).isEqualTo(JobLaunch.Outcome.RAN);
 			assertThat(next.execution().getJobInstance().getInstanceId()).as("the recovered execution, restarted")
 				.isEqualTo(repository.getJobExecution(live).getJobInstance().getInstanceId());
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("repositories")
+	void leaseTimesAreTheDatabasesClock(String url) {
+		try (ConfigurableApplicationContext context = jobsOn(url)) {
+			LeaseStore store = context.getBean(LeaseStore.class);
+			Instant before = store.databaseNow();
+			Lease held = store.tryAcquire("clock", "backfillJob").orElseThrow();
+			Instant after = store.databaseNow();
+
+			assertThat(held.heartbeatAt()).isBetween(before, after);
+			assertThat(held.acquiredAt()).isEqualTo(held.heartbeatAt());
+			assertThat(Duration.between(held.heartbeatAt(), held.expiresAt())).isEqualTo(Duration.ofSeconds(60));
+			assertThat(store.find("clock")).contains(held);
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("repositories")
+	void aRunningJobRenewsItsLeaseAndStopsOnceAnotherLaunchTookItOver(String url) throws Exception {
+		try (SolanaSimulator simulator = simulatorWithTraffic();
+				ConfigurableApplicationContext context = slowApplyOn(url, simulator)) {
+			LeaseStore store = context.getBean(LeaseStore.class);
+			CompletableFuture<JobLaunch> running = applyInBackground(context);
+			await().atMost(Duration.ofSeconds(30)).until(() -> store.find(JobLeases.READ_MODEL)
+				.filter(lease -> lease.owner().equals(store.owner())).isPresent());
+			Instant firstExpiry = store.find(JobLeases.READ_MODEL).orElseThrow().expiresAt();
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> store.find(JobLeases.READ_MODEL).orElseThrow()
+				.expiresAt().isAfter(firstExpiry));
+			assertThat(running).as("renewed while the execution runs").isNotDone();
+
+			context.getBean(JdbcTemplate.class).update("update job_lease set owner = 'elsewhere:1:x', "
+					+ "token = 'their-token' where lease_name = ?", JobLeases.READ_MODEL);
+			JobLaunch launch = running.get(60, TimeUnit.SECONDS);
+
+			assertThat(launch.execution().getStatus()).isEqualTo(BatchStatus.STOPPED);
+			assertThat(context.getBean(MongoStagingRepository.class).newestSlot(StagingStatus.RECEIVED))
+				.as("stopped before it applied everything").isNotNull();
+			assertThat(store.find(JobLeases.READ_MODEL)).as("the other launch's lease, not released by this one")
+				.get().extracting(Lease::owner).isEqualTo("elsewhere:1:x");
+			assertThat(leasesLost(context, "taken-over")).isEqualTo(1);
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("repositories")
+	void aRunningJobStopsWhenItCannotRenewItsLease(String url) throws Exception {
+		try (SolanaSimulator simulator = simulatorWithTraffic();
+				ConfigurableApplicationContext context = slowApplyOn(url, simulator)) {
+			LeaseStore store = context.getBean(LeaseStore.class);
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			CompletableFuture<JobLaunch> running = applyInBackground(context);
+			await().atMost(Duration.ofSeconds(30)).until(() -> store.find(JobLeases.READ_MODEL).isPresent());
+
+			// the lease table out of reach while the job repository's own tables answer: renewals fail
+			jdbc.update("alter table job_lease rename to job_lease_away");
+			JobLaunch launch;
+			try {
+				launch = running.get(60, TimeUnit.SECONDS);
+			}
+			finally {
+				jdbc.update("alter table job_lease_away rename to job_lease");
+			}
+
+			assertThat(launch.execution().getStatus()).isEqualTo(BatchStatus.STOPPED);
+			assertThat(context.getBean(MongoStagingRepository.class).newestSlot(StagingStatus.RECEIVED))
+				.as("stopped before it applied everything").isNotNull();
+			assertThat(leasesLost(context, "renewal-failed")).isEqualTo(1);
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("repositories")
+	void aLaunchWaitsForALeaseARecoveryHoldsInsteadOfFailing(String url) throws Exception {
+		try (ConfigurableApplicationContext context = jobsOn(url)) {
+			JobRunner runner = context.getBean(JobRunner.class);
+			LeaseStore recoveringProcess = new LeaseStore(context.getBean(JdbcTemplate.class), Duration.ofMinutes(1),
+					"recovering:1:x");
+			Lease recovery = recoveringProcess.tryAcquire(JobLeases.READ_MODEL, LeaseStore.RECOVERY).orElseThrow();
+			CompletableFuture<Void> recovered = CompletableFuture.runAsync(() -> {
+				try {
+					Thread.sleep(500);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				recoveringProcess.release(recovery);
+			});
+
+			assertThat(runner.launch("finalityJob", new JobParameters()).outcome()).as("waited for the recovery")
+				.isEqualTo(JobLaunch.Outcome.RAN);
+			recovered.get();
+
+			recoveringProcess.tryAcquire(JobLeases.READ_MODEL, LeaseStore.RECOVERY).orElseThrow();
+			assertThat(runner.launch("finalityJob", new JobParameters()).outcome())
+				.as("a recovery that never ends (its process died) is waited for only recovery-wait")
+				.isEqualTo(JobLaunch.Outcome.LEASE_HELD);
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("repositories")
+	void recoveryTakesOnlyTheLeasesItHasExecutionsToRecoverUnder(String url) throws Exception {
+		try (ConfigurableApplicationContext context = jobsOn(url)) {
+			List<String> taken = new ArrayList<>();
+			LeaseStore recording = new LeaseStore(context.getBean(JdbcTemplate.class), Duration.ofMinutes(1),
+					"recording:1:x") {
+
+				@Override
+				public Optional<Lease> tryAcquire(String name, String jobName) {
+					taken.add(name);
+					return super.tryAcquire(name, jobName);
+				}
+			};
+			JobRunner runner = new JobRunner(context.getBean(JobOperator.class), context.getBean(JobRepository.class),
+					List.copyOf(context.getBeansOfType(Job.class).values()), recording,
+					context.getBean(InFlightExecutions.class), context.getBean(JobsProperties.class).lease(),
+					new SimpleMeterRegistry());
+
+			assertThat(runner.recoverAbandoned()).isEmpty();
+			assertThat(taken).as("nothing left STARTED: no lease taken, so no launch can meet the recovery").isEmpty();
+
+			long stale = startedExecution(context, "finalityJob");
+			assertThat(runner.recoverAbandoned()).extracting(JobExecution::getId).containsExactly(stale);
+			assertThat(taken).containsExactly(JobLeases.READ_MODEL);
+			assertThat(recording.find(JobLeases.READ_MODEL)).as("released").isEmpty();
+			runner.close();
 		}
 	}
 }

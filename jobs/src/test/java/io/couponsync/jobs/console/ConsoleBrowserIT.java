@@ -31,6 +31,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -45,6 +46,9 @@ import io.couponsync.simulator.SolanaSimulator;
  * execution, finds why it failed, restarts it and watches it complete, then re-queues a dead letter. Screenshots of
  * each stage are kept under {@code target/console-screenshots/}.
  */
+// why: the context is this class's alone; cached, it would keep running (a listener reconnecting to the closed
+// simulator's port) through the other classes' tests
+@DirtiesContext
 @SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.additional-location=file:../config/", "sync.listener.enabled=false" })
 class ConsoleBrowserIT {

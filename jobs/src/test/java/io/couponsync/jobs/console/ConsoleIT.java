@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestBuilders.formLogin;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.httpBasic;
@@ -17,6 +18,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import org.bson.Document;
@@ -24,11 +27,23 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.ApplicationContext;
 import org.springframework.http.MediaType;
@@ -37,11 +52,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import com.jayway.jsonpath.JsonPath;
 import com.mongodb.client.MongoClient;
 
 import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.batch.InFlightExecutions;
 import io.couponsync.jobs.batch.JobLeases;
 import io.couponsync.jobs.batch.Lease;
 import io.couponsync.jobs.batch.LeaseStore;
@@ -51,10 +68,15 @@ import io.couponsync.simulator.SolanaSimulator;
  * Every console action and its authorisation, over MockMvc against the whole application (real H2 job repository,
  * embedded MongoDB-wire server, the RPC simulator): nothing but health answers without a login, a viewer reads but
  * cannot act, forms need their CSRF token, and each action does what it says in the job repository and staging.
+ * One job of the test's own ({@link UntilStoppedJob}) runs until stopped, so that a stop meets a running execution.
  */
+// why: the context is this class's alone; cached, it would keep running (a listener reconnecting to the closed
+// simulator's port) through the other classes' tests
+@DirtiesContext
 @SpringBootTest(classes = JobsApplication.class, properties = { "spring.config.additional-location=file:../config/",
 		"sync.listener.enabled=false" })
 @AutoConfigureMockMvc
+@Import(ConsoleIT.UntilStoppedJob.class)
 class ConsoleIT {
 
 	private static final SolanaSimulator simulator = ConsoleScenario.simulator();
@@ -131,7 +153,8 @@ class ConsoleIT {
 	void operatorsSeeHealthDetailsAndEveryoneLoggedInScrapesMetrics() throws Exception {
 		mvc.perform(get("/actuator/health/readiness").with(operator())).andExpect(status().isOk())
 			.andExpect(jsonPath("$.components.mongo.status").value("UP"))
-			.andExpect(jsonPath("$.components.db.status").value("UP"))
+			.andExpect(jsonPath("$.components.db.status").value("UP"));
+		mvc.perform(get("/actuator/health").with(operator()))
 			.andExpect(jsonPath("$.components.rpc.details.confirmedSlot").isNumber());
 		mvc.perform(get("/actuator/health").with(viewer())).andExpect(jsonPath("$.components").doesNotExist());
 		mvc.perform(get("/actuator/prometheus").with(viewer())).andExpect(status().isOk())
@@ -158,7 +181,7 @@ class ConsoleIT {
 		mvc.perform(post("/api/dead-letters/requeue").with(viewer()).contentType(MediaType.APPLICATION_JSON)
 			.content("{\"all\":true}")).andExpect(status().isForbidden());
 		mvc.perform(get("/executions/{id}", failed.getId()).with(viewerSession())).andExpect(status().isOk())
-			.andExpect(content().string(org.hamcrest.Matchers.not(containsString("id=\"restart\""))));
+			.andExpect(content().string(not(containsString("id=\"restart\""))));
 		for (String form : new String[] { "/executions/" + failed.getId() + "/restart",
 				"/executions/" + failed.getId() + "/stop", "/executions/" + failed.getId() + "/abandon",
 				"/jobs/backfillJob/launch", "/dead-letters/requeue", "/dead-letters/requeue-all" }) {
@@ -335,6 +358,174 @@ class ConsoleIT {
 		mvc.perform(get("/v3/api-docs").with(viewer())).andExpect(status().isOk())
 			.andExpect(jsonPath("$.paths['/api/executions/{id}/restart'].post").exists())
 			.andExpect(jsonPath("$.paths['/api/dead-letters/requeue'].post").exists());
+	}
+
+	@Test
+	void anOperatorStopsARunningExecutionFromItsPage() throws Exception {
+		String answer = mvc.perform(post("/api/jobs/{name}/launch", UntilStoppedJob.NAME).with(operator())
+			.contentType(MediaType.APPLICATION_JSON).content("{}")).andExpect(status().isAccepted())
+			.andReturn().getResponse().getContentAsString();
+		long running = executionIdOf(answer);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> repository.getJobExecution(running).getStatus(), BatchStatus.STARTED::equals);
+		mvc.perform(get("/executions/{id}", running).with(operatorSession()))
+			.andExpect(content().string(containsString("id=\"stop\"")));
+
+		mvc.perform(post("/executions/{id}/stop", running).with(operatorSession()).with(csrf()))
+			.andExpect(status().isFound()).andExpect(redirectedUrl("/executions/" + running))
+			.andExpect(flash().attribute("result", containsString("Stop of execution " + running + " requested")));
+
+		assertThat(repository.getJobExecution(running).getStatus()).as("stopping at once, or already stopped")
+			.isIn(BatchStatus.STOPPING, BatchStatus.STOPPED);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> repository.getJobExecution(running).getStatus(), BatchStatus.STOPPED::equals);
+		JobExecution stopped = repository.getJobExecution(running);
+		assertThat(stopped.getExitStatus().getExitCode()).isEqualTo("STOPPED");
+		assertThat(stopped.getStepExecutions()).singleElement()
+			.satisfies(step -> assertThat(step.getStatus()).isEqualTo(BatchStatus.STOPPED));
+		mvc.perform(get("/api/executions/{id}", running).with(viewer())).andExpect(jsonPath("$.summary.restartable")
+			.value(true));
+	}
+
+	@Test
+	void anOperatorLaunchesAJobFromTheForm() throws Exception {
+		long instancesBefore = repository.findJobInstancesByJobName("orphanCleanupJob", 0, 1000).size();
+		String message = (String) mvc.perform(post("/jobs/orphanCleanupJob/launch").with(operatorSession()).with(csrf())
+			.param("parameters", "retentionDays=45\n")).andExpect(status().isFound())
+			.andExpect(redirectedUrl("/executions?job=orphanCleanupJob"))
+			.andExpect(flash().attribute("result", containsString("Launch of orphanCleanupJob")))
+			.andReturn().getFlashMap().get("result");
+		long launched = Long.parseLong(message.replaceAll(".*execution (\\d+).*", "$1"));
+
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> repository.getJobExecution(launched).getStatus(), BatchStatus.COMPLETED::equals);
+		JobExecution execution = repository.getJobExecution(launched);
+		assertThat(execution.getJobInstance().getJobName()).isEqualTo("orphanCleanupJob");
+		assertThat(execution.getJobParameters().getLong("retentionDays")).isEqualTo(45L);
+		assertThat(repository.findJobInstancesByJobName("orphanCleanupJob", 0, 1000)).hasSize((int) instancesBefore + 1);
+	}
+
+	@Test
+	void aLaunchWithParametersAfterAFailureStartsANewInstanceWithThem() throws Exception {
+		JobExecution failed = ConsoleScenario.failedBackfill(context, simulator);
+
+		String answer = mvc.perform(post("/api/jobs/backfillJob/launch").with(operator())
+			.contentType(MediaType.APPLICATION_JSON).content("{\"parameters\":{\"fromSlot\":\"0\"}}"))
+			.andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString();
+
+		long launched = executionIdOf(answer);
+		JobExecution execution = repository.getJobExecution(launched);
+		assertThat(execution.getJobInstance().getInstanceId()).as("a new instance, not a restart of the failed one")
+			.isNotEqualTo(failed.getJobInstance().getInstanceId());
+		assertThat(execution.getJobParameters().getLong("fromSlot")).isEqualTo(0L);
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> repository.getJobExecution(launched).getStatus(), BatchStatus.COMPLETED::equals);
+		assertThat(repository.getJobExecutions(failed.getJobInstance())).as("the failed instance was left alone")
+			.singleElement().satisfies(only -> assertThat(only.getStatus()).isEqualTo(BatchStatus.FAILED));
+	}
+
+	@Test
+	void aLaunchWithoutParametersAfterAFailureRestartsItAsTheScheduleDoes() throws Exception {
+		JobExecution failed = ConsoleScenario.failedBackfill(context, simulator);
+
+		String answer = mvc.perform(post("/api/jobs/backfillJob/launch").with(operator())
+			.contentType(MediaType.APPLICATION_JSON).content("{}")).andExpect(status().isAccepted())
+			.andReturn().getResponse().getContentAsString();
+
+		long launched = executionIdOf(answer);
+		assertThat(repository.getJobExecution(launched).getJobInstance().getInstanceId())
+			.isEqualTo(failed.getJobInstance().getInstanceId());
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> repository.getJobExecution(launched).getStatus(), BatchStatus.COMPLETED::equals);
+	}
+
+	@Test
+	void anOperatorRequeuesEveryDeadLetterFromThePageOrTheApi() throws Exception {
+		String first = ConsoleScenario.deadLetter(context, simulator, "all-" + UUID.randomUUID());
+		String second = ConsoleScenario.deadLetter(context, simulator, "all-" + UUID.randomUUID());
+
+		mvc.perform(post("/dead-letters/requeue-all").with(operatorSession()).with(csrf()))
+			.andExpect(status().isFound()).andExpect(redirectedUrl("/dead-letters"))
+			.andExpect(flash().attribute("result", containsString("dead letters re-queued")));
+		for (String signature : List.of(first, second)) {
+			assertThat(staged(signature).getString("status")).isEqualTo("received");
+			assertThat(deadLetter(signature).getString("status")).isEqualTo("requeued");
+		}
+		mvc.perform(get("/api/dead-letters").with(viewer())).andExpect(jsonPath("$[*].signature", not(hasItem(first))));
+
+		String third = ConsoleScenario.deadLetter(context, simulator, "all-" + UUID.randomUUID());
+		mvc.perform(post("/api/dead-letters/requeue").with(operator()).contentType(MediaType.APPLICATION_JSON)
+			.content("{\"all\":true}")).andExpect(status().isOk())
+			.andExpect(jsonPath("$.message", containsString("dead letters re-queued")));
+		assertThat(staged(third).getString("status")).isEqualTo("received");
+		assertThat(deadLetter(third).getString("status")).isEqualTo("requeued");
+	}
+
+	@Test
+	void aBadStatusOrDayInTheFilterIsRefusedWithWhatIsAccepted() throws Exception {
+		mvc.perform(get("/api/executions").param("status", "DONE").with(viewer())).andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.detail", containsString("'DONE' is not a status")))
+			.andExpect(jsonPath("$.detail", containsString("COMPLETED")));
+		mvc.perform(get("/api/executions").param("from", "2025-02-30").with(viewer()))
+			.andExpect(status().isBadRequest()).andExpect(jsonPath("$.detail", containsString("is not a date")));
+		mvc.perform(get("/executions").param("status", "DONE").with(viewerSession()))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().string(containsString("&#39;DONE&#39; is not a status")))
+			.andExpect(content().string(containsString("class=\"filters\"")));
+		mvc.perform(get("/executions").param("from", "2025-06-02").param("to", "2025-06-01").with(viewerSession()))
+			.andExpect(status().isBadRequest()).andExpect(content().string(containsString("is before from")));
+	}
+
+	@Test
+	void theExecutionsListPagesThroughTheWholeHistory() throws Exception {
+		String job = "pagedHistoryJob";
+		List<Long> created = new ArrayList<>();
+		for (int i = 0; i <= ConsolePageController.PAGE_SIZE; i++) {
+			JobParameters parameters = new JobParametersBuilder().addLong("run.id", (long) i).toJobParameters();
+			JobExecution execution = repository.createJobExecution(repository.createJobInstance(job, parameters),
+					parameters, new ExecutionContext());
+			execution.setStatus(BatchStatus.COMPLETED);
+			repository.update(execution);
+			created.add(execution.getId());
+		}
+		long oldest = created.get(0);
+		long newest = created.get(created.size() - 1);
+
+		mvc.perform(get("/executions").param("job", job).with(viewerSession())).andExpect(status().isOk())
+			.andExpect(content().string(containsString("id=\"execution-" + newest + "\"")))
+			.andExpect(content().string(not(containsString("id=\"execution-" + oldest + "\""))))
+			.andExpect(content().string(containsString("id=\"older\"")))
+			.andExpect(content().string(not(containsString("id=\"newer\""))));
+		mvc.perform(get("/executions").param("job", job).param("page", "1").with(viewerSession()))
+			.andExpect(status().isOk())
+			.andExpect(content().string(containsString("id=\"execution-" + oldest + "\"")))
+			.andExpect(content().string(containsString("id=\"newer\"")))
+			.andExpect(content().string(not(containsString("id=\"older\""))));
+		mvc.perform(get("/api/executions").param("job", job).param("limit", "2").param("page", "1").with(viewer()))
+			.andExpect(status().isOk()).andExpect(jsonPath("$[0].id").value(created.get(created.size() - 3)))
+			.andExpect(jsonPath("$[1].id").value(created.get(created.size() - 4)));
+	}
+
+	/** A job that runs until it is stopped: one short tasklet iteration, each its own transaction, after another. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class UntilStoppedJob {
+
+		static final String NAME = "untilStoppedJob";
+
+		@Bean
+		Job untilStoppedJob(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+				InFlightExecutions inFlightExecutions) {
+			Step step = new StepBuilder("untilStoppedStep", jobRepository).tasklet((contribution, chunk) -> {
+				Thread.sleep(50);
+				return RepeatStatus.CONTINUABLE;
+			}, transactionManager).build();
+			return new JobBuilder(NAME, jobRepository).listener(inFlightExecutions).start(step).build();
+		}
+	}
+
+	private Document deadLetter(String signature) {
+		return mongo.getDatabase("coupon_sync").getCollection("dead_letters").find(new Document("_id", signature))
+			.first();
 	}
 
 	private Document staged(String signature) {

@@ -15,7 +15,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,26 +35,36 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
+import com.jayway.jsonpath.JsonPath;
+
 import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.batch.JobLeases;
 import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.jobs.batch.Lease;
+import io.couponsync.jobs.batch.LeaseStore;
 import io.couponsync.jobs.retention.FailureAcknowledgements;
 import io.couponsync.jobs.scheduling.QuartzSchedules;
 import io.couponsync.jobs.scheduling.ScheduleProperties;
 import io.couponsync.simulator.SolanaSimulator;
 
 /**
- * The console's schedules, recovery and acknowledgements over MockMvc against the whole application (real H2 job
- * repository with the Quartz JDBC store, embedded MongoDB-wire server, the RPC simulator). The scheduler is left in
- * standby (schedules disabled) and the triggers configured here are stored as a scheduling node stores them, so
- * nothing fires on its own and every state seen is one an action made.
+ * The console's schedules, jobs' owners, recovery and acknowledgements over MockMvc against the whole application
+ * (real H2 job repository with the Quartz JDBC store, embedded MongoDB-wire server, the RPC simulator). The scheduler
+ * is left in standby (schedules disabled) and the triggers configured here are stored as a scheduling node stores
+ * them, so nothing fires on its own and every state seen is one an action made.
  */
+// why: the context is this class's alone; cached, it would keep running (a listener reconnecting to the closed
+// simulator's port) through the other classes' tests
+@DirtiesContext
 @SpringBootTest(classes = JobsApplication.class, properties = { "spring.config.additional-location=file:../config/",
 		"sync.listener.enabled=false", "sync.jobs.schedule.enabled=false",
 		"sync.jobs.schedule.triggers.reconcileJob-full.job=reconcileJob",
@@ -90,6 +103,12 @@ class ConsoleOperationsIT {
 
 	@Autowired
 	private FailureAcknowledgements acknowledgements;
+
+	@Autowired
+	private LeaseStore leases;
+
+	@Autowired
+	private JdbcTemplate jdbc;
 
 	@BeforeEach
 	void storeTheConfiguredTriggers() throws Exception {
@@ -131,11 +150,24 @@ class ConsoleOperationsIT {
 			.andExpect(content().string(containsString("0 0 */6 * * ?")))
 			.andExpect(content().string(not(containsString(">Pause<"))));
 		mvc.perform(get("/schedules").with(operatorSession())).andExpect(status().isOk())
-			.andExpect(content().string(containsString(">Pause<")));
+			.andExpect(content().string(containsString(">Pause<")))
+			.andExpect(content().string(containsString(
+					"onsubmit=\"return confirm(&#39;Pause reconcileJob-full until resumed?&#39;)\"")));
 		mvc.perform(get("/").with(viewerSession())).andExpect(status().isOk())
 			.andExpect(content().string(containsString("reconcileJob-full (quartz): 20")))
 			.andExpect(content().string(containsString("orphanCleanupJob (cronjob): CRONJOB")));
+		String jobs = mvc.perform(get("/api/jobs").with(viewer())).andExpect(status().isOk()).andReturn().getResponse()
+			.getContentAsString();
+		assertThat(job(jobs, "reconcileJob")).containsEntry("owner", "QUARTZ");
+		assertThat(Instant.parse((String) job(jobs, "reconcileJob").get("nextFireTime")))
+			.as("the earliest next fire time of its triggers")
+			.isEqualTo(scheduler.getTriggersOfJob(QuartzSchedules.jobKey("reconcileJob")).stream()
+				.map(trigger -> trigger.getNextFireTime().toInstant()).min(Instant::compareTo).orElseThrow());
+		assertThat(job(jobs, "orphanCleanupJob")).containsEntry("owner", "CRONJOB");
+		assertThat(job(jobs, "orphanCleanupJob").get("nextFireTime")).isNull();
 		mvc.perform(get("/v3/api-docs").with(viewer())).andExpect(status().isOk())
+			.andExpect(jsonPath("$.paths['/api/jobs'].get.description", containsString("CRONJOB")))
+			.andExpect(jsonPath("$.paths['/api/executions/{id}/recover'].post").exists())
 			.andExpect(jsonPath("$.paths['/api/schedules'].get").exists())
 			.andExpect(jsonPath("$.paths['/api/schedules/{trigger}/trigger'].post").exists())
 			.andExpect(jsonPath("$.paths['/api/executions/recover'].post").exists())
@@ -150,6 +182,8 @@ class ConsoleOperationsIT {
 		assertThat(scheduler.getTriggerState(QuartzSchedules.triggerKey(trigger))).isEqualTo(Trigger.TriggerState.PAUSED);
 		mvc.perform(get("/api/schedules").with(viewer()))
 			.andExpect(jsonPath("$[?(@.trigger == 'reconcileJob-full')].state").value(hasItem("PAUSED")));
+		mvc.perform(get("/schedules").with(operatorSession())).andExpect(content().string(
+				containsString("onsubmit=\"return confirm(&#39;Resume reconcileJob-full?&#39;)\"")));
 
 		mvc.perform(post("/schedules/{t}/resume", trigger).with(operatorSession()).with(csrf()))
 			.andExpect(status().isFound()).andExpect(redirectedUrl("/schedules"))
@@ -179,12 +213,14 @@ class ConsoleOperationsIT {
 			mvc.perform(post("/schedules/{t}/" + action, trigger).with(operatorSession()))
 				.andExpect(status().isForbidden());
 		}
-		for (String form : new String[] { "/executions/recover", "/executions/1/acknowledge" }) {
+		for (String form : new String[] { "/executions/recover", "/executions/1/acknowledge", "/executions/1/recover" }) {
 			mvc.perform(post(form).with(viewerSession()).with(csrf())).andExpect(status().isForbidden());
 			mvc.perform(post(form).with(operatorSession())).andExpect(status().isForbidden());
 			mvc.perform(post(form).with(csrf())).andExpect(status().isFound());
 		}
 		mvc.perform(post("/api/executions/recover").with(viewer())).andExpect(status().isForbidden());
+		mvc.perform(post("/api/executions/1/recover").with(viewer())).andExpect(status().isForbidden());
+		mvc.perform(post("/api/executions/1/recover")).andExpect(status().isUnauthorized());
 		mvc.perform(post("/api/executions/1/acknowledge").with(viewer())).andExpect(status().isForbidden());
 		mvc.perform(post("/api/executions/recover")).andExpect(status().isUnauthorized());
 		assertThat(scheduler.getTriggerState(QuartzSchedules.triggerKey(trigger))).isEqualTo(Trigger.TriggerState.NORMAL);
@@ -196,7 +232,8 @@ class ConsoleOperationsIT {
 		mvc.perform(get("/executions/{id}", failed.getId()).with(viewerSession()))
 			.andExpect(content().string(not(containsString("id=\"acknowledge\""))));
 		mvc.perform(get("/executions/{id}", failed.getId()).with(operatorSession()))
-			.andExpect(content().string(containsString("id=\"acknowledge\"")));
+			.andExpect(content().string(containsString("id=\"acknowledge\"")))
+			.andExpect(content().string(containsString("onsubmit=\"return confirm('Acknowledge")));
 		mvc.perform(post("/api/executions/{id}/acknowledge", failed.getId()).with(viewer()))
 			.andExpect(status().isForbidden());
 		assertThat(acknowledgements.isAcknowledged(failed.getId())).isFalse();
@@ -214,6 +251,79 @@ class ConsoleOperationsIT {
 		mvc.perform(post("/api/executions/{id}/acknowledge", completed.getId()).with(operator()))
 			.andExpect(status().isConflict()).andExpect(jsonPath("$.detail", containsString("not FAILED or STOPPED")));
 		mvc.perform(post("/api/executions/{id}/acknowledge", 999_999).with(operator())).andExpect(status().isNotFound());
+	}
+
+	@Test
+	void anOperatorRecoversOneExecutionWhoseLeaseExpiredFromItsPage() throws Exception {
+		JobExecution stale = startedByADeadProcess("finalityJob");
+		// the dead process's lease row, expired a minute ago
+		jdbc.update("insert into job_lease (lease_name, owner, token, job_name, acquired_at, heartbeat_at, expires_at) "
+				+ "values (?, 'dead-host:1:x', 'dead-token', 'finalityJob', ?, ?, ?)", JobLeases.READ_MODEL,
+				Instant.now().minusSeconds(600).toEpochMilli(), Instant.now().minusSeconds(120).toEpochMilli(),
+				Instant.now().minusSeconds(60).toEpochMilli());
+		mvc.perform(get("/executions/{id}", stale.getId()).with(viewerSession()))
+			.andExpect(content().string(not(containsString("id=\"recover\""))));
+		mvc.perform(get("/executions/{id}", stale.getId()).with(operatorSession()))
+			.andExpect(content().string(containsString("id=\"recover\"")))
+			.andExpect(content().string(containsString("onsubmit=\"return confirm('Its process is gone")));
+
+		mvc.perform(post("/executions/{id}/recover", stale.getId()).with(operatorSession()).with(csrf()))
+			.andExpect(status().isFound()).andExpect(redirectedUrl("/executions/" + stale.getId()))
+			.andExpect(flash().attribute("result", containsString("Recovered finalityJob execution " + stale.getId())));
+		assertThat(repository.getJobExecution(stale.getId()).getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(leases.find(JobLeases.READ_MODEL)).as("recovery let go of the lease it took over").isEmpty();
+		mvc.perform(get("/executions/{id}", stale.getId()).with(operatorSession()))
+			.andExpect(content().string(not(containsString("id=\"recover\""))))
+			.andExpect(content().string(containsString("id=\"restart\"")));
+
+		mvc.perform(post("/api/executions/{id}/recover", stale.getId()).with(operator()))
+			.andExpect(status().isConflict()).andExpect(jsonPath("$.detail", containsString("is FAILED, not left running")));
+		mvc.perform(post("/api/executions/{id}/recover", 999_999).with(operator())).andExpect(status().isNotFound());
+	}
+
+	@Test
+	void oneExecutionIsNotRecoveredWhileALiveLaunchHoldsItsLease() throws Exception {
+		JobExecution stale = startedByADeadProcess("finalityJob");
+		// applyEventsJob shares finalityJob's lease: while it runs, finalityJob's execution may not be dead
+		Lease live = leases.tryAcquire(JobLeases.leaseOf("applyEventsJob"), "applyEventsJob").orElseThrow();
+		try {
+			mvc.perform(get("/executions/{id}", stale.getId()).with(operatorSession()))
+				.andExpect(content().string(containsString("id=\"stop\"")))
+				.andExpect(content().string(not(containsString("id=\"recover\""))));
+			mvc.perform(post("/api/executions/{id}/recover", stale.getId()).with(operator()))
+				.andExpect(status().isConflict())
+				.andExpect(jsonPath("$.detail", containsString("lease read-model is held by a live launch (applyEventsJob")))
+				.andExpect(jsonPath("$.detail", containsString("it may still be running")));
+			mvc.perform(post("/executions/{id}/recover", stale.getId()).with(operatorSession()).with(csrf()))
+				.andExpect(status().isFound())
+				.andExpect(flash().attribute("error", containsString("not recovered")));
+			assertThat(repository.getJobExecution(stale.getId()).getStatus()).isEqualTo(BatchStatus.STARTED);
+		}
+		finally {
+			leases.release(live);
+		}
+
+		mvc.perform(post("/api/executions/{id}/recover", stale.getId()).with(operator())).andExpect(status().isOk())
+			.andExpect(jsonPath("$.executionId").value(stale.getId()));
+		assertThat(repository.getJobExecution(stale.getId()).getStatus()).isEqualTo(BatchStatus.FAILED);
+	}
+
+	/** An execution a process that died mid-job left STARTED, with no lease held for it. */
+	private JobExecution startedByADeadProcess(String job) {
+		JobParameters parameters = new JobParametersBuilder().addLong("run.id", System.nanoTime()).toJobParameters();
+		JobExecution stale = repository.createJobExecution(repository.createJobInstance(job, parameters), parameters,
+				new ExecutionContext());
+		stale.setStatus(BatchStatus.STARTED);
+		stale.setStartTime(LocalDateTime.now().minusHours(1));
+		repository.update(stale);
+		return stale;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> job(String jobsJson, String name) {
+		List<Map<String, Object>> found = JsonPath.read(jobsJson, "$[?(@.name == '" + name + "')]");
+		assertThat(found).as(name).hasSize(1);
+		return found.get(0);
 	}
 
 	@Test

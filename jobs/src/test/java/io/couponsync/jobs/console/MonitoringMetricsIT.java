@@ -27,6 +27,7 @@ import org.yaml.snakeyaml.Yaml;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -44,6 +45,9 @@ import io.couponsync.simulator.SolanaSimulator;
  * its jobs (one fails on a 429, one dead-letters a transaction), and its {@code /actuator/prometheus} is scraped
  * with an operator's credentials.
  */
+// why: the context is this class's alone; cached, it would keep running (a listener reconnecting to the closed
+// simulator's port) through the other classes' tests
+@DirtiesContext
 @SpringBootTest(classes = JobsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.additional-location=file:../config/", "sync.listener.enabled=true" })
 class MonitoringMetricsIT {
@@ -82,7 +86,8 @@ class MonitoringMetricsIT {
 		used.addAll(metricsIn(alertExpressions()));
 		assertThat(used).as("the files name metrics at all").contains("sync_listener_connected",
 				"sync_pipeline_lag_slots", "sync_finality_unresolved_oldest_seconds", "sync_deadletters",
-				"sync_job_last_failed");
+				"sync_job_last_failed", "sync_job_last_duration_seconds", "sync_job_last_skips",
+				"sync_job_last_completed_age_seconds");
 
 		Set<String> exported = scrape().lines().filter(line -> !line.startsWith("#") && !line.isBlank())
 			.map(line -> line.split("[{ ]", 2)[0]).collect(Collectors.toCollection(TreeSet::new));

@@ -30,7 +30,10 @@ import io.couponsync.jobs.batch.JobLeases;
 import io.couponsync.jobs.batch.LeaseStore;
 import io.couponsync.platform.config.InvalidConfigurationException;
 
-/** The jobs application's Quartz scheduler: triggers from configuration, in a JDBC store, one thread per job. */
+/**
+ * The jobs application's Quartz scheduler: triggers from configuration (a trigger's own time zone or the schedule's),
+ * in a JDBC store, one thread per job; a schedule Quartz could not follow refuses to start.
+ */
 class QuartzSchedulingIT {
 
 	private static ConfigurableApplicationContext jobs(String database, String rpcUrl, String... schedule) {
@@ -52,7 +55,9 @@ class QuartzSchedulingIT {
 				"--sync.jobs.schedule.triggers.reconcileJob-full.job=reconcileJob",
 				"--sync.jobs.schedule.triggers.reconcileJob-full.cron=0 0 */6 * * ?",
 				"--sync.jobs.schedule.triggers.reconcileJob-full.misfire=fire-once-now",
-				"--sync.jobs.schedule.triggers.reconcileJob-full.parameters.mode=full" };
+				"--sync.jobs.schedule.triggers.reconcileJob-full.parameters.mode=full",
+				"--sync.jobs.schedule.triggers.orphanCleanupJob.cron=0 15 3 * * ?",
+				"--sync.jobs.schedule.triggers.orphanCleanupJob.time-zone=Europe/Paris" };
 		try (ConfigurableApplicationContext context = jobs("quartz-triggers", "http://127.0.0.1:9", schedule)) {
 			Scheduler scheduler = context.getBean(Scheduler.class);
 
@@ -60,7 +65,8 @@ class QuartzSchedulingIT {
 				.containsExactlyInAnyOrder("applyEventsJob", "backfillJob", "finalityJob", "orphanCleanupJob",
 						"reconcileJob", "retentionJob");
 			assertThat(scheduler.getTriggerKeys(GroupMatcher.triggerGroupEquals("batch-jobs")))
-				.extracting(TriggerKey::getName).containsExactlyInAnyOrder("applyEventsJob", "reconcileJob-full");
+				.extracting(TriggerKey::getName)
+				.containsExactlyInAnyOrder("applyEventsJob", "reconcileJob-full", "orphanCleanupJob");
 			SimpleTrigger apply = (SimpleTrigger) scheduler.getTrigger(TriggerKey.triggerKey("applyEventsJob",
 					"batch-jobs"));
 			assertThat(apply.getRepeatInterval()).isEqualTo(Duration.ofMinutes(10).toMillis());
@@ -73,6 +79,10 @@ class QuartzSchedulingIT {
 			assertThat(full.getTimeZone().getID()).isEqualTo("UTC");
 			assertThat(full.getMisfireInstruction()).isEqualTo(CronTrigger.MISFIRE_INSTRUCTION_FIRE_ONCE_NOW);
 			assertThat(full.getJobDataMap().getString("mode")).isEqualTo("full");
+			CronTrigger orphans = (CronTrigger) scheduler.getTrigger(TriggerKey.triggerKey("orphanCleanupJob",
+					"batch-jobs"));
+			assertThat(orphans.getTimeZone().getID()).as("its own time zone, not the schedule's")
+				.isEqualTo("Europe/Paris");
 			assertThat(scheduler.getMetaData().isJobStoreClustered()).isTrue();
 			assertThat(scheduler.getMetaData().isJobStoreSupportsPersistence()).isTrue();
 		}
@@ -97,6 +107,15 @@ class QuartzSchedulingIT {
 		assertThatThrownBy(() -> jobs("quartz-invalid", "http://127.0.0.1:9",
 				"--sync.jobs.schedule.triggers.applyEventsJob.cron=every minute").close())
 			.hasStackTraceContaining("must be a Quartz cron expression");
+		assertThatThrownBy(() -> jobs("quartz-invalid", "http://127.0.0.1:9",
+				"--sync.jobs.schedule.triggers.retentionJob.cron=0 30 3 * * ?",
+				"--sync.jobs.schedule.triggers.retentionJob.time-zone=Mars/Olympus_Mons").close())
+			.hasStackTraceContaining("time-zone")
+			.hasStackTraceContaining("Unknown time-zone ID: Mars/Olympus_Mons");
+		assertThatThrownBy(() -> jobs("quartz-invalid", "http://127.0.0.1:9",
+				"--sync.jobs.schedule.triggers.applyEventsJob.interval=2s",
+				"--sync.jobs.schedule.triggers.applyEventsJob.time-zone=Europe/Paris").close())
+			.hasStackTraceContaining("applies to cron expressions only");
 	}
 
 	@Test
