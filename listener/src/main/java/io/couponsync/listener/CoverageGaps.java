@@ -7,6 +7,8 @@ import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.Counter;
 
+import io.couponsync.chain.staging.ListenerCoverage;
+
 /**
  * Tracks how far the subscription's coverage reaches (the highest notified slot, the last finalized root) and
  * records every interruption of it as a gap for the backfill: opened from the last slot known complete when the
@@ -16,7 +18,7 @@ final class CoverageGaps {
 
 	private static final Logger log = LoggerFactory.getLogger(CoverageGaps.class);
 
-	private final ListenerStateRepository state;
+	private final ListenerCoverage coverage;
 
 	private final Counter gaps;
 
@@ -26,13 +28,13 @@ final class CoverageGaps {
 
 	private volatile boolean gapOpen;
 
-	CoverageGaps(ListenerStateRepository state, Counter gaps) {
-		this.state = state;
+	CoverageGaps(ListenerCoverage coverage, Counter gaps) {
+		this.coverage = coverage;
 		this.gaps = gaps;
 	}
 
 	/** Takes up the coverage a checkpoint records. */
-	void resumeFrom(ListenerStateRepository.Checkpoint checkpoint) {
+	void resumeFrom(ListenerCoverage.Checkpoint checkpoint) {
 		lastRoot.set(checkpoint.lastRoot() == null ? 0 : checkpoint.lastRoot());
 		highestSlot.set(checkpoint.highestSlot());
 	}
@@ -78,7 +80,7 @@ final class CoverageGaps {
 	void open(String reason) {
 		long from = lastRoot.get() > 0 ? lastRoot.get() : highestSlot.get();
 		try {
-			state.openGap(from, reason);
+			coverage.openGap(from, reason);
 			if (!gapOpen) {
 				gaps.increment();
 			}
@@ -94,12 +96,9 @@ final class CoverageGaps {
 			return;
 		}
 		try {
-			var gap = state.closeGap(slot);
+			coverage.closeGap(slot).ifPresent(gap -> log.info("Gap recorded for the backfill: slots {} to {} ({})",
+					gap.fromSlot(), slot, gap.reason()));
 			gapOpen = false;
-			if (gap != null) {
-				log.info("Gap recorded for the backfill: slots {} to {} ({})", gap.get("fromSlot"), slot,
-						gap.getString("reason"));
-			}
 		}
 		catch (RuntimeException ex) {
 			log.warn("Cannot close the gap at slot {}: {}", slot, ex.getMessage());

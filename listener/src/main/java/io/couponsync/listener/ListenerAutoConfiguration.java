@@ -8,9 +8,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.data.mongodb.MongoDatabaseFactory;
 
-import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.CoverageRepository;
+import io.couponsync.chain.staging.StagingInserts;
 import io.couponsync.platform.PlatformAutoConfiguration;
 import io.couponsync.platform.config.ProgramProperties;
 import io.couponsync.platform.config.SolanaProperties;
@@ -27,10 +27,8 @@ public class ListenerAutoConfiguration {
 
 	@Bean
 	StagingListener stagingListener(ListenerProperties listener, SolanaProperties solana, ProgramProperties program,
-			MongoStagingRepository staging, MongoDatabaseFactory mongo, ObjectProvider<MeterRegistry> registry) {
-		ListenerStateRepository state = new ListenerStateRepository(mongo.getMongoDatabase(), listener.id(),
-				program.id());
-		return new StagingListener(listener, solana.wsUrl(), program.id(), staging, state,
+			StagingInserts staging, CoverageRepository coverage, ObjectProvider<MeterRegistry> registry) {
+		return new StagingListener(listener, solana.wsUrl(), program.id(), staging, coverage.listener(listener.id()),
 				registry.getIfAvailable(SimpleMeterRegistry::new));
 	}
 

@@ -2,6 +2,7 @@ package io.couponsync.listener;
 
 import java.time.Duration;
 
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -29,6 +30,8 @@ import io.couponsync.platform.config.DataSizeRange;
  * @param pingInterval how often a ping is sent to keep the connection observably alive
  * @param maxMessageSize the longest WebSocket message accepted (in characters; the JSON is ASCII, so bytes); a longer
  * one is dropped and its connection treated as broken, so a broken or hostile endpoint cannot exhaust memory
+ * @param heartbeatInterval how often the listener records its connection (connected since, last notification) for
+ * processes that do not host it, such as the jobs' console; a report counts for three intervals
  */
 @Validated
 @ConfigurationProperties("sync.listener")
@@ -41,5 +44,12 @@ public record ListenerProperties(@DefaultValue("true") boolean enabled,
 		@NotNull @DefaultValue("30s") Duration reconnectMaxDelay,
 		@NotNull @DefaultValue("30s") Duration silenceTimeout,
 		@NotNull @DefaultValue("10s") Duration pingInterval,
-		@NotNull @DataSizeRange(min = "1KB", max = "1GB") @DefaultValue("16MB") DataSize maxMessageSize) {
+		@NotNull @DataSizeRange(min = "1KB", max = "1GB") @DefaultValue("16MB") DataSize maxMessageSize,
+		@NotNull @DefaultValue("10s") Duration heartbeatInterval) {
+
+	@AssertTrue(message = "heartbeat-interval must be between 100ms and 10m")
+	public boolean isHeartbeatIntervalInRange() {
+		return heartbeatInterval == null || (heartbeatInterval.compareTo(Duration.ofMillis(100)) >= 0
+				&& heartbeatInterval.compareTo(Duration.ofMinutes(10)) <= 0);
+	}
 }

@@ -63,6 +63,9 @@ final class LogsSubscription {
 
 	private volatile boolean connected;
 
+	/** When the current connection was subscribed; null while not connected. */
+	private volatile Instant connectedSince;
+
 	private volatile boolean running;
 
 	private Thread supervisorThread;
@@ -103,6 +106,11 @@ final class LogsSubscription {
 		return connected;
 	}
 
+	/** When the current connection was subscribed, or null while not connected. */
+	Instant connectedSince() {
+		return connectedSince;
+	}
+
 	Instant lastNotificationAt() {
 		long at = lastNotificationAt.get();
 		return at == 0 ? null : Instant.ofEpochMilli(at);
@@ -132,9 +140,11 @@ final class LogsSubscription {
 				lastFrameAt.set(System.currentTimeMillis());
 				subscribe(webSocket);
 				connected = true;
+				connectedSince = Instant.now();
 				long connectedAt = System.currentTimeMillis();
 				String reason = watch(webSocket, closed);
 				connected = false;
+				connectedSince = null;
 				reconnects.connectionHeld(Duration.ofMillis(System.currentTimeMillis() - connectedAt));
 				if (running) {
 					log.warn("Connection to {} lost: {}", endpoint, reason);
@@ -143,6 +153,7 @@ final class LogsSubscription {
 			}
 			catch (CompletionException ex) {
 				connected = false;
+				connectedSince = null;
 				failure = ex.getCause();
 				log.warn("Cannot connect to {}: {}", endpoint, describe(ex.getCause()));
 				gaps.openIfCovered("cannot connect");

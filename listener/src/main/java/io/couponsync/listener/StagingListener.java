@@ -1,9 +1,12 @@
 package io.couponsync.listener;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -12,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 import io.couponsync.chain.RedactedUrl;
+import io.couponsync.chain.staging.ListenerCoverage;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingInserts;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +34,7 @@ public final class StagingListener implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(StagingListener.class);
 
-	private final ListenerStateRepository state;
+	private final ListenerCoverage coverage;
 
 	private final BlockingQueue<StagedTransaction> buffer;
 
@@ -44,22 +48,27 @@ public final class StagingListener implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private final Duration heartbeatInterval;
+
 	private volatile Thread writerThread;
 
+	private volatile ScheduledExecutorService heartbeat;
+
 	StagingListener(ListenerProperties properties, URI wsUrl, String programId, StagingInserts staging,
-			ListenerStateRepository state, MeterRegistry registry) {
-		this.state = state;
+			ListenerCoverage coverage, MeterRegistry registry) {
+		this.coverage = coverage;
+		this.heartbeatInterval = properties.heartbeatInterval();
 		this.buffer = new ArrayBlockingQueue<>(properties.bufferCapacity());
 		ListenerMetrics metrics = new ListenerMetrics(registry, buffer, this::connected, writerHealth);
-		this.gaps = new CoverageGaps(state, metrics.gaps);
+		this.gaps = new CoverageGaps(coverage, metrics.gaps);
 		this.subscription = new LogsSubscription(properties, wsUrl, programId, buffer, metrics, gaps);
-		this.writer = new StagingWriter(buffer, staging, state, metrics, writerHealth, properties.batchSize(),
+		this.writer = new StagingWriter(buffer, staging, coverage, metrics, writerHealth, properties.batchSize(),
 				subscription::resumeReading, gaps::lastRoot);
 	}
 
 	@Override
 	public void start() {
-		ListenerStateRepository.Checkpoint checkpoint = state.checkpoint();
+		ListenerCoverage.Checkpoint checkpoint = coverage.checkpoint();
 		if (checkpoint.highestSlot() != null) {
 			gaps.resumeFrom(checkpoint);
 			// why: notifications sent while this process was not listening are gone; the backfill fills the gap
@@ -71,11 +80,32 @@ public final class StagingListener implements SmartLifecycle {
 		writerThread = new Thread(writer, "staging-writer");
 		writerThread.start();
 		subscription.start();
+		heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
+			Thread thread = new Thread(runnable, "listener-heartbeat");
+			thread.setDaemon(true);
+			return thread;
+		});
+		heartbeat.scheduleWithFixedDelay(() -> beat(subscription.connectedSince()), 0, heartbeatInterval.toMillis(),
+				TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Records the connection for other processes. why: the console may run where the listener does not (a listener
+	 * Deployment, jobs as CronJobs), and only a report that is renewed tells a live listener from a dead process.
+	 */
+	private void beat(Instant connectedSince) {
+		try {
+			coverage.beat(connectedSince, subscription.lastNotificationAt(), heartbeatInterval.multipliedBy(3));
+		}
+		catch (RuntimeException ex) {
+			log.warn("Cannot record the listener's heartbeat: {}", ex.getMessage());
+		}
 	}
 
 	@Override
 	public void stop() {
 		running = false;
+		stopHeartbeat();
 		subscription.stop();
 		writer.stop();
 		try {
@@ -85,7 +115,19 @@ public final class StagingListener implements SmartLifecycle {
 			Thread.currentThread().interrupt();
 		}
 		gaps.openIfCovered("listener stopped");
+		// why: not connected from now on, whatever the last periodic report said
+		beat(null);
 		log.info("Listener stopped; {} notifications left unwritten", buffer.size());
+	}
+
+	private void stopHeartbeat() {
+		heartbeat.shutdownNow();
+		try {
+			heartbeat.awaitTermination(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.couponsync.chain.staging.ListenerCoverage;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingInserts;
 
@@ -36,7 +37,7 @@ final class StagingWriter implements Runnable {
 
 	private final StagingInserts staging;
 
-	private final ListenerStateRepository state;
+	private final ListenerCoverage coverage;
 
 	private final ListenerMetrics metrics;
 
@@ -53,12 +54,12 @@ final class StagingWriter implements Runnable {
 
 	private volatile boolean running = true;
 
-	StagingWriter(BlockingQueue<StagedTransaction> buffer, StagingInserts staging, ListenerStateRepository state,
+	StagingWriter(BlockingQueue<StagedTransaction> buffer, StagingInserts staging, ListenerCoverage coverage,
 			ListenerMetrics metrics, WriterHealth health, int batchSize, Runnable afterDrain,
 			java.util.function.LongSupplier lastRoot) {
 		this.buffer = buffer;
 		this.staging = staging;
-		this.state = state;
+		this.coverage = coverage;
 		this.metrics = metrics;
 		this.health = health;
 		this.batchSize = batchSize;
@@ -149,6 +150,6 @@ final class StagingWriter implements Runnable {
 			}
 		}
 		long root = lastRoot.getAsLong();
-		state.advance(highest.slot(), highest.signature(), root > 0 ? root : null);
+		coverage.advance(highest.slot(), highest.signature(), root > 0 ? root : null);
 	}
 }

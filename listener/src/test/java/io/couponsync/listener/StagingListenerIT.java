@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import com.mongodb.client.model.Filters;
@@ -23,6 +26,9 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import io.couponsync.chain.staging.CoverageRepository;
+import io.couponsync.chain.staging.ListenerCoverage;
+import io.couponsync.chain.staging.MongoCoverageRepository;
 import io.couponsync.simulator.ledger.Commitment;
 import io.couponsync.simulator.ledger.LedgerTransaction;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -71,6 +77,37 @@ class StagingListenerIT {
 		MeterRegistry meters = listener.getBean(MeterRegistry.class);
 		assertThat(meters.counter("sync.listener.transactions.staged").count()).isEqualTo(confirmed.size());
 		assertThat(meters.counter("sync.listener.transactions.duplicates").count()).isZero();
+	}
+
+	@Test
+	void recordsItsConnectionForOtherProcesses() {
+		CoverageRepository coverage = new MongoCoverageRepository(harness.client.getDatabase("listener_test"),
+				harness.simulator.programId());
+		Instant started = Instant.now();
+		ConfigurableApplicationContext listener = harness.startListener("sync.listener.id=reporting",
+				"sync.listener.heartbeat-interval=100ms");
+		awaitConnected(listener);
+
+		await().atMost(WAIT).until(() -> heartbeat(coverage).filter(ListenerCoverage.Heartbeat::connected).isPresent());
+		ListenerCoverage.Heartbeat connected = heartbeat(coverage).orElseThrow();
+		assertThat(connected.connectedSince()).isAfterOrEqualTo(started.truncatedTo(ChronoUnit.MILLIS));
+		assertThat(connected.alive(Instant.now())).isTrue();
+		assertThat(connected.expiresAt()).as("a report counts for three intervals")
+			.isEqualTo(connected.beatAt().plusMillis(300));
+		harness.simulator.runWorkload(5);
+		harness.simulator.advanceSlots(1);
+		await().atMost(WAIT).until(() -> heartbeat(coverage).map(ListenerCoverage.Heartbeat::lastNotificationAt)
+			.filter(at -> !at.isBefore(connected.connectedSince())).isPresent());
+		Instant beat = heartbeat(coverage).orElseThrow().beatAt();
+		await().atMost(WAIT).until(() -> heartbeat(coverage).orElseThrow().beatAt().isAfter(beat));
+
+		listener.close();
+
+		assertThat(heartbeat(coverage).orElseThrow().connected()).as("reported not connected once stopped").isFalse();
+	}
+
+	private static Optional<ListenerCoverage.Heartbeat> heartbeat(CoverageRepository coverage) {
+		return coverage.heartbeats().stream().filter(beat -> beat.listenerId().equals("reporting")).findFirst();
 	}
 
 	@Test

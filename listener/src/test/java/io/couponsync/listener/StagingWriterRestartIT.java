@@ -18,6 +18,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.util.unit.DataSize;
 
+import io.couponsync.chain.staging.MongoCoverageRepository;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingInserts;
@@ -52,8 +53,8 @@ class StagingWriterRestartIT {
 		String programId = harness.simulator.programId();
 		listener = new StagingListener(new ListenerProperties(true, "default", "confirmed", 10_000, 500,
 				Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(1), Duration.ofMillis(200),
-				DataSize.ofMegabytes(16)), URI.create(harness.simulator.wsUrl()), programId, staging,
-				new ListenerStateRepository(database, "default", programId), meters);
+				DataSize.ofMegabytes(16), Duration.ofMillis(200)), URI.create(harness.simulator.wsUrl()), programId, staging,
+				new MongoCoverageRepository(database, programId).listener("default"), meters);
 		health = new ListenerHealthIndicator(listener);
 		listener.start();
 	}

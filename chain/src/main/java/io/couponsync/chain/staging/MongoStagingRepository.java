@@ -34,6 +34,7 @@ import com.mongodb.client.model.WriteModel;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.Binary;
+import org.bson.types.ObjectId;
 
 import io.couponsync.chain.Base58;
 import io.couponsync.chain.logs.InnerInstruction;
@@ -46,7 +47,7 @@ import io.couponsync.chain.logs.InnerInstruction;
  */
 public final class MongoStagingRepository implements StagingRepository {
 
-	public static final String COLLECTION = "staged_transactions";
+	static final String COLLECTION = "staged_transactions";
 
 	private static final int DUPLICATE_KEY = 11000;
 
@@ -69,6 +70,18 @@ public final class MongoStagingRepository implements StagingRepository {
 	private static final String BLOCK_ORDER_PENDING = "blockOrderPending";
 
 	private static final String WAITS = "waits";
+
+	/** When a dropped transaction was last asked about again (absent: never, so it sorts first). */
+	private static final String RECHECKED_AT = "recheckedAt";
+
+	private static final String DEAD_REASONS = "deadReasons";
+
+	private static final String DEAD_AT = "deadAt";
+
+	private static final String DEAD_BY_JOB_EXECUTION = "deadByJobExecution";
+
+	/** The id of the markDead call that moved the transaction, by which that call finds out which ones it moved. */
+	private static final String DEAD_MOVE = "deadMove";
 
 	/** What applying the transaction wrote: event ids and read-model document ids by collection. */
 	private static final String WRITTEN_EVENTS = "writtenEvents";
@@ -105,6 +118,7 @@ public final class MongoStagingRepository implements StagingRepository {
 				new IndexOptions().name("block_order_pending").sparse(true));
 		collection.createIndex(Indexes.ascending(NEEDS_ACCOUNT_RESYNC, SLOT),
 				new IndexOptions().name("needs_account_resync").sparse(true));
+		collection.createIndex(Indexes.ascending(DEAD_AT), new IndexOptions().name("dead_at").sparse(true));
 	}
 
 	/** Staging written before {@value #ORDER} existed gets it (once: later documents are written with it). */
@@ -177,7 +191,7 @@ public final class MongoStagingRepository implements StagingRepository {
 					Updates.set("err", reported.get("err")), Updates.set("logs", reported.get("logs")),
 					Updates.set("source", reported.get("source")), Updates.set(STATUS, StagingStatus.RECEIVED.value()),
 					Updates.set(COMMITMENT, reported.get(COMMITMENT)), Updates.set("revivedAt", now),
-					Updates.unset("droppedAt"), Updates.unset(NEEDS_REFETCH)));
+					Updates.unset("droppedAt"), Updates.unset(NEEDS_REFETCH), Updates.unset(RECHECKED_AT)));
 			set.add(Updates.set(ORDER, reported.get(ORDER)));
 			for (String optional : List.of("innerInstructions", "blockTime", POSITION)) {
 				set.add(reported.containsKey(optional) ? Updates.set(optional, reported.get(optional))
@@ -301,11 +315,43 @@ public final class MongoStagingRepository implements StagingRepository {
 	}
 
 	@Override
-	public boolean markDead(String signature, List<String> reasons) {
-		return collection.updateOne(Filters.and(Filters.eq("_id", signature), movableTo(StagingStatus.DEAD)),
-				Updates.combine(Updates.set(STATUS, StagingStatus.DEAD.value()), Updates.set("deadReasons", reasons),
-						Updates.set("deadAt", new Date())))
-			.getModifiedCount() == 1;
+	public Map<String, Instant> markDead(Map<String, List<String>> reasons, long jobExecutionId) {
+		if (reasons.isEmpty()) {
+			return Map.of();
+		}
+		Date now = new Date();
+		ObjectId move = new ObjectId();
+		List<WriteModel<Document>> moves = new ArrayList<>(reasons.size());
+		reasons.forEach((signature, why) -> moves.add(new UpdateOneModel<>(
+				Filters.and(Filters.eq("_id", signature), movableTo(StagingStatus.DEAD)),
+				Updates.combine(Updates.set(STATUS, StagingStatus.DEAD.value()), Updates.set(DEAD_REASONS, why),
+						Updates.set(DEAD_AT, now), Updates.set(DEAD_BY_JOB_EXECUTION, jobExecutionId),
+						Updates.set(DEAD_MOVE, move)))));
+		long modified = collection.bulkWrite(moves, new BulkWriteOptions().ordered(false)).getModifiedCount();
+		Map<String, Instant> moved = new LinkedHashMap<>();
+		if (modified == reasons.size()) {
+			reasons.keySet().forEach(signature -> moved.put(signature, now.toInstant()));
+		}
+		else if (modified > 0) {
+			// why: a bulk write counts the moves but does not say which; this move's id on each moved document does
+			collection.find(Filters.and(Filters.in("_id", reasons.keySet()), Filters.eq(DEAD_MOVE, move)))
+				.projection(Projections.include("_id"))
+				.forEach(document -> moved.put(document.getString("_id"), now.toInstant()));
+		}
+		return moved;
+	}
+
+	@Override
+	public List<Dead> deadBetween(Instant after, Instant through) {
+		List<Dead> dead = new ArrayList<>();
+		collection.find(Filters.and(Filters.gt(DEAD_AT, Date.from(after)), Filters.lte(DEAD_AT, Date.from(through)),
+				Filters.eq(STATUS, StagingStatus.DEAD.value())))
+			.sort(Sorts.ascending(DEAD_AT, "_id"))
+			.forEach(document -> dead.add(new Dead(fromDocument(document),
+					document.getList(DEAD_REASONS, String.class, List.of()), document.getDate(DEAD_AT).toInstant(),
+					document.get(DEAD_BY_JOB_EXECUTION, Number.class) == null ? 0
+							: document.get(DEAD_BY_JOB_EXECUTION, Number.class).longValue())));
+		return dead;
 	}
 
 	@Override
@@ -352,7 +398,8 @@ public final class MongoStagingRepository implements StagingRepository {
 
 	private long requeue(Bson dead) {
 		return collection.updateMany(dead, Updates.combine(Updates.set(STATUS, StagingStatus.RECEIVED.value()),
-				Updates.unset("deadReasons"), Updates.unset(WAITS), Updates.set("requeuedAt", new Date())))
+				Updates.unset(DEAD_REASONS), Updates.unset(DEAD_MOVE), Updates.unset(WAITS),
+				Updates.set("requeuedAt", new Date())))
 			.getModifiedCount();
 	}
 
@@ -406,17 +453,24 @@ public final class MongoStagingRepository implements StagingRepository {
 	}
 
 	@Override
-	public boolean completeRefetch(StagedTransaction fetched) {
-		Document complete = toDocument(fetched);
-		return collection.updateOne(
-				Filters.and(Filters.eq("_id", fetched.signature()), Filters.eq(NEEDS_REFETCH, true), live()),
-				Updates.combine(Updates.set(SLOT, complete.get(SLOT)), Updates.set("err", complete.get("err")),
-						Updates.set("logs", complete.get("logs")),
-						Updates.set("innerInstructions", complete.get("innerInstructions")),
-						Updates.set("blockTime", complete.get("blockTime")),
-						Updates.set(STATUS, StagingStatus.RECEIVED.value()), Updates.unset(NEEDS_REFETCH),
-						Updates.set("refetchedAt", new Date())))
-			.getModifiedCount() == 1;
+	public long completeRefetch(Collection<StagedTransaction> fetched) {
+		if (fetched.isEmpty()) {
+			return 0;
+		}
+		Date now = new Date();
+		List<WriteModel<Document>> completions = new ArrayList<>(fetched.size());
+		for (StagedTransaction transaction : fetched) {
+			Document complete = toDocument(transaction);
+			completions.add(new UpdateOneModel<>(
+					Filters.and(Filters.eq("_id", transaction.signature()), Filters.eq(NEEDS_REFETCH, true), live()),
+					Updates.combine(Updates.set(SLOT, complete.get(SLOT)), Updates.set("err", complete.get("err")),
+							Updates.set("logs", complete.get("logs")),
+							Updates.set("innerInstructions", complete.get("innerInstructions")),
+							Updates.set("blockTime", complete.get("blockTime")),
+							Updates.set(STATUS, StagingStatus.RECEIVED.value()), Updates.unset(NEEDS_REFETCH),
+							Updates.set("refetchedAt", now))));
+		}
+		return collection.bulkWrite(completions, new BulkWriteOptions().ordered(false)).getModifiedCount();
 	}
 
 	@Override
@@ -527,6 +581,20 @@ public final class MongoStagingRepository implements StagingRepository {
 	}
 
 	@Override
+	public List<String> droppedToRecheck(long fromSlot, int limit) {
+		List<String> picked = new ArrayList<>();
+		collection.find(Filters.and(Filters.eq(STATUS, StagingStatus.DROPPED.value()), Filters.gte(SLOT, fromSlot)))
+			.projection(Projections.include("_id"))
+			.sort(Sorts.ascending(RECHECKED_AT, SLOT, "_id"))
+			.limit(limit)
+			.forEach(document -> picked.add(document.getString("_id")));
+		if (!picked.isEmpty()) {
+			collection.updateMany(Filters.in("_id", picked), Updates.set(RECHECKED_AT, new Date()));
+		}
+		return picked;
+	}
+
+	@Override
 	public List<Standing> needingAccountResync(long throughSlot, int limit) {
 		List<Standing> found = new ArrayList<>();
 		collection.find(Filters.and(Filters.eq(NEEDS_ACCOUNT_RESYNC, true), Filters.lte(SLOT, throughSlot), live()))
@@ -547,9 +615,27 @@ public final class MongoStagingRepository implements StagingRepository {
 		return new Unsettled(collection.countDocuments(confirmed), oldestAt);
 	}
 
+	@Override
+	public Map<Instant, Long> unsettledReceivedBefore(Collection<Instant> instants) {
+		Map<Instant, Long> counts = new LinkedHashMap<>();
+		instants.forEach(instant -> counts.put(instant, 0L));
+		if (instants.isEmpty()) {
+			return counts;
+		}
+		Instant latest = instants.stream().max(Instant::compareTo).orElseThrow();
+		collection.find(Filters.and(Filters.eq(COMMITMENT, ChainCommitment.CONFIRMED.value()), live(),
+				Filters.lt("receivedAt", Date.from(latest))))
+			.projection(Projections.include("receivedAt"))
+			.forEach(document -> {
+				Instant received = document.getDate("receivedAt").toInstant();
+				counts.replaceAll((before, count) -> received.isBefore(before) ? count + 1 : count);
+			});
+		return counts;
+	}
+
 	// ---- mapping ----
 
-	public static Document toDocument(StagedTransaction transaction) {
+	private static Document toDocument(StagedTransaction transaction) {
 		Document document = new Document("_id", transaction.signature())
 			.append(SLOT, transaction.slot())
 			.append("err", transaction.err())
@@ -576,7 +662,7 @@ public final class MongoStagingRepository implements StagingRepository {
 		return document;
 	}
 
-	public static StagedTransaction fromDocument(Document document) {
+	private static StagedTransaction fromDocument(Document document) {
 		List<InnerInstruction> inner = null;
 		List<Document> innerDocuments = document.getList("innerInstructions", Document.class);
 		if (innerDocuments != null) {

@@ -58,6 +58,13 @@ public interface StagingRepository extends StagingInserts {
 	record Unsettled(long count, Instant oldestReceivedAt) {
 	}
 
+	/**
+	 * A dead transaction: what was staged, why it could not be applied, when it moved to dead and by which job
+	 * execution.
+	 */
+	record Dead(StagedTransaction transaction, List<String> reasons, Instant deadAt, long jobExecutionId) {
+	}
+
 	// ---- staging ----
 
 	Optional<StagedTransaction> find(String signature);
@@ -91,8 +98,17 @@ public interface StagingRepository extends StagingInserts {
 	/** What applying each of these transactions wrote (none for one not applied), by signature. */
 	Map<String, Written> writtenBy(Collection<String> signatures);
 
-	/** received → dead, with the reasons. */
-	boolean markDead(String signature, List<String> reasons);
+	/**
+	 * received → dead, each with its reasons (signature → reasons). Returns the ones that moved (signature →
+	 * when), so that a caller reports nothing dead that the state machine refused.
+	 */
+	Map<String, Instant> markDead(Map<String, List<String>> reasons, long jobExecutionId);
+
+	/**
+	 * The transactions dead now that moved to dead after {@code after} and at or before {@code through}, oldest
+	 * first.
+	 */
+	List<Dead> deadBetween(Instant after, Instant through);
 
 	/**
 	 * Counts one more run in which each of these received transactions waited for an earlier event; returns those
@@ -128,8 +144,11 @@ public interface StagingRepository extends StagingInserts {
 	 */
 	long reland(Map<String, Long> newSlots);
 
-	/** The fetched transaction replaces the flagged one's slot, error, logs, inner instructions and block time; received. */
-	boolean completeRefetch(StagedTransaction fetched);
+	/**
+	 * Each fetched transaction replaces its flagged one's slot, error, logs, inner instructions and block time, and
+	 * goes back to received; one not flagged (or dropped) is left as it is. Returns how many were completed.
+	 */
+	long completeRefetch(Collection<StagedTransaction> fetched);
 
 	/** Flags transactions to be fetched again (e.g. emit_cpi! events only getTransaction carries). */
 	long flagForRefetch(Collection<String> signatures);
@@ -169,6 +188,13 @@ public interface StagingRepository extends StagingInserts {
 	List<String> droppedFrom(long fromSlot);
 
 	/**
+	 * Up to {@code limit} dropped transactions staged at or after {@code fromSlot}, to ask the chain about again: the
+	 * least recently asked first, each stamped as asked now, so that successive calls go round all of them. Reading
+	 * moves nothing; one the chain reports again is staged again by {@link #insertIfAbsent}.
+	 */
+	List<String> droppedToRecheck(long fromSlot, int limit);
+
+	/**
 	 * Transactions flagged for an account resync (truncated logs) staged at or below {@code throughSlot}, not
 	 * dropped, oldest first: the reconciliation job reads their accounts once their slot has the commitment it reads
 	 * at.
@@ -176,4 +202,10 @@ public interface StagingRepository extends StagingInserts {
 	List<Standing> needingAccountResync(long throughSlot, int limit);
 
 	Unsettled unsettled();
+
+	/**
+	 * For each instant, how many confirmed transactions not settled yet (not dropped) were received before it —
+	 * counts by age for the console — in one pass over them.
+	 */
+	Map<Instant, Long> unsettledReceivedBefore(Collection<Instant> instants);
 }

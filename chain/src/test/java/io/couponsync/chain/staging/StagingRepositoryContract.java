@@ -1,10 +1,12 @@
 package io.couponsync.chain.staging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.bson.Document;
@@ -110,7 +112,7 @@ public abstract class StagingRepositoryContract {
 	@Test
 	void appliesOnlyReceivedTransactions() {
 		repository().insertIfAbsent(List.of(staged("r", 1, null), staged("d", 2, null), staged("x", 3, null)));
-		repository().markDead("d", List.of("bad"));
+		repository().markDead(Map.of("d", List.of("bad")), 7);
 		repository().drop(List.of("x"));
 
 		long moved = repository().markApplied(List.of(applied("r"), applied("d"), applied("x")), 7);
@@ -153,24 +155,78 @@ public abstract class StagingRepositoryContract {
 
 	@Test
 	void deadLettersOnlyReceivedTransactionsAndRequeuesThem() {
-		repository().insertIfAbsent(List.of(staged("r", 1, null), staged("a", 2, null)));
+		repository().insertIfAbsent(List.of(staged("r", 1, null), staged("a", 2, null), staged("q", 3, null),
+				staged("x", 4, null)));
 		repository().markApplied(List.of(applied("a")), 1);
+		repository().drop(List.of("x"));
+		Instant before = Instant.now().minusSeconds(1);
 
-		assertThat(repository().markDead("r", List.of("unknown discriminator"))).isTrue();
-		assertThat(repository().markDead("a", List.of("x"))).as("applied → dead is refused").isFalse();
-		assertThat(repository().markDead("r", List.of("again"))).as("dead → dead moves nothing").isFalse();
+		Map<String, Instant> moved = repository().markDead(Map.of("r", List.of("unknown discriminator"), "a",
+				List.of("x"), "x", List.of("y"), "missing", List.of("z")), 7);
+
+		assertThat(moved).as("applied → dead and dropped → dead are refused; only what moved is reported")
+			.containsOnlyKeys("r");
+		assertThat(moved.get("r")).isAfter(before);
+		assertThat(repository().markDead(Map.of("r", List.of("again")), 7)).as("dead → dead moves nothing").isEmpty();
+		assertThat(repository().markDead(Map.of("q", List.of("one")), 7)).as("all of a batch moved")
+			.containsOnlyKeys("q");
 		assertThat(status("r")).isEqualTo(StagingStatus.DEAD);
+		assertThat(status("a")).isEqualTo(StagingStatus.APPLIED);
+		assertThat(status("x")).isEqualTo(StagingStatus.DROPPED);
+		assertThat(repository().deadBetween(before, Instant.now().plusSeconds(1)))
+			.extracting(dead -> dead.transaction().signature(), StagingRepository.Dead::reasons,
+					StagingRepository.Dead::jobExecutionId)
+			.containsExactlyInAnyOrder(tuple("r", List.of("unknown discriminator"), 7L),
+					tuple("q", List.of("one"), 7L));
 
-		assertThat(repository().requeueDead()).isEqualTo(1);
+		assertThat(repository().requeueDead()).isEqualTo(2);
 		assertThat(status("r")).isEqualTo(StagingStatus.RECEIVED);
 		assertThat(status("a")).isEqualTo(StagingStatus.APPLIED);
+		assertThat(repository().deadBetween(before, Instant.now().plusSeconds(1))).as("no longer dead").isEmpty();
+	}
+
+	@Test
+	void requeuesOnlyTheGivenDeadLetters() {
+		repository().insertIfAbsent(List.of(staged("d1", 1, null), staged("d2", 2, null), staged("r", 3, null),
+				staged("a", 4, null)));
+		repository().markDead(Map.of("d1", List.of("bad"), "d2", List.of("bad")), 7);
+		repository().markApplied(List.of(applied("a")), 1);
+
+		assertThat(repository().requeueDead(List.of("d1", "r", "a", "missing"))).as("only dead → received")
+			.isEqualTo(1);
+		assertThat(repository().requeueDead(List.of())).isZero();
+
+		assertThat(status("d1")).isEqualTo(StagingStatus.RECEIVED);
+		assertThat(status("d2")).as("not named").isEqualTo(StagingStatus.DEAD);
+		assertThat(status("r")).isEqualTo(StagingStatus.RECEIVED);
+		assertThat(status("a")).isEqualTo(StagingStatus.APPLIED);
+		assertThat(toApply(StagingRepository.ChainPosition.START, 10)).extracting(StagedTransaction::signature)
+			.containsExactly("d1", "r");
+	}
+
+	@Test
+	void tellsTheNewestSlotPerStatusAndTheNewestFinalizedOne() {
+		assertThat(repository().newestSlot(null)).as("nothing staged").isNull();
+		assertThat(repository().newestFinalizedSlot()).isNull();
+		repository().insertIfAbsent(List.of(staged("a1", 5, null), staged("a2", 9, null), staged("r", 12, null),
+				staged("d", 20, null), staged("f", 7, null)));
+		repository().markApplied(List.of(applied("a1"), applied("a2"), applied("f")), 1);
+		repository().markFinalized(List.of("a1", "f"));
+		repository().drop(List.of("d"));
+
+		assertThat(repository().newestSlot(null)).as("among live ones: the dropped one does not count").isEqualTo(12);
+		assertThat(repository().newestSlot(StagingStatus.APPLIED)).isEqualTo(9);
+		assertThat(repository().newestSlot(StagingStatus.RECEIVED)).isEqualTo(12);
+		assertThat(repository().newestSlot(StagingStatus.DROPPED)).isEqualTo(20);
+		assertThat(repository().newestSlot(StagingStatus.DEAD)).isNull();
+		assertThat(repository().newestFinalizedSlot()).isEqualTo(7);
 	}
 
 	@Test
 	void replaysOnlyAppliedTransactionsFromTheSlot() {
 		repository().insertIfAbsent(List.of(staged("old", 1, null), staged("new", 5, null), staged("dead", 6, null)));
 		repository().markApplied(List.of(applied("old"), applied("new")), 1);
-		repository().markDead("dead", List.of("bad"));
+		repository().markDead(Map.of("dead", List.of("bad")), 7);
 
 		assertThat(repository().replayFrom(5)).isEqualTo(1);
 
@@ -250,22 +306,32 @@ public abstract class StagingRepositoryContract {
 
 	@Test
 	void completesARefetchOnlyForFlaggedLiveTransactions() {
-		repository().insertIfAbsent(List.of(staged("w", 10, null), staged("n", 11, null)));
-		repository().flagForRefetch(List.of("w"));
-		StagedTransaction fetched = new StagedTransaction("w", 10, null, List.of("full logs"), Instant.now(),
+		repository().insertIfAbsent(List.of(staged("w", 10, null), staged("v", 12, null), staged("n", 11, null),
+				staged("x", 13, null)));
+		repository().flagForRefetch(List.of("w", "v", "x"));
+		repository().drop(List.of("x"));
+		StagedTransaction fetchedW = new StagedTransaction("w", 10, null, List.of("full logs"), Instant.now(),
 				StagingSource.BACKFILL, StagingStatus.RECEIVED, ChainCommitment.CONFIRMED, 5L,
 				List.of(new InnerInstruction("P", new byte[] { 9 })), null);
+		StagedTransaction fetchedV = new StagedTransaction("v", 14, null, List.of("v logs"), Instant.now(),
+				StagingSource.BACKFILL, StagingStatus.RECEIVED, ChainCommitment.CONFIRMED, 6L, List.of(), null);
 
-		assertThat(repository().completeRefetch(fetched)).isTrue();
-		assertThat(repository().completeRefetch(new StagedTransaction("n", 11, null, List.of("other"), Instant.now(),
-				StagingSource.BACKFILL, StagingStatus.RECEIVED, ChainCommitment.CONFIRMED, 5L, List.of(), null)))
-			.as("not flagged").isFalse();
+		long completed = repository().completeRefetch(List.of(fetchedW, fetchedV,
+				new StagedTransaction("n", 11, null, List.of("other"), Instant.now(), StagingSource.BACKFILL,
+						StagingStatus.RECEIVED, ChainCommitment.CONFIRMED, 5L, List.of(), null),
+				new StagedTransaction("x", 13, null, List.of("other"), Instant.now(), StagingSource.BACKFILL,
+						StagingStatus.RECEIVED, ChainCommitment.CONFIRMED, 5L, List.of(), null)));
 
-		StagedTransaction completed = repository().find("w").orElseThrow();
-		assertThat(completed.logs()).containsExactly("full logs");
-		assertThat(completed.innerInstructions()).hasSize(1);
+		assertThat(completed).as("not flagged, or dropped: left as they are").isEqualTo(2);
+		assertThat(repository().completeRefetch(List.of())).isZero();
+		StagedTransaction completedW = repository().find("w").orElseThrow();
+		assertThat(completedW.logs()).containsExactly("full logs");
+		assertThat(completedW.innerInstructions()).hasSize(1);
+		assertThat(repository().find("v").orElseThrow().slot()).isEqualTo(14);
 		assertThat(repository().toRefetch(10)).isEmpty();
 		assertThat(repository().find("n").orElseThrow().logs()).containsExactly("Program x invoke [1]");
+		assertThat(repository().find("x").orElseThrow().logs()).containsExactly("Program x invoke [1]");
+		assertThat(status("x")).isEqualTo(StagingStatus.DROPPED);
 	}
 
 	@Test
@@ -298,6 +364,30 @@ public abstract class StagingRepositoryContract {
 		assertThat(repository().standing(List.of("a", "zz"))).containsOnlyKeys("a");
 		assertThat(repository().liveInSlots(1, 3)).extracting(StagingRepository.Standing::signature)
 			.containsExactlyInAnyOrder("a", "b");
+	}
+
+	@Test
+	void countsUnsettledTransactionsByAge() {
+		Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+		repository().insertIfAbsent(List.of(received("hour", now.minus(2, ChronoUnit.HOURS)),
+				received("minutes", now.minus(5, ChronoUnit.MINUTES)), received("fresh", now.minusSeconds(2)),
+				received("finalized", now.minus(3, ChronoUnit.HOURS)),
+				received("dropped", now.minus(3, ChronoUnit.HOURS))));
+		repository().markFinalized(List.of("finalized"));
+		repository().drop(List.of("dropped"));
+		Instant minuteAgo = now.minus(1, ChronoUnit.MINUTES);
+		Instant hourAgo = now.minus(1, ChronoUnit.HOURS);
+
+		Map<Instant, Long> counts = repository().unsettledReceivedBefore(List.of(minuteAgo, hourAgo));
+
+		assertThat(counts).as("confirmed and live only").containsEntry(minuteAgo, 2L).containsEntry(hourAgo, 1L);
+		assertThat(repository().unsettledReceivedBefore(List.of(now.minus(1, ChronoUnit.DAYS))))
+			.containsOnly(Map.entry(now.minus(1, ChronoUnit.DAYS), 0L));
+		assertThat(repository().unsettledReceivedBefore(List.of())).isEmpty();
+	}
+
+	private static StagedTransaction received(String signature, Instant receivedAt) {
+		return StagedTransaction.fromWebSocket(signature, 1, null, List.of("Program x invoke [1]"), receivedAt);
 	}
 
 	@Test
@@ -341,6 +431,23 @@ public abstract class StagingRepositoryContract {
 		assertThat(repository().needingAccountResync(100, 100)).extracting(StagingRepository.Standing::signature)
 			.containsExactly("t2", "t3");
 		assertThat(status("t1")).as("the flag is all that moves").isEqualTo(StagingStatus.APPLIED);
+	}
+
+	@Test
+	void goesRoundTheRecentlyDroppedTransactionsToAskAboutAgain() {
+		repository().insertIfAbsent(List.of(staged("old", 5, null), staged("d1", 10, null), staged("d2", 11, null),
+				staged("d3", 12, null), staged("live", 13, null)));
+		repository().drop(List.of("old", "d1", "d2", "d3"));
+
+		List<String> first = repository().droppedToRecheck(10, 2);
+		List<String> second = repository().droppedToRecheck(10, 2);
+
+		assertThat(first).as("never asked, oldest first").containsExactly("d1", "d2");
+		assertThat(second).as("the one not asked yet comes first").hasSize(2).startsWith("d3");
+		assertThat(repository().droppedToRecheck(100, 10)).as("none staged that recently").isEmpty();
+		assertThat(repository().droppedToRecheck(0, 10)).as("never a live one")
+			.containsExactlyInAnyOrder("old", "d1", "d2", "d3");
+		assertThat(status("d1")).as("asking moves nothing").isEqualTo(StagingStatus.DROPPED);
 	}
 
 	@Test

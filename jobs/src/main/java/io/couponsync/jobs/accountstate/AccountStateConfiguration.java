@@ -7,7 +7,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 
 import io.couponsync.chain.ProgramDecoder;
-import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelStore;
 import io.couponsync.platform.config.ProgramProperties;
@@ -22,7 +22,7 @@ public class AccountStateConfiguration {
 	}
 
 	@Bean
-	OrphanReasons orphanReasons(MongoDatabaseFactory mongo, MongoStagingRepository staging) {
+	OrphanReasons orphanReasons(MongoDatabaseFactory mongo, StagingRepository staging) {
 		return new OrphanReasons(mongo.getMongoDatabase(), staging);
 	}
 

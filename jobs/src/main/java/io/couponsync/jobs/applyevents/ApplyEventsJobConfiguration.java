@@ -24,8 +24,8 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import io.couponsync.chain.ProgramDecoder;
-import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagedTransaction;
+import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.batch.InFlightExecutions;
 import io.couponsync.jobs.batch.JobParameterRules;
 import io.couponsync.jobs.batch.JobsProperties;
@@ -53,7 +53,7 @@ public class ApplyEventsJobConfiguration {
 
 	@Bean
 	@StepScope
-	StagedTransactionReader applyEventsReader(MongoStagingRepository staging, JobsProperties properties) {
+	StagedTransactionReader applyEventsReader(StagingRepository staging, JobsProperties properties) {
 		return new StagedTransactionReader(staging::toApply, properties.apply().chunkSize(), "applyEventsReader");
 	}
 
@@ -66,7 +66,7 @@ public class ApplyEventsJobConfiguration {
 
 	@Bean
 	@StepScope
-	ReadModelWriter applyEventsWriter(MongoStagingRepository staging, ChainEventLog chainEventLog,
+	ReadModelWriter applyEventsWriter(StagingRepository staging, ChainEventLog chainEventLog,
 			ReadModelStore readModelStore, Projections projections, EventReferences eventReferences,
 			Recounts recounts, PdaResolver pdaResolver, ObjectProvider<WriterCheckpoint> checkpoint,
 			DeadLetterStore deadLetters, JobsProperties properties, CounterJournal counterJournal,
@@ -87,7 +87,7 @@ public class ApplyEventsJobConfiguration {
 
 	@Bean
 	@StepScope
-	PrepareApplyTasklet applyEventsPrepareTasklet(MongoStagingRepository staging, DeadLetterStore deadLetters,
+	PrepareApplyTasklet applyEventsPrepareTasklet(StagingRepository staging, DeadLetterStore deadLetters,
 			@Value("#{jobParameters['fromSlot']}") Long fromSlot,
 			@Value("#{jobParameters['requeueDeadLetters']}") String requeueDeadLetters) {
 		return new PrepareApplyTasklet(staging, deadLetters, fromSlot,
@@ -106,7 +106,7 @@ public class ApplyEventsJobConfiguration {
 	Step applyEventsStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			JobsProperties properties, StagedTransactionReader applyEventsReader,
 			TransactionDecodingProcessor applyEventsProcessor, ReadModelWriter applyEventsWriter,
-			DeadLetterSkipListener applyEventsSkipListener) {
+			DeadLetterSkipListener applyEventsSkipListener, DeadLetterStore deadLetters) {
 		JobsProperties.Apply apply = properties.apply();
 		ChunkOrientedStepBuilder<StagedTransaction, DecodedTransaction> step = new StepBuilder("applyEventsStep",
 				jobRepository)
@@ -116,6 +116,7 @@ public class ApplyEventsJobConfiguration {
 			.processor(applyEventsProcessor)
 			.writer(applyEventsWriter)
 			.faultTolerant()
+			.listener(new MissingDeadLetters(deadLetters))
 			.retryPolicy(RetryPolicy.builder()
 				.maxRetries(apply.retryLimit())
 				.delay(Duration.ofMillis(200))
@@ -144,7 +145,9 @@ public class ApplyEventsJobConfiguration {
 	}
 
 	@Bean
-	DeadLetterStore deadLetterStore(MongoDatabaseFactory mongo, MongoStagingRepository staging) {
-		return new DeadLetterStore(mongo.getMongoDatabase(), staging);
+	DeadLetterStore deadLetterStore(MongoDatabaseFactory mongo, StagingRepository staging) {
+		DeadLetterStore store = new DeadLetterStore(mongo.getMongoDatabase(), staging);
+		store.createIndexes();
+		return store;
 	}
 }

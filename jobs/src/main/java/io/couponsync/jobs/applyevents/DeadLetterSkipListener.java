@@ -1,6 +1,7 @@
 package io.couponsync.jobs.applyevents;
 
 import java.util.List;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,6 @@ class DeadLetterSkipListener implements SkipListener<StagedTransaction, DecodedT
 		List<String> reasons = failure instanceof UndecodableTransactionException undecodable ? undecodable.reasons()
 				: List.of(String.valueOf(failure.getMessage()));
 		log.warn("Dead letter {} (slot {}): {}", item.signature(), item.slot(), reasons);
-		deadLetters.record(item, reasons, jobExecutionId);
+		deadLetters.record(List.of(item), Map.of(item.signature(), reasons), jobExecutionId);
 	}
 }

@@ -1,5 +1,6 @@
 package io.couponsync.jobs.applyevents;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.skip.SkipLimitExceededException;
 import org.springframework.batch.infrastructure.item.Chunk;
 
+import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository;
 
 /**
@@ -51,15 +53,15 @@ final class DeadLetters {
 		if (dead.isEmpty()) {
 			return;
 		}
+		List<StagedTransaction> transactions = new ArrayList<>();
 		for (DecodedTransaction transaction : chunk) {
-			List<String> reasons = dead.get(transaction.staged().signature());
-			if (reasons != null) {
+			if (dead.containsKey(transaction.staged().signature())) {
+				transactions.add(transaction.staged());
 				log.warn("Dead letter {} (slot {}): {}", transaction.staged().signature(), transaction.staged().slot(),
-						reasons);
-				store.record(transaction.staged(), reasons, jobExecutionId);
+						dead.get(transaction.staged().signature()));
 			}
 		}
-		countAsSkips(dead.size());
+		countAsSkips(store.record(transactions, dead, jobExecutionId));
 	}
 
 	private void countAsSkips(int skipped) {

@@ -9,11 +9,16 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
+import io.couponsync.chain.rpc.SolanaRpcClient;
+import io.couponsync.chain.staging.CoverageRepository;
+import io.couponsync.jobs.batch.SyncGauges;
+
 /**
- * Before a crawl, records its stop point; after a crawl that completed, advances the checkpoint to the newest
- * finalized signature met (every signature down to the stop point is staged by then) and closes the listener
- * gaps the crawl covered. A targeted crawl ({@code untilSignature} or {@code fromSlot}) closes gaps but leaves the
- * checkpoint, since it may not reach down to it.
+ * Before a crawl, records its stop point; after a crawl that completed, advances the crawl checkpoint to the newest
+ * finalized signature met (every signature down to the stop point is staged by then; only a finalized one, since a
+ * fork may remove a confirmed one and a next crawl's {@code until} would point at nothing) and fills the listener
+ * gaps the crawl covered, both through the {@link CoverageRepository}. A targeted crawl ({@code untilSignature} or
+ * {@code fromSlot}) fills gaps but leaves the checkpoint, since it may not reach down to it.
  */
 class BackfillCompletion implements JobExecutionListener {
 
@@ -21,15 +26,14 @@ class BackfillCompletion implements JobExecutionListener {
 
 	static final String STOP_SLOT = "backfill.stopSlot";
 
-	private final BackfillCheckpoint checkpoint;
+	private final CoverageRepository coverage;
 
-	private final io.couponsync.chain.rpc.SolanaRpcClient rpc;
+	private final SolanaRpcClient rpc;
 
-	private final io.couponsync.jobs.batch.SyncGauges gauges;
+	private final SyncGauges gauges;
 
-	BackfillCompletion(BackfillCheckpoint checkpoint, io.couponsync.chain.rpc.SolanaRpcClient rpc,
-			io.couponsync.jobs.batch.SyncGauges gauges) {
-		this.checkpoint = checkpoint;
+	BackfillCompletion(CoverageRepository coverage, SolanaRpcClient rpc, SyncGauges gauges) {
+		this.coverage = coverage;
 		this.rpc = rpc;
 		this.gauges = gauges;
 	}
@@ -38,9 +42,9 @@ class BackfillCompletion implements JobExecutionListener {
 	public void beforeJob(JobExecution execution) {
 		ExecutionContext context = execution.getExecutionContext();
 		if (!context.containsKey(STOP_SLOT)) {
-			BackfillCheckpoint.Position position = checkpoint.position();
 			Long fromSlot = execution.getJobParameters().getLong("fromSlot");
-			long stop = fromSlot != null ? fromSlot : position == null ? 0 : position.slot();
+			long stop = fromSlot != null ? fromSlot
+					: coverage.crawlCheckpoint().map(CoverageRepository.CrawlCheckpoint::slot).orElse(0L);
 			context.putLong(STOP_SLOT, stop);
 		}
 	}
@@ -59,21 +63,21 @@ class BackfillCompletion implements JobExecutionListener {
 		boolean targeted = execution.getJobParameters().getString("untilSignature") != null
 				|| execution.getJobParameters().getLong("fromSlot") != null;
 		if (!targeted && context.containsKey(SignatureCrawlReader.NEWEST_FINALIZED)) {
-			checkpoint.advance(context.getString(SignatureCrawlReader.NEWEST_FINALIZED),
+			coverage.advanceCrawl(context.getString(SignatureCrawlReader.NEWEST_FINALIZED),
 					context.getLong(SignatureCrawlReader.NEWEST_FINALIZED_SLOT));
 		}
 		long highest = context.getLong(SignatureCrawlReader.HIGHEST_SLOT, -1);
 		if (highest >= 0) {
-			long closed = checkpoint.closeGapsWithin(execution.getExecutionContext().getLong(STOP_SLOT), highest);
-			if (closed > 0) {
-				log.info("Backfill closed {} listener gaps up to slot {}", closed, highest);
+			long filled = coverage.fillGapsWithin(execution.getExecutionContext().getLong(STOP_SLOT), highest);
+			if (filled > 0) {
+				log.info("Backfill filled {} listener gaps up to slot {}", filled, highest);
 			}
 		}
 		log.debug("Backfill walked {} signatures down to slot {}", crawl.getReadCount(),
 				execution.getExecutionContext().getLong(STOP_SLOT));
 		long tip = rpc.getSlot("confirmed");
-		BackfillCheckpoint.Position position = checkpoint.position();
-		long reached = Math.max(highest, position == null ? 0 : position.slot());
-		gauges.crawled(Math.max(0, tip - reached), checkpoint.unfilledGapSlots(tip));
+		long reached = Math.max(highest, coverage.crawlCheckpoint().map(CoverageRepository.CrawlCheckpoint::slot)
+			.orElse(0L));
+		gauges.crawled(Math.max(0, tip - reached), coverage.unfilledGapSlots(tip));
 	}
 }

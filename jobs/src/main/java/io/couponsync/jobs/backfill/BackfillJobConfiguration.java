@@ -19,7 +19,8 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import io.couponsync.chain.rpc.SolanaRpcClient;
-import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.CoverageRepository;
+import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.batch.InFlightExecutions;
 import io.couponsync.jobs.batch.JobParameterRules;
 import io.couponsync.jobs.batch.JobsProperties;
@@ -42,18 +43,17 @@ public class BackfillJobConfiguration {
 	@Bean
 	@StepScope
 	SignatureCrawlReader backfillReader(SolanaRpcClient rpc, ProgramProperties program, JobsProperties properties,
-			BackfillCheckpoint backfillCheckpoint, @Value("#{jobParameters['untilSignature']}") String untilSignature,
+			CoverageRepository coverage, @Value("#{jobParameters['untilSignature']}") String untilSignature,
 			@Value("#{jobParameters['fromSlot']}") Long fromSlot) {
-		BackfillCheckpoint.Position position = backfillCheckpoint.position();
 		String until = untilSignature != null || fromSlot != null ? untilSignature
-				: position == null ? null : position.signature();
+				: coverage.crawlCheckpoint().map(CoverageRepository.CrawlCheckpoint::signature).orElse(null);
 		return new SignatureCrawlReader(rpc, program.id(), until, fromSlot == null ? 0 : fromSlot,
 				properties.backfill().pageSize());
 	}
 
 	@Bean
 	@StepScope
-	BackfillStagingWriter backfillWriter(SolanaRpcClient rpc, MongoStagingRepository staging,
+	BackfillStagingWriter backfillWriter(SolanaRpcClient rpc, StagingRepository staging,
 			ExecutorService backfillFetchers, SolanaProperties solana, MongoDatabaseFactory mongo,
 			ProgramProperties program) {
 		return new BackfillStagingWriter(rpc, staging, backfillFetchers, solana.batchSize(),
@@ -91,7 +91,7 @@ public class BackfillJobConfiguration {
 
 	@Bean
 	Step backfillRefetchStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-			SolanaRpcClient rpc, MongoStagingRepository staging, JobsProperties properties) {
+			SolanaRpcClient rpc, StagingRepository staging, JobsProperties properties) {
 		return new StepBuilder("backfillRefetchStep", jobRepository)
 			.tasklet(new RefetchTasklet(rpc, staging, properties.backfill().chunkSize()),
 					transactionManager)
@@ -101,18 +101,13 @@ public class BackfillJobConfiguration {
 
 	@Bean
 	Job backfillJob(JobRepository jobRepository, Step backfillCrawlStep, Step backfillRefetchStep,
-			BackfillCheckpoint backfillCheckpoint, InFlightExecutions inFlightExecutions, SolanaRpcClient rpc,
+			CoverageRepository coverage, InFlightExecutions inFlightExecutions, SolanaRpcClient rpc,
 			SyncGauges syncGauges) {
 		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
 			.validator(JobParameterRules.of(JOB_NAME).wholeNumber("fromSlot").text("untilSignature"))
-			.listener(new BackfillCompletion(backfillCheckpoint, rpc, syncGauges))
+			.listener(new BackfillCompletion(coverage, rpc, syncGauges))
 			.start(backfillCrawlStep)
 			.next(backfillRefetchStep)
 			.build();
-	}
-
-	@Bean
-	BackfillCheckpoint backfillCheckpoint(MongoDatabaseFactory mongo, ProgramProperties program) {
-		return new BackfillCheckpoint(mongo.getMongoDatabase(), program.id());
 	}
 }

@@ -1,6 +1,7 @@
 package io.couponsync.jobs.backfill;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -14,6 +15,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import io.couponsync.chain.rpc.FetchedTransaction;
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.ChainCommitment;
+import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository;
 
 /**
@@ -45,12 +47,14 @@ class RefetchTasklet implements Tasklet {
 		if (signatures.isEmpty()) {
 			return RepeatStatus.FINISHED;
 		}
-		int completed = 0;
-		for (FetchedTransaction fetched : rpc.getTransactions(signatures, "confirmed")) {
-			if (fetched != null && staging.completeRefetch(fetched.staged(Instant.now(), ChainCommitment.CONFIRMED))) {
-				completed++;
+		List<StagedTransaction> fetched = new ArrayList<>();
+		Instant now = Instant.now();
+		for (FetchedTransaction transaction : rpc.getTransactions(signatures, "confirmed")) {
+			if (transaction != null) {
+				fetched.add(transaction.staged(now, ChainCommitment.CONFIRMED));
 			}
 		}
+		long completed = staging.completeRefetch(fetched);
 		contribution.incrementWriteCount(completed);
 		log.info("Refetched {} transactions (emit_cpi! events only getTransaction carries, or landed again)",
 				completed);

@@ -85,9 +85,15 @@ public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 	 * this many slots past its own
 	 * @param recordBlockOrder read the block (getBlock) of every slot holding several staged transactions, so they
 	 * are applied in the chain's order rather than by signature
+	 * @param recheckDroppedSlots how far back dropped transactions are asked about again: those staged within this
+	 * many slots of the newest staged slot (0: never asked again)
+	 * @param recheckDroppedPerRun the most dropped transactions asked about again per run, the least recently asked
+	 * first (getSignatureStatuses, 256 per call)
 	 */
 	public record Finality(@Min(0) @DefaultValue("32") long dropMarginSlots,
-			@DefaultValue("true") boolean recordBlockOrder) {
+			@DefaultValue("true") boolean recordBlockOrder,
+			@Min(0) @Max(1_000_000) @DefaultValue("1500") long recheckDroppedSlots,
+			@Min(1) @Max(25_600) @DefaultValue("512") int recheckDroppedPerRun) {
 	}
 
 	/**

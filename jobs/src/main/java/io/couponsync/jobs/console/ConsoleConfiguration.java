@@ -15,16 +15,15 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import io.couponsync.chain.staging.CoverageRepository;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.accountstate.DifferenceReport;
 import io.couponsync.jobs.applyevents.DeadLetterStore;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.jobs.retention.FailureAcknowledgements;
 import io.couponsync.jobs.scheduling.ScheduleProperties;
-import io.couponsync.platform.config.ProgramProperties;
 import io.couponsync.platform.rpc.RpcProbe;
 
 /** The operator's console (pages and REST API) and the pipeline gauges; only where a web server runs. */
@@ -57,8 +56,8 @@ class ConsoleConfiguration {
 	@Bean
 	PipelineStatus pipelineStatus(StagingRepository stagingRepository, DeadLetterStore deadLetterStore,
 			DifferenceReport differenceReport, JobRepository jobRepository, RpcProbe rpcProbe,
-			MongoDatabaseFactory mongo, ProgramProperties program, MeterRegistry meterRegistry) {
+			CoverageRepository coverageRepository, MeterRegistry meterRegistry) {
 		return new PipelineStatus(stagingRepository, deadLetterStore, differenceReport, jobRepository,
-				rpcProbe, mongo.getMongoDatabase(), program.id(), meterRegistry);
+				rpcProbe, coverageRepository, meterRegistry);
 	}
 }

@@ -2,10 +2,12 @@ package io.couponsync.jobs.console;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 
-import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.Filters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +16,8 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.repository.JobRepository;
 
+import io.couponsync.chain.staging.CoverageRepository;
+import io.couponsync.chain.staging.ListenerCoverage;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.jobs.accountstate.DifferenceReport;
@@ -26,11 +30,22 @@ import io.couponsync.platform.rpc.RpcProbe;
  * gauges: {@code sync.pipeline.lag.slots} per stage ({@code tip-staged}, {@code staged-applied},
  * {@code applied-finalized}), {@code sync.pipeline.gaps.open}, {@code sync.deadletters} and
  * {@code sync.reconcile.differences}. The gauges reuse a measurement for a few seconds, so that scrapes (one per
- * gauge) do not each query MongoDB and the RPC; the console measures on every view.
+ * gauge) do not each query MongoDB and the RPC; the console measures on every view. Whatever another process does
+ * is read where it records it, never from this process's meters: the listener's connection from the heartbeats in
+ * the coverage repository, unresolved transactions (by age) from staging — so the view is the same wherever the
+ * listener and the finality job run.
  */
 public class PipelineStatus {
 
 	private static final Duration REUSE = Duration.ofSeconds(5);
+
+	/**
+	 * The ages unresolved transactions are counted past. why these: finalization takes ~13 s under TowerBFT (well
+	 * under a second under Alpenglow), so one still confirmed after a minute is late, and after an hour stuck.
+	 */
+	private static final List<Map.Entry<String, Duration>> UNRESOLVED_AGES = List.of(
+			Map.entry("1m", Duration.ofMinutes(1)), Map.entry("10m", Duration.ofMinutes(10)),
+			Map.entry("1h", Duration.ofHours(1)));
 
 	private final StagingRepository staging;
 
@@ -42,24 +57,20 @@ public class PipelineStatus {
 
 	private final RpcProbe rpc;
 
-	private final MongoDatabase database;
-
-	private final String programId;
+	private final CoverageRepository coverage;
 
 	private final MeterRegistry registry;
 
 	private volatile PipelineFigures last;
 
 	PipelineStatus(StagingRepository staging, DeadLetterStore deadLetters, DifferenceReport differences,
-			JobRepository jobRepository, RpcProbe rpc, MongoDatabase database, String programId,
-			MeterRegistry registry) {
+			JobRepository jobRepository, RpcProbe rpc, CoverageRepository coverage, MeterRegistry registry) {
 		this.staging = staging;
 		this.deadLetters = deadLetters;
 		this.differences = differences;
 		this.jobRepository = jobRepository;
 		this.rpc = rpc;
-		this.database = database;
-		this.programId = programId;
+		this.coverage = coverage;
 		this.registry = registry;
 		lag("tip-staged", PipelineFigures::tipMinusStaged);
 		lag("staged-applied", PipelineFigures::stagedMinusApplied);
@@ -94,18 +105,36 @@ public class PipelineStatus {
 
 	/** The figures measured now (what the console shows). */
 	PipelineFigures measure() {
-		Gauge connected = registry.find("sync.listener.connected").gauge();
+		Instant now = Instant.now();
+		List<ListenerCoverage.Heartbeat> heartbeats = coverage.heartbeats();
+		// why: a report that was not renewed in time is from a listener that stopped or whose process died
+		List<ListenerCoverage.Heartbeat> live = heartbeats.stream().filter(beat -> beat.alive(now)).toList();
+		Instant connectedSince = live.stream().map(ListenerCoverage.Heartbeat::connectedSince)
+			.filter(Objects::nonNull).min(Instant::compareTo).orElse(null);
+		Instant lastNotification = live.stream().map(ListenerCoverage.Heartbeat::lastNotificationAt)
+			.filter(Objects::nonNull).max(Instant::compareTo).orElse(null);
+		StagingRepository.Unsettled unsettled = staging.unsettled();
+		Map<String, Long> olderThan = unresolvedOlderThan(now);
 		Long reconcileExecution = lastExecutionId(ReconcileJobConfiguration.JOB_NAME);
-		PipelineFigures figures = new PipelineFigures(connected == null ? null : connected.value() == 1, tipSlot(),
-				staging.newestSlot(null), staging.newestSlot(StagingStatus.APPLIED), staging.newestFinalizedSlot(),
-				database.getCollection("listener_gaps")
-					.countDocuments(Filters.and(Filters.eq("programId", programId), Filters.eq("filled", false))),
-				(long) gaugeValue("sync.finality.unresolved"), (long) gaugeValue("sync.finality.unresolved.oldest.seconds"),
-				deadLetters.count(), (long) counterTotal("sync.rpc.errors"), (long) counterTotal("sync.rpc.throttled"),
-				reconcileExecution == null ? 0 : differences.count(reconcileExecution), reconcileExecution,
-				Instant.now());
+		PipelineFigures figures = new PipelineFigures(heartbeats.isEmpty() ? null : connectedSince != null,
+				connectedSince, lastNotification, tipSlot(), staging.newestSlot(null),
+				staging.newestSlot(StagingStatus.APPLIED), staging.newestFinalizedSlot(), coverage.unfilledGaps(),
+				unsettled.count(), unsettled.oldestReceivedAt() == null ? 0
+						: Math.max(0, Duration.between(unsettled.oldestReceivedAt(), now).toSeconds()),
+				olderThan, deadLetters.count(), (long) counterTotal("sync.rpc.errors"),
+				(long) counterTotal("sync.rpc.throttled"),
+				reconcileExecution == null ? 0 : differences.count(reconcileExecution), reconcileExecution, now);
 		last = figures;
 		return figures;
+	}
+
+	private Map<String, Long> unresolvedOlderThan(Instant now) {
+		Map<String, Instant> before = new LinkedHashMap<>();
+		UNRESOLVED_AGES.forEach(age -> before.put(age.getKey(), now.minus(age.getValue())));
+		Map<Instant, Long> counts = staging.unsettledReceivedBefore(before.values());
+		Map<String, Long> olderThan = new LinkedHashMap<>();
+		before.forEach((label, instant) -> olderThan.put(label, counts.getOrDefault(instant, 0L)));
+		return olderThan;
 	}
 
 	private Long tipSlot() {
@@ -122,11 +151,6 @@ public class PipelineStatus {
 		JobInstance instance = jobRepository.getLastJobInstance(jobName);
 		JobExecution execution = instance == null ? null : jobRepository.getLastJobExecution(instance);
 		return execution == null ? null : execution.getId();
-	}
-
-	private double gaugeValue(String name) {
-		Gauge gauge = registry.find(name).gauge();
-		return gauge == null ? 0 : gauge.value();
 	}
 
 	private double counterTotal(String name) {

@@ -20,8 +20,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.rpc.SolanaRpcClient;
-import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagedTransaction;
+import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.batch.InFlightExecutions;
 import io.couponsync.jobs.batch.JobParameterRules;
 import io.couponsync.jobs.batch.JobsProperties;
@@ -35,8 +35,9 @@ import io.couponsync.jobs.readmodel.Recounts;
 
 /**
  * finalityJob: (1) confirmed → finalized, or recorded as dropped by a fork, in chunks of 256, one status call each;
- * (2) the recorded forks undone, a step of its own that fails and restarts like any step; (3) block orders read
- * again where they were missing, resynced documents finalized, gauges.
+ * (2) the recorded forks undone, a step of its own that fails and restarts like any step; (3) recently dropped
+ * transactions asked about again, a bounded page per run, and staged again when the chain reports them; (4) block
+ * orders read again where they were missing, resynced documents finalized, gauges.
  */
 @Configuration(proxyBeanMethods = false)
 public class FinalityJobConfiguration {
@@ -50,14 +51,14 @@ public class FinalityJobConfiguration {
 
 	@Bean
 	@StepScope
-	StagedTransactionReader finalityReader(MongoStagingRepository staging) {
+	StagedTransactionReader finalityReader(StagingRepository staging) {
 		return new StagedTransactionReader(staging::toSettle, SolanaRpcClient.MAX_SIGNATURE_STATUSES,
 				"finalityReader");
 	}
 
 	@Bean
 	@StepScope
-	FinalityWriter finalityWriter(SolanaRpcClient rpc, MongoStagingRepository staging, ChainEventLog chainEventLog,
+	FinalityWriter finalityWriter(SolanaRpcClient rpc, StagingRepository staging, ChainEventLog chainEventLog,
 			ReadModelStore readModelStore, ForkUndos forkUndos, JobsProperties properties,
 			ObjectProvider<MeterRegistry> registry) {
 		MeterRegistry meters = registry.getIfAvailable(SimpleMeterRegistry::new);
@@ -65,14 +66,14 @@ public class FinalityJobConfiguration {
 				forkUndos, properties.finality().dropMarginSlots(), meters.counter("sync.finality.finalized"));
 	}
 
-	private static BlockPositions blockPositions(MongoStagingRepository staging, SolanaRpcClient rpc,
+	private static BlockPositions blockPositions(StagingRepository staging, SolanaRpcClient rpc,
 			JobsProperties properties) {
 		return properties.finality().recordBlockOrder() ? new BlockPositions(staging, rpc) : null;
 	}
 
 	@Bean
 	@StepScope
-	ForkUndoTasklet forkUndoTasklet(ForkUndos forkUndos, MongoStagingRepository staging, ChainEventLog chainEventLog,
+	ForkUndoTasklet forkUndoTasklet(ForkUndos forkUndos, StagingRepository staging, ChainEventLog chainEventLog,
 			Projections projections, ReadModelStore readModelStore, Recounts recounts, CounterJournal counterJournal,
 			PdaResolver pdaResolver, ProgramDecoder decoder, SolanaRpcClient rpc, ObjectProvider<MeterRegistry> registry,
 			ObjectProvider<ForkUndoTasklet.StageListener> stages) {
@@ -84,7 +85,16 @@ public class FinalityJobConfiguration {
 
 	@Bean
 	@StepScope
-	FinalitySettleTasklet finalitySettleTasklet(MongoStagingRepository staging, ReadModelStore readModelStore,
+	DroppedRecheckTasklet droppedRecheckTasklet(StagingRepository staging, SolanaRpcClient rpc,
+			JobsProperties properties, ObjectProvider<MeterRegistry> registry) {
+		MeterRegistry meters = registry.getIfAvailable(SimpleMeterRegistry::new);
+		return new DroppedRecheckTasklet(staging, rpc, properties.finality().recheckDroppedSlots(),
+				properties.finality().recheckDroppedPerRun(), meters.counter("sync.finality.revived"));
+	}
+
+	@Bean
+	@StepScope
+	FinalitySettleTasklet finalitySettleTasklet(StagingRepository staging, ReadModelStore readModelStore,
 			SolanaRpcClient rpc, JobsProperties properties) {
 		return new FinalitySettleTasklet(readModelStore, blockPositions(staging, rpc, properties), rpc);
 	}
@@ -114,6 +124,13 @@ public class FinalityJobConfiguration {
 	}
 
 	@Bean
+	Step droppedRecheckStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			DroppedRecheckTasklet droppedRecheckTasklet) {
+		return new StepBuilder("droppedRecheckStep", jobRepository).tasklet(droppedRecheckTasklet, transactionManager)
+			.build();
+	}
+
+	@Bean
 	Step finalitySettleStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			FinalitySettleTasklet finalitySettleTasklet) {
 		return new StepBuilder("finalitySettleStep", jobRepository).tasklet(finalitySettleTasklet, transactionManager)
@@ -121,12 +138,13 @@ public class FinalityJobConfiguration {
 	}
 
 	@Bean
-	Job finalityJob(JobRepository jobRepository, Step finalityStep, Step forkUndoStep, Step finalitySettleStep,
-			InFlightExecutions inFlightExecutions) {
+	Job finalityJob(JobRepository jobRepository, Step finalityStep, Step forkUndoStep, Step droppedRecheckStep,
+			Step finalitySettleStep, InFlightExecutions inFlightExecutions) {
 		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
 			.validator(JobParameterRules.of(JOB_NAME))
 			.start(finalityStep)
 			.next(forkUndoStep)
+			.next(droppedRecheckStep)
 			.next(finalitySettleStep)
 			.build();
 	}

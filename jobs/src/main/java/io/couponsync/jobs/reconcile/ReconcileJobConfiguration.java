@@ -24,7 +24,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.rpc.SolanaRpcClient;
-import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.accountstate.AccountReadCheckpoints;
 import io.couponsync.jobs.accountstate.AccountReconciler;
 import io.couponsync.jobs.batch.InFlightExecutions;
@@ -60,7 +60,7 @@ public class ReconcileJobConfiguration {
 	}
 
 	@Bean
-	TouchedAccounts reconcileTouchedAccounts(MongoDatabaseFactory mongo, MongoStagingRepository staging,
+	TouchedAccounts reconcileTouchedAccounts(MongoDatabaseFactory mongo, StagingRepository staging,
 			ChainEventLog chainEventLog, Projections projections, PdaResolver pdaResolver, Recounts recounts,
 			ProgramDecoder decoder, ProgramProperties program) {
 		TouchedAccounts touched = new TouchedAccounts(mongo.getMongoDatabase(), staging, chainEventLog, projections,
@@ -116,7 +116,7 @@ public class ReconcileJobConfiguration {
 	@Bean
 	@StepScope
 	IncrementalReconcileTasklet reconcileIncrementalTasklet(SolanaRpcClient rpc, TouchedAccounts reconcileTouchedAccounts,
-			AccountReconciler reconciler, AccountReadCheckpoints checkpoints, MongoStagingRepository staging,
+			AccountReconciler reconciler, AccountReadCheckpoints checkpoints, StagingRepository staging,
 			ObjectProvider<MeterRegistry> registry, JobsProperties properties,
 			@Value("#{jobParameters['types']}") String types, @Value("#{jobParameters['dryRun']}") String dryRun) {
 		ReconcileParameters parameters = ReconcileParameters.of("incremental", types, dryRun);

@@ -12,16 +12,13 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.Sorts;
 import org.bson.BsonValue;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.logs.DecodedEvent;
 import io.couponsync.chain.logs.TransactionEventDecoder;
-import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.chain.staging.StagingRepository.Standing;
@@ -40,18 +37,13 @@ import io.couponsync.jobs.readmodel.Recounts;
  * What an incremental run reads: (1) documents changed since the last run (their {@code lastSlot} past its
  * checkpoint and within the slot the accounts are read at; last written by an event, a fork undo or an orphan mark,
  * not by reconciliation itself), (2) every document the events of transactions with truncated logs touched — what
- * did decode names them, counters included — and (3) the accounts named by whatever decodes in the dead letters
- * recorded since the last run. Each query is served by an index.
+ * did decode names them, counters included — and (3) the accounts named by whatever decodes in the transactions
+ * that went to the dead letters since the last run (and are still dead), read through the staging repository.
+ * Each query is served by an index.
  */
 final class TouchedAccounts {
 
 	private static final Logger log = LoggerFactory.getLogger(TouchedAccounts.class);
-
-	/**
-	 * The apply job's dead letters (raw staged input). why: named here rather than through the apply job's package,
-	 * which job packages do not depend on.
-	 */
-	static final String DEAD_LETTERS = "dead_letters";
 
 	/** Truncated transactions taken per run; the rest wait for the next. */
 	private static final int TRUNCATED_PER_RUN = 10_000;
@@ -89,13 +81,12 @@ final class TouchedAccounts {
 		this.programId = programId;
 	}
 
-	/** The indexes the queries need: {@code lastSlot} in each collection, {@code deadAt} in the dead letters. */
+	/** The index the queries need in each collection: {@code lastSlot} (staging indexes its own). */
 	void createIndexes(Collection<String> collections) {
 		for (String collection : collections) {
 			database.getCollection(collection).createIndex(Indexes.ascending("lastSlot"),
 					new IndexOptions().name("last_slot"));
 		}
-		database.getCollection(DEAD_LETTERS).createIndex(Indexes.ascending("deadAt"), new IndexOptions().name("dead_at"));
 	}
 
 	Found find(long afterSlot, long throughSlot, Date deadLettersAfter, Date now, Collection<String> collections) {
@@ -122,17 +113,13 @@ final class TouchedAccounts {
 		}
 		Date through = now;
 		TransactionEventDecoder eventDecoder = new TransactionEventDecoder(decoder, programId);
-		for (Document letter : database.getCollection(DEAD_LETTERS)
-			.find(Filters.and(Filters.gt("deadAt", deadLettersAfter), Filters.lte("deadAt", now)))
-			.sort(Sorts.ascending("deadAt"))) {
-			if (letter.get("slot", Number.class).longValue() > throughSlot) {
+		for (StagingRepository.Dead dead : staging.deadBetween(deadLettersAfter.toInstant(), now.toInstant())) {
+			if (dead.transaction().slot() > throughSlot) {
 				// why: its accounts are not at the commitment read yet; this and later letters wait for the next run
-				through = new Date(letter.getDate("deadAt").getTime() - 1);
+				through = new Date(dead.deadAt().toEpochMilli() - 1);
 				break;
 			}
-			Document input = letter.get("input", Document.class);
-			StagedTransaction transaction = MongoStagingRepository.fromDocument(
-					new Document(input).append("_id", letter.getString("_id")));
+			StagedTransaction transaction = dead.transaction();
 			for (DecodedEvent event : eventDecoder.decode(transaction.logs(), transaction.innerInstructions())
 				.events()) {
 				List<String> named = new ArrayList<>();

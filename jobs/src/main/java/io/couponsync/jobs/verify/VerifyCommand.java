@@ -12,7 +12,7 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
 
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.rpc.SolanaRpcClient;
-import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.launch.CommandContext;
 import io.couponsync.jobs.launch.CommandFailure;
@@ -69,7 +69,8 @@ public final class VerifyCommand {
 					+ settleSlots);
 			long throughSlot = rpc.getSlot("finalized") - settleSlots;
 			report.count("through slot", throughSlot);
-			new TransactionAudit(database, new MongoStagingRepository(database), rpc, programId).audit(fromSlot, throughSlot, report);
+			new TransactionAudit(database, context.getBean(StagingRepository.class), rpc, programId).audit(fromSlot,
+					throughSlot, report);
 			new AccountAudit(database, rpc, context.getBean(ProgramDecoder.class), programId).audit(throughSlot,
 					report);
 			report.print(out);

@@ -26,6 +26,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import io.couponsync.chain.staging.CoverageRepository;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.jobs.JobsIntegrationTest;
 import io.couponsync.jobs.SimulatorProperties;
@@ -67,6 +68,9 @@ class BackfillJobIT {
 
 	@Autowired
 	private MongoStagingRepository staging;
+
+	@Autowired
+	private CoverageRepository coverage;
 
 	@Autowired
 	private io.micrometer.core.instrument.MeterRegistry meters;
@@ -120,7 +124,9 @@ class BackfillJobIT {
 				.as("slot %d, finalized %d", transaction.slot(), finalized)
 				.isEqualTo(transaction.slot() <= finalized ? "finalized" : "confirmed");
 		}
-		LedgerTransaction listedAgain = confirmed().get(confirmed().size() - 1);
+		LedgerTransaction listedAgain = confirmed().stream()
+			.filter(t -> !t.failed() && !simulator.groundTruth().events(t).events().isEmpty())
+			.reduce((first, second) -> second).orElseThrow();
 		// as if a fork had dropped it wrongly: the chain lists it again, so it must be staged again
 		staging.drop(List.of(listedAgain.signature()));
 
@@ -130,6 +136,14 @@ class BackfillJobIT {
 		Document revived = staged().find(new Document("_id", listedAgain.signature())).first();
 		assertThat(revived.getString("status")).isEqualTo("received");
 		assertThat(revived.get("revivedAt")).isNotNull();
+
+		// staged again, it is applied to the read model like any other
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(staged().find(new Document("_id", listedAgain.signature())).first().getString("status"))
+			.isEqualTo("applied");
+		assertThat(database().getCollection("chain_events").countDocuments(
+				new Document("signature", listedAgain.signature())))
+			.as("its events are in the log").isEqualTo(simulator.groundTruth().events(listedAgain).events().size());
 	}
 
 	@Test
@@ -150,11 +164,11 @@ class BackfillJobIT {
 			assertThat(document.getList("innerInstructions", Document.class)).hasSize(
 					transaction.draft().innerInstructions().values().stream().mapToInt(List::size).sum());
 		}
-		Document checkpoint = database().getCollection("backfill_checkpoints").find().first();
+		CoverageRepository.CrawlCheckpoint checkpoint = coverage.crawlCheckpoint().orElseThrow();
 		LedgerTransaction newestFinalized = simulator.ledger().transactions().stream()
 			.filter(t -> t.slot() <= simulator.ledger().slot(Commitment.FINALIZED))
 			.reduce((first, second) -> second).orElseThrow();
-		assertThat(checkpoint.getString("signature")).as("the newest finalized, never a merely confirmed one")
+		assertThat(checkpoint.signature()).as("the newest finalized, never a merely confirmed one")
 			.isEqualTo(newestFinalized.signature());
 		assertThat(simulator.metrics().calls("getSignaturesForAddress")).as("one page, then an empty one").isEqualTo(2);
 	}
@@ -207,22 +221,18 @@ class BackfillJobIT {
 	}
 
 	@Test
-	void closesTheListenerGapsItCovered() throws Exception {
+	void fillsTheListenerGapsItCovered() throws Exception {
 		long gapFrom = simulator.ledger().slot() + 2;
 		land(10, 5);
-		database().getCollection("listener_gaps").insertOne(new Document("programId", simulator.programId())
-			.append("listenerId", "default").append("fromSlot", gapFrom).append("toSlot", gapFrom + 3)
-			.append("filled", false));
+		coverage.listener("default").openGap(gapFrom, "disconnected");
+		coverage.listener("default").closeGap(gapFrom + 3);
 		land(3, 5);
-
-		database().getCollection("listener_gaps").insertOne(new Document("programId", simulator.programId())
-			.append("listenerId", "other").append("fromSlot", simulator.ledger().slot() - 10).append("toSlot", null)
-			.append("filled", false));
+		coverage.listener("other").openGap(simulator.ledger().slot() - 10, "still disconnected");
+		assertThat(coverage.unfilledGaps()).isEqualTo(2);
 
 		assertThat(crawl()).isEqualTo(BatchStatus.COMPLETED);
 
-		assertThat(database().getCollection("listener_gaps").find(new Document("listenerId", "default")).first()
-			.getBoolean("filled")).isTrue();
+		assertThat(coverage.unfilledGaps()).as("the covered one is filled, the open one stays").isEqualTo(1);
 		assertThat(meters.get("sync.backfill.gaps.unfilled.slots").gauge().value())
 			.as("the still-open gap, up to the tip").isGreaterThan(0);
 		assertThat(meters.get("sync.backfill.lag.slots").gauge().value()).isBetween(0.0, 2.0);

@@ -503,4 +503,50 @@ class FinalityJobIT {
 		assertThat(GroundTruthComparison.differences(database(), accounts, new ArrayList<>())).isEmpty();
 		assertNoOrphanMarkOnAnAccountThatExists(accounts);
 	}
+
+	@Test
+	void stagesAgainAndAppliesADroppedTransactionTheClusterReportsAfterAll() throws Exception {
+		LedgerTransaction firstUnfinalized = applyHistoryWithUnfinalizedTail(6, 10);
+		List<LedgerTransaction> forked = simulator.dropByFork(firstUnfinalized);
+		simulator.advanceSlots(80);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		List<String> forkedSignatures = forked.stream().map(LedgerTransaction::signature).toList();
+		assertThat(database().getCollection("staged_transactions").countDocuments(Filters.and(
+				Filters.in("_id", forkedSignatures), Filters.eq("status", "dropped")))).isEqualTo(forked.size());
+		// after the job gave them up, the cluster lands the first half again (a late resubmission)
+		simulator.advanceSlots(1);
+		List<String> relanded = simulator.reland(forked.subList(0, forked.size() / 2)).stream()
+			.map(LedgerTransaction::signature).toList();
+		simulator.advanceSlots(80);
+		double revivedBefore = meters.counter("sync.finality.revived").count();
+
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(meters.get("sync.finality.revived").counter().count() - revivedBefore).isEqualTo(relanded.size());
+		for (String signature : relanded) {
+			Document staged = database().getCollection("staged_transactions").find(new Document("_id", signature))
+				.first();
+			assertThat(staged.getString("status")).as("staged again").isEqualTo("received");
+			assertThat(staged.get("slot", Number.class).longValue()).as("at the slot it has now")
+				.isEqualTo(simulator.ledger().transactions().stream()
+					.filter(transaction -> transaction.signature().equals(signature)).findFirst().orElseThrow().slot());
+		}
+		assertThat(database().getCollection("staged_transactions").countDocuments(Filters.and(
+				Filters.in("_id", forkedSignatures), Filters.eq("status", "dropped"))))
+			.as("the ones the chain does not report stay dropped").isEqualTo(forked.size() - relanded.size());
+
+		// then the apply job applies them, and the next runs settle them like any staged transaction
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(database().getCollection("staged_transactions").countDocuments(Filters.and(
+				Filters.in("_id", relanded), Filters.eq("status", "applied"), Filters.eq("commitment", "finalized"))))
+			.isEqualTo(relanded.size());
+		assertThat(database().getCollection("chain_events").countDocuments(Filters.in("signature", relanded)))
+			.isPositive();
+		var accounts = simulator.groundTruth().accounts(Commitment.PROCESSED);
+		assertThat(GroundTruthComparison.differences(database(), accounts, new ArrayList<>())).isEmpty();
+		assertNoOrphanMarkOnAnAccountThatExists(accounts);
+	}
 }

@@ -5,15 +5,33 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 
+import io.couponsync.chain.staging.CoverageRepository;
+import io.couponsync.chain.staging.MongoCoverageRepository;
 import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagingRepository;
+import io.couponsync.platform.config.ProgramProperties;
 
-/** The staging collection, shared by the listener (writes) and the jobs (read, backfill), and MongoDB health. */
+/**
+ * The staging collection, shared by the listener (writes) and the jobs (read, backfill), the program's coverage
+ * (listener checkpoints, gaps and heartbeats, the crawl checkpoint), and MongoDB health.
+ */
 @Configuration(proxyBeanMethods = false)
 public class StagingConfiguration {
 
+	/**
+	 * The one staging repository; exposed as the port, so that nothing depends on how staging is stored.
+	 */
 	@Bean
-	MongoStagingRepository stagingRepository(MongoDatabaseFactory mongo) {
+	StagingRepository stagingRepository(MongoDatabaseFactory mongo) {
 		MongoStagingRepository repository = new MongoStagingRepository(mongo.getMongoDatabase());
+		repository.createIndexes();
+		return repository;
+	}
+
+	/** The one coverage repository, for the configured program; exposed as the port. */
+	@Bean
+	CoverageRepository coverageRepository(MongoDatabaseFactory mongo, ProgramProperties program) {
+		MongoCoverageRepository repository = new MongoCoverageRepository(mongo.getMongoDatabase(), program.id());
 		repository.createIndexes();
 		return repository;
 	}
