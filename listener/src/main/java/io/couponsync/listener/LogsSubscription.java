@@ -1,5 +1,6 @@
 package io.couponsync.listener;
 
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -7,6 +8,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -213,6 +215,11 @@ final class LogsSubscription {
 	private static String describe(Throwable failure) {
 		if (failure instanceof WebSocketHandshakeException handshake) {
 			return "handshake refused with HTTP " + handshake.getResponse().statusCode();
+		}
+		if (failure instanceof ConnectException && (failure.getMessage() == null
+				|| failure.getMessage().toLowerCase(Locale.ROOT).contains("refused"))) {
+			// why: the JDK's connection refused carries no message ("ConnectException: null")
+			return "connection refused";
 		}
 		return failure == null ? "unknown" : failure.getClass().getSimpleName() + ": " + failure.getMessage();
 	}

@@ -288,7 +288,8 @@ class StagingListenerIT {
 		String redacted = "ws://127.0.0.1:" + closedPort + "/***?***";
 		Health health = listener.getBean(ListenerHealthIndicator.class).health(true);
 		assertThat(health.getDetails()).containsEntry("url", redacted);
-		assertThat(output.getAll()).contains("Cannot connect to " + redacted).doesNotContain("secret");
+		assertThat(output.getAll()).contains("Cannot connect to " + redacted + ": connection refused")
+			.doesNotContain("secret");
 	}
 
 	private double staged(ConfigurableApplicationContext context) {
