@@ -12,8 +12,8 @@ import io.couponsync.simulator.ledger.LedgerTransaction;
 /**
  * What the command-line simulator does as its slots go by: lands workload transactions at a rate (up to a total,
  * after which the cluster only finalizes), forks away the newest unfinalized slots every few slots — a share of
- * their transactions landing again, as resubmitted transactions do — and drops every WebSocket connection every
- * few slots.
+ * their transactions landing again, as resubmitted transactions do — drops every WebSocket connection every
+ * few slots, and slips a malformed frame in ahead of the next logs notification every few slots.
  */
 final class ScheduledTraffic extends Thread {
 
@@ -25,9 +25,10 @@ final class ScheduledTraffic extends Thread {
 	 * @param forkEverySlots 0 = no forks
 	 * @param relandShare share of each fork's dropped transactions landed again
 	 * @param dropConnectionsEverySlots 0 = connections stay up
+	 * @param malformedEverySlots 0 = every frame is well formed
 	 */
 	record Plan(double transactionsPerSecond, long maxTransactions, int forkEverySlots, double relandShare,
-			int dropConnectionsEverySlots) {
+			int dropConnectionsEverySlots, int malformedEverySlots) {
 	}
 
 	private static final int MAX_FORK_SLOTS = 4;
@@ -94,6 +95,11 @@ final class ScheduledTraffic extends Thread {
 		}
 		if (plan.dropConnectionsEverySlots() > 0 && slot % plan.dropConnectionsEverySlots() == 0) {
 			simulator.dropConnections();
+		}
+		if (plan.malformedEverySlots() > 0 && slot % plan.malformedEverySlots() == 0) {
+			// why: one frame, ahead of the next logs notification, which itself stays intact: only a subscriber that
+			// chokes on the frame, or drops its connection over it, loses anything
+			simulator.faults().sendMalformedNotifications(1);
 		}
 	}
 
