@@ -28,7 +28,7 @@ class ScheduledTrafficIT {
 					+ simulator.programId() + "\"]},{\"commitment\":\"confirmed\"}]}");
 			socket.raw.poll(5, TimeUnit.SECONDS);
 			ScheduledTraffic traffic = new ScheduledTraffic(simulator,
-					new ScheduledTraffic.Plan(200, 80, 0, 0, 0, 3));
+					new ScheduledTraffic.Plan(200, 80, 0, 0, 0, 3, false));
 			traffic.start();
 			try {
 				awaitEveryTransactionConfirmed(simulator, 80);
@@ -49,6 +49,34 @@ class ScheduledTrafficIT {
 			assertThat(malformed).isGreaterThanOrEqualTo(2);
 			assertThat(good).as("a malformed frame comes before a notification, never instead of one")
 				.isEqualTo(simulator.ledger().transactionCount());
+		}
+	}
+
+	@Test
+	void startsTheTrafficOnlyOnceSomeoneSubscribes() throws Exception {
+		Ledger.Config ledger = new Ledger.Config(1, 32, 300, System.currentTimeMillis() / 1000, SLOT_MILLIS);
+		try (SolanaSimulator simulator = SolanaSimulator.start(SolanaSimulator.Settings
+			.manual(SolanaSimulator.bundledIdl())
+			.withLedger(ledger)
+			.withClock(SLOT_MILLIS, 0))) {
+			ScheduledTraffic traffic = new ScheduledTraffic(simulator,
+					new ScheduledTraffic.Plan(200, 80, 0, 0, 0, 0, true));
+			traffic.start();
+			try {
+				long slot = simulator.ledger().slot();
+				while (simulator.ledger().slot() < slot + 10) {
+					Thread.sleep(SLOT_MILLIS);
+				}
+				assertThat(simulator.ledger().transactionCount()).as("slots go on, no traffic").isZero();
+
+				try (RpcClient.Socket socket = new RpcClient.Socket(simulator.wsUrl())) {
+					socket.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"slotSubscribe\"}");
+					awaitEveryTransactionConfirmed(simulator, 80);
+				}
+			}
+			finally {
+				traffic.interrupt();
+			}
 		}
 	}
 
