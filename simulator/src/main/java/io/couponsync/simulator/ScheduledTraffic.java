@@ -11,9 +11,10 @@ import io.couponsync.simulator.ledger.LedgerTransaction;
 
 /**
  * What the command-line simulator does as its slots go by: lands workload transactions at a rate (up to a total,
+ * from the start or from the first WebSocket subscription on),
  * after which the cluster only finalizes), forks away the newest unfinalized slots every few slots — a share of
- * their transactions landing again, as resubmitted transactions do — and drops every WebSocket connection every
- * few slots.
+ * their transactions landing again, as resubmitted transactions do — drops every WebSocket connection every
+ * few slots, and slips a malformed frame in ahead of the next logs notification every few slots.
  */
 final class ScheduledTraffic extends Thread {
 
@@ -25,9 +26,11 @@ final class ScheduledTraffic extends Thread {
 	 * @param forkEverySlots 0 = no forks
 	 * @param relandShare share of each fork's dropped transactions landed again
 	 * @param dropConnectionsEverySlots 0 = connections stay up
+	 * @param malformedEverySlots 0 = every frame is well formed
+	 * @param awaitSubscriber no traffic (slots go on) until a WebSocket subscription exists
 	 */
 	record Plan(double transactionsPerSecond, long maxTransactions, int forkEverySlots, double relandShare,
-			int dropConnectionsEverySlots) {
+			int dropConnectionsEverySlots, int malformedEverySlots, boolean awaitSubscriber) {
 	}
 
 	private static final int MAX_FORK_SLOTS = 4;
@@ -52,6 +55,9 @@ final class ScheduledTraffic extends Thread {
 	@Override
 	public void run() {
 		long slotMillis = Math.max(1, simulator.ledger().config().slotMillis());
+		if (plan.awaitSubscriber() && !awaitSubscriber(slotMillis)) {
+			return;
+		}
 		long lastSlot = simulator.ledger().slot();
 		long next = System.nanoTime();
 		while (!isInterrupted()) {
@@ -74,6 +80,24 @@ final class ScheduledTraffic extends Thread {
 		}
 	}
 
+	/**
+	 * Waits for the first WebSocket subscription; false if interrupted meanwhile. why: a test then knows its indexer
+	 * meets the whole traffic, however long it takes to start
+	 */
+	private boolean awaitSubscriber(long slotMillis) {
+		log.info("Simulator: no traffic until a WebSocket subscription; slots go on");
+		try {
+			while (simulator.pubSub().subscriptionCount() == 0) {
+				Thread.sleep(slotMillis);
+			}
+		}
+		catch (InterruptedException ex) {
+			return false;
+		}
+		log.info("Simulator: a subscription at slot {}; traffic starts", simulator.ledger().slot());
+		return true;
+	}
+
 	private void landTransactions(double millis) {
 		owed += plan.transactionsPerSecond() * millis / 1000;
 		while (owed >= 1 && (plan.maxTransactions() == 0 || landed < plan.maxTransactions())) {
@@ -94,6 +118,11 @@ final class ScheduledTraffic extends Thread {
 		}
 		if (plan.dropConnectionsEverySlots() > 0 && slot % plan.dropConnectionsEverySlots() == 0) {
 			simulator.dropConnections();
+		}
+		if (plan.malformedEverySlots() > 0 && slot % plan.malformedEverySlots() == 0) {
+			// why: one frame, ahead of the next logs notification, which itself stays intact: only a subscriber that
+			// chokes on the frame, or drops its connection over it, loses anything
+			simulator.faults().sendMalformedNotifications(1);
 		}
 	}
 

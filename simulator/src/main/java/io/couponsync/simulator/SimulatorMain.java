@@ -14,7 +14,8 @@ import io.couponsync.simulator.marketplace.MarketplaceWorkload;
  * {@code java -jar simulator/target/simulator.jar [--rpc-port 8899] [--ws-port 8900] [--seed 1] [--rate 20]
  * [--slot-ms 400] [--finality-slots 32] [--program-id <base58>] [--idl <file>] [--withhold 0.0]
  * [--too-many-requests 0.0] [--retry-after 1] [--fork-every-slots 0] [--reland 0.5]
- * [--drop-connections-every-slots 0] [--transactions 0] [--cpi-events 0] [--failures 0.02]}
+ * [--drop-connections-every-slots 0] [--malformed-every-slots 0] [--transactions 0] [--await-subscriber false]
+ * [--cpi-events 0] [--failures 0.02]}
  * <p>
  * The program emits its events with {@code emit!} (log lines); {@code --cpi-events} is the share of transactions
  * shaped as if it used {@code emit_cpi!}, to test an indexer's robustness.
@@ -38,7 +39,9 @@ public final class SimulatorMain {
 		options.put("--retry-after", "1");
 		options.put("--reland", "0.5");
 		options.put("--drop-connections-every-slots", "0");
+		options.put("--malformed-every-slots", "0");
 		options.put("--transactions", "0");
+		options.put("--await-subscriber", "false");
 		for (int i = 0; i < args.length; i++) {
 			if (args[i].equals("--help") || args[i].equals("-h")) {
 				System.out.println("options (defaults): " + options + " --idl <file> (bundled coupon marketplace IDL)");
@@ -46,6 +49,11 @@ public final class SimulatorMain {
 			}
 			if (!args[i].startsWith("--") || i + 1 >= args.length) {
 				System.err.println("simulator: unexpected argument '" + args[i] + "' (try --help)");
+				System.exit(2);
+			}
+			// why: a misspelt fault option silently left off would let a test pass without its fault
+			if (!options.containsKey(args[i]) && !args[i].equals("--idl")) {
+				System.err.println("simulator: unknown option '" + args[i] + "' (try --help)");
 				System.exit(2);
 			}
 			options.put(args[i], args[++i]);
@@ -80,7 +88,9 @@ public final class SimulatorMain {
 		simulator.faults().retryAfterSeconds(integer(options, "--retry-after"));
 		new ScheduledTraffic(simulator, new ScheduledTraffic.Plan(decimal(options, "--rate"),
 				integer(options, "--transactions"), integer(options, "--fork-every-slots"), decimal(options, "--reland"),
-				integer(options, "--drop-connections-every-slots"))).start();
+				integer(options, "--drop-connections-every-slots"), integer(options, "--malformed-every-slots"),
+				bool(options, "--await-subscriber")))
+			.start();
 		System.out.println("JSON-RPC " + simulator.rpcUrl() + "  PubSub " + simulator.wsUrl() + "  program "
 				+ simulator.programId());
 		CountDownLatch stopped = new CountDownLatch(1);
@@ -98,6 +108,15 @@ public final class SimulatorMain {
 		catch (NumberFormatException ex) {
 			throw new IllegalArgumentException(name + " must be a whole number, not '" + options.get(name) + "'");
 		}
+	}
+
+	private static boolean bool(Map<String, String> options, String name) {
+		return switch (options.get(name)) {
+			case "true" -> true;
+			case "false" -> false;
+			default -> throw new IllegalArgumentException(name + " must be true or false, not '" + options.get(name)
+					+ "'");
+		};
 	}
 
 	private static double decimal(Map<String, String> options, String name) {

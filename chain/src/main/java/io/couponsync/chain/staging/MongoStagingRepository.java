@@ -154,7 +154,7 @@ public final class MongoStagingRepository implements StagingRepository {
 			return new InsertResult(0, 0);
 		}
 		List<Document> documents = new ArrayList<>(transactions.size());
-		transactions.forEach(transaction -> documents.add(toDocument(transaction)));
+		transactions.forEach(transaction -> documents.add(inserted(transaction)));
 		int duplicates;
 		try {
 			collection.insertMany(documents, new InsertManyOptions().ordered(false));
@@ -169,6 +169,21 @@ public final class MongoStagingRepository implements StagingRepository {
 		}
 		int revived = revive(transactions);
 		return new InsertResult(documents.size() - duplicates, duplicates - revived, revived);
+	}
+
+	/**
+	 * The document an insert writes. One staged already finalized, its position in the block unknown (the crawler
+	 * reaching it only after it was final: a first crawl, or after an outage), is flagged for block order. why: the
+	 * finality job records block order for the confirmed transactions it settles and never reads a finalized one;
+	 * without the flag such a transaction would keep signature order in its slot for good, and the read model
+	 * would keep whatever that order wrote.
+	 */
+	private static Document inserted(StagedTransaction transaction) {
+		Document document = toDocument(transaction);
+		if (transaction.commitment() == ChainCommitment.FINALIZED && transaction.positionInBlock() == null) {
+			document.append(BLOCK_ORDER_PENDING, true);
+		}
+		return document;
 	}
 
 	/** dropped → received: a dropped transaction the chain reports again is staged again with this report. */
@@ -186,13 +201,16 @@ public final class MongoStagingRepository implements StagingRepository {
 		List<WriteModel<Document>> writes = new ArrayList<>();
 		Date now = new Date();
 		for (String signature : dropped) {
-			Document reported = toDocument(bySignature.get(signature));
+			Document reported = inserted(bySignature.get(signature));
 			List<Bson> set = new ArrayList<>(List.of(Updates.set(SLOT, reported.get(SLOT)),
 					Updates.set("err", reported.get("err")), Updates.set("logs", reported.get("logs")),
 					Updates.set("source", reported.get("source")), Updates.set(STATUS, StagingStatus.RECEIVED.value()),
 					Updates.set(COMMITMENT, reported.get(COMMITMENT)), Updates.set("revivedAt", now),
 					Updates.unset("droppedAt"), Updates.unset(NEEDS_REFETCH), Updates.unset(RECHECKED_AT)));
 			set.add(Updates.set(ORDER, reported.get(ORDER)));
+			if (reported.containsKey(BLOCK_ORDER_PENDING)) {
+				set.add(Updates.set(BLOCK_ORDER_PENDING, true));
+			}
 			for (String optional : List.of("innerInstructions", "blockTime", POSITION)) {
 				set.add(reported.containsKey(optional) ? Updates.set(optional, reported.get(optional))
 						: Updates.unset(optional));
@@ -484,7 +502,7 @@ public final class MongoStagingRepository implements StagingRepository {
 
 	@Override
 	public long recordBlockPositions(Map<String, Integer> positions, Collection<String> applyAgain,
-			Collection<Long> orderedSlots) {
+			Collection<String> settled) {
 		if (!positions.isEmpty()) {
 			List<WriteModel<Document>> writes = new ArrayList<>();
 			positions.forEach((signature, position) -> writes.add(new UpdateOneModel<>(
@@ -492,8 +510,9 @@ public final class MongoStagingRepository implements StagingRepository {
 					Updates.combine(Updates.set(POSITION, position), Updates.set(ORDER, position + 1)))));
 			collection.bulkWrite(writes, new BulkWriteOptions().ordered(false));
 		}
-		if (!orderedSlots.isEmpty()) {
-			collection.updateMany(Filters.and(Filters.in(SLOT, orderedSlots), Filters.eq(BLOCK_ORDER_PENDING, true)),
+		if (!settled.isEmpty()) {
+			// why: by signature, not by slot: one staged into the slot after the caller read it keeps its flag
+			collection.updateMany(Filters.and(Filters.in("_id", settled), Filters.eq(BLOCK_ORDER_PENDING, true)),
 					Updates.unset(BLOCK_ORDER_PENDING));
 		}
 		if (applyAgain.isEmpty()) {
@@ -546,10 +565,15 @@ public final class MongoStagingRepository implements StagingRepository {
 	@Override
 	public List<Long> slotsPendingBlockOrder(int limit) {
 		Set<Long> slots = new TreeSet<>();
-		collection.find(Filters.and(Filters.eq(BLOCK_ORDER_PENDING, true), live()))
-			.projection(Projections.include(SLOT))
-			.forEach(document -> slots.add(document.get(SLOT, Number.class).longValue()));
-		return slots.stream().limit(limit).toList();
+		// why: a first crawl flags its whole history; reading every flagged document on each run would cost more
+		// with every run until the backlog drains, so the read stops at the limit (in no particular order)
+		try (MongoCursor<Document> flagged = collection.find(Filters.and(Filters.eq(BLOCK_ORDER_PENDING, true),
+				live())).projection(Projections.include(SLOT)).iterator()) {
+			while (slots.size() < limit && flagged.hasNext()) {
+				slots.add(flagged.next().get(SLOT, Number.class).longValue());
+			}
+		}
+		return List.copyOf(slots);
 	}
 
 	@Override

@@ -154,14 +154,17 @@ public interface StagingRepository extends StagingInserts {
 	long flagForRefetch(Collection<String> signatures);
 
 	/**
-	 * Records where transactions sit in their blocks (signature → position) and clears the slots' pending block order;
-	 * the applied ones among {@code applyAgain} go back to received, to be applied again in block order. Returns how
-	 * many went back.
+	 * Records where transactions sit in their blocks (signature → position) and clears the pending block order of
+	 * the {@code settled} transactions (their slot's order is read, or there is nothing to order); the applied ones
+	 * among {@code applyAgain} go back to received, to be applied again in block order. Returns how many went back.
 	 */
 	long recordBlockPositions(Map<String, Integer> positions, Collection<String> applyAgain,
-			Collection<Long> orderedSlots);
+			Collection<String> settled);
 
-	/** The slots' block order could not be read yet (no block from the RPC): they are tried again later. */
+	/**
+	 * The slots' block order could not be read yet (no block from the RPC): they are tried again later. A
+	 * transaction staged already finalized with its position unknown is pending from its insert on.
+	 */
 	long markBlockOrderPending(Collection<Long> slots);
 
 	/**
@@ -175,7 +178,7 @@ public interface StagingRepository extends StagingInserts {
 	/** The staged transactions (not dropped) in these slots. */
 	List<Standing> standingInSlots(Collection<Long> slots);
 
-	/** Slots waiting for their block order, oldest first. */
+	/** Up to {@code limit} slots waiting for their block order, in slot order (not the oldest when more wait). */
 	List<Long> slotsPendingBlockOrder(int limit);
 
 	/** Where each of these signatures stands (absent when not staged). */

@@ -82,6 +82,12 @@ public abstract class StagingRepositoryContract {
 				ChainCommitment.CONFIRMED, null, null, position);
 	}
 
+	private StagedTransaction finalized(String signature, long slot, Integer position) {
+		StagedTransaction staged = staged(signature, slot, position);
+		return new StagedTransaction(signature, slot, null, staged.logs(), staged.receivedAt(), staged.source(),
+				staged.status(), ChainCommitment.FINALIZED, null, null, position);
+	}
+
 	private StagingStatus status(String signature) {
 		return repository().find(signature).orElseThrow().status();
 	}
@@ -142,7 +148,7 @@ public abstract class StagingRepositoryContract {
 	@Test
 	void anAppliedTransactionWhosePositionWasRecordedMeanwhileStaysReceived() {
 		repository().insertIfAbsent(List.of(staged("p", 1, null), staged("q", 1, null)));
-		repository().recordBlockPositions(java.util.Map.of("p", 0), List.of(), List.of(1L));
+		repository().recordBlockPositions(java.util.Map.of("p", 0), List.of(), List.of("p", "q"));
 
 		long moved = repository().markApplied(List.of(new StagingRepository.Applied("p", false, false, false),
 				new StagingRepository.Applied("q", true, true, false)), 7);
@@ -343,7 +349,7 @@ public abstract class StagingRepositoryContract {
 		assertThat(repository().slotsPendingBlockOrder(10)).containsExactly(20L, 21L);
 
 		long back = repository().recordBlockPositions(java.util.Map.of("a", 1, "b", 0), List.of("a", "b"),
-				List.of(20L));
+				List.of("a", "b"));
 
 		assertThat(back).as("only the applied one goes back").isEqualTo(1);
 		assertThat(status("a")).isEqualTo(StagingStatus.RECEIVED);
@@ -351,6 +357,29 @@ public abstract class StagingRepositoryContract {
 		assertThat(repository().slotsPendingBlockOrder(10)).containsExactly(21L);
 		assertThat(repository().standingInSlots(List.of(20L))).extracting(StagingRepository.Standing::positionInBlock)
 			.containsExactlyInAnyOrder(0, 1);
+	}
+
+	/**
+	 * The finality job records block order only for the confirmed transactions it settles; one the crawler stages
+	 * already finalized would keep signature order in its slot for good, unless its insert leaves it pending.
+	 */
+	@Test
+	void leavesPendingTheBlockOrderOfATransactionStagedAlreadyFinalizedWithoutItsPosition() {
+		repository().insertIfAbsent(List.of(finalized("f", 30, null), finalized("g", 30, null),
+				finalized("p", 31, 0), staged("c", 32, null), staged("d", 33, null)));
+		repository().drop(List.of("d"));
+		repository().insertIfAbsent(List.of(finalized("d", 34, null)));
+
+		assertThat(repository().slotsPendingBlockOrder(10)).as("finalized and position unknown, revived too")
+			.containsExactly(30L, 34L);
+		assertThat(repository().slotsPendingBlockOrder(1)).hasSize(1);
+
+		repository().recordBlockPositions(java.util.Map.of("f", 1), List.of(), List.of("f", "d"));
+
+		assertThat(repository().slotsPendingBlockOrder(10))
+			.as("settled by signature: one staged into the slot after the caller read it stays pending")
+			.containsExactly(30L);
+		assertThat(repository().find("f").orElseThrow().positionInBlock()).isEqualTo(1);
 	}
 
 	@Test

@@ -23,7 +23,8 @@ import io.couponsync.chain.staging.StagingStatus;
  * one staged transaction needs no call — there is nothing to order. A transaction already applied without its
  * position goes back to received: applied again, its changes outrank the ones written in signature order. A slot
  * whose block the RPC does not give yet stays pending and is tried again by later runs, whatever the commitment of
- * its transactions by then.
+ * its transactions by then; so does the slot of a transaction the crawler staged already finalized, which never
+ * passes through the settling of confirmed ones.
  */
 class BlockPositions {
 
@@ -56,9 +57,19 @@ class BlockPositions {
 		for (Standing transaction : staging.standingInSlots(slots)) {
 			bySlot.computeIfAbsent(transaction.slot(), slot -> new ArrayList<>()).add(transaction);
 		}
-		bySlot.values().removeIf(transactions -> transactions.size() < 2
-				|| transactions.stream().allMatch(transaction -> transaction.positionInBlock() != null));
+		// why: a slot with nothing to order settles its transactions as a block read would, so one flagged at its
+		// insert (staged already finalized) does not stay pending for good
+		List<String> settled = new ArrayList<>();
+		bySlot.values().removeIf(transactions -> {
+			boolean nothingToOrder = transactions.size() < 2
+					|| transactions.stream().allMatch(transaction -> transaction.positionInBlock() != null);
+			if (nothingToOrder) {
+				transactions.forEach(transaction -> settled.add(transaction.signature()));
+			}
+			return nothingToOrder;
+		});
 		if (bySlot.isEmpty()) {
+			staging.recordBlockPositions(Map.of(), List.of(), settled);
 			return;
 		}
 		List<Long> unordered = new ArrayList<>(bySlot.keySet());
@@ -74,6 +85,7 @@ class BlockPositions {
 				continue;
 			}
 			ordered.add(unordered.get(i));
+			bySlot.get(unordered.get(i)).forEach(transaction -> settled.add(transaction.signature()));
 			Map<String, Integer> inBlock = new HashMap<>();
 			for (int position = 0; position < block.signatures().size(); position++) {
 				inBlock.put(block.signatures().get(position), position);
@@ -90,7 +102,7 @@ class BlockPositions {
 			}
 		}
 		blocksRead += unordered.size();
-		long applyAgain = staging.recordBlockPositions(positions, toApplyAgain, ordered);
+		long applyAgain = staging.recordBlockPositions(positions, toApplyAgain, settled);
 		requeued += applyAgain;
 		if (applyAgain > 0) {
 			log.info("Block order recorded from {} blocks; {} applied transactions queued to be applied again in it",

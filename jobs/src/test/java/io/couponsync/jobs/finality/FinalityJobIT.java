@@ -287,6 +287,40 @@ class FinalityJobIT {
 	}
 
 	/**
+	 * The crawler reaches transactions once they are final (a first crawl, or after the listener and the jobs were
+	 * down for longer than finalization takes): staged finalized, they never pass through the settling of confirmed
+	 * ones, yet their blocks must be read, or same-slot transactions keep signature order, and the read model what
+	 * that order wrote. Seen in BlackBoxSyncProcessIT after a kill: a ticket redeemed in the slot it was generated
+	 * in stayed unconsumed.
+	 */
+	@Test
+	void readsTheBlockOrderOfTransactionsTheCrawlerStagedAlreadyFinalized() throws Exception {
+		land(30, 12);
+		simulator.advanceSlots(40);
+		assertThat(runner.run(backfillJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("commitment",
+				"finalized"))).isEqualTo(simulator.ledger().transactionCount());
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
+				new ArrayList<>())).as("same-slot transactions applied in signature order disagree with the chain")
+			.isNotEmpty();
+
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		for (LedgerTransaction transaction : simulator.ledger().transactions()) {
+			assertThat(database().getCollection("staged_transactions").find(new Document("_id",
+					transaction.signature())).first().getInteger("positionInBlock"))
+				.as(transaction.signature()).isEqualTo(transaction.indexInBlock());
+		}
+		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
+				new ArrayList<>())).isEmpty();
+		simulator.metrics().reset();
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(simulator.metrics().calls("getBlock")).as("no slot left pending").isZero();
+	}
+
+	/**
 	 * The finality job meets transactions the cluster landed again before it confirms them: the accounts they
 	 * create are not in the confirmed state the undo reads, so their documents are marked orphaned. Applied again
 	 * once confirmed and fetched again, their events take the mark away.
