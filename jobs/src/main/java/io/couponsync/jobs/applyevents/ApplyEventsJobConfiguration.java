@@ -30,6 +30,7 @@ import io.couponsync.jobs.batch.InFlightExecutions;
 import io.couponsync.jobs.batch.JobParameterRules;
 import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.batch.StagedTransactionReader;
+import io.couponsync.jobs.batch.WriterCheckpoint;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.PdaResolver;
 import io.couponsync.jobs.readmodel.ProjectionContext;

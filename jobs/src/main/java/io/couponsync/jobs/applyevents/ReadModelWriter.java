@@ -17,6 +17,7 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 
 import io.couponsync.chain.staging.ChainCommitment;
+import io.couponsync.jobs.batch.WriterCheckpoint;
 import io.couponsync.jobs.readmodel.ChainEvent;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.CounterJournal;

@@ -26,6 +26,7 @@ import io.couponsync.jobs.batch.InFlightExecutions;
 import io.couponsync.jobs.batch.JobParameterRules;
 import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.batch.StagedTransactionReader;
+import io.couponsync.jobs.batch.WriterCheckpoint;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.CounterJournal;
 import io.couponsync.jobs.readmodel.PdaResolver;
@@ -60,10 +61,11 @@ public class FinalityJobConfiguration {
 	@StepScope
 	FinalityWriter finalityWriter(SolanaRpcClient rpc, StagingRepository staging, ChainEventLog chainEventLog,
 			ReadModelStore readModelStore, ForkUndos forkUndos, JobsProperties properties,
-			ObjectProvider<MeterRegistry> registry) {
+			ObjectProvider<MeterRegistry> registry, ObjectProvider<WriterCheckpoint> checkpoint) {
 		MeterRegistry meters = registry.getIfAvailable(SimpleMeterRegistry::new);
 		return new FinalityWriter(rpc, staging, chainEventLog, readModelStore, blockPositions(staging, rpc, properties),
-				forkUndos, properties.finality().dropMarginSlots(), meters.counter("sync.finality.finalized"));
+				forkUndos, properties.finality().dropMarginSlots(), meters.counter("sync.finality.finalized"),
+				checkpoint.getIfAvailable(() -> WriterCheckpoint.NONE));
 	}
 
 	private static BlockPositions blockPositions(StagingRepository staging, SolanaRpcClient rpc,

@@ -16,6 +16,7 @@ import io.couponsync.chain.rpc.SignatureStatus;
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository;
+import io.couponsync.jobs.batch.WriterCheckpoint;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.ReadModelStore;
 import io.couponsync.chain.staging.StagingRepository.Written;
@@ -23,7 +24,7 @@ import io.couponsync.chain.staging.StagingRepository.Written;
 /**
  * Settles a chunk of up to 256 confirmed transactions with one getSignatureStatuses call (history searched): a
  * finalized one makes the staged transaction, its logged events and every read-model document it last changed
- * finalized; one the cluster no longer knows once its slot is {@code dropMargin} slots behind the finalized slot
+ * finalized (staging last, so that a crash leaves the chunk to be read again); one the cluster no longer knows once its slot is {@code dropMargin} slots behind the finalized slot
  * was dropped by a fork; one it reports at another slot than the one staged was dropped there and landed again.
  * Those two are only recorded here ({@link ForkUndos}); the fork-undo step that follows takes their effects out, so
  * until then they stay as they are and a crash loses nothing. Where the program has several transactions in one
@@ -49,8 +50,11 @@ class FinalityWriter implements ItemWriter<StagedTransaction> {
 
 	private final Counter finalizedCount;
 
+	private final WriterCheckpoint checkpoint;
+
 	FinalityWriter(SolanaRpcClient rpc, StagingRepository staging, ChainEventLog events, ReadModelStore readModel,
-			BlockPositions blockPositions, ForkUndos undos, long dropMargin, Counter finalizedCount) {
+			BlockPositions blockPositions, ForkUndos undos, long dropMargin, Counter finalizedCount,
+			WriterCheckpoint checkpoint) {
 		this.rpc = rpc;
 		this.staging = staging;
 		this.events = events;
@@ -59,6 +63,7 @@ class FinalityWriter implements ItemWriter<StagedTransaction> {
 		this.undos = undos;
 		this.dropMargin = dropMargin;
 		this.finalizedCount = finalizedCount;
+		this.checkpoint = checkpoint;
 	}
 
 	@Override
@@ -101,10 +106,14 @@ class FinalityWriter implements ItemWriter<StagedTransaction> {
 			blockPositions.record(onChain);
 		}
 		if (!finalized.isEmpty()) {
-			staging.markFinalized(finalized);
+			// staging last: the reader selects confirmed transactions, so a crash before it leaves the chunk to be
+			// read again and its marks (idempotent) made again; staging first would strand them confirmed
 			Map<String, Written> written = staging.writtenBy(finalized);
 			events.markFinalized(written.values());
+			checkpoint.reached("finality-events-marked");
 			readModel.markFinalized(written);
+			checkpoint.reached("finality-documents-marked");
+			staging.markFinalized(finalized);
 			finalizedCount.increment(finalized.size());
 		}
 	}

@@ -37,6 +37,7 @@ import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.jobs.JobsIntegrationTest;
 import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.jobs.batch.WriterCheckpoint;
 import io.couponsync.simulator.SolanaSimulator;
 import io.couponsync.simulator.ledger.Commitment;
 import io.couponsync.simulator.ledger.LedgerTransaction;

@@ -26,6 +26,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.jobs.JobsApplication;
 import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.jobs.batch.WriterCheckpoint;
 import io.couponsync.simulator.SolanaSimulator;
 import io.couponsync.simulator.ledger.LedgerTransaction;
 

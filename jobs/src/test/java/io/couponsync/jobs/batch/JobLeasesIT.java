@@ -42,7 +42,7 @@ import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.jobs.JobsApplication;
 import io.couponsync.jobs.applyevents.LedgerStaging;
-import io.couponsync.jobs.applyevents.WriterCheckpoint;
+import io.couponsync.jobs.batch.WriterCheckpoint;
 import io.couponsync.jobs.launch.CommandContext;
 import io.couponsync.simulator.SolanaSimulator;
 

@@ -16,13 +16,19 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.batch.test.context.SpringBatchTest;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -34,6 +40,7 @@ import io.couponsync.jobs.SimulatorProperties;
 import io.couponsync.jobs.applyevents.GroundTruthComparison;
 import io.couponsync.jobs.applyevents.LedgerStaging;
 import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.jobs.batch.WriterCheckpoint;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.simulator.GroundTruth;
 import io.couponsync.simulator.SolanaSimulator;
@@ -44,6 +51,7 @@ import io.couponsync.simulator.ledger.LedgerTransaction;
 @SpringBatchTest
 @JobsIntegrationTest
 @TestPropertySource(properties = { "spring.datasource.url=jdbc:h2:mem:finality-it;DB_CLOSE_DELAY=-1" })
+@Import(FinalityJobIT.CrashInjection.class)
 class FinalityJobIT {
 
 	private static SolanaSimulator simulator;
@@ -77,8 +85,12 @@ class FinalityJobIT {
 	@Autowired
 	private io.micrometer.core.instrument.MeterRegistry meters;
 
+	@Autowired
+	private CrashInjection.CrashOnce crash;
+
 	@BeforeEach
 	void clean() {
+		crash.disarm();
 		database().drop();
 		staging.createIndexes();
 		repository.removeJobExecutions();
@@ -145,6 +157,36 @@ class FinalityJobIT {
 
 		assertThat(simulator.metrics().calls("getSignatureStatuses")).isEqualTo((total + 255) / 256);
 		assertThat(meters.get("sync.finality.unresolved").gauge().value()).isZero();
+		assertThat(database().getCollection("staged_transactions")
+			.countDocuments(new Document("commitment", "finalized"))).isEqualTo(total);
+		assertThat(database().getCollection("chain_events").countDocuments(new Document("commitment", "confirmed")))
+			.isZero();
+		for (String collection : Projections.COLLECTIONS) {
+			assertThat(database().getCollection(collection).countDocuments(Filters.and(
+					Filters.exists("lastSignature"), Filters.ne("commitment", "finalized"))))
+				.as(collection).isZero();
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "finality-events-marked", "finality-documents-marked" })
+	void aCrashWhileFinalizingAChunkIsFinishedByTheRestart(String step) throws Exception {
+		land(60, 10);
+		stageAndApply();
+		simulator.advanceSlots(40);
+		int total = simulator.ledger().transactionCount();
+		crash.arm(step, 2);
+
+		JobExecution crashed = runner.run(finalityJob, new JobParameters());
+		assertThat(crashed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(database().getCollection("staged_transactions")
+			.countDocuments(new Document("commitment", "finalized"))).as("the first chunk only").isEqualTo(256);
+
+		JobExecution restarted = runner.run(finalityJob, new JobParameters());
+
+		assertThat(restarted.getJobInstance().getInstanceId()).isEqualTo(crashed.getJobInstance().getInstanceId());
+		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		// every transaction is final on chain, so everything they wrote is finalized
 		assertThat(database().getCollection("staged_transactions")
 			.countDocuments(new Document("commitment", "finalized"))).isEqualTo(total);
 		assertThat(database().getCollection("chain_events").countDocuments(new Document("commitment", "confirmed")))
@@ -582,5 +624,46 @@ class FinalityJobIT {
 		var accounts = simulator.groundTruth().accounts(Commitment.PROCESSED);
 		assertThat(GroundTruthComparison.differences(database(), accounts, new ArrayList<>())).isEmpty();
 		assertNoOrphanMarkOnAnAccountThatExists(accounts);
+	}
+
+	/** A finality-writer checkpoint that throws once, at a chosen step of a chosen chunk. */
+	@TestConfiguration
+	static class CrashInjection {
+
+		@Bean
+		CrashOnce crashOnce() {
+			return new CrashOnce();
+		}
+
+		@Bean
+		WriterCheckpoint crashingCheckpoint(CrashOnce crashOnce) {
+			return crashOnce::reached;
+		}
+
+		static final class CrashOnce {
+
+			private volatile String step;
+
+			private volatile int chunk;
+
+			private int seen;
+
+			void arm(String step, int chunk) {
+				this.seen = 0;
+				this.chunk = chunk;
+				this.step = step;
+			}
+
+			void disarm() {
+				step = null;
+			}
+
+			void reached(String reached) {
+				if (reached.equals(step) && ++seen == chunk) {
+					step = null;
+					throw new IllegalStateException("simulated crash at " + reached);
+				}
+			}
+		}
 	}
 }
