@@ -1,7 +1,6 @@
 package io.couponsync.jobs.batch;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,6 +59,8 @@ public class JobRunner implements AutoCloseable {
 
 	private final Duration recoveryWait;
 
+	private final Duration turnWait;
+
 	private final MeterRegistry registry;
 
 	private volatile boolean shuttingDown;
@@ -79,6 +80,7 @@ public class JobRunner implements AutoCloseable {
 		this.inFlight = inFlight;
 		this.heartbeat = settings.heartbeat();
 		this.recoveryWait = settings.recoveryWait();
+		this.turnWait = settings.turnWait();
 		this.registry = registry;
 	}
 
@@ -243,19 +245,22 @@ public class JobRunner implements AutoCloseable {
 	}
 
 	/**
-	 * Takes the lease, waiting while a recovery holds it. why: a recovery holds a lease for a few statements, and a
-	 * launch it turned away would fail for no job at all (a CronJob's run exits 3 and its Job fails).
+	 * Takes the lease, waiting while a recovery holds it (up to {@code recovery-wait}) or another job of the lease's
+	 * group runs (up to {@code turn-wait}); gives up at once when the holder runs this same job. why: a recovery
+	 * holds a lease for a few statements, and a launch it turned away would fail for no job at all (a CronJob's run
+	 * exits 3); jobs of a group on one-second schedules fire a few milliseconds apart in a fixed order, so a launch
+	 * that gave up on the group's lease would meet the same holder at every fire and never run.
 	 */
 	private Optional<Lease> acquire(String leaseName, String jobName) {
-		Instant deadline = Instant.now().plus(recoveryWait);
+		long start = System.nanoTime();
 		while (true) {
 			Optional<Lease> acquired = leases.tryAcquire(leaseName, jobName);
 			if (acquired.isPresent()) {
 				return acquired;
 			}
-			boolean recovering = leases.find(leaseName).map(holder -> LeaseStore.RECOVERY.equals(holder.jobName()))
-				.orElse(true);
-			if (!recovering || Instant.now().isAfter(deadline)) {
+			// why: no holder found means it was released in between: try again, within the shorter wait
+			Duration patience = leases.find(leaseName).map(holder -> patienceFor(holder, jobName)).orElse(recoveryWait);
+			if (System.nanoTime() - start > patience.toNanos()) {
 				return Optional.empty();
 			}
 			try {
@@ -266,6 +271,13 @@ public class JobRunner implements AutoCloseable {
 				return Optional.empty();
 			}
 		}
+	}
+
+	private Duration patienceFor(Lease holder, String jobName) {
+		if (LeaseStore.RECOVERY.equals(holder.jobName())) {
+			return recoveryWait;
+		}
+		return holder.jobName().equals(jobName) ? Duration.ZERO : turnWait;
 	}
 
 	private void release(Lease lease) {

@@ -50,9 +50,12 @@ public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 	 * or a pause does not lose it
 	 * @param recoveryWait how long a launch waits for a lease a recovery holds (for the few statements that mark a
 	 * killed process's executions FAILED) before it gives up as on any held lease
+	 * @param turnWait how long a launch waits while another job of its lease's group runs (the read-model writers
+	 * share one lease) before it gives up; a launch meeting its own job running gives up at once
 	 */
 	public record LeaseSettings(@NotNull @DefaultValue("60s") Duration ttl,
-			@NotNull @DefaultValue("15s") Duration heartbeat, @NotNull @DefaultValue("10s") Duration recoveryWait) {
+			@NotNull @DefaultValue("15s") Duration heartbeat, @NotNull @DefaultValue("10s") Duration recoveryWait,
+			@NotNull @DefaultValue("30s") Duration turnWait) {
 
 		@AssertTrue(message = "must be at most half the lease's ttl")
 		public boolean isHeartbeatWellUnderTtl() {

@@ -19,8 +19,9 @@ import io.couponsync.jobs.batch.TextJobParameters;
 /**
  * The one Quartz job class: launches the Spring Batch job its job key names (group {@value QuartzSchedules#GROUP}),
  * with the fired trigger's data as text parameters, through {@link JobRunner} and so through the job's lease, in
- * Quartz's own worker thread. A launch that finds the lease held (another node runs the job, or a job sharing its
- * lease) ends without running; the next fire time tries again.
+ * Quartz's own worker thread. A launch that finds the lease held by another job sharing it waits its turn (up to
+ * {@code sync.jobs.lease.turn-wait}); one that finds its own job running (on another node) ends without running, and
+ * the next fire time tries again.
  */
 @DisallowConcurrentExecution
 public class BatchJobLaunch implements Job {

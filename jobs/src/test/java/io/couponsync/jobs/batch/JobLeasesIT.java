@@ -80,7 +80,7 @@ class JobLeasesIT {
 				"--sync.program.idl=../config/idl/discount_platform.json", "--sync.solana.rpc-url=http://127.0.0.1:9",
 				"--sync.solana.ws-url=ws://127.0.0.1:9", "--sync.solana.max-attempts=1",
 				"--sync.mongodb.embedded.port=0", "--sync.mongodb.embedded.file=",
-				"--sync.jobs.lease.recovery-wait=2s",
+				"--sync.jobs.lease.recovery-wait=2s", "--sync.jobs.lease.turn-wait=2s",
 				"--spring.datasource.url=" + jdbcUrl, "--spring.batch.jdbc.initialize-schema=always"));
 		if (url.equals("postgres")) {
 			args.add("--spring.datasource.username=postgres");
@@ -259,6 +259,39 @@ class JobLeasesIT {
 			assertThat(crawl.outcome()).as("only inserts staged transactions if absent").isEqualTo(JobLaunch.Outcome.RAN);
 			assertThat(context.getBean(LeaseStore.class).find("backfillJob")).as("released at its end").isEmpty();
 			assertThat(context.getBean(JobRepository.class).findJobInstances("applyEventsJob")).isEmpty();
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("repositories")
+	void aLaunchWaitsItsTurnWhileAnotherJobOfItsGroupRunsButNotBehindItsOwnJob(String url) throws Exception {
+		try (ConfigurableApplicationContext context = jobsOn(url)) {
+			JobRunner runner = context.getBean(JobRunner.class);
+			LeaseStore otherProcess = new LeaseStore(context.getBean(JdbcTemplate.class), Duration.ofMinutes(1),
+					"other:1:x");
+			Lease finality = otherProcess.tryAcquire(JobLeases.READ_MODEL, "finalityJob").orElseThrow();
+			CompletableFuture<Void> finalityEnds = CompletableFuture.runAsync(() -> {
+				try {
+					Thread.sleep(500);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				otherProcess.release(finality);
+			});
+
+			assertThat(runner.launch("applyEventsJob", new JobParameters()).outcome())
+				.as("waited for the finality run to end").isEqualTo(JobLaunch.Outcome.RAN);
+			finalityEnds.get();
+
+			otherProcess.tryAcquire(JobLeases.READ_MODEL, "finalityJob").orElseThrow();
+			long before = System.nanoTime();
+			JobLaunch sameJob = runner.launch("finalityJob", new JobParameters());
+			assertThat(sameJob.outcome()).as("its own job runs elsewhere").isEqualTo(JobLaunch.Outcome.LEASE_HELD);
+			assertThat(Duration.ofNanos(System.nanoTime() - before)).as("given up without waiting a turn")
+				.isLessThan(Duration.ofSeconds(2));
+			assertThat(runner.launch("applyEventsJob", new JobParameters()).outcome())
+				.as("a run that does not end is waited for only turn-wait").isEqualTo(JobLaunch.Outcome.LEASE_HELD);
 		}
 	}
 
