@@ -503,24 +503,39 @@ public final class MongoStagingRepository implements StagingRepository {
 	@Override
 	public long recordBlockPositions(Map<String, Integer> positions, Collection<String> applyAgain,
 			Collection<String> settled) {
-		if (!positions.isEmpty()) {
-			List<WriteModel<Document>> writes = new ArrayList<>();
-			positions.forEach((signature, position) -> writes.add(new UpdateOneModel<>(
-					Filters.and(Filters.eq("_id", signature), Filters.exists(POSITION, false)),
-					Updates.combine(Updates.set(POSITION, position), Updates.set(ORDER, position + 1)))));
-			collection.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+		// why: a position and the move back to received in one update per document, the pending flag cleared last:
+		// once a position is stored, the next read of the slot no longer sends the transaction back, so a crash
+		// between separate writes would leave it applied in signature order for good
+		long requeued = 0;
+		Set<String> again = new HashSet<>(applyAgain);
+		List<WriteModel<Document>> requeue = new ArrayList<>();
+		List<WriteModel<Document>> place = new ArrayList<>();
+		positions.forEach((signature, position) -> {
+			Bson set = Updates.combine(Updates.set(POSITION, position), Updates.set(ORDER, position + 1));
+			Bson unplaced = Filters.and(Filters.eq("_id", signature), Filters.exists(POSITION, false));
+			if (again.contains(signature)) {
+				requeue.add(new UpdateOneModel<>(Filters.and(unplaced, Filters.eq(STATUS, StagingStatus.APPLIED.value())),
+						Updates.combine(set, Updates.set(STATUS, StagingStatus.RECEIVED.value()))));
+				// why: disjoint from the move, so the two bulks may run in any order
+				place.add(new UpdateOneModel<>(Filters.and(unplaced, Filters.ne(STATUS, StagingStatus.APPLIED.value())),
+						set));
+			}
+			else {
+				place.add(new UpdateOneModel<>(unplaced, set));
+			}
+		});
+		if (!requeue.isEmpty()) {
+			requeued = collection.bulkWrite(requeue, new BulkWriteOptions().ordered(false)).getModifiedCount();
+		}
+		if (!place.isEmpty()) {
+			collection.bulkWrite(place, new BulkWriteOptions().ordered(false));
 		}
 		if (!settled.isEmpty()) {
 			// why: by signature, not by slot: one staged into the slot after the caller read it keeps its flag
 			collection.updateMany(Filters.and(Filters.in("_id", settled), Filters.eq(BLOCK_ORDER_PENDING, true)),
 					Updates.unset(BLOCK_ORDER_PENDING));
 		}
-		if (applyAgain.isEmpty()) {
-			return 0;
-		}
-		return collection.updateMany(Filters.and(Filters.in("_id", applyAgain),
-				Filters.eq(STATUS, StagingStatus.APPLIED.value())), Updates.set(STATUS, StagingStatus.RECEIVED.value()))
-			.getModifiedCount();
+		return requeued;
 	}
 
 	@Override
