@@ -17,7 +17,7 @@ import org.bson.BsonValue;
 /**
  * A coupon's ownership history — transfers, listing sales and auction sales, in chain order — kept in its
  * document as {@code transfers}. A chunk merges its own entries into the stored array (one entry per event, so
- * merging again changes nothing): its cost does not grow with history. Fork undo recomputes the coupons it touched
+ * merging again changes nothing, and an event applied again in block order replaces its entry): its cost does not grow with history. Fork undo recomputes the coupons it touched
  * from the log.
  */
 public final class DerivedHistories {
@@ -86,17 +86,24 @@ public final class DerivedHistories {
 		return changes;
 	}
 
+	/**
+	 * The stored entries with the chunk's replacing those of the same event. why: by event, not by order — an
+	 * event applied again once its block position is known has a new order, and must replace its first entry.
+	 */
 	private static BsonArray merged(BsonArray history, List<BsonDocument> entries) {
-		Map<String, BsonDocument> byOrder = new LinkedHashMap<>();
-		history.forEach(value -> {
-			BsonDocument entry = value.asDocument();
-			byOrder.put(entry.containsKey(ORDER) ? entry.getString(ORDER).getValue()
-					: entry.getString("signature").getValue(), entry);
-		});
-		entries.forEach(entry -> byOrder.put(entry.getString(ORDER).getValue(), entry));
-		List<BsonDocument> sorted = new ArrayList<>(byOrder.values());
+		Map<String, BsonDocument> byEvent = new LinkedHashMap<>();
+		history.forEach(value -> byEvent.put(eventOf(value.asDocument()), value.asDocument()));
+		entries.forEach(entry -> byEvent.put(eventOf(entry), entry));
+		List<BsonDocument> sorted = new ArrayList<>(byEvent.values());
 		sorted.sort(Comparator.comparing(entry -> entry.containsKey(ORDER) ? entry.getString(ORDER).getValue() : ""));
 		return new BsonArray(sorted);
+	}
+
+	/** The event an entry records: its signature and index, read from its order (or its signature alone). */
+	private static String eventOf(BsonDocument entry) {
+		ChangeVersion order = entry.containsKey(ORDER) ? ChangeVersion.parse(entry.getString(ORDER).getValue()) : null;
+		return order == null ? entry.getString("signature").getValue()
+				: order.signature() + ":" + order.eventIndex();
 	}
 
 	/** The touched coupons' histories recomputed from the log (fork undo: events left the log). */

@@ -292,9 +292,31 @@ class FinalityJobIT {
 					Filters.exists("lastSignature"), Filters.ne("commitment", "finalized"))))
 				.as(collection).isZero();
 		}
+		assertOwnershipHistoriesHoldEachEventOnce();
 		simulator.metrics().reset();
 		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(simulator.metrics().calls("getBlock")).as("positions are read once").isZero();
+	}
+
+	/**
+	 * A coupon's {@code transfers} hold each transfer, sale and auction sale of it once, also where the event was
+	 * applied first in signature order and again in block order.
+	 */
+	private void assertOwnershipHistoriesHoldEachEventOnce() {
+		Set<String> seen = new java.util.HashSet<>();
+		long entries = 0;
+		for (Document coupon : database().getCollection("coupons").find(Filters.exists("transfers"))) {
+			for (Document entry : coupon.getList("transfers", Document.class)) {
+				String order = entry.getString("order");
+				String event = entry.getString("signature") + ":" + Integer.parseInt(order.substring(order.lastIndexOf('.') + 1));
+				assertThat(seen.add(coupon.getString("_id") + "/" + event)).as("%s in %s's history twice", event,
+						coupon.get("_id")).isTrue();
+				entries++;
+			}
+		}
+		long ownershipEvents = database().getCollection("chain_events")
+			.countDocuments(Filters.in("name", "CouponTransferred", "CouponSold", "AuctionFinalized"));
+		assertThat(entries).isPositive().isEqualTo(ownershipEvents);
 	}
 
 	/**
