@@ -31,6 +31,7 @@ import io.couponsync.jobs.batch.JobParameterRules;
 import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.batch.StagedTransactionReader;
 import io.couponsync.jobs.batch.WriterCheckpoint;
+import io.couponsync.jobs.finality.ForkUndos;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.PdaResolver;
 import io.couponsync.jobs.readmodel.ProjectionContext;
@@ -71,12 +72,12 @@ public class ApplyEventsJobConfiguration {
 			ReadModelStore readModelStore, Projections projections, EventReferences eventReferences,
 			Recounts recounts, PdaResolver pdaResolver, ObjectProvider<WriterCheckpoint> checkpoint,
 			DeadLetterStore deadLetters, JobsProperties properties, CounterJournal counterJournal,
-			@Value("#{stepExecution.jobExecutionId}") Long jobExecutionId) {
+			ForkUndos forkUndos, @Value("#{stepExecution.jobExecutionId}") Long jobExecutionId) {
 		return new ReadModelWriter(chainEventLog, readModelStore, projections, eventReferences, recounts,
 				staging, () -> new ProjectionContext(pdaResolver),
 				checkpoint.getIfAvailable(() -> WriterCheckpoint.NONE), new DeadLetters(deadLetters, staging,
 						properties.apply().maxWaits(), properties.apply().skipLimit()),
-				counterJournal, jobExecutionId);
+				counterJournal, jobExecutionId, forkUndos);
 	}
 
 	@Bean

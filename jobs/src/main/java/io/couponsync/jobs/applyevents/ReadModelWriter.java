@@ -18,6 +18,7 @@ import org.springframework.batch.infrastructure.item.ItemWriter;
 
 import io.couponsync.chain.staging.ChainCommitment;
 import io.couponsync.jobs.batch.WriterCheckpoint;
+import io.couponsync.jobs.finality.ForkUndos;
 import io.couponsync.jobs.readmodel.ChainEvent;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.CounterJournal;
@@ -34,7 +35,8 @@ import java.util.HashMap;
 /**
  * Writes a chunk in steps that are each idempotent, so a crash between any two leaves nothing a re-run does not
  * repair: (1) append the events, with the references they need from earlier events, to {@code chain_events} (a
- * transaction whose earlier event is not in the log yet is held back whole and stays received), new ones not
+ * transaction whose earlier event is not in the log yet, or whose fork undo a crashed finality run left pending, is
+ * held back whole and stays received), new ones not
  * counted yet; (2) set the fields the events change, each guarded by its change version; (3) add the events not
  * counted yet to the counters through the {@link CounterJournal}, which counts each exactly once whatever the order
  * or the repetitions, at a cost that does not grow with history; (4) merge the events into the histories they touch; (5) mark the
@@ -67,6 +69,8 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 
 	private final long jobExecutionId;
 
+	private final ForkUndos forkUndos;
+
 	/** Makes a fresh context per chunk. */
 	interface ProjectionContextFactory {
 
@@ -75,7 +79,8 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 
 	ReadModelWriter(ChainEventLog log, ReadModelStore store, Projections projections, EventReferences references,
 			Recounts recounts, StagingRepository staging, ProjectionContextFactory contexts,
-			WriterCheckpoint checkpoint, DeadLetters deadLetters, CounterJournal journal, long jobExecutionId) {
+			WriterCheckpoint checkpoint, DeadLetters deadLetters, CounterJournal journal, long jobExecutionId,
+			ForkUndos forkUndos) {
 		this.log = log;
 		this.store = store;
 		this.projections = projections;
@@ -87,15 +92,18 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		this.deadLetters = deadLetters;
 		this.journal = journal;
 		this.jobExecutionId = jobExecutionId;
+		this.forkUndos = forkUndos;
 	}
 
 	@Override
 	public void write(Chunk<? extends DecodedTransaction> chunk) {
 		// why: increments a crash left half done are finished before any of this chunk's
 		journal.completePending();
+		Set<String> undoing = forkUndos.pendingAmong(
+				chunk.getItems().stream().map(transaction -> transaction.staged().signature()).toList());
 		List<ChainEvent> events = new ArrayList<>();
 		for (DecodedTransaction transaction : chunk) {
-			if (!transaction.failed()) {
+			if (!transaction.failed() && !undoing.contains(transaction.staged().signature())) {
 				events.addAll(transaction.events());
 			}
 		}
@@ -134,9 +142,14 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		keepFinalized(chunk, written);
 		Set<String> notApplied = new java.util.HashSet<>(waiting.keySet());
 		notApplied.addAll(dead.keySet());
+		notApplied.addAll(undoing);
 		markApplied(chunk, notApplied, written);
 		deadLetters.record(chunk, dead, jobExecutionId);
 		waiting.keySet().removeAll(dead.keySet());
+		if (!undoing.isEmpty()) {
+			logger.info("{} transactions wait for the fork undo a finality run left unfinished (e.g. {}); they stay "
+					+ "received until it is done", undoing.size(), undoing.iterator().next());
+		}
 		if (!waiting.isEmpty()) {
 			logger.warn("{} transactions wait for an earlier event not in the log yet (e.g. {}: {}); they stay "
 					+ "received and are applied again by the next run", waiting.size(),

@@ -62,16 +62,18 @@ class BackfillCompletion implements JobExecutionListener {
 		ExecutionContext context = crawl.getExecutionContext();
 		boolean targeted = execution.getJobParameters().getString("untilSignature") != null
 				|| execution.getJobParameters().getLong("fromSlot") != null;
-		if (!targeted && context.containsKey(SignatureCrawlReader.NEWEST_FINALIZED)) {
-			coverage.advanceCrawl(context.getString(SignatureCrawlReader.NEWEST_FINALIZED),
-					context.getLong(SignatureCrawlReader.NEWEST_FINALIZED_SLOT));
-		}
+		// why: gaps first, the checkpoint last: a crash between them leaves the checkpoint where it was, so the next
+		// crawl covers the range again and fills them (the other way round, they would stay open past it)
 		long highest = context.getLong(SignatureCrawlReader.HIGHEST_SLOT, -1);
 		if (highest >= 0) {
 			long filled = coverage.fillGapsWithin(execution.getExecutionContext().getLong(STOP_SLOT), highest);
 			if (filled > 0) {
 				log.info("Backfill filled {} listener gaps up to slot {}", filled, highest);
 			}
+		}
+		if (!targeted && context.containsKey(SignatureCrawlReader.NEWEST_FINALIZED)) {
+			coverage.advanceCrawl(context.getString(SignatureCrawlReader.NEWEST_FINALIZED),
+					context.getLong(SignatureCrawlReader.NEWEST_FINALIZED_SLOT));
 		}
 		log.debug("Backfill walked {} signatures down to slot {}", crawl.getReadCount(),
 				execution.getExecutionContext().getLong(STOP_SLOT));

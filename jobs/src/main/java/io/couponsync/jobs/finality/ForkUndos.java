@@ -1,14 +1,18 @@
 package io.couponsync.jobs.finality;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -21,7 +25,7 @@ import org.bson.Document;
  * changes anything. The fork-undo step works from these records and removes them last, so a crash at any point is
  * finished by the next run.
  */
-final class ForkUndos {
+public final class ForkUndos {
 
 	static final String COLLECTION = "fork_undos";
 
@@ -52,6 +56,19 @@ final class ForkUndos {
 				Updates.combine(Updates.setOnInsert("newSlot", newSlot), Updates.setOnInsert("recordedAt", now)),
 				new UpdateOptions().upsert(true))));
 		undos.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+	}
+
+	/**
+	 * Those of these transactions an undo is still pending for (one {@code _id} lookup): the apply job holds them
+	 * back, since the undo, when it runs again, takes out what they wrote and would leave their counts in twice.
+	 */
+	public Set<String> pendingAmong(Collection<String> signatures) {
+		Set<String> pending = new HashSet<>();
+		if (!signatures.isEmpty()) {
+			undos.find(Filters.in("_id", signatures)).projection(Projections.include("_id"))
+				.forEach(document -> pending.add(document.getString("_id")));
+		}
+		return pending;
 	}
 
 	List<Pending> pending(int limit) {

@@ -13,6 +13,7 @@ import com.mongodb.client.model.Filters;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -93,6 +94,9 @@ class ForkUndoRecoveryIT {
 
 	@Autowired
 	private Job finalityJob;
+
+	@Autowired
+	private Job backfillJob;
 
 	@Autowired
 	private JobRepositoryTestUtils repository;
@@ -187,5 +191,44 @@ class ForkUndoRecoveryIT {
 			assertThat(document.getBoolean("orphaned", false) || parts[0].equals("redemption_tickets"))
 				.as(orphan + " is marked orphaned").isTrue();
 		}
+	}
+
+	/**
+	 * An undo interrupted after it sent the transactions that landed again back to staging: the crawler fetches
+	 * them and the apply job runs before finality does again. Applied then, their counts would stay in twice once
+	 * the undo, run again, takes out what they wrote; so apply holds them back until the undo is done.
+	 */
+	@Test
+	void transactionsAnInterruptedUndoSentBackWaitForItBeforeTheyAreApplied() throws Exception {
+		land(40, 10);
+		simulator.advanceSlots(40);
+		land(8, 12);
+		staging.insertIfAbsent(LedgerStaging.staged(simulator.ledger().transactions()));
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		LedgerTransaction firstUnfinalized = simulator.ledger().transactions().stream()
+			.filter(t -> t.slot() > simulator.ledger().slot(Commitment.FINALIZED)).findFirst().orElseThrow();
+		List<LedgerTransaction> forked = simulator.dropByFork(firstUnfinalized);
+		List<String> relanded = simulator.reland(forked.subList(0, forked.size() / 2)).stream()
+			.map(LedgerTransaction::signature).toList();
+		simulator.advanceSlots(80);
+		crash.arm("forgotten");
+		assertThat(finality().status()).isEqualTo(BatchStatus.FAILED);
+
+		assertThat(runner.run(backfillJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(database().getCollection("staged_transactions").countDocuments(Filters.and(
+				Filters.in("_id", relanded), Filters.eq("status", "received"))))
+			.as("held back while their undo is pending").isEqualTo(relanded.size());
+
+		assertThat(finality().status()).isEqualTo(BatchStatus.COMPLETED);
+		for (Job job : List.of(backfillJob, applyEventsJob, finalityJob, applyEventsJob)) {
+			assertThat(runner.run(job, new JobParameters()).getStatus()).as(job.getName())
+				.isEqualTo(BatchStatus.COMPLETED);
+		}
+
+		assertThat(database().getCollection("staged_transactions").countDocuments(Filters.and(
+				Filters.in("_id", relanded), Filters.eq("status", "applied")))).isEqualTo(relanded.size());
+		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
+				new ArrayList<>())).isEmpty();
 	}
 }
