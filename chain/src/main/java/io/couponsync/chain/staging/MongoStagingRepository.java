@@ -71,6 +71,9 @@ public final class MongoStagingRepository implements StagingRepository {
 
 	private static final String WAITS = "waits";
 
+	/** The job execution that counted the last wait. */
+	private static final String WAITED_IN = "waitedInExecution";
+
 	/** When a dropped transaction was last asked about again (absent: never, so it sorts first). */
 	private static final String RECHECKED_AT = "recheckedAt";
 
@@ -296,7 +299,7 @@ public final class MongoStagingRepository implements StagingRepository {
 					Updates.set("appliedAt", now), Updates.min(FIRST_APPLIED_AT, now),
 					Updates.set("appliedByJobExecution", jobExecutionId), Updates.set(WRITTEN_EVENTS, transaction.written().events()),
 					Updates.set(WRITTEN_DOCUMENTS, new Document(transaction.written().documents())),
-					Updates.unset(WAITS)));
+					Updates.unset(WAITS), Updates.unset(WAITED_IN)));
 			if (transaction.truncated()) {
 				set.add(Updates.set(NEEDS_ACCOUNT_RESYNC, true));
 			}
@@ -373,13 +376,15 @@ public final class MongoStagingRepository implements StagingRepository {
 	}
 
 	@Override
-	public Map<String, Integer> countWaits(Collection<String> signatures, int maxWaits) {
+	public Map<String, Integer> countWaits(Collection<String> signatures, int maxWaits, long jobExecutionId) {
 		Map<String, Integer> exhausted = new LinkedHashMap<>();
 		if (signatures.isEmpty()) {
 			return exhausted;
 		}
 		Bson waiting = Filters.and(Filters.in("_id", signatures), Filters.eq(STATUS, StagingStatus.RECEIVED.value()));
-		collection.updateMany(waiting, Updates.inc(WAITS, 1));
+		// why: once per execution: a retried chunk or a skip scan writes the same transactions again
+		collection.updateMany(Filters.and(waiting, Filters.ne(WAITED_IN, jobExecutionId)),
+				Updates.combine(Updates.inc(WAITS, 1), Updates.set(WAITED_IN, jobExecutionId)));
 		collection.find(Filters.and(waiting, Filters.gte(WAITS, maxWaits))).projection(Projections.include(WAITS))
 			.forEach(document -> exhausted.put(document.getString("_id"), document.getInteger(WAITS)));
 		return exhausted;
@@ -416,7 +421,7 @@ public final class MongoStagingRepository implements StagingRepository {
 
 	private long requeue(Bson dead) {
 		return collection.updateMany(dead, Updates.combine(Updates.set(STATUS, StagingStatus.RECEIVED.value()),
-				Updates.unset(DEAD_REASONS), Updates.unset(DEAD_MOVE), Updates.unset(WAITS),
+				Updates.unset(DEAD_REASONS), Updates.unset(DEAD_MOVE), Updates.unset(WAITS), Updates.unset(WAITED_IN),
 				Updates.set("requeuedAt", new Date())))
 			.getModifiedCount();
 	}

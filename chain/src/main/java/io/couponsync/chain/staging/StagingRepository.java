@@ -111,10 +111,11 @@ public interface StagingRepository extends StagingInserts {
 	List<Dead> deadBetween(Instant after, Instant through);
 
 	/**
-	 * Counts one more run in which each of these received transactions waited for an earlier event; returns those
-	 * that have now waited {@code maxWaits} runs (signature → runs), for the caller to dead-letter.
+	 * Counts one more run in which each of these received transactions waited for an earlier event (once per job
+	 * execution, however often it writes them); returns those that have now waited {@code maxWaits} runs
+	 * (signature → runs), for the caller to dead-letter.
 	 */
-	Map<String, Integer> countWaits(Collection<String> signatures, int maxWaits);
+	Map<String, Integer> countWaits(Collection<String> signatures, int maxWaits, long jobExecutionId);
 
 	/** The newest slot among staged transactions in {@code status}, or among all live ones when null; null when none. */
 	Long newestSlot(StagingStatus status);

@@ -42,9 +42,9 @@ final class DeadLetters {
 	}
 
 	/** Counts a run of waiting; returns the transactions that have waited long enough to give up on (→ reason). */
-	Map<String, String> waitedTooLong(Map<String, String> waiting) {
+	Map<String, String> waitedTooLong(Map<String, String> waiting, long jobExecutionId) {
 		Map<String, String> reasons = new LinkedHashMap<>();
-		staging.countWaits(waiting.keySet(), maxWaits).forEach((signature, runs) -> reasons.put(signature,
+		staging.countWaits(waiting.keySet(), maxWaits, jobExecutionId).forEach((signature, runs) -> reasons.put(signature,
 				"waited " + runs + " runs for an earlier event that is not in the log: " + waiting.get(signature)));
 		return reasons;
 	}

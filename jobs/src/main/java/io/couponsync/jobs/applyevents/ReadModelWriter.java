@@ -112,7 +112,7 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		Map<String, String> waiting = resolved.waiting();
 		Map<String, List<String>> unprojectable = unprojectable(resolved.events());
 		Map<String, List<String>> dead = new LinkedHashMap<>(unprojectable);
-		deadLetters.waitedTooLong(waiting).forEach((signature, reason) -> dead.put(signature, List.of(reason)));
+		deadLetters.waitedTooLong(waiting, jobExecutionId).forEach((signature, reason) -> dead.put(signature, List.of(reason)));
 		List<ChainEvent> applicable = resolved.events().stream()
 			.filter(event -> !unprojectable.containsKey(event.signature())).toList();
 		Set<String> uncounted = log.append(applicable, projections.counters());
