@@ -129,8 +129,9 @@ public final class MongoStagingRepository implements StagingRepository {
 		List<WriteModel<Document>> writes = new ArrayList<>();
 		collection.find(Filters.exists(ORDER, false)).projection(Projections.include(POSITION)).forEach(document -> {
 			Integer position = document.getInteger(POSITION);
-			writes.add(new UpdateOneModel<>(Filters.eq("_id", document.get("_id")),
-					Updates.set(ORDER, position == null ? 0 : position + 1)));
+			// why: still without it: a process already running may have recorded its block position since the read
+			writes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", document.get("_id")),
+					Filters.exists(ORDER, false)), Updates.set(ORDER, position == null ? 0 : position + 1)));
 		});
 		if (!writes.isEmpty()) {
 			collection.bulkWrite(writes, new BulkWriteOptions().ordered(false));
@@ -484,9 +485,13 @@ public final class MongoStagingRepository implements StagingRepository {
 		List<WriteModel<Document>> completions = new ArrayList<>(fetched.size());
 		for (StagedTransaction transaction : fetched) {
 			Document complete = toDocument(transaction);
+			// why: at the slot staged only: one the chain now reports elsewhere landed again after a fork, which the
+			// finality job must see (staged slot against status slot) to undo what it did first; moved here, it
+			// would never be undone
 			completions.add(new UpdateOneModel<>(
-					Filters.and(Filters.eq("_id", transaction.signature()), Filters.eq(NEEDS_REFETCH, true), live()),
-					Updates.combine(Updates.set(SLOT, complete.get(SLOT)), Updates.set("err", complete.get("err")),
+					Filters.and(Filters.eq("_id", transaction.signature()), Filters.eq(NEEDS_REFETCH, true), live(),
+							Filters.eq(SLOT, complete.get(SLOT))),
+					Updates.combine(Updates.set("err", complete.get("err")),
 							Updates.set("logs", complete.get("logs")),
 							Updates.set("innerInstructions", complete.get("innerInstructions")),
 							Updates.set("blockTime", complete.get("blockTime")),

@@ -146,8 +146,9 @@ public interface StagingRepository extends StagingInserts {
 	long reland(Map<String, Long> newSlots);
 
 	/**
-	 * Each fetched transaction replaces its flagged one's slot, error, logs, inner instructions and block time, and
-	 * goes back to received; one not flagged (or dropped) is left as it is. Returns how many were completed.
+	 * Each fetched transaction replaces its flagged one's error, logs, inner instructions and block time, and goes
+	 * back to received; one not flagged, dropped, or fetched at another slot than staged (it landed again after a
+	 * fork: the finality job's to undo and stage anew) is left as it is. Returns how many were completed.
 	 */
 	long completeRefetch(Collection<StagedTransaction> fetched);
 

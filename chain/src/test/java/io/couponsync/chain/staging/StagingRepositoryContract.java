@@ -311,7 +311,7 @@ public abstract class StagingRepositoryContract {
 	}
 
 	@Test
-	void completesARefetchOnlyForFlaggedLiveTransactions() {
+	void completesARefetchOnlyForFlaggedLiveTransactionsAtTheSlotStaged() {
 		repository().insertIfAbsent(List.of(staged("w", 10, null), staged("v", 12, null), staged("n", 11, null),
 				staged("x", 13, null)));
 		repository().flagForRefetch(List.of("w", "v", "x"));
@@ -328,13 +328,16 @@ public abstract class StagingRepositoryContract {
 				new StagedTransaction("x", 13, null, List.of("other"), Instant.now(), StagingSource.BACKFILL,
 						StagingStatus.RECEIVED, ChainCommitment.CONFIRMED, 5L, List.of(), null)));
 
-		assertThat(completed).as("not flagged, or dropped: left as they are").isEqualTo(2);
+		assertThat(completed).as("not flagged, dropped, or at another slot: left as they are").isEqualTo(1);
 		assertThat(repository().completeRefetch(List.of())).isZero();
 		StagedTransaction completedW = repository().find("w").orElseThrow();
 		assertThat(completedW.logs()).containsExactly("full logs");
 		assertThat(completedW.innerInstructions()).hasSize(1);
-		assertThat(repository().find("v").orElseThrow().slot()).isEqualTo(14);
-		assertThat(repository().toRefetch(10)).isEmpty();
+		StagedTransaction movedV = repository().find("v").orElseThrow();
+		assertThat(movedV.slot()).as("landed again elsewhere: the finality job's fork to record, not the refetch's")
+			.isEqualTo(12);
+		assertThat(movedV.logs()).containsExactly("Program x invoke [1]");
+		assertThat(repository().toRefetch(10)).containsExactly("v");
 		assertThat(repository().find("n").orElseThrow().logs()).containsExactly("Program x invoke [1]");
 		assertThat(repository().find("x").orElseThrow().logs()).containsExactly("Program x invoke [1]");
 		assertThat(status("x")).isEqualTo(StagingStatus.DROPPED);

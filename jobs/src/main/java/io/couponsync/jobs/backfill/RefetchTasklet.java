@@ -23,7 +23,8 @@ import io.couponsync.chain.staging.StagingRepository;
  * itself ({@code emit_cpi!}, flagged by the apply job: those events are in inner instructions, which only
  * getTransaction gives), or landed again after a fork (flagged by the finality job: run again, their logs may
  * differ). The staged document gets what getTransaction says (at confirmed; one not yet confirmed waits for the
- * next run) and goes back to received, so the apply job applies it, completely.
+ * next run) and goes back to received, so the apply job applies it, completely. One the chain reports at another
+ * slot than staged is left flagged: the finality job sees the move, undoes it and stages it at its new slot.
  */
 class RefetchTasklet implements Tasklet {
 
@@ -58,6 +59,11 @@ class RefetchTasklet implements Tasklet {
 		contribution.incrementWriteCount(completed);
 		log.info("Refetched {} transactions (emit_cpi! events only getTransaction carries, or landed again)",
 				completed);
+		if (completed < fetched.size()) {
+			log.info("{} fetched transactions are at another slot than staged (landed again after a fork): left "
+					+ "flagged until the finality job undoes them and stages them at their new slot",
+					fetched.size() - completed);
+		}
 		return RepeatStatus.FINISHED;
 	}
 }
