@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -193,6 +194,31 @@ public class JobRunner implements AutoCloseable {
 		}
 		finally {
 			release(held.get());
+		}
+	}
+
+	/**
+	 * Runs a short action that writes what a lease's jobs write (the console's dead-letter re-queue) holding that
+	 * lease as {@code holder}, waiting its turn as a launch does; the holder it met when the lease stayed held.
+	 */
+	public <T> LeasedAction<T> underLease(String leaseName, String holder, Supplier<T> action) {
+		Optional<Lease> acquired = acquire(leaseName, holder);
+		if (acquired.isEmpty()) {
+			return new LeasedAction<>(null, leases.find(leaseName).orElse(null));
+		}
+		try {
+			return new LeasedAction<>(action.get(), null);
+		}
+		finally {
+			release(acquired.get());
+		}
+	}
+
+	/** What {@link #underLease} returned: the action's result, or (null result) the lease's holder it met. */
+	public record LeasedAction<T>(T result, Lease heldBy) {
+
+		public boolean ran() {
+			return heldBy == null;
 		}
 	}
 

@@ -49,8 +49,8 @@ class ConsoleConfiguration {
 	}
 
 	@Bean
-	DeadLetterActions deadLetterActions(DeadLetterStore deadLetterStore) {
-		return new DeadLetterActions(deadLetterStore);
+	DeadLetterActions deadLetterActions(DeadLetterStore deadLetterStore, JobRunner jobRunner) {
+		return new DeadLetterActions(deadLetterStore, jobRunner);
 	}
 
 	@Bean

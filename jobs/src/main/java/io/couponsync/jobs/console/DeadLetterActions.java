@@ -2,23 +2,35 @@ package io.couponsync.jobs.console;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.springframework.http.HttpStatus;
+
+import io.couponsync.jobs.batch.JobLeases;
+import io.couponsync.jobs.batch.JobRunner;
 
 import io.couponsync.jobs.applyevents.DeadLetterStore;
 
 /**
  * Browsing and re-queueing dead letters through {@link DeadLetterStore}, whose re-queue moves staging through the
- * staging repository's named operation (dead → received); the next applyEventsJob run applies them again.
+ * staging repository's named operation (dead → received); the next applyEventsJob run applies them again. A
+ * re-queue holds the read-model lease, waiting its turn like a job: the apply job moves transactions to dead and
+ * writes their letters in two steps, and a re-queue between them would leave a letter that contradicts staging.
  */
 class DeadLetterActions {
 
 	static final int PAGE_SIZE = 50;
 
+	/** The lease's holder while a re-queue runs. */
+	static final String REQUEUE = "console-dead-letter-requeue";
+
 	private final DeadLetterStore store;
 
-	DeadLetterActions(DeadLetterStore store) {
+	private final JobRunner runner;
+
+	DeadLetterActions(DeadLetterStore store, JobRunner runner) {
 		this.store = store;
+		this.runner = runner;
 	}
 
 	List<DeadLetterView> page(String status, int page) {
@@ -35,13 +47,22 @@ class DeadLetterActions {
 		if (signatures == null || signatures.isEmpty()) {
 			throw new ConsoleActionException(HttpStatus.BAD_REQUEST, "choose at least one dead letter to re-queue");
 		}
-		long moved = store.requeue(signatures);
+		long moved = underReadModelLease("Re-queue", () -> store.requeue(signatures));
 		return new ActionResult(moved + " of " + signatures.size()
 				+ " dead letters re-queued; the next applyEventsJob run applies them again", null);
 	}
 
 	ActionResult requeueAll() {
-		return new ActionResult(store.requeueAll() + " dead letters re-queued; the next applyEventsJob run applies "
-				+ "them again", null);
+		return new ActionResult(underReadModelLease("Re-queue of all", store::requeueAll)
+				+ " dead letters re-queued; the next applyEventsJob run applies them again", null);
+	}
+
+	private long underReadModelLease(String action, Supplier<Long> requeue) {
+		JobRunner.LeasedAction<Long> done = runner.underLease(JobLeases.READ_MODEL, REQUEUE, requeue);
+		if (!done.ran()) {
+			throw new ConsoleActionException(HttpStatus.CONFLICT, action + " refused: " + done.heldBy().jobName()
+					+ " holds the read-model lease (" + done.heldBy().owner() + "); try again once it has ended");
+		}
+		return done.result();
 	}
 }

@@ -18,9 +18,11 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -49,6 +51,7 @@ import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpSession;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -70,7 +73,7 @@ import io.couponsync.simulator.SolanaSimulator;
  * One job of the test's own ({@link UntilStoppedJob}) runs until stopped, so that a stop meets a running execution.
  */
 @SpringBootTest(classes = JobsApplication.class, properties = { "spring.config.additional-location=file:../config/",
-		"sync.listener.enabled=false" })
+		"sync.listener.enabled=false", "sync.jobs.lease.turn-wait=2s" })
 @AutoConfigureMockMvc
 @Import(ConsoleIT.UntilStoppedJob.class)
 class ConsoleIT {
@@ -282,7 +285,7 @@ class ConsoleIT {
 			.content("{\"parameters\":{\"note\":\"x\"}}")).andExpect(status().isBadRequest())
 			.andExpect(jsonPath("$.detail", containsString("note")));
 
-		Lease held = leases.tryAcquire(JobLeases.leaseOf("orphanCleanupJob"), "a launch elsewhere").orElseThrow();
+		Lease held = leases.tryAcquire(JobLeases.leaseOf("orphanCleanupJob"), "orphanCleanupJob").orElseThrow();
 		try {
 			mvc.perform(post("/api/jobs/orphanCleanupJob/launch").with(operator())
 				.contentType(MediaType.APPLICATION_JSON).content("{\"parameters\":{\"retentionDays\":\"45\"}}"))
@@ -433,6 +436,49 @@ class ConsoleIT {
 			.isEqualTo(failed.getJobInstance().getInstanceId());
 		await().atMost(Duration.ofSeconds(60))
 			.until(() -> repository.getJobExecution(launched).getStatus(), BatchStatus.COMPLETED::equals);
+	}
+
+	/** The apply job moves to dead and writes the letter in two steps: a re-queue waits for its run to end. */
+	@Test
+	void aRequeueWaitsItsTurnOnTheReadModelLeaseAndIsRefusedWhileAJobKeepsIt() throws Exception {
+		String signature = ConsoleScenario.deadLetter(context, simulator, "turn-" + UUID.randomUUID());
+		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+		heldElsewhere(jdbc, "applyEventsJob");
+		CompletableFuture<Void> applyEnds = CompletableFuture.runAsync(() -> {
+			try {
+				Thread.sleep(500);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			jdbc.update("delete from job_lease where owner = 'other-host:7:x'");
+		});
+
+		mvc.perform(post("/api/dead-letters/requeue").with(operator()).contentType(MediaType.APPLICATION_JSON)
+			.content("{\"signatures\":[\"" + signature + "\"]}")).andExpect(status().isOk());
+		applyEnds.get();
+		assertThat(staged(signature).getString("status")).isEqualTo("received");
+		assertThat(leases.find(JobLeases.READ_MODEL)).as("released").isEmpty();
+
+		String another = ConsoleScenario.deadLetter(context, simulator, "turn-" + UUID.randomUUID());
+		heldElsewhere(jdbc, "reconcileJob");
+		try {
+			mvc.perform(post("/api/dead-letters/requeue").with(operator()).contentType(MediaType.APPLICATION_JSON)
+				.content("{\"all\":true}")).andExpect(status().isConflict())
+				.andExpect(jsonPath("$.detail", containsString("reconcileJob holds the read-model lease")));
+			assertThat(staged(another).getString("status")).isEqualTo("dead");
+		}
+		finally {
+			jdbc.update("delete from job_lease where owner = 'other-host:7:x'");
+		}
+	}
+
+	/** The read-model lease as another process's launch of {@code job} holds it, live for ten minutes. */
+	private static void heldElsewhere(JdbcTemplate jdbc, String job) {
+		long now = Instant.now().toEpochMilli();
+		jdbc.update("insert into job_lease (lease_name, owner, token, job_name, acquired_at, heartbeat_at, expires_at) "
+				+ "values (?, 'other-host:7:x', 'their-token', ?, ?, ?, ?)", JobLeases.READ_MODEL, job, now, now,
+				now + 600_000);
 	}
 
 	@Test
