@@ -4,6 +4,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
@@ -15,11 +18,14 @@ import io.couponsync.chain.rpc.SolanaRpcClient;
  * last checkpoint, an {@code untilSignature}, a {@code fromSlot}, or the program's first transaction). Only an empty
  * page or a signature below {@code fromSlot} ends the walk (the checkpoint and {@code untilSignature} reach the node
  * as {@code until}, so the page after the last one above them is empty): providers cap pages below the size asked
- * for, so a short page is not the end of history. The last signature handed out is kept in the ExecutionContext,
+ * for, so a short page is not the end of history. An empty page ends a walk with a stop point only once the node
+ * shows it lists something older (see {@link #reachedUntil}). The last signature handed out is kept in the ExecutionContext,
  * so a restart resumes the walk just after it; the newest finalized signature met and the slot range covered are
  * kept there too, for the checkpoint and the gaps.
  */
 class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
+
+	private static final Logger log = LoggerFactory.getLogger(SignatureCrawlReader.class);
 
 	static final String BEFORE = "signatureCrawl.before";
 
@@ -46,6 +52,9 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 	private String before;
 
 	private boolean exhausted;
+
+	/** Whether this run listed again from the newest signature already (see {@link #walkAgainFromTheTop}). */
+	private boolean walkedAgain;
 
 	private String newestFinalized;
 
@@ -87,7 +96,7 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 
 	@Override
 	public SignatureRef read() {
-		if (page.isEmpty() && !exhausted) {
+		while (page.isEmpty() && !exhausted) {
 			fetchPage();
 		}
 		SignatureRef next = page.poll();
@@ -106,6 +115,10 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 	private void fetchPage() {
 		List<ListedSignature> entries = rpc.getSignaturesForAddress(programId, before, until, pageSize, "confirmed");
 		if (entries.isEmpty()) {
+			if (before != null && until != null && !reachedUntil()) {
+				walkAgainFromTheTop();
+				return;
+			}
 			exhausted = true;
 			return;
 		}
@@ -116,5 +129,34 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 			}
 			page.add(new SignatureRef(entry.signature(), entry.slot(), entry.confirmationStatus()));
 		}
+	}
+
+	/**
+	 * Whether an empty page below {@code before} means the walk reached {@code until}: then the node lists something
+	 * older than {@code before} when asked without {@code until} (one signature). why: a node answers an empty page
+	 * too for a {@code before} it does not know (pruned history, a node lagging behind the one that served the last
+	 * page, a signature a fork dropped) and below the oldest block it keeps; taken as the end, the checkpoint would
+	 * then move past transactions never listed.
+	 */
+	private boolean reachedUntil() {
+		return !rpc.getSignaturesForAddress(programId, before, null, 1, "confirmed").isEmpty();
+	}
+
+	/**
+	 * Lists again from the newest signature, once per run (staging skips what it has, so the cost is the listing);
+	 * a node whose history stops above {@code until} fails the run instead, and the checkpoint stays where it is.
+	 */
+	private void walkAgainFromTheTop() {
+		if (walkedAgain) {
+			throw new IllegalStateException("The RPC node's history of program " + programId + " stops at signature "
+					+ before + ", above the crawl's stop point " + until + ": it lists nothing older (pruned ledger, "
+					+ "or a node behind the others). Nothing was lost: the checkpoint stays, and the next run walks "
+					+ "again; point sync.solana.rpc-url at a node that keeps the history down to the stop point.");
+		}
+		log.warn("getSignaturesForAddress lists nothing below {} but has not reached the stop point {}: the node "
+				+ "does not know that signature (another node, pruned, or dropped by a fork); listing again from the "
+				+ "newest", before, until);
+		walkedAgain = true;
+		before = null;
 	}
 }

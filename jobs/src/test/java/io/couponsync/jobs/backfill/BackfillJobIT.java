@@ -85,7 +85,7 @@ class BackfillJobIT {
 		database().drop();
 		staging.createIndexes();
 		repository.removeJobExecutions();
-		simulator.faults().answerTooManyRequestsShare(0).answerTooManyRequests(0);
+		simulator.faults().answerTooManyRequestsShare(0).answerTooManyRequests(0).historyFromSlot(0);
 		simulator.metrics().reset();
 	}
 
@@ -253,6 +253,33 @@ class BackfillJobIT {
 		assertThat(second).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(staged().countDocuments()).isEqualTo(confirmed().size());
 		assertThat(staged().distinct("_id", String.class).into(new ArrayList<>())).hasSize(confirmed().size());
+	}
+
+	/**
+	 * A node whose ledger was pruned above the checkpoint answers an empty page below its oldest block, as it does
+	 * below a signature it does not know: taken for the checkpoint, the crawl would move it past transactions never
+	 * listed, and no later crawl would walk below it again.
+	 */
+	@Test
+	void failsRatherThanMoveTheCheckpointPastHistoryTheNodeNoLongerHas() throws Exception {
+		land(50, 10);
+		assertThat(crawl()).isEqualTo(BatchStatus.COMPLETED);
+		CoverageRepository.CrawlCheckpoint checkpoint = coverage.crawlCheckpoint().orElseThrow();
+		land(50, 10);
+		simulator.faults().historyFromSlot(checkpoint.slot() + 20);
+
+		JobExecution pruned = runner.run(backfillJob, new JobParameters());
+
+		assertThat(pruned.getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(pruned.getAllFailureExceptions()).anySatisfy(failure -> assertThat(
+				org.assertj.core.util.Throwables.getRootCause(failure)).hasMessageContaining("lists nothing older"));
+		assertThat(coverage.crawlCheckpoint()).as("the checkpoint stays").contains(checkpoint);
+
+		// a node with the whole history again: the run continues down to the checkpoint, nothing missed
+		simulator.faults().historyFromSlot(0);
+		assertThat(crawl()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(staged().distinct("_id", String.class).into(new java.util.HashSet<>()))
+			.isEqualTo(confirmed().stream().map(LedgerTransaction::signature).collect(java.util.stream.Collectors.toSet()));
 	}
 
 	@Test

@@ -36,6 +36,8 @@ public final class Faults {
 
 	private volatile long latencyMillis;
 
+	private volatile long firstAvailableSlot;
+
 	/** Answers every HTTP request this long after it arrives, as a distant provider does. */
 	public Faults latency(java.time.Duration latency) {
 		this.latencyMillis = latency.toMillis();
@@ -91,6 +93,20 @@ public final class Faults {
 	public Faults withholdBlocks(int count) {
 		withheldBlocks.set(count);
 		return this;
+	}
+
+	/**
+	 * Serves history from this slot on only, as a node whose ledger was pruned below it: getSignaturesForAddress
+	 * lists nothing older and answers an empty page for a {@code before} it no longer has; getTransaction answers
+	 * null. 0 serves everything.
+	 */
+	public Faults historyFromSlot(long slot) {
+		this.firstAvailableSlot = slot;
+		return this;
+	}
+
+	long firstAvailableSlot() {
+		return firstAvailableSlot;
 	}
 
 	boolean takeWithheldBlock() {

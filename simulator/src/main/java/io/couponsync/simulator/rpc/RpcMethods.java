@@ -29,8 +29,11 @@ final class RpcMethods {
 
 	private final Ledger ledger;
 
-	RpcMethods(Ledger ledger) {
+	private final Faults faults;
+
+	RpcMethods(Ledger ledger, Faults faults) {
 		this.ledger = ledger;
+		this.faults = faults;
 	}
 
 	JsonNode call(String method, JsonNode params) {
@@ -101,7 +104,8 @@ final class RpcMethods {
 			throw invalidParams("Invalid params: unknown variant `" + encoding + "`");
 		}
 		LedgerTransaction transaction = ledger.transaction(signature);
-		if (transaction == null || transaction.slot() > ledger.slot(commitment)) {
+		if (transaction == null || transaction.slot() > ledger.slot(commitment)
+				|| transaction.slot() < faults.firstAvailableSlot()) {
 			return NODES.nullNode();
 		}
 		return JsonShapes.transaction(transaction, "base64".equals(encoding) ? "base64" : "json",
@@ -119,7 +123,15 @@ final class RpcMethods {
 		String before = config.hasNonNull("before") ? signature(config.get("before").asString()) : null;
 		String until = config.hasNonNull("until") ? signature(config.get("until").asString()) : null;
 		ArrayNode result = NODES.arrayNode();
+		long firstAvailable = faults.firstAvailableSlot();
+		LedgerTransaction anchor = before == null ? null : ledger.transaction(before);
+		if (anchor != null && anchor.slot() < firstAvailable) {
+			return result;
+		}
 		for (LedgerTransaction transaction : ledger.signaturesFor(address, before, until, limit, commitment)) {
+			if (transaction.slot() < firstAvailable) {
+				break;
+			}
 			result.add(JsonShapes.signatureInfo(transaction, ledger.commitmentOf(transaction)));
 		}
 		return result;

@@ -34,7 +34,7 @@ public final class RpcServer implements AutoCloseable {
 	private final RpcMetrics metrics = new RpcMetrics();
 
 	public RpcServer(Ledger ledger, Faults faults, String host, int httpPort, int wsPort) {
-		JsonRpcHandler rpc = new JsonRpcHandler(new RpcMethods(ledger), faults, metrics);
+		JsonRpcHandler rpc = new JsonRpcHandler(new RpcMethods(ledger, faults), faults, metrics);
 		this.pubSub = new PubSub(faults);
 		ledger.addListener(pubSub);
 		PubSubHandler pubSubHandler = new PubSubHandler(pubSub);
