@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,6 +46,9 @@ import org.springframework.batch.core.step.StepExecution;
 public class JobRunner implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+	/** The parameter that makes each launch a new instance (the jobs have no incrementer). */
+	private static final String RUN_ID = "run.id";
 
 	private final JobOperator operator;
 
@@ -91,15 +95,18 @@ public class JobRunner implements AutoCloseable {
 	}
 
 	/**
-	 * As the schedule launches: restarts the job's last execution if it failed or stopped (continuing from its last
-	 * committed chunk, with its own parameters), else starts a new instance with {@code parameters}.
+	 * As the schedule launches: restarts the job's last execution if it failed or stopped and ran with these
+	 * parameters (continuing from its last committed chunk), else starts a new instance with {@code parameters}.
+	 * why: one job has triggers with different parameters (reconcileJob every few seconds, and with mode=full every
+	 * few hours); a failed run of one restarted by the other's trigger would stand in for that trigger's work at
+	 * every fire.
 	 */
 	public JobLaunch launch(String jobName, JobParameters parameters) throws JobExecutionException {
 		Job job = job(jobName);
 		validate(job, parameters);
 		return underLease(job, () -> {
 			JobExecution last = lastExecution(jobName);
-			if (last != null && restartable(last)) {
+			if (last != null && restartable(last) && sameWork(last.getJobParameters(), parameters)) {
 				log.info("Restarting {} execution {} ({})", jobName, last.getId(), last.getStatus());
 				return JobLaunch.ran(operator.restart(last));
 			}
@@ -416,13 +423,28 @@ public class JobRunner implements AutoCloseable {
 		return last == null ? null : repository.getLastJobExecution(last);
 	}
 
+	/** Whether two launches ask for the same work: the same parameters, their run.id aside. */
+	private static boolean sameWork(JobParameters ran, JobParameters asked) {
+		return work(ran).equals(work(asked));
+	}
+
+	private static Map<String, String> work(JobParameters parameters) {
+		Map<String, String> work = new TreeMap<>();
+		parameters.parameters().forEach(parameter -> {
+			if (!parameter.name().equals(RUN_ID)) {
+				work.put(parameter.name(), String.valueOf(parameter.value()));
+			}
+		});
+		return work;
+	}
+
 	private static boolean restartable(JobExecution execution) {
 		return execution.getStatus() == BatchStatus.FAILED || execution.getStatus() == BatchStatus.STOPPED;
 	}
 
 	private static JobParameters newInstance(JobParameters parameters) {
 		// why: the jobs have no incrementer, so this run.id is what makes the instance new
-		return new JobParametersBuilder(parameters).addLong("run.id", System.currentTimeMillis()).toJobParameters();
+		return new JobParametersBuilder(parameters).addLong(RUN_ID, System.currentTimeMillis()).toJobParameters();
 	}
 
 	@FunctionalInterface

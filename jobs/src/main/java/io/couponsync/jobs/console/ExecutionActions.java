@@ -195,7 +195,8 @@ class ExecutionActions {
 		// failed execution (with its own parameters) would silently ignore
 		if (values.isEmpty()) {
 			return inBackground(jobName, "Launch of " + jobName,
-					"without parameters, a failed or stopped last execution is restarted, as the schedule does",
+					"without parameters, a failed or stopped last execution that ran without any is restarted, as the "
+							+ "schedule does",
 					() -> runner.launch(jobName, parameters));
 		}
 		return inBackground(jobName, "Launch of " + jobName, "a new instance with the parameters given",

@@ -26,8 +26,8 @@ import io.couponsync.jobs.batch.TextJobParameters;
  * <ul>
  * <li>{@code run <job> name=value ...} starts a new instance with those parameters;</li>
  * <li>{@code run <job> --restart} restarts the job's last execution if it failed or stopped;</li>
- * <li>{@code run <job>} does what the schedule does: restarts the last execution if it failed or stopped, else starts
- * a new instance.</li>
+ * <li>{@code run <job>} does what the schedule does: restarts the last execution if it failed or stopped and ran
+ * without parameters, else starts a new instance.</li>
  * </ul>
  * Values that are whole numbers are passed as longs, anything else as text; each job refuses names it does not read
  * and values of the wrong kind. Exit codes: 0 the execution completed; 1 it did not, or the command could not start

@@ -30,6 +30,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.platform.mongo.EmbeddedMongoServer;
 import io.couponsync.platform.mongo.MongoStoreConfiguration;
 
@@ -193,6 +194,47 @@ class RunJobCommandIT {
 			.matches("run: backfillJob execution \\d+ FAILED: cannot reach the Solana RPC at http://127.0.0.1:9: "
 					+ "connection refused \\(getSignaturesForAddress, 1 attempt\\)");
 		assertThat(output.getAll()).as("the stack trace is in the job repository").doesNotContain("\tat ");
+	}
+
+	/**
+	 * reconcileJob has two triggers: every few seconds without parameters, every few hours with mode=full. A failed
+	 * full run is continued by the full trigger only; restarted by the other, it would stand in for the incremental
+	 * run at every fire.
+	 */
+	@Test
+	void aLaunchRestartsAFailedExecutionOnlyWhenItRanWithTheSameParameters() throws Exception {
+		try (ConfigurableApplicationContext context = CommandContext.start(JobsApplication.class,
+				List.of(with("--sync.solana.max-attempts=1")))) {
+			JobRepository repository = context.getBean(JobRepository.class);
+			JobRunner runner = context.getBean(JobRunner.class);
+			JobParameters full = new JobParametersBuilder().addString("mode", "full").toJobParameters();
+			long failedFull = failedExecution(repository, "reconcileJob", full).getJobInstance().getInstanceId();
+
+			JobExecution incremental = runner.launch("reconcileJob", new JobParameters()).execution();
+
+			assertThat(incremental.getJobInstance().getInstanceId()).as("a new instance").isNotEqualTo(failedFull);
+			assertThat(incremental.getJobParameters().getString("mode")).isNull();
+
+			long failedAgain = failedExecution(repository, "reconcileJob", full).getJobInstance().getInstanceId();
+			JobExecution fullRun = runner.launch("reconcileJob", full).execution();
+
+			assertThat(fullRun.getJobInstance().getInstanceId()).as("the failed full run, restarted")
+				.isEqualTo(failedAgain);
+		}
+	}
+
+	/** An execution that failed, as the job repository keeps it: ended, FAILED. */
+	private static JobExecution failedExecution(JobRepository repository, String job, JobParameters parameters) {
+		JobParameters instance = new JobParametersBuilder(parameters).addLong("run.id", System.nanoTime())
+			.toJobParameters();
+		JobExecution execution = repository.createJobExecution(repository.createJobInstance(job, instance), instance,
+				new ExecutionContext());
+		execution.setStartTime(LocalDateTime.now().minusMinutes(1));
+		execution.setEndTime(LocalDateTime.now());
+		execution.setStatus(BatchStatus.FAILED);
+		execution.setExitStatus(org.springframework.batch.core.ExitStatus.FAILED);
+		repository.update(execution);
+		return execution;
 	}
 
 	@Test

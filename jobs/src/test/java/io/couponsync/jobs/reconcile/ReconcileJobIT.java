@@ -411,7 +411,7 @@ class ReconcileJobIT {
 		Launched failed = reconcile("full");
 
 		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
-		Launched restarted = run(reconcileJob, new JobParameters());
+		Launched restarted = reconcile("full");
 
 		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(restarted.instanceId()).isEqualTo(failed.instanceId());
