@@ -45,7 +45,15 @@ public final class AccountDecoding {
 				return null;
 			}
 			// why: an account of the program that the IDL cannot decode is an IDL problem an operator must see
-			throw new IllegalStateException("account does not decode with the IDL: " + ex.getMessage(), ex);
+			throw new UndecodableAccountException("account does not decode with the IDL: " + ex.getMessage(), ex);
+		}
+	}
+
+	/** An account of the program whose data the IDL cannot decode (an older layout, a newer type, truncated data). */
+	public static final class UndecodableAccountException extends RuntimeException {
+
+		UndecodableAccountException(String message, Throwable cause) {
+			super(message, cause);
 		}
 	}
 }

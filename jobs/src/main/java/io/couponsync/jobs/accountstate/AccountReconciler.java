@@ -10,9 +10,12 @@ import java.util.Set;
 
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import org.bson.BsonBinary;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.couponsync.chain.rpc.AccountRead;
 import io.couponsync.jobs.accountstate.AccountDecoding.DecodedAccount;
@@ -34,6 +37,8 @@ import io.couponsync.jobs.readmodel.ReadModelStore;
  * records and counts the same differences and writes nothing to the read model.
  */
 public final class AccountReconciler {
+
+	private static final Logger log = LoggerFactory.getLogger(AccountReconciler.class);
 
 	/** An address to reconcile, with the collection of its document, or null when only the address is known. */
 	public record Target(String address, String collection) {
@@ -106,6 +111,7 @@ public final class AccountReconciler {
 		Map<DocumentKey, DecodedAccount> present = new LinkedHashMap<>();
 		Map<DocumentKey, Long> readSlots = new HashMap<>();
 		List<DocumentKey> absent = new ArrayList<>();
+		List<Difference> undecodable = new ArrayList<>();
 		for (int i = 0; i < targets.size(); i++) {
 			Target target = targets.get(i);
 			AccountRead read = reads.get(i);
@@ -117,7 +123,17 @@ public final class AccountReconciler {
 				}
 				continue;
 			}
-			DecodedAccount account = compareFields ? decoding.decode(read) : null;
+			DecodedAccount account;
+			try {
+				account = compareFields ? decoding.decode(read) : null;
+			}
+			catch (AccountDecoding.UndecodableAccountException ex) {
+				// why: one account in a layout the IDL does not describe must not stop every later pass
+				log.warn("Account {} left out of reconciliation: {}", target.address(), ex.getMessage());
+				undecodable.add(new Difference(Kind.UNDECODABLE, null, target.collection(), target.address(),
+						ex.getMessage(), null, new BsonBinary(read.account().data()), read.contextSlot()));
+				continue;
+			}
 			String collection = account == null ? null : Projections.COLLECTION_OF_ACCOUNT_TYPE.get(account.type());
 			if (collection != null) {
 				DocumentKey key = new DocumentKey(collection, target.address());
@@ -126,7 +142,7 @@ public final class AccountReconciler {
 			}
 		}
 		Map<DocumentKey, BsonDocument> documents = stored != null ? stored : load(readSlots.keySet());
-		List<Difference> differences = new ArrayList<>();
+		List<Difference> differences = new ArrayList<>(undecodable);
 		ReadModelChanges changes = new ReadModelChanges();
 		long newestRead = 0;
 		for (Map.Entry<DocumentKey, DecodedAccount> entry : present.entrySet()) {

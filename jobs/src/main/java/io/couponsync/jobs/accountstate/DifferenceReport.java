@@ -38,7 +38,12 @@ public final class DifferenceReport {
 		/** A document whose account is gone: {@code chain} is null, the field holds the orphan reason. */
 		ORPHANED("orphaned"),
 		/** A document marked orphaned whose account exists. */
-		ORPHAN_MARK("orphan-mark");
+		ORPHAN_MARK("orphan-mark"),
+		/**
+		 * An account of the program the IDL cannot decode: {@code field} holds why, {@code chain} its data; the pass
+		 * leaves it out (neither compared nor orphaned) and goes on.
+		 */
+		UNDECODABLE("undecodable");
 
 		private final String value;
 
@@ -82,8 +87,9 @@ public final class DifferenceReport {
 			documents.add(new BsonDocument("jobExecutionId", new BsonInt64(jobExecutionId))
 				.append("dryRun", BsonBoolean.valueOf(dryRun))
 				.append("kind", new BsonString(difference.kind().value()))
-				.append("type", new BsonString(difference.type()))
-				.append("collection", new BsonString(difference.collection()))
+				.append("type", difference.type() == null ? BsonNull.VALUE : new BsonString(difference.type()))
+				.append("collection",
+						difference.collection() == null ? BsonNull.VALUE : new BsonString(difference.collection()))
 				.append("address", new BsonString(difference.address()))
 				.append("field", difference.field() == null ? BsonNull.VALUE : new BsonString(difference.field()))
 				.append("readModel", orNull(difference.readModel()))

@@ -562,6 +562,45 @@ class ReconcileJobIT {
 		return Base58.encode(key);
 	}
 
+	/** An account in a layout the IDL does not describe (here: a coupon cut short) is reported, and the run goes on. */
+	@Test
+	void anAccountTheIdlCannotDecodeIsReportedAndTheRunGoesOn() throws Exception {
+		landAndApply(20);
+		Map<String, GroundTruth.Account> accounts = finalizedAccounts();
+		io.couponsync.chain.borsh.BorshEncoder encoder = new io.couponsync.chain.borsh.BorshEncoder(
+				SolanaSimulator.bundledIdl());
+		java.util.Random random = new java.util.Random(5);
+		Map<String, Object> fields = new java.util.LinkedHashMap<>();
+		fields.put("id", 1L);
+		fields.put("promotion", randomKey(random));
+		fields.put("owner", randomKey(random));
+		fields.put("merchant", randomKey(random));
+		fields.put("discount_percentage", 15);
+		fields.put("expiry_timestamp", 1_900_000_000L);
+		fields.put("is_redeemed", false);
+		fields.put("redeemed_at", 0L);
+		fields.put("created_at", 1_800_000_000L);
+		fields.put("metadata_uri", "https://coupons.example/cut.json");
+		fields.put("mint", null);
+		byte[] coupon = encoder.encodeAccount("Coupon", fields);
+		String cut = randomKey(random);
+		simulator.ledger().submit(new io.couponsync.simulator.ledger.TransactionDraft(
+				List.of(randomKey(random), simulator.programId()), 1, 1, List.of(), Map.of(),
+				List.of("Program " + simulator.programId() + " invoke [1]", "Program " + simulator.programId()
+						+ " success"), null, 5000, 1000, List.of(new io.couponsync.simulator.ledger.AccountWrite(cut,
+								simulator.programId(), 2_000_000, java.util.Arrays.copyOf(coupon, 20)))));
+		simulator.advanceSlots(40);
+
+		Launched execution = reconcile("full");
+
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(count("reconcile_differences", Filters.and(Filters.eq("kind", "undecodable"),
+				Filters.eq("address", cut)))).isEqualTo(1);
+		assertThat(count("coupons", Filters.eq("_id", cut))).as("no document from data that does not decode").isZero();
+		assertThat(AccountEquality.differences(database(), accounts, counters())).as("every other account reconciled")
+			.isEmpty();
+	}
+
 	@Test
 	void aLargeTypeIsSplitByKeyRangeAndEveryRangeIsSwept() throws Exception {
 		writeCoupons(2_500);
