@@ -28,6 +28,11 @@ public final class AccountDecoding {
 		this.programId = programId;
 	}
 
+	/** Whether the read found an account the program owns. */
+	public boolean ownedByProgram(AccountRead read) {
+		return read.exists() && programId.equals(read.account().owner());
+	}
+
 	/** The account decoded, or null when it is not one of the program's accounts of a type the IDL knows. */
 	public DecodedAccount decode(AccountRead read) {
 		if (!read.exists() || !programId.equals(read.account().owner())) {

@@ -115,7 +115,9 @@ public final class AccountReconciler {
 		for (int i = 0; i < targets.size(); i++) {
 			Target target = targets.get(i);
 			AccountRead read = reads.get(i);
-			if (!read.exists()) {
+			// why: an address whose account the program closed can hold an account again, not the program's (lamports
+			// sent to it make it the system program's): the program's account is gone all the same
+			if (!read.exists() || !decoding.ownedByProgram(read)) {
 				if (target.collection() != null) {
 					DocumentKey key = new DocumentKey(target.collection(), target.address());
 					absent.add(key);

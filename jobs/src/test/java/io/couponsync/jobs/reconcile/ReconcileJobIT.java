@@ -466,6 +466,29 @@ class ReconcileJobIT {
 		assertThat(purge.stepLong("orphanPurgeStep", "purged.bids")).isEqualTo(1);
 	}
 
+	/**
+	 * Lamports sent to the address of an account the program closed make an account there again, the system
+	 * program's: the program's account is gone all the same.
+	 */
+	@Test
+	void orphanCleanupMarksADocumentWhoseAddressNowHoldsAnotherProgramsAccount() throws Exception {
+		landAndApply(40);
+		Document merchant = database().getCollection("merchants").find(Filters.ne("orphaned", true)).first();
+		String address = merchant.getString("_id");
+		simulator.ledger().submit(new io.couponsync.simulator.ledger.TransactionDraft(
+				List.of(randomKey(new java.util.Random(11))), 1, 0, List.of(), Map.of(), List.of(), null, 5000, 150, List.of(new io.couponsync.simulator.ledger.AccountWrite(address,
+						"11111111111111111111111111111111", 1_000_000, new byte[0]))));
+		simulator.advanceSlots(40);
+
+		Launched cleanup = run(orphanCleanupJob, new JobParametersBuilder().addLong("retentionDays", 30L)
+			.toJobParameters());
+
+		assertThat(cleanup.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		Document after = database().getCollection("merchants").find(Filters.eq("_id", address)).first();
+		assertThat(after.getBoolean("orphaned", false)).isTrue();
+		assertThat(after.getString("orphanReason")).isEqualTo("closed");
+	}
+
 	@Test
 	void aWriteTakesTheOrphanMarkAwayWhenTheAccountExists() throws Exception {
 		landAndApply(20);
