@@ -51,8 +51,12 @@ class ReconcileParametersTest {
 			.doesNotThrowAnyException();
 		assertThatThrownBy(() -> validator.validate(parameters("mode", "partial")))
 			.isInstanceOf(InvalidJobParametersException.class).hasMessageContaining("mode=partial");
-		assertThatThrownBy(() -> validator.validate(parameters("types", "Coupon,Stakers")))
+		assertThatThrownBy(() -> validator.validate(parameters("mode", "full", "types", "Coupon,Stakers")))
 			.hasMessageContaining("Stakers is not an account type");
+		assertThatThrownBy(() -> validator.validate(parameters("types", "Coupon")))
+			.hasMessageContaining("types is for mode=full only");
+		assertThatCode(() -> validator.validate(parameters("mode", "full", "types", "Coupon")))
+			.doesNotThrowAnyException();
 		assertThatThrownBy(() -> validator.validate(parameters("dryRun", "yes"))).hasMessageContaining("dryRun=yes");
 	}
 }
