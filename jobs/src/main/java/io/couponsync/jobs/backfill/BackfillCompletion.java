@@ -66,7 +66,10 @@ class BackfillCompletion implements JobExecutionListener {
 		// crawl covers the range again and fills them (the other way round, they would stay open past it)
 		long highest = context.getLong(SignatureCrawlReader.HIGHEST_SLOT, -1);
 		if (highest >= 0) {
-			long filled = coverage.fillGapsWithin(execution.getExecutionContext().getLong(STOP_SLOT), highest);
+			// why: below its stop point an untargeted crawl relies on the ones before it, which walked down to the
+			// checkpoint; so a gap that began below it (a listener down while crawls went on) is covered too
+			long lowest = targeted ? execution.getExecutionContext().getLong(STOP_SLOT) : 0;
+			long filled = coverage.fillGapsWithin(lowest, highest);
 			if (filled > 0) {
 				log.info("Backfill filled {} listener gaps up to slot {}", filled, highest);
 			}

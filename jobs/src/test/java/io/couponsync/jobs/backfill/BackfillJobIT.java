@@ -238,6 +238,23 @@ class BackfillJobIT {
 		assertThat(meters.get("sync.backfill.lag.slots").gauge().value()).isBetween(0.0, 2.0);
 	}
 
+	/** A listener down while crawls went on: its gap begins below the checkpoint the crawls have moved past it. */
+	@Test
+	void fillsAGapThatBeganBelowTheCheckpoint() throws Exception {
+		land(50, 5);
+		long gapFrom = simulator.ledger().slot(Commitment.FINALIZED) - 5;
+		coverage.listener("default").openGap(gapFrom, "disconnected");
+		land(50, 5);
+		assertThat(crawl()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(coverage.crawlCheckpoint().orElseThrow().slot()).isGreaterThan(gapFrom);
+		coverage.listener("default").closeGap(simulator.ledger().slot());
+		land(5, 5);
+
+		assertThat(crawl()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(coverage.unfilledGaps()).isZero();
+	}
+
 	@Test
 	void continuesAFailedCrawlWithoutDuplicates() throws Exception {
 		land(80, 10);
