@@ -24,6 +24,7 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import io.couponsync.chain.rpc.SolanaRpcClient;
+import io.couponsync.jobs.accountstate.AccountDecoding;
 import io.couponsync.jobs.accountstate.AccountReadCheckpoints;
 import io.couponsync.jobs.accountstate.AccountReconciler;
 import io.couponsync.jobs.batch.InFlightExecutions;
@@ -72,13 +73,14 @@ public class OrphanCleanupJobConfiguration {
 	@StepScope
 	OrphanPurgeTasklet orphanCleanupPurgeTasklet(MongoDatabaseFactory mongo, AccountReadCheckpoints checkpoints,
 			SolanaRpcClient rpc, JobsProperties properties, ObjectProvider<MeterRegistry> registry,
+			AccountDecoding accountDecoding,
 			@Value("#{jobParameters['retentionDays']}") Long retentionDays) {
 		long days = retentionDays != null ? retentionDays : properties.orphans().retentionDays();
 		if (days < 0) {
 			throw new IllegalArgumentException("orphanCleanupJob: retentionDays=" + days + " is negative");
 		}
 		return new OrphanPurgeTasklet(mongo.getMongoDatabase(), COLLECTIONS, Duration.ofDays(days), checkpoints, rpc,
-				properties.reconcile().commitment(), registry.getIfAvailable(SimpleMeterRegistry::new));
+				properties.reconcile().commitment(), registry.getIfAvailable(SimpleMeterRegistry::new), accountDecoding);
 	}
 
 	@Bean
