@@ -28,6 +28,11 @@ final class CoverageGaps {
 
 	private volatile boolean gapOpen;
 
+	/** A gap that could not be recorded when coverage stopped (MongoDB out of reach): its start, else -1. */
+	private volatile long unrecordedFrom = -1;
+
+	private String unrecordedReason;
+
 	CoverageGaps(ListenerCoverage coverage, Counter gaps) {
 		this.coverage = coverage;
 		this.gaps = gaps;
@@ -77,21 +82,48 @@ final class CoverageGaps {
 	 * Opens a gap from the last slot known complete: the last finalized root seen (every transaction at or before
 	 * it was confirmed, hence notified, before the connection ended), else the highest staged slot.
 	 */
-	void open(String reason) {
+	synchronized void open(String reason) {
 		long from = lastRoot.get() > 0 ? lastRoot.get() : highestSlot.get();
+		if (!record(from, reason)) {
+			// why: the gap is still told to the console and the gauges (the crawl itself never relies on it), so it
+			// is recorded once MongoDB answers again, before the first slot seen closes it
+			unrecordedFrom = unrecordedFrom >= 0 ? Math.min(unrecordedFrom, from) : from;
+			unrecordedReason = reason;
+		}
+	}
+
+	private boolean record(long from, String reason) {
 		try {
 			coverage.openGap(from, reason);
 			if (!gapOpen) {
 				gaps.increment();
 			}
 			gapOpen = true;
+			return true;
 		}
 		catch (RuntimeException ex) {
-			log.error("Cannot record a gap from slot {} ({}): {}", from, reason, ex.getMessage());
+			log.error("Cannot record a gap from slot {} ({}): {}; trying again when coverage resumes", from, reason,
+					ex.getMessage());
+			return false;
 		}
 	}
 
 	private void closeAt(long slot) {
+		if (!gapOpen && unrecordedFrom < 0) {
+			return;
+		}
+		synchronized (this) {
+			closeOpenGapAt(slot);
+		}
+	}
+
+	private void closeOpenGapAt(long slot) {
+		if (unrecordedFrom >= 0) {
+			if (!record(unrecordedFrom, unrecordedReason)) {
+				return;
+			}
+			unrecordedFrom = -1;
+		}
 		if (!gapOpen) {
 			return;
 		}
