@@ -18,10 +18,10 @@ import org.springframework.core.retry.RetryPolicy;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.transaction.PlatformTransactionManager;
 
-import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository;
+import io.couponsync.jobs.accountstate.AccountDecoding;
 import io.couponsync.jobs.batch.InFlightExecutions;
 import io.couponsync.jobs.batch.JobParameterRules;
 import io.couponsync.jobs.batch.JobsProperties;
@@ -77,11 +77,12 @@ public class FinalityJobConfiguration {
 	@StepScope
 	ForkUndoTasklet forkUndoTasklet(ForkUndos forkUndos, StagingRepository staging, ChainEventLog chainEventLog,
 			Projections projections, ReadModelStore readModelStore, Recounts recounts, CounterJournal counterJournal,
-			PdaResolver pdaResolver, ProgramDecoder decoder, SolanaRpcClient rpc, ObjectProvider<MeterRegistry> registry,
+			PdaResolver pdaResolver, AccountDecoding accountDecoding, SolanaRpcClient rpc,
+			ObjectProvider<MeterRegistry> registry,
 			ObjectProvider<ForkUndoTasklet.StageListener> stages) {
 		MeterRegistry meters = registry.getIfAvailable(SimpleMeterRegistry::new);
 		return new ForkUndoTasklet(forkUndos, staging, chainEventLog, projections, readModelStore, recounts,
-				counterJournal, pdaResolver, decoder, rpc, meters.counter("sync.finality.dropped"),
+				counterJournal, pdaResolver, accountDecoding, rpc, meters.counter("sync.finality.dropped"),
 				meters.counter("sync.finality.relanded"), stages.getIfAvailable(() -> ForkUndoTasklet.StageListener.NONE));
 	}
 

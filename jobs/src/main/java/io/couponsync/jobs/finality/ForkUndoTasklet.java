@@ -19,14 +19,11 @@ import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
-import io.couponsync.chain.ProgramDecoder;
-import io.couponsync.chain.borsh.BorshInput;
-import io.couponsync.chain.borsh.DecodeException;
 import io.couponsync.chain.rpc.AccountRead;
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.StagingRepository;
-import io.couponsync.chain.value.BsonValueWriter;
 import io.couponsync.jobs.readmodel.ChainEvent;
+import io.couponsync.jobs.accountstate.AccountDecoding;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.ChangeVersion;
 import io.couponsync.jobs.readmodel.CounterJournal;
@@ -75,7 +72,7 @@ class ForkUndoTasklet implements Tasklet {
 
 	private final PdaResolver pdas;
 
-	private final ProgramDecoder decoder;
+	private final AccountDecoding accountDecoding;
 
 	private final SolanaRpcClient rpc;
 
@@ -97,7 +94,7 @@ class ForkUndoTasklet implements Tasklet {
 	}
 
 	ForkUndoTasklet(ForkUndos undos, StagingRepository staging, ChainEventLog events, Projections projections,
-			ReadModelStore store, Recounts recounts, CounterJournal journal, PdaResolver pdas, ProgramDecoder decoder,
+			ReadModelStore store, Recounts recounts, CounterJournal journal, PdaResolver pdas, AccountDecoding accountDecoding,
 			SolanaRpcClient rpc, Counter droppedCount, Counter relandedCount, StageListener stages) {
 		this.undos = undos;
 		this.staging = staging;
@@ -107,7 +104,7 @@ class ForkUndoTasklet implements Tasklet {
 		this.recounts = recounts;
 		this.journal = journal;
 		this.pdas = pdas;
-		this.decoder = decoder;
+		this.accountDecoding = accountDecoding;
 		this.rpc = rpc;
 		this.droppedCount = droppedCount;
 		this.relandedCount = relandedCount;
@@ -164,12 +161,17 @@ class ForkUndoTasklet implements Tasklet {
 			DocumentKey key = accounts.get(addresses.get(i));
 			AccountRead state = states.get(i);
 			readSlot = Math.max(readSlot, state.contextSlot());
-			if (!state.exists()) {
+			// why: an address holding an account the program does not own (lamports sent to a closed account's) has
+			// lost the program's account all the same
+			if (!accountDecoding.ownedByProgram(state)) {
 				orphansBySlot.computeIfAbsent(state.contextSlot(), slot -> new ArrayList<>()).add(key);
 				continue;
 			}
 			ChangeVersion chainState = ChangeVersion.endOfSlot(state.contextSlot(), ReadModelStore.RESYNC_SOURCE);
 			BsonDocument fields = decode(key, state);
+			if (fields == null) {
+				continue;
+			}
 			accountFields.put(key, fields.keySet());
 			for (Map.Entry<String, BsonValue> field : fields.entrySet()) {
 				// why: counters stay what the counted events add up to; the decrements below take the fork's out
@@ -290,17 +292,23 @@ class ForkUndoTasklet implements Tasklet {
 		return !Projections.STAKERS.equals(key.collection()) || events.mentions("RewardsStaked", "staker", key.id());
 	}
 
+	/**
+	 * The account's fields, or null — logged — for one the IDL cannot decode or knows no type of: its document is
+	 * left as it is rather than the undo failing at every run (reconciliation reports it).
+	 */
 	private BsonDocument decode(DocumentKey key, AccountRead state) {
-		byte[] data = state.account().data();
-		BsonValueWriter bson = new BsonValueWriter();
-		BsonDocument document = bson.start();
 		try {
-			decoder.decodeAccount(new BorshInput().reset(data, 0, data.length), bson);
+			AccountDecoding.DecodedAccount decoded = accountDecoding.decode(state);
+			if (decoded == null) {
+				log.warn("Account {} of {}, re-read after a fork, is of no type the IDL knows: its document is left "
+						+ "as it is", key.id(), key.collection());
+			}
+			return decoded == null ? null : decoded.fields();
 		}
-		catch (DecodeException ex) {
-			throw new IllegalStateException("account " + key.id() + " of " + key.collection() + " does not decode: "
-					+ ex.getMessage(), ex);
+		catch (AccountDecoding.UndecodableAccountException ex) {
+			log.warn("Account {} of {}, re-read after a fork, is left as it is: {}", key.id(), key.collection(),
+					ex.getMessage());
+			return null;
 		}
-		return document;
 	}
 }
