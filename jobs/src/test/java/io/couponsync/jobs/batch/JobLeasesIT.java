@@ -153,6 +153,19 @@ class JobLeasesIT {
 		return lost == null ? 0 : lost.count();
 	}
 
+	/** Releases another process's lease half a second from now, as its short run or recovery ends. */
+	private static CompletableFuture<Void> releasedSoon(LeaseStore process, Lease lease) {
+		return CompletableFuture.runAsync(() -> {
+			try {
+				Thread.sleep(500);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			process.release(lease);
+		});
+	}
+
 	/** A lease row of another process, as it left it: live until {@code expiresAt}. */
 	private static void leaseHeldElsewhere(ConfigurableApplicationContext context, String lease, Instant expiresAt) {
 		context.getBean(JdbcTemplate.class).update("insert into job_lease (lease_name, owner, token, job_name, "
@@ -270,15 +283,7 @@ class JobLeasesIT {
 			LeaseStore otherProcess = new LeaseStore(context.getBean(JdbcTemplate.class), Duration.ofMinutes(1),
 					"other:1:x");
 			Lease finality = otherProcess.tryAcquire(JobLeases.READ_MODEL, "finalityJob").orElseThrow();
-			CompletableFuture<Void> finalityEnds = CompletableFuture.runAsync(() -> {
-				try {
-					Thread.sleep(500);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-				otherProcess.release(finality);
-			});
+			CompletableFuture<Void> finalityEnds = releasedSoon(otherProcess, finality);
 
 			assertThat(runner.launch("applyEventsJob", new JobParameters()).outcome())
 				.as("waited for the finality run to end").isEqualTo(JobLaunch.Outcome.RAN);
@@ -401,15 +406,7 @@ class JobLeasesIT {
 			LeaseStore recoveringProcess = new LeaseStore(context.getBean(JdbcTemplate.class), Duration.ofMinutes(1),
 					"recovering:1:x");
 			Lease recovery = recoveringProcess.tryAcquire(JobLeases.READ_MODEL, LeaseStore.RECOVERY).orElseThrow();
-			CompletableFuture<Void> recovered = CompletableFuture.runAsync(() -> {
-				try {
-					Thread.sleep(500);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-				recoveringProcess.release(recovery);
-			});
+			CompletableFuture<Void> recovered = releasedSoon(recoveringProcess, recovery);
 
 			assertThat(runner.launch("finalityJob", new JobParameters()).outcome()).as("waited for the recovery")
 				.isEqualTo(JobLaunch.Outcome.RAN);
