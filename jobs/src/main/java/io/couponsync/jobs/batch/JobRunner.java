@@ -259,6 +259,11 @@ public class JobRunner implements AutoCloseable {
 		}
 		String leaseName = JobLeases.leaseOf(job.getName());
 		Optional<Lease> acquired = acquire(leaseName, job.getName());
+		if (shuttingDown) {
+			// why: a launch that waited its turn must not start a job once shutdown has begun
+			acquired.ifPresent(this::release);
+			return JobLaunch.shuttingDown();
+		}
 		if (acquired.isEmpty()) {
 			Lease holder = leases.find(leaseName).orElse(null);
 			log.debug("{} not launched: lease {} is held by {}", job.getName(), leaseName, holder);
@@ -290,6 +295,9 @@ public class JobRunner implements AutoCloseable {
 			Optional<Lease> acquired = leases.tryAcquire(leaseName, jobName);
 			if (acquired.isPresent()) {
 				return acquired;
+			}
+			if (shuttingDown) {
+				return Optional.empty();
 			}
 			// why: no holder found means it was released in between: try again, within the shorter wait
 			Duration patience = leases.find(leaseName).map(holder -> patienceFor(holder, jobName)).orElse(recoveryWait);

@@ -302,6 +302,27 @@ class JobLeasesIT {
 
 	@ParameterizedTest
 	@MethodSource("repositories")
+	void aLaunchWaitingItsTurnStartsNothingOnceShutdownBegan(String url) throws Exception {
+		try (ConfigurableApplicationContext context = jobsOn(url)) {
+			JobRunner runner = context.getBean(JobRunner.class);
+			LeaseStore otherProcess = new LeaseStore(context.getBean(JdbcTemplate.class), Duration.ofMinutes(1),
+					"other:1:x");
+			JobRepository repository = context.getBean(JobRepository.class);
+			int instancesBefore = repository.findJobInstances("applyEventsJob").size();
+			Lease finality = otherProcess.tryAcquire(JobLeases.READ_MODEL, "finalityJob").orElseThrow();
+			CompletableFuture<JobLaunch> waiting = applyInBackground(context);
+			Thread.sleep(200);
+
+			runner.refuseLaunches();
+			otherProcess.release(finality);
+
+			assertThat(waiting.get().outcome()).isEqualTo(JobLaunch.Outcome.SHUTTING_DOWN);
+			assertThat(repository.findJobInstances("applyEventsJob")).hasSize(instancesBefore);
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("repositories")
 	void aKilledProcesssExecutionIsRecoveredOnlyOnceItsLeaseExpired(String url) throws Exception {
 		try (ConfigurableApplicationContext context = jobsOn(url)) {
 			JobRunner runner = context.getBean(JobRunner.class);
