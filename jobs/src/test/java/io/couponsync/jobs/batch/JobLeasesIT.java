@@ -153,6 +153,11 @@ class JobLeasesIT {
 		return lost == null ? 0 : lost.count();
 	}
 
+	/** The leases as another process sharing the job repository takes them. */
+	private static LeaseStore otherProcess(ConfigurableApplicationContext context) {
+		return new LeaseStore(context.getBean(JdbcTemplate.class), Duration.ofMinutes(1), "other:1:x");
+	}
+
 	/** Releases another process's lease half a second from now, as its short run or recovery ends. */
 	private static CompletableFuture<Void> releasedSoon(LeaseStore process, Lease lease) {
 		return CompletableFuture.runAsync(() -> {
@@ -280,8 +285,7 @@ class JobLeasesIT {
 	void aLaunchWaitsItsTurnWhileAnotherJobOfItsGroupRunsButNotBehindItsOwnJob(String url) throws Exception {
 		try (ConfigurableApplicationContext context = jobsOn(url)) {
 			JobRunner runner = context.getBean(JobRunner.class);
-			LeaseStore otherProcess = new LeaseStore(context.getBean(JdbcTemplate.class), Duration.ofMinutes(1),
-					"other:1:x");
+			LeaseStore otherProcess = otherProcess(context);
 			Lease finality = otherProcess.tryAcquire(JobLeases.READ_MODEL, "finalityJob").orElseThrow();
 			CompletableFuture<Void> finalityEnds = releasedSoon(otherProcess, finality);
 
@@ -305,8 +309,7 @@ class JobLeasesIT {
 	void aLaunchWaitingItsTurnStartsNothingOnceShutdownBegan(String url) throws Exception {
 		try (ConfigurableApplicationContext context = jobsOn(url)) {
 			JobRunner runner = context.getBean(JobRunner.class);
-			LeaseStore otherProcess = new LeaseStore(context.getBean(JdbcTemplate.class), Duration.ofMinutes(1),
-					"other:1:x");
+			LeaseStore otherProcess = otherProcess(context);
 			JobRepository repository = context.getBean(JobRepository.class);
 			int instancesBefore = repository.findJobInstances("applyEventsJob").size();
 			Lease finality = otherProcess.tryAcquire(JobLeases.READ_MODEL, "finalityJob").orElseThrow();

@@ -151,9 +151,8 @@ class ForkUndoRecoveryIT {
 		return new Run(runner.run(finalityJob, new JobParameters()));
 	}
 
-	@ParameterizedTest
-	@ValueSource(strings = { "planned", "accounts-read", "forgotten", "restored" })
-	void aCrashAtAnyStageOfForkUndoIsFinishedByTheRestart(String stage) throws Exception {
+	/** 40 finalized slots of 10 transactions and 8 unfinalized of 12, staged and applied; the first unfinalized. */
+	private LedgerTransaction applyHistoryWithUnfinalizedTail() throws Exception {
 		land(40, 10);
 		simulator.advanceSlots(40);
 		land(8, 12);
@@ -161,6 +160,13 @@ class ForkUndoRecoveryIT {
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		LedgerTransaction firstUnfinalized = simulator.ledger().transactions().stream()
 			.filter(t -> t.slot() > simulator.ledger().slot(Commitment.FINALIZED)).findFirst().orElseThrow();
+		return firstUnfinalized;
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "planned", "accounts-read", "forgotten", "restored" })
+	void aCrashAtAnyStageOfForkUndoIsFinishedByTheRestart(String stage) throws Exception {
+		LedgerTransaction firstUnfinalized = applyHistoryWithUnfinalizedTail();
 		Set<String> dropped = simulator.dropByFork(firstUnfinalized).stream().map(LedgerTransaction::signature)
 			.collect(Collectors.toSet());
 		simulator.advanceSlots(80);
@@ -200,13 +206,7 @@ class ForkUndoRecoveryIT {
 	 */
 	@Test
 	void transactionsAnInterruptedUndoSentBackWaitForItBeforeTheyAreApplied() throws Exception {
-		land(40, 10);
-		simulator.advanceSlots(40);
-		land(8, 12);
-		staging.insertIfAbsent(LedgerStaging.staged(simulator.ledger().transactions()));
-		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
-		LedgerTransaction firstUnfinalized = simulator.ledger().transactions().stream()
-			.filter(t -> t.slot() > simulator.ledger().slot(Commitment.FINALIZED)).findFirst().orElseThrow();
+		LedgerTransaction firstUnfinalized = applyHistoryWithUnfinalizedTail();
 		List<LedgerTransaction> forked = simulator.dropByFork(firstUnfinalized);
 		List<String> relanded = simulator.reland(forked.subList(0, forked.size() / 2)).stream()
 			.map(LedgerTransaction::signature).toList();

@@ -570,26 +570,32 @@ class ReconcileJobIT {
 		java.util.Random random = new java.util.Random(3);
 		List<io.couponsync.simulator.ledger.AccountWrite> writes = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
-			Map<String, Object> fields = new java.util.LinkedHashMap<>();
-			fields.put("id", (long) i);
-			fields.put("promotion", randomKey(random));
-			fields.put("owner", randomKey(random));
-			fields.put("merchant", randomKey(random));
-			fields.put("discount_percentage", 15);
-			fields.put("expiry_timestamp", 1_900_000_000L);
-			fields.put("is_redeemed", false);
-			fields.put("redeemed_at", 0L);
-			fields.put("created_at", 1_800_000_000L + i);
-			fields.put("metadata_uri", "https://coupons.example/" + i + ".json");
-			fields.put("mint", null);
+			byte[] data = encoder.encodeAccount("Coupon", couponFields(i, random));
 			writes.add(new io.couponsync.simulator.ledger.AccountWrite(randomKey(random), simulator.programId(),
-					2_000_000, encoder.encodeAccount("Coupon", fields)));
+					2_000_000, data));
 		}
 		simulator.ledger().submit(new io.couponsync.simulator.ledger.TransactionDraft(
 				List.of(randomKey(random), simulator.programId()), 1, 1, List.of(), Map.of(),
 				List.of("Program " + simulator.programId() + " invoke [1]", "Program " + simulator.programId()
 						+ " success"), null, 5000, 1000, writes));
 		simulator.advanceSlots(40);
+	}
+
+	/** A coupon account's fields, as the IDL names them, with random keys. */
+	private static Map<String, Object> couponFields(int id, java.util.Random random) {
+		Map<String, Object> fields = new java.util.LinkedHashMap<>();
+		fields.put("id", (long) id);
+		fields.put("promotion", randomKey(random));
+		fields.put("owner", randomKey(random));
+		fields.put("merchant", randomKey(random));
+		fields.put("discount_percentage", 15);
+		fields.put("expiry_timestamp", 1_900_000_000L);
+		fields.put("is_redeemed", false);
+		fields.put("redeemed_at", 0L);
+		fields.put("created_at", 1_800_000_000L + id);
+		fields.put("metadata_uri", "https://coupons.example/" + id + ".json");
+		fields.put("mint", null);
+		return fields;
 	}
 
 	private static String randomKey(java.util.Random random) {
@@ -606,19 +612,7 @@ class ReconcileJobIT {
 		io.couponsync.chain.borsh.BorshEncoder encoder = new io.couponsync.chain.borsh.BorshEncoder(
 				SolanaSimulator.bundledIdl());
 		java.util.Random random = new java.util.Random(5);
-		Map<String, Object> fields = new java.util.LinkedHashMap<>();
-		fields.put("id", 1L);
-		fields.put("promotion", randomKey(random));
-		fields.put("owner", randomKey(random));
-		fields.put("merchant", randomKey(random));
-		fields.put("discount_percentage", 15);
-		fields.put("expiry_timestamp", 1_900_000_000L);
-		fields.put("is_redeemed", false);
-		fields.put("redeemed_at", 0L);
-		fields.put("created_at", 1_800_000_000L);
-		fields.put("metadata_uri", "https://coupons.example/cut.json");
-		fields.put("mint", null);
-		byte[] coupon = encoder.encodeAccount("Coupon", fields);
+		byte[] coupon = encoder.encodeAccount("Coupon", couponFields(1, random));
 		String cut = randomKey(random);
 		simulator.ledger().submit(new io.couponsync.simulator.ledger.TransactionDraft(
 				List.of(randomKey(random), simulator.programId()), 1, 1, List.of(), Map.of(),
