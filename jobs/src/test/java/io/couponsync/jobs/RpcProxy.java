@@ -7,6 +7,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Collection;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,6 +46,8 @@ public final class RpcProxy implements AutoCloseable {
 
 	private volatile int signaturePageCap = Integer.MAX_VALUE;
 
+	private volatile Set<String> lagging = Set.of();
+
 	private RpcProxy(String target) throws IOException {
 		this.target = URI.create(target);
 		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -77,8 +81,19 @@ public final class RpcProxy implements AutoCloseable {
 		return this;
 	}
 
+	/**
+	 * Serves these signatures as a load-balanced provider can while nodes lag one another: listed as only
+	 * {@code confirmed} (the node that served the page has not finalized them), and unknown to getTransaction and
+	 * getSignatureStatuses (the nodes those calls reach do not have them yet).
+	 */
+	public RpcProxy lagBehind(Collection<String> signatures) {
+		lagging = Set.copyOf(signatures);
+		return this;
+	}
+
 	public RpcProxy reset() {
 		signaturePageCap = Integer.MAX_VALUE;
+		lagging = Set.of();
 		afterNextListing.set(NOTHING);
 		return this;
 	}
@@ -93,6 +108,9 @@ public final class RpcProxy implements AutoCloseable {
 			if (response.statusCode() == 200 && "getSignaturesForAddress".equals(method(request))) {
 				body = capped(body);
 				afterNextListing.getAndSet(NOTHING).run();
+			}
+			if (response.statusCode() == 200 && !lagging.isEmpty()) {
+				body = lagged(request, body);
 			}
 			response.headers().firstValue("Retry-After")
 				.ifPresent(value -> exchange.getResponseHeaders().add("Retry-After", value));
@@ -124,6 +142,51 @@ public final class RpcProxy implements AutoCloseable {
 		}
 		((ObjectNode) answer).set("result", kept);
 		return JSON.writeValueAsBytes(answer);
+	}
+
+	private byte[] lagged(byte[] request, byte[] body) {
+		JsonNode calls = JSON.readTree(request);
+		JsonNode answers = JSON.readTree(body);
+		if (calls.isArray() && answers.isArray()) {
+			java.util.Map<String, JsonNode> callsById = new java.util.HashMap<>();
+			calls.forEach(call -> callsById.put(call.path("id").asString(""), call));
+			answers.forEach(answer -> {
+				JsonNode call = callsById.get(answer.path("id").asString(""));
+				if (call != null) {
+					lag(call, (ObjectNode) answer);
+				}
+			});
+		}
+		else if (calls.isObject() && answers.isObject()) {
+			lag(calls, (ObjectNode) answers);
+		}
+		return JSON.writeValueAsBytes(answers);
+	}
+
+	private void lag(JsonNode call, ObjectNode answer) {
+		JsonNode params = call.path("params");
+		switch (call.path("method").asString("")) {
+			case "getSignaturesForAddress" -> answer.path("result").forEach(entry -> {
+				if (lagging.contains(entry.path("signature").asString(""))) {
+					((ObjectNode) entry).put("confirmationStatus", "confirmed");
+				}
+			});
+			case "getTransaction" -> {
+				if (lagging.contains(params.path(0).asString(""))) {
+					answer.putNull("result");
+				}
+			}
+			case "getSignatureStatuses" -> {
+				JsonNode statuses = answer.path("result").path("value");
+				for (int i = 0; i < params.path(0).size() && i < statuses.size(); i++) {
+					if (lagging.contains(params.path(0).get(i).asString(""))) {
+						((ArrayNode) statuses).set(i, JSON.nullNode());
+					}
+				}
+			}
+			default -> {
+			}
+		}
 	}
 
 	@Override

@@ -14,9 +14,10 @@ import io.couponsync.chain.staging.CoverageRepository;
 import io.couponsync.jobs.batch.SyncGauges;
 
 /**
- * Before a crawl, records its stop point; after a crawl that completed, advances the crawl checkpoint to the newest
- * finalized signature met (every signature down to the stop point is staged by then; only a finalized one, since a
- * fork may remove a confirmed one and a next crawl's {@code until} would point at nothing) and fills the listener
+ * Before a crawl, records its stop point; after a crawl that completed, advances the crawl checkpoint to the one the
+ * {@link BackfillStagingWriter} chose: a finalized signature, below any that looked dropped (every signature down to
+ * the stop point is staged by then; only a finalized one, since a fork may remove a confirmed one and a next crawl's
+ * {@code until} would point at nothing) and fills the listener
  * gaps the crawl covered, both through the {@link CoverageRepository}. A targeted crawl ({@code untilSignature} or
  * {@code fromSlot}) fills gaps but leaves the checkpoint, since it may not reach down to it.
  */
@@ -74,9 +75,9 @@ class BackfillCompletion implements JobExecutionListener {
 				log.info("Backfill filled {} listener gaps up to slot {}", filled, highest);
 			}
 		}
-		if (!targeted && context.containsKey(SignatureCrawlReader.NEWEST_FINALIZED)) {
-			coverage.advanceCrawl(context.getString(SignatureCrawlReader.NEWEST_FINALIZED),
-					context.getLong(SignatureCrawlReader.NEWEST_FINALIZED_SLOT));
+		if (!targeted && context.containsKey(BackfillStagingWriter.CHECKPOINT)) {
+			coverage.advanceCrawl(context.getString(BackfillStagingWriter.CHECKPOINT),
+					context.getLong(BackfillStagingWriter.CHECKPOINT_SLOT));
 		}
 		log.debug("Backfill walked {} signatures down to slot {}", crawl.getReadCount(),
 				execution.getExecutionContext().getLong(STOP_SLOT));

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,7 @@ import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamWriter;
 
+import io.couponsync.chain.rpc.ConfirmationStatus;
 import io.couponsync.chain.rpc.FetchedTransaction;
 import io.couponsync.chain.rpc.SignatureStatus;
 import io.couponsync.chain.rpc.SolanaRpcClient;
@@ -37,10 +39,22 @@ import io.couponsync.chain.staging.StagingRepository;
  * dropped by a fork after the listing: it is recorded in {@link VanishedSignatures}, counted in the step's
  * ExecutionContext ({@value #VANISHED}) and left out, never failing the crawl — which would otherwise fail on the
  * same signature at every restart.
+ *
+ * <p>
+ * It also picks the crawl's next checkpoint ({@value #CHECKPOINT}): the first signature listed as finalized after
+ * (below) the last one recorded as vanished, or the newest finalized one when none vanished. why: behind a load
+ * balancer, a page can come from a node that has not finalized a transaction yet while getTransaction and
+ * getSignatureStatuses reach nodes that do not have it at all; it then looks dropped though it is final. A
+ * checkpoint above it would leave it out of every later crawl; below it, the next crawl lists it again and stages
+ * it if it was final, and a really dropped one is simply no longer listed.
  */
 class BackfillStagingWriter implements ItemStreamWriter<SignatureRef> {
 
 	static final String VANISHED = "backfill.vanishedSignatures";
+
+	static final String CHECKPOINT = "backfill.checkpoint";
+
+	static final String CHECKPOINT_SLOT = "backfill.checkpointSlot";
 
 	private static final Logger log = LoggerFactory.getLogger(BackfillStagingWriter.class);
 
@@ -55,6 +69,9 @@ class BackfillStagingWriter implements ItemStreamWriter<SignatureRef> {
 	private final VanishedSignatures vanished;
 
 	private long vanishedCount;
+
+	/** The checkpoint this crawl may advance to, null while none qualifies (see the class comment). */
+	private SignatureRef checkpoint;
 
 	/**
 	 * @param fetchers runs getTransaction batches in parallel, bounding how many are in flight
@@ -73,11 +90,21 @@ class BackfillStagingWriter implements ItemStreamWriter<SignatureRef> {
 	@Override
 	public void open(ExecutionContext context) {
 		vanishedCount = context.getLong(VANISHED, 0);
+		checkpoint = context.containsKey(CHECKPOINT) ? new SignatureRef(context.getString(CHECKPOINT),
+				context.getLong(CHECKPOINT_SLOT), ConfirmationStatus.FINALIZED) : null;
 	}
 
 	@Override
 	public void update(ExecutionContext context) {
 		context.putLong(VANISHED, vanishedCount);
+		if (checkpoint != null) {
+			context.putString(CHECKPOINT, checkpoint.signature());
+			context.putLong(CHECKPOINT_SLOT, checkpoint.slot());
+		}
+		else {
+			context.remove(CHECKPOINT);
+			context.remove(CHECKPOINT_SLOT);
+		}
 	}
 
 	@Override
@@ -87,6 +114,7 @@ class BackfillStagingWriter implements ItemStreamWriter<SignatureRef> {
 		Set<String> existing = new HashSet<>(staging.existing(listed.keySet()));
 		List<String> missing = listed.keySet().stream().filter(signature -> !existing.contains(signature)).toList();
 		if (missing.isEmpty()) {
+			moveCheckpoint(chunk, Set.of());
 			return;
 		}
 		List<FetchedTransaction> answers = fetch(missing);
@@ -107,11 +135,24 @@ class BackfillStagingWriter implements ItemStreamWriter<SignatureRef> {
 		List<SignatureRef> gone = vanishedAmong(unanswered);
 		vanished.record(gone);
 		staging.insertIfAbsent(staged);
+		moveCheckpoint(chunk, gone.stream().map(SignatureRef::signature).collect(Collectors.toSet()));
 		if (!gone.isEmpty()) {
 			vanishedCount += gone.size();
 			log.warn("{} signatures getSignaturesForAddress listed are no longer on chain (dropped by a fork), "
 					+ "recorded in {} and not staged; first: {} at slot {}", gone.size(),
 					VanishedSignatures.COLLECTION, gone.get(0).signature(), gone.get(0).slot());
+		}
+	}
+
+	/** Walks the chunk in listing order (newest first): a vanished signature clears the candidate, which the next finalized one sets. */
+	private void moveCheckpoint(Chunk<? extends SignatureRef> chunk, Set<String> gone) {
+		for (SignatureRef ref : chunk) {
+			if (gone.contains(ref.signature())) {
+				checkpoint = null;
+			}
+			else if (checkpoint == null && ref.finalized()) {
+				checkpoint = ref;
+			}
 		}
 	}
 

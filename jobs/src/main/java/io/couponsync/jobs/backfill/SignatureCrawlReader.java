@@ -20,18 +20,14 @@ import io.couponsync.chain.rpc.SolanaRpcClient;
  * as {@code until}, so the page after the last one above them is empty): providers cap pages below the size asked
  * for, so a short page is not the end of history. An empty page ends a walk with a stop point only once the node
  * shows it lists something older (see {@link #reachedUntil}). The last signature handed out is kept in the ExecutionContext,
- * so a restart resumes the walk just after it; the newest finalized signature met and the slot range covered are
- * kept there too, for the checkpoint and the gaps.
+ * so a restart resumes the walk just after it; the slot range covered is kept there too, for the gaps. (The
+ * checkpoint is the writer's: only it knows which listed signatures the chain no longer answers for.)
  */
 class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 
 	private static final Logger log = LoggerFactory.getLogger(SignatureCrawlReader.class);
 
 	static final String BEFORE = "signatureCrawl.before";
-
-	static final String NEWEST_FINALIZED = "signatureCrawl.newestFinalized";
-
-	static final String NEWEST_FINALIZED_SLOT = "signatureCrawl.newestFinalizedSlot";
 
 	static final String HIGHEST_SLOT = "signatureCrawl.highestSlot";
 
@@ -56,10 +52,6 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 	/** Whether this run listed again from the newest signature already (see {@link #walkAgainFromTheTop}). */
 	private boolean walkedAgain;
 
-	private String newestFinalized;
-
-	private long newestFinalizedSlot = -1;
-
 	private long highestSlot = -1;
 
 	private long lowestSlot = Long.MAX_VALUE;
@@ -75,8 +67,6 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 	@Override
 	public void open(ExecutionContext context) {
 		before = context.containsKey(BEFORE) ? context.getString(BEFORE) : null;
-		newestFinalized = context.containsKey(NEWEST_FINALIZED) ? context.getString(NEWEST_FINALIZED) : null;
-		newestFinalizedSlot = context.getLong(NEWEST_FINALIZED_SLOT, -1);
 		highestSlot = context.getLong(HIGHEST_SLOT, -1);
 		lowestSlot = context.getLong(LOWEST_SLOT, Long.MAX_VALUE);
 	}
@@ -85,10 +75,6 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 	public void update(ExecutionContext context) {
 		if (before != null) {
 			context.putString(BEFORE, before);
-		}
-		if (newestFinalized != null) {
-			context.putString(NEWEST_FINALIZED, newestFinalized);
-			context.putLong(NEWEST_FINALIZED_SLOT, newestFinalizedSlot);
 		}
 		context.putLong(HIGHEST_SLOT, highestSlot);
 		context.putLong(LOWEST_SLOT, lowestSlot);
@@ -104,10 +90,6 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 			before = next.signature();
 			highestSlot = Math.max(highestSlot, next.slot());
 			lowestSlot = Math.min(lowestSlot, next.slot());
-			if (newestFinalized == null && next.finalized()) {
-				newestFinalized = next.signature();
-				newestFinalizedSlot = next.slot();
-			}
 		}
 		return next;
 	}

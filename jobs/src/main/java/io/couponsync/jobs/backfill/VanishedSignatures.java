@@ -18,9 +18,9 @@ import org.bson.Document;
  * {@code vanished_signatures}: signatures getSignaturesForAddress listed but the chain no longer knows by the time
  * the crawler fetched them (getTransaction and getSignatureStatuses both answer null) — dropped by a fork. One
  * document per signature: the slot and commitment it was listed at, when it was first and last met. A record for
- * operators, nothing reads it: nothing was staged, so there is nothing to undo; if the transaction lands again, a
- * later crawl stages it at its new slot (every crawl walks down to the newest finalized signature, which a
- * vanished one, never finalized, lies above); if the listener staged it, the finality job marks it dropped.
+ * operators, nothing reads it: nothing was staged, so there is nothing to undo; the crawl's checkpoint stays below it (see
+ * {@link BackfillStagingWriter}), so if the transaction lands again, or was in fact final and only looked dropped,
+ * a later crawl stages it; if the listener staged it, the finality job marks it dropped.
  */
 final class VanishedSignatures {
 

@@ -175,4 +175,29 @@ class BackfillThroughProviderIT {
 		assertThat(staged().distinct("_id", String.class).into(new java.util.HashSet<>()))
 			.containsExactlyInAnyOrderElementsOf(confirmedSignatures());
 	}
+
+	@Test
+	void aFinalTransactionLaggingNodesCannotServeYetIsListedAgainByTheNextCrawl() throws Exception {
+		land(40, 10);
+		simulator.advanceSlots(40);
+		List<String> lagged = simulator.ledger().transactions().subList(150, 155).stream()
+			.map(LedgerTransaction::signature).toList();
+		provider.lagBehind(lagged);
+
+		assertThat(crawl().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(staged().distinct("_id", String.class).into(new java.util.HashSet<>()))
+			.as("not staged: the nodes asked did not have them").doesNotContainAnyElementsOf(lagged);
+		assertThat(database().getCollection(VanishedSignatures.COLLECTION).distinct("_id", String.class)
+			.into(new java.util.HashSet<>())).containsExactlyInAnyOrderElementsOf(lagged);
+
+		provider.reset();
+		land(5, 10);
+		simulator.advanceSlots(40);
+
+		assertThat(crawl().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(staged().distinct("_id", String.class).into(new java.util.HashSet<>()))
+			.as("the next crawl walked below them again").containsExactlyInAnyOrderElementsOf(confirmedSignatures());
+	}
 }
