@@ -79,6 +79,6 @@ class TransactionDecodingProcessor implements ItemProcessor<StagedTransaction, D
 			throw new UndecodableTransactionException(staged.signature(), errors);
 		}
 		return new DecodedTransaction(staged, events, outcome.truncated(),
-				outcome.selfInvoked() && staged.innerInstructions() == null);
+				(outcome.selfInvoked() || outcome.truncated()) && staged.innerInstructions() == null);
 	}
 }
