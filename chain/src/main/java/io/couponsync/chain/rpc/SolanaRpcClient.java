@@ -46,15 +46,19 @@ public final class SolanaRpcClient {
 
 	public static final int MAX_SIGNATURE_STATUSES = 256;
 
+	/** The largest request body a node accepts: Agave's {@code MAX_REQUEST_BODY_SIZE}, 50 KiB. */
+	public static final int MAX_REQUEST_BYTES = 50 * 1024;
+
 	public static final int MAX_MULTIPLE_ACCOUNTS = 100;
 
 	public static final int MAX_SIGNATURES_PAGE = 1000;
 
 	/**
 	 * JSON-RPC error codes worth another attempt: node unhealthy or behind (-32005), block status not available yet
-	 * (-32014), minimum context slot not reached (-32016), and rate limits some providers report in the body.
+	 * (-32014), minimum context slot not reached (-32016), long-term storage not answering (-32019, "please try
+	 * again"), and rate limits some providers report in the body.
 	 */
-	private static final Set<Integer> TRANSIENT_CODES = Set.of(-32005, -32014, -32016, 429, -32429);
+	private static final Set<Integer> TRANSIENT_CODES = Set.of(-32005, -32014, -32016, -32019, 429, -32429);
 
 	/** getBlock error codes that mean "no such block here": not available, skipped, cleaned up, not in storage. */
 	private static final Set<Integer> BLOCK_ABSENT_CODES = Set.of(-32004, -32007, -32001, -32009);
@@ -118,17 +122,27 @@ public final class SolanaRpcClient {
 	/** As {@link #batch(String, List)}, with null for calls answered by an error whose code is in {@code absent}. */
 	private List<JsonNode> batch(String method, List<List<Object>> paramsPerCall, Set<Integer> absent) {
 		List<JsonNode> results = new ArrayList<>(paramsPerCall.size());
-		for (int from = 0; from < paramsPerCall.size(); from += options.batchSize()) {
-			List<List<Object>> slice = paramsPerCall.subList(from, Math.min(paramsPerCall.size(), from + options.batchSize()));
+		int from = 0;
+		while (from < paramsPerCall.size()) {
 			ArrayNode requests = JSON.createArrayNode();
-			for (int i = 0; i < slice.size(); i++) {
-				requests.add(request(i, method, slice.get(i)));
+			// why: a node refuses a request body over its limit (Agave: 50 KiB, HTTP 413) whatever the batch size
+			// configured, so a batch also ends where its body would outgrow that
+			int bytes = 2;
+			while (from + requests.size() < paramsPerCall.size() && requests.size() < options.batchSize()) {
+				ObjectNode request = request(requests.size(), method, paramsPerCall.get(from + requests.size()));
+				int size = request.toString().length() + 1;
+				if (!requests.isEmpty() && bytes + size > MAX_REQUEST_BYTES) {
+					break;
+				}
+				requests.add(request);
+				bytes += size;
 			}
-			JsonNode responses = send(method, slice.size(), requests);
+			JsonNode responses = send(method, requests.size(), requests);
 			if (!responses.isArray()) {
 				throw new RpcException(method + " batch answered " + abbreviate(responses.toString()), 0, null);
 			}
-			JsonNode[] ordered = new JsonNode[slice.size()];
+			JsonNode[] ordered = new JsonNode[requests.size()];
+			boolean[] answered = new boolean[requests.size()];
 			for (JsonNode response : responses) {
 				int id = response.path("id").asInt(-1);
 				if (id < 0 || id >= ordered.length) {
@@ -136,10 +150,19 @@ public final class SolanaRpcClient {
 				}
 				int code = response.path("error").path("code").asInt(0);
 				ordered[id] = absent.contains(code) ? null : result(method, response);
+				answered[id] = true;
+			}
+			for (int id = 0; id < answered.length; id++) {
+				// why: a call left out of the answer is not a call answered null ("no such transaction")
+				if (!answered[id]) {
+					throw new RpcException(method + " batch of " + answered.length + " left call " + id
+							+ " unanswered", 0, null);
+				}
 			}
 			for (JsonNode result : ordered) {
 				results.add(result);
 			}
+			from += requests.size();
 		}
 		return results;
 	}

@@ -19,7 +19,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 /** The two listening sockets of a Solana RPC node: JSON-RPC over HTTP and PubSub over WebSocket, on loopback only. */
 public final class RpcServer implements AutoCloseable {
 
-	private static final int MAX_BODY = 50 * 1024 * 1024;
+	/** Agave's MAX_REQUEST_BODY_SIZE: a node answers HTTP 413 to a larger request. */
+	private static final int MAX_REQUEST_BODY = 50 * 1024;
+
+	private static final int MAX_FRAME = 50 * 1024 * 1024;
 
 	private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
 
@@ -41,11 +44,11 @@ public final class RpcServer implements AutoCloseable {
 		this.httpChannel = bind(host, httpPort, new ChannelInitializer<SocketChannel>() {
 			@Override
 			protected void initChannel(SocketChannel channel) {
-				channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY), rpc);
+				channel.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BODY), rpc);
 			}
 		});
 		WebSocketServerProtocolConfig wsConfig = WebSocketServerProtocolConfig.newBuilder().websocketPath("/")
-			.checkStartsWith(true).maxFramePayloadLength(MAX_BODY).build();
+			.checkStartsWith(true).maxFramePayloadLength(MAX_FRAME).build();
 		this.wsChannel = bind(host, wsPort, new ChannelInitializer<SocketChannel>() {
 			@Override
 			protected void initChannel(SocketChannel channel) {
