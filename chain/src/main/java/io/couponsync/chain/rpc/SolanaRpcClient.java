@@ -197,14 +197,31 @@ public final class SolanaRpcClient {
 
 	/** Statuses in order (null for a signature the cluster does not know), one call per 256 signatures. */
 	public List<SignatureStatus> getSignatureStatuses(List<String> signatures, boolean searchTransactionHistory) {
+		return signatureStatuses(signatures, searchTransactionHistory).statuses();
+	}
+
+	/**
+	 * As {@link #getSignatureStatuses}, with the lowest context slot of the answers: the slot the answering node had
+	 * reached, which says whether its "unknown" (null) can mean anything for a transaction at a given slot.
+	 */
+	public SignatureStatuses signatureStatuses(List<String> signatures, boolean searchTransactionHistory) {
 		List<SignatureStatus> statuses = new ArrayList<>(signatures.size());
+		long contextSlot = Long.MAX_VALUE;
 		for (int from = 0; from < signatures.size(); from += MAX_SIGNATURE_STATUSES) {
-			JsonNode value = call("getSignatureStatuses",
+			JsonNode answer = call("getSignatureStatuses",
 					signatures.subList(from, Math.min(signatures.size(), from + MAX_SIGNATURE_STATUSES)),
-					Map.of("searchTransactionHistory", searchTransactionHistory)).get("value");
-			value.forEach(status -> statuses.add(SignatureStatus.of(status)));
+					Map.of("searchTransactionHistory", searchTransactionHistory));
+			answer.get("value").forEach(status -> statuses.add(SignatureStatus.of(status)));
+			contextSlot = Math.min(contextSlot, answer.path("context").path("slot").asLong(-1));
 		}
-		return statuses;
+		return new SignatureStatuses(statuses, contextSlot == Long.MAX_VALUE ? -1 : contextSlot);
+	}
+
+	/**
+	 * @param statuses in the order asked, null for a signature the node does not know
+	 * @param contextSlot the lowest context slot the answers named; -1 when none did
+	 */
+	public record SignatureStatuses(List<SignatureStatus> statuses, long contextSlot) {
 	}
 
 	/** Transactions in order (null when the node has none), json encoding with inner instructions, batched. */

@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.micrometer.core.instrument.Counter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -24,14 +26,17 @@ import io.couponsync.chain.staging.StagingRepository.Written;
 /**
  * Settles a chunk of up to 256 confirmed transactions with one getSignatureStatuses call (history searched): a
  * finalized one makes the staged transaction, its logged events and every read-model document it last changed
- * finalized (staging last, so that a crash leaves the chunk to be read again); one the cluster no longer knows once its slot is {@code dropMargin} slots behind the finalized slot
- * was dropped by a fork; one it reports at another slot than the one staged was dropped there and landed again.
+ * finalized (staging last, so that a crash leaves the chunk to be read again); one the cluster no longer knows once
+ * its slot is {@code dropMargin} slots behind the finalized slot, by a node that has reached that slot, was dropped
+ * by a fork; one it reports at another slot than the one staged was dropped there and landed again.
  * Those two are only recorded here ({@link ForkUndos}); the fork-undo step that follows takes their effects out, so
  * until then they stay as they are and a crash loses nothing. Where the program has several transactions in one
  * confirmed slot, their positions in the block are recorded (see {@link BlockPositions}). Commitment comes from the
  * RPC's answers, never from elapsed time.
  */
 class FinalityWriter implements ItemWriter<StagedTransaction> {
+
+	private static final Logger log = LoggerFactory.getLogger(FinalityWriter.class);
 
 	private final SolanaRpcClient rpc;
 
@@ -70,8 +75,10 @@ class FinalityWriter implements ItemWriter<StagedTransaction> {
 	public void write(Chunk<? extends StagedTransaction> chunk) {
 		List<String> signatures = new ArrayList<>();
 		chunk.forEach(transaction -> signatures.add(transaction.signature()));
-		List<SignatureStatus> statuses = rpc.getSignatureStatuses(signatures, true);
+		SolanaRpcClient.SignatureStatuses answer = rpc.signatureStatuses(signatures, true);
+		List<SignatureStatus> statuses = answer.statuses();
 		long finalizedSlot = -1; // asked only when a status is missing
+		int unknownToALaggingNode = 0;
 		List<String> finalized = new ArrayList<>();
 		Map<String, Long> forked = new LinkedHashMap<>();
 		Set<Long> onChain = new TreeSet<>();
@@ -97,9 +104,21 @@ class FinalityWriter implements ItemWriter<StagedTransaction> {
 					finalizedSlot = rpc.getSlot("finalized");
 				}
 				if (finalizedSlot - transaction.slot() > dropMargin) {
-					forked.put(transaction.signature(), null);
+					// why: getSlot and getSignatureStatuses may reach different nodes behind a load balancer; a node
+					// that has not reached the finalized slot may simply not have replayed this one yet
+					if (answer.contextSlot() >= finalizedSlot) {
+						forked.put(transaction.signature(), null);
+					}
+					else {
+						unknownToALaggingNode++;
+					}
 				}
 			}
+		}
+		if (unknownToALaggingNode > 0) {
+			log.warn("{} staged transactions are unknown to the node that answered getSignatureStatuses, but it was at "
+					+ "slot {}, behind the finalized slot {}: not judged dropped, asked again next run",
+					unknownToALaggingNode, answer.contextSlot(), finalizedSlot);
 		}
 		undos.record(forked);
 		if (blockPositions != null) {

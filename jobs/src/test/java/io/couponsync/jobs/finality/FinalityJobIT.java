@@ -160,6 +160,29 @@ class FinalityJobIT {
 		assertAllFinalized(total);
 	}
 
+	@Test
+	void doesNotDropTransactionsANodeBehindTheFinalizedSlotDoesNotKnowYet() throws Exception {
+		land(60, 10);
+		stageAndApply();
+		simulator.advanceSlots(40);
+		int total = simulator.ledger().transactionCount();
+		long events = database().getCollection("chain_events").countDocuments();
+		simulator.faults().lagSignatureStatuses(simulator.ledger().slot());
+
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("status", "dropped")))
+			.isZero();
+		assertThat(database().getCollection("fork_undos").countDocuments()).isZero();
+		assertThat(database().getCollection("chain_events").countDocuments()).isEqualTo(events);
+
+		simulator.faults().lagSignatureStatuses(0);
+
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertAllFinalized(total);
+	}
+
 	/** Every one of {@code total} staged transactions is final on chain, so everything they wrote is finalized. */
 	private void assertAllFinalized(int total) {
 		assertThat(database().getCollection("staged_transactions")

@@ -38,6 +38,8 @@ public final class Faults {
 
 	private volatile long firstAvailableSlot;
 
+	private volatile long statusLagSlots;
+
 	/** Answers every HTTP request this long after it arrives, as a distant provider does. */
 	public Faults latency(java.time.Duration latency) {
 		this.latencyMillis = latency.toMillis();
@@ -107,6 +109,20 @@ public final class Faults {
 
 	long firstAvailableSlot() {
 		return firstAvailableSlot;
+	}
+
+	/**
+	 * Answers getSignatureStatuses as a node this many slots behind the tip that still reports itself healthy, as a
+	 * load balancer may reach one: its context slot is that much lower, and it knows no transaction above it (null).
+	 * 0 answers from the tip.
+	 */
+	public Faults lagSignatureStatuses(long slots) {
+		this.statusLagSlots = slots;
+		return this;
+	}
+
+	long statusLagSlots() {
+		return statusLagSlots;
 	}
 
 	boolean takeWithheldBlock() {

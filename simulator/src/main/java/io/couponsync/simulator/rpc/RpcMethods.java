@@ -78,10 +78,13 @@ final class RpcMethods {
 			throw invalidParams("Too many inputs provided; max " + MAX_SIGNATURE_STATUSES);
 		}
 		boolean searchHistory = config(params, 1).path("searchTransactionHistory").asBoolean(false);
-		long tip = ledger.slot();
+		long tip = Math.max(0, ledger.slot() - faults.statusLagSlots());
 		ArrayNode value = NODES.arrayNode();
 		for (JsonNode signature : signatures) {
 			LedgerTransaction transaction = ledger.transaction(signature(signature.asString()));
+			if (transaction != null && transaction.slot() > tip) {
+				transaction = null;
+			}
 			Commitment commitment = transaction == null ? null : ledger.commitmentOf(transaction);
 			boolean inStatusCache = transaction != null
 					&& tip - transaction.slot() <= ledger.config().statusCacheSlots();
