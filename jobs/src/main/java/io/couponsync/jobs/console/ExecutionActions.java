@@ -106,6 +106,13 @@ class ExecutionActions {
 
 	ActionResult abandon(long executionId) {
 		JobExecution execution = existing(executionId);
+		// why: Spring Batch abandons a STOPPING (or STARTED) one too; one still running in another process would then
+		// carry on to its end, its stop request overwritten, while shown as abandoned
+		if (execution.getStatus() != BatchStatus.FAILED && execution.getStatus() != BatchStatus.STOPPED) {
+			throw new ConsoleActionException(HttpStatus.CONFLICT, "execution " + executionId + " is "
+					+ execution.getStatus() + ": only a FAILED or STOPPED execution can be abandoned"
+					+ (execution.isRunning() ? " (stop it and wait until it is STOPPED)" : ""));
+		}
 		try {
 			operator.abandon(execution);
 		}
