@@ -211,22 +211,21 @@ public class JobRunner implements AutoCloseable {
 	public <T> LeasedAction<T> underLease(String leaseName, String holder, Supplier<T> action) {
 		Optional<Lease> acquired = acquire(leaseName, holder);
 		if (acquired.isEmpty()) {
-			return new LeasedAction<>(null, leases.find(leaseName).orElse(null));
+			return new LeasedAction<>(false, null, leases.find(leaseName).orElse(null));
 		}
 		try {
-			return new LeasedAction<>(action.get(), null);
+			return new LeasedAction<>(true, action.get(), null);
 		}
 		finally {
 			release(acquired.get());
 		}
 	}
 
-	/** What {@link #underLease} returned: the action's result, or (null result) the lease's holder it met. */
-	public record LeasedAction<T>(T result, Lease heldBy) {
-
-		public boolean ran() {
-			return heldBy == null;
-		}
+	/**
+	 * What {@link #underLease} returned: whether the action ran and its result; when it did not, the lease's holder
+	 * it met, or null when that holder let go between the wait and the look.
+	 */
+	public record LeasedAction<T>(boolean ran, T result, Lease heldBy) {
 	}
 
 	/** From now on, launches nothing (a graceful shutdown); executions already running go on. */

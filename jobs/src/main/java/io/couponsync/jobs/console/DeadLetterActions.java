@@ -60,8 +60,10 @@ class DeadLetterActions {
 	private long underReadModelLease(String action, Supplier<Long> requeue) {
 		JobRunner.LeasedAction<Long> done = runner.underLease(JobLeases.READ_MODEL, REQUEUE, requeue);
 		if (!done.ran()) {
-			throw new ConsoleActionException(HttpStatus.CONFLICT, action + " refused: " + done.heldBy().jobName()
-					+ " holds the read-model lease (" + done.heldBy().owner() + "); try again once it has ended");
+			String holder = done.heldBy() == null ? "another job"
+					: done.heldBy().jobName() + " (" + done.heldBy().owner() + ")";
+			throw new ConsoleActionException(HttpStatus.CONFLICT, action + " refused: " + holder
+					+ " held the read-model lease; try again once it has ended");
 		}
 		return done.result();
 	}
