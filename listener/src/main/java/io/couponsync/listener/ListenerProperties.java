@@ -15,6 +15,7 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import io.couponsync.platform.config.DataSizeRange;
+import io.couponsync.platform.config.DurationRange;
 
 /**
  * The WebSocket listener that stages the program's transactions.
@@ -40,12 +41,22 @@ public record ListenerProperties(@DefaultValue("true") boolean enabled,
 		@NotNull @Pattern(regexp = "confirmed|finalized", message = "must be confirmed or finalized") @DefaultValue("confirmed") String commitment,
 		@Min(1) @Max(1_000_000) @DefaultValue("10000") int bufferCapacity,
 		@Min(1) @Max(10_000) @DefaultValue("500") int batchSize,
-		@NotNull @DefaultValue("500ms") Duration reconnectMinDelay,
-		@NotNull @DefaultValue("30s") Duration reconnectMaxDelay,
-		@NotNull @DefaultValue("30s") Duration silenceTimeout,
-		@NotNull @DefaultValue("10s") Duration pingInterval,
+		@NotNull @DurationRange(min = "1ms", max = "10m") @DefaultValue("500ms") Duration reconnectMinDelay,
+		@NotNull @DurationRange(min = "1ms", max = "1h") @DefaultValue("30s") Duration reconnectMaxDelay,
+		@NotNull @DurationRange(min = "1s", max = "1h") @DefaultValue("30s") Duration silenceTimeout,
+		@NotNull @DurationRange(min = "100ms", max = "10m") @DefaultValue("10s") Duration pingInterval,
 		@NotNull @DataSizeRange(min = "1KB", max = "1GB") @DefaultValue("16MB") DataSize maxMessageSize,
 		@NotNull @DefaultValue("10s") Duration heartbeatInterval) {
+
+	@AssertTrue(message = "reconnect-min-delay must not exceed reconnect-max-delay")
+	public boolean isReconnectDelayRangeOrdered() {
+		return reconnectMinDelay == null || reconnectMaxDelay == null || reconnectMinDelay.compareTo(reconnectMaxDelay) <= 0;
+	}
+
+	@AssertTrue(message = "ping-interval must be shorter than silence-timeout, or a quiet but healthy connection is dropped")
+	public boolean isPingIntervalUnderSilenceTimeout() {
+		return pingInterval == null || silenceTimeout == null || pingInterval.compareTo(silenceTimeout) < 0;
+	}
 
 	@AssertTrue(message = "heartbeat-interval must be between 100ms and 10m")
 	public boolean isHeartbeatIntervalInRange() {

@@ -117,6 +117,17 @@ class PlatformConfigurationTest {
 	}
 
 	@Test
+	void refusesATimeoutThatWouldFailEveryCallOrNeverEnd() {
+		for (String timeout : new String[] { "0s", "-1s", "2h" }) {
+			runner.withPropertyValues("sync.solana.timeout=" + timeout).run(context -> {
+				assertThat(context).as(timeout).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("sync.solana.timeout")
+					.hasMessageContaining("must be between 100ms and 10m");
+			});
+		}
+	}
+
+	@Test
 	void refusesAnUnreadableOrInvalidIdlWithOneClearMessage(@TempDir Path dir) throws Exception {
 		java.nio.file.Files.writeString(dir.resolve("bad.json"), "{\"types\": [{\"name\": \"A\"}]}");
 		runner.withPropertyValues("sync.program.idl=" + dir.resolve("bad.json")).run(context -> {

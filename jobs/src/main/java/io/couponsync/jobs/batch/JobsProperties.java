@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import io.couponsync.platform.config.DurationRange;
+
 /**
  * The batch jobs.
  *
@@ -30,7 +32,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("sync.jobs")
 public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
-		@NotNull @DefaultValue("30s") Duration shutdownTimeout, @Valid @NotNull @DefaultValue LeaseSettings lease,
+		@NotNull @DurationRange(min = "0s", max = "1h") @DefaultValue("30s") Duration shutdownTimeout, @Valid @NotNull @DefaultValue LeaseSettings lease,
 		@Valid @NotNull @DefaultValue Apply apply,
 		@Valid @NotNull @DefaultValue Backfill backfill, @Valid @NotNull @DefaultValue Finality finality,
 		@Valid @NotNull @DefaultValue Reconcile reconcile, @Valid @NotNull @DefaultValue Orphans orphans,
@@ -53,9 +55,10 @@ public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 	 * @param turnWait how long a launch waits while another job of its lease's group runs (the read-model writers
 	 * share one lease) before it gives up; a launch meeting its own job running gives up at once
 	 */
-	public record LeaseSettings(@NotNull @DefaultValue("60s") Duration ttl,
-			@NotNull @DefaultValue("15s") Duration heartbeat, @NotNull @DefaultValue("10s") Duration recoveryWait,
-			@NotNull @DefaultValue("30s") Duration turnWait) {
+	public record LeaseSettings(@NotNull @DurationRange(min = "2s", max = "1h") @DefaultValue("60s") Duration ttl,
+			@NotNull @DefaultValue("15s") Duration heartbeat,
+			@NotNull @DurationRange(min = "0s", max = "10m") @DefaultValue("10s") Duration recoveryWait,
+			@NotNull @DurationRange(min = "0s", max = "1h") @DefaultValue("30s") Duration turnWait) {
 
 		@AssertTrue(message = "must be at most half the lease's ttl")
 		public boolean isHeartbeatWellUnderTtl() {

@@ -199,6 +199,12 @@ class JobLeasesIT {
 				"--sync.solana.ws-url=ws://127.0.0.1:9", "--sync.mongodb.embedded.port=0",
 				"--sync.mongodb.embedded.file=", "--sync.jobs.lease.ttl=60s", "--sync.jobs.lease.heartbeat=40s")))
 			.hasStackTraceContaining("must be at most half the lease's ttl");
+		assertThatThrownBy(() -> CommandContext.start(JobsApplication.class, List.of(
+				"--sync.program.id=9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3",
+				"--sync.program.idl=../config/idl/discount_platform.json", "--sync.solana.rpc-url=http://127.0.0.1:9",
+				"--sync.solana.ws-url=ws://127.0.0.1:9", "--sync.mongodb.embedded.port=0",
+				"--sync.mongodb.embedded.file=", "--sync.jobs.lease.turn-wait=-1s")))
+			.hasStackTraceContaining("sync.jobs.lease.turnWait").hasStackTraceContaining("must be between 0s and 1h");
 	}
 
 	@ParameterizedTest

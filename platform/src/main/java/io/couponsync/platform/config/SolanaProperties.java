@@ -30,6 +30,6 @@ import org.springframework.validation.annotation.Validated;
 public record SolanaProperties(@NotNull @UrlScheme({ "http", "https" }) URI rpcUrl,
 		@NotNull @UrlScheme({ "ws", "wss" }) URI wsUrl, @PositiveOrZero @DefaultValue("0") double requestsPerSecond,
 		@Min(1) @Max(20) @DefaultValue("6") int maxAttempts, @Min(1) @Max(1000) @DefaultValue("50") int batchSize,
-		@NotNull @DefaultValue("30s") Duration timeout,
+		@NotNull @DurationRange(min = "100ms", max = "10m") @DefaultValue("30s") Duration timeout,
 		@NotNull @DataSizeRange(min = "1KB", max = "1GB") @DefaultValue("64MB") DataSize maxResponseSize) {
 }
