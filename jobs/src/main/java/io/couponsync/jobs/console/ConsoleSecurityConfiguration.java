@@ -63,7 +63,7 @@ class ConsoleSecurityConfiguration {
 			// why: an error dispatch (the 401 of another chain, a 404) renders Boot's error page, not a login redirect
 			.authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(DispatcherType.ERROR)
 				.permitAll()
-				.requestMatchers("/login", "/webjars/**", "/console.css")
+				.requestMatchers("/login", "/webjars/**", "/console.css", "/console.js")
 				.permitAll()
 				.requestMatchers(HttpMethod.GET)
 				.hasRole(Roles.VIEWER)

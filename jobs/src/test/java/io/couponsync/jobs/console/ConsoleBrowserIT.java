@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -114,6 +115,16 @@ class ConsoleBrowserIT {
 		assertThat(backfill.getText()).contains("FAILED").contains(String.valueOf(failed.getId()));
 		screenshot("1-jobs");
 
+		// parameters being typed survive the table's refresh every 5 s
+		backfill.findElement(By.name("parameters")).sendKeys("fromSlot=42");
+		JavascriptExecutor script = (JavascriptExecutor) browser;
+		script.executeScript("window.refreshes = 0;"
+				+ " document.body.addEventListener('htmx:afterSwap', () => window.refreshes++);");
+		wait.until(done -> ((Number) script.executeScript("return window.refreshes;")).intValue() >= 1);
+		assertThat(browser.findElement(By.id("launch-parameters-backfillJob")).getDomProperty("value"))
+			.isEqualTo("fromSlot=42");
+		backfill = browser.findElement(By.id("job-backfillJob"));
+
 		// why it failed
 		backfill.findElement(By.linkText("see why it failed")).click();
 		WebElement reason = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("reason")));
@@ -142,6 +153,12 @@ class ConsoleBrowserIT {
 			.contains("1 of 1 dead letters re-queued");
 		assertThat(mongo.getDatabase("coupon_sync").getCollection("staged_transactions")
 			.find(new Document("_id", deadLetter)).first().getString("status")).isEqualTo("received");
+
+		// a refresh after the session ended leads to the login page instead of emptying the tables
+		browser.findElement(By.linkText("Jobs")).click();
+		wait.until(ExpectedConditions.presenceOfElementLocated(By.id("job-backfillJob")));
+		browser.manage().deleteAllCookies();
+		wait.until(ExpectedConditions.urlContains("/login"));
 	}
 
 	private WebElement newestExecution() {
