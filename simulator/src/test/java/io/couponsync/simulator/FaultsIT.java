@@ -47,6 +47,34 @@ class FaultsIT {
 	}
 
 	@Test
+	void answersListingsAndStatusesAsANodeBehindAndRefusesAMinContextSlotItHasNotReached() throws Exception {
+		simulator.runWorkload(10);
+		simulator.advanceSlots(1);
+		simulator.advanceSlots(20);
+		simulator.runWorkload(10);
+		simulator.advanceSlots(1);
+		long tip = simulator.ledger().slot();
+		List<LedgerTransaction> all = simulator.ledger().transactions();
+		LedgerTransaction newest = all.get(all.size() - 1);
+		simulator.faults().lagSignatureListings(10).lagSignatureStatuses(10);
+		Map<String, Object> config = Map.of("limit", 1000, "commitment", "confirmed");
+
+		assertThat(rpc.result("getSignaturesForAddress", simulator.programId(), config)).as("first call: the node ahead")
+			.hasSize(all.size());
+		assertThat(rpc.result("getSignaturesForAddress", simulator.programId(), config)).as("second: the one behind")
+			.hasSize(all.size() - 10);
+		assertThat(rpc.result("getSignaturesForAddress", simulator.programId(),
+				Map.of("commitment", "confirmed", "minContextSlot", newest.slot()))).as("the node ahead").hasSize(all.size());
+		JsonNode refused = rpc.call("getSignaturesForAddress", simulator.programId(),
+				Map.of("commitment", "confirmed", "minContextSlot", newest.slot()));
+		assertThat(refused.path("error").path("code").asInt()).as("the node behind").isEqualTo(-32016);
+		JsonNode statuses = rpc.result("getSignatureStatuses", List.of(newest.signature()),
+				Map.of("searchTransactionHistory", true));
+		assertThat(statuses.path("context").path("slot").asLong()).isEqualTo(tip - 10);
+		assertThat(statuses.path("value").get(0).isNull()).isTrue();
+	}
+
+	@Test
 	void dropsEveryWebSocketConnection() throws Exception {
 		try (RpcClient.Socket socket = new RpcClient.Socket(simulator.wsUrl())) {
 			socket.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"slotSubscribe\"}");

@@ -179,7 +179,20 @@ public final class SolanaRpcClient {
 	 */
 	public List<ListedSignature> getSignaturesForAddress(String address, String before, String until, int limit,
 			String commitment) {
+		return getSignaturesForAddress(address, before, until, limit, commitment, 0);
+	}
+
+	/**
+	 * As {@link #getSignaturesForAddress(String, String, String, int, String)}, answered only by a node that has
+	 * reached {@code minContextSlot} (0: any): one behind it would not know a {@code before} at that slot and answer
+	 * an empty page, which reads as the end of history; it answers -32016 instead, which is retried.
+	 */
+	public List<ListedSignature> getSignaturesForAddress(String address, String before, String until, int limit,
+			String commitment, long minContextSlot) {
 		Map<String, Object> config = new java.util.LinkedHashMap<>();
+		if (minContextSlot > 0) {
+			config.put("minContextSlot", minContextSlot);
+		}
 		config.put("limit", Math.min(limit, MAX_SIGNATURES_PAGE));
 		config.put("commitment", commitment);
 		if (before != null) {

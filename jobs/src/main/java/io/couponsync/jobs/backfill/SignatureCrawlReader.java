@@ -29,6 +29,8 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 
 	static final String BEFORE = "signatureCrawl.before";
 
+	static final String BEFORE_SLOT = "signatureCrawl.beforeSlot";
+
 	static final String HIGHEST_SLOT = "signatureCrawl.highestSlot";
 
 	static final String LOWEST_SLOT = "signatureCrawl.lowestSlot";
@@ -46,6 +48,12 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 	private final Deque<SignatureRef> page = new ArrayDeque<>();
 
 	private String before;
+
+	/**
+	 * The slot of {@code before}, sent as {@code minContextSlot}: behind a load balancer the next page may come from a
+	 * node that has not reached it, which would answer an empty page, read as the end of history.
+	 */
+	private long beforeSlot;
 
 	private boolean exhausted;
 
@@ -67,6 +75,7 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 	@Override
 	public void open(ExecutionContext context) {
 		before = context.containsKey(BEFORE) ? context.getString(BEFORE) : null;
+		beforeSlot = context.getLong(BEFORE_SLOT, 0);
 		highestSlot = context.getLong(HIGHEST_SLOT, -1);
 		lowestSlot = context.getLong(LOWEST_SLOT, Long.MAX_VALUE);
 	}
@@ -75,6 +84,7 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 	public void update(ExecutionContext context) {
 		if (before != null) {
 			context.putString(BEFORE, before);
+			context.putLong(BEFORE_SLOT, beforeSlot);
 		}
 		context.putLong(HIGHEST_SLOT, highestSlot);
 		context.putLong(LOWEST_SLOT, lowestSlot);
@@ -88,6 +98,7 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 		SignatureRef next = page.poll();
 		if (next != null) {
 			before = next.signature();
+			beforeSlot = next.slot();
 			highestSlot = Math.max(highestSlot, next.slot());
 			lowestSlot = Math.min(lowestSlot, next.slot());
 		}
@@ -95,7 +106,8 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 	}
 
 	private void fetchPage() {
-		List<ListedSignature> entries = rpc.getSignaturesForAddress(programId, before, until, pageSize, "confirmed");
+		List<ListedSignature> entries = rpc.getSignaturesForAddress(programId, before, until, pageSize, "confirmed",
+				beforeSlot);
 		if (entries.isEmpty()) {
 			if (before != null && until != null && !reachedUntil()) {
 				walkAgainFromTheTop();
@@ -121,7 +133,7 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 	 * then move past transactions never listed.
 	 */
 	private boolean reachedUntil() {
-		return !rpc.getSignaturesForAddress(programId, before, null, 1, "confirmed").isEmpty();
+		return !rpc.getSignaturesForAddress(programId, before, null, 1, "confirmed", beforeSlot).isEmpty();
 	}
 
 	/**
@@ -140,5 +152,6 @@ class SignatureCrawlReader implements ItemStreamReader<SignatureRef> {
 				+ "newest", before, until);
 		walkedAgain = true;
 		before = null;
+		beforeSlot = 0;
 	}
 }

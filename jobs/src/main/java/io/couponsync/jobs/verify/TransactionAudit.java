@@ -54,11 +54,13 @@ final class TransactionAudit {
 	void audit(long fromSlot, long throughSlot, AuditReport report) {
 		Set<String> onChain = new HashSet<>();
 		String before = null;
+		long beforeSlot = 0;
 		boolean reachedStart = false;
 		int pages = 0;
 		while (!reachedStart) {
+			// why: minContextSlot, or a node behind the last page's would answer an empty page for a before it lacks
 			List<ListedSignature> page = rpc.getSignaturesForAddress(programId, before, null, SolanaRpcClient.MAX_SIGNATURES_PAGE,
-					ChainCommitment.FINALIZED.value());
+					ChainCommitment.FINALIZED.value(), beforeSlot);
 			// why: only an empty page is the end; providers cap pages below the 1,000 asked for
 			if (page.isEmpty()) {
 				break;
@@ -80,6 +82,7 @@ final class TransactionAudit {
 			checkStaged(slots, report);
 			onChain.addAll(slots.keySet());
 			before = page.get(page.size() - 1).signature();
+			beforeSlot = page.get(page.size() - 1).slot();
 			if (++pages % 100 == 0) {
 				log.info("verify: {} finalized signatures checked so far", onChain.size());
 			}

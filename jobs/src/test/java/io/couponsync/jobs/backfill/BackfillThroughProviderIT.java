@@ -200,4 +200,22 @@ class BackfillThroughProviderIT {
 		assertThat(staged().distinct("_id", String.class).into(new java.util.HashSet<>()))
 			.as("the next crawl walked below them again").containsExactlyInAnyOrderElementsOf(confirmedSignatures());
 	}
+
+	@Test
+	void aPageFromANodeBehindThePreviousOneDoesNotEndTheFirstCrawl() throws Exception {
+		land(40, 10);
+		simulator.advanceSlots(40);
+		provider.capSignaturePages(100);
+		// the second page's request reaches a node that has not reached the slot of the first page's last entry
+		simulator.faults().lagSignatureListings(100);
+		try {
+			assertThat(crawl().getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		}
+		finally {
+			simulator.faults().lagSignatureListings(0);
+		}
+
+		assertThat(staged().distinct("_id", String.class).into(new java.util.HashSet<>()))
+			.containsExactlyInAnyOrderElementsOf(confirmedSignatures());
+	}
 }

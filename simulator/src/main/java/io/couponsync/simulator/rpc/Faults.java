@@ -40,6 +40,10 @@ public final class Faults {
 
 	private volatile long statusLagSlots;
 
+	private volatile long listingLagSlots;
+
+	private final AtomicInteger listings = new AtomicInteger();
+
 	/** Answers every HTTP request this long after it arrives, as a distant provider does. */
 	public Faults latency(java.time.Duration latency) {
 		this.latencyMillis = latency.toMillis();
@@ -123,6 +127,23 @@ public final class Faults {
 
 	long statusLagSlots() {
 		return statusLagSlots;
+	}
+
+	/**
+	 * Answers every second getSignaturesForAddress call (the second, the fourth, ...) as a node this many slots behind
+	 * that still reports itself healthy, as a load balancer over two nodes, one lagging, does: it lists nothing above its slot, answers an
+	 * empty page for a {@code before} above it, and -32016 to a {@code minContextSlot} above it. 0 answers from the tip.
+	 */
+	public Faults lagSignatureListings(long slots) {
+		this.listingLagSlots = slots;
+		listings.set(0);
+		return this;
+	}
+
+	/** How far behind this getSignaturesForAddress call is answered from (every other call while lagging). */
+	long takeListingLag() {
+		long lag = listingLagSlots;
+		return lag > 0 && listings.getAndIncrement() % 2 == 1 ? lag : 0;
 	}
 
 	boolean takeWithheldBlock() {

@@ -20,6 +20,8 @@ final class RpcException extends RuntimeException {
 
 	static final int UNSUPPORTED_TRANSACTION_VERSION = -32015;
 
+	static final int MIN_CONTEXT_SLOT_NOT_REACHED = -32016;
+
 	private final int code;
 
 	RpcException(int code, String message) {

@@ -126,16 +126,22 @@ final class RpcMethods {
 		String before = config.hasNonNull("before") ? signature(config.get("before").asString()) : null;
 		String until = config.hasNonNull("until") ? signature(config.get("until").asString()) : null;
 		ArrayNode result = NODES.arrayNode();
+		long nodeSlot = ledger.slot(commitment) - faults.takeListingLag();
+		if (config.path("minContextSlot").asLong(0) > nodeSlot) {
+			throw new RpcException(RpcException.MIN_CONTEXT_SLOT_NOT_REACHED, "Minimum context slot has not been reached");
+		}
 		long firstAvailable = faults.firstAvailableSlot();
 		LedgerTransaction anchor = before == null ? null : ledger.transaction(before);
-		if (anchor != null && anchor.slot() < firstAvailable) {
+		if (anchor != null && (anchor.slot() < firstAvailable || anchor.slot() > nodeSlot)) {
 			return result;
 		}
 		for (LedgerTransaction transaction : ledger.signaturesFor(address, before, until, limit, commitment)) {
 			if (transaction.slot() < firstAvailable) {
 				break;
 			}
-			result.add(JsonShapes.signatureInfo(transaction, ledger.commitmentOf(transaction)));
+			if (transaction.slot() <= nodeSlot) {
+				result.add(JsonShapes.signatureInfo(transaction, ledger.commitmentOf(transaction)));
+			}
 		}
 		return result;
 	}
