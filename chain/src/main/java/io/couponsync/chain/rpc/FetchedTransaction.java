@@ -41,6 +41,14 @@ public record FetchedTransaction(String signature, long slot, Object error, List
 		if (signature == null) {
 			throw new RpcException("getTransaction answered a transaction without a signature", 0, null);
 		}
+		// why: without them the transaction would be staged with no logs and no inner instructions, and applied as
+		// one that emitted no event; a node that records no metadata cannot serve a crawl
+		if (!meta.isObject() || !meta.path("logMessages").isArray() || !meta.path("innerInstructions").isArray()) {
+			throw new RpcException("getTransaction answered " + signature + " without "
+					+ (!meta.isObject() ? "meta" : !meta.path("logMessages").isArray() ? "meta.logMessages"
+							: "meta.innerInstructions")
+					+ ": the node keeps no transaction metadata; point sync.solana.rpc-url at one that does", 0, null);
+		}
 		List<String> keys = new ArrayList<>();
 		transaction.path("message").path("accountKeys").forEach(key -> keys.add(key.isString() ? key.asString()
 				: key.path("pubkey").asString()));

@@ -113,6 +113,19 @@ class SolanaRpcClientResultsTest {
 	}
 
 	@Test
+	void aTransactionAnsweredWithoutItsMetadataIsAnErrorNotATransactionWithoutEvents() {
+		String transaction = "\"slot\":430,\"transaction\":{\"signatures\":[\"sig\"],\"message\":{\"accountKeys\":[\"payer\"]}}";
+		for (String meta : new String[] { "", ",\"meta\":null", ",\"meta\":{\"err\":null,\"innerInstructions\":[]}",
+				",\"meta\":{\"err\":null,\"logMessages\":[],\"innerInstructions\":null}" }) {
+			answer = "[{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{" + transaction + meta + "}}]";
+
+			assertThatThrownBy(() -> client().getTransactions(List.of("sig"), "confirmed")).as(meta)
+				.isInstanceOf(RpcException.class).hasMessageStartingWith("getTransaction answered sig without meta")
+				.hasMessageContaining("the node keeps no transaction metadata");
+		}
+	}
+
+	@Test
 	void blocksAreInBlockOrderAndNullWhereTheNodeHasNoBlock() {
 		answer = "[{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{\"signatures\":[\"b\",\"a\"],\"blockhash\":\"h\"}},"
 				+ "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32007,\"message\":\"Slot 8 was skipped\"}}]";
