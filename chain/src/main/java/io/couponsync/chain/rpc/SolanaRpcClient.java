@@ -60,8 +60,11 @@ public final class SolanaRpcClient {
 	 */
 	private static final Set<Integer> TRANSIENT_CODES = Set.of(-32005, -32014, -32016, -32019, 429, -32429);
 
-	/** getBlock error codes that mean "no such block here": not available, skipped, cleaned up, not in storage. */
-	private static final Set<Integer> BLOCK_ABSENT_CODES = Set.of(-32004, -32007, -32001, -32009);
+	/** getBlock error code for a block the node does not have yet (not confirmed there yet). */
+	private static final int BLOCK_NOT_AVAILABLE_YET = -32004;
+
+	/** getBlock error codes for a block the node will never give: cleaned up, skipped, missing in long-term storage. */
+	private static final Set<Integer> BLOCK_GONE_CODES = Set.of(-32001, -32007, -32009);
 
 	/**
 	 * @param maxAttempts attempts of one request before giving up (1 = no retry)
@@ -114,14 +117,21 @@ public final class SolanaRpcClient {
 		return result(method, response);
 	}
 
-	/** Several calls of one method in JSON-RPC batches of at most {@code batchSize}; results in order. */
+	/**
+	 * Several calls of one method in JSON-RPC batches of at most {@code batchSize} (and 50 KiB); results in order, an
+	 * error answer to any call failing the whole.
+	 */
 	public List<JsonNode> batch(String method, List<List<Object>> paramsPerCall) {
-		return batch(method, paramsPerCall, Set.of());
+		List<JsonNode> results = new ArrayList<>(paramsPerCall.size());
+		for (JsonNode answer : batchAnswers(method, paramsPerCall)) {
+			results.add(result(method, answer));
+		}
+		return results;
 	}
 
-	/** As {@link #batch(String, List)}, with null for calls answered by an error whose code is in {@code absent}. */
-	private List<JsonNode> batch(String method, List<List<Object>> paramsPerCall, Set<Integer> absent) {
-		List<JsonNode> results = new ArrayList<>(paramsPerCall.size());
+	/** Each call's whole answer (result or error), in the order of the calls. */
+	private List<JsonNode> batchAnswers(String method, List<List<Object>> paramsPerCall) {
+		List<JsonNode> answers = new ArrayList<>(paramsPerCall.size());
 		int from = 0;
 		while (from < paramsPerCall.size()) {
 			ArrayNode requests = JSON.createArrayNode();
@@ -142,29 +152,24 @@ public final class SolanaRpcClient {
 				throw new RpcException(method + " batch answered " + abbreviate(responses.toString()), 0, null);
 			}
 			JsonNode[] ordered = new JsonNode[requests.size()];
-			boolean[] answered = new boolean[requests.size()];
 			for (JsonNode response : responses) {
 				int id = response.path("id").asInt(-1);
 				if (id < 0 || id >= ordered.length) {
 					throw new RpcException(method + " batch answered an unknown id " + response.path("id"), 0, null);
 				}
-				int code = response.path("error").path("code").asInt(0);
-				ordered[id] = absent.contains(code) ? null : result(method, response);
-				answered[id] = true;
+				ordered[id] = response;
 			}
-			for (int id = 0; id < answered.length; id++) {
+			for (int id = 0; id < ordered.length; id++) {
 				// why: a call left out of the answer is not a call answered null ("no such transaction")
-				if (!answered[id]) {
-					throw new RpcException(method + " batch of " + answered.length + " left call " + id
+				if (ordered[id] == null) {
+					throw new RpcException(method + " batch of " + ordered.length + " left call " + id
 							+ " unanswered", 0, null);
 				}
-			}
-			for (JsonNode result : ordered) {
-				results.add(result);
+				answers.add(ordered[id]);
 			}
 			from += requests.size();
 		}
-		return results;
+		return answers;
 	}
 
 	// ---- typed calls, batched to the protocol's limits ----
@@ -259,10 +264,21 @@ public final class SolanaRpcClient {
 			calls.add(List.of(slot, Map.of("transactionDetails", "signatures", "rewards", false,
 					"maxSupportedTransactionVersion", 0, "commitment", commitment)));
 		}
-		List<JsonNode> blocks = batch("getBlock", calls, BLOCK_ABSENT_CODES);
-		List<BlockSignatures> signatures = new ArrayList<>(blocks.size());
-		for (int i = 0; i < blocks.size(); i++) {
-			signatures.add(BlockSignatures.of(slots.get(i), blocks.get(i)));
+		List<JsonNode> answers = batchAnswers("getBlock", calls);
+		List<BlockSignatures> signatures = new ArrayList<>(answers.size());
+		for (int i = 0; i < answers.size(); i++) {
+			JsonNode error = answers.get(i).path("error");
+			int code = error.path("code").asInt(0);
+			if (code == BLOCK_NOT_AVAILABLE_YET) {
+				signatures.add(null);
+			}
+			else if (BLOCK_GONE_CODES.contains(code)) {
+				signatures.add(BlockSignatures.unavailable(slots.get(i),
+						error.path("message").asString("code " + code) + " (code " + code + ")"));
+			}
+			else {
+				signatures.add(BlockSignatures.of(slots.get(i), result("getBlock", answers.get(i))));
+			}
 		}
 		return signatures;
 	}

@@ -126,13 +126,19 @@ class SolanaRpcClientResultsTest {
 	}
 
 	@Test
-	void blocksAreInBlockOrderAndNullWhereTheNodeHasNoBlock() {
+	void blocksAreInBlockOrderNullWhereTheNodeHasNoneYetAndUnavailableWhereItWillNever() {
 		answer = "[{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{\"signatures\":[\"b\",\"a\"],\"blockhash\":\"h\"}},"
-				+ "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32007,\"message\":\"Slot 8 was skipped\"}}]";
+				+ "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32007,\"message\":\"Slot 8 was skipped\"}},"
+				+ "{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32004,\"message\":\"Block not available for slot 9\"}},"
+				+ "{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32001,\"message\":\"Block 6 cleaned up\"}},"
+				+ "{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":null}]";
 
-		List<BlockSignatures> blocks = client().getBlockSignatures(List.of(7L, 8L), "confirmed");
+		List<BlockSignatures> blocks = client().getBlockSignatures(List.of(7L, 8L, 9L, 6L, 10L), "confirmed");
 
-		assertThat(blocks).containsExactly(new BlockSignatures(7, List.of("b", "a")), null);
+		assertThat(blocks).containsExactly(new BlockSignatures(7, List.of("b", "a")),
+				BlockSignatures.unavailable(8, "Slot 8 was skipped (code -32007)"), null,
+				BlockSignatures.unavailable(6, "Block 6 cleaned up (code -32001)"), null);
+		assertThat(blocks.get(1).available()).isFalse();
 	}
 
 	@Test

@@ -22,8 +22,9 @@ import io.couponsync.chain.staging.StagingStatus;
  * the apply job orders them as the chain did: one getBlock (signatures only) per such slot, batched. A slot with
  * one staged transaction needs no call — there is nothing to order. A transaction already applied without its
  * position goes back to received: applied again, its changes outrank the ones written in signature order. A slot
- * whose block the RPC does not give yet stays pending and is tried again by later runs, whatever the commitment of
- * its transactions by then; so does the slot of a transaction the crawler staged already finalized, which never
+ * whose block the RPC does not give yet (-32004, or no answer) stays pending and is tried again by later runs,
+ * whatever the commitment of its transactions by then; one whose block it will never give (cleaned up, missing in
+ * long-term storage, skipped) is settled at once, its transactions left in signature order, and logged; so does the slot of a transaction the crawler staged already finalized, which never
  * passes through the settling of confirmed ones.
  */
 class BlockPositions {
@@ -78,10 +79,17 @@ class BlockPositions {
 		List<String> toApplyAgain = new ArrayList<>();
 		List<Long> ordered = new ArrayList<>();
 		List<Long> missing = new ArrayList<>();
+		List<BlockSignatures> gone = new ArrayList<>();
 		for (int i = 0; i < unordered.size(); i++) {
 			BlockSignatures block = blocks.get(i);
 			if (block == null) {
 				missing.add(unordered.get(i));
+				continue;
+			}
+			if (!block.available()) {
+				// why: asked again at every run it would never come, and hold back the pending slots behind it
+				gone.add(block);
+				bySlot.get(unordered.get(i)).forEach(transaction -> settled.add(transaction.signature()));
 				continue;
 			}
 			ordered.add(unordered.get(i));
@@ -107,6 +115,10 @@ class BlockPositions {
 		if (applyAgain > 0) {
 			log.info("Block order recorded from {} blocks; {} applied transactions queued to be applied again in it",
 					ordered.size(), applyAgain);
+		}
+		if (!gone.isEmpty()) {
+			log.warn("Blocks of {} slots are not available from the node for good (e.g. slot {}: {}); their "
+					+ "transactions keep signature order", gone.size(), gone.get(0).slot(), gone.get(0).unavailableBecause());
 		}
 		if (!missing.isEmpty()) {
 			pending += staging.markBlockOrderPending(missing);

@@ -409,6 +409,29 @@ class FinalityJobIT {
 				new ArrayList<>())).isEmpty();
 	}
 
+	@Test
+	void settlesAtOnceSlotsWhoseBlocksTheNodeCleanedUpInsteadOfAskingForThemAtEveryRun() throws Exception {
+		land(30, 12);
+		staging.insertIfAbsent(LedgerStaging.stagedWithoutPositions(simulator.ledger().transactions()));
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		simulator.advanceSlots(40);
+		simulator.faults().historyFromSlot(simulator.ledger().slot());
+		simulator.metrics().reset();
+
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(simulator.metrics().calls("getBlock")).isPositive();
+		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("blockOrderPending",
+				true))).as("none left pending").isZero();
+		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("commitment",
+				"finalized"))).isEqualTo(simulator.ledger().transactionCount());
+		simulator.metrics().reset();
+
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(simulator.metrics().calls("getBlock")).as("not asked again").isZero();
+	}
+
 	/**
 	 * The crawler reaches transactions once they are final (a first crawl, or after the listener and the jobs were
 	 * down for longer than finalization takes): staged finalized, they never pass through the settling of confirmed

@@ -104,7 +104,7 @@ public final class Faults {
 	/**
 	 * Serves history from this slot on only, as a node whose ledger was pruned below it: getSignaturesForAddress
 	 * lists nothing older and answers an empty page for a {@code before} it no longer has; getTransaction answers
-	 * null. 0 serves everything.
+	 * null; getBlock answers -32001 (block cleaned up). 0 serves everything.
 	 */
 	public Faults historyFromSlot(long slot) {
 		this.firstAvailableSlot = slot;

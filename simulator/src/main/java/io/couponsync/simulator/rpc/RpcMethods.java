@@ -242,6 +242,10 @@ final class RpcMethods {
 		if (slot > ledger.slot(commitment) || slot < 1) {
 			throw new RpcException(RpcException.BLOCK_NOT_AVAILABLE, "Block not available for slot " + slot);
 		}
+		if (slot < faults.firstAvailableSlot()) {
+			throw new RpcException(RpcException.BLOCK_CLEANED_UP, "Block " + slot
+					+ " cleaned up, does not exist on node. First available block: " + faults.firstAvailableSlot());
+		}
 		String details = config.path("transactionDetails").asString("full");
 		ObjectNode block = NODES.objectNode();
 		block.put("blockHeight", slot);
