@@ -195,6 +195,11 @@ final class LogsSubscription {
 			}
 			catch (java.util.concurrent.TimeoutException ex) {
 				long now = System.currentTimeMillis();
+				if (paused.get()) {
+					// why: while reading is paused on a full buffer no frame (pongs included) is delivered; that
+					// silence is ours, and dropping the connection would only open a gap and read one frame again
+					lastFrameAt.set(now);
+				}
 				long silentFor = now - lastFrameAt.get();
 				if (silentFor > properties.silenceTimeout().toMillis()) {
 					webSocket.abort();

@@ -26,7 +26,8 @@ import io.couponsync.simulator.ledger.Commitment;
 
 /**
  * The staging writer meets a failure it does not expect: it restarts with backoff, keeps the batch it held, says so
- * in health and metrics, and staging goes on once the failure passes.
+ * in health and metrics, and staging goes on once the failure passes. A writer that stalls (MongoDB slow to answer)
+ * pauses reading without the connection being taken for dead.
  */
 class StagingWriterRestartIT {
 
@@ -45,13 +46,17 @@ class StagingWriterRestartIT {
 	@BeforeEach
 	void start() {
 		harness = new ListenerHarness();
+	}
+
+	/** Starts the listener with a staging buffer of {@code bufferCapacity} notifications; silent for 1 s is dead. */
+	private void startListener(int bufferCapacity) {
 		MongoDatabase database = harness.client.getDatabase("listener_test");
 		MongoStagingRepository real = new MongoStagingRepository(database);
 		real.createIndexes();
 		staging = new FailingStaging(real);
 		meters = new SimpleMeterRegistry();
 		String programId = harness.simulator.programId();
-		listener = new StagingListener(new ListenerProperties(true, "default", "confirmed", 10_000, 500,
+		listener = new StagingListener(new ListenerProperties(true, "default", "confirmed", bufferCapacity, 500,
 				Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(1), Duration.ofMillis(200),
 				DataSize.ofMegabytes(16), Duration.ofMillis(200)), URI.create(harness.simulator.wsUrl()), programId, staging,
 				new MongoCoverageRepository(database, programId).listener("default"), meters);
@@ -61,13 +66,17 @@ class StagingWriterRestartIT {
 
 	@AfterEach
 	void stop() {
-		staging.failure = null;
-		listener.stop();
+		if (listener != null) {
+			staging.failure = null;
+			staging.stalled = false;
+			listener.stop();
+		}
 		harness.close();
 	}
 
 	@Test
 	void restartsAfterAnUnexpectedFailureAndStagesWhatItHeld() {
+		startListener(10_000);
 		await().atMost(WAIT).until(listener::connected);
 		staging.failure = new IllegalStateException("injected: state should be: open");
 		harness.simulator.runWorkload(20);
@@ -98,17 +107,40 @@ class StagingWriterRestartIT {
 		await().atMost(WAIT).until(() -> harness.staged().countDocuments() == confirmed + 10);
 	}
 
+	@Test
+	void aWriterStalledPastTheSilenceTimeoutPausesReadingWithoutDroppingTheConnection() {
+		startListener(5);
+		await().atMost(WAIT).until(listener::connected);
+		staging.stalled = true;
+		harness.simulator.runWorkload(40);
+		harness.simulator.advanceSlots(1);
+
+		await().atMost(WAIT).until(() -> meters.counter("sync.listener.buffer.full").count() > 0);
+		// three silence timeouts with reading paused
+		await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+			.until(() -> meters.counter("sync.listener.reconnects").count() == 0 && listener.connected());
+
+		staging.stalled = false;
+		long confirmed = harness.simulator.ledger().transactions().stream()
+			.filter(t -> t.slot() <= harness.simulator.ledger().slot(Commitment.CONFIRMED)).count();
+		await().atMost(WAIT).until(() -> harness.staged().countDocuments() == confirmed);
+		assertThat(meters.counter("sync.listener.reconnects").count()).isZero();
+		assertThat(meters.counter("sync.listener.gaps").count()).isZero();
+	}
+
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> writerDetails(Health health) {
 		return (Map<String, Object>) health.getDetails().get("writer");
 	}
 
-	/** Staging that throws {@link #failure} while it is set. */
+	/** Staging that throws {@link #failure} while it is set, and blocks while {@link #stalled}. */
 	private static final class FailingStaging implements StagingInserts {
 
 		private final StagingInserts delegate;
 
 		volatile RuntimeException failure;
+
+		volatile boolean stalled;
 
 		FailingStaging(StagingInserts delegate) {
 			this.delegate = delegate;
@@ -116,6 +148,15 @@ class StagingWriterRestartIT {
 
 		@Override
 		public InsertResult insertIfAbsent(Collection<StagedTransaction> transactions) {
+			while (stalled) {
+				try {
+					Thread.sleep(20);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException("interrupted while stalled", ex);
+				}
+			}
 			RuntimeException current = failure;
 			if (current != null) {
 				throw current;
