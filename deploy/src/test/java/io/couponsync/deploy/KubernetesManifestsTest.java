@@ -165,6 +165,10 @@ class KubernetesManifestsTest {
 			assertThat(JOBS).as(name + " runs " + command.get(1)).contains(command.get(1));
 			assertThat(command.subList(2, command.size())).as(name + " job parameters")
 				.allMatch(argument -> argument.startsWith("--") || argument.indexOf('=') > 0);
+			// why: with parameters a bare run starts a new instance, so a run its deadline cut short would begin again
+			if (command.subList(2, command.size()).stream().anyMatch(argument -> !argument.startsWith("--"))) {
+				assertThat(command).as(name + " continues a failed run with its parameters").contains("--scheduled");
+			}
 		}
 	}
 

@@ -20,14 +20,17 @@ import io.couponsync.jobs.batch.Lease;
 import io.couponsync.jobs.batch.TextJobParameters;
 
 /**
- * {@code java -jar jobs.jar run <jobName> [--restart] [name=value ...] [--spring.property=value ...]}: runs one job
+ * {@code java -jar jobs.jar run <jobName> [--restart | --scheduled] [name=value ...] [--spring.property=value ...]}: runs one job
  * to its end in a process with no web server, listener or schedule (a Kubernetes CronJob's entry point, or an
  * operator's replay), through the job's lease like every launch.
  * <ul>
  * <li>{@code run <job> name=value ...} starts a new instance with those parameters;</li>
  * <li>{@code run <job> --restart} restarts the job's last execution if it failed or stopped;</li>
  * <li>{@code run <job>} does what the schedule does: restarts the last execution if it failed or stopped and ran
- * without parameters, else starts a new instance.</li>
+ * without parameters, else starts a new instance;</li>
+ * <li>{@code run <job> --scheduled name=value ...} does what a trigger with those parameters does: restarts the last
+ * execution if it failed or stopped and ran with the same parameters, else starts a new instance (a CronJob's runs
+ * with parameters, so that a long run cut short by the pod's deadline is continued, not begun again).</li>
  * </ul>
  * Values that are whole numbers are passed as longs, anything else as text; each job refuses names it does not read
  * and values of the wrong kind. Exit codes: 0 the execution completed; 1 it did not, or the command could not start
@@ -44,7 +47,7 @@ public final class RunJobCommand {
 
 	static final int LEASE_HELD = 3;
 
-	private static final String USAGE = "usage: run <jobName> [--restart] [name=value ...] [--spring.property=value ...]";
+	private static final String USAGE = "usage: run <jobName> [--restart | --scheduled] [name=value ...] [--spring.property=value ...]";
 
 	private RunJobCommand() {
 	}
@@ -58,9 +61,14 @@ public final class RunJobCommand {
 		Map<String, String> parameters = new LinkedHashMap<>();
 		List<String> springArgs = new ArrayList<>();
 		boolean restart = false;
+		boolean scheduled = false;
 		for (int i = 1; i < args.length; i++) {
 			if (args[i].equals("--restart")) {
 				restart = true;
+				continue;
+			}
+			if (args[i].equals("--scheduled")) {
+				scheduled = true;
 				continue;
 			}
 			if (args[i].startsWith("--")) {
@@ -73,6 +81,10 @@ public final class RunJobCommand {
 				return BAD_ARGUMENTS;
 			}
 			parameters.put(args[i].substring(0, equals), args[i].substring(equals + 1));
+		}
+		if (restart && scheduled) {
+			err.println("run: --restart and --scheduled exclude each other; " + USAGE);
+			return BAD_ARGUMENTS;
 		}
 		if (restart && !parameters.isEmpty()) {
 			err.println("run: --restart takes no parameters: the restarted execution keeps its own");
@@ -90,7 +102,7 @@ public final class RunJobCommand {
 			JobRunner runner = context.getBean(JobRunner.class);
 			JobParameters given = TextJobParameters.of(parameters);
 			JobLaunch launch = restart ? runner.restart(jobName)
-					: parameters.isEmpty() ? runner.launch(jobName, given) : runner.start(jobName, given);
+					: parameters.isEmpty() || scheduled ? runner.launch(jobName, given) : runner.start(jobName, given);
 			return report(jobName, launch, out, err);
 		}
 		catch (NoSuchJobException | InvalidJobParametersException ex) {

@@ -115,6 +115,28 @@ class RunJobCommandIT {
 	}
 
 	@Test
+	void scheduledRunsContinueAFailedExecutionWithTheSameParametersAsATriggerDoes() {
+		String failing = "--sync.solana.max-attempts=1";
+		assertThat(run(inOwnRepository("backfillJob", "fromSlot=7", failing))).isEqualTo(1);
+		long failed = lastExecutionId();
+
+		assertThat(run(inOwnRepository("backfillJob", "--scheduled", "fromSlot=7", failing))).isEqualTo(1);
+		long continued = lastExecutionId();
+		assertThat(run(inOwnRepository("backfillJob", "--scheduled", "fromSlot=8", failing))).isEqualTo(1);
+		long other = lastExecutionId();
+
+		try (ConfigurableApplicationContext context = CommandContext.start(JobsApplication.class, List.of(inOwnRepository()))) {
+			JobRepository repository = context.getBean(JobRepository.class);
+			long instance = repository.getJobExecution(failed).getJobInstance().getInstanceId();
+			assertThat(repository.getJobExecution(continued).getJobInstance().getInstanceId())
+				.as("the failed run with the same parameters, restarted").isEqualTo(instance);
+			assertThat(repository.getJobExecution(other).getJobInstance().getInstanceId())
+				.as("other parameters: a new instance").isNotEqualTo(instance);
+		}
+		assertThat(run(with("backfillJob", "--scheduled", "--restart"))).isEqualTo(2);
+	}
+
+	@Test
 	void restartWithNothingFailedIsABadRequest() {
 		assertThat(run(with("finalityJob"))).isZero();
 
