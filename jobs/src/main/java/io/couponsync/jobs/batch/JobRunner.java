@@ -50,6 +50,9 @@ public class JobRunner implements AutoCloseable {
 	/** The parameter that makes each launch a new instance (the jobs have no incrementer). */
 	private static final String RUN_ID = "run.id";
 
+	private static final Runnable NO_HOOK = () -> {
+	};
+
 	private final JobOperator operator;
 
 	private final JobRepository repository;
@@ -102,9 +105,15 @@ public class JobRunner implements AutoCloseable {
 	 * every fire.
 	 */
 	public JobLaunch launch(String jobName, JobParameters parameters) throws JobExecutionException {
+		return launch(jobName, parameters, NO_HOOK);
+	}
+
+	/** {@link #launch(String, JobParameters)}, running {@code onLeaseTaken} once the job's lease is held. */
+	public JobLaunch launch(String jobName, JobParameters parameters, Runnable onLeaseTaken)
+			throws JobExecutionException {
 		Job job = job(jobName);
 		validate(job, parameters);
-		return underLease(job, () -> {
+		return underLease(job, onLeaseTaken, () -> {
 			JobExecution last = lastExecution(jobName);
 			if (last != null && restartable(last) && sameWork(last.getJobParameters(), parameters)) {
 				log.info("Restarting {} execution {} ({})", jobName, last.getId(), last.getStatus());
@@ -116,15 +125,26 @@ public class JobRunner implements AutoCloseable {
 
 	/** Starts a new instance of the job with {@code parameters}, whatever became of its last execution. */
 	public JobLaunch start(String jobName, JobParameters parameters) throws JobExecutionException {
+		return start(jobName, parameters, NO_HOOK);
+	}
+
+	/** {@link #start(String, JobParameters)}, running {@code onLeaseTaken} once the job's lease is held. */
+	public JobLaunch start(String jobName, JobParameters parameters, Runnable onLeaseTaken)
+			throws JobExecutionException {
 		Job job = job(jobName);
 		validate(job, parameters);
-		return underLease(job, () -> JobLaunch.ran(operator.start(job, newInstance(parameters))));
+		return underLease(job, onLeaseTaken, () -> JobLaunch.ran(operator.start(job, newInstance(parameters))));
 	}
 
 	/** Restarts the job's last execution if it failed or stopped; {@link JobLaunch.Outcome#NOTHING_TO_RESTART} if not. */
 	public JobLaunch restart(String jobName) throws JobExecutionException {
+		return restart(jobName, NO_HOOK);
+	}
+
+	/** {@link #restart(String)}, running {@code onLeaseTaken} once the job's lease is held. */
+	public JobLaunch restart(String jobName, Runnable onLeaseTaken) throws JobExecutionException {
 		Job job = job(jobName);
-		return underLease(job, () -> {
+		return underLease(job, onLeaseTaken, () -> {
 			JobExecution last = lastExecution(jobName);
 			return last != null && restartable(last) ? JobLaunch.ran(operator.restart(last))
 					: JobLaunch.nothingToRestart();
@@ -252,7 +272,17 @@ public class JobRunner implements AutoCloseable {
 		}
 	}
 
-	private JobLaunch underLease(Job job, Execution execution) throws JobExecutionException {
+	/** The lease {@code jobName} launches under, as held now (by any process), if held. */
+	public Optional<Lease> leaseHolder(String jobName) {
+		return leases.find(JobLeases.leaseOf(jobName));
+	}
+
+	/** How long a launch waits while another job of its lease's group runs ({@code lease.turn-wait}). */
+	public Duration turnWait() {
+		return turnWait;
+	}
+
+	private JobLaunch underLease(Job job, Runnable onLeaseTaken, Execution execution) throws JobExecutionException {
 		if (shuttingDown) {
 			return JobLaunch.shuttingDown();
 		}
@@ -272,6 +302,7 @@ public class JobRunner implements AutoCloseable {
 		ScheduledFuture<?> renewal = heartbeats.scheduleAtFixedRate(new Heartbeat(lease), heartbeat.toMillis(),
 				heartbeat.toMillis(), TimeUnit.MILLISECONDS);
 		try {
+			onLeaseTaken.run();
 			recoverUnder(leaseName);
 			return execution.run();
 		}

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -84,7 +85,7 @@ class ExecutionActions {
 		}
 		return inBackground(job, "Restart of " + job + " execution " + executionId,
 				"it continues from its last committed chunk as a new execution of the same instance",
-				() -> runner.restart(job));
+				leaseTaken -> runner.restart(job, leaseTaken));
 	}
 
 	ActionResult stop(long executionId) {
@@ -204,30 +205,34 @@ class ExecutionActions {
 			return inBackground(jobName, "Launch of " + jobName,
 					"without parameters, a failed or stopped last execution that ran without any is restarted, as the "
 							+ "schedule does",
-					() -> runner.launch(jobName, parameters));
+					leaseTaken -> runner.launch(jobName, parameters, leaseTaken));
 		}
 		return inBackground(jobName, "Launch of " + jobName, "a new instance with the parameters given",
-				() -> runner.start(jobName, parameters));
+				leaseTaken -> runner.start(jobName, parameters, leaseTaken));
 	}
 
 	/** A launch through the job runner, which returns once its execution has ended. */
 	@FunctionalInterface
 	private interface Launch {
 
-		JobLaunch run() throws Exception;
+		/** @param onLeaseTaken to run once the launch holds the job's lease, before its execution starts */
+		JobLaunch run(Runnable onLeaseTaken) throws Exception;
 	}
 
 	/**
 	 * Runs the launch in the background and waits a moment for its execution to appear, so that the answer names it
 	 * — or says at once why none started (another launch holds the lease, nothing to restart, a failure to launch).
-	 * A launch that takes longer to start is reported as requested; its execution appears in the job's list.
+	 * A launch still waiting its turn for a lease another job of its group holds says so, naming the holder; one that
+	 * takes longer to start is reported as requested; its execution appears in the job's list.
 	 */
 	private ActionResult inBackground(String jobName, String action, String note, Launch launch) {
-		long lastBefore = lastExecutionId(jobName);
+		// why: set once this launch holds the job's lease; an execution of the job newer than that is its own, not
+		// one a CronJob or another pod started while it waited
+		AtomicLong lastBefore = new AtomicLong(-1);
 		CompletableFuture<JobLaunch> launched = new CompletableFuture<>();
 		background.execute(() -> {
 			try {
-				JobLaunch result = launch.run();
+				JobLaunch result = launch.run(() -> lastBefore.set(lastExecutionId(jobName)));
 				log.info("{} from the console: {}{}", action, result.outcome(),
 						result.execution() == null ? "" : " (execution " + result.execution().getId() + ", "
 								+ result.execution().getStatus() + ")");
@@ -243,8 +248,9 @@ class ExecutionActions {
 			if (launched.isDone()) {
 				return ended(action, launched);
 			}
-			long started = lastExecutionId(jobName);
-			if (started > lastBefore) {
+			long before = lastBefore.get();
+			long started = before < 0 ? -1 : lastExecutionId(jobName);
+			if (started > before) {
 				return new ActionResult(action + " started execution " + started + "; " + note, started);
 			}
 			try {
@@ -254,6 +260,13 @@ class ExecutionActions {
 				Thread.currentThread().interrupt();
 				break;
 			}
+		}
+		if (lastBefore.get() < 0) {
+			String holder = runner.leaseHolder(jobName).map(lease -> lease.jobName() + " (" + lease.owner() + ")")
+				.orElse("another job");
+			return new ActionResult(action + " waits its turn: " + holder + " holds the lease it shares; it starts "
+					+ "once that ends, or after " + runner.turnWait().toSeconds() + " s (sync.jobs.lease.turn-wait) "
+					+ "gives up and starts nothing; " + note, null);
 		}
 		return new ActionResult(action + " requested; " + note + "; its execution appears in the job's list", null);
 	}

@@ -1,6 +1,7 @@
 package io.couponsync.jobs.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -15,6 +16,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.List;
@@ -29,6 +31,7 @@ import org.quartz.Trigger;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.repository.JobRepository;
@@ -37,6 +40,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.context.ApplicationContext;
+import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -302,6 +306,28 @@ class ConsoleOperationsIT {
 		mvc.perform(post("/api/executions/{id}/recover", stale.getId()).with(operator())).andExpect(status().isOk())
 			.andExpect(jsonPath("$.executionId").value(stale.getId()));
 		assertThat(repository.getJobExecution(stale.getId()).getStatus()).isEqualTo(BatchStatus.FAILED);
+	}
+
+	@Test
+	void aLaunchWaitingItsTurnSaysSoAndRunsOnceTheJobHoldingTheSharedLeaseEnds() throws Exception {
+		JobInstance previous = repository.getLastJobInstance("applyEventsJob");
+		long before = previous == null ? 0 : repository.getLastJobExecution(previous).getId();
+		// finalityJob runs (in this process or another) under the lease applyEventsJob shares
+		Lease finality = leases.tryAcquire(JobLeases.leaseOf("finalityJob"), "finalityJob").orElseThrow();
+		try {
+			mvc.perform(post("/api/jobs/applyEventsJob/launch").with(operator()).contentType(MediaType.APPLICATION_JSON)
+				.content("{}")).andExpect(status().isAccepted())
+				.andExpect(jsonPath("$.message", containsString("Launch of applyEventsJob waits its turn: finalityJob (")))
+				.andExpect(jsonPath("$.message", containsString("holds the lease it shares")));
+		}
+		finally {
+			leases.release(finality);
+		}
+
+		await().atMost(Duration.ofSeconds(60)).until(() -> {
+			JobExecution last = repository.getLastJobExecution(repository.getLastJobInstance("applyEventsJob"));
+			return last.getId() > before && last.getStatus() == BatchStatus.COMPLETED;
+		});
 	}
 
 	/** An execution a process that died mid-job left STARTED, with no lease held for it. */
