@@ -140,7 +140,7 @@ public class ApplyEventsJobConfiguration {
 	Job applyEventsJob(JobRepository jobRepository, Step applyEventsPrepareStep, Step applyEventsStep,
 			InFlightExecutions inFlightExecutions) {
 		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
-			.validator(JobParameterRules.of(JOB_NAME).wholeNumber("fromSlot").flag("requeueDeadLetters"))
+			.validator(JobParameterRules.of(JOB_NAME).wholeNumber("fromSlot", 0).flag("requeueDeadLetters"))
 			.start(applyEventsPrepareStep)
 			.next(applyEventsStep)
 			.build();

@@ -25,18 +25,31 @@ public final class JobParameterRules implements JobParametersValidator {
 
 	private final Map<String, Kind> kinds;
 
-	private JobParameterRules(String jobName, Map<String, Kind> kinds) {
+	/** The bounds of each whole-number parameter: least and greatest value. */
+	private final Map<String, long[]> bounds;
+
+	private JobParameterRules(String jobName, Map<String, Kind> kinds, Map<String, long[]> bounds) {
 		this.jobName = jobName;
 		this.kinds = kinds;
+		this.bounds = bounds;
 	}
 
 	/** A job that reads no parameters. */
 	public static JobParameterRules of(String jobName) {
-		return new JobParameterRules(jobName, Map.of());
+		return new JobParameterRules(jobName, Map.of(), Map.of());
 	}
 
-	public JobParameterRules wholeNumber(String name) {
-		return with(name, Kind.WHOLE_NUMBER);
+	/** A whole number of at least {@code minimum} (a slot: 0). */
+	public JobParameterRules wholeNumber(String name, long minimum) {
+		return wholeNumber(name, minimum, Long.MAX_VALUE);
+	}
+
+	/** A whole number from {@code minimum} to {@code maximum} (a number of days: 1 to 36,500). */
+	public JobParameterRules wholeNumber(String name, long minimum, long maximum) {
+		JobParameterRules rules = with(name, Kind.WHOLE_NUMBER);
+		Map<String, long[]> more = new LinkedHashMap<>(bounds);
+		more.put(name, new long[] { minimum, maximum });
+		return new JobParameterRules(jobName, rules.kinds, more);
 	}
 
 	/** {@code true} or {@code false}. */
@@ -51,7 +64,7 @@ public final class JobParameterRules implements JobParametersValidator {
 	private JobParameterRules with(String name, Kind kind) {
 		Map<String, Kind> more = new LinkedHashMap<>(kinds);
 		more.put(name, kind);
-		return new JobParameterRules(jobName, more);
+		return new JobParameterRules(jobName, more, bounds);
 	}
 
 	@Override
@@ -70,6 +83,14 @@ public final class JobParameterRules implements JobParametersValidator {
 			}
 			else if (kind == Kind.WHOLE_NUMBER && !(value instanceof Long || value instanceof Integer)) {
 				problems.add(name + "=" + value + " is not a whole number");
+			}
+			else if (kind == Kind.WHOLE_NUMBER && bounds.containsKey(name)
+					&& ((Number) value).longValue() < bounds.get(name)[0]) {
+				problems.add(name + "=" + value + " is less than " + bounds.get(name)[0]);
+			}
+			else if (kind == Kind.WHOLE_NUMBER && bounds.containsKey(name)
+					&& ((Number) value).longValue() > bounds.get(name)[1]) {
+				problems.add(name + "=" + value + " is more than " + bounds.get(name)[1]);
 			}
 			else if (kind == Kind.FLAG && !List.of("true", "false").contains(String.valueOf(value))) {
 				problems.add(name + "=" + value + " is not true or false");

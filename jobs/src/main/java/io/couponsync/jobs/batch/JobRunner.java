@@ -272,6 +272,11 @@ public class JobRunner implements AutoCloseable {
 		}
 	}
 
+	/** Checks parameters as a launch of {@code jobName} would, before anything runs. */
+	public void checkParameters(String jobName, JobParameters parameters) throws JobExecutionException {
+		validate(job(jobName), parameters);
+	}
+
 	/** The lease {@code jobName} launches under, as held now (by any process), if held. */
 	public Optional<Lease> leaseHolder(String jobName) {
 		return leases.find(JobLeases.leaseOf(jobName));

@@ -110,7 +110,7 @@ public class OrphanCleanupJobConfiguration {
 	Job orphanCleanupJob(JobRepository jobRepository, Step orphanCheckStep, Step orphanPurgeStep,
 			InFlightExecutions inFlightExecutions) {
 		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
-			.validator(JobParameterRules.of(JOB_NAME).wholeNumber("retentionDays"))
+			.validator(JobParameterRules.of(JOB_NAME).wholeNumber("retentionDays", 0, 36_500))
 			.start(orphanCheckStep)
 			.next(orphanPurgeStep)
 			.build();

@@ -57,7 +57,7 @@ public class RetentionJobConfiguration {
 	@Bean
 	Job retentionJob(JobRepository jobRepository, Step retentionPurgeStep, InFlightExecutions inFlightExecutions) {
 		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
-			.validator(JobParameterRules.of(JOB_NAME).wholeNumber("retentionDays"))
+			.validator(JobParameterRules.of(JOB_NAME).wholeNumber("retentionDays", 1, 36_500))
 			.start(retentionPurgeStep)
 			.build();
 	}

@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 
+import org.springframework.batch.core.job.JobExecutionException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -18,6 +19,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.jobs.batch.TextJobParameters;
+import io.couponsync.platform.config.InvalidConfigurationException;
 
 /**
  * Quartz, as Spring Boot configures it from {@code spring.quartz} (the packaged application.yml: JDBC job store on
@@ -51,8 +54,9 @@ class QuartzSchedulingConfiguration {
 			ScheduleProperties schedule, JobRunner runner) {
 		return () -> scheduler.ifAvailable(quartz -> {
 			QuartzSchedules schedules = new QuartzSchedules(quartz, schedule, runner.jobNames());
+			schedules.validate();
+			checkParameters(schedule, runner);
 			if (!schedule.enabled()) {
-				schedules.validate();
 				return;
 			}
 			try {
@@ -60,6 +64,22 @@ class QuartzSchedulingConfiguration {
 			}
 			catch (SchedulerException ex) {
 				throw new IllegalStateException("Cannot store the Quartz schedules: " + ex.getMessage(), ex);
+			}
+		});
+	}
+
+	/**
+	 * Checks each trigger's parameters as its job's launch will. why: a bad one would otherwise fail every fire with
+	 * a log line and no execution, so no alert on failed executions would ever say so.
+	 */
+	private static void checkParameters(ScheduleProperties schedule, JobRunner runner) {
+		schedule.triggers().forEach((name, trigger) -> {
+			try {
+				runner.checkParameters(trigger.jobOr(name), TextJobParameters.of(trigger.parameters()));
+			}
+			catch (JobExecutionException ex) {
+				throw new InvalidConfigurationException("sync.jobs.schedule.triggers." + name + ".parameters",
+						trigger.parameters().toString(), ex.getMessage(), ex);
 			}
 		});
 	}

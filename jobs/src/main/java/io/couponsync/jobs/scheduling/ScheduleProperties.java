@@ -23,7 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param triggers the schedules, by trigger name (a batch job's name, or another name with {@code job} set)
  */
 @Validated
-@ConfigurationProperties("sync.jobs.schedule")
+// why: a misspelt key (parameter: for parameters:) would be dropped in silence, and a full reconciliation trigger
+// run incremental ones
+@ConfigurationProperties(prefix = "sync.jobs.schedule", ignoreUnknownFields = false)
 public record ScheduleProperties(@DefaultValue("true") boolean enabled,
 		@NotNull @DefaultValue("UTC") ZoneId timeZone, @NotNull @DefaultValue Map<String, @Valid @NotNull Trigger> triggers) {
 

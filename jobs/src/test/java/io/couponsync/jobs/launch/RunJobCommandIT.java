@@ -82,12 +82,18 @@ class RunJobCommandIT {
 		assertThat(run(with("applyEventsJob", "fromSlot=soon"))).isEqualTo(2);
 		assertThat(run(with("applyEventsJob", "requeueDeadLetters=yes"))).isEqualTo(2);
 		assertThat(run(with("reconcileJob", "mode=partial"))).isEqualTo(2);
+		assertThat(run(with("retentionJob", "retentionDays=0"))).isEqualTo(2);
+		assertThat(run(with("applyEventsJob", "fromSlot=-1"))).isEqualTo(2);
+		assertThat(run(with("retentionJob", "retentionDays=4294967295"))).isEqualTo(2);
 
 		assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
 				"run: applyEventsJob: unknown parameter 'fromslot' (it takes [fromSlot, requeueDeadLetters])",
 				"run: applyEventsJob: fromSlot=soon is not a whole number",
 				"run: applyEventsJob: requeueDeadLetters=yes is not true or false",
-				"run: reconcileJob: mode=partial is not incremental or full");
+				"run: reconcileJob: mode=partial is not incremental or full",
+				"run: retentionJob: retentionDays=0 is less than 1",
+				"run: applyEventsJob: fromSlot=-1 is less than 0",
+				"run: retentionJob: retentionDays=4294967295 is more than 36500");
 		assertThat(out.toString(StandardCharsets.UTF_8)).as("nothing ran").isEmpty();
 	}
 

@@ -116,6 +116,18 @@ class QuartzSchedulingIT {
 				"--sync.jobs.schedule.triggers.applyEventsJob.interval=2s",
 				"--sync.jobs.schedule.triggers.applyEventsJob.time-zone=Europe/Paris").close())
 			.hasStackTraceContaining("applies to cron expressions only");
+		assertThatThrownBy(() -> jobs("quartz-invalid", "http://127.0.0.1:9",
+				"--sync.jobs.schedule.triggers.reconcileJob-full.job=reconcileJob",
+				"--sync.jobs.schedule.triggers.reconcileJob-full.cron=0 0 */6 * * ?",
+				"--sync.jobs.schedule.triggers.reconcileJob-full.parameters.mode=ful").close())
+			.isInstanceOf(InvalidConfigurationException.class)
+			.hasMessageStartingWith("sync.jobs.schedule.triggers.reconcileJob-full.parameters = '{mode=ful}'")
+			.hasMessageContaining("mode=ful is not incremental or full");
+		assertThatThrownBy(() -> jobs("quartz-invalid", "http://127.0.0.1:9",
+				"--sync.jobs.schedule.triggers.reconcileJob-full.job=reconcileJob",
+				"--sync.jobs.schedule.triggers.reconcileJob-full.cron=0 0 */6 * * ?",
+				"--sync.jobs.schedule.triggers.reconcileJob-full.parameter.mode=full").close())
+			.hasStackTraceContaining("[sync.jobs.schedule.triggers.reconcilejob-full.parameter.mode] were left unbound");
 	}
 
 	@Test
