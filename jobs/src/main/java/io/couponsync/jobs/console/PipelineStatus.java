@@ -29,7 +29,8 @@ import io.couponsync.platform.rpc.RpcProbe;
  * Measures the pipeline ({@link PipelineFigures}) for the console and publishes what the other meters do not say as
  * gauges: {@code sync.pipeline.lag.slots} per stage ({@code tip-staged}, {@code staged-applied},
  * {@code applied-finalized}), {@code sync.pipeline.gaps.open}, {@code sync.deadletters} and
- * {@code sync.reconcile.differences}. The gauges reuse a measurement for a few seconds, so that scrapes (one per
+ * {@code sync.reconcile.last.differences} (not {@code sync.reconcile.differences}, the reconcile job's counter by type: Prometheus
+ * refuses two meters of one name with different tags). The gauges reuse a measurement for a few seconds, so that scrapes (one per
  * gauge) do not each query MongoDB and the RPC; the console measures on every view. Whatever another process does
  * is read where it records it, never from this process's meters: the listener's connection from the heartbeats in
  * the coverage repository, unresolved transactions (by age) from staging — so the view is the same wherever the
@@ -77,7 +78,7 @@ public class PipelineStatus {
 		lag("applied-finalized", PipelineFigures::appliedMinusFinalized);
 		gauge("sync.pipeline.gaps.open", "listener coverage gaps no crawl has filled yet", PipelineFigures::openGaps);
 		gauge("sync.deadletters", "dead letters not re-queued", PipelineFigures::deadLetters);
-		gauge("sync.reconcile.differences", "differences the last reconciliation found",
+		gauge("sync.reconcile.last.differences", "differences the last reconciliation found",
 				PipelineFigures::reconcileDifferences);
 	}
 

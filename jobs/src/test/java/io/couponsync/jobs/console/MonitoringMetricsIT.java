@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -36,6 +37,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.accountstate.ReconcileTally;
 import io.couponsync.simulator.SolanaSimulator;
 
 /**
@@ -88,6 +90,14 @@ class MonitoringMetricsIT {
 		Set<String> exported = scrape().lines().filter(line -> !line.startsWith("#") && !line.isBlank())
 			.map(line -> line.split("[{ ]", 2)[0]).collect(Collectors.toCollection(TreeSet::new));
 		assertThat(exported).as("exported by /actuator/prometheus").containsAll(used);
+
+		// a reconciliation's differences by type, as the reconcile job adds them to this process's meters
+		ReconcileTally tally = new ReconcileTally();
+		tally.add("coupons", ReconcileTally.DIFFERENCES, 2);
+		tally.addTo(context.getBean(MeterRegistry.class), "reconcile");
+		assertThat(scrape()).as("beside the console's gauge of the last run's differences")
+			.contains("sync_reconcile_differences_total{type=\"coupons\"} 2.0")
+			.contains("sync_reconcile_last_differences ");
 		assertThat(exported).as("Spring Batch's observations, as the README says")
 			.anyMatch(name -> name.startsWith("spring_batch_job")).anyMatch(name -> name.startsWith("spring_batch_step"));
 	}
