@@ -38,13 +38,15 @@ public class RetentionJobConfiguration {
 
 	@Bean
 	@StepScope
-	ExecutionPurgeTasklet retentionPurgeTasklet(JobRepository jobRepository, FailureAcknowledgements acknowledgements,
-			JobsProperties properties, @Value("#{jobParameters['retentionDays']}") Long retentionDays) {
+	ExecutionPurgeTasklet retentionPurgeTasklet(JobRepository jobRepository, DataSource dataSource,
+			FailureAcknowledgements acknowledgements, JobsProperties properties,
+			@Value("#{jobParameters['retentionDays']}") Long retentionDays) {
 		long days = retentionDays != null ? retentionDays : properties.retention().days();
 		if (days < 1) {
 			throw new IllegalArgumentException(JOB_NAME + ": retentionDays=" + days + " is less than 1");
 		}
-		return new ExecutionPurgeTasklet(jobRepository, acknowledgements, Clock.systemUTC(), (int) days);
+		return new ExecutionPurgeTasklet(jobRepository, new JdbcTemplate(dataSource), acknowledgements,
+				Clock.systemUTC(), Math.toIntExact(days));
 	}
 
 	@Bean
