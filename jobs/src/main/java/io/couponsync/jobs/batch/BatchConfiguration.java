@@ -75,10 +75,11 @@ public class BatchConfiguration {
 	}
 
 	@Bean
-	JobRunner jobRunner(JobOperator jobOperator, JobRepository jobRepository, List<Job> jobs, LeaseStore leaseStore,
-			InFlightExecutions inFlightExecutions, JobsProperties properties, ObjectProvider<MeterRegistry> registry) {
-		return new JobRunner(jobOperator, jobRepository, jobs, leaseStore, inFlightExecutions, properties.lease(),
-				registry.getIfAvailable(SimpleMeterRegistry::new));
+	JobRunner jobRunner(JobOperator jobOperator, JobRepository jobRepository, DataSource dataSource, List<Job> jobs,
+			LeaseStore leaseStore, InFlightExecutions inFlightExecutions, JobsProperties properties,
+			ObjectProvider<MeterRegistry> registry) {
+		return new JobRunner(jobOperator, jobRepository, new ExecutionsOfWork(new JdbcTemplate(dataSource)), jobs,
+				leaseStore, inFlightExecutions, properties.lease(), registry.getIfAvailable(SimpleMeterRegistry::new));
 	}
 
 	@Bean

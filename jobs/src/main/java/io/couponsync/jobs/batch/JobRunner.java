@@ -57,6 +57,8 @@ public class JobRunner implements AutoCloseable {
 
 	private final JobRepository repository;
 
+	private final ExecutionsOfWork executionsOfWork;
+
 	private final Map<String, Job> jobs;
 
 	private final LeaseStore leases;
@@ -79,10 +81,11 @@ public class JobRunner implements AutoCloseable {
 		return thread;
 	});
 
-	public JobRunner(JobOperator operator, JobRepository repository, List<Job> jobs, LeaseStore leases,
-			InFlightExecutions inFlight, JobsProperties.LeaseSettings settings, MeterRegistry registry) {
+	public JobRunner(JobOperator operator, JobRepository repository, ExecutionsOfWork executionsOfWork, List<Job> jobs,
+			LeaseStore leases, InFlightExecutions inFlight, JobsProperties.LeaseSettings settings, MeterRegistry registry) {
 		this.operator = operator;
 		this.repository = repository;
+		this.executionsOfWork = executionsOfWork;
 		this.jobs = jobs.stream().collect(Collectors.toMap(Job::getName, Function.identity()));
 		this.leases = leases;
 		this.inFlight = inFlight;
@@ -115,6 +118,11 @@ public class JobRunner implements AutoCloseable {
 		validate(job, parameters);
 		return underLease(job, onLeaseTaken, () -> {
 			JobExecution last = lastExecution(jobName);
+			if (last != null && !sameWork(last.getJobParameters(), parameters) && !work(parameters).isEmpty()) {
+				// why: another trigger's work (other parameters) may have run since this work last did
+				Long ofWork = executionsOfWork.newest(jobName, work(parameters));
+				last = ofWork == null ? null : repository.getJobExecution(ofWork);
+			}
 			if (last != null && restartable(last) && sameWork(last.getJobParameters(), parameters)) {
 				log.info("Restarting {} execution {} ({})", jobName, last.getId(), last.getStatus());
 				return JobLaunch.ran(operator.restart(last));

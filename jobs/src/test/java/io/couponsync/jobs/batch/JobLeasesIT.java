@@ -464,6 +464,7 @@ class JobLeasesIT {
 				}
 			};
 			JobRunner runner = new JobRunner(context.getBean(JobOperator.class), context.getBean(JobRepository.class),
+					new ExecutionsOfWork(context.getBean(JdbcTemplate.class)),
 					List.copyOf(context.getBeansOfType(Job.class).values()), recording,
 					context.getBean(InFlightExecutions.class), context.getBean(JobsProperties.class).lease(),
 					new SimpleMeterRegistry());
