@@ -170,25 +170,6 @@ public final class AccountReconciler {
 	}
 
 	/**
-	 * Marks orphaned the documents of one collection whose accounts a listing at {@code slot} did not name (those
-	 * not marked already and not changed after the listing).
-	 */
-	public void orphanUnlisted(String collection, Collection<BsonDocument> documents, long slot, Settings settings,
-			ReconcileTally tally) {
-		List<BsonDocument> gone = new ArrayList<>();
-		Map<String, Long> goneSlots = new HashMap<>();
-		for (BsonDocument document : documents) {
-			if (isLive(document, slot)) {
-				gone.add(document);
-				goneSlots.put(collection + "/" + document.getString("_id").getValue(), slot);
-			}
-		}
-		List<Difference> differences = new ArrayList<>();
-		orphan(gone, goneSlots, differences, settings, tally);
-		report.record(differences, settings.jobExecutionId(), settings.dryRun());
-	}
-
-	/**
 	 * Whether the counter holds a change newer than the read: then the read cannot be its base (it lacks that change)
 	 * and the counter is only reported. Otherwise the read becomes its base, and changes at or before the read's
 	 * version add nothing when they are counted (see {@code CounterJournal}).

@@ -9,6 +9,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
 import org.bson.conversions.Bson;
 
@@ -99,9 +100,12 @@ class AccountPageWriter implements ItemWriter<KeyPage> {
 	}
 
 	/**
-	 * Orphans the documents of the partition's key range that the listing does not name, in one pass over the range.
-	 * why: once per partition rather than per page — a range query per page would cost a scan per page on a store
-	 * that serves ranges without an index (the embedded server).
+	 * Reconciles the documents of the partition's key range that the listing does not name and that are not marked
+	 * orphaned yet, in one pass over the range: it reads their accounts first, so only one the chain says is gone is
+	 * orphaned. why the read: a listing can be short (a provider's cap, a node behind, another cluster's program id)
+	 * and would otherwise have every document it left out marked orphaned. why one pass: once per partition rather
+	 * than per page — a range query per page would cost a scan per page on a store that serves ranges without an
+	 * index (the embedded server).
 	 */
 	private void sweep(KeyPage page, ReconcileTally tally) {
 		KeyPage.Sweep sweep = page.sweep();
@@ -111,14 +115,19 @@ class AccountPageWriter implements ItemWriter<KeyPage> {
 		}
 		Bson range = sweep.throughKey() == null ? Filters.gt("_id", sweep.afterKey())
 				: Filters.and(Filters.gt("_id", sweep.afterKey()), Filters.lte("_id", sweep.throughKey()));
-		List<BsonDocument> unlisted = new ArrayList<>();
+		List<String> unlisted = new ArrayList<>();
 		database.getCollection(page.collection(), BsonDocument.class).find(range)
-			.projection(Projections.include(ReadModelStore.VERSIONS, "lastSlot", ReadModelStore.ORPHANED))
+			.projection(Projections.include(ReadModelStore.ORPHANED))
 			.forEach(document -> {
-				if (!listed.contains(document.getString("_id").getValue())) {
-					unlisted.add(document);
+				String id = document.getString("_id").getValue();
+				if (!listed.contains(id) && !document.getBoolean(ReadModelStore.ORPHANED, BsonBoolean.FALSE).getValue()) {
+					unlisted.add(id);
 				}
 			});
-		reconciler.orphanUnlisted(page.collection(), unlisted, page.listingSlot(), settings, tally);
+		if (!unlisted.isEmpty()) {
+			List<AccountRead> reads = rpc.readAccounts(unlisted, commitment, page.listingSlot());
+			reconciler.reconcile(unlisted.stream().map(address -> new Target(address, page.collection())).toList(), reads,
+					null, settings, tally);
+		}
 	}
 }

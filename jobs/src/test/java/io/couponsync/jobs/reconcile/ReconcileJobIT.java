@@ -198,6 +198,21 @@ class ReconcileJobIT {
 		return perType.values().stream().mapToLong(count -> (count + 99) / 100).sum();
 	}
 
+	/**
+	 * The reads a full run makes of documents the listing does not name (not orphaned yet, no account), one
+	 * {@code getMultipleAccounts} per 100 in each collection swept in one key range.
+	 */
+	private long unlistedReads(Map<String, GroundTruth.Account> accounts) {
+		long reads = 0;
+		for (String collection : new java.util.TreeSet<>(Projections.COLLECTION_OF_ACCOUNT_TYPE.values())) {
+			long unlisted = database().getCollection(collection).find(Filters.ne("orphaned", true))
+				.projection(new Document("_id", 1)).into(new ArrayList<>()).stream()
+				.filter(document -> !accounts.containsKey(String.valueOf(document.get("_id")))).count();
+			reads += (unlisted + 99) / 100;
+		}
+		return reads;
+	}
+
 	/** Damages the read model in every way: deleted documents, changed fields, extra documents. */
 	private List<String> damage() {
 		List<String> damaged = new ArrayList<>();
@@ -232,6 +247,8 @@ class ReconcileJobIT {
 		Map<String, GroundTruth.Account> accounts = finalizedAccounts();
 		assertThat(AccountEquality.differences(database(), accounts, counters())).as("before: fields no event writes at least")
 			.isNotEmpty();
+		long unlistedReads = unlistedReads(accounts);
+		assertThat(unlistedReads).as("the extra listing at least").isPositive();
 		simulator.metrics().reset();
 
 		Launched execution = reconcile("full");
@@ -240,8 +257,9 @@ class ReconcileJobIT {
 		assertThat(AccountEquality.differences(database(), accounts, counters())).isEmpty();
 		assertThat(simulator.metrics().calls("getProgramAccounts")).as("one key listing per type")
 			.isEqualTo(Projections.COLLECTION_OF_ACCOUNT_TYPE.size());
-		assertThat(simulator.metrics().calls("getMultipleAccounts")).as("ceil(N/100) per type")
-			.isEqualTo(pagesOf(accounts));
+		assertThat(simulator.metrics().calls("getMultipleAccounts"))
+			.as("ceil(N/100) per type, and reads of the documents the listing does not name")
+			.isEqualTo(pagesOf(accounts) + unlistedReads);
 		assertThat(count("listings", Filters.eq("_id", "ExtraListing1111111111111111111111111111111")))
 			.isEqualTo(1);
 		Document extra = database().getCollection("listings")
@@ -270,6 +288,30 @@ class ReconcileJobIT {
 		assertThat(again.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(count("reconcile_differences", Filters.and(Filters.eq("jobExecutionId", again.getId()),
 				Filters.ne("kind", "counter")))).as("converged; counters are reported, never written").isZero();
+	}
+
+	@Test
+	void aListingThatLeavesAccountsOutOrphansNoneOfThem() throws Exception {
+		landAndApply(60);
+		assertThat(reconcile("full").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		Map<String, Long> orphanedBefore = new HashMap<>();
+		for (String collection : Projections.COLLECTION_OF_ACCOUNT_TYPE.values()) {
+			orphanedBefore.put(collection, count(collection, Filters.eq("orphaned", true)));
+		}
+		// a provider that answers getProgramAccounts with at most 3 accounts
+		simulator.faults().capProgramAccounts(3);
+		try {
+			assertThat(reconcile("full").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		}
+		finally {
+			simulator.faults().capProgramAccounts(Integer.MAX_VALUE);
+		}
+
+		for (String collection : Projections.COLLECTION_OF_ACCOUNT_TYPE.values()) {
+			assertThat(count(collection, Filters.eq("orphaned", true))).as(collection + ": nothing newly orphaned")
+				.isEqualTo(orphanedBefore.get(collection));
+		}
+		assertThat(AccountEquality.differences(database(), finalizedAccounts(), counters())).isEmpty();
 	}
 
 	@Test
@@ -406,6 +448,7 @@ class ReconcileJobIT {
 		long couponPages = (accounts.values().stream().filter(a -> a.type().equals("Coupon")).count() + 99) / 100;
 		assertThat(couponPages).as("a partition of several pages").isGreaterThan(1);
 		crash.armOnPage("Coupon", 2);
+		long unlistedReads = unlistedReads(accounts);
 		simulator.metrics().reset();
 
 		Launched failed = reconcile("full");
@@ -417,8 +460,9 @@ class ReconcileJobIT {
 		assertThat(restarted.instanceId()).isEqualTo(failed.instanceId());
 		assertThat(simulator.metrics().calls("getProgramAccounts")).as("listed once, kept for the restart")
 			.isEqualTo(Projections.COLLECTION_OF_ACCOUNT_TYPE.size());
-		assertThat(simulator.metrics().calls("getMultipleAccounts")).as("only the failed page is read again")
-			.isEqualTo(pagesOf(accounts) + 1);
+		assertThat(simulator.metrics().calls("getMultipleAccounts"))
+			.as("only the failed page is read again, beside the reads of documents the listing does not name")
+			.isEqualTo(pagesOf(accounts) + 1 + unlistedReads);
 		assertThat(AccountEquality.differences(database(), accounts, counters())).isEmpty();
 	}
 
@@ -649,7 +693,9 @@ class ReconcileJobIT {
 		assertThat(execution.execution().getStepExecutions().stream()
 			.filter(step -> step.getStepName().startsWith(ReconcileJobConfiguration.WORKER_STEP + ":Coupon-")).count())
 			.as("2,500 coupons in partitions of 1,000").isEqualTo(3);
-		assertThat(simulator.metrics().calls("getMultipleAccounts")).isEqualTo(pagesOf(accounts)).isEqualTo(25);
+		assertThat(pagesOf(accounts)).isEqualTo(25);
+		assertThat(simulator.metrics().calls("getMultipleAccounts")).as("and one read of the strays per key range")
+			.isEqualTo(pagesOf(accounts) + 3);
 		assertThat(AccountEquality.differences(database(), accounts, counters())).isEmpty();
 		assertThat(count("coupons", Filters.and(Filters.in("_id", strays), Filters.eq("orphanReason",
 				"never-existed")))).as("strays in every key range").isEqualTo(strays.size());

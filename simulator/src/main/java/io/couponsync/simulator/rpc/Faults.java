@@ -42,6 +42,8 @@ public final class Faults {
 
 	private volatile long listingLagSlots;
 
+	private volatile int programAccountsCap = Integer.MAX_VALUE;
+
 	private final AtomicInteger listings = new AtomicInteger();
 
 	/** Answers every HTTP request this long after it arrives, as a distant provider does. */
@@ -138,6 +140,19 @@ public final class Faults {
 		this.listingLagSlots = slots;
 		listings.set(0);
 		return this;
+	}
+
+	/**
+	 * Answers at most this many accounts per getProgramAccounts, as a provider that caps the answer does (or one
+	 * pointed at another cluster, with 0). {@code Integer.MAX_VALUE} answers all.
+	 */
+	public Faults capProgramAccounts(int accounts) {
+		this.programAccountsCap = accounts;
+		return this;
+	}
+
+	int programAccountsCap() {
+		return programAccountsCap;
 	}
 
 	/** How far behind this getSignaturesForAddress call is answered from (every other call while lagging). */

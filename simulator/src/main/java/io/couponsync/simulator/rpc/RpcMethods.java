@@ -188,6 +188,9 @@ final class RpcMethods {
 		Ledger.AccountsAt read = ledger.programAccounts(program, commitment, filter);
 		ArrayNode accounts = NODES.arrayNode();
 		for (AccountVersion account : read.accounts()) {
+			if (accounts.size() >= faults.programAccountsCap()) {
+				break;
+			}
 			ObjectNode entry = accounts.addObject();
 			entry.set("account", JsonShapes.account(account, encoding, slice));
 			entry.put("pubkey", account.address());
