@@ -315,11 +315,19 @@ class FinalityJobIT {
 		}
 	}
 
-	@Test
-	void recordsBlockOrderOfSameSlotTransactionsAndAppliesThemInIt() throws Exception {
+	/**
+	 * Lands 30 slots of 12 transactions, stages them as notifications do (no position in the block) and applies
+	 * them, hence same-slot ones in signature order.
+	 */
+	private void applySameSlotTransactionsInSignatureOrder() throws Exception {
 		land(30, 12);
 		staging.insertIfAbsent(LedgerStaging.stagedWithoutPositions(simulator.ledger().transactions()));
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+	}
+
+	@Test
+	void recordsBlockOrderOfSameSlotTransactionsAndAppliesThemInIt() throws Exception {
+		applySameSlotTransactionsInSignatureOrder();
 		List<String> inSignatureOrder = GroundTruthComparison.differences(database(),
 				simulator.groundTruth().accounts(Commitment.PROCESSED), new ArrayList<>());
 		assertThat(inSignatureOrder).as("same-slot transactions applied in signature order disagree with the chain")
@@ -384,9 +392,7 @@ class FinalityJobIT {
 	 */
 	@Test
 	void readsAgainLaterABlockTheRpcDidNotGiveAndAppliesItsTransactionsInItsOrder() throws Exception {
-		land(30, 12);
-		staging.insertIfAbsent(LedgerStaging.stagedWithoutPositions(simulator.ledger().transactions()));
-		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		applySameSlotTransactionsInSignatureOrder();
 		simulator.advanceSlots(40);
 		simulator.faults().withholdBlocks(1_000);
 
@@ -411,9 +417,7 @@ class FinalityJobIT {
 
 	@Test
 	void settlesAtOnceSlotsWhoseBlocksTheNodeCleanedUpInsteadOfAskingForThemAtEveryRun() throws Exception {
-		land(30, 12);
-		staging.insertIfAbsent(LedgerStaging.stagedWithoutPositions(simulator.ledger().transactions()));
-		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		applySameSlotTransactionsInSignatureOrder();
 		simulator.advanceSlots(40);
 		simulator.faults().historyFromSlot(simulator.ledger().slot());
 		simulator.metrics().reset();
