@@ -162,11 +162,15 @@ public final class AccountReconciler {
 				goneSlots.put(key.collection() + "/" + key.id(), readSlots.get(key));
 			}
 		}
+		Map<String, Map<Long, List<DocumentKey>>> orphans = orphans(gone, goneSlots, differences, tally);
+		// why: the report before the repairs: a crash between them leaves the repairs to the restart, which finds
+		// the same differences; the other way round the restart finds nothing left to report
+		report.record(differences, settings.jobExecutionId(), settings.dryRun());
 		if (!settings.dryRun()) {
 			store.reconcile(changes, newestRead, settings.readAtFinalized());
+			orphans.forEach((reason, bySlot) -> bySlot.forEach((slot, keys) -> store.markOrphanedAsOf(keys, reason,
+					slot, settings.readAtFinalized())));
 		}
-		orphan(gone, goneSlots, differences, settings, tally);
-		report.record(differences, settings.jobExecutionId(), settings.dryRun());
 	}
 
 	/**
@@ -231,10 +235,11 @@ public final class AccountReconciler {
 		}
 	}
 
-	private void orphan(List<BsonDocument> gone, Map<String, Long> slots, List<Difference> differences,
-			Settings settings, ReconcileTally tally) {
+	/** The orphan marks to make, by reason and read slot, each added to the differences and the tally. */
+	private Map<String, Map<Long, List<DocumentKey>>> orphans(List<BsonDocument> gone, Map<String, Long> slots,
+			List<Difference> differences, ReconcileTally tally) {
 		if (gone.isEmpty()) {
-			return;
+			return Map.of();
 		}
 		Map<String, String> reasonById = reasons.reasons(gone);
 		Map<String, Map<Long, List<DocumentKey>>> byReasonAndSlot = new LinkedHashMap<>();
@@ -249,10 +254,7 @@ public final class AccountReconciler {
 					null, entry.getValue()));
 			tally.add(type, ReconcileTally.ORPHANED, 1);
 		}
-		if (!settings.dryRun()) {
-			byReasonAndSlot.forEach((reason, bySlot) -> bySlot.forEach((slot, keys) -> store.markOrphanedAsOf(keys,
-					reason, slot, settings.readAtFinalized())));
-		}
+		return byReasonAndSlot;
 	}
 
 	/** Not marked orphaned already, and not changed after the read (an event newer than the read created it). */

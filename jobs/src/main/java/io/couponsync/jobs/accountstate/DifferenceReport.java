@@ -22,7 +22,7 @@ import org.bson.BsonValue;
  * each — the job execution, the account type, collection and address, the kind ({@link Kind}), the field, the
  * read model's value and the chain's, the slot the account was read at, and whether the run only reported it.
  */
-public final class DifferenceReport {
+public class DifferenceReport {
 
 	public static final String COLLECTION = "reconcile_differences";
 

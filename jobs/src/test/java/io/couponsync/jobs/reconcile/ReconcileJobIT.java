@@ -29,7 +29,10 @@ import org.springframework.batch.test.JobRepositoryTestUtils;
 import org.springframework.batch.test.context.SpringBatchTest;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -40,6 +43,8 @@ import io.couponsync.jobs.JobsApplication;
 import io.couponsync.jobs.JobsIntegrationTest;
 import io.couponsync.jobs.SimulatorProperties;
 import io.couponsync.jobs.accountstate.AccountReadCheckpoints;
+import io.couponsync.jobs.accountstate.DifferenceReport;
+import io.couponsync.jobs.accountstate.DifferenceReport.Difference;
 import io.couponsync.jobs.applyevents.LedgerStaging;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.jobs.readmodel.Projections;
@@ -99,6 +104,9 @@ class ReconcileJobIT {
 
 	@Autowired
 	private CrashInjection crash;
+
+	@Autowired
+	private ReportCrashingOnce reportCrash;
 
 	@Autowired
 	private Projections projections;
@@ -312,6 +320,28 @@ class ReconcileJobIT {
 				.isEqualTo(orphanedBefore.get(collection));
 		}
 		assertThat(AccountEquality.differences(database(), finalizedAccounts(), counters())).isEmpty();
+	}
+
+	@Test
+	void aCrashBeforeTheReportLeavesTheRepairsAndTheirReportToTheRestart() throws Exception {
+		landAndApply(60);
+		damage();
+		Map<String, GroundTruth.Account> accounts = finalizedAccounts();
+		reportCrash.arm();
+
+		Launched failed = reconcile("full");
+		assertThat(failed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		Launched restarted = reconcile("full");
+
+		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(AccountEquality.differences(database(), accounts, counters())).isEmpty();
+		assertThat(reportCrash.refused).as("the crash met differences a run repairs")
+			.anyMatch(difference -> difference.kind() != DifferenceReport.Kind.COUNTER);
+		for (Difference refused : reportCrash.refused) {
+			assertThat(count("reconcile_differences", Filters.and(Filters.eq("kind", refused.kind().value()),
+					Filters.eq("collection", refused.collection()), Filters.eq("address", refused.address()),
+					Filters.eq("field", refused.field())))).as("reported by the restart: %s", refused).isEqualTo(1);
+		}
 	}
 
 	@Test
@@ -736,6 +766,43 @@ class ReconcileJobIT {
 				type = null;
 				throw new IllegalStateException("crash injected after page " + page + " of " + written.type());
 			}
+		}
+
+		@Bean
+		@Primary
+		ReportCrashingOnce reportCrashingOnce(MongoDatabaseFactory mongo) {
+			return new ReportCrashingOnce(mongo.getMongoDatabase());
+		}
+	}
+
+	/**
+	 * The difference report, failing once when armed, before its next write of differences a run repairs (not
+	 * counters, which are only ever reported, so found again by any run).
+	 */
+	static final class ReportCrashingOnce extends DifferenceReport {
+
+		private volatile boolean armed;
+
+		/** The differences it failed to record. */
+		final List<Difference> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		ReportCrashingOnce(MongoDatabase database) {
+			super(database);
+		}
+
+		void arm() {
+			refused.clear();
+			armed = true;
+		}
+
+		@Override
+		public void record(List<Difference> differences, long jobExecutionId, boolean dryRun) {
+			if (armed && differences.stream().anyMatch(difference -> difference.kind() != DifferenceReport.Kind.COUNTER)) {
+				armed = false;
+				refused.addAll(differences);
+				throw new IllegalStateException("crash injected before " + differences.size() + " differences were recorded");
+			}
+			super.record(differences, jobExecutionId, dryRun);
 		}
 	}
 }
