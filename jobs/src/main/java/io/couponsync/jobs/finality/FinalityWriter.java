@@ -106,7 +106,8 @@ class FinalityWriter implements ItemWriter<StagedTransaction> {
 				if (finalizedSlot - transaction.slot() > dropMargin) {
 					// why: getSlot and getSignatureStatuses may reach different nodes behind a load balancer; a node
 					// that has not reached the finalized slot may simply not have replayed this one yet
-					if (answer.contextSlot() >= finalizedSlot) {
+					// (an answer naming no context slot, off the protocol, is taken as it was before this check)
+					if (answer.contextSlot() >= finalizedSlot || answer.contextSlot() < 0) {
 						forked.put(transaction.signature(), null);
 					}
 					else {
