@@ -46,6 +46,17 @@ public record OperatorAccountsProperties(@Valid @NotNull @DefaultValue Admin adm
 			return isBlank(passwordHash()) || passwordHash().startsWith("{");
 		}
 
+		@AssertTrue(message = "a password in clear text needs at least 12 characters: the console stops, abandons and "
+				+ "launches every job")
+		default boolean isPasswordLongEnough() {
+			return isBlank(password()) || password().length() >= 12;
+		}
+
+		@AssertTrue(message = "a {noop} hash is the password in clear text: give a {bcrypt} (or other) hash")
+		default boolean isHashNotClearText() {
+			return isBlank(passwordHash()) || !passwordHash().startsWith("{noop}");
+		}
+
 		private static boolean isBlank(String value) {
 			return value == null || value.isBlank();
 		}

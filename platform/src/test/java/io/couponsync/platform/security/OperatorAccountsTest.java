@@ -82,6 +82,19 @@ class OperatorAccountsTest {
 			.extracting(violation -> violation.getMessage()).contains("set either a password or a password hash, not both");
 		assertThat(validator.validate(accounts(null, "$2a$10$x", null)))
 			.extracting(violation -> violation.getMessage()).contains("a password hash names its encoding, e.g. {bcrypt}$2a$10$...");
-		assertThat(validator.validate(accounts("clear", null, null))).isEmpty();
+		assertThat(validator.validate(accounts("long-enough-password", null, null))).isEmpty();
+	}
+
+	@Test
+	void validationRefusesAShortPasswordAndAClearTextHash() {
+		Validator validator = Validation.buildDefaultValidatorFactory().getValidator();
+		assertThat(validator.validate(accounts("admin123", null, null)))
+			.extracting(violation -> violation.getMessage())
+			.contains("a password in clear text needs at least 12 characters: the console stops, abandons and launches "
+					+ "every job");
+		assertThat(validator.validate(accounts(null, "{noop}admin", null)))
+			.extracting(violation -> violation.getMessage())
+			.contains("a {noop} hash is the password in clear text: give a {bcrypt} (or other) hash");
+		assertThat(validator.validate(accounts(null, "{bcrypt}$2a$10$x", "twelve-chars"))).isEmpty();
 	}
 }
