@@ -111,6 +111,20 @@ class ForkUndoTasklet implements Tasklet {
 		this.stages = stages;
 	}
 
+	/**
+	 * The newest slot the dropped transactions were staged at: a read must be at least there. why: a node behind it
+	 * (a load balancer may reach one) answers with state older than a dropped transaction, whose version that read's
+	 * cannot outrank, so the dropped transaction's values would stay. Not those landed again: a rerun after a crash
+	 * finds them staged at their new slot, which may not be confirmed yet, and the undo reads confirmed state.
+	 */
+	private long newestStagedSlotOf(List<String> signatures) {
+		long newest = 0;
+		for (StagingRepository.Standing standing : staging.standing(signatures).values()) {
+			newest = Math.max(newest, standing.slot());
+		}
+		return newest;
+	}
+
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
 		// why: the plan reads which events are counted; an apply chunk's increments a crash left must be in first
@@ -145,7 +159,8 @@ class ForkUndoTasklet implements Tasklet {
 			}
 		}
 		List<String> addresses = new ArrayList<>(accounts.keySet());
-		List<AccountRead> states = addresses.isEmpty() ? List.of() : rpc.readAccounts(addresses, "confirmed", 0);
+		List<AccountRead> states = addresses.isEmpty() ? List.of()
+				: rpc.readAccounts(addresses, "confirmed", newestStagedSlotOf(dropped));
 		stages.reached("accounts-read");
 
 		events.delete(signatures);

@@ -258,6 +258,20 @@ class FinalityJobIT {
 	}
 
 	@Test
+	void undoesAForkWithReadsNoNodeBehindTheDroppedTransactionsMayAnswer() throws Exception {
+		LedgerTransaction firstUnfinalized = applyHistoryWithUnfinalizedTail(8, 15);
+		simulator.dropByFork(firstUnfinalized);
+		simulator.advanceSlots(80);
+		// every other account read reaches a node that has not got as far as the fork's first transaction
+		simulator.faults().lagAccountReads(simulator.ledger().slot(Commitment.CONFIRMED) - firstUnfinalized.slot() + 1);
+
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
+				new ArrayList<>())).isEmpty();
+	}
+
+	@Test
 	void undoesEveryTransactionAForkDroppedAndFinalizesTheRest() throws Exception {
 		LedgerTransaction firstUnfinalized = applyHistoryWithUnfinalizedTail(8, 15);
 		Set<String> dropped = simulator.dropByFork(firstUnfinalized).stream().map(LedgerTransaction::signature)

@@ -312,7 +312,11 @@ public final class Ledger {
 
 	/** The accounts (null where one does not exist) as of the commitment's slot, with that slot. */
 	public synchronized AccountsAt accounts(List<String> addresses, Commitment commitment) {
-		long atSlot = slot(commitment);
+		return accountsAt(addresses, slot(commitment));
+	}
+
+	/** The accounts as of {@code atSlot} (a node that has not gone further), with that slot. */
+	public synchronized AccountsAt accountsAt(List<String> addresses, long atSlot) {
 		List<AccountVersion> found = new ArrayList<>(addresses.size());
 		for (String address : addresses) {
 			found.add(accountAt(address, atSlot));

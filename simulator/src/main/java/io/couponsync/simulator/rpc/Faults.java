@@ -44,6 +44,10 @@ public final class Faults {
 
 	private volatile int programAccountsCap = Integer.MAX_VALUE;
 
+	private volatile long accountReadLagSlots;
+
+	private final AtomicInteger accountReads = new AtomicInteger();
+
 	private final AtomicInteger listings = new AtomicInteger();
 
 	/** Answers every HTTP request this long after it arrives, as a distant provider does. */
@@ -140,6 +144,23 @@ public final class Faults {
 		this.listingLagSlots = slots;
 		listings.set(0);
 		return this;
+	}
+
+	/**
+	 * Answers every other getMultipleAccounts call (the first, the third, ...) as a node this many slots behind that
+	 * still reports itself healthy: the accounts as of its slot, that slot as the context, and -32016 to a
+	 * {@code minContextSlot} above it. 0 answers from the tip.
+	 */
+	public Faults lagAccountReads(long slots) {
+		this.accountReadLagSlots = slots;
+		accountReads.set(0);
+		return this;
+	}
+
+	/** How far behind this getMultipleAccounts call is answered from (every other call while lagging). */
+	long takeAccountReadLag() {
+		long lag = accountReadLagSlots;
+		return lag > 0 && accountReads.getAndIncrement() % 2 == 0 ? lag : 0;
 	}
 
 	/**

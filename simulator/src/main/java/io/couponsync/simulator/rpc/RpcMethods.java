@@ -170,7 +170,11 @@ final class RpcMethods {
 		int[] slice = dataSlice(config);
 		List<String> wanted = new ArrayList<>(addresses.size());
 		addresses.forEach(address -> wanted.add(address(address.asString())));
-		Ledger.AccountsAt read = ledger.accounts(wanted, commitment);
+		Ledger.AccountsAt read = ledger.accountsAt(wanted,
+				Math.max(0, ledger.slot(commitment) - faults.takeAccountReadLag()));
+		if (config.path("minContextSlot").asLong(0) > read.slot()) {
+			throw new RpcException(RpcException.MIN_CONTEXT_SLOT_NOT_REACHED, "Minimum context slot has not been reached");
+		}
 		ArrayNode value = NODES.arrayNode();
 		for (AccountVersion account : read.accounts()) {
 			value.add(account == null ? NODES.nullNode() : JsonShapes.account(account, encoding, slice));
