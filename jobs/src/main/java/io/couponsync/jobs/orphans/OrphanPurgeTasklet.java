@@ -110,7 +110,9 @@ class OrphanPurgeTasklet implements Tasklet {
 		if (candidates.isEmpty()) {
 			return 0;
 		}
-		List<AccountRead> reads = AccountReads.read(rpc, candidates, commitment, 0);
+		// why: the slot fixed first and the read held to it, so a node behind (one that has not seen an account
+		// created again lately) cannot answer "gone" for it
+		List<AccountRead> reads = AccountReads.read(rpc, candidates, commitment, rpc.getSlot(commitment));
 		List<WriteModel<Document>> deletes = new ArrayList<>();
 		List<String> back = new ArrayList<>();
 		for (int i = 0; i < candidates.size(); i++) {

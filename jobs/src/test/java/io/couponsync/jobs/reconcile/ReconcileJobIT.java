@@ -543,8 +543,11 @@ class ReconcileJobIT {
 		database().getCollection("merchants").updateOne(Filters.eq("_id", back), Updates.combine(
 				Updates.set("orphaned", true), Updates.set("orphanReason", "closed"),
 				Updates.set("orphanedAt", new Date(System.currentTimeMillis() - 31L * 86_400_000))));
+		// every other account read reaches a node far behind, which knows none of these accounts yet
+		simulator.faults().lagAccountReads(simulator.ledger().slot());
 		Launched purge = run(orphanCleanupJob, new JobParametersBuilder().addLong("retentionDays", 30L)
 			.toJobParameters());
+		simulator.faults().lagAccountReads(0);
 
 		assertThat(purge.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(count("bids", Filters.eq("_id", NEVER_A_BID))).isZero();
