@@ -3,9 +3,6 @@ package io.couponsync.chain.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,34 +35,22 @@ class SolanaRpcClientBatchTest {
 
 	private volatile boolean dropLastAnswer;
 
-	private HttpServer server;
+	private StubRpcEndpoint endpoint;
 
 	@BeforeEach
-	void start() throws IOException {
-		server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		server.createContext("/", exchange -> {
-			byte[] request = exchange.getRequestBody().readAllBytes();
+	void start() {
+		endpoint = StubRpcEndpoint.start(request -> {
 			bodySizes.add(request.length);
-			byte[] body;
-			int status = 200;
 			if (request.length > SolanaRpcClient.MAX_REQUEST_BYTES) {
-				status = 413;
-				body = "Payload Too Large".getBytes(StandardCharsets.UTF_8);
+				return new StubRpcEndpoint.Answer(413, "Payload Too Large".getBytes(StandardCharsets.UTF_8));
 			}
-			else {
-				body = JSON.writeValueAsBytes(answer(JSON.readTree(request)));
-			}
-			exchange.sendResponseHeaders(status, body.length);
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(body);
-			}
+			return new StubRpcEndpoint.Answer(200, JSON.writeValueAsBytes(answer(JSON.readTree(request))));
 		});
-		server.start();
 	}
 
 	@AfterEach
 	void stop() {
-		server.stop(0);
+		endpoint.close();
 	}
 
 	private JsonNode answer(JsonNode calls) {
@@ -88,8 +72,7 @@ class SolanaRpcClientBatchTest {
 	}
 
 	private SolanaRpcClient client(int batchSize) {
-		SolanaRpcClient.Options defaults = SolanaRpcClient.Options
-			.defaults(URI.create("http://127.0.0.1:" + server.getAddress().getPort()));
+		SolanaRpcClient.Options defaults = SolanaRpcClient.Options.defaults(URI.create(endpoint.url()));
 		return new SolanaRpcClient(new SolanaRpcClient.Options(defaults.url(), 3, defaults.initialBackoff(),
 				defaults.maxBackoff(), 0, Duration.ofSeconds(5), batchSize, defaults.maxResponseBytes()),
 				RpcCallObserver.NONE, delay -> {

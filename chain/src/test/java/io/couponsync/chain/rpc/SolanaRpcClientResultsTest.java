@@ -3,14 +3,10 @@ package io.couponsync.chain.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import com.sun.net.httpserver.HttpServer;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,33 +21,23 @@ import io.couponsync.chain.Base58;
  */
 class SolanaRpcClientResultsTest {
 
-	private HttpServer server;
-
 	private volatile String answer;
 
+	private StubRpcEndpoint endpoint;
+
 	@BeforeEach
-	void start() throws IOException {
-		server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		server.createContext("/", exchange -> {
-			exchange.getRequestBody().readAllBytes();
-			byte[] body = answer.getBytes(StandardCharsets.UTF_8);
-			exchange.getResponseHeaders().add("Content-Type", "application/json");
-			exchange.sendResponseHeaders(200, body.length);
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(body);
-			}
-		});
-		server.start();
+	void start() {
+		endpoint = StubRpcEndpoint.start(request -> new StubRpcEndpoint.Answer(200, answer.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	@AfterEach
 	void stop() {
-		server.stop(0);
+		endpoint.close();
 	}
 
 	private SolanaRpcClient client() {
-		return new SolanaRpcClient(SolanaRpcClient.Options.defaults(URI.create("http://127.0.0.1:"
-				+ server.getAddress().getPort())), RpcCallObserver.NONE, delay -> {
+		return new SolanaRpcClient(SolanaRpcClient.Options.defaults(URI.create(endpoint.url())), RpcCallObserver.NONE,
+				delay -> {
 				});
 	}
 
