@@ -1,9 +1,6 @@
 package io.couponsync.jobs.batch;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
-import java.util.Locale;
 
 import javax.sql.DataSource;
 
@@ -53,20 +50,10 @@ public class BatchConfiguration {
 		batchSchema.ifAvailable(initialized -> {
 		});
 		DatabaseInitializationSettings settings = new DatabaseInitializationSettings();
-		settings.setSchemaLocations(
-				List.of("optional:classpath:io/couponsync/jobs/batch/schema-indexes-" + platform(dataSource) + ".sql"));
+		settings.setSchemaLocations(JobRepositoryDatabase.isPostgres(dataSource)
+				? List.of("classpath:io/couponsync/jobs/batch/schema-indexes-postgresql.sql") : List.of());
 		settings.setMode(DatabaseInitializationMode.ALWAYS);
 		return new DataSourceScriptDatabaseInitializer(dataSource, settings);
-	}
-
-	private static String platform(DataSource dataSource) {
-		try (Connection connection = dataSource.getConnection()) {
-			return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).replace(" ", "");
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("Cannot read the job repository's database product: " + ex.getMessage(),
-					ex);
-		}
 	}
 
 	@Bean

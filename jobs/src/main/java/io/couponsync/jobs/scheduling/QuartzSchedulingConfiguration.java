@@ -1,7 +1,5 @@
 package io.couponsync.jobs.scheduling;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Properties;
 
 import javax.sql.DataSource;
@@ -18,6 +16,7 @@ import org.springframework.boot.quartz.autoconfigure.SchedulerFactoryBeanCustomi
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.couponsync.jobs.batch.JobRepositoryDatabase;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.jobs.batch.TextJobParameters;
 import io.couponsync.platform.config.InvalidConfigurationException;
@@ -39,7 +38,7 @@ class QuartzSchedulingConfiguration {
 			Properties properties = new Properties();
 			properties.putAll(quartz.getObject().getProperties());
 			// why: Quartz stores its job data as BYTEA on PostgreSQL, which only its PostgreSQL delegate reads
-			properties.putIfAbsent("org.quartz.jobStore.driverDelegateClass", isPostgres(dataSource)
+			properties.putIfAbsent("org.quartz.jobStore.driverDelegateClass", JobRepositoryDatabase.isPostgres(dataSource)
 					? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
 			factory.setQuartzProperties(properties);
 		};
@@ -82,15 +81,5 @@ class QuartzSchedulingConfiguration {
 						trigger.parameters().toString(), ex.getMessage(), ex);
 			}
 		});
-	}
-
-	private static boolean isPostgres(DataSource dataSource) {
-		try (Connection connection = dataSource.getConnection()) {
-			return connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("Cannot read the job repository's database product: " + ex.getMessage(),
-					ex);
-		}
 	}
 }
