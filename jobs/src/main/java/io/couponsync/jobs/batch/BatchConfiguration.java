@@ -70,9 +70,9 @@ public class BatchConfiguration {
 	}
 
 	@Bean
-	JobLifecycle jobLifecycle(JobOperator jobOperator, JobRunner jobRunner, JobsProperties properties,
+	JobLifecycle jobLifecycle(JobRunner jobRunner, JobsProperties properties,
 			InFlightExecutions inFlightExecutions) {
-		return new JobLifecycle(jobOperator, jobRunner, properties, inFlightExecutions);
+		return new JobLifecycle(jobRunner, properties, inFlightExecutions);
 	}
 
 	@Bean

@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -21,8 +20,6 @@ public final class JobLifecycle implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(JobLifecycle.class);
 
-	private final JobOperator operator;
-
 	private final JobRunner runner;
 
 	private final JobsProperties properties;
@@ -31,9 +28,8 @@ public final class JobLifecycle implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	public JobLifecycle(JobOperator operator, JobRunner runner, JobsProperties properties,
+	public JobLifecycle(JobRunner runner, JobsProperties properties,
 			InFlightExecutions inFlight) {
-		this.operator = operator;
 		this.runner = runner;
 		this.properties = properties;
 		this.inFlight = inFlight;
@@ -79,7 +75,7 @@ public final class JobLifecycle implements SmartLifecycle {
 		try {
 			log.info("Stopping {} execution {} for shutdown", execution.getJobInstance().getJobName(),
 					execution.getId());
-			operator.stop(execution);
+			runner.requestStop(execution);
 		}
 		catch (Exception ex) {
 			log.warn("Cannot stop execution {}: {}", execution.getId(), ex.getMessage());

@@ -28,6 +28,7 @@ import org.springframework.batch.core.job.JobExecutionException;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobExecutionNotRunningException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.NoSuchJobException;
 import org.springframework.batch.core.repository.JobRepository;
@@ -257,6 +258,21 @@ public class JobRunner implements AutoCloseable {
 	}
 
 	/** From now on, launches nothing (a graceful shutdown); executions already running go on. */
+	/**
+	 * Records in the job repository a stop of an execution running in this process; its steps read it at their next
+	 * chunk boundary. The stop goes through a copy read from the repository, as a stop from the console or another
+	 * process does: the execution object itself belongs to the job's thread, which versions it on every update, and
+	 * a stop written through it from a second thread raced those updates (an optimistic-locking failure that failed
+	 * the run instead of stopping it).
+	 */
+	void requestStop(JobExecution running) throws JobExecutionNotRunningException {
+		JobExecution stored = repository.getJobExecution(running.getId());
+		if (stored == null || !stored.isRunning()) {
+			throw new JobExecutionNotRunningException("execution " + running.getId() + " is no longer running");
+		}
+		operator.stop(stored);
+	}
+
 	void refuseLaunches() {
 		shuttingDown = true;
 	}
@@ -454,7 +470,7 @@ public class JobRunner implements AutoCloseable {
 				log.error("{} execution {} cannot hold its lease {} ({}); stopping it at its next chunk boundary",
 						lease.jobName(), execution.getId(), lease.name(), failure);
 				try {
-					operator.stop(execution);
+					requestStop(execution);
 				}
 				catch (Exception ex) {
 					// why: the job repository could not record the stop (often the same outage); each step reads

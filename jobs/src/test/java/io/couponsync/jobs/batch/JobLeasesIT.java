@@ -430,6 +430,29 @@ class JobLeasesIT {
 
 	@ParameterizedTest
 	@MethodSource("repositories")
+	void aStopLeavesTheRunningExecutionObjectToTheJobsThread(String url) throws Exception {
+		try (SolanaSimulator simulator = simulatorWithTraffic();
+				ConfigurableApplicationContext context = slowApplyOn(url, simulator)) {
+			InFlightExecutions inFlight = context.getBean(InFlightExecutions.class);
+			CompletableFuture<JobLaunch> running = applyInBackground(context);
+			await().atMost(Duration.ofSeconds(30)).until(() -> !inFlight.isEmpty());
+			JobExecution live = inFlight.running().iterator().next();
+			int version = live.getVersion();
+
+			context.getBean(JobRunner.class).requestStop(live);
+
+			// why: the job's thread versions this object on every update; a second writer made its next update fail
+			// with an optimistic-locking error (the run FAILED instead of STOPPED)
+			assertThat(live.getVersion()).as("not versioned by the stopping thread").isEqualTo(version);
+			assertThat(live.getStatus()).isEqualTo(BatchStatus.STARTED);
+			assertThat(context.getBean(JobRepository.class).getJobExecution(live.getId()).getStatus())
+				.as("recorded for the steps to read").isIn(BatchStatus.STOPPING, BatchStatus.STOPPED);
+			assertThat(running.get(60, TimeUnit.SECONDS).execution().getStatus()).isEqualTo(BatchStatus.STOPPED);
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("repositories")
 	void aLaunchWaitsForALeaseARecoveryHoldsInsteadOfFailing(String url) throws Exception {
 		try (ConfigurableApplicationContext context = jobsOn(url)) {
 			JobRunner runner = context.getBean(JobRunner.class);
