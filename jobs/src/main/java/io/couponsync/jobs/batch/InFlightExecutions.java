@@ -8,9 +8,8 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 
 /**
- * The job executions running in this process, from their start to their end. Shutdown waits on this rather than
- * on the repository, which stops reporting an execution as running once a stop is requested (Spring Batch 6),
- * while its last chunk may still be writing.
+ * The job executions running in this process, from their start to their end. Shutdown and lease loss act on these
+ * rather than on the repository, which lists the executions of every process sharing it.
  */
 public final class InFlightExecutions implements JobExecutionListener {
 

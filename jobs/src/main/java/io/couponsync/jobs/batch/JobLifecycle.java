@@ -75,7 +75,7 @@ public final class JobLifecycle implements SmartLifecycle {
 		try {
 			log.info("Stopping {} execution {} for shutdown", execution.getJobInstance().getJobName(),
 					execution.getId());
-			runner.requestStop(execution);
+			runner.requestStop(execution.getId());
 		}
 		catch (Exception ex) {
 			log.warn("Cannot stop execution {}: {}", execution.getId(), ex.getMessage());

@@ -259,18 +259,25 @@ public class JobRunner implements AutoCloseable {
 
 	/** From now on, launches nothing (a graceful shutdown); executions already running go on. */
 	/**
-	 * Records in the job repository a stop of an execution running in this process; its steps read it at their next
-	 * chunk boundary. The stop goes through a copy read from the repository, as a stop from the console or another
-	 * process does: the execution object itself belongs to the job's thread, which versions it on every update, and
-	 * a stop written through it from a second thread raced those updates (an optimistic-locking failure that failed
-	 * the run instead of stopping it).
+	 * Asks a running execution, in this process or another, to stop: records it STOPPING in the job repository, which
+	 * its steps read at their next chunk boundary; the job's own thread records STOPPED once its last chunk has
+	 * ended, so a STOPPED execution is one that no longer writes (abandon and restart rely on that).
+	 * <p>
+	 * Not {@link JobOperator#stop}: from Spring Batch 6 it writes STOPPED at once, and also writes the step
+	 * executions the job's thread is versioning chunk by chunk; when it was given the execution object the job's
+	 * thread itself updates, the two threads' updates collided and the run failed with an optimistic-locking error
+	 * instead of stopping. Here only a copy read from the repository is written, and only the execution's row.
 	 */
-	void requestStop(JobExecution running) throws JobExecutionNotRunningException {
-		JobExecution stored = repository.getJobExecution(running.getId());
-		if (stored == null || !stored.isRunning()) {
-			throw new JobExecutionNotRunningException("execution " + running.getId() + " is no longer running");
+	public void requestStop(long executionId) throws JobExecutionNotRunningException {
+		JobExecution stored = repository.getJobExecution(executionId);
+		if (stored == null || (stored.getStatus() != BatchStatus.STARTED && stored.getStatus() != BatchStatus.STARTING)) {
+			throw new JobExecutionNotRunningException("execution " + executionId + " is "
+					+ (stored == null ? "unknown" : stored.getStatus()) + ", not STARTED");
 		}
-		operator.stop(stored);
+		log.info("Stop of {} execution {} requested; it stops at its next chunk boundary",
+				stored.getJobInstance().getJobName(), executionId);
+		stored.setStatus(BatchStatus.STOPPING);
+		repository.update(stored);
 	}
 
 	void refuseLaunches() {
@@ -470,7 +477,7 @@ public class JobRunner implements AutoCloseable {
 				log.error("{} execution {} cannot hold its lease {} ({}); stopping it at its next chunk boundary",
 						lease.jobName(), execution.getId(), lease.name(), failure);
 				try {
-					requestStop(execution);
+					requestStop(execution.getId());
 				}
 				catch (Exception ex) {
 					// why: the job repository could not record the stop (often the same outage); each step reads

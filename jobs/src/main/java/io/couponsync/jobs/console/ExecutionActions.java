@@ -95,14 +95,14 @@ class ExecutionActions {
 					+ execution.getStatus() + ", not running");
 		}
 		try {
-			operator.stop(execution);
+			runner.requestStop(executionId);
 		}
 		catch (Exception ex) {
 			throw new ConsoleActionException(HttpStatus.CONFLICT,
 					"execution " + executionId + " cannot be stopped: " + ex.getMessage());
 		}
-		return new ActionResult("Stop of execution " + executionId
-				+ " requested; it stops at its next chunk boundary and can be restarted", executionId);
+		return new ActionResult("Stop of execution " + executionId + " requested; it is STOPPING until its current "
+				+ "chunk ends, then STOPPED, and can be restarted", executionId);
 	}
 
 	ActionResult abandon(long executionId) {

@@ -439,7 +439,7 @@ class JobLeasesIT {
 			JobExecution live = inFlight.running().iterator().next();
 			int version = live.getVersion();
 
-			context.getBean(JobRunner.class).requestStop(live);
+			context.getBean(JobRunner.class).requestStop(live.getId());
 
 			// why: the job's thread versions this object on every update; a second writer made its next update fail
 			// with an optimistic-locking error (the run FAILED instead of STOPPED)
