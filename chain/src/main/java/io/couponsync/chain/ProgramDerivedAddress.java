@@ -80,12 +80,13 @@ public final class ProgramDerivedAddress {
 		BigInteger ySquared = y.multiply(y).mod(P);
 		BigInteger u = ySquared.subtract(BigInteger.ONE).mod(P);
 		BigInteger v = D.multiply(ySquared).add(BigInteger.ONE).mod(P);
-		BigInteger xSquared = u.multiply(v.modInverse(P)).mod(P);
-		if (xSquared.signum() == 0) {
+		// x^2 = u/v; v is never 0 (d is not a square), so x^2 = 0 iff u = 0
+		if (u.signum() == 0) {
 			return true;
 		}
-		// Euler's criterion: x^2 has a square root mod p iff (x^2)^((p-1)/2) == 1
-		return xSquared.modPow(HALF_P_MINUS_ONE, P).equals(BigInteger.ONE);
+		// why: u/v = u*v / v^2 is a square iff u*v is, which spares the inverse of v (a third of the cost).
+		// Euler's criterion: a has a square root mod p iff a^((p-1)/2) == 1
+		return u.multiply(v).mod(P).modPow(HALF_P_MINUS_ONE, P).equals(BigInteger.ONE);
 	}
 
 	private static MessageDigest sha256() {

@@ -45,6 +45,33 @@ class ProgramDerivedAddressTest {
 		}
 	}
 
+	@Test
+	void agreesWithTheCurveEquationSolvedForXSquared() {
+		// the definition: x^2 = (y^2 - 1) / (d y^2 + 1) must have a square root mod p
+		BigInteger p = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
+		BigInteger d = BigInteger.valueOf(-121665).multiply(BigInteger.valueOf(121666).modInverse(p)).mod(p);
+		java.util.Random random = new java.util.Random(11);
+		int onCurve = 0;
+		for (int i = 0; i < 2_000; i++) {
+			byte[] bytes = new byte[32];
+			random.nextBytes(bytes);
+			byte[] bigEndian = new byte[32];
+			for (int j = 0; j < 32; j++) {
+				bigEndian[j] = bytes[31 - j];
+			}
+			bigEndian[0] &= 0x7F;
+			BigInteger y = new BigInteger(1, bigEndian);
+			BigInteger y2 = y.multiply(y).mod(p);
+			BigInteger x2 = y2.subtract(BigInteger.ONE).multiply(d.multiply(y2).add(BigInteger.ONE).modInverse(p)).mod(p);
+			boolean expected = y.compareTo(p) < 0 && (x2.signum() == 0
+					|| x2.modPow(p.subtract(BigInteger.ONE).shiftRight(1), p).equals(BigInteger.ONE));
+
+			assertThat(ProgramDerivedAddress.isOnCurve(bytes)).as("bytes %d", i).isEqualTo(expected);
+			onCurve += expected ? 1 : 0;
+		}
+		assertThat(onCurve).as("about half of all y are on the curve").isBetween(800, 1_200);
+	}
+
 	private static byte[] hash(int bump) {
 		try {
 			java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");

@@ -140,9 +140,8 @@ final class LogsSubscription {
 					.buildAsync(wsUrl, new FrameListener(closed)).join();
 				socket = webSocket;
 				lastFrameAt.set(System.currentTimeMillis());
+				// why: connected once the node answers the logs subscription (handle): until then it sends nothing
 				subscribe(webSocket);
-				connected = true;
-				connectedSince = Instant.now();
 				long connectedAt = System.currentTimeMillis();
 				String reason = watch(webSocket, closed);
 				connected = false;
@@ -254,6 +253,10 @@ final class LogsSubscription {
 		}
 		else if (frame instanceof NotificationParser.Frame.Subscribed subscribed) {
 			log.info("Subscribed (request {}): subscription {}", subscribed.requestId(), subscribed.subscription());
+			if (subscribed.requestId() == 1) {
+				connectedSince = Instant.now();
+				connected = true;
+			}
 		}
 		else if (frame instanceof NotificationParser.Frame.Error error) {
 			log.error("The RPC refused request {}: {}", error.requestId(), error.message());

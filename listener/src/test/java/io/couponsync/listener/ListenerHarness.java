@@ -54,8 +54,10 @@ final class ListenerHarness implements AutoCloseable {
 		properties.put("sync.mongodb.uri", mongoUri + "/listener_test");
 		properties.put("sync.listener.reconnect-min-delay", "50ms");
 		properties.put("sync.listener.reconnect-max-delay", "400ms");
-		properties.put("sync.listener.silence-timeout", "1s");
-		properties.put("sync.listener.ping-interval", "200ms");
+		// why: long enough that a loaded machine's pause is not taken for a dead connection; the test of silence
+		// itself sets 1s
+		properties.put("sync.listener.silence-timeout", "5s");
+		properties.put("sync.listener.ping-interval", "1s");
 		properties.put("server.port", "0");
 		// why: the listener's web server refuses to start without an admin password
 		properties.put("sync.security.admin.password", "listener-test-password");

@@ -229,7 +229,8 @@ class StagingListenerIT {
 
 	@Test
 	void reconnectsWhenTheConnectionFallsSilent() {
-		ConfigurableApplicationContext listener = harness.startListener();
+		ConfigurableApplicationContext listener = harness.startListener("sync.listener.silence-timeout=1s",
+				"sync.listener.ping-interval=200ms");
 		awaitConnected(listener);
 		harness.simulator.faults().silenceWebSockets(true);
 		harness.simulator.runWorkload(5);

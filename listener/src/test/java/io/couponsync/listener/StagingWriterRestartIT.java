@@ -48,7 +48,7 @@ class StagingWriterRestartIT {
 		harness = new ListenerHarness();
 	}
 
-	/** Starts the listener with a staging buffer of {@code bufferCapacity} notifications; silent for 1 s is dead. */
+	/** Starts the listener with a staging buffer of {@code bufferCapacity} notifications; silent for 2 s is dead. */
 	private void startListener(int bufferCapacity) {
 		MongoDatabase database = harness.client.getDatabase("listener_test");
 		MongoStagingRepository real = new MongoStagingRepository(database);
@@ -57,7 +57,7 @@ class StagingWriterRestartIT {
 		meters = new SimpleMeterRegistry();
 		String programId = harness.simulator.programId();
 		listener = new StagingListener(new ListenerProperties(true, "default", "confirmed", bufferCapacity, 500,
-				Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(1), Duration.ofMillis(200),
+				Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(2), Duration.ofMillis(400),
 				DataSize.ofMegabytes(16), Duration.ofMillis(200)), URI.create(harness.simulator.wsUrl()), programId, staging,
 				new MongoCoverageRepository(database, programId).listener("default"), meters);
 		health = new ListenerHealthIndicator(listener);
@@ -117,7 +117,7 @@ class StagingWriterRestartIT {
 
 		await().atMost(WAIT).until(() -> meters.counter("sync.listener.buffer.full").count() > 0);
 		// three silence timeouts with reading paused
-		await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+		await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10))
 			.until(() -> meters.counter("sync.listener.reconnects").count() == 0 && listener.connected());
 
 		staging.stalled = false;

@@ -64,7 +64,9 @@ public final class JobLifecycle implements SmartLifecycle {
 				return;
 			}
 		}
-		while (!inFlight.isEmpty() && Instant.now().isBefore(deadline));
+		// why: a launch ends after its execution leaves inFlight (Spring Batch's last update, the lease's release);
+		// closing the context under it would leave the lease held until its expiry
+		while ((!inFlight.isEmpty() || runner.activeLaunches() > 0) && Instant.now().isBefore(deadline));
 		if (!inFlight.isEmpty()) {
 			log.warn("{} job executions still running after {}; once their leases expire, the next launch "
 					+ "recovers them", inFlight.running().size(), properties.shutdownTimeout());

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -75,6 +76,8 @@ public class JobRunner implements AutoCloseable {
 	private final MeterRegistry registry;
 
 	private volatile boolean shuttingDown;
+
+	private final AtomicInteger launches = new AtomicInteger();
 
 	private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(task -> {
 		Thread thread = new Thread(task, "job-lease-heartbeat");
@@ -280,6 +283,11 @@ public class JobRunner implements AutoCloseable {
 		repository.update(stored);
 	}
 
+	/** Launches under way in this process, from asking for their lease to releasing it. */
+	public int activeLaunches() {
+		return launches.get();
+	}
+
 	void refuseLaunches() {
 		shuttingDown = true;
 	}
@@ -319,6 +327,16 @@ public class JobRunner implements AutoCloseable {
 	}
 
 	private JobLaunch underLease(Job job, Runnable onLeaseTaken, Execution execution) throws JobExecutionException {
+		launches.incrementAndGet();
+		try {
+			return leased(job, onLeaseTaken, execution);
+		}
+		finally {
+			launches.decrementAndGet();
+		}
+	}
+
+	private JobLaunch leased(Job job, Runnable onLeaseTaken, Execution execution) throws JobExecutionException {
 		if (shuttingDown) {
 			return JobLaunch.shuttingDown();
 		}
@@ -335,8 +353,9 @@ public class JobRunner implements AutoCloseable {
 			return JobLaunch.leaseHeld(holder);
 		}
 		Lease lease = acquired.get();
-		ScheduledFuture<?> renewal = heartbeats.scheduleAtFixedRate(new Heartbeat(lease), heartbeat.toMillis(),
-				heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+		Heartbeat beat = new Heartbeat(lease);
+		ScheduledFuture<?> renewal = heartbeats.scheduleAtFixedRate(beat, heartbeat.toMillis(), heartbeat.toMillis(),
+				TimeUnit.MILLISECONDS);
 		try {
 			onLeaseTaken.run();
 			recoverUnder(leaseName);
@@ -344,6 +363,9 @@ public class JobRunner implements AutoCloseable {
 		}
 		finally {
 			renewal.cancel(false);
+			// why: a renewal already under way would find the row released below, call the lease lost, and stop
+			// the next launch of the job in this process
+			beat.end();
 			release(lease);
 		}
 	}
@@ -431,12 +453,23 @@ public class JobRunner implements AutoCloseable {
 
 		private boolean stopped;
 
+		/** The launch is over: nothing more to renew or stop. */
+		private boolean ended;
+
 		Heartbeat(Lease lease) {
 			this.lease = lease;
 		}
 
+		/** Waits for a renewal under way, then lets no other begin. */
+		synchronized void end() {
+			ended = true;
+		}
+
 		@Override
-		public void run() {
+		public synchronized void run() {
+			if (ended) {
+				return;
+			}
 			if (!lost) {
 				try {
 					if (!leases.renew(lease)) {

@@ -1,8 +1,9 @@
 package io.couponsync.jobs.readmodel;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,9 +23,22 @@ public final class PdaResolver {
 
 	private final Map<String, List<IdlPdaSeed>> seedsByAccount = new HashMap<>();
 
-	private final Map<String, String> cache = new ConcurrentHashMap<>();
+	/** Addresses most recently derived: a derivation tries bumps with big-integer arithmetic, a lookup is a hash. */
+	private final Map<String, String> cache;
 
 	public PdaResolver(Idl idl, String programId) {
+		this(idl, programId, 65_536);
+	}
+
+	/** With a cache of at most {@code cacheSize} addresses (a process lives long; the program's accounts grow). */
+	PdaResolver(Idl idl, String programId, int cacheSize) {
+		this.cache = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
+
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+				return size() > cacheSize;
+			}
+		});
 		this.programId = Base58.decode(programId);
 		for (IdlInstruction instruction : idl.instructions()) {
 			for (IdlInstruction.Account account : instruction.accounts()) {
@@ -65,6 +79,11 @@ public final class PdaResolver {
 		}
 		return cache.computeIfAbsent(cacheKey.toString(),
 				key -> ProgramDerivedAddress.find(List.of(seeds), programId).base58());
+	}
+
+	/** How many addresses the cache holds. */
+	int cached() {
+		return cache.size();
 	}
 
 	public static byte[] key(String base58) {

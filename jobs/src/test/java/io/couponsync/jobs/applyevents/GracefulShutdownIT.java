@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,9 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.batch.JobLeases;
 import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.jobs.batch.LeaseStore;
 import io.couponsync.jobs.batch.WriterCheckpoint;
 import io.couponsync.simulator.SolanaSimulator;
 import io.couponsync.simulator.ledger.LedgerTransaction;
@@ -81,11 +84,13 @@ class GracefulShutdownIT {
 			Thread.sleep(500);
 			first.close();
 
-			JobExecution stopped = running.get();
+			JobExecution stopped = running.get(60, TimeUnit.SECONDS);
 			stoppedExecution = stopped.getId();
 			assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
 
 			try (ConfigurableApplicationContext second = process(mongoUri, false)) {
+				assertThat(second.getBean(LeaseStore.class).find(JobLeases.READ_MODEL))
+					.as("released by the launch before its process closed, not left to expire").isEmpty();
 				JobExecution continued = second.getBean(JobRunner.class).run(second.getBean("applyEventsJob", Job.class),
 						new JobParameters());
 				assertThat(continued.getStatus()).isEqualTo(BatchStatus.COMPLETED);

@@ -272,6 +272,9 @@ class JobLeasesIT {
 	void theReadModelWritersShareOneLeaseAndTheCrawlerHasItsOwn(String url) throws Exception {
 		try (ConfigurableApplicationContext context = jobsOn(url)) {
 			JobRunner runner = context.getBean(JobRunner.class);
+			JobRepository repository = context.getBean(JobRepository.class);
+			// why: the PostgreSQL repository is shared by the class's tests, whatever their order
+			int applyInstances = repository.findJobInstances("applyEventsJob").size();
 			leaseHeldElsewhere(context, JobLeases.READ_MODEL, Instant.now().plusSeconds(600));
 
 			for (String writer : List.of("applyEventsJob", "finalityJob", "reconcileJob", "orphanCleanupJob")) {
@@ -282,7 +285,8 @@ class JobLeasesIT {
 			JobLaunch crawl = runner.launch("backfillJob", new JobParameters());
 			assertThat(crawl.outcome()).as("only inserts staged transactions if absent").isEqualTo(JobLaunch.Outcome.RAN);
 			assertThat(context.getBean(LeaseStore.class).find("backfillJob")).as("released at its end").isEmpty();
-			assertThat(context.getBean(JobRepository.class).findJobInstances("applyEventsJob")).isEmpty();
+			assertThat(repository.findJobInstances("applyEventsJob")).as("none started under the held lease")
+				.hasSize(applyInstances);
 		}
 	}
 
@@ -430,23 +434,20 @@ class JobLeasesIT {
 
 	@ParameterizedTest
 	@MethodSource("repositories")
-	void aStopLeavesTheRunningExecutionObjectToTheJobsThread(String url) throws Exception {
+	void aStopRequestedWhileAJobRunsEndsItStopped(String url) throws Exception {
 		try (SolanaSimulator simulator = simulatorWithTraffic();
 				ConfigurableApplicationContext context = slowApplyOn(url, simulator)) {
 			InFlightExecutions inFlight = context.getBean(InFlightExecutions.class);
 			CompletableFuture<JobLaunch> running = applyInBackground(context);
 			await().atMost(Duration.ofSeconds(30)).until(() -> !inFlight.isEmpty());
-			JobExecution live = inFlight.running().iterator().next();
-			int version = live.getVersion();
+			long id = inFlight.running().iterator().next().getId();
 
-			context.getBean(JobRunner.class).requestStop(live.getId());
+			context.getBean(JobRunner.class).requestStop(id);
 
-			// why: the job's thread versions this object on every update; a second writer made its next update fail
-			// with an optimistic-locking error (the run FAILED instead of STOPPED)
-			assertThat(live.getVersion()).as("not versioned by the stopping thread").isEqualTo(version);
-			assertThat(live.getStatus()).isEqualTo(BatchStatus.STARTED);
-			assertThat(context.getBean(JobRepository.class).getJobExecution(live.getId()).getStatus())
+			assertThat(context.getBean(JobRepository.class).getJobExecution(id).getStatus())
 				.as("recorded for the steps to read").isIn(BatchStatus.STOPPING, BatchStatus.STOPPED);
+			// why: a stop written through the job thread's own execution object raced its updates, and the run
+			// could end FAILED with an optimistic-locking error instead
 			assertThat(running.get(60, TimeUnit.SECONDS).execution().getStatus()).isEqualTo(BatchStatus.STOPPED);
 		}
 	}

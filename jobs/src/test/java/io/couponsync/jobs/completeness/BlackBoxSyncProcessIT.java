@@ -235,7 +235,10 @@ class BlackBoxSyncProcessIT {
 					"--sync.jobs.lease.ttl=10s", "--sync.jobs.lease.heartbeat=3s",
 					"--sync.jobs.schedule.triggers.applyEventsJob.interval=1s",
 					"--sync.jobs.schedule.triggers.backfillJob.interval=1s",
-					"--sync.jobs.schedule.triggers.finalityJob.interval=1s");
+					"--sync.jobs.schedule.triggers.finalityJob.interval=1s",
+					// why: a six-hourly full pass killed here would be continued by its own next fire, hours on, not
+					// by the ten-second incremental trigger the restart check expects for reconcileJob
+					"--sync.jobs.schedule.triggers.reconcileJob-full.owner=cronjob");
 		}
 
 		/**

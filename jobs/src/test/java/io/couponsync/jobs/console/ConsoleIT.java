@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.batch.core.BatchStatus;
@@ -93,6 +94,11 @@ class ConsoleIT {
 
 	@Autowired
 	private MockMvc mvc;
+
+	@AfterEach
+	void letLaunchesEnd() {
+		ConsoleScenario.awaitLaunchesOver(context);
+	}
 
 	@Autowired
 	private ApplicationContext context;

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.quartz.Scheduler;
@@ -91,6 +92,11 @@ class ConsoleOperationsIT {
 
 	@Autowired
 	private MockMvc mvc;
+
+	@AfterEach
+	void letLaunchesEnd() {
+		ConsoleScenario.awaitLaunchesOver(context);
+	}
 
 	@Autowired
 	private ApplicationContext context;

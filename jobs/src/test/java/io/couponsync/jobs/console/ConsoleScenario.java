@@ -1,7 +1,9 @@
 package io.couponsync.jobs.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -65,6 +67,16 @@ final class ConsoleScenario {
 		registry.add("sync.security.admin.password", () -> ADMIN_PASSWORD);
 		registry.add("sync.security.viewer.username", () -> VIEWER);
 		registry.add("sync.security.viewer.password", () -> VIEWER_PASSWORD);
+	}
+
+	/**
+	 * Waits until every launch of the process is over, its lease released: an execution shows COMPLETED a moment
+	 * before its launch lets the lease go, and the next test's launch of the same job would find it held.
+	 */
+	static void awaitLaunchesOver(ApplicationContext context) {
+		JobRunner runner = context.getBean(JobRunner.class);
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> runner.activeLaunches() == 0);
 	}
 
 	/** Runs backfillJob while the RPC answers 429: the execution fails, and a restart will find the RPC well. */
