@@ -75,7 +75,9 @@ class StagingListenerIT {
 			assertThat(document.get("err") == null).isEqualTo(!transaction.failed());
 		}
 		MeterRegistry meters = listener.getBean(MeterRegistry.class);
-		assertThat(meters.counter("sync.listener.transactions.staged").count()).isEqualTo(confirmed.size());
+		// why: the writer counts a batch once its insert has returned, a moment after the documents are visible
+		await().atMost(WAIT).until(() -> meters.counter("sync.listener.transactions.staged").count()
+				== confirmed.size());
 		assertThat(meters.counter("sync.listener.transactions.duplicates").count()).isZero();
 	}
 
