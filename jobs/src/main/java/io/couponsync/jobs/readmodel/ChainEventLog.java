@@ -36,7 +36,14 @@ public final class ChainEventLog {
 
 	public static final String COLLECTION = "chain_events";
 
-	/** Whether the event's contributions are in the counters ({@link CounterJournal}); false until they are. */
+	/**
+	 * {@code counted_events}: one small document per event whose contributions are in the counters
+	 * ({@link CounterJournal}), keyed by the event's id. why: marking each event's own log entry cost an update of
+	 * a large document per event, the costliest write of a chunk after staging's; a marker is an insert of an id.
+	 */
+	public static final String COUNTED_COLLECTION = "counted_events";
+
+	/** The flag an event's log entry carried before {@value #COUNTED_COLLECTION}; still honoured where true. */
 	static final String COUNTED = "counted";
 
 	private static final int DUPLICATE_KEY = 11000;
@@ -45,9 +52,12 @@ public final class ChainEventLog {
 
 	private final MongoCollection<Document> events;
 
+	private final MongoCollection<Document> counted;
+
 	public ChainEventLog(MongoDatabase database) {
 		this.database = database;
 		this.events = database.getCollection(COLLECTION);
+		this.counted = database.getCollection(COUNTED_COLLECTION);
 	}
 
 	public void createIndexes() {
@@ -61,10 +71,9 @@ public final class ChainEventLog {
 	}
 
 	/**
-	 * Logs the events with what each contributes to the counters, new ones not counted yet. An event logged already
-	 * (a re-run after a crash, a replay) gets its re-decoded data and contributions; its commitment and counted flag
-	 * stay as they are. Returns the ids of the events not counted yet: the new ones, and those logged already whose
-	 * flag says so (looked up only for them).
+	 * Logs the events with what each contributes to the counters. An event logged already (a re-run after a crash, a
+	 * replay) gets its re-decoded data and contributions; its commitment stays as it is. Returns the ids of the events
+	 * not counted yet: the new ones, and those logged already that have no counted marker (looked up only for them).
 	 */
 	public Set<String> append(List<ChainEvent> chunk, List<CounterSpec> counters) {
 		Set<String> uncounted = new HashSet<>();
@@ -75,7 +84,7 @@ public final class ChainEventLog {
 		Date now = new Date();
 		for (ChainEvent event : chunk) {
 			inserts.add(logged(event, counters).append("_id", event.id()).append("commitment", "confirmed")
-				.append(COUNTED, false).append("appliedAt", now));
+				.append("appliedAt", now));
 		}
 		// why: nearly every event is new, and an insert costs the server a fraction of an upsert of a dozen fields
 		List<ChainEvent> alreadyLogged = new ArrayList<>();
@@ -135,18 +144,42 @@ public final class ChainEventLog {
 		return value.isBoolean() ? (Object) value.asBoolean().getValue() : value.toString();
 	}
 
-	/** The ids among these of logged events not counted yet (one {@code _id} lookup). */
+	/**
+	 * The ids among these of logged events not counted yet: those without a counted marker whose log entry does not
+	 * carry the older {@value #COUNTED} flag either ({@code _id} lookups).
+	 */
 	public Set<String> uncounted(Collection<String> eventIds) {
-		Set<String> found = new HashSet<>();
-		if (!eventIds.isEmpty()) {
-			events.find(Filters.in("_id", eventIds)).projection(Projections.include(COUNTED))
-				.forEach(document -> {
-					if (Boolean.FALSE.equals(document.getBoolean(COUNTED))) {
-						found.add(document.getString("_id"));
-					}
-				});
+		Set<String> found = new HashSet<>(eventIds);
+		if (found.isEmpty()) {
+			return found;
+		}
+		counted.find(Filters.in("_id", eventIds)).projection(Projections.include("_id"))
+			.forEach(marker -> found.remove(marker.getString("_id")));
+		if (!found.isEmpty()) {
+			events.find(Filters.and(Filters.in("_id", List.copyOf(found)), Filters.eq(COUNTED, true)))
+				.projection(Projections.include("_id"))
+				.forEach(flagged -> found.remove(flagged.getString("_id")));
 		}
 		return found;
+	}
+
+	/** Records these events as counted; recording one again changes nothing (a follow-up repeated after a crash). */
+	public void markCounted(List<String> eventIds) {
+		if (eventIds.isEmpty()) {
+			return;
+		}
+		List<Document> markers = new ArrayList<>(eventIds.size());
+		eventIds.forEach(id -> markers.add(new Document("_id", id)));
+		try {
+			counted.insertMany(markers, new InsertManyOptions().ordered(false));
+		}
+		catch (MongoBulkWriteException ex) {
+			for (BulkWriteError error : ex.getWriteErrors()) {
+				if (error.getCode() != DUPLICATE_KEY) {
+					throw ex;
+				}
+			}
+		}
 	}
 
 	/** The logged events of these transactions, as they were applied. */
@@ -168,8 +201,17 @@ public final class ChainEventLog {
 				document.getDocument("data"), document.getDocument("refs", new BsonDocument()));
 	}
 
-	/** Forgets the events of transactions a fork dropped. */
+	/**
+	 * Forgets the events of transactions a fork dropped, their counted markers first: an event logged again (the
+	 * transaction landing anew) is then counted again, its contributions having been taken back out.
+	 */
 	public void delete(Collection<String> signatures) {
+		List<String> ids = new ArrayList<>();
+		events.find(Filters.in("signature", signatures)).projection(Projections.include("_id"))
+			.forEach(event -> ids.add(event.getString("_id")));
+		if (!ids.isEmpty()) {
+			counted.deleteMany(Filters.in("_id", ids));
+		}
 		events.deleteMany(Filters.in("signature", signatures));
 	}
 

@@ -27,8 +27,8 @@ import io.couponsync.platform.mongo.UpdateEachById;
  * Counters changed by increments, each applied exactly once without multi-document transactions and without
  * recounting history. An increment batch is first written as a journal entry; each document it changes records the
  * entry's id ({@value #MARK}) in the same update as the {@code $inc}, so applying the entry again skips documents it
- * already changed; then the entry's follow-ups run (the events it counted are marked {@code counted}, or records are
- * flagged) and the entry is deleted. A crash at any point leaves an entry that {@link #completePending} finishes —
+ * already changed; then the entry's follow-ups run (the events it counted get their markers in
+ * {@value ChainEventLog#COUNTED_COLLECTION}, or records are flagged) and the entry is deleted. A crash at any point leaves an entry that {@link #completePending} finishes —
  * every writer calls it before writing increments of its own, so no later increment overwrites a mark first.
  * A counter can also be set from an account read (its {@code _versions} entry then holds the read's version): a
  * change at or before that version is already in the value and adds nothing — decrements of a fork alike. Each
@@ -148,8 +148,7 @@ public final class CounterJournal {
 		});
 		List<String> counted = entry.getList("countedEvents", String.class);
 		if (counted != null && !counted.isEmpty()) {
-			UpdateEachById.update(database.getCollection(ChainEventLog.COLLECTION), counted,
-					Updates.set(ChainEventLog.COUNTED, true));
+			new ChainEventLog(database).markCounted(counted);
 		}
 		List<String> flagIds = entry.getList("flagIds", String.class);
 		if (flagIds != null && !flagIds.isEmpty()) {

@@ -67,16 +67,38 @@ class CounterJournalIT {
 
 	@Test
 	void finishesAnEntryACrashLeftAndMarksItsEventsCounted() {
-		database.getCollection(ChainEventLog.COLLECTION).insertOne(new Document("_id", "sig:0").append("counted", false));
+		ChainEventLog log = new ChainEventLog(database);
+		database.getCollection(ChainEventLog.COLLECTION).insertOne(new Document("_id", "sig:0").append("signature", "sig"));
+		assertThat(log.uncounted(List.of("sig:0"))).containsExactly("sig:0");
 		CounterJournal.Increments increments = new CounterJournal.Increments();
 		increments.add("comments", "c1", "likes", 3, version(10));
 		journal.open("left-by-a-crash", increments, CounterJournal.FollowUps.countEvents(List.of("sig:0")));
+		// a crash after the follow-up began: its markers are recorded again without error
+		log.markCounted(List.of("sig:0"));
 
 		assertThat(journal.completePending()).isEqualTo(1);
 		assertThat(journal.completePending()).isZero();
 
 		assertThat(likes("c1")).isEqualTo(3);
-		assertThat(database.getCollection(ChainEventLog.COLLECTION).find().first().getBoolean("counted")).isTrue();
+		assertThat(log.uncounted(List.of("sig:0"))).isEmpty();
+	}
+
+	@Test
+	void anEventLoggedWithTheOlderCountedFlagStaysCountedAndAForkUncountsWhatItForgets() {
+		ChainEventLog log = new ChainEventLog(database);
+		database.getCollection(ChainEventLog.COLLECTION).insertMany(List.of(
+				new Document("_id", "old:0").append("signature", "old").append("counted", true),
+				new Document("_id", "old:1").append("signature", "old").append("counted", false),
+				new Document("_id", "new:0").append("signature", "new")));
+		log.markCounted(List.of("new:0"));
+
+		assertThat(log.uncounted(List.of("old:0", "old:1", "new:0"))).containsExactly("old:1");
+
+		log.delete(List.of("new"));
+		assertThat(database.getCollection(ChainEventLog.COUNTED_COLLECTION).countDocuments())
+			.as("logged again after the fork, the event is counted again").isZero();
+		database.getCollection(ChainEventLog.COLLECTION).insertOne(new Document("_id", "new:0").append("signature", "new"));
+		assertThat(log.uncounted(List.of("new:0"))).containsExactly("new:0");
 	}
 
 	@Test
