@@ -65,7 +65,8 @@ public class BatchConfiguration {
 	JobRunner jobRunner(JobOperator jobOperator, JobRepository jobRepository, DataSource dataSource, List<Job> jobs,
 			LeaseStore leaseStore, InFlightExecutions inFlightExecutions, JobsProperties properties,
 			ObjectProvider<MeterRegistry> registry) {
-		return new JobRunner(jobOperator, jobRepository, new ExecutionsOfWork(new JdbcTemplate(dataSource)), jobs,
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+		return new JobRunner(jobOperator, jobRepository, new ExecutionsOfWork(jdbc), new StopRequests(jdbc), jobs,
 				leaseStore, inFlightExecutions, properties.lease(), registry.getIfAvailable(SimpleMeterRegistry::new));
 	}
 

@@ -61,6 +61,8 @@ public class JobRunner implements AutoCloseable {
 
 	private final ExecutionsOfWork executionsOfWork;
 
+	private final StopRequests stopRequests;
+
 	private final Map<String, Job> jobs;
 
 	private final LeaseStore leases;
@@ -85,11 +87,13 @@ public class JobRunner implements AutoCloseable {
 		return thread;
 	});
 
-	public JobRunner(JobOperator operator, JobRepository repository, ExecutionsOfWork executionsOfWork, List<Job> jobs,
-			LeaseStore leases, InFlightExecutions inFlight, JobsProperties.LeaseSettings settings, MeterRegistry registry) {
+	public JobRunner(JobOperator operator, JobRepository repository, ExecutionsOfWork executionsOfWork,
+			StopRequests stopRequests, List<Job> jobs, LeaseStore leases, InFlightExecutions inFlight,
+			JobsProperties.LeaseSettings settings, MeterRegistry registry) {
 		this.operator = operator;
 		this.repository = repository;
 		this.executionsOfWork = executionsOfWork;
+		this.stopRequests = stopRequests;
 		this.jobs = jobs.stream().collect(Collectors.toMap(Job::getName, Function.identity()));
 		this.leases = leases;
 		this.inFlight = inFlight;
@@ -260,7 +264,6 @@ public class JobRunner implements AutoCloseable {
 	public record LeasedAction<T>(boolean ran, T result, Lease heldBy) {
 	}
 
-	/** From now on, launches nothing (a graceful shutdown); executions already running go on. */
 	/**
 	 * Asks a running execution, in this process or another, to stop: records it STOPPING in the job repository, which
 	 * its steps read at their next chunk boundary; the job's own thread records STOPPED once its last chunk has
@@ -269,18 +272,15 @@ public class JobRunner implements AutoCloseable {
 	 * Not {@link JobOperator#stop}: from Spring Batch 6 it writes STOPPED at once, and also writes the step
 	 * executions the job's thread is versioning chunk by chunk; when it was given the execution object the job's
 	 * thread itself updates, the two threads' updates collided and the run failed with an optimistic-locking error
-	 * instead of stopping. Here only a copy read from the repository is written, and only the execution's row.
+	 * instead of stopping. Here only the execution's row is written ({@link StopRequests}).
 	 */
 	public void requestStop(long executionId) throws JobExecutionNotRunningException {
-		JobExecution stored = repository.getJobExecution(executionId);
-		if (stored == null || (stored.getStatus() != BatchStatus.STARTED && stored.getStatus() != BatchStatus.STARTING)) {
+		if (!stopRequests.request(executionId)) {
+			JobExecution stored = repository.getJobExecution(executionId);
 			throw new JobExecutionNotRunningException("execution " + executionId + " is "
 					+ (stored == null ? "unknown" : stored.getStatus()) + ", not STARTED");
 		}
-		log.info("Stop of {} execution {} requested; it stops at its next chunk boundary",
-				stored.getJobInstance().getJobName(), executionId);
-		stored.setStatus(BatchStatus.STOPPING);
-		repository.update(stored);
+		log.info("Stop of execution {} requested; it stops at its next chunk boundary", executionId);
 	}
 
 	/** Launches under way in this process, from asking for their lease to releasing it. */
@@ -288,6 +288,7 @@ public class JobRunner implements AutoCloseable {
 		return launches.get();
 	}
 
+	/** From now on, launches nothing (a graceful shutdown); executions already running go on. */
 	void refuseLaunches() {
 		shuttingDown = true;
 	}

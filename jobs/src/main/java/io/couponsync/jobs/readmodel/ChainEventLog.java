@@ -88,17 +88,7 @@ public final class ChainEventLog {
 		}
 		// why: nearly every event is new, and an insert costs the server a fraction of an upsert of a dozen fields
 		List<ChainEvent> alreadyLogged = new ArrayList<>();
-		try {
-			events.insertMany(inserts, new InsertManyOptions().ordered(false));
-		}
-		catch (MongoBulkWriteException ex) {
-			for (BulkWriteError error : ex.getWriteErrors()) {
-				if (error.getCode() != DUPLICATE_KEY) {
-					throw ex;
-				}
-				alreadyLogged.add(chunk.get(error.getIndex()));
-			}
-		}
+		insertIfAbsent(events, inserts).forEach(index -> alreadyLogged.add(chunk.get(index)));
 		chunk.forEach(event -> uncounted.add(event.id()));
 		if (!alreadyLogged.isEmpty()) {
 			List<WriteModel<Document>> writes = new ArrayList<>(alreadyLogged.size());
@@ -170,16 +160,24 @@ public final class ChainEventLog {
 		}
 		List<Document> markers = new ArrayList<>(eventIds.size());
 		eventIds.forEach(id -> markers.add(new Document("_id", id)));
+		insertIfAbsent(counted, markers);
+	}
+
+	/** Inserts the documents whose {@code _id} is not there yet; returns the positions of those that were. */
+	private static List<Integer> insertIfAbsent(MongoCollection<Document> collection, List<Document> documents) {
+		List<Integer> present = new ArrayList<>();
 		try {
-			counted.insertMany(markers, new InsertManyOptions().ordered(false));
+			collection.insertMany(documents, new InsertManyOptions().ordered(false));
 		}
 		catch (MongoBulkWriteException ex) {
 			for (BulkWriteError error : ex.getWriteErrors()) {
 				if (error.getCode() != DUPLICATE_KEY) {
 					throw ex;
 				}
+				present.add(error.getIndex());
 			}
 		}
+		return present;
 	}
 
 	/** The logged events of these transactions, as they were applied. */

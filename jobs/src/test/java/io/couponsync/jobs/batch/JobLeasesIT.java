@@ -29,6 +29,7 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobExecutionNotRunningException;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -454,6 +455,23 @@ class JobLeasesIT {
 
 	@ParameterizedTest
 	@MethodSource("repositories")
+	void aStopOfAnExecutionThatHasEndedChangesNothing(String url) throws Exception {
+		try (ConfigurableApplicationContext context = jobsOn(url)) {
+			JobRunner runner = context.getBean(JobRunner.class);
+			JobExecution ended = runner.launch("finalityJob", new JobParameters()).execution();
+			JobRepository repository = context.getBean(JobRepository.class);
+			BatchStatus status = repository.getJobExecution(ended.getId()).getStatus();
+			int version = repository.getJobExecution(ended.getId()).getVersion();
+
+			assertThatThrownBy(() -> runner.requestStop(ended.getId()))
+				.isInstanceOf(JobExecutionNotRunningException.class).hasMessageContaining("is " + status);
+			assertThat(repository.getJobExecution(ended.getId()).getStatus()).isEqualTo(status);
+			assertThat(repository.getJobExecution(ended.getId()).getVersion()).isEqualTo(version);
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("repositories")
 	void aLaunchWaitsForALeaseARecoveryHoldsInsteadOfFailing(String url) throws Exception {
 		try (ConfigurableApplicationContext context = jobsOn(url)) {
 			JobRunner runner = context.getBean(JobRunner.class);
@@ -489,6 +507,7 @@ class JobLeasesIT {
 			};
 			JobRunner runner = new JobRunner(context.getBean(JobOperator.class), context.getBean(JobRepository.class),
 					new ExecutionsOfWork(context.getBean(JdbcTemplate.class)),
+					new StopRequests(context.getBean(JdbcTemplate.class)),
 					List.copyOf(context.getBeansOfType(Job.class).values()), recording,
 					context.getBean(InFlightExecutions.class), context.getBean(JobsProperties.class).lease(),
 					new SimpleMeterRegistry());
