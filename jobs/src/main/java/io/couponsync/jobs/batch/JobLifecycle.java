@@ -67,9 +67,10 @@ public final class JobLifecycle implements SmartLifecycle {
 		// why: a launch ends after its execution leaves inFlight (Spring Batch's last update, the lease's release);
 		// closing the context under it would leave the lease held until its expiry
 		while ((!inFlight.isEmpty() || runner.activeLaunches() > 0) && Instant.now().isBefore(deadline));
-		if (!inFlight.isEmpty()) {
-			log.warn("{} job executions still running after {}; once their leases expire, the next launch "
-					+ "recovers them", inFlight.running().size(), properties.shutdownTimeout());
+		if (!inFlight.isEmpty() || runner.activeLaunches() > 0) {
+			log.warn("{} job executions still running, {} launches not ended, after {}; once their leases expire, "
+					+ "the next launch recovers them", inFlight.running().size(), runner.activeLaunches(),
+					properties.shutdownTimeout());
 		}
 	}
 

@@ -277,8 +277,11 @@ public class JobRunner implements AutoCloseable {
 	public void requestStop(long executionId) throws JobExecutionNotRunningException {
 		if (!stopRequests.request(executionId)) {
 			JobExecution stored = repository.getJobExecution(executionId);
+			if (stored != null && stored.getStatus() == BatchStatus.STOPPING) {
+				return;
+			}
 			throw new JobExecutionNotRunningException("execution " + executionId + " is "
-					+ (stored == null ? "unknown" : stored.getStatus()) + ", not STARTED");
+					+ (stored == null ? "unknown" : stored.getStatus()) + ", not running");
 		}
 		log.info("Stop of execution {} requested; it stops at its next chunk boundary", executionId);
 	}
@@ -367,6 +370,7 @@ public class JobRunner implements AutoCloseable {
 			// why: a renewal already under way would find the row released below, call the lease lost, and stop
 			// the next launch of the job in this process
 			beat.end();
+			recoverLeftRunning(leaseName);
 			release(lease);
 		}
 	}
@@ -427,6 +431,35 @@ public class JobRunner implements AutoCloseable {
 			.flatMap(name -> repository.findRunningJobExecutions(name).stream())
 			.filter(execution -> !inFlight.contains(execution.getId()))
 			.toList();
+	}
+
+	/**
+	 * Once a launch's execution has returned, marks FAILED an execution of the lease's jobs it left running: Spring
+	 * Batch's own last update failed (a stop request committed between its read of the version and its write), so
+	 * the row stayed STOPPING and the execution never left {@link InFlightExecutions}, where no recovery looks. The
+	 * caller still holds the lease, and runs one launch per lease, so nothing else runs it.
+	 */
+	private void recoverLeftRunning(String leaseName) {
+		for (JobExecution left : List.copyOf(inFlight.running())) {
+			if (!JobLeases.leaseOf(left.getJobInstance().getJobName()).equals(leaseName)) {
+				continue;
+			}
+			// why: the afterJob that never ran
+			inFlight.afterJob(left);
+			try {
+				JobExecution stored = repository.getJobExecution(left.getId());
+				if (stored != null && stored.isRunning()) {
+					log.warn("{} execution {} ended but was left {} in the job repository; marking it FAILED so the "
+							+ "next launch restarts it", left.getJobInstance().getJobName(), left.getId(),
+							stored.getStatus());
+					operator.recover(stored);
+				}
+			}
+			catch (RuntimeException ex) {
+				log.warn("Cannot recover execution {} left running: {}; a later launch recovers it once this lease "
+						+ "expires", left.getId(), ex.getMessage());
+			}
+		}
 	}
 
 	/** Marks FAILED the executions of the lease's jobs left STARTED; the caller holds the lease. */

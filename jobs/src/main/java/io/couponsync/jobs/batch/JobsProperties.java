@@ -20,7 +20,8 @@ import io.couponsync.platform.config.DurationRange;
  *
  * @param recoverOnStartup at start-up, mark FAILED the executions left STARTED by launches whose lease expired (a
  * process killed mid-job); every launch does so for its own jobs anyway
- * @param shutdownTimeout how long a graceful shutdown waits for running jobs to stop at a chunk boundary
+ * @param shutdownTimeout how long a graceful shutdown waits for running jobs to stop at a chunk boundary and their
+ * launches to release their leases
  * @param lease the leases that keep two executions of a job from running at once across processes
  * @param apply the event application job
  * @param backfill the signature crawler

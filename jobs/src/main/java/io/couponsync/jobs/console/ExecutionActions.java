@@ -31,8 +31,9 @@ import io.couponsync.jobs.retention.FailureAcknowledgements;
 
 /**
  * The console's actions on executions: restarts and launches through {@link JobRunner}, the one launching service,
- * which holds the job's lease while its execution runs; stop and abandon through {@link JobOperator}. Only a job's last
- * execution is restarted (the launcher restarts that one). Recovery of executions left STARTED by a dead process
+ * which holds the job's lease while its execution runs, and stop requests ({@link JobRunner#requestStop}); abandon
+ * through {@link JobOperator}. Only a job's last execution is restarted (the launcher restarts that one). Recovery of
+ * executions left STARTED or STOPPING by a dead process
  * also goes through {@link JobRunner}; acknowledgements of failures through {@link FailureAcknowledgements}.
  * A launch with parameters starts a new instance; without, it does what the schedule does (restarts a failed or
  * stopped last execution, else starts a new instance). Restarts and launches run to their end, so they run in the

@@ -135,7 +135,7 @@ public final class ChainEventLog {
 	}
 
 	/**
-	 * The ids among these of logged events not counted yet: those without a counted marker whose log entry does not
+	 * The ids among these (of logged events) not counted yet: those without a counted marker whose log entry does not
 	 * carry the older {@value #COUNTED} flag either ({@code _id} lookups).
 	 */
 	public Set<String> uncounted(Collection<String> eventIds) {

@@ -401,6 +401,9 @@ class ApplyEventsJobIT {
 			events.put(d.getString("_id"), d);
 		});
 		snapshot.put("chain_events", events);
+		Map<String, Document> counted = new TreeMap<>();
+		database().getCollection("counted_events").find().forEach(d -> counted.put(d.getString("_id"), d));
+		snapshot.put("counted_events", counted);
 		return snapshot;
 	}
 

@@ -455,6 +455,28 @@ class JobLeasesIT {
 
 	@ParameterizedTest
 	@MethodSource("repositories")
+	void anExecutionWhoseLastUpdateFailedIsRecoveredByItsLaunchNotLeftRunning(String url) throws Exception {
+		try (ConfigurableApplicationContext context = jobsOn(url)) {
+			JobRepository repository = context.getBean(JobRepository.class);
+			InFlightExecutions inFlight = context.getBean(InFlightExecutions.class);
+			// as Spring Batch leaves one whose last update met a stop request's new version: its afterJob never ran,
+			// and its row says STOPPING
+			JobExecution left = repository.getJobExecution(startedExecution(context, "finalityJob"));
+			inFlight.beforeJob(left);
+			context.getBean(JdbcTemplate.class)
+				.update("update BATCH_JOB_EXECUTION set STATUS = 'STOPPING' where JOB_EXECUTION_ID = ?", left.getId());
+
+			assertThat(context.getBean(JobRunner.class).launch("finalityJob", new JobParameters()).outcome())
+				.isEqualTo(JobLaunch.Outcome.RAN);
+
+			assertThat(inFlight.contains(left.getId())).isFalse();
+			assertThat(repository.getJobExecution(left.getId()).getStatus())
+				.as("recovered, so the next launch restarts it").isEqualTo(BatchStatus.FAILED);
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("repositories")
 	void aStopOfAnExecutionThatHasEndedChangesNothing(String url) throws Exception {
 		try (ConfigurableApplicationContext context = jobsOn(url)) {
 			JobRunner runner = context.getBean(JobRunner.class);
