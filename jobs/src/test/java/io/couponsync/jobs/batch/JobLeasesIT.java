@@ -149,6 +149,14 @@ class JobLeasesIT {
 		});
 	}
 
+	/** Launches the slow apply in the background and returns once its execution runs, under the lease it took. */
+	private static CompletableFuture<JobLaunch> applyRunning(ConfigurableApplicationContext context) {
+		InFlightExecutions inFlight = context.getBean(InFlightExecutions.class);
+		CompletableFuture<JobLaunch> running = applyInBackground(context);
+		await().atMost(Duration.ofSeconds(30)).until(() -> !inFlight.isEmpty());
+		return running;
+	}
+
 	private static double leasesLost(ConfigurableApplicationContext context, String reason) {
 		Counter lost = context.getBean(MeterRegistry.class).find("sync.job.lease.lost").tag("job", "applyEventsJob")
 			.tag("reason", reason).counter();
@@ -385,9 +393,8 @@ class JobLeasesIT {
 		try (SolanaSimulator simulator = simulatorWithTraffic();
 				ConfigurableApplicationContext context = slowApplyOn(url, simulator)) {
 			LeaseStore store = context.getBean(LeaseStore.class);
-			CompletableFuture<JobLaunch> running = applyInBackground(context);
-			await().atMost(Duration.ofSeconds(30)).until(() -> store.find(JobLeases.READ_MODEL)
-				.filter(lease -> lease.owner().equals(store.owner())).isPresent());
+			CompletableFuture<JobLaunch> running = applyRunning(context);
+			assertThat(store.find(JobLeases.READ_MODEL)).get().extracting(Lease::owner).isEqualTo(store.owner());
 			Instant firstExpiry = store.find(JobLeases.READ_MODEL).orElseThrow().expiresAt();
 
 			await().atMost(Duration.ofSeconds(10)).until(() -> store.find(JobLeases.READ_MODEL).orElseThrow()
@@ -414,8 +421,8 @@ class JobLeasesIT {
 				ConfigurableApplicationContext context = slowApplyOn(url, simulator)) {
 			LeaseStore store = context.getBean(LeaseStore.class);
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
-			CompletableFuture<JobLaunch> running = applyInBackground(context);
-			await().atMost(Duration.ofSeconds(30)).until(() -> store.find(JobLeases.READ_MODEL).isPresent());
+			CompletableFuture<JobLaunch> running = applyRunning(context);
+			assertThat(store.find(JobLeases.READ_MODEL)).isPresent();
 
 			// the lease table out of reach while the job repository's own tables answer: renewals fail
 			jdbc.update("alter table job_lease rename to job_lease_away");
@@ -439,10 +446,8 @@ class JobLeasesIT {
 	void aStopRequestedWhileAJobRunsEndsItStopped(String url) throws Exception {
 		try (SolanaSimulator simulator = simulatorWithTraffic();
 				ConfigurableApplicationContext context = slowApplyOn(url, simulator)) {
-			InFlightExecutions inFlight = context.getBean(InFlightExecutions.class);
-			CompletableFuture<JobLaunch> running = applyInBackground(context);
-			await().atMost(Duration.ofSeconds(30)).until(() -> !inFlight.isEmpty());
-			long id = inFlight.running().iterator().next().getId();
+			CompletableFuture<JobLaunch> running = applyRunning(context);
+			long id = context.getBean(InFlightExecutions.class).running().iterator().next().getId();
 
 			context.getBean(JobRunner.class).requestStop(id);
 
