@@ -78,13 +78,26 @@ public final class SyncLatency {
 					long millis = rs.getTimestamp(3).getTime() - rs.getTimestamp(2).getTime();
 					DURATIONS.computeIfAbsent(job, name -> new ArrayList<>()).add(millis);
 				});
-		DURATIONS.forEach((job, durations) -> System.out.printf("    %-18s %5d %8.0f %8d %8.1f s%n", job,
+		printDurations(DURATIONS);
+		System.out.println("  and their steps (step, count, mean ms, max ms, time running):");
+		jdbc.query("select s.STEP_NAME, s.START_TIME, s.END_TIME from BATCH_STEP_EXECUTION s "
+				+ "where s.END_TIME is not null and s.START_TIME is not null", rs -> {
+					long millis = rs.getTimestamp(3).getTime() - rs.getTimestamp(2).getTime();
+					STEP_DURATIONS.computeIfAbsent(rs.getString(1), name -> new ArrayList<>()).add(millis);
+				});
+		printDurations(STEP_DURATIONS);
+	}
+
+	private static void printDurations(java.util.Map<String, List<Long>> byName) {
+		byName.forEach((name, durations) -> System.out.printf("    %-20s %5d %8.0f %8d %8.1f s%n", name,
 				durations.size(), durations.stream().mapToLong(Long::longValue).average().orElse(0),
 				durations.stream().mapToLong(Long::longValue).max().orElse(0),
 				durations.stream().mapToLong(Long::longValue).sum() / 1000.0));
 	}
 
 	private static final java.util.Map<String, List<Long>> DURATIONS = new java.util.TreeMap<>();
+
+	private static final java.util.Map<String, List<Long>> STEP_DURATIONS = new java.util.TreeMap<>();
 
 	/** The benchmark's settings, then any {@code --property=value} given after the two numbers (they win). */
 	private static String[] withDefaults(String[] args, String... defaults) {

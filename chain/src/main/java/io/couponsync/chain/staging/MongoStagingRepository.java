@@ -271,9 +271,9 @@ public final class MongoStagingRepository implements StagingRepository {
 	}
 
 	@Override
-	public Stream<StagedTransaction> toSettle(ChainPosition after, int batchSize) {
-		return inChainOrder(Filters.and(Filters.eq(COMMITMENT, ChainCommitment.CONFIRMED.value()), live()), after,
-				batchSize);
+	public Stream<StagedTransaction> toSettle(ChainPosition after, long throughSlot, int batchSize) {
+		return inChainOrder(Filters.and(Filters.eq(COMMITMENT, ChainCommitment.CONFIRMED.value()),
+				Filters.lte(SLOT, throughSlot), live()), after, batchSize);
 	}
 
 	@Override

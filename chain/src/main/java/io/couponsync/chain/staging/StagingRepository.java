@@ -81,8 +81,11 @@ public interface StagingRepository extends StagingInserts {
 	/** Received transactions ready to apply (not waiting to be fetched again). */
 	Stream<StagedTransaction> toApply(ChainPosition after, int batchSize);
 
-	/** Transactions whose commitment is still confirmed (any status but dropped). */
-	Stream<StagedTransaction> toSettle(ChainPosition after, int batchSize);
+	/**
+	 * Transactions whose commitment is still confirmed (any status but dropped), staged at or before
+	 * {@code throughSlot}: those above the cluster's finalized slot can be neither finalized nor judged dropped yet.
+	 */
+	Stream<StagedTransaction> toSettle(ChainPosition after, long throughSlot, int batchSize);
 
 	/** Signatures flagged to be fetched again with getTransaction (any status but dropped). */
 	List<String> toRefetch(int limit);

@@ -116,6 +116,18 @@ public abstract class StagingRepositoryContract {
 	}
 
 	@Test
+	void settlesOnlyTransactionsAtOrBeforeTheGivenSlot() {
+		repository().insertIfAbsent(List.of(staged("a", 1, null), staged("b", 2, null), staged("c", 3, null),
+				staged("d", 4, null)));
+
+		assertThat(toSettle(StagingRepository.ChainPosition.START, 3, 10))
+			.extracting(StagedTransaction::signature).containsExactly("a", "b", "c");
+		assertThat(toSettle(new StagingRepository.ChainPosition(1, 0, "a"), 3, 10))
+			.extracting(StagedTransaction::signature).containsExactly("b", "c");
+		assertThat(toSettle(StagingRepository.ChainPosition.START, 0, 10)).isEmpty();
+	}
+
+	@Test
 	void appliesOnlyReceivedTransactions() {
 		repository().insertIfAbsent(List.of(staged("r", 1, null), staged("d", 2, null), staged("x", 3, null)));
 		repository().markDead(Map.of("d", List.of("bad")), 7);
@@ -499,7 +511,11 @@ public abstract class StagingRepositoryContract {
 	}
 
 	private List<StagedTransaction> toSettle(StagingRepository.ChainPosition after, int limit) {
-		try (Stream<StagedTransaction> transactions = repository().toSettle(after, 2)) {
+		return toSettle(after, Long.MAX_VALUE, limit);
+	}
+
+	private List<StagedTransaction> toSettle(StagingRepository.ChainPosition after, long throughSlot, int limit) {
+		try (Stream<StagedTransaction> transactions = repository().toSettle(after, throughSlot, 2)) {
 			return transactions.limit(limit).toList();
 		}
 	}

@@ -60,7 +60,7 @@ class BlockOrderSwitchIT {
 			simulator.runWorkload(8);
 			simulator.advanceSlots(1);
 		}
-		simulator.advanceSlots(2);
+		simulator.advanceSlots(simulator.ledger().config().finalizationDepth() + 2);
 		staging.insertIfAbsent(LedgerStaging.stagedWithoutPositions(simulator.ledger().transactions()));
 
 		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
