@@ -112,7 +112,7 @@ public final class ApplyThroughput {
 		}
 	}
 
-	private static void printCostliestShapes(double seconds) {
+	static void printCostliestShapes(double seconds) {
 		System.out.println("  costliest command shapes (server time, share of the run, count):");
 		TIME_BY_SHAPE.entrySet().stream()
 			.sorted((a, b) -> Long.compare(b.getValue()[0].sum(), a.getValue()[0].sum())).limit(30)

@@ -34,7 +34,8 @@ public final class SyncLatency {
 		int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
 		int rate = args.length > 1 ? Integer.parseInt(args[1]) : 200;
 		int warmUpSeconds = 15;
-		try (ConfigurableApplicationContext jobs = new SpringApplicationBuilder(JobsApplication.class)
+		try (ConfigurableApplicationContext jobs = new SpringApplicationBuilder(JobsApplication.class,
+				ApplyThroughput.CountingCommands.class)
 			.profiles("demo")
 			.run(withDefaults(args, "--sync.demo.transactions-per-second=" + rate, "--server.port=0",
 					"--sync.mongodb.embedded.port=0",
@@ -66,6 +67,7 @@ public final class SyncLatency {
 					percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99),
 					latencies.get(latencies.size() - 1));
 			printExecutions(jobs.getBean(JdbcTemplate.class));
+			ApplyThroughput.printCostliestShapes(warmUpSeconds + seconds + 10);
 		}
 	}
 

@@ -57,8 +57,8 @@ class HotPathQueriesIT {
 
 	/**
 	 * Known exception: finality looks up the staged transactions in the slots of each chunk, to read blocks only
-	 * for slots holding several. A real MongoDB serves it with staging's {@code slot} index; the embedded server
-	 * scans staging for it once per chunk of 256 transactions.
+	 * for slots holding several. A real MongoDB serves it with staging's {@code slot} index, and so does the
+	 * embedded server (its secondary indexes answer a list of values of their leading field).
 	 */
 	private static final String FINALITY_SLOTS_OF_A_CHUNK =
 			"find staged_transactions {$and:[{slot:{$in:[]}}, {status:{$ne}}]}";

@@ -397,6 +397,16 @@ public final class MongoStagingRepository implements StagingRepository {
 	}
 
 	@Override
+	public Long oldestUnsettledSlot() {
+		Document oldest = collection.find(Filters.and(Filters.eq(COMMITMENT, ChainCommitment.CONFIRMED.value()), live()))
+			.sort(Sorts.ascending(SLOT))
+			.projection(Projections.include(SLOT))
+			.limit(1)
+			.first();
+		return oldest == null ? null : ((Number) oldest.get(SLOT)).longValue();
+	}
+
+	@Override
 	public Long newestFinalizedSlot() {
 		return newestSlot(Filters.eq(COMMITMENT, ChainCommitment.FINALIZED.value()));
 	}

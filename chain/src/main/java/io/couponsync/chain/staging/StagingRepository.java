@@ -123,6 +123,9 @@ public interface StagingRepository extends StagingInserts {
 	/** The newest slot among staged transactions in {@code status}, or among all live ones when null; null when none. */
 	Long newestSlot(StagingStatus status);
 
+	/** The oldest slot among confirmed staged transactions not dropped (those to settle); null when none. */
+	Long oldestUnsettledSlot();
+
 	/** The newest slot among finalized staged transactions; null when none. */
 	Long newestFinalizedSlot();
 

@@ -116,6 +116,19 @@ public abstract class StagingRepositoryContract {
 	}
 
 	@Test
+	void theOldestUnsettledSlotIsTheOldestConfirmedLiveOne() {
+		assertThat(repository().oldestUnsettledSlot()).isNull();
+		repository().insertIfAbsent(List.of(staged("a", 4, null), staged("b", 2, null), staged("c", 3, null),
+				staged("d", 5, null)));
+		repository().markFinalized(List.of("c"));
+		repository().drop(List.of("b"));
+
+		assertThat(repository().oldestUnsettledSlot()).isEqualTo(4L);
+		repository().markFinalized(List.of("a", "d"));
+		assertThat(repository().oldestUnsettledSlot()).isNull();
+	}
+
+	@Test
 	void settlesOnlyTransactionsAtOrBeforeTheGivenSlot() {
 		repository().insertIfAbsent(List.of(staged("a", 1, null), staged("b", 2, null), staged("c", 3, null),
 				staged("d", 4, null)));

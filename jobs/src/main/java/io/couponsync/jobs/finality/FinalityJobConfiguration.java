@@ -19,7 +19,6 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import io.couponsync.chain.rpc.SolanaRpcClient;
-import io.couponsync.chain.staging.ChainCommitment;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.accountstate.AccountDecoding;
@@ -54,11 +53,8 @@ public class FinalityJobConfiguration {
 	@Bean
 	@StepScope
 	StagedTransactionReader finalityReader(StagingRepository staging, SolanaRpcClient rpc) {
-		// why: finalized trails confirmed by about 32 slots; asking about the transactions above the finalized slot
-		// at every run would spend most of the run's status calls, and reads, on transactions nothing can settle yet
-		return new StagedTransactionReader((after, batchSize) -> staging.toSettle(after,
-				rpc.getSlot(ChainCommitment.FINALIZED.value()), batchSize), SolanaRpcClient.MAX_SIGNATURE_STATUSES,
-				"finalityReader");
+		return new StagedTransactionReader(new SettleableTransactions(staging, rpc),
+				SolanaRpcClient.MAX_SIGNATURE_STATUSES, "finalityReader");
 	}
 
 	@Bean

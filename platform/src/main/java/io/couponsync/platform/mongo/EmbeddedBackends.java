@@ -10,7 +10,10 @@ import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 
-/** The embedded server's backends (in memory, or an H2 file), with {@link IdConditionIndex} as their _id index. */
+/**
+ * The embedded server's backends (in memory, or an H2 file), with {@link IdConditionIndex} as their _id index and
+ * {@link LeadingFieldIndex} for the other indexes, which the server alone would ignore.
+ */
 final class EmbeddedBackends {
 
 	private EmbeddedBackends() {
@@ -26,6 +29,13 @@ final class EmbeddedBackends {
 							List<IndexKey> keys, boolean sparse) {
 						return withIdConditions(super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse));
 					}
+
+					@Override
+					protected Index<Integer> openOrCreateSecondaryIndex(String collectionName, String indexName,
+							List<IndexKey> keys, boolean sparse) {
+						return LeadingFieldIndex.supports(keys) ? new LeadingFieldIndex<>(indexName, keys, sparse)
+								: super.openOrCreateSecondaryIndex(collectionName, indexName, keys, sparse);
+					}
 				};
 			}
 		};
@@ -40,6 +50,14 @@ final class EmbeddedBackends {
 					protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName,
 							List<IndexKey> keys, boolean sparse) {
 						return withIdConditions(super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse));
+					}
+
+					@Override
+					protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName,
+							List<IndexKey> keys, boolean sparse) {
+						// why: held in memory, so filled again from the file's documents whenever it is opened
+						return LeadingFieldIndex.supports(keys) ? new LeadingFieldIndex<>(indexName, keys, sparse)
+								: super.openOrCreateSecondaryIndex(collectionName, indexName, keys, sparse);
 					}
 				};
 			}

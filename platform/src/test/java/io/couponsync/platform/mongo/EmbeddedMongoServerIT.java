@@ -3,13 +3,17 @@ package io.couponsync.platform.mongo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,8 +21,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Queries and updates that combine an {@code _id} condition with others answer exactly what MongoDB answers, on
- * both embedded backends, over the wire — the {@code _id} index only narrows the candidates.
+ * Queries and updates that combine an {@code _id} condition with others, or name a secondary index's leading field,
+ * answer exactly what MongoDB answers, on both embedded backends, over the wire — the indexes only narrow the
+ * candidates.
  */
 class EmbeddedMongoServerIT {
 
@@ -60,5 +65,96 @@ class EmbeddedMongoServerIT {
 				.append("status", "applied")).getDeletedCount()).isEqualTo(1);
 			assertThat(collection.countDocuments()).isEqualTo(99);
 		}
+	}
+
+	/**
+	 * The same random inserts, updates, replacements and deletions go to a collection with secondary indexes and to
+	 * one without; every query then answers the same documents from both (the second from a scan), and so again after
+	 * the file backend is opened anew and its indexes are filled from the file.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "memory", "file" })
+	void queriesServedBySecondaryIndexesAnswerWhatAScanAnswers(String backend) {
+		Path file = "file".equals(backend) ? directory.resolve("mongo.mv") : null;
+		Random random = new Random(7);
+		try (EmbeddedMongoServer server = new EmbeddedMongoServer("127.0.0.1", 0, file);
+				MongoClient client = MongoClients.create(server.connectionString("test"))) {
+			MongoCollection<Document> indexed = client.getDatabase("test").getCollection("indexed");
+			MongoCollection<Document> scanned = client.getDatabase("test").getCollection("scanned");
+			indexed.createIndex(Indexes.ascending("status", "slot", "_id"));
+			indexed.createIndex(Indexes.ascending("commitment", "slot"));
+			indexed.createIndex(Indexes.ascending("tags"));
+			indexed.createIndex(Indexes.ascending("slot"));
+			for (int round = 0; round < 40; round++) {
+				changeBoth(random, round, indexed, scanned);
+				assertSameAnswers(random, indexed, scanned);
+			}
+		}
+		if (file != null) {
+			try (EmbeddedMongoServer server = new EmbeddedMongoServer("127.0.0.1", 0, file);
+					MongoClient client = MongoClients.create(server.connectionString("test"))) {
+				MongoCollection<Document> indexed = client.getDatabase("test").getCollection("indexed");
+				MongoCollection<Document> scanned = client.getDatabase("test").getCollection("scanned");
+				assertSameAnswers(random, indexed, scanned);
+				changeBoth(random, 40, indexed, scanned);
+				assertSameAnswers(random, indexed, scanned);
+			}
+		}
+	}
+
+	private static final List<String> STATUSES = List.of("received", "applied", "dead", "dropped");
+
+	private static void changeBoth(Random random, int round, MongoCollection<Document> indexed,
+			MongoCollection<Document> scanned) {
+		List<Document> inserted = new ArrayList<>();
+		for (int i = 0; i < 25; i++) {
+			Document document = new Document("_id", "sig-" + round + "-" + i).append("slot", (long) random.nextInt(60));
+			if (random.nextInt(10) > 0) {
+				document.append("status", STATUSES.get(random.nextInt(STATUSES.size())));
+			}
+			document.append("commitment", random.nextBoolean() ? "confirmed" : "finalized");
+			if (random.nextBoolean()) {
+				document.append("tags", List.of("t" + random.nextInt(4), "t" + random.nextInt(4)));
+			}
+			inserted.add(document);
+		}
+		List<Bson> changes = List.of(Updates.set("status", STATUSES.get(random.nextInt(STATUSES.size()))),
+				Updates.unset("status"), Updates.set("commitment", "finalized"),
+				Updates.set("tags", List.of("t" + random.nextInt(4))), Updates.set("slot", random.nextInt(60)));
+		Bson where = Filters.and(Filters.eq("status", STATUSES.get(random.nextInt(STATUSES.size()))),
+				Filters.lt("slot", (long) random.nextInt(60)));
+		Bson change = changes.get(random.nextInt(changes.size()));
+		Bson deleted = Filters.and(Filters.eq("commitment", "finalized"), Filters.eq("slot", (long) random.nextInt(60)));
+		for (MongoCollection<Document> collection : List.of(indexed, scanned)) {
+			collection.insertMany(inserted.stream().map(document -> new Document(document)).toList());
+			collection.updateMany(where, change);
+			collection.replaceOne(Filters.eq("_id", "sig-" + round + "-3"),
+					new Document("status", "received").append("slot", 7L).append("tags", List.of()));
+			collection.deleteMany(deleted);
+		}
+	}
+
+	private static void assertSameAnswers(Random random, MongoCollection<Document> indexed,
+			MongoCollection<Document> scanned) {
+		String status = STATUSES.get(random.nextInt(STATUSES.size()));
+		List<Bson> filters = List.of(Filters.eq("status", status),
+				Filters.and(Filters.eq("status", status), Filters.ne("tags", "t1"),
+						Filters.or(Filters.gt("slot", 30L), Filters.eq("slot", 30))),
+				Filters.in("status", STATUSES.subList(0, 2)), Filters.eq("commitment", "confirmed"),
+				Filters.and(Filters.and(Filters.eq("commitment", "confirmed"), Filters.lte("slot", 40L)),
+						Filters.ne("status", "dropped")),
+				Filters.eq("tags", "t" + random.nextInt(4)), Filters.in("slot", List.of(3L, 7, 11L, 59L)),
+				Filters.exists("status", false));
+		for (Bson filter : filters) {
+			assertThat(indexed.find(filter).sort(Sorts.ascending("slot", "_id")).into(new ArrayList<>()))
+				.as(filter.toString())
+				.isEqualTo(scanned.find(filter).sort(Sorts.ascending("slot", "_id")).into(new ArrayList<>()));
+			assertThat(indexed.find(filter).map(document -> document.getString("_id")).into(new ArrayList<>()))
+				.as("in natural order: " + filter)
+				.containsExactlyElementsOf(scanned.find(filter).map(document -> document.getString("_id"))
+					.into(new ArrayList<>()));
+			assertThat(indexed.countDocuments(filter)).isEqualTo(scanned.countDocuments(filter));
+		}
+		assertThat(indexed.countDocuments()).isEqualTo(scanned.countDocuments()).isPositive();
 	}
 }

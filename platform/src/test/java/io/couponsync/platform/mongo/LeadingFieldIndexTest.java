@@ -1,0 +1,65 @@
+package io.couponsync.platform.mongo;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.bson.Document;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which query shapes the embedded server answers from a secondary index, and with which documents. */
+class LeadingFieldIndexTest {
+
+	private final LeadingFieldIndex<Integer> index = new LeadingFieldIndex<>("status_slot",
+			List.of(new IndexKey("status", true), new IndexKey("slot", true)), false);
+
+	@Test
+	void aValueOrListOfTheLeadingFieldBesideOtherConditionsIsServedByTheIndex() {
+		assertThat(index.canHandle(new Document("status", "received"))).isTrue();
+		assertThat(index.canHandle(new Document("status", "received").append("slot", new Document("$gt", 3L))))
+			.isTrue();
+		assertThat(index.canHandle(new Document("status", new Document("$in", List.of("received", "dead")))))
+			.isTrue();
+		assertThat(index.canHandle(new Document("status", new Document("$eq", "received")))).isTrue();
+		assertThat(index.canHandle(new Document("$and", List.of(new Document("$and", List.of(new Document("status",
+				"received"), new Document("needsRefetch", new Document("$ne", true))))))))
+			.as("in nested $and").isTrue();
+	}
+
+	@Test
+	void otherShapesAreLeftToAScan() {
+		assertThat(index.canHandle(new Document("slot", 3L))).as("not the leading field").isFalse();
+		assertThat(index.canHandle(new Document("status", new Document("$ne", "dropped")))).isFalse();
+		assertThat(index.canHandle(new Document("status", Pattern.compile("^rec")))).isFalse();
+		assertThat(index.canHandle(new Document("status", null))).as("null also matches a missing field").isFalse();
+		assertThat(index.canHandle(new Document("status", List.of("a", "b")))).as("a whole array").isFalse();
+		assertThat(index.canHandle(new Document("status", new Document("$in", List.of("a", Pattern.compile("b"))))))
+			.isFalse();
+		assertThat(index.canHandle(new Document("$or", List.of(new Document("status", "received"))))).isFalse();
+		assertThat(LeadingFieldIndex.supports(List.of(new IndexKey("data.coupon", true)))).isFalse();
+	}
+
+	@Test
+	void givesTheDocumentsHoldingTheValuesInInsertionOrderAndFollowsUpdatesAndRemovals() {
+		index.add(new Document("_id", "a").append("status", "received"), 0, null);
+		index.add(new Document("_id", "b").append("status", "applied"), 1, null);
+		index.add(new Document("_id", "c").append("status", List.of("received", "x")), 2, null);
+		index.add(new Document("_id", "d"), 3, null);
+		index.add(new Document("_id", "e").append("status", 5), 4, null);
+
+		assertThat(index.getPositions(new Document("status", "received"))).containsExactly(0, 2);
+		assertThat(index.getPositions(new Document("status", 5L))).as("numbers compare by value").containsExactly(4);
+
+		index.updateInPlace(new Document("_id", "a").append("status", "received"),
+				new Document("_id", "a").append("status", "applied"), 0, null);
+		assertThat(index.remove(new Document("_id", "b").append("status", "applied"))).isEqualTo(1);
+		assertThat(index.remove(new Document("_id", "d"))).as("held though it lacks the field").isEqualTo(3);
+
+		assertThat(index.getPositions(new Document("status", "received"))).containsExactly(2);
+		assertThat(index.getPositions(new Document("status", new Document("$in", List.of("applied", "x")))))
+			.containsExactly(0, 2);
+		assertThat(index.getCount()).isEqualTo(3);
+	}
+}
