@@ -27,6 +27,8 @@ import org.springframework.test.context.TestPropertySource;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.jobs.applyevents.LedgerStaging;
 import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.platform.mongo.CollectionScans;
+import io.couponsync.platform.mongo.MongoStoreConfiguration;
 import io.couponsync.simulator.SolanaSimulator;
 import io.couponsync.simulator.ledger.Commitment;
 
@@ -85,6 +87,9 @@ class HotPathQueriesIT {
 	@Autowired
 	private MongoClient mongo;
 
+	@Autowired
+	private MongoStoreConfiguration.EmbeddedMongoServerHolder embedded;
+
 	@Test
 	void everyPerChunkQueryNamesItsDocumentsById() throws Exception {
 		for (int slot = 0; slot < 50; slot++) {
@@ -117,6 +122,35 @@ class HotPathQueriesIT {
 			.as("the chunks' queries were recorded").isGreaterThan(applyChunks);
 		assertThat(notById).as("queries not by _id, with how often they ran (%d apply chunks)", applyChunks)
 			.allSatisfy((query, count) -> assertThat(count).as(query).isLessThanOrEqualTo(3));
+	}
+
+	/**
+	 * What an explain shows on a real MongoDB, asked of the embedded server: over the runs of apply and finality on a
+	 * history, the selections of staging (the received transactions to apply, the confirmed ones to settle, the
+	 * slots of a chunk) are served by an index; no query of a run reads a whole collection more than once per run.
+	 */
+	@Test
+	void theRunsSelectionsOfStagingAreServedByAnIndexOnTheEmbeddedServer() throws Exception {
+		for (int slot = 0; slot < 50; slot++) {
+			simulator.runWorkload(20);
+			simulator.advanceSlots(1);
+		}
+		simulator.advanceSlots(40);
+		staging.insertIfAbsent(LedgerStaging.staged(simulator.ledger().transactions()));
+		CollectionScans scans = embedded.server().scans();
+		scans.clear();
+
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		int applyChunks = (simulator.ledger().transactionCount() + 24) / 25;
+		Map<String, Long> scanned = scans.counts();
+		assertThat(scanned.keySet()).as("scans of staging by status or commitment: %s", scanned)
+			.noneMatch(shape -> shape.startsWith("staged_transactions ") && (shape.contains("status}")
+					|| shape.contains("status,") || shape.contains("commitment") || shape.contains("slot:{$in}")));
+		assertThat(scanned).as("no scan per chunk (%d apply chunks)", applyChunks)
+			.allSatisfy((shape, count) -> assertThat(count).as(shape)
+				.isLessThanOrEqualTo(shape.startsWith(IN_FLIGHT_ONLY.substring("find ".length())) ? applyChunks : 3));
 	}
 
 	/** "by-id" when the filter names documents by _id (a value or $in, alone or in a top-level $and). */

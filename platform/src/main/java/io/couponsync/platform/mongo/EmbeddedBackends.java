@@ -3,12 +3,17 @@ package io.couponsync.platform.mongo;
 import java.util.List;
 
 import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
+import de.bwaldvogel.mongo.bson.Document;
 
 /**
  * The embedded server's backends (in memory, or an H2 file), with {@link IdConditionIndex} as their _id index and
@@ -19,11 +24,26 @@ final class EmbeddedBackends {
 	private EmbeddedBackends() {
 	}
 
-	static MongoBackend inMemory() {
+	/** In memory; every query answered by reading a whole collection is counted in {@code scans}. */
+	static MongoBackend inMemory(CollectionScans scans) {
 		return new MemoryBackend() {
 			@Override
 			public MemoryDatabase openOrCreateDatabase(String databaseName) {
-				return new MemoryDatabase(databaseName, getCursorRegistry()) {
+				CursorRegistry cursors = getCursorRegistry();
+				return new MemoryDatabase(databaseName, cursors) {
+					@Override
+					protected MemoryCollection openOrCreateCollection(String collectionName,
+							CollectionOptions options) {
+						return new MemoryCollection(this, collectionName, options, cursors) {
+							@Override
+							protected QueryResult matchDocuments(Document query, Document orderBy, int skip, int limit,
+									int batchSize, Document fieldSelector) {
+								scans.record(collectionName, query);
+								return super.matchDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
+							}
+						};
+					}
+
 					@Override
 					protected Index<Integer> openOrCreateUniqueIndex(String collectionName, String indexName,
 							List<IndexKey> keys, boolean sparse) {

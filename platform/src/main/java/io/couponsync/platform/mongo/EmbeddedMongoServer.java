@@ -24,10 +24,12 @@ public final class EmbeddedMongoServer implements AutoCloseable {
 
 	private final InetSocketAddress address;
 
+	private final CollectionScans scans = new CollectionScans();
+
 	public EmbeddedMongoServer(String host, int port, Path file) {
 		MongoBackend backend;
 		if (file == null || file.toString().isBlank()) {
-			backend = EmbeddedBackends.inMemory();
+			backend = EmbeddedBackends.inMemory(scans);
 		}
 		else {
 			createParent(file);
@@ -48,6 +50,11 @@ public final class EmbeddedMongoServer implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot create " + parent + " for the embedded MongoDB file", ex);
 		}
+	}
+
+	/** The queries answered by reading a whole collection (counted in memory only; none for a file). */
+	public CollectionScans scans() {
+		return scans;
 	}
 
 	public int port() {

@@ -35,14 +35,13 @@ final class LeadingFieldIndex<P> extends Index<P> {
 
 	private final String field;
 
-	/** Normalized value of the leading field → positions of the documents holding it. */
-	private final Map<Object, Set<P>> positionsByValue = new HashMap<>();
+	/**
+	 * Normalized value of the leading field → the documents holding it, by normalized {@code _id} (what a removal
+	 * is given) → position. A sparse index leaves out the documents without the field, as MongoDB's does.
+	 */
+	private final Map<Object, Map<Object, P>> documentsByValue = new HashMap<>();
 
-	/** Normalized {@code _id} → where the document is and the values it is held under. */
-	private final Map<Object, Entry<P>> entriesById = new HashMap<>();
-
-	private record Entry<P>(P position, Collection<Object> values) {
-	}
+	private long count;
 
 	LeadingFieldIndex(String name, List<IndexKey> keys, boolean sparse) {
 		super(name, keys, sparse);
@@ -54,9 +53,22 @@ final class LeadingFieldIndex<P> extends Index<P> {
 		return !keys.isEmpty() && !keys.get(0).getKey().contains(".");
 	}
 
+	/**
+	 * Whether the query sets the leading field to plain values and, as a planner would judge, the index narrows it:
+	 * for values most documents hold (say, every applied transaction) reading the collection in order costs less
+	 * than fetching each candidate by position. A sparse index, of flags few documents carry, always narrows.
+	 */
 	@Override
 	public synchronized boolean canHandle(Document query) {
-		return queriedValues(query) != null;
+		List<Object> values = queriedValues(query);
+		if (values == null) {
+			return false;
+		}
+		long candidates = 0;
+		for (Object value : values) {
+			candidates += documentsByValue.getOrDefault(value, Map.of()).size();
+		}
+		return isSparse() || candidates * 2 <= count;
 	}
 
 	@Override
@@ -64,7 +76,7 @@ final class LeadingFieldIndex<P> extends Index<P> {
 		List<Object> values = queriedValues(query);
 		Set<P> positions = new LinkedHashSet<>();
 		for (Object value : values) {
-			positions.addAll(positionsByValue.getOrDefault(value, Set.of()));
+			positions.addAll(documentsByValue.getOrDefault(value, Map.of()).values());
 		}
 		List<P> ordered = new ArrayList<>(positions);
 		// why: in insertion order where positions say it (the in-memory backend's do), as a scan would return them
@@ -126,14 +138,21 @@ final class LeadingFieldIndex<P> extends Index<P> {
 
 	/**
 	 * The keys a document is held under: its value, or each element of an array value (a plain value matches an
-	 * array holding it; queries for a whole array are not served, so the array itself is no key).
+	 * array holding it; queries for a whole array are not served, so the array itself is no key, but an empty one
+	 * is, to hold the document). None for a document without the field in a sparse index.
 	 */
 	private Collection<Object> valuesOf(Document document) {
+		if (!document.containsKey(field)) {
+			return isSparse() ? List.of() : List.of(Missing.getInstance());
+		}
 		Object value = document.get(field);
 		if (value == null || value instanceof Missing) {
 			return List.of(Missing.getInstance());
 		}
 		if (value instanceof Collection<?> elements) {
+			if (elements.isEmpty()) {
+				return List.of(List.of());
+			}
 			Set<Object> values = new HashSet<>();
 			elements.forEach(element -> values.add(element == null ? Missing.getInstance() : normalized(element)));
 			return values;
@@ -159,26 +178,33 @@ final class LeadingFieldIndex<P> extends Index<P> {
 	@Override
 	public synchronized void add(Document document, P position, MongoCollection<P> collection) {
 		Collection<Object> values = valuesOf(document);
-		entriesById.put(idOf(document), new Entry<>(position, values));
-		values.forEach(value -> positionsByValue.computeIfAbsent(value, v -> new HashSet<>()).add(position));
+		if (values.isEmpty()) {
+			return;
+		}
+		Object id = idOf(document);
+		values.forEach(value -> documentsByValue.computeIfAbsent(value, v -> new HashMap<>()).put(id, position));
+		count++;
 	}
 
+	/** Takes the document out: it is the one stored, so it holds the values it was added with. */
 	@Override
 	public synchronized P remove(Document document) {
-		Entry<P> entry = entriesById.remove(idOf(document));
-		if (entry == null) {
-			return null;
-		}
-		for (Object value : entry.values()) {
-			Set<P> positions = positionsByValue.get(value);
-			if (positions != null) {
-				positions.remove(entry.position());
-				if (positions.isEmpty()) {
-					positionsByValue.remove(value);
+		Object id = idOf(document);
+		P removed = null;
+		for (Object value : valuesOf(document)) {
+			Map<Object, P> documents = documentsByValue.get(value);
+			P position = documents == null ? null : documents.remove(id);
+			if (position != null) {
+				removed = position;
+				if (documents.isEmpty()) {
+					documentsByValue.remove(value);
 				}
 			}
 		}
-		return entry.position();
+		if (removed != null) {
+			count--;
+		}
+		return removed;
 	}
 
 	@Override
@@ -195,7 +221,7 @@ final class LeadingFieldIndex<P> extends Index<P> {
 
 	@Override
 	public synchronized long getCount() {
-		return entriesById.size();
+		return count;
 	}
 
 	@Override
@@ -205,7 +231,7 @@ final class LeadingFieldIndex<P> extends Index<P> {
 
 	@Override
 	public synchronized void drop() {
-		positionsByValue.clear();
-		entriesById.clear();
+		documentsByValue.clear();
+		count = 0;
 	}
 }

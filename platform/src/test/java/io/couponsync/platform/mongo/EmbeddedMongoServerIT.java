@@ -9,6 +9,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
@@ -85,6 +86,7 @@ class EmbeddedMongoServerIT {
 			indexed.createIndex(Indexes.ascending("commitment", "slot"));
 			indexed.createIndex(Indexes.ascending("tags"));
 			indexed.createIndex(Indexes.ascending("slot"));
+			indexed.createIndex(Indexes.ascending("flagged"), new IndexOptions().sparse(true));
 			for (int round = 0; round < 40; round++) {
 				changeBoth(random, round, indexed, scanned);
 				assertSameAnswers(random, indexed, scanned);
@@ -116,11 +118,15 @@ class EmbeddedMongoServerIT {
 			if (random.nextBoolean()) {
 				document.append("tags", List.of("t" + random.nextInt(4), "t" + random.nextInt(4)));
 			}
+			if (random.nextInt(4) == 0) {
+				document.append("flagged", true);
+			}
 			inserted.add(document);
 		}
 		List<Bson> changes = List.of(Updates.set("status", STATUSES.get(random.nextInt(STATUSES.size()))),
 				Updates.unset("status"), Updates.set("commitment", "finalized"),
-				Updates.set("tags", List.of("t" + random.nextInt(4))), Updates.set("slot", random.nextInt(60)));
+				Updates.set("tags", List.of("t" + random.nextInt(4))), Updates.set("slot", random.nextInt(60)),
+				Updates.set("flagged", true), Updates.unset("flagged"), Updates.set("tags", List.of()));
 		Bson where = Filters.and(Filters.eq("status", STATUSES.get(random.nextInt(STATUSES.size()))),
 				Filters.lt("slot", (long) random.nextInt(60)));
 		Bson change = changes.get(random.nextInt(changes.size()));
@@ -144,7 +150,8 @@ class EmbeddedMongoServerIT {
 				Filters.and(Filters.and(Filters.eq("commitment", "confirmed"), Filters.lte("slot", 40L)),
 						Filters.ne("status", "dropped")),
 				Filters.eq("tags", "t" + random.nextInt(4)), Filters.in("slot", List.of(3L, 7, 11L, 59L)),
-				Filters.exists("status", false));
+				Filters.exists("status", false), Filters.eq("flagged", true),
+				Filters.and(Filters.eq("flagged", true), Filters.eq("status", status)));
 		for (Bson filter : filters) {
 			assertThat(indexed.find(filter).sort(Sorts.ascending("slot", "_id")).into(new ArrayList<>()))
 				.as(filter.toString())

@@ -29,6 +29,18 @@ class LeadingFieldIndexTest {
 	}
 
 	@Test
+	void aValueMostDocumentsHoldIsLeftToAScan() {
+		for (int i = 0; i < 10; i++) {
+			index.add(new Document("_id", "s" + i).append("status", i < 7 ? "applied" : "received"), i, null);
+		}
+
+		assertThat(index.canHandle(new Document("status", "received"))).isTrue();
+		assertThat(index.canHandle(new Document("status", "applied"))).isFalse();
+		assertThat(index.canHandle(new Document("status", new Document("$in", List.of("received", "dead")))))
+			.isTrue();
+	}
+
+	@Test
 	void otherShapesAreLeftToAScan() {
 		assertThat(index.canHandle(new Document("slot", 3L))).as("not the leading field").isFalse();
 		assertThat(index.canHandle(new Document("status", new Document("$ne", "dropped")))).isFalse();
@@ -61,5 +73,17 @@ class LeadingFieldIndexTest {
 		assertThat(index.getPositions(new Document("status", new Document("$in", List.of("applied", "x")))))
 			.containsExactly(0, 2);
 		assertThat(index.getCount()).isEqualTo(3);
+	}
+
+	@Test
+	void aSparseIndexHoldsOnlyTheDocumentsWithTheField() {
+		LeadingFieldIndex<Integer> sparse = new LeadingFieldIndex<>("needs_refetch",
+				List.of(new IndexKey("needsRefetch", true)), true);
+		sparse.add(new Document("_id", "a").append("needsRefetch", true), 0, null);
+		sparse.add(new Document("_id", "b"), 1, null);
+
+		assertThat(sparse.getCount()).isOne();
+		assertThat(sparse.remove(new Document("_id", "b"))).isNull();
+		assertThat(sparse.getPositions(new Document("needsRefetch", true))).containsExactly(0);
 	}
 }
