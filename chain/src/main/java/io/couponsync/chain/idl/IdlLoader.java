@@ -15,8 +15,6 @@ import io.couponsync.chain.idl.IdlType.GenericArgument;
 import io.couponsync.chain.idl.IdlTypeDefinition.Variant;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads an Anchor IDL in the 0.30+ format (discriminators given, {@code pubkey}, {@code defined: {name}}) or the
@@ -24,8 +22,6 @@ import tools.jackson.databind.json.JsonMapper;
  * inline) into one {@link Idl}. Every problem is an {@link IdlException} naming the JSON path.
  */
 public final class IdlLoader {
-
-	private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
 	private IdlLoader() {
 	}
@@ -45,7 +41,7 @@ public final class IdlLoader {
 	public static Idl load(InputStream in, String sourceName) {
 		JsonNode root;
 		try {
-			root = MAPPER.readTree(in);
+			root = JsonTree.read(in);
 		}
 		catch (JacksonException ex) {
 			throw new IdlException("IDL " + sourceName + " is not valid JSON: " + ex.getOriginalMessage(), ex);
