@@ -66,6 +66,8 @@ public final class SyncLatency {
 			System.out.printf("  confirmed -> visible: p50 %,d ms, p90 %,d ms, p99 %,d ms, max %,d ms%n",
 					percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99),
 					latencies.get(latencies.size() - 1));
+			System.out.printf("  %,d transactions staged over the whole run%n", jobs.getBean(MongoClient.class)
+				.getDatabase("coupon_sync").getCollection("staged_transactions").countDocuments());
 			printExecutions(jobs.getBean(JdbcTemplate.class));
 			ApplyThroughput.printCostliestShapes(warmUpSeconds + seconds + 10);
 		}
@@ -88,6 +90,17 @@ public final class SyncLatency {
 					STEP_DURATIONS.computeIfAbsent(rs.getString(1), name -> new ArrayList<>()).add(millis);
 				});
 		printDurations(STEP_DURATIONS);
+		Long written = jdbc.queryForObject("select sum(WRITE_COUNT) from BATCH_STEP_EXECUTION "
+				+ "where STEP_NAME = 'applyEventsStep'", Long.class);
+		System.out.printf("  the apply runs wrote %,d transactions in all (those applied again in block order "
+				+ "counted again)%n", written == null ? 0 : written);
+		System.out.println("  the five longest apply steps (ms, transactions written, chunks, started at):");
+		jdbc.query("select s.START_TIME, s.END_TIME, s.WRITE_COUNT, s.COMMIT_COUNT from BATCH_STEP_EXECUTION s "
+				+ "where s.STEP_NAME = 'applyEventsStep' and s.END_TIME is not null "
+				+ "order by (s.END_TIME - s.START_TIME) desc fetch first 5 rows only", rs -> {
+					System.out.printf("    %6d %6d %4d  %s%n", rs.getTimestamp(2).getTime() - rs.getTimestamp(1).getTime(),
+							rs.getLong(3), rs.getLong(4), rs.getTimestamp(1).toLocalDateTime().toLocalTime());
+				});
 	}
 
 	private static void printDurations(java.util.Map<String, List<Long>> byName) {
