@@ -79,7 +79,7 @@ final class LeadingFieldIndex<P> extends Index<P> {
 			positions.addAll(documentsByValue.getOrDefault(value, Map.of()).values());
 		}
 		List<P> ordered = new ArrayList<>(positions);
-		// why: in insertion order where positions say it (the in-memory backend's do), as a scan would return them
+		// why: in the order a scan returns them: the in-memory backend scans by position, the file backend by key
 		if (ordered.stream().allMatch(Comparable.class::isInstance)) {
 			ordered.sort(null);
 		}
