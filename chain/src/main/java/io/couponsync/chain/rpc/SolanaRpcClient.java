@@ -103,11 +103,27 @@ public final class SolanaRpcClient {
 
 	/** With a sleeper of the caller's, which tests use to see the backoff delays without waiting them. */
 	public SolanaRpcClient(Options options, RpcCallObserver observer, java.util.function.Consumer<Duration> sleeper) {
+		this(options, observer, new RequestRateLimiter(options.requestsPerSecond()),
+				HttpClient.newBuilder().connectTimeout(options.timeout()).build(), sleeper);
+	}
+
+	private SolanaRpcClient(Options options, RpcCallObserver observer, RequestRateLimiter limiter, HttpClient http,
+			java.util.function.Consumer<Duration> sleeper) {
 		this.options = options;
 		this.observer = observer;
-		this.limiter = new RequestRateLimiter(options.requestsPerSecond());
-		this.http = HttpClient.newBuilder().connectTimeout(options.timeout()).build();
+		this.limiter = limiter;
+		this.http = http;
 		this.sleeper = sleeper;
+	}
+
+	/**
+	 * This client making one attempt per request, for calls whose caller has a fallback and should not wait out
+	 * retries. It shares the request-rate ceiling, so the two together stay under it.
+	 */
+	public SolanaRpcClient withoutRetries() {
+		Options once = new Options(options.url(), 1, options.initialBackoff(), options.maxBackoff(),
+				options.requestsPerSecond(), options.timeout(), options.batchSize(), options.maxResponseBytes());
+		return new SolanaRpcClient(once, observer, limiter, http, sleeper);
 	}
 
 	/** One call; its {@code result}. */

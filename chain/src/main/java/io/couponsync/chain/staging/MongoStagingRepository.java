@@ -612,6 +612,18 @@ public final class MongoStagingRepository implements StagingRepository {
 	}
 
 	@Override
+	public List<Long> unplacedSlotsToApply(int transactions) {
+		Set<Long> slots = new TreeSet<>();
+		// why: the equality and sort of the status_chain_order index, so it stops after the first ones
+		collection.find(Filters.and(Filters.eq(STATUS, StagingStatus.RECEIVED.value()), Filters.exists(POSITION, false)))
+			.projection(Projections.include(SLOT))
+			.sort(Sorts.ascending(SLOT))
+			.limit(transactions)
+			.forEach(document -> slots.add(document.get(SLOT, Number.class).longValue()));
+		return List.copyOf(slots);
+	}
+
+	@Override
 	public Map<String, Standing> standing(Collection<String> signatures) {
 		Map<String, Standing> found = new HashMap<>();
 		if (!signatures.isEmpty()) {

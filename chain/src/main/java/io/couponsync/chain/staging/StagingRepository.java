@@ -189,6 +189,12 @@ public interface StagingRepository extends StagingInserts {
 	/** Up to {@code limit} slots waiting for their block order, in slot order (not the oldest when more wait). */
 	List<Long> slotsPendingBlockOrder(int limit);
 
+	/**
+	 * The slots, oldest first, of the next {@code transactions} received transactions whose position in their block
+	 * is unknown: those the apply job is about to apply in signature order.
+	 */
+	List<Long> unplacedSlotsToApply(int transactions);
+
 	/** Where each of these signatures stands (absent when not staged). */
 	Map<String, Standing> standing(Collection<String> signatures);
 

@@ -114,4 +114,18 @@ class SolanaRpcClientTransportTest {
 			.hasMessage("cannot reach the Solana RPC at http://127.0.0.1:" + closedPort
 					+ "/***?***: connection refused (getSlot, 3 attempts)");
 	}
+
+	@Test
+	void aClientWithoutRetriesMakesOneAttemptWhileTheOneItCameFromKeepsRetrying() throws IOException {
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		SolanaRpcClient retrying = client("http://127.0.0.1:" + closedPort);
+
+		assertThatThrownBy(() -> retrying.withoutRetries().getSlot("finalized")).isInstanceOf(RpcException.class)
+			.hasMessageEndingWith("connection refused (getSlot, 1 attempt)");
+		assertThatThrownBy(() -> retrying.getSlot("finalized")).isInstanceOf(RpcException.class)
+			.hasMessageEndingWith("connection refused (getSlot, 3 attempts)");
+	}
 }

@@ -387,6 +387,19 @@ public abstract class StagingRepositoryContract {
 			.containsExactlyInAnyOrder(0, 1);
 	}
 
+	@Test
+	void givesTheSlotsOfTheNextTransactionsToApplyWhosePositionIsUnknown() {
+		repository().insertIfAbsent(List.of(staged("a", 42, null), staged("b", 40, null), staged("c", 41, 3),
+				staged("d", 43, null), staged("e", 40, null), staged("f", 44, null), staged("g", 39, null)));
+		repository().markApplied(List.of(new StagingRepository.Applied("g", false, false, false)), 1);
+		repository().drop(List.of("f"));
+
+		assertThat(repository().unplacedSlotsToApply(10)).as("received only, placed ones left out")
+			.containsExactly(40L, 42L, 43L);
+		assertThat(repository().unplacedSlotsToApply(3)).as("the slots of the next three, oldest first")
+			.containsExactly(40L, 42L);
+	}
+
 	/**
 	 * The finality job records block order only for the confirmed transactions it settles; one the crawler stages
 	 * already finalized would keep signature order in its slot for good, unless its insert leaves it pending.

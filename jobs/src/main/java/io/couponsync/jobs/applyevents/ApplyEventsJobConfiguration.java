@@ -6,11 +6,13 @@ import com.mongodb.MongoNotPrimaryException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.builder.SimpleJobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
@@ -24,6 +26,7 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import io.couponsync.chain.ProgramDecoder;
+import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.batch.InFlightExecutions;
@@ -31,6 +34,7 @@ import io.couponsync.jobs.batch.JobParameterRules;
 import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.batch.StagedTransactionReader;
 import io.couponsync.jobs.batch.WriterCheckpoint;
+import io.couponsync.jobs.blockorder.BlockPositions;
 import io.couponsync.jobs.finality.ForkUndos;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.PdaResolver;
@@ -43,7 +47,8 @@ import io.couponsync.jobs.readmodel.Recounts;
 import io.couponsync.platform.config.ProgramProperties;
 
 /**
- * applyEventsJob: a preparation step (replay from {@code fromSlot}, re-queue dead letters on request), then the
+ * applyEventsJob: a preparation step (replay from {@code fromSlot}, re-queue dead letters on request), a step that
+ * reads the block order of the next slots where several transactions wait without their position, then the
  * chunk-oriented step staged transactions → decoded events → read model. Undecodable transactions are skipped
  * into the dead letters (up to the skip limit); transient MongoDB errors are retried with exponential backoff;
  * anything else fails the step, which a restart continues from its last committed chunk.
@@ -104,6 +109,24 @@ public class ApplyEventsJobConfiguration {
 			.build();
 	}
 
+	/** A singleton, so the pause after an RPC failure holds across runs. */
+	@Bean
+	BlockOrderTasklet applyEventsBlockOrderTasklet(StagingRepository staging, SolanaRpcClient rpc,
+			JobsProperties properties, ObjectProvider<Clock> clock) {
+		// why: the finality job reads what this leaves, so a failure is not worth waiting out retries
+		JobsProperties.Apply apply = properties.apply();
+		return new BlockOrderTasklet(staging, new BlockPositions(staging, rpc.withoutRetries()), apply.chunkSize(),
+				apply.blockOrderSlots(), clock.getIfAvailable(Clock::systemUTC));
+	}
+
+	@Bean
+	Step applyEventsBlockOrderStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+			BlockOrderTasklet applyEventsBlockOrderTasklet) {
+		return new StepBuilder("applyEventsBlockOrderStep", jobRepository)
+			.tasklet(applyEventsBlockOrderTasklet, transactionManager)
+			.build();
+	}
+
 	@Bean
 	Step applyEventsStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			JobsProperties properties, StagedTransactionReader applyEventsReader,
@@ -137,13 +160,15 @@ public class ApplyEventsJobConfiguration {
 	}
 
 	@Bean
-	Job applyEventsJob(JobRepository jobRepository, Step applyEventsPrepareStep, Step applyEventsStep,
-			InFlightExecutions inFlightExecutions) {
-		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
+	Job applyEventsJob(JobRepository jobRepository, Step applyEventsPrepareStep, Step applyEventsBlockOrderStep,
+			Step applyEventsStep, InFlightExecutions inFlightExecutions, JobsProperties properties) {
+		SimpleJobBuilder job = new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
 			.validator(JobParameterRules.of(JOB_NAME).wholeNumber("fromSlot", 0).flag("requeueDeadLetters"))
-			.start(applyEventsPrepareStep)
-			.next(applyEventsStep)
-			.build();
+			.start(applyEventsPrepareStep);
+		if (properties.finality().recordBlockOrder() && properties.apply().blockOrderSlots() > 0) {
+			job = job.next(applyEventsBlockOrderStep);
+		}
+		return job.next(applyEventsStep).build();
 	}
 
 	@Bean

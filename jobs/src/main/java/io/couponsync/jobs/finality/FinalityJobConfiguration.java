@@ -27,6 +27,7 @@ import io.couponsync.jobs.batch.JobParameterRules;
 import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.batch.StagedTransactionReader;
 import io.couponsync.jobs.batch.WriterCheckpoint;
+import io.couponsync.jobs.blockorder.BlockPositions;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.CounterJournal;
 import io.couponsync.jobs.readmodel.PdaResolver;

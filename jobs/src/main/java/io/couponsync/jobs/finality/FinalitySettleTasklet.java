@@ -7,6 +7,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.ChainCommitment;
+import io.couponsync.jobs.blockorder.BlockPositions;
 import io.couponsync.jobs.readmodel.ReadModelStore;
 
 /**

@@ -19,6 +19,7 @@ import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.batch.WriterCheckpoint;
+import io.couponsync.jobs.blockorder.BlockPositions;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.ReadModelStore;
 import io.couponsync.chain.staging.StagingRepository.Written;

@@ -23,7 +23,7 @@ import io.couponsync.jobs.applyevents.LedgerStaging;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.simulator.SolanaSimulator;
 
-/** With {@code sync.jobs.finality.record-block-order=false} the finality job reads no blocks. */
+/** With {@code sync.jobs.finality.record-block-order=false} neither the apply job nor the finality job reads blocks. */
 @SpringBatchTest
 @JobsIntegrationTest
 @TestPropertySource(properties = { "sync.jobs.finality.record-block-order=false",
@@ -46,6 +46,9 @@ class BlockOrderSwitchIT {
 	private JobRunner runner;
 
 	@Autowired
+	private Job applyEventsJob;
+
+	@Autowired
 	private Job finalityJob;
 
 	@Autowired
@@ -55,7 +58,7 @@ class BlockOrderSwitchIT {
 	private MongoStagingRepository staging;
 
 	@Test
-	void readsNoBlocksWhenSwitchedOff() throws Exception {
+	void neitherJobReadsBlocksWhenSwitchedOff() throws Exception {
 		for (int slot = 0; slot < 5; slot++) {
 			simulator.runWorkload(8);
 			simulator.advanceSlots(1);
@@ -63,6 +66,7 @@ class BlockOrderSwitchIT {
 		simulator.advanceSlots(simulator.ledger().config().finalizationDepth() + 2);
 		staging.insertIfAbsent(LedgerStaging.stagedWithoutPositions(simulator.ledger().transactions()));
 
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
 		assertThat(simulator.metrics().calls("getSignatureStatuses")).isPositive();

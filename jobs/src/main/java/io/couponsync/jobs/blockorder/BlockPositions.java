@@ -1,4 +1,4 @@
-package io.couponsync.jobs.finality;
+package io.couponsync.jobs.blockorder;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,10 +24,12 @@ import io.couponsync.chain.staging.StagingStatus;
  * position goes back to received: applied again, its changes outrank the ones written in signature order. A slot
  * whose block the RPC does not give yet (-32004, or no answer) stays pending and is tried again by later runs,
  * whatever the commitment of its transactions by then; one whose block it will never give (cleaned up, missing in
- * long-term storage, skipped) is settled at once, its transactions left in signature order, and logged; so does the slot of a transaction the crawler staged already finalized, which never
- * passes through the settling of confirmed ones.
+ * long-term storage, skipped) is settled at once, its transactions left in signature order, and logged; so does
+ * the slot of a transaction the crawler staged already finalized, which never passes through the settling of
+ * confirmed ones. The apply job calls it before applying, the finality job when it settles and for the slots
+ * left pending.
  */
-class BlockPositions {
+public class BlockPositions {
 
 	private static final Logger log = LoggerFactory.getLogger(BlockPositions.class);
 
@@ -38,21 +40,21 @@ class BlockPositions {
 
 	private final SolanaRpcClient rpc;
 
-	private long blocksRead;
-
-	private long requeued;
-
-	private long pending;
-
-	BlockPositions(StagingRepository staging, SolanaRpcClient rpc) {
+	public BlockPositions(StagingRepository staging, SolanaRpcClient rpc) {
 		this.staging = staging;
 		this.rpc = rpc;
 	}
 
-	/** Records positions in the given slots (those holding transactions the cluster confirmed). */
-	void record(Collection<Long> slots) {
+	/** What one call did: blocks read, transactions placed, applied ones sent back, transactions left pending. */
+	public record Recorded(int blocksRead, int placed, long appliedAgain, long pending) {
+
+		static final Recorded NOTHING = new Recorded(0, 0, 0, 0);
+	}
+
+	/** Records positions in the given slots (those holding confirmed or finalized transactions). */
+	public Recorded record(Collection<Long> slots) {
 		if (slots.isEmpty()) {
-			return;
+			return Recorded.NOTHING;
 		}
 		Map<Long, List<Standing>> bySlot = new TreeMap<>();
 		for (Standing transaction : staging.standingInSlots(slots)) {
@@ -71,7 +73,7 @@ class BlockPositions {
 		});
 		if (bySlot.isEmpty()) {
 			staging.recordBlockPositions(Map.of(), List.of(), settled);
-			return;
+			return Recorded.NOTHING;
 		}
 		List<Long> unordered = new ArrayList<>(bySlot.keySet());
 		List<BlockSignatures> blocks = rpc.getBlockSignatures(unordered, "confirmed");
@@ -109,9 +111,7 @@ class BlockPositions {
 				}
 			}
 		}
-		blocksRead += unordered.size();
 		long applyAgain = staging.recordBlockPositions(positions, toApplyAgain, settled);
-		requeued += applyAgain;
 		if (applyAgain > 0) {
 			log.info("Block order recorded from {} blocks; {} applied transactions queued to be applied again in it",
 					ordered.size(), applyAgain);
@@ -120,32 +120,18 @@ class BlockPositions {
 			log.warn("Blocks of {} slots are not available from the node for good (e.g. slot {}: {}); their "
 					+ "transactions keep signature order", gone.size(), gone.get(0).slot(), gone.get(0).unavailableBecause());
 		}
+		long pending = 0;
 		if (!missing.isEmpty()) {
-			pending += staging.markBlockOrderPending(missing);
+			pending = staging.markBlockOrderPending(missing);
 			log.warn("Blocks of {} slots are not available yet (e.g. {}); their transactions keep signature order "
 					+ "until a later run reads them", missing.size(), missing.get(0));
 		}
+		return new Recorded(unordered.size(), positions.size(), applyAgain, pending);
 	}
 
 	/** Tries again the slots whose blocks were not available before. */
-	void retryPending() {
+	public Recorded retryPending() {
 		List<Long> slots = staging.slotsPendingBlockOrder(PENDING_PER_RUN);
-		if (!slots.isEmpty()) {
-			record(new TreeSet<>(slots));
-		}
-	}
-
-	long blocksRead() {
-		return blocksRead;
-	}
-
-	/** Applied transactions sent back to be applied in block order. */
-	long requeued() {
-		return requeued;
-	}
-
-	/** Transactions whose slot's block order is still to be read. */
-	long pending() {
-		return pending;
+		return slots.isEmpty() ? Recorded.NOTHING : record(new TreeSet<>(slots));
 	}
 }

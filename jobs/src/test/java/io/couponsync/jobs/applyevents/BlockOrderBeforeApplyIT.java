@@ -1,0 +1,254 @@
+package io.couponsync.jobs.applyevents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.test.JobRepositoryTestUtils;
+import org.springframework.batch.test.context.SpringBatchTest;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.jobs.JobsIntegrationTest;
+import io.couponsync.jobs.SimulatorProperties;
+import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.simulator.SolanaSimulator;
+import io.couponsync.simulator.ledger.Commitment;
+import io.couponsync.simulator.ledger.LedgerTransaction;
+
+/**
+ * The apply job reads the block order of the slots it is about to apply where several transactions wait without
+ * their position, so they are applied once, in the chain's order, not in signature order first and again when the
+ * finality job reads the block. Expected values come from the simulator's ledger (where each transaction sits in its
+ * block) and its accounts.
+ */
+@SpringBatchTest
+@JobsIntegrationTest
+@Import(BlockOrderBeforeApplyIT.SettableClock.class)
+@TestPropertySource(properties = { "sync.jobs.apply.block-order-slots=20",
+		"spring.datasource.url=jdbc:h2:mem:block-order-before-apply;DB_CLOSE_DELAY=-1" })
+class BlockOrderBeforeApplyIT {
+
+	private static SolanaSimulator simulator;
+
+	@DynamicPropertySource
+	static void solana(DynamicPropertyRegistry registry) {
+		simulator = SimulatorProperties.startManual(registry);
+	}
+
+	@Autowired
+	private JobRunner runner;
+
+	@Autowired
+	private Job applyEventsJob;
+
+	@Autowired
+	private Job finalityJob;
+
+	@Autowired
+	private JobRepositoryTestUtils repository;
+
+	@Autowired
+	private MongoClient mongo;
+
+	@Autowired
+	private MongoStagingRepository staging;
+
+	@Autowired
+	private SettableClock.Settable clock;
+
+	@BeforeEach
+	void clean() {
+		mongo.getDatabase("coupon_sync").drop();
+		staging.createIndexes();
+		repository.removeJobExecutions();
+		// why: past any pause a previous test's RPC failure started
+		clock.advance(Duration.ofHours(1));
+	}
+
+	@AfterEach
+	void restartChain() {
+		simulator.close();
+		simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl())
+			.withPorts(portOf(simulator.rpcUrl()), portOf(simulator.wsUrl())));
+	}
+
+	private static int portOf(String url) {
+		return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+	}
+
+	private MongoCollection<Document> stagedTransactions() {
+		return mongo.getDatabase("coupon_sync").getCollection("staged_transactions");
+	}
+
+	/** Lands slots of 12 transactions, confirmed, and stages them as notifications do: position unknown. */
+	private static void landAndStage(MongoStagingRepository staging, int slots) {
+		List<LedgerTransaction> before = simulator.ledger().transactions();
+		for (int slot = 0; slot < slots; slot++) {
+			simulator.runWorkload(12);
+			simulator.advanceSlots(1);
+		}
+		simulator.advanceSlots(simulator.ledger().config().confirmationDepth());
+		List<LedgerTransaction> landed = new ArrayList<>(simulator.ledger().transactions());
+		landed.removeAll(before);
+		staging.insertIfAbsent(LedgerStaging.stagedWithoutPositions(landed));
+	}
+
+	private long applyAndCountWrites() throws Exception {
+		JobExecution execution = runner.run(applyEventsJob, new JobParameters());
+		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		return execution.getStepExecutions().stream().filter(step -> step.getStepName().equals("applyEventsStep"))
+			.findFirst().orElseThrow().getWriteCount();
+	}
+
+	private List<String> differencesFromTheChain() {
+		return GroundTruthComparison.differences(mongo.getDatabase("coupon_sync"),
+				simulator.groundTruth().accounts(Commitment.PROCESSED), new ArrayList<>());
+	}
+
+	private void assertEveryPositionIsTheLedgers(List<LedgerTransaction> transactions) {
+		for (LedgerTransaction transaction : transactions) {
+			assertThat(stagedTransactions().find(new Document("_id", transaction.signature())).first()
+				.getInteger("positionInBlock")).as(transaction.signature()).isEqualTo(transaction.indexInBlock());
+		}
+	}
+
+	@Test
+	void appliesSameSlotTransactionsOnceInTheirBlockOrder() throws Exception {
+		landAndStage(staging, 20);
+		List<LedgerTransaction> transactions = simulator.ledger().transactions();
+		long slots = transactions.stream().map(LedgerTransaction::slot).distinct().count();
+		simulator.metrics().reset();
+
+		long written = applyAndCountWrites();
+
+		assertThat(differencesFromTheChain()).as("the read model after one apply run").isEmpty();
+		assertEveryPositionIsTheLedgers(transactions);
+		assertThat(written).as("each transaction applied once").isEqualTo(transactions.size());
+		assertThat(simulator.metrics().calls("getBlock")).isBetween(1L, slots);
+		assertThat(simulator.metrics().httpRequests()).as("one batch").isEqualTo(1);
+
+		simulator.advanceSlots(40);
+		simulator.metrics().reset();
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(simulator.metrics().calls("getBlock")).as("nothing left to order").isZero();
+		assertThat(stagedTransactions().countDocuments(new Document("commitment", "finalized")))
+			.isEqualTo(transactions.size());
+		assertThat(applyAndCountWrites()).as("nothing sent back to be applied again").isZero();
+		assertThat(differencesFromTheChain()).isEmpty();
+	}
+
+	@Test
+	void leavesTheSlotsPastItsBoundToTheFinalityJob() throws Exception {
+		landAndStage(staging, 30);
+		List<LedgerTransaction> transactions = simulator.ledger().transactions();
+		List<Long> slots = new ArrayList<>(new TreeSet<>(transactions.stream().map(LedgerTransaction::slot).toList()));
+		Set<Long> firstTwenty = Set.copyOf(slots.subList(0, 20));
+
+		applyAndCountWrites();
+
+		for (LedgerTransaction transaction : transactions) {
+			Integer position = stagedTransactions().find(new Document("_id", transaction.signature())).first()
+				.getInteger("positionInBlock");
+			if (firstTwenty.contains(transaction.slot())) {
+				assertThat(position).as(transaction.signature()).isEqualTo(transaction.indexInBlock());
+			}
+			else {
+				assertThat(position).as("%s past the 20 slots read", transaction.signature()).isNull();
+			}
+		}
+
+		simulator.advanceSlots(40);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(applyAndCountWrites()).as("the later slots' transactions, applied again in block order")
+			.isPositive()
+			.isLessThanOrEqualTo(transactions.stream().filter(t -> !firstTwenty.contains(t.slot())).count());
+
+		assertEveryPositionIsTheLedgers(transactions);
+		assertThat(differencesFromTheChain()).isEmpty();
+	}
+
+	@Test
+	void appliesInSignatureOrderWhenTheRpcFailsAndAsksAgainOnlyAfterAPause() throws Exception {
+		landAndStage(staging, 5);
+		simulator.faults().answerTooManyRequests(1);
+		simulator.metrics().reset();
+
+		long firstWritten = applyAndCountWrites();
+
+		assertThat(firstWritten).as("applied all the same").isEqualTo(simulator.ledger().transactionCount());
+		assertThat(simulator.metrics().tooManyRequestsAnswered()).as("one attempt, no retries").isEqualTo(1);
+		assertThat(stagedTransactions().countDocuments(Filters.exists("positionInBlock"))).isZero();
+
+		landAndStage(staging, 5);
+		simulator.metrics().reset();
+		applyAndCountWrites();
+		assertThat(simulator.metrics().httpRequests()).as("paused: the next runs do not ask").isZero();
+
+		clock.advance(Duration.ofMinutes(2));
+		landAndStage(staging, 5);
+		applyAndCountWrites();
+		assertThat(simulator.metrics().calls("getBlock")).as("asks again after the pause").isPositive();
+	}
+
+	/** A clock the test moves forward; the apply job's block-order step reads it. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class SettableClock {
+
+		@Bean
+		Settable clock() {
+			return new Settable();
+		}
+
+		static final class Settable extends Clock {
+
+			private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+			void advance(Duration duration) {
+				now = now.plus(duration);
+			}
+
+			@Override
+			public ZoneId getZone() {
+				return ZoneOffset.UTC;
+			}
+
+			@Override
+			public Clock withZone(ZoneId zone) {
+				return this;
+			}
+
+			@Override
+			public Instant instant() {
+				return now;
+			}
+		}
+	}
+}
