@@ -7,9 +7,11 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 import org.bson.BsonDocument;
+import org.bson.Document;
 import org.bson.BsonValue;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
@@ -25,12 +27,16 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagingRepository;
+import io.couponsync.jobs.accountstate.DifferenceReport;
+import io.couponsync.jobs.applyevents.DeadLetterStore;
 import io.couponsync.jobs.applyevents.LedgerStaging;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.platform.mongo.CollectionScans;
 import io.couponsync.platform.mongo.MongoStoreConfiguration;
 import io.couponsync.simulator.SolanaSimulator;
 import io.couponsync.simulator.ledger.Commitment;
+import io.couponsync.simulator.ledger.LedgerTransaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,6 +91,12 @@ class HotPathQueriesIT {
 	private MongoStagingRepository staging;
 
 	@Autowired
+	private DeadLetterStore deadLetters;
+
+	@Autowired
+	private DifferenceReport differences;
+
+	@Autowired
 	private MongoClient mongo;
 
 	@Autowired
@@ -112,7 +124,7 @@ class HotPathQueriesIT {
 		recording = false;
 
 		assertThat(mongo.getDatabase("coupon_sync").getCollection("staged_transactions")
-			.countDocuments(new org.bson.Document("commitment", "finalized"))).as("the runs did their work")
+			.countDocuments(new Document("commitment", "finalized"))).as("the runs did their work")
 			.isEqualTo(simulator.ledger().transactions().stream()
 				.filter(t -> t.slot() <= simulator.ledger().slot(Commitment.FINALIZED)).count());
 		int applyChunks = (transactions + 24) / 25;
@@ -152,6 +164,47 @@ class HotPathQueriesIT {
 		assertThat(scanned).as("no scan per chunk (%d apply chunks)", applyChunks)
 			.allSatisfy((shape, count) -> assertThat(count).as(shape)
 				.isLessThanOrEqualTo(shape.startsWith(IN_FLIGHT_ONLY.substring("find ".length())) ? applyChunks : 3));
+	}
+
+	/**
+	 * The counts the console and the gauges ask for at each refresh. The driver's countDocuments is an aggregation,
+	 * which the embedded server answers by reading the whole collection; counted as queries, indexes serve them.
+	 */
+	@Test
+	void theCountsTheConsoleAndTheGaugesAskForAreServedByIndexes() throws Exception {
+		stageAHistory();
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		List<LedgerTransaction> settled = simulator.ledger().transactions();
+		for (int slot = 0; slot < 3; slot++) {
+			simulator.runWorkload(20);
+			simulator.advanceSlots(1);
+		}
+		List<LedgerTransaction> recent = new ArrayList<>(simulator.ledger().transactions());
+		recent.removeAll(settled);
+		staging.insertIfAbsent(LedgerStaging.staged(recent));
+		MongoDatabase database = mongo.getDatabase("coupon_sync");
+		database.getCollection("dead_letters").insertMany(List.of(new Document("_id", "a").append("status", "dead"),
+				new Document("_id", "b").append("status", "requeued"),
+				new Document("_id", "c").append("status", "requeued")));
+		for (long execution : new long[] { 7, 7, 8, 8, 8, 9, 9 }) {
+			database.getCollection("reconcile_differences").insertOne(new Document("jobExecutionId", execution)
+				.append("collection", "coupons"));
+		}
+		CollectionScans scans = embedded.server().scans();
+		scans.clear();
+
+		StagingRepository.Unsettled unsettled = staging.unsettled();
+		long dead = deadLetters.count();
+		long differencesOf7 = differences.count(7);
+		Map<String, Long> scanned = scans.counts();
+		// why: letters without what the apply job reads from real ones; the other tests share the database
+		database.getCollection("dead_letters").deleteMany(new Document());
+
+		assertThat(unsettled.count()).as("the transactions staged after the finality run").isEqualTo(recent.size())
+			.isPositive();
+		assertThat(dead).isEqualTo(1);
+		assertThat(differencesOf7).isEqualTo(2);
+		assertThat(scanned).as("collections read whole").isEmpty();
 	}
 
 	/** "by-id" when the filter names documents by _id (a value or $in, alone or in a top-level $and). */

@@ -99,9 +99,12 @@ public final class MongoStagingRepository implements StagingRepository {
 	 */
 	private static final String FIRST_APPLIED_AT = "firstAppliedAt";
 
+	private final MongoDatabase database;
+
 	private final MongoCollection<Document> collection;
 
 	public MongoStagingRepository(MongoDatabase database) {
+		this.database = database;
 		this.collection = database.getCollection(COLLECTION);
 	}
 
@@ -683,7 +686,7 @@ public final class MongoStagingRepository implements StagingRepository {
 			.projection(Projections.include("receivedAt")).first();
 		Instant oldestAt = oldest == null || oldest.getDate("receivedAt") == null ? null
 				: oldest.getDate("receivedAt").toInstant();
-		return new Unsettled(collection.countDocuments(confirmed), oldestAt);
+		return new Unsettled(CountCommand.count(database, collection, confirmed), oldestAt);
 	}
 
 	@Override

@@ -17,6 +17,8 @@ import org.bson.BsonNull;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 
+import io.couponsync.chain.staging.CountCommand;
+
 /**
  * {@code reconcile_differences}: every difference a run found between the read model and the chain, one document
  * each — the job execution, the account type, collection and address, the kind ({@link Kind}), the field, the
@@ -61,9 +63,12 @@ public class DifferenceReport {
 			BsonValue readModel, BsonValue chain, long slot) {
 	}
 
+	private final MongoDatabase database;
+
 	private final MongoCollection<BsonDocument> report;
 
 	public DifferenceReport(MongoDatabase database) {
+		this.database = database;
 		this.report = database.getCollection(COLLECTION, BsonDocument.class);
 	}
 
@@ -74,7 +79,8 @@ public class DifferenceReport {
 
 	/** How many differences a job execution recorded. */
 	public long count(long jobExecutionId) {
-		return report.countDocuments(new BsonDocument("jobExecutionId", new BsonInt64(jobExecutionId)));
+		return CountCommand.count(database, report,
+				new BsonDocument("jobExecutionId", new BsonInt64(jobExecutionId)));
 	}
 
 	public void record(List<Difference> differences, long jobExecutionId, boolean dryRun) {

@@ -27,6 +27,7 @@ import org.bson.conversions.Bson;
 import org.bson.types.Binary;
 
 import io.couponsync.chain.logs.InnerInstruction;
+import io.couponsync.chain.staging.CountCommand;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository;
 
@@ -63,11 +64,14 @@ public final class DeadLetterStore {
 		}
 	}
 
+	private final MongoDatabase database;
+
 	private final MongoCollection<Document> deadLetters;
 
 	private final StagingRepository staging;
 
 	public DeadLetterStore(MongoDatabase database, StagingRepository staging) {
+		this.database = database;
 		this.deadLetters = database.getCollection(COLLECTION);
 		this.staging = staging;
 	}
@@ -75,6 +79,7 @@ public final class DeadLetterStore {
 	/** Letters are paged and caught up by the time they were written. */
 	void createIndexes() {
 		deadLetters.createIndex(Indexes.ascending(DEAD_AT), new IndexOptions().name("dead_at"));
+		deadLetters.createIndex(Indexes.ascending(STATUS), new IndexOptions().name("status"));
 	}
 
 	/**
@@ -194,7 +199,7 @@ public final class DeadLetterStore {
 
 	/** Letters of transactions still dead. */
 	public long count() {
-		return deadLetters.countDocuments(Filters.eq(STATUS, Status.DEAD.value()));
+		return CountCommand.count(database, deadLetters, Filters.eq(STATUS, Status.DEAD.value()));
 	}
 
 	/**
