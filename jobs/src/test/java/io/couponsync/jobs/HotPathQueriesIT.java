@@ -192,13 +192,21 @@ class HotPathQueriesIT {
 		}
 		CollectionScans scans = embedded.server().scans();
 		scans.clear();
-
-		StagingRepository.Unsettled unsettled = staging.unsettled();
-		long dead = deadLetters.count();
-		long differencesOf7 = differences.count(7);
-		Map<String, Long> scanned = scans.counts();
-		// why: letters without what the apply job reads from real ones; the other tests share the database
-		database.getCollection("dead_letters").deleteMany(new Document());
+		StagingRepository.Unsettled unsettled;
+		long dead;
+		long differencesOf7;
+		Map<String, Long> scanned;
+		try {
+			unsettled = staging.unsettled();
+			dead = deadLetters.count();
+			differencesOf7 = differences.count(7);
+			scanned = scans.counts();
+		}
+		finally {
+			// why: made-up letters and differences, and the other tests share the database
+			database.getCollection("dead_letters").deleteMany(new Document());
+			database.getCollection("reconcile_differences").deleteMany(new Document());
+		}
 
 		assertThat(unsettled.count()).as("the transactions staged after the finality run").isEqualTo(recent.size())
 			.isPositive();

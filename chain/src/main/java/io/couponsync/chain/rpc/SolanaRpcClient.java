@@ -117,12 +117,14 @@ public final class SolanaRpcClient {
 	}
 
 	/**
-	 * This client making one attempt per request, for calls whose caller has a fallback and should not wait out
-	 * retries. It shares the request-rate ceiling, so the two together stay under it.
+	 * This client making one attempt per request, given up after {@code timeout} at most, for calls whose caller has
+	 * a fallback and should not wait out retries or a hung endpoint. It shares the request-rate ceiling, so the two
+	 * together stay under it.
 	 */
-	public SolanaRpcClient withoutRetries() {
+	public SolanaRpcClient withoutRetries(Duration timeout) {
+		Duration shorter = timeout.compareTo(options.timeout()) < 0 ? timeout : options.timeout();
 		Options once = new Options(options.url(), 1, options.initialBackoff(), options.maxBackoff(),
-				options.requestsPerSecond(), options.timeout(), options.batchSize(), options.maxResponseBytes());
+				options.requestsPerSecond(), shorter, options.batchSize(), options.maxResponseBytes());
 		return new SolanaRpcClient(once, observer, limiter, http, sleeper);
 	}
 

@@ -17,11 +17,13 @@ public final class CountCommand {
 	private CountCommand() {
 	}
 
-	/** How many documents of the collection match the filter (never an empty one: see the class comment). */
+	/**
+	 * How many documents of the collection (in {@code database}) match the filter. An empty filter is refused:
+	 * without one the command answers from metadata, which MongoDB may not keep exact; use countDocuments.
+	 */
 	public static long count(MongoDatabase database, MongoCollection<?> collection, Bson filter) {
 		BsonDocument query = filter.toBsonDocument(collection.getDocumentClass(), collection.getCodecRegistry());
 		if (query.isEmpty()) {
-			// why: without a filter the command answers from metadata, which MongoDB may not keep exact
 			throw new IllegalArgumentException("count without a filter: use countDocuments");
 		}
 		Document answer = database.runCommand(

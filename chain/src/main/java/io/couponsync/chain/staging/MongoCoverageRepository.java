@@ -55,7 +55,10 @@ public final class MongoCoverageRepository implements CoverageRepository {
 
 	private final String programId;
 
+	private final MongoDatabase database;
+
 	public MongoCoverageRepository(MongoDatabase database, String programId) {
+		this.database = database;
 		this.checkpoints = database.getCollection(CHECKPOINTS);
 		this.gaps = database.getCollection(GAPS);
 		this.heartbeats = database.getCollection(HEARTBEATS);
@@ -129,7 +132,7 @@ public final class MongoCoverageRepository implements CoverageRepository {
 
 	@Override
 	public long unfilledGaps() {
-		return gaps.countDocuments(unfilled());
+		return CountCommand.count(database, gaps, unfilled());
 	}
 
 	@Override

@@ -617,8 +617,10 @@ public final class MongoStagingRepository implements StagingRepository {
 	@Override
 	public List<Long> unplacedSlotsToApply(int transactions) {
 		Set<Long> slots = new TreeSet<>();
-		// why: the equality and sort of the status_chain_order index, so it stops after the first ones
-		collection.find(Filters.and(Filters.eq(STATUS, StagingStatus.RECEIVED.value()), Filters.exists(POSITION, false)))
+		// why: the reader's selection; order 0 (position unknown) rather than a missing position, so the
+		// status_chain_order index answers it whole, and it stops after the first ones
+		collection.find(Filters.and(Filters.eq(STATUS, StagingStatus.RECEIVED.value()), Filters.ne(NEEDS_REFETCH, true),
+				Filters.eq(ORDER, 0)))
 			.projection(Projections.include(SLOT))
 			.sort(Sorts.ascending(SLOT))
 			.limit(transactions)

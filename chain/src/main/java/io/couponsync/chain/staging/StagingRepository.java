@@ -190,8 +190,8 @@ public interface StagingRepository extends StagingInserts {
 	List<Long> slotsPendingBlockOrder(int limit);
 
 	/**
-	 * The slots, oldest first, of the next {@code transactions} received transactions whose position in their block
-	 * is unknown: those the apply job is about to apply in signature order.
+	 * The slots, oldest first, of the next {@code transactions} received transactions (not waiting to be fetched
+	 * again) whose position in their block is unknown: those the apply job is about to apply in signature order.
 	 */
 	List<Long> unplacedSlotsToApply(int transactions);
 

@@ -33,12 +33,20 @@ class SolanaRpcClientTransportTest {
 
 	private volatile boolean chunked;
 
+	private volatile long answerAfterMillis;
+
 	@BeforeEach
 	void start() throws IOException {
 		server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		server.createContext("/", exchange -> {
 			requests.incrementAndGet();
 			exchange.getRequestBody().readAllBytes();
+			try {
+				Thread.sleep(answerAfterMillis);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 			byte[] body = answer.getBytes(StandardCharsets.UTF_8);
 			exchange.getResponseHeaders().add("Content-Type", "application/json");
 			exchange.sendResponseHeaders(200, chunked ? 0 : body.length);
@@ -123,9 +131,19 @@ class SolanaRpcClientTransportTest {
 		}
 		SolanaRpcClient retrying = client("http://127.0.0.1:" + closedPort);
 
-		assertThatThrownBy(() -> retrying.withoutRetries().getSlot("finalized")).isInstanceOf(RpcException.class)
+		assertThatThrownBy(() -> retrying.withoutRetries(Duration.ofSeconds(1)).getSlot("finalized")).isInstanceOf(RpcException.class)
 			.hasMessageEndingWith("connection refused (getSlot, 1 attempt)");
 		assertThatThrownBy(() -> retrying.getSlot("finalized")).isInstanceOf(RpcException.class)
 			.hasMessageEndingWith("connection refused (getSlot, 3 attempts)");
+	}
+
+	@Test
+	void aClientWithoutRetriesGivesUpAfterItsOwnTimeout() {
+		answer = answerOfSize(100);
+		answerAfterMillis = 2_000;
+
+		assertThatThrownBy(() -> client(url()).withoutRetries(Duration.ofMillis(200)).call("getBlock"))
+			.isInstanceOf(RpcException.class).hasMessage("getBlock failed 1 times, last: timed out after 200 ms");
+		assertThat(requests).hasValue(1);
 	}
 }

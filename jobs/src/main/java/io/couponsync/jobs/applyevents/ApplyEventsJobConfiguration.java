@@ -113,17 +113,20 @@ public class ApplyEventsJobConfiguration {
 	@Bean
 	BlockOrderTasklet applyEventsBlockOrderTasklet(StagingRepository staging, SolanaRpcClient rpc,
 			JobsProperties properties, ObjectProvider<Clock> clock) {
-		// why: the finality job reads what this leaves, so a failure is not worth waiting out retries
+		// why: the finality job reads what this leaves, so a failure is not worth waiting out retries or a hung node
 		JobsProperties.Apply apply = properties.apply();
-		return new BlockOrderTasklet(staging, new BlockPositions(staging, rpc.withoutRetries()), apply.chunkSize(),
+		return new BlockOrderTasklet(staging, new BlockPositions(staging, rpc.withoutRetries(Duration.ofSeconds(5))),
+				apply.chunkSize(),
 				apply.blockOrderSlots(), clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	@Bean
 	Step applyEventsBlockOrderStep(JobRepository jobRepository, PlatformTransactionManager transactionManager,
 			BlockOrderTasklet applyEventsBlockOrderTasklet) {
+		// why: a restarted execution has the backlog of its outage to apply, to be ordered first as well
 		return new StepBuilder("applyEventsBlockOrderStep", jobRepository)
 			.tasklet(applyEventsBlockOrderTasklet, transactionManager)
+			.allowStartIfComplete(true)
 			.build();
 	}
 

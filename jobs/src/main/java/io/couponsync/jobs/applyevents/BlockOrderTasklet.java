@@ -23,16 +23,17 @@ import io.couponsync.jobs.blockorder.BlockPositions;
  * slot is final, they would be applied in signature order first and again in block order some 13 seconds later:
  * twice the writes, and the newer transactions queued behind the second pass.
  * <p>
- * Bounded to the slots of the next chunk and to {@code maxSlots}, so a long backlog (a first crawl) does not wait
- * behind a long read of blocks; its later slots are ordered by the finality job as before. An RPC that fails (one
- * attempt, no retries) leaves the order to the finality job too, and the runs of the next minute apply without
- * asking, so an unreachable or throttling RPC costs one call, not one per run.
+ * Bounded to the slots of the next chunk and to {@code maxBlocks} blocks, so a long backlog (a first crawl) does not
+ * wait behind a long read of blocks; its later slots are ordered by the finality job as before. A read that fails
+ * (one attempt, no retries, a short timeout), or whose blocks the node gives none of yet, leaves the order to the
+ * finality job too, and the runs of the next minute apply without asking, so an unreachable, throttling or lagging
+ * RPC costs one call a minute, not one per run.
  */
 class BlockOrderTasklet implements Tasklet {
 
 	private static final Logger log = LoggerFactory.getLogger(BlockOrderTasklet.class);
 
-	private static final Duration PAUSE_AFTER_FAILURE = Duration.ofMinutes(1);
+	private static final Duration PAUSE = Duration.ofMinutes(1);
 
 	private final StagingRepository staging;
 
@@ -40,18 +41,18 @@ class BlockOrderTasklet implements Tasklet {
 
 	private final int nextTransactions;
 
-	private final int maxSlots;
+	private final int maxBlocks;
 
 	private final Clock clock;
 
 	private volatile Instant pausedUntil = Instant.MIN;
 
-	BlockOrderTasklet(StagingRepository staging, BlockPositions blockPositions, int nextTransactions, int maxSlots,
+	BlockOrderTasklet(StagingRepository staging, BlockPositions blockPositions, int nextTransactions, int maxBlocks,
 			Clock clock) {
 		this.staging = staging;
 		this.blockPositions = blockPositions;
 		this.nextTransactions = nextTransactions;
-		this.maxSlots = maxSlots;
+		this.maxBlocks = maxBlocks;
 		this.clock = clock;
 	}
 
@@ -61,22 +62,27 @@ class BlockOrderTasklet implements Tasklet {
 			return RepeatStatus.FINISHED;
 		}
 		List<Long> slots = staging.unplacedSlotsToApply(nextTransactions);
-		if (slots.size() > maxSlots) {
-			slots = slots.subList(0, maxSlots);
-		}
 		try {
-			BlockPositions.Recorded recorded = blockPositions.record(slots);
+			BlockPositions.Recorded recorded = blockPositions.record(slots, maxBlocks);
 			contribution.incrementWriteCount(recorded.placed());
-			if (recorded.blocksRead() > 0) {
+			if (recorded.blocksAsked() > 0 && recorded.notGivenYet() == recorded.blocksAsked()) {
+				pause("the node gives none of the " + recorded.blocksAsked() + " blocks yet");
+			}
+			else if (recorded.blocksAsked() > 0) {
 				log.debug("Block order read from {} blocks before applying: {} transactions placed, {} applied ones "
-						+ "to apply again", recorded.blocksRead(), recorded.placed(), recorded.appliedAgain());
+						+ "to apply again", recorded.blocksAsked() - recorded.notGivenYet(), recorded.placed(),
+						recorded.appliedAgain());
 			}
 		}
 		catch (RpcException ex) {
-			pausedUntil = clock.instant().plus(PAUSE_AFTER_FAILURE);
-			log.warn("Block order not read before applying ({}); the finality job reads it once the slots are final, "
-					+ "and the apply runs of the next {} s do not ask", ex.getMessage(), PAUSE_AFTER_FAILURE.toSeconds());
+			pause(ex.getMessage());
 		}
 		return RepeatStatus.FINISHED;
+	}
+
+	private void pause(String why) {
+		pausedUntil = clock.instant().plus(PAUSE);
+		log.warn("Block order not read before applying ({}); the finality job reads it once the slots are final, and "
+				+ "the apply runs of the next {} s do not ask", why, PAUSE.toSeconds());
 	}
 }

@@ -118,9 +118,9 @@ public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 	 * fails
 	 * @param retryLimit retries of a chunk after a transient MongoDB error
 	 * @param maxWaits runs a transaction may wait for an earlier event not in the log before it is dead-lettered
-	 * @param blockOrderSlots the most slots whose block a run reads before applying (those among the next chunk's
-	 * where several transactions wait without their position), so they are applied once in the chain's order; 0
-	 * leaves every slot to the finality job, which reads it once final and has what was applied in signature order
+	 * @param blockOrderSlots the most blocks a run reads before applying: those of the oldest slots among the next
+	 * chunk's where several transactions wait without their position, so they are applied once in the chain's order;
+	 * 0 leaves every slot to the finality job, which reads it once final and has what was applied in signature order
 	 * applied again. Off with {@code finality.record-block-order=false} too.
 	 */
 	public record Apply(@Min(1) @Max(10_000) @DefaultValue("500") int chunkSize,

@@ -45,14 +45,25 @@ public class BlockPositions {
 		this.rpc = rpc;
 	}
 
-	/** What one call did: blocks read, transactions placed, applied ones sent back, transactions left pending. */
-	public record Recorded(int blocksRead, int placed, long appliedAgain, long pending) {
+	/**
+	 * What one call did: blocks asked for, of which the node did not give {@code notGivenYet}; transactions placed,
+	 * applied ones sent back, transactions left pending.
+	 */
+	public record Recorded(int blocksAsked, int notGivenYet, int placed, long appliedAgain, long pending) {
 
-		static final Recorded NOTHING = new Recorded(0, 0, 0, 0);
+		static final Recorded NOTHING = new Recorded(0, 0, 0, 0, 0);
 	}
 
 	/** Records positions in the given slots (those holding confirmed or finalized transactions). */
 	public Recorded record(Collection<Long> slots) {
+		return record(slots, Integer.MAX_VALUE);
+	}
+
+	/**
+	 * As {@link #record(Collection)}, reading at most {@code maxBlocks} blocks: those of the oldest slots with
+	 * something to order. The later ones are left as they are, neither read nor pending.
+	 */
+	public Recorded record(Collection<Long> slots, int maxBlocks) {
 		if (slots.isEmpty()) {
 			return Recorded.NOTHING;
 		}
@@ -76,6 +87,9 @@ public class BlockPositions {
 			return Recorded.NOTHING;
 		}
 		List<Long> unordered = new ArrayList<>(bySlot.keySet());
+		if (unordered.size() > maxBlocks) {
+			unordered = unordered.subList(0, maxBlocks);
+		}
 		List<BlockSignatures> blocks = rpc.getBlockSignatures(unordered, "confirmed");
 		Map<String, Integer> positions = new HashMap<>();
 		List<String> toApplyAgain = new ArrayList<>();
@@ -126,7 +140,7 @@ public class BlockPositions {
 			log.warn("Blocks of {} slots are not available yet (e.g. {}); their transactions keep signature order "
 					+ "until a later run reads them", missing.size(), missing.get(0));
 		}
-		return new Recorded(unordered.size(), positions.size(), applyAgain, pending);
+		return new Recorded(unordered.size(), missing.size(), positions.size(), applyAgain, pending);
 	}
 
 	/** Tries again the slots whose blocks were not available before. */

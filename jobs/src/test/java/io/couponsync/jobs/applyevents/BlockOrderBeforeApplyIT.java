@@ -9,8 +9,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
@@ -51,7 +53,7 @@ import io.couponsync.simulator.ledger.LedgerTransaction;
 @SpringBatchTest
 @JobsIntegrationTest
 @Import(BlockOrderBeforeApplyIT.SettableClock.class)
-@TestPropertySource(properties = { "sync.jobs.apply.block-order-slots=20",
+@TestPropertySource(properties = { "sync.jobs.apply.block-order-slots=20", "sync.jobs.apply.chunk-size=500",
 		"spring.datasource.url=jdbc:h2:mem:block-order-before-apply;DB_CLOSE_DELAY=-1" })
 class BlockOrderBeforeApplyIT {
 
@@ -70,6 +72,9 @@ class BlockOrderBeforeApplyIT {
 
 	@Autowired
 	private Job finalityJob;
+
+	@Autowired
+	private Job backfillJob;
 
 	@Autowired
 	private JobRepositoryTestUtils repository;
@@ -109,9 +114,13 @@ class BlockOrderBeforeApplyIT {
 
 	/** Lands slots of 12 transactions, confirmed, and stages them as notifications do: position unknown. */
 	private static void landAndStage(MongoStagingRepository staging, int slots) {
+		landAndStage(staging, slots, 12);
+	}
+
+	private static void landAndStage(MongoStagingRepository staging, int slots, int perSlot) {
 		List<LedgerTransaction> before = simulator.ledger().transactions();
 		for (int slot = 0; slot < slots; slot++) {
-			simulator.runWorkload(12);
+			simulator.runWorkload(perSlot);
 			simulator.advanceSlots(1);
 		}
 		simulator.advanceSlots(simulator.ledger().config().confirmationDepth());
@@ -151,7 +160,7 @@ class BlockOrderBeforeApplyIT {
 		assertThat(differencesFromTheChain()).as("the read model after one apply run").isEmpty();
 		assertEveryPositionIsTheLedgers(transactions);
 		assertThat(written).as("each transaction applied once").isEqualTo(transactions.size());
-		assertThat(simulator.metrics().calls("getBlock")).isBetween(1L, slots);
+		assertThat(simulator.metrics().calls("getBlock")).as("one per slot").isEqualTo(slots);
 		assertThat(simulator.metrics().httpRequests()).as("one batch").isEqualTo(1);
 
 		simulator.advanceSlots(40);
@@ -165,20 +174,34 @@ class BlockOrderBeforeApplyIT {
 		assertThat(differencesFromTheChain()).isEmpty();
 	}
 
+	/** The bound counts blocks read: slots with one transaction, nothing to order, take none of it. */
 	@Test
 	void leavesTheSlotsPastItsBoundToTheFinalityJob() throws Exception {
+		landAndStage(staging, 10, 1);
 		landAndStage(staging, 30);
 		List<LedgerTransaction> transactions = simulator.ledger().transactions();
-		List<Long> slots = new ArrayList<>(new TreeSet<>(transactions.stream().map(LedgerTransaction::slot).toList()));
+		Map<Long, Long> perSlot = transactions.stream()
+			.collect(Collectors.groupingBy(LedgerTransaction::slot, TreeMap::new, Collectors.counting()));
+		Set<LedgerTransaction> alone = transactions.stream().filter(t -> perSlot.get(t.slot()) == 1)
+			.collect(Collectors.toSet());
+		assertThat(alone).as("slots with nothing to order").isNotEmpty();
+		List<Long> slots = perSlot.entrySet().stream().filter(slot -> slot.getValue() > 1).map(Map.Entry::getKey)
+			.toList();
 		Set<Long> firstTwenty = Set.copyOf(slots.subList(0, 20));
+		simulator.metrics().reset();
 
 		applyAndCountWrites();
+
+		assertThat(simulator.metrics().calls("getBlock")).isEqualTo(20);
 
 		for (LedgerTransaction transaction : transactions) {
 			Integer position = stagedTransactions().find(new Document("_id", transaction.signature())).first()
 				.getInteger("positionInBlock");
 			if (firstTwenty.contains(transaction.slot())) {
 				assertThat(position).as(transaction.signature()).isEqualTo(transaction.indexInBlock());
+			}
+			else if (alone.contains(transaction)) {
+				assertThat(position).as("%s alone in its slot", transaction.signature()).isNull();
 			}
 			else {
 				assertThat(position).as("%s past the 20 slots read", transaction.signature()).isNull();
@@ -189,9 +212,10 @@ class BlockOrderBeforeApplyIT {
 		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(applyAndCountWrites()).as("the later slots' transactions, applied again in block order")
 			.isPositive()
-			.isLessThanOrEqualTo(transactions.stream().filter(t -> !firstTwenty.contains(t.slot())).count());
+			.isLessThanOrEqualTo(transactions.stream()
+				.filter(t -> !firstTwenty.contains(t.slot()) && !alone.contains(t)).count());
 
-		assertEveryPositionIsTheLedgers(transactions);
+		assertEveryPositionIsTheLedgers(transactions.stream().filter(t -> !alone.contains(t)).toList());
 		assertThat(differencesFromTheChain()).isEmpty();
 	}
 
@@ -204,7 +228,8 @@ class BlockOrderBeforeApplyIT {
 		long firstWritten = applyAndCountWrites();
 
 		assertThat(firstWritten).as("applied all the same").isEqualTo(simulator.ledger().transactionCount());
-		assertThat(simulator.metrics().tooManyRequestsAnswered()).as("one attempt, no retries").isEqualTo(1);
+		assertThat(simulator.metrics().tooManyRequestsAnswered()).isEqualTo(1);
+		assertThat(simulator.metrics().httpRequests()).as("one attempt, no retries").isEqualTo(1);
 		assertThat(stagedTransactions().countDocuments(Filters.exists("positionInBlock"))).isZero();
 
 		landAndStage(staging, 5);
@@ -216,6 +241,56 @@ class BlockOrderBeforeApplyIT {
 		landAndStage(staging, 5);
 		applyAndCountWrites();
 		assertThat(simulator.metrics().calls("getBlock")).as("asks again after the pause").isPositive();
+	}
+
+	@Test
+	void pausesWhileTheNodeGivesNoneOfTheBlocksAndLeavesThemToTheFinalityJob() throws Exception {
+		landAndStage(staging, 5);
+		simulator.faults().withholdBlocks(1_000);
+		simulator.metrics().reset();
+
+		applyAndCountWrites();
+
+		assertThat(simulator.metrics().calls("getBlock")).isEqualTo(5);
+		assertThat(stagedTransactions().countDocuments(Filters.exists("positionInBlock"))).isZero();
+		assertThat(stagedTransactions().countDocuments(new Document("blockOrderPending", true)))
+			.as("pending, for the finality job").isEqualTo(simulator.ledger().transactionCount());
+		simulator.faults().withholdBlocks(0);
+		landAndStage(staging, 5);
+		simulator.metrics().reset();
+		applyAndCountWrites();
+		assertThat(simulator.metrics().calls("getBlock")).as("paused").isZero();
+
+		simulator.advanceSlots(40);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		applyAndCountWrites();
+		assertEveryPositionIsTheLedgers(simulator.ledger().transactions());
+		assertThat(differencesFromTheChain()).isEmpty();
+	}
+
+	/**
+	 * What the crawler stages already finalized is flagged pending block order from its insert; ordered before it
+	 * is applied, it leaves the finality job nothing to read.
+	 */
+	@Test
+	void ordersWhatTheCrawlerStagedAlreadyFinalizedBeforeApplyingIt() throws Exception {
+		for (int slot = 0; slot < 15; slot++) {
+			simulator.runWorkload(12);
+			simulator.advanceSlots(1);
+		}
+		simulator.advanceSlots(40);
+		assertThat(runner.run(backfillJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(stagedTransactions().countDocuments(new Document("blockOrderPending", true)))
+			.isEqualTo(simulator.ledger().transactionCount());
+
+		assertThat(applyAndCountWrites()).isEqualTo(simulator.ledger().transactionCount());
+
+		assertThat(differencesFromTheChain()).isEmpty();
+		assertEveryPositionIsTheLedgers(simulator.ledger().transactions());
+		assertThat(stagedTransactions().countDocuments(new Document("blockOrderPending", true))).isZero();
+		simulator.metrics().reset();
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(simulator.metrics().calls("getBlock")).as("nothing left pending").isZero();
 	}
 
 	/** A clock the test moves forward; the apply job's block-order step reads it. */
