@@ -25,4 +25,19 @@ public final class SimulatorProperties {
 		registry.add("sync.solana.rpc-url", simulator::rpcUrl);
 		registry.add("sync.solana.ws-url", simulator::wsUrl);
 	}
+
+	/**
+	 * Closes the simulator and starts a fresh manual one of the bundled IDL on the same ports, so the URLs the
+	 * application was given stay valid: a test's chain starts anew while its Spring context is reused.
+	 */
+	public static SolanaSimulator restartManual(SolanaSimulator simulator) {
+		simulator.close();
+		return SolanaSimulator.start(SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl())
+			.withPorts(portOf(simulator.rpcUrl()), portOf(simulator.wsUrl())));
+	}
+
+	/** The port of a simulator URL. */
+	public static int portOf(String url) {
+		return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+	}
 }

@@ -99,13 +99,7 @@ class BlockOrderBeforeApplyIT {
 
 	@AfterEach
 	void restartChain() {
-		simulator.close();
-		simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl())
-			.withPorts(portOf(simulator.rpcUrl()), portOf(simulator.wsUrl())));
-	}
-
-	private static int portOf(String url) {
-		return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+		simulator = SimulatorProperties.restartManual(simulator);
 	}
 
 	private MongoCollection<Document> stagedTransactions() {

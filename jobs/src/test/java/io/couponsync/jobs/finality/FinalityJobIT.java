@@ -102,13 +102,7 @@ class FinalityJobIT {
 
 	@AfterEach
 	void restartChain() {
-		simulator.close();
-		simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl())
-			.withPorts(portOf(simulator.rpcUrl()), portOf(simulator.wsUrl())));
-	}
-
-	private static int portOf(String url) {
-		return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+		simulator = SimulatorProperties.restartManual(simulator);
 	}
 
 	private MongoDatabase database() {

@@ -132,11 +132,8 @@ class ReconcileJobIT {
 
 	private static void restart(MarketplaceWorkload.Options workload) {
 		simulator.close();
-		simulator = start(workload, portOf(simulator.rpcUrl()), portOf(simulator.wsUrl()));
-	}
-
-	private static int portOf(String url) {
-		return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+		simulator = start(workload, SimulatorProperties.portOf(simulator.rpcUrl()),
+				SimulatorProperties.portOf(simulator.wsUrl()));
 	}
 
 	private MongoDatabase database() {
