@@ -40,6 +40,7 @@ import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.jobs.JobsIntegrationTest;
 import io.couponsync.jobs.SimulatorProperties;
 import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.jobs.batch.WriterCheckpoint;
 import io.couponsync.simulator.SolanaSimulator;
 import io.couponsync.simulator.ledger.Commitment;
 import io.couponsync.simulator.ledger.LedgerTransaction;
@@ -52,7 +53,7 @@ import io.couponsync.simulator.ledger.LedgerTransaction;
  */
 @SpringBatchTest
 @JobsIntegrationTest
-@Import(BlockOrderBeforeApplyIT.SettableClock.class)
+@Import({ BlockOrderBeforeApplyIT.SettableClock.class, BlockOrderBeforeApplyIT.CrashOnce.class })
 @TestPropertySource(properties = { "sync.jobs.apply.block-order-slots=20", "sync.jobs.apply.chunk-size=500",
 		"spring.datasource.url=jdbc:h2:mem:block-order-before-apply;DB_CLOSE_DELAY=-1" })
 class BlockOrderBeforeApplyIT {
@@ -88,6 +89,9 @@ class BlockOrderBeforeApplyIT {
 	@Autowired
 	private SettableClock.Settable clock;
 
+	@Autowired
+	private CrashOnce.Armed crash;
+
 	@BeforeEach
 	void clean() {
 		mongo.getDatabase("coupon_sync").drop();
@@ -95,6 +99,7 @@ class BlockOrderBeforeApplyIT {
 		repository.removeJobExecutions();
 		// why: past any pause a previous test's RPC failure started
 		clock.advance(Duration.ofHours(1));
+		crash.armed = false;
 	}
 
 	@AfterEach
@@ -285,6 +290,48 @@ class BlockOrderBeforeApplyIT {
 		simulator.metrics().reset();
 		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(simulator.metrics().calls("getBlock")).as("nothing left pending").isZero();
+	}
+
+	/** A restarted execution orders what it is to apply as well: the step runs again, though it completed before. */
+	@Test
+	void aRestartedExecutionReadsTheBlockOrderOfWhatWasStagedMeanwhile() throws Exception {
+		landAndStage(staging, 3);
+		crash.armed = true;
+		JobExecution crashed = runner.run(applyEventsJob, new JobParameters());
+		assertThat(crashed.getStatus()).isEqualTo(BatchStatus.FAILED);
+		landAndStage(staging, 3);
+
+		JobExecution restarted = runner.run(applyEventsJob, new JobParameters());
+
+		assertThat(restarted.getJobInstance().getInstanceId()).isEqualTo(crashed.getJobInstance().getInstanceId());
+		assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertEveryPositionIsTheLedgers(simulator.ledger().transactions());
+		assertThat(differencesFromTheChain()).isEmpty();
+	}
+
+	/** Fails the apply step's first chunk once armed, as a crash would. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class CrashOnce {
+
+		@Bean
+		Armed armed() {
+			return new Armed();
+		}
+
+		@Bean
+		WriterCheckpoint crashingCheckpoint(Armed armed) {
+			return reached -> {
+				if (armed.armed && "events-logged".equals(reached)) {
+					armed.armed = false;
+					throw new IllegalStateException("simulated crash at " + reached);
+				}
+			};
+		}
+
+		static final class Armed {
+
+			volatile boolean armed;
+		}
 	}
 
 	/** A clock the test moves forward; the apply job's block-order step reads it. */
