@@ -47,11 +47,11 @@ public class BlockPositions {
 
 	/**
 	 * What one call did: blocks asked for, of which the node did not give {@code notGivenYet}; transactions placed,
-	 * applied ones sent back, transactions left pending.
+	 * applied ones sent back.
 	 */
-	public record Recorded(int blocksAsked, int notGivenYet, int placed, long appliedAgain, long pending) {
+	public record Recorded(int blocksAsked, int notGivenYet, int placed, long appliedAgain) {
 
-		static final Recorded NOTHING = new Recorded(0, 0, 0, 0, 0);
+		static final Recorded NOTHING = new Recorded(0, 0, 0, 0);
 	}
 
 	/** Records positions in the given slots (those holding confirmed or finalized transactions). */
@@ -134,13 +134,12 @@ public class BlockPositions {
 			log.warn("Blocks of {} slots are not available from the node for good (e.g. slot {}: {}); their "
 					+ "transactions keep signature order", gone.size(), gone.get(0).slot(), gone.get(0).unavailableBecause());
 		}
-		long pending = 0;
 		if (!missing.isEmpty()) {
-			pending = staging.markBlockOrderPending(missing);
+			staging.markBlockOrderPending(missing);
 			log.warn("Blocks of {} slots are not available yet (e.g. {}); their transactions keep signature order "
 					+ "until a later run reads them", missing.size(), missing.get(0));
 		}
-		return new Recorded(unordered.size(), missing.size(), positions.size(), applyAgain, pending);
+		return new Recorded(unordered.size(), missing.size(), positions.size(), applyAgain);
 	}
 
 	/** Tries again the slots whose blocks were not available before. */
