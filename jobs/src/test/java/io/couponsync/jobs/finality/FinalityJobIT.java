@@ -3,6 +3,7 @@ package io.couponsync.jobs.finality;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -174,6 +175,39 @@ class FinalityJobIT {
 		assertThat(staged.countDocuments(new Document("commitment", "finalized"))).isEqualTo(settleable);
 		assertThat(staged.countDocuments(Filters.and(Filters.gt("slot", finalizedSlot),
 				Filters.eq("commitment", "confirmed")))).isEqualTo(simulator.ledger().transactionCount() - settleable);
+		assertDocumentsFinalizedExactlyWhenTheirLastWriterIs(finalizedSlot);
+	}
+
+	/**
+	 * A read-model document is final when the transaction that last wrote it is: one last written past the finalized
+	 * slot stays confirmed, though settled transactions wrote it before.
+	 */
+	private void assertDocumentsFinalizedExactlyWhenTheirLastWriterIs(long finalizedSlot) {
+		Set<String> settled = simulator.ledger().transactions().stream().filter(t -> t.slot() <= finalizedSlot)
+			.map(LedgerTransaction::signature).collect(Collectors.toSet());
+		Set<String> writtenBySettled = new HashSet<>();
+		database().getCollection("staged_transactions").find(Filters.in("_id", settled)).forEach(transaction -> {
+			Document written = transaction.get("writtenDocuments", new Document());
+			written.forEach((collection, ids) -> ((List<?>) ids).forEach(id -> writtenBySettled.add(collection + "/" + id)));
+		});
+		int finalizedDocuments = 0;
+		int keptConfirmedThoughASettledOneWroteThem = 0;
+		for (String collection : Projections.COLLECTIONS) {
+			for (Document document : database().getCollection(collection).find(Filters.exists("lastSignature"))) {
+				boolean lastWriterSettled = settled.contains(document.getString("lastSignature"));
+				assertThat(document.getString("commitment")).as(collection + " " + document.get("_id"))
+					.isEqualTo(lastWriterSettled ? "finalized" : "confirmed");
+				if (lastWriterSettled) {
+					finalizedDocuments++;
+				}
+				else if (writtenBySettled.contains(collection + "/" + document.get("_id"))) {
+					keptConfirmedThoughASettledOneWroteThem++;
+				}
+			}
+		}
+		assertThat(finalizedDocuments).as("documents last written by settled transactions").isPositive();
+		assertThat(keptConfirmedThoughASettledOneWroteThem)
+			.as("documents a settled transaction wrote, last written by one not settled").isPositive();
 	}
 
 	@Test
@@ -402,7 +436,7 @@ class FinalityJobIT {
 	 * applied first in signature order and again in block order.
 	 */
 	private void assertOwnershipHistoriesHoldEachEventOnce() {
-		Set<String> seen = new java.util.HashSet<>();
+		Set<String> seen = new HashSet<>();
 		long entries = 0;
 		for (Document coupon : database().getCollection("coupons").find(Filters.exists("transfers"))) {
 			for (Document entry : coupon.getList("transfers", Document.class)) {

@@ -3,6 +3,7 @@ package io.couponsync.platform.mongo;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
@@ -37,6 +38,21 @@ public final class UpdateEachById {
 			Bson filter = guard == null ? Filters.eq("_id", id) : Filters.and(Filters.eq("_id", id), guard);
 			statements.add(new UpdateOneModel<>(filter, update));
 		}
+		return collection.bulkWrite(statements, new BulkWriteOptions().ordered(false)).getModifiedCount();
+	}
+
+	/**
+	 * Applies {@code update} to each document named by a key of {@code guardById} that also matches that key's guard:
+	 * each statement carries only its own document's condition, so the bulk grows with the documents, not with their
+	 * product with a shared condition's size.
+	 */
+	public static <T> long update(MongoCollection<T> collection, Map<String, ? extends Bson> guardById, Bson update) {
+		if (guardById.isEmpty()) {
+			return 0;
+		}
+		List<WriteModel<T>> statements = new ArrayList<>(guardById.size());
+		guardById.forEach((id, guard) -> statements.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", id), guard),
+				update)));
 		return collection.bulkWrite(statements, new BulkWriteOptions().ordered(false)).getModifiedCount();
 	}
 }
