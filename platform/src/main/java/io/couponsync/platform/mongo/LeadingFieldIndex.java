@@ -2,13 +2,16 @@ package io.couponsync.platform.mongo;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import de.bwaldvogel.mongo.MongoCollection;
@@ -22,12 +25,13 @@ import de.bwaldvogel.mongo.bson.ObjectId;
 /**
  * A secondary (non-unique) index for the embedded server, which on its own ignores every index but the unique ones
  * and scans the whole collection for any other query. It holds the documents by the value of the index's leading
- * field and answers a query that sets that field to a value, or to one of an {@code $in} list (at the query's top
- * level or in a top-level {@code $and}), with the documents holding one of those values; the collection then matches
- * the whole query against them and sorts as after a scan, so the answer is the scan's. That is the part of a real
- * MongoDB's index use the platform's queries need: staging's readers ({@code status: "received"}, {@code commitment:
- * "confirmed"}) look at the backlog, not at the whole history. Only top-level leading fields are indexed; an index
- * led by a dotted path stays ignored, as before.
+ * field and answers a query that sets that field to a value, or to one of an {@code $in} list, or bounds it by
+ * numbers ({@code $gt}, {@code $gte}, {@code $lt}, {@code $lte}), at the query's top level or in a top-level
+ * {@code $and}, with the documents that may match; the collection then matches the whole query against them and
+ * sorts as after a scan, so the answer is the scan's. That is the part of a real MongoDB's index use the platform's
+ * queries need: staging's readers ({@code status: "received"}, {@code commitment: "confirmed"}) look at the backlog
+ * and the incremental reconciliation ({@code lastSlot} past its last run) at what changed since, not at the whole
+ * history. Only top-level leading fields are indexed; an index led by a dotted path stays ignored, as before.
  */
 final class LeadingFieldIndex<P> extends Index<P> {
 
@@ -41,7 +45,17 @@ final class LeadingFieldIndex<P> extends Index<P> {
 	 */
 	private final Map<Object, Map<Object, P>> documentsByValue = new HashMap<>();
 
+	/** The numeric keys of {@link #documentsByValue} in order (the same document maps), for ranges. */
+	private final NavigableMap<Number, Map<Object, P>> documentsByNumber = new TreeMap<>(LeadingFieldIndex::compare);
+
 	private long count;
+
+	/**
+	 * Documents holding an array in the field, or a number of another type than int, long and double. A range's
+	 * operators may each match another element of an array ({@code {$gt: 5, $lt: 3}} matches {@code [1, 10]}), which
+	 * no key range expresses, and a decimal's key is rounded: while any is held, ranges are left to a scan.
+	 */
+	private long unranged;
 
 	LeadingFieldIndex(String name, List<IndexKey> keys, boolean sparse) {
 		super(name, keys, sparse);
@@ -60,23 +74,22 @@ final class LeadingFieldIndex<P> extends Index<P> {
 	 */
 	@Override
 	public synchronized boolean canHandle(Document query) {
-		List<Object> values = queriedValues(query);
-		if (values == null) {
+		Collection<Map<Object, P>> candidates = candidates(query);
+		if (candidates == null) {
 			return false;
 		}
-		long candidates = 0;
-		for (Object value : values) {
-			candidates += documentsByValue.getOrDefault(value, Map.of()).size();
+		long held = 0;
+		for (Map<Object, P> documents : candidates) {
+			held += documents.size();
 		}
-		return isSparse() || candidates * 2 <= count;
+		return isSparse() || held * 2 <= count;
 	}
 
 	@Override
 	public synchronized Iterable<P> getPositions(Document query) {
-		List<Object> values = queriedValues(query);
 		Set<P> positions = new LinkedHashSet<>();
-		for (Object value : values) {
-			positions.addAll(documentsByValue.getOrDefault(value, Map.of()).values());
+		for (Map<Object, P> documents : candidates(query)) {
+			positions.addAll(documents.values());
 		}
 		List<P> ordered = new ArrayList<>(positions);
 		// why: in the order a scan returns them: the in-memory backend scans by position, the file backend by key
@@ -84,6 +97,60 @@ final class LeadingFieldIndex<P> extends Index<P> {
 			ordered.sort(null);
 		}
 		return ordered;
+	}
+
+	/**
+	 * The documents (by value held) among which are all the query matches; null when the query neither sets the
+	 * leading field to plain values nor bounds it by numbers, or bounds it while some document holds an array.
+	 */
+	private Collection<Map<Object, P>> candidates(Document query) {
+		List<Object> values = queriedValues(query);
+		if (values != null) {
+			List<Map<Object, P>> held = new ArrayList<>(values.size());
+			for (Object value : values) {
+				Map<Object, P> documents = documentsByValue.get(value);
+				if (documents != null) {
+					held.add(documents);
+				}
+			}
+			return held;
+		}
+		NumberRange range = unranged == 0 ? queriedRange(query, NumberRange.ALL) : null;
+		if (range == null || range == NumberRange.ALL) {
+			return null;
+		}
+		List<Map<Object, P>> held = new ArrayList<>(range.select(documentsByNumber).values());
+		// why: NaN sorts above every number here; whatever MongoDB's ranges make of it, the collection's match decides
+		Map<Object, P> notANumber = documentsByNumber.get(Double.NaN);
+		if (notANumber != null && !held.contains(notANumber)) {
+			held.add(notANumber);
+		}
+		return held;
+	}
+
+	/**
+	 * {@code within} narrowed by the numeric bounds the query puts on the leading field, at its top level and in
+	 * each term of a top-level {@code $and} (a match meets them all); null when a bound is not a plain number.
+	 */
+	private NumberRange queriedRange(Document query, NumberRange within) {
+		NumberRange range = within;
+		if (query.get(field) instanceof Document operators) {
+			range = range.narrowedBy(operators);
+			if (range == null) {
+				return null;
+			}
+		}
+		if (query.get("$and") instanceof List<?> terms) {
+			for (Object term : terms) {
+				if (term instanceof Document document) {
+					range = queriedRange(document, range);
+					if (range == null) {
+						return null;
+					}
+				}
+			}
+		}
+		return range;
 	}
 
 	/**
@@ -133,7 +200,11 @@ final class LeadingFieldIndex<P> extends Index<P> {
 	}
 
 	private static Object normalized(Object value) {
-		return value instanceof Number number ? Utils.normalizeNumber(number) : value;
+		return value instanceof Number number ? normalizedNumber(number) : value;
+	}
+
+	private static Number normalizedNumber(Number number) {
+		return Utils.normalizeNumber(number);
 	}
 
 	/**
@@ -160,6 +231,15 @@ final class LeadingFieldIndex<P> extends Index<P> {
 		return List.of(normalized(value));
 	}
 
+	private boolean unranged(Document document) {
+		Object value = document.get(field);
+		return value instanceof Collection<?> || value instanceof Number && !isRangeable(value);
+	}
+
+	private static boolean isRangeable(Object value) {
+		return value instanceof Integer || value instanceof Long || value instanceof Double;
+	}
+
 	private static Object idOf(Document document) {
 		return normalized(document.get(ID));
 	}
@@ -182,7 +262,16 @@ final class LeadingFieldIndex<P> extends Index<P> {
 			return;
 		}
 		Object id = idOf(document);
-		values.forEach(value -> documentsByValue.computeIfAbsent(value, v -> new HashMap<>()).put(id, position));
+		for (Object value : values) {
+			Map<Object, P> documents = documentsByValue.computeIfAbsent(value, v -> new HashMap<>());
+			if (documents.isEmpty() && value instanceof Number number) {
+				documentsByNumber.put(number, documents);
+			}
+			documents.put(id, position);
+		}
+		if (unranged(document)) {
+			unranged++;
+		}
 		count++;
 	}
 
@@ -198,11 +287,17 @@ final class LeadingFieldIndex<P> extends Index<P> {
 				removed = position;
 				if (documents.isEmpty()) {
 					documentsByValue.remove(value);
+					if (value instanceof Number number) {
+						documentsByNumber.remove(number);
+					}
 				}
 			}
 		}
 		if (removed != null) {
 			count--;
+			if (unranged(document)) {
+				unranged--;
+			}
 		}
 		return removed;
 	}
@@ -232,6 +327,73 @@ final class LeadingFieldIndex<P> extends Index<P> {
 	@Override
 	public synchronized void drop() {
 		documentsByValue.clear();
+		documentsByNumber.clear();
 		count = 0;
+		unranged = 0;
+	}
+
+	/** Numbers by value whatever their type, as MongoDB compares them (NaN last here, see {@link #candidates}). */
+	private static int compare(Number a, Number b) {
+		int byDouble = Double.compare(a.doubleValue(), b.doubleValue());
+		if (byDouble != 0 || a instanceof Double || b instanceof Double) {
+			return byDouble;
+		}
+		return Long.compare(a.longValue(), b.longValue());
+	}
+
+	/** Bounds on a number; a null bound is none. */
+	private record NumberRange(Number lower, boolean lowerInclusive, Number upper, boolean upperInclusive) {
+
+		static final NumberRange ALL = new NumberRange(null, false, null, false);
+
+		/** This range within the operators' bounds; null when one of them bounds by something else than a number. */
+		NumberRange narrowedBy(Document operators) {
+			NumberRange range = this;
+			for (Map.Entry<String, Object> operator : operators.entrySet()) {
+				boolean lowerBound = operator.getKey().equals("$gt") || operator.getKey().equals("$gte");
+				boolean upperBound = operator.getKey().equals("$lt") || operator.getKey().equals("$lte");
+				if (!lowerBound && !upperBound) {
+					continue;
+				}
+				if (!isRangeable(operator.getValue()) || Double.isNaN(((Number) operator.getValue()).doubleValue())) {
+					return null;
+				}
+				Number bound = (Number) operator.getValue();
+				Number value = normalizedNumber(bound);
+				boolean inclusive = operator.getKey().endsWith("e");
+				range = lowerBound ? range.withLower(value, inclusive) : range.withUpper(value, inclusive);
+			}
+			return range;
+		}
+
+		private NumberRange withLower(Number value, boolean inclusive) {
+			int order = lower == null ? 1 : compare(value, lower);
+			if (order > 0 || order == 0 && !inclusive) {
+				return new NumberRange(value, inclusive, upper, upperInclusive);
+			}
+			return this;
+		}
+
+		private NumberRange withUpper(Number value, boolean inclusive) {
+			int order = upper == null ? -1 : compare(value, upper);
+			if (order < 0 || order == 0 && !inclusive) {
+				return new NumberRange(lower, lowerInclusive, value, inclusive);
+			}
+			return this;
+		}
+
+		<V> NavigableMap<Number, V> select(NavigableMap<Number, V> byNumber) {
+			if (lower != null && upper != null) {
+				int order = compare(lower, upper);
+				if (order > 0 || order == 0 && !(lowerInclusive && upperInclusive)) {
+					return Collections.emptyNavigableMap();
+				}
+				return byNumber.subMap(lower, lowerInclusive, upper, upperInclusive);
+			}
+			if (lower != null) {
+				return byNumber.tailMap(lower, lowerInclusive);
+			}
+			return upper != null ? byNumber.headMap(upper, upperInclusive) : byNumber;
+		}
 	}
 }

@@ -110,7 +110,9 @@ class EmbeddedMongoServerIT {
 			MongoCollection<Document> scanned) {
 		List<Document> inserted = new ArrayList<>();
 		for (int i = 0; i < 25; i++) {
-			Document document = new Document("_id", "sig-" + round + "-" + i).append("slot", (long) random.nextInt(60));
+			int kind = random.nextInt(20);
+			Object slot = kind == 0 ? "late" : kind == 1 ? random.nextInt(60) + 0.5 : (Object) (long) random.nextInt(60);
+			Document document = new Document("_id", "sig-" + round + "-" + i).append("slot", slot);
 			if (random.nextInt(10) > 0) {
 				document.append("status", STATUSES.get(random.nextInt(STATUSES.size())));
 			}
@@ -151,6 +153,10 @@ class EmbeddedMongoServerIT {
 						Filters.ne("status", "dropped")),
 				Filters.eq("tags", "t" + random.nextInt(4)), Filters.in("slot", List.of(3L, 7, 11L, 59L)),
 				Filters.exists("status", false), Filters.eq("flagged", true),
+				Filters.gt("slot", (long) random.nextInt(60)), Filters.lt("slot", 6),
+				Filters.and(Filters.gt("slot", (long) random.nextInt(30)), Filters.lte("slot", 30 + random.nextInt(30))),
+				new Document("slot", new Document("$gte", 20.5).append("$lt", 40)), Filters.gt("tags", "t1"),
+				Filters.and(Filters.eq("commitment", "finalized"), Filters.gte("slot", 50L)),
 				Filters.and(Filters.eq("flagged", true), Filters.eq("status", status)));
 		for (Bson filter : filters) {
 			assertThat(indexed.find(filter).sort(Sorts.ascending("slot", "_id")).into(new ArrayList<>()))

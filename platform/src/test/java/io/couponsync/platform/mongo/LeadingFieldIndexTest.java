@@ -86,4 +86,37 @@ class LeadingFieldIndexTest {
 		assertThat(sparse.remove(new Document("_id", "b"))).isNull();
 		assertThat(sparse.getPositions(new Document("needsRefetch", true))).containsExactly(0);
 	}
+
+	@Test
+	void numericBoundsOnTheLeadingFieldAreServedWhenTheyNarrow() {
+		LeadingFieldIndex<Integer> slots = new LeadingFieldIndex<>("slot", List.of(new IndexKey("slot", true)), false);
+		for (int i = 0; i < 10; i++) {
+			slots.add(new Document("_id", "s" + i).append("slot", i % 2 == 0 ? (long) i : (Object) i), i, null);
+		}
+		slots.add(new Document("_id", "text").append("slot", "late"), 10, null);
+		slots.add(new Document("_id", "half").append("slot", 7.5), 11, null);
+
+		assertThat(slots.canHandle(new Document("slot", new Document("$gt", 7)))).isTrue();
+		assertThat(slots.getPositions(new Document("slot", new Document("$gt", 7)))).containsExactly(8, 9, 11);
+		assertThat(slots.getPositions(new Document("slot", new Document("$gte", 8.0).append("$lt", 9L))))
+			.containsExactly(8);
+		assertThat(slots.getPositions(new Document("$and", List.of(new Document("slot", new Document("$gt", 3L)),
+				new Document("slot", new Document("$lte", 5)), new Document("other", new Document("$ne", true))))))
+			.as("bounds from several terms").containsExactly(4, 5);
+		assertThat(slots.getPositions(new Document("slot", new Document("$gt", 5).append("$lt", 3)))).isEmpty();
+		assertThat(slots.canHandle(new Document("slot", new Document("$gte", 2)))).as("most documents").isFalse();
+		assertThat(slots.canHandle(new Document("slot", new Document("$gt", "a")))).as("not a number").isFalse();
+		assertThat(slots.canHandle(new Document("slot", new Document("$ne", 3)))).isFalse();
+
+		slots.add(new Document("_id", "nan").append("slot", Double.NaN), 12, null);
+		assertThat(slots.getPositions(new Document("slot", new Document("$lt", 1)))).as("NaN left to the match")
+			.containsExactly(0, 12);
+
+		Document array = new Document("_id", "array").append("slot", List.of(1L, 10L));
+		slots.add(array, 13, null);
+		assertThat(slots.canHandle(new Document("slot", new Document("$gt", 8)))).as("while an array is held").isFalse();
+		assertThat(slots.canHandle(new Document("slot", 9))).isTrue();
+		slots.remove(array);
+		assertThat(slots.canHandle(new Document("slot", new Document("$gt", 8)))).isTrue();
+	}
 }
