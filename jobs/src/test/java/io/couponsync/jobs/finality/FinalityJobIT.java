@@ -804,6 +804,34 @@ class FinalityJobIT {
 		assertNoOrphanMarkOnAnAccountThatExists(accounts);
 	}
 
+	/**
+	 * The re-check's window is counted back from the cluster's confirmed slot (1,500 slots by default): a transaction
+	 * dropped longer ago is not asked about, even when the chain reports it after all.
+	 */
+	@Test
+	void doesNotAskAboutTransactionsDroppedBeforeTheWindow() throws Exception {
+		LedgerTransaction firstUnfinalized = applyHistoryWithUnfinalizedTail(6, 10);
+		List<LedgerTransaction> forked = simulator.dropByFork(firstUnfinalized);
+		simulator.advanceSlots(80);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		List<String> forkedSignatures = forked.stream().map(LedgerTransaction::signature).toList();
+		long newestDropped = forked.stream().mapToLong(LedgerTransaction::slot).max().orElseThrow();
+		simulator.advanceSlots((int) (newestDropped + 1_501 - simulator.ledger().slot(Commitment.CONFIRMED)));
+		simulator.reland(forked);
+		simulator.advanceSlots(80);
+		double revivedBefore = meters.counter("sync.finality.revived").count();
+		simulator.metrics().reset();
+
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(simulator.metrics().calls("getSlot")).as("the window's end asked of the cluster").isPositive();
+		assertThat(simulator.metrics().calls("getSignatureStatuses")).as("nothing to settle, nothing to ask again")
+			.isZero();
+		assertThat(meters.get("sync.finality.revived").counter().count()).isEqualTo(revivedBefore);
+		assertThat(database().getCollection("staged_transactions").countDocuments(Filters.and(
+				Filters.in("_id", forkedSignatures), Filters.eq("status", "dropped")))).isEqualTo(forked.size());
+	}
+
 	/** A finality-writer checkpoint that throws once, at a chosen step of a chosen chunk. */
 	@TestConfiguration
 	static class CrashInjection {
