@@ -22,8 +22,8 @@ public class AccountStateConfiguration {
 	}
 
 	@Bean
-	OrphanReasons orphanReasons(MongoDatabaseFactory mongo, StagingRepository staging) {
-		return new OrphanReasons(mongo.getMongoDatabase(), staging);
+	OrphanReasons orphanReasons(StagingRepository staging) {
+		return new OrphanReasons(staging);
 	}
 
 	@Bean

@@ -47,7 +47,9 @@ import io.couponsync.jobs.accountstate.DifferenceReport;
 import io.couponsync.jobs.accountstate.DifferenceReport.Difference;
 import io.couponsync.jobs.applyevents.LedgerStaging;
 import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.jobs.readmodel.CounterJournal;
 import io.couponsync.jobs.readmodel.Projections;
+import io.couponsync.jobs.readmodel.ReadModelStore;
 import io.couponsync.simulator.GroundTruth;
 import io.couponsync.simulator.SolanaSimulator;
 import io.couponsync.simulator.ledger.Commitment;
@@ -507,6 +509,14 @@ class ReconcileJobIT {
 		new java.util.Random(7).nextBytes(key);
 		String ghost = Base58.encode(key);
 		database().getCollection("merchants").insertOne(new Document(merchant).append("_id", ghost));
+		// a document only counters wrote: the event that counted into it showed the account, so it existed
+		new java.util.Random(8).nextBytes(key);
+		String countedOnly = Base58.encode(key);
+		String countingEvent = merchant.get(ReadModelStore.VERSIONS, Document.class).values().stream().map(String.class::cast)
+			.filter(version -> !ReadModelStore.ACCOUNT_READ_SOURCES.contains(version.split("\\.")[2])).findFirst()
+			.orElseThrow();
+		database().getCollection("merchants").insertOne(new Document("_id", countedOnly).append("totalPromotions", 1L)
+			.append(CounterJournal.COUNTED, new Document("totalPromotions", countingEvent)));
 		long live = 0;
 		long purgeReads = 0;
 		Date retentionStart = new Date(System.currentTimeMillis() - 30L * 86_400_000);
@@ -528,6 +538,8 @@ class ReconcileJobIT {
 			.first().getString("orphanReason")).isEqualTo("never-existed");
 		assertThat(database().getCollection("merchants").find(Filters.eq("_id", ghost)).first()
 			.getString("orphanReason")).as("its fields came from events and reads: it existed").isEqualTo("closed");
+		assertThat(database().getCollection("merchants").find(Filters.eq("_id", countedOnly)).first()
+			.getString("orphanReason")).as("an event counted into it: it existed").isEqualTo("closed");
 		assertThat(AccountEquality.differences(database(), finalizedAccounts(), counters())).isEmpty();
 		assertThat(new AccountReadCheckpoints(database()).orphanCleanup())
 			.isEqualTo(simulator.ledger().slot(Commitment.FINALIZED));
