@@ -29,6 +29,7 @@ import org.springframework.test.context.TestPropertySource;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagingRepository;
+import io.couponsync.chain.staging.StagingStatus;
 import io.couponsync.jobs.accountstate.DifferenceReport;
 import io.couponsync.jobs.applyevents.DeadLetterStore;
 import io.couponsync.jobs.applyevents.LedgerStaging;
@@ -201,8 +202,9 @@ class HotPathQueriesIT {
 	}
 
 	/**
-	 * The counts the console and the gauges ask for at each refresh. The driver's countDocuments is an aggregation,
-	 * which the embedded server answers by reading the whole collection; counted as queries, indexes serve them.
+	 * The counts and newest slots the console and the gauges ask for at each refresh. The driver's countDocuments is
+	 * an aggregation, which the embedded server answers by reading the whole collection; counted as queries, indexes
+	 * serve them. The newest slots are sorted queries with a limit, read in the {@code slot} index's order.
 	 */
 	@Test
 	void theCountsTheConsoleAndTheGaugesAskForAreServedByIndexes() throws Exception {
@@ -229,11 +231,17 @@ class HotPathQueriesIT {
 		StagingRepository.Unsettled unsettled;
 		long dead;
 		long differencesOf7;
+		Long newestStaged;
+		Long newestApplied;
+		Long newestFinalized;
 		Map<String, Long> scanned;
 		try {
 			unsettled = staging.unsettled();
 			dead = deadLetters.count();
 			differencesOf7 = differences.count(7);
+			newestStaged = staging.newestSlot(null);
+			newestApplied = staging.newestSlot(StagingStatus.APPLIED);
+			newestFinalized = staging.newestFinalizedSlot();
 			scanned = scans.counts();
 		}
 		finally {
@@ -246,6 +254,9 @@ class HotPathQueriesIT {
 			.isPositive();
 		assertThat(dead).isEqualTo(1);
 		assertThat(differencesOf7).isEqualTo(2);
+		assertThat(newestStaged).isEqualTo(recent.stream().mapToLong(LedgerTransaction::slot).max().orElseThrow());
+		assertThat(newestApplied).as("nothing applied in this test").isNull();
+		assertThat(newestFinalized).isEqualTo(settled.stream().mapToLong(LedgerTransaction::slot).max().orElseThrow());
 		assertThat(scanned).as("collections read whole").isEmpty();
 	}
 

@@ -96,9 +96,9 @@ class DroppedRecheckTasklet implements Tasklet {
 	/**
 	 * The oldest slot of the transactions to ask about: {@code windowSlots} before the cluster's confirmed slot; null
 	 * when nothing was ever dropped, as there is then nothing to ask about. The cluster's slot, not staging's newest:
-	 * on the embedded server that is a read of all of staging, every run once anything was dropped; and a
-	 * transaction lands again, if ever, within a blockhash's life of the chain's tip, which backfill keeps staging
-	 * close to.
+	 * a transaction lands again, if ever, within a blockhash's life of the chain's tip, while staging's newest slot
+	 * stands still whenever nothing is staged (a quiet program, a stopped listener) and would keep old drops in the
+	 * window.
 	 */
 	private Long oldestSlotToRecheck() {
 		if (staging.newestSlot(StagingStatus.DROPPED) == null) {

@@ -6,10 +6,12 @@ import java.util.Collections;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -99,6 +101,55 @@ final class LeadingFieldIndex<P> extends Index<P> {
 		return ordered;
 	}
 
+	/** The index's leading field. */
+	String field() {
+		return field;
+	}
+
+	/**
+	 * Whether walking the index in order visits every document in the order MongoDB sorts them by the field: all
+	 * hold a plain int, long or double, none NaN (MongoDB sorts NaN first, this index last). A sparse index leaves
+	 * out the documents without the field, which a sort puts first.
+	 */
+	synchronized boolean ordersAll() {
+		return !isSparse() && unranged == 0 && documentsByNumber.size() == documentsByValue.size()
+				&& !documentsByNumber.containsKey(Double.NaN);
+	}
+
+	/**
+	 * The positions by the field's value, ascending or descending, and within a value in position order (the order a
+	 * scan gives them and a stable sort keeps). Read lazily: the caller walks it under the collection's lock, which
+	 * every change of the index also holds.
+	 */
+	synchronized Iterator<P> positionsInOrder(boolean ascending) {
+		Iterator<Map<Object, P>> byValue = (ascending ? documentsByNumber : documentsByNumber.descendingMap()).values()
+			.iterator();
+		return new Iterator<>() {
+
+			private Iterator<P> current = Collections.emptyIterator();
+
+			@Override
+			public boolean hasNext() {
+				while (!current.hasNext() && byValue.hasNext()) {
+					List<P> positions = new ArrayList<>(byValue.next().values());
+					if (positions.stream().allMatch(Comparable.class::isInstance)) {
+						positions.sort(null);
+					}
+					current = positions.iterator();
+				}
+				return current.hasNext();
+			}
+
+			@Override
+			public P next() {
+				if (!hasNext()) {
+					throw new NoSuchElementException();
+				}
+				return current.next();
+			}
+		};
+	}
+
 	/**
 	 * The documents (by value held) among which are all the query matches; null when the query neither sets the
 	 * leading field to plain values nor bounds it by numbers, or bounds it while some document holds an array.
@@ -120,9 +171,10 @@ final class LeadingFieldIndex<P> extends Index<P> {
 			return null;
 		}
 		List<Map<Object, P>> held = new ArrayList<>(range.select(documentsByNumber).values());
-		// why: NaN sorts above every number here; whatever MongoDB's ranges make of it, the collection's match decides
+		// why: NaN sorts above every number here, so only an unbounded top selects it; whatever MongoDB's ranges make
+		// of it, the collection's match decides
 		Map<Object, P> notANumber = documentsByNumber.get(Double.NaN);
-		if (notANumber != null && !held.contains(notANumber)) {
+		if (notANumber != null && range.upper() != null) {
 			held.add(notANumber);
 		}
 		return held;

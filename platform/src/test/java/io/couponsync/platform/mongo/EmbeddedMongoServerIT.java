@@ -87,9 +87,15 @@ class EmbeddedMongoServerIT {
 			indexed.createIndex(Indexes.ascending("tags"));
 			indexed.createIndex(Indexes.ascending("slot"));
 			indexed.createIndex(Indexes.ascending("flagged"), new IndexOptions().sparse(true));
+			indexed.createIndex(Indexes.ascending("height"));
 			for (int round = 0; round < 40; round++) {
 				changeBoth(random, round, indexed, scanned);
 				assertSameAnswers(random, indexed, scanned);
+			}
+			if (file == null) {
+				assertThat(server.scans().counts().keySet()).as("sorted by an index's field with a limit: read in order")
+					.noneMatch(shape -> shape.startsWith("indexed {status:{$ne}}"))
+					.anyMatch(shape -> shape.startsWith("scanned {status:{$ne}}"));
 			}
 		}
 		if (file != null) {
@@ -104,6 +110,46 @@ class EmbeddedMongoServerIT {
 		}
 	}
 
+	/**
+	 * The file backend opens its collections itself, over the maps the server names: a file the stock backend wrote
+	 * reads the same, and what it answers in an index's order is what the stock backend answers by sorting.
+	 */
+	@org.junit.jupiter.api.Test
+	void theFileBackendReadsWhatTheStockBackendWrote() {
+		Path file = directory.resolve("stock.mv");
+		List<Document> documents = new ArrayList<>();
+		for (int i = 0; i < 50; i++) {
+			documents.add(new Document("_id", "sig-" + i).append("slot", (long) (i * 7 % 50)).append("status",
+					i % 3 == 0 ? "received" : "applied"));
+		}
+		List<Document> newestApplied;
+		de.bwaldvogel.mongo.MongoServer stock = new de.bwaldvogel.mongo.MongoServer(
+				new de.bwaldvogel.mongo.backend.h2.H2Backend(file.toString()));
+		try (MongoClient client = MongoClients.create("mongodb://" + hostAndPort(stock.bind()))) {
+			MongoCollection<Document> collection = client.getDatabase("test").getCollection("staged");
+			collection.createIndex(Indexes.ascending("slot"));
+			collection.insertMany(documents);
+			newestApplied = collection.find(Filters.eq("status", "applied")).sort(Sorts.descending("slot")).limit(3)
+				.into(new ArrayList<>());
+		}
+		finally {
+			stock.shutdownNow();
+		}
+
+		try (EmbeddedMongoServer server = new EmbeddedMongoServer("127.0.0.1", 0, file);
+				MongoClient client = MongoClients.create(server.connectionString("test"))) {
+			MongoCollection<Document> collection = client.getDatabase("test").getCollection("staged");
+			assertThat(collection.find().sort(Sorts.ascending("_id")).into(new ArrayList<>()))
+				.containsExactlyInAnyOrderElementsOf(documents);
+			assertThat(collection.find(Filters.eq("status", "applied")).sort(Sorts.descending("slot")).limit(3)
+				.into(new ArrayList<>())).isEqualTo(newestApplied).hasSize(3);
+		}
+	}
+
+	private static String hostAndPort(java.net.InetSocketAddress address) {
+		return address.getHostString() + ":" + address.getPort();
+	}
+
 	private static final List<String> STATUSES = List.of("received", "applied", "dead", "dropped");
 
 	private static void changeBoth(Random random, int round, MongoCollection<Document> indexed,
@@ -112,7 +158,8 @@ class EmbeddedMongoServerIT {
 		for (int i = 0; i < 25; i++) {
 			int kind = random.nextInt(20);
 			Object slot = kind == 0 ? "late" : kind == 1 ? random.nextInt(60) + 0.5 : (Object) (long) random.nextInt(60);
-			Document document = new Document("_id", "sig-" + round + "-" + i).append("slot", slot);
+			Document document = new Document("_id", "sig-" + round + "-" + i).append("slot", slot)
+				.append("height", kind == 2 ? random.nextInt(60) + 0.25 : (Object) (long) random.nextInt(60));
 			if (random.nextInt(10) > 0) {
 				document.append("status", STATUSES.get(random.nextInt(STATUSES.size())));
 			}
@@ -128,7 +175,8 @@ class EmbeddedMongoServerIT {
 		List<Bson> changes = List.of(Updates.set("status", STATUSES.get(random.nextInt(STATUSES.size()))),
 				Updates.unset("status"), Updates.set("commitment", "finalized"),
 				Updates.set("tags", List.of("t" + random.nextInt(4))), Updates.set("slot", random.nextInt(60)),
-				Updates.set("flagged", true), Updates.unset("flagged"), Updates.set("tags", List.of()));
+				Updates.set("flagged", true), Updates.unset("flagged"), Updates.set("tags", List.of()),
+				Updates.set("height", random.nextInt(60)), Updates.inc("height", 1));
 		Bson where = Filters.and(Filters.eq("status", STATUSES.get(random.nextInt(STATUSES.size()))),
 				Filters.lt("slot", (long) random.nextInt(60)));
 		Bson change = changes.get(random.nextInt(changes.size()));
@@ -137,7 +185,7 @@ class EmbeddedMongoServerIT {
 			collection.insertMany(inserted.stream().map(document -> new Document(document)).toList());
 			collection.updateMany(where, change);
 			collection.replaceOne(Filters.eq("_id", "sig-" + round + "-3"),
-					new Document("status", "received").append("slot", 7L).append("tags", List.of()));
+					new Document("status", "received").append("slot", 7L).append("height", 7).append("tags", List.of()));
 			collection.deleteMany(deleted);
 		}
 	}
@@ -167,6 +215,16 @@ class EmbeddedMongoServerIT {
 				.containsExactlyElementsOf(scanned.find(filter).map(document -> document.getString("_id"))
 					.into(new ArrayList<>()));
 			assertThat(indexed.countDocuments(filter)).isEqualTo(scanned.countDocuments(filter));
+		}
+		List<Bson> sortedFilters = List.of(Filters.empty(), Filters.ne("status", "dropped"), Filters.eq("status", status),
+				Filters.eq("flagged", true), Filters.lt("slot", 30L));
+		for (Bson filter : sortedFilters) {
+			for (Bson sort : List.of(Sorts.descending("height"), Sorts.ascending("height"))) {
+				int limit = 1 + random.nextInt(5);
+				assertThat(indexed.find(filter).sort(sort).limit(limit).into(new ArrayList<>()))
+					.as("%s sorted by %s, limit %d", filter, sort, limit)
+					.isEqualTo(scanned.find(filter).sort(sort).limit(limit).into(new ArrayList<>()));
+			}
 		}
 		assertThat(indexed.countDocuments()).isEqualTo(scanned.countDocuments()).isPositive();
 	}

@@ -119,4 +119,33 @@ class LeadingFieldIndexTest {
 		slots.remove(array);
 		assertThat(slots.canHandle(new Document("slot", new Document("$gt", 8)))).isTrue();
 	}
+
+	@Test
+	void walksItsDocumentsInTheFieldsOrderWhenEveryOneHoldsANumber() {
+		LeadingFieldIndex<Integer> slots = new LeadingFieldIndex<>("slot", List.of(new IndexKey("slot", true)), false);
+		slots.add(new Document("_id", "a").append("slot", 5L), 3, null);
+		slots.add(new Document("_id", "b").append("slot", 2), 1, null);
+		slots.add(new Document("_id", "c").append("slot", 5), 0, null);
+		slots.add(new Document("_id", "d").append("slot", 7.5), 2, null);
+
+		assertThat(slots.ordersAll()).isTrue();
+		List<Integer> ascending = new java.util.ArrayList<>();
+		slots.positionsInOrder(true).forEachRemaining(ascending::add);
+		List<Integer> descending = new java.util.ArrayList<>();
+		slots.positionsInOrder(false).forEachRemaining(descending::add);
+		assertThat(ascending).as("ties in position order").containsExactly(1, 0, 3, 2);
+		assertThat(descending).as("ties in position order").containsExactly(2, 0, 3, 1);
+
+		Document missing = new Document("_id", "e");
+		slots.add(missing, 4, null);
+		assertThat(slots.ordersAll()).as("a document without the field sorts first").isFalse();
+		slots.remove(missing);
+		Document nan = new Document("_id", "f").append("slot", Double.NaN);
+		slots.add(nan, 5, null);
+		assertThat(slots.ordersAll()).as("MongoDB sorts NaN first").isFalse();
+		slots.remove(nan);
+		assertThat(slots.ordersAll()).isTrue();
+		assertThat(new LeadingFieldIndex<Integer>("flag", List.of(new IndexKey("flag", true)), true).ordersAll())
+			.as("sparse: leaves out what a sort puts first").isFalse();
+	}
 }
