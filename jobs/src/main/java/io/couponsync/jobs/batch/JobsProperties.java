@@ -93,7 +93,7 @@ public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 	 * @param recordBlockOrder read the block (getBlock) of every slot holding several staged transactions, so they
 	 * are applied in the chain's order rather than by signature
 	 * @param recheckDroppedSlots how far back dropped transactions are asked about again: those staged within this
-	 * many slots of the cluster's confirmed slot (0: never asked again)
+	 * many slots of the newest staged slot (0: never asked again)
 	 * @param recheckDroppedPerRun the most dropped transactions asked about again per run, the least recently asked
 	 * first (getSignatureStatuses, 256 per call)
 	 */

@@ -26,8 +26,8 @@ import io.couponsync.chain.staging.StagingStatus;
  * Asks the chain again about transactions marked dropped (getSignatureStatuses, history searched): one the cluster
  * now reports confirmed — landed again after the finality job gave it up, or reported missing by a node that lacked
  * its history — is fetched (getTransaction) and staged again at the slot it has now, to be applied. Bounded, so it
- * never grows with history: only transactions staged within {@code windowSlots} of the cluster's confirmed slot, at
- * most {@code perRun} per run, the least recently asked first.
+ * never grows with history: only transactions staged within {@code windowSlots} of the newest staged slot, at most
+ * {@code perRun} per run, the least recently asked first.
  */
 class DroppedRecheckTasklet implements Tasklet {
 
@@ -54,11 +54,11 @@ class DroppedRecheckTasklet implements Tasklet {
 
 	@Override
 	public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
-		Long oldest = windowSlots == 0 ? null : oldestSlotToRecheck();
-		if (oldest == null) {
+		Long newest = windowSlots == 0 ? null : newestStagedSlot();
+		if (newest == null) {
 			return RepeatStatus.FINISHED;
 		}
-		List<String> dropped = staging.droppedToRecheck(oldest, perRun);
+		List<String> dropped = staging.droppedToRecheck(newest - windowSlots, perRun);
 		if (dropped.isEmpty()) {
 			return RepeatStatus.FINISHED;
 		}
@@ -94,16 +94,16 @@ class DroppedRecheckTasklet implements Tasklet {
 	}
 
 	/**
-	 * The oldest slot of the transactions to ask about: {@code windowSlots} before the cluster's confirmed slot; null
-	 * when nothing was ever dropped, as there is then nothing to ask about. The cluster's slot, not staging's newest:
-	 * a transaction lands again, if ever, within a blockhash's life of the chain's tip, while staging's newest slot
-	 * stands still whenever nothing is staged (a quiet program, a stopped listener) and would keep old drops in the
-	 * window.
+	 * The newest staged slot; null when nothing was ever dropped, as there is then nothing to ask about. Staging's,
+	 * not the cluster's: a run with nothing to settle makes no call (the newest live slot is read in the {@code slot}
+	 * index's order, on the embedded server too).
 	 */
-	private Long oldestSlotToRecheck() {
-		if (staging.newestSlot(StagingStatus.DROPPED) == null) {
+	private Long newestStagedSlot() {
+		Long dropped = staging.newestSlot(StagingStatus.DROPPED);
+		if (dropped == null) {
 			return null;
 		}
-		return rpc.getSlot(ChainCommitment.CONFIRMED.value()) - windowSlots;
+		Long live = staging.newestSlot(null);
+		return live == null ? dropped : Math.max(live, dropped);
 	}
 }
