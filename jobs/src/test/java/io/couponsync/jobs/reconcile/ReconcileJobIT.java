@@ -517,6 +517,21 @@ class ReconcileJobIT {
 			.orElseThrow();
 		database().getCollection("merchants").insertOne(new Document("_id", countedOnly).append("totalPromotions", 1L)
 			.append(CounterJournal.COUNTED, new Document("totalPromotions", countingEvent)));
+		// the newest event counted into each is a fork's: what it left counted shows an older one that stays
+		String droppedSignature = "DroppedByFork" + "1".repeat(75);
+		database().getCollection("staged_transactions").insertOne(new Document("_id", droppedSignature)
+			.append("slot", 1L).append("status", "dropped").append("commitment", "dropped"));
+		String[] parts = countingEvent.split("\\.");
+		parts[2] = droppedSignature;
+		String droppedEvent = String.join(".", parts);
+		String[] countedByAFork = new String[2];
+		for (int i = 0; i < 2; i++) {
+			new java.util.Random(9 + i).nextBytes(key);
+			countedByAFork[i] = Base58.encode(key);
+			database().getCollection("merchants").insertOne(new Document("_id", countedByAFork[i])
+				.append("totalPromotions", (long) i).append(CounterJournal.COUNTED,
+						new Document("totalPromotions", droppedEvent)));
+		}
 		long live = 0;
 		long purgeReads = 0;
 		Date retentionStart = new Date(System.currentTimeMillis() - 30L * 86_400_000);
@@ -540,6 +555,10 @@ class ReconcileJobIT {
 			.getString("orphanReason")).as("its fields came from events and reads: it existed").isEqualTo("closed");
 		assertThat(database().getCollection("merchants").find(Filters.eq("_id", countedOnly)).first()
 			.getString("orphanReason")).as("an event counted into it: it existed").isEqualTo("closed");
+		assertThat(database().getCollection("merchants").find(Filters.eq("_id", countedByAFork[0])).first()
+			.getString("orphanReason")).as("counted only by what a fork dropped: back to zero").isEqualTo("dropped-by-fork");
+		assertThat(database().getCollection("merchants").find(Filters.eq("_id", countedByAFork[1])).first()
+			.getString("orphanReason")).as("a count left: an older event that stays counted into it").isEqualTo("closed");
 		assertThat(AccountEquality.differences(database(), finalizedAccounts(), counters())).isEmpty();
 		assertThat(new AccountReadCheckpoints(database()).orphanCleanup())
 			.isEqualTo(simulator.ledger().slot(Commitment.FINALIZED));

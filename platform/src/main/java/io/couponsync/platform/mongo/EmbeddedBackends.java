@@ -22,7 +22,9 @@ import org.h2.mvstore.MVStore;
 /**
  * The embedded server's backends (in memory, or an H2 file), with {@link IdConditionIndex} as their _id index,
  * {@link LeadingFieldIndex} for the other indexes, which the server alone would ignore, and sorted queries with a
- * limit read in an index's order ({@link IndexOrder}).
+ * limit read in an index's order ({@link IndexOrder}). The count command is served under the collection's lock too,
+ * as every other query is: an index answers whether it can serve a query and then which documents, and a change in
+ * between (the server alone leaves count unlocked) could make the two answers disagree.
  */
 final class EmbeddedBackends {
 
@@ -49,6 +51,11 @@ final class EmbeddedBackends {
 								}
 								return matchDocumentsFromStream(query, IndexOrder.documents(ordered, this::getDocument),
 										skip, limit, batchSize, null, fieldSelector);
+							}
+
+							@Override
+							public synchronized int count(Document query, int skip, int limit) {
+								return super.count(query, skip, limit);
 							}
 
 							@Override
@@ -104,6 +111,11 @@ final class EmbeddedBackends {
 								}
 								return matchDocumentsFromStream(query, IndexOrder.documents(ordered, this::getDocument),
 										skip, limit, batchSize, null, fieldSelector);
+							}
+
+							@Override
+							public synchronized int count(Document query, int skip, int limit) {
+								return super.count(query, skip, limit);
 							}
 						};
 					}

@@ -94,10 +94,7 @@ final class LeadingFieldIndex<P> extends Index<P> {
 			positions.addAll(documents.values());
 		}
 		List<P> ordered = new ArrayList<>(positions);
-		// why: in the order a scan returns them: the in-memory backend scans by position, the file backend by key
-		if (ordered.stream().allMatch(Comparable.class::isInstance)) {
-			ordered.sort(null);
-		}
+		inScanOrder(ordered);
 		return ordered;
 	}
 
@@ -132,9 +129,7 @@ final class LeadingFieldIndex<P> extends Index<P> {
 			public boolean hasNext() {
 				while (!current.hasNext() && byValue.hasNext()) {
 					List<P> positions = new ArrayList<>(byValue.next().values());
-					if (positions.stream().allMatch(Comparable.class::isInstance)) {
-						positions.sort(null);
-					}
+					inScanOrder(positions);
 					current = positions.iterator();
 				}
 				return current.hasNext();
@@ -148,6 +143,18 @@ final class LeadingFieldIndex<P> extends Index<P> {
 				return current.next();
 			}
 		};
+	}
+
+	/**
+	 * Sorts positions into the order a scan returns them: the in-memory backend scans by position, the file backend
+	 * by key. Keys of several types (a string and an ObjectId as {@code _id}) do not compare, and stay as they are.
+	 */
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static <P> void inScanOrder(List<P> positions) {
+		if (!positions.isEmpty() && positions.get(0) instanceof Comparable
+				&& positions.stream().allMatch(position -> position.getClass() == positions.get(0).getClass())) {
+			((List<Comparable>) positions).sort(null);
+		}
 	}
 
 	/**
