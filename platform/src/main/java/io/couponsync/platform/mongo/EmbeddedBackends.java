@@ -1,6 +1,5 @@
 package io.couponsync.platform.mongo;
 
-import java.util.Iterator;
 import java.util.List;
 
 import de.bwaldvogel.mongo.MongoBackend;
@@ -45,12 +44,10 @@ final class EmbeddedBackends {
 							@Override
 							protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit,
 									int batchSize, Document fieldSelector) {
-								Iterator<Integer> ordered = IndexOrder.positions(getIndexes(), query, orderBy, limit);
-								if (ordered == null) {
-									return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
-								}
-								return matchDocumentsFromStream(query, IndexOrder.documents(ordered, this::getDocument),
-										skip, limit, batchSize, null, fieldSelector);
+								return IndexOrder.query(getIndexes(), query, orderBy, limit, this::getDocument,
+										inOrder -> matchDocumentsFromStream(query, inOrder, skip, limit, batchSize, null,
+												fieldSelector),
+										() -> super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector));
 							}
 
 							@Override
@@ -105,12 +102,10 @@ final class EmbeddedBackends {
 							@Override
 							protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit,
 									int batchSize, Document fieldSelector) {
-								Iterator<Object> ordered = IndexOrder.positions(getIndexes(), query, orderBy, limit);
-								if (ordered == null) {
-									return super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
-								}
-								return matchDocumentsFromStream(query, IndexOrder.documents(ordered, this::getDocument),
-										skip, limit, batchSize, null, fieldSelector);
+								return IndexOrder.query(getIndexes(), query, orderBy, limit, this::getDocument,
+										inOrder -> matchDocumentsFromStream(query, inOrder, skip, limit, batchSize, null,
+												fieldSelector),
+										() -> super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector));
 							}
 
 							@Override
