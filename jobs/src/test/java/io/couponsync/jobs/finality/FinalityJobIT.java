@@ -760,10 +760,7 @@ class FinalityJobIT {
 
 	@Test
 	void stagesAgainAndAppliesADroppedTransactionTheClusterReportsAfterAll() throws Exception {
-		LedgerTransaction firstUnfinalized = applyHistoryWithUnfinalizedTail(6, 10);
-		List<LedgerTransaction> forked = simulator.dropByFork(firstUnfinalized);
-		simulator.advanceSlots(80);
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		List<LedgerTransaction> forked = forkAwayTheUnfinalizedTailAndSettle();
 		List<String> forkedSignatures = forked.stream().map(LedgerTransaction::signature).toList();
 		assertThat(database().getCollection("staged_transactions").countDocuments(Filters.and(
 				Filters.in("_id", forkedSignatures), Filters.eq("status", "dropped")))).isEqualTo(forked.size());
@@ -810,10 +807,7 @@ class FinalityJobIT {
 	 */
 	@Test
 	void doesNotAskAboutTransactionsDroppedBeforeTheWindow() throws Exception {
-		LedgerTransaction firstUnfinalized = applyHistoryWithUnfinalizedTail(6, 10);
-		List<LedgerTransaction> forked = simulator.dropByFork(firstUnfinalized);
-		simulator.advanceSlots(80);
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		List<LedgerTransaction> forked = forkAwayTheUnfinalizedTailAndSettle();
 		List<String> forkedSignatures = forked.stream().map(LedgerTransaction::signature).toList();
 		MongoCollection<Document> staged = database().getCollection("staged_transactions");
 		assertThat(staged.countDocuments(Filters.and(Filters.in("_id", forkedSignatures),
@@ -841,6 +835,15 @@ class FinalityJobIT {
 			assertThat(d.getString("status")).isEqualTo("dropped");
 			assertThat(d.get("recheckedAt")).as("not asked about again").isEqualTo(askedAt.get(d.getString("_id")));
 		});
+	}
+
+	/** Applies a history whose tail a fork then drops, and runs the finality job once past the drop margin. */
+	private List<LedgerTransaction> forkAwayTheUnfinalizedTailAndSettle() throws Exception {
+		LedgerTransaction firstUnfinalized = applyHistoryWithUnfinalizedTail(6, 10);
+		List<LedgerTransaction> forked = simulator.dropByFork(firstUnfinalized);
+		simulator.advanceSlots(80);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		return forked;
 	}
 
 	/** A finality-writer checkpoint that throws once, at a chosen step of a chosen chunk. */
