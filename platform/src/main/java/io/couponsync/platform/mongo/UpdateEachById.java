@@ -25,18 +25,12 @@ public final class UpdateEachById {
 
 	/** Applies {@code update} to each document of {@code ids}; returns how many were modified. */
 	public static <T> long update(MongoCollection<T> collection, Collection<String> ids, Bson update) {
-		return update(collection, ids, null, update);
-	}
-
-	/** Applies {@code update} to each document of {@code ids} that also matches {@code guard} (null: none). */
-	public static <T> long update(MongoCollection<T> collection, Collection<String> ids, Bson guard, Bson update) {
 		if (ids.isEmpty()) {
 			return 0;
 		}
 		List<WriteModel<T>> statements = new ArrayList<>(ids.size());
 		for (String id : ids) {
-			Bson filter = guard == null ? Filters.eq("_id", id) : Filters.and(Filters.eq("_id", id), guard);
-			statements.add(new UpdateOneModel<>(filter, update));
+			statements.add(new UpdateOneModel<>(Filters.eq("_id", id), update));
 		}
 		return collection.bulkWrite(statements, new BulkWriteOptions().ordered(false)).getModifiedCount();
 	}
