@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,27 @@ class Base58Test {
 			assertThat(Base58.encode(bytes)).isEqualTo(expected);
 			assertThat(Base58.decode(expected)).isEqualTo(bytes);
 		}
+	}
+
+	@Test
+	void encodesPublicKeysLikeAnyOtherLength() {
+		Random random = new Random(13);
+		for (int i = 0; i < 3_000; i++) {
+			byte[] key = new byte[32];
+			random.nextBytes(key);
+			// why: every count of leading zero bytes, the all-zero key included
+			int zeros = i % 40 < 33 ? i % 40 : 0;
+			for (int z = 0; z < zeros; z++) {
+				key[z] = 0;
+			}
+			assertThat(Base58.encode(key)).as("key %d", i).isEqualTo(byDefinition(key));
+		}
+		byte[] largest = new byte[32];
+		Arrays.fill(largest, (byte) 0xFF);
+		assertThat(Base58.encode(largest)).isEqualTo(byDefinition(largest)).hasSize(44);
+		byte[] framed = new byte[40];
+		System.arraycopy(largest, 0, framed, 5, 32);
+		assertThat(Base58.encode(framed, 5, 32)).as("a key inside a larger buffer").isEqualTo(byDefinition(largest));
 	}
 
 	/** Base58 as defined: the number in base 58, one '1' per leading zero byte. */
