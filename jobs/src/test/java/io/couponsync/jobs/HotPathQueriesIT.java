@@ -226,6 +226,12 @@ class HotPathQueriesIT {
 			database.getCollection("reconcile_differences").insertOne(new Document("jobExecutionId", execution)
 				.append("collection", "coupons"));
 		}
+		// why: the class's tests share the database, so whether any transaction is applied here depends on their order
+		Long anyAppliedSlot = null;
+		for (Document applied : database.getCollection("staged_transactions").find(new Document("status", "applied"))) {
+			long slot = applied.get("slot", Number.class).longValue();
+			anyAppliedSlot = anyAppliedSlot == null ? slot : Math.max(anyAppliedSlot, slot);
+		}
 		CollectionScans scans = embedded.server().scans();
 		scans.clear();
 		StagingRepository.Unsettled unsettled;
@@ -255,7 +261,7 @@ class HotPathQueriesIT {
 		assertThat(dead).isEqualTo(1);
 		assertThat(differencesOf7).isEqualTo(2);
 		assertThat(newestStaged).isEqualTo(recent.stream().mapToLong(LedgerTransaction::slot).max().orElseThrow());
-		assertThat(newestApplied).as("nothing applied in this test").isNull();
+		assertThat(newestApplied).as("the newest applied slot, by a whole read").isEqualTo(anyAppliedSlot);
 		assertThat(newestFinalized).isEqualTo(settled.stream().mapToLong(LedgerTransaction::slot).max().orElseThrow());
 		assertThat(scanned).as("collections read whole").isEmpty();
 	}

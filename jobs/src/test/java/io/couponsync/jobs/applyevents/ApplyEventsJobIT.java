@@ -208,6 +208,7 @@ class ApplyEventsJobIT {
 
 		JobExecution execution = run(new JobParameters()).execution();
 
+		assertThat(crash.fired()).as("the network error was thrown").isTrue();
 		assertThat(execution.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(applyStep(execution).getWriteCount()).isEqualTo(workload.size());
 		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
@@ -431,10 +432,13 @@ class ApplyEventsJobIT {
 
 			private int seen;
 
+			private volatile boolean fired;
+
 			void arm(String step, int chunk) {
 				this.step = step;
 				this.chunk = chunk;
 				this.seen = 0;
+				this.fired = false;
 				this.transientFailure = false;
 			}
 
@@ -448,6 +452,11 @@ class ApplyEventsJobIT {
 				step = null;
 			}
 
+			/** Whether the armed failure was thrown: a test of recovering from it proves nothing otherwise. */
+			boolean fired() {
+				return fired;
+			}
+
 			/** Fails at the first {@code step} of the {@code chunk}-th chunk (chunks counted by their first step). */
 			void reached(String reached) {
 				if ("events-logged".equals(reached)) {
@@ -455,6 +464,7 @@ class ApplyEventsJobIT {
 				}
 				if (reached.equals(step) && seen == chunk) {
 					step = null;
+					fired = true;
 					if (transientFailure) {
 						throw new com.mongodb.MongoSocketReadException("simulated network blip at " + reached,
 								new com.mongodb.ServerAddress());

@@ -110,10 +110,16 @@ public final class GroundTruthComparison {
 					}
 				});
 			}
+			List<GroundTruth.Account> ofType = accounts.values().stream()
+				.filter(account -> account.type().equals(mapping.accountType())).toList();
 			if (mapping.everyAccountIndexed()) {
-				accounts.values().stream().filter(account -> account.type().equals(mapping.accountType()))
-					.filter(account -> !indexed.contains(account.address()))
+				ofType.stream().filter(account -> !indexed.contains(account.address()))
 					.forEach(account -> differences.add(mapping.collection() + " lacks " + account.address()));
+			}
+			else if (!ofType.isEmpty() && ofType.stream().noneMatch(account -> indexed.contains(account.address()))) {
+				// why: not every account of these types has an event, but an empty collection compares equal to anything
+				differences.add(mapping.collection() + " indexes none of the chain's " + ofType.size() + " "
+						+ mapping.accountType() + " accounts");
 			}
 		}
 		return differences;

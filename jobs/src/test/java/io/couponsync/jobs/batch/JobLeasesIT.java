@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.Counter;
@@ -138,10 +140,13 @@ class JobLeasesIT {
 	}
 
 	private static CompletableFuture<JobLaunch> applyInBackground(ConfigurableApplicationContext context) {
-		JobRunner runner = context.getBean(JobRunner.class);
+		return launchInBackground(context.getBean(JobRunner.class), "applyEventsJob");
+	}
+
+	private static CompletableFuture<JobLaunch> launchInBackground(JobRunner runner, String jobName) {
 		return CompletableFuture.supplyAsync(() -> {
 			try {
-				return runner.launch("applyEventsJob", new JobParameters());
+				return runner.launch(jobName, new JobParameters());
 			}
 			catch (Exception ex) {
 				throw new IllegalStateException(ex);
@@ -168,17 +173,40 @@ class JobLeasesIT {
 		return new LeaseStore(context.getBean(JdbcTemplate.class), Duration.ofMinutes(1), "other:1:x");
 	}
 
-	/** Releases another process's lease half a second from now, as its short run or recovery ends. */
-	private static CompletableFuture<Void> releasedSoon(LeaseStore process, Lease lease) {
-		return CompletableFuture.runAsync(() -> {
-			try {
-				Thread.sleep(500);
+	/** This process's leases, counting the attempts to take one that another holder refused. */
+	private static final class RefusalCountingLeases extends LeaseStore {
+
+		final List<String> attempts = new CopyOnWriteArrayList<>();
+
+		final AtomicInteger refusals = new AtomicInteger();
+
+		RefusalCountingLeases(ConfigurableApplicationContext context) {
+			super(context.getBean(JdbcTemplate.class), Duration.ofMinutes(1), "recording:1:x");
+		}
+
+		@Override
+		public Optional<Lease> tryAcquire(String name, String jobName) {
+			attempts.add(name);
+			Optional<Lease> taken = super.tryAcquire(name, jobName);
+			if (taken.isEmpty()) {
+				refusals.incrementAndGet();
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			process.release(lease);
-		});
+			return taken;
+		}
+	}
+
+	/** A launching service like the context's, over the given leases. */
+	private static JobRunner runnerOver(ConfigurableApplicationContext context, LeaseStore leases) {
+		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+		return new JobRunner(context.getBean(JobOperator.class), context.getBean(JobRepository.class),
+				new ExecutionsOfWork(jdbc), new StopRequests(jdbc), List.copyOf(context.getBeansOfType(Job.class).values()),
+				leases, context.getBean(InFlightExecutions.class), context.getBean(JobsProperties.class).lease(),
+				new SimpleMeterRegistry());
+	}
+
+	/** Waits until a launch has been refused the lease at least once: from then on it is waiting its turn. */
+	private static void awaitRefused(RefusalCountingLeases leases) {
+		await().atMost(Duration.ofSeconds(20)).until(() -> leases.refusals.get() > 0);
 	}
 
 	/** A lease row of another process, as it left it: live until {@code expiresAt}. */
@@ -304,23 +332,24 @@ class JobLeasesIT {
 	@MethodSource("repositories")
 	void aLaunchWaitsItsTurnWhileAnotherJobOfItsGroupRunsButNotBehindItsOwnJob(String url) throws Exception {
 		try (ConfigurableApplicationContext context = jobsOn(url)) {
-			JobRunner runner = context.getBean(JobRunner.class);
+			RefusalCountingLeases leases = new RefusalCountingLeases(context);
+			JobRunner runner = runnerOver(context, leases);
 			LeaseStore otherProcess = otherProcess(context);
 			Lease finality = otherProcess.tryAcquire(JobLeases.READ_MODEL, "finalityJob").orElseThrow();
-			CompletableFuture<Void> finalityEnds = releasedSoon(otherProcess, finality);
-
-			assertThat(runner.launch("applyEventsJob", new JobParameters()).outcome())
-				.as("waited for the finality run to end").isEqualTo(JobLaunch.Outcome.RAN);
-			finalityEnds.get();
+			CompletableFuture<JobLaunch> apply = launchInBackground(runner, "applyEventsJob");
+			awaitRefused(leases);
+			assertThat(apply).as("waiting while the finality run holds the lease").isNotDone();
+			otherProcess.release(finality);
+			assertThat(apply.get().outcome()).as("ran once the finality run ended").isEqualTo(JobLaunch.Outcome.RAN);
 
 			otherProcess.tryAcquire(JobLeases.READ_MODEL, "finalityJob").orElseThrow();
-			long before = System.nanoTime();
+			leases.attempts.clear();
 			JobLaunch sameJob = runner.launch("finalityJob", new JobParameters());
 			assertThat(sameJob.outcome()).as("its own job runs elsewhere").isEqualTo(JobLaunch.Outcome.LEASE_HELD);
-			assertThat(Duration.ofNanos(System.nanoTime() - before)).as("given up without waiting a turn (5 s)")
-				.isLessThan(Duration.ofSeconds(4));
+			assertThat(leases.attempts).as("given up at the first refusal, without waiting a turn").hasSize(1);
 			assertThat(runner.launch("applyEventsJob", new JobParameters()).outcome())
 				.as("a run that does not end is waited for only turn-wait").isEqualTo(JobLaunch.Outcome.LEASE_HELD);
+			runner.close();
 		}
 	}
 
@@ -328,19 +357,21 @@ class JobLeasesIT {
 	@MethodSource("repositories")
 	void aLaunchWaitingItsTurnStartsNothingOnceShutdownBegan(String url) throws Exception {
 		try (ConfigurableApplicationContext context = jobsOn(url)) {
-			JobRunner runner = context.getBean(JobRunner.class);
+			RefusalCountingLeases leases = new RefusalCountingLeases(context);
+			JobRunner runner = runnerOver(context, leases);
 			LeaseStore otherProcess = otherProcess(context);
 			JobRepository repository = context.getBean(JobRepository.class);
 			int instancesBefore = repository.findJobInstances("applyEventsJob").size();
 			Lease finality = otherProcess.tryAcquire(JobLeases.READ_MODEL, "finalityJob").orElseThrow();
-			CompletableFuture<JobLaunch> waiting = applyInBackground(context);
-			Thread.sleep(200);
+			CompletableFuture<JobLaunch> waiting = launchInBackground(runner, "applyEventsJob");
+			awaitRefused(leases);
 
 			runner.refuseLaunches();
 			otherProcess.release(finality);
 
 			assertThat(waiting.get().outcome()).isEqualTo(JobLaunch.Outcome.SHUTTING_DOWN);
 			assertThat(repository.findJobInstances("applyEventsJob")).hasSize(instancesBefore);
+			runner.close();
 		}
 	}
 
@@ -502,20 +533,22 @@ class JobLeasesIT {
 	@MethodSource("repositories")
 	void aLaunchWaitsForALeaseARecoveryHoldsInsteadOfFailing(String url) throws Exception {
 		try (ConfigurableApplicationContext context = jobsOn(url)) {
-			JobRunner runner = context.getBean(JobRunner.class);
+			RefusalCountingLeases leases = new RefusalCountingLeases(context);
+			JobRunner runner = runnerOver(context, leases);
 			LeaseStore recoveringProcess = new LeaseStore(context.getBean(JdbcTemplate.class), Duration.ofMinutes(1),
 					"recovering:1:x");
 			Lease recovery = recoveringProcess.tryAcquire(JobLeases.READ_MODEL, LeaseStore.RECOVERY).orElseThrow();
-			CompletableFuture<Void> recovered = releasedSoon(recoveringProcess, recovery);
-
-			assertThat(runner.launch("finalityJob", new JobParameters()).outcome()).as("waited for the recovery")
-				.isEqualTo(JobLaunch.Outcome.RAN);
-			recovered.get();
+			CompletableFuture<JobLaunch> finality = launchInBackground(runner, "finalityJob");
+			awaitRefused(leases);
+			assertThat(finality).as("waiting while the recovery holds the lease").isNotDone();
+			recoveringProcess.release(recovery);
+			assertThat(finality.get().outcome()).as("waited for the recovery").isEqualTo(JobLaunch.Outcome.RAN);
 
 			recoveringProcess.tryAcquire(JobLeases.READ_MODEL, LeaseStore.RECOVERY).orElseThrow();
 			assertThat(runner.launch("finalityJob", new JobParameters()).outcome())
 				.as("a recovery that never ends (its process died) is waited for only recovery-wait")
 				.isEqualTo(JobLaunch.Outcome.LEASE_HELD);
+			runner.close();
 		}
 	}
 
@@ -523,22 +556,9 @@ class JobLeasesIT {
 	@MethodSource("repositories")
 	void recoveryTakesOnlyTheLeasesItHasExecutionsToRecoverUnder(String url) throws Exception {
 		try (ConfigurableApplicationContext context = jobsOn(url)) {
-			List<String> taken = new ArrayList<>();
-			LeaseStore recording = new LeaseStore(context.getBean(JdbcTemplate.class), Duration.ofMinutes(1),
-					"recording:1:x") {
-
-				@Override
-				public Optional<Lease> tryAcquire(String name, String jobName) {
-					taken.add(name);
-					return super.tryAcquire(name, jobName);
-				}
-			};
-			JobRunner runner = new JobRunner(context.getBean(JobOperator.class), context.getBean(JobRepository.class),
-					new ExecutionsOfWork(context.getBean(JdbcTemplate.class)),
-					new StopRequests(context.getBean(JdbcTemplate.class)),
-					List.copyOf(context.getBeansOfType(Job.class).values()), recording,
-					context.getBean(InFlightExecutions.class), context.getBean(JobsProperties.class).lease(),
-					new SimpleMeterRegistry());
+			RefusalCountingLeases recording = new RefusalCountingLeases(context);
+			List<String> taken = recording.attempts;
+			JobRunner runner = runnerOver(context, recording);
 
 			assertThat(runner.recoverAbandoned()).isEmpty();
 			assertThat(taken).as("nothing left STARTED: no lease taken, so no launch can meet the recovery").isEmpty();

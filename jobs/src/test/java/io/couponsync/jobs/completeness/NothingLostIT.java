@@ -37,6 +37,11 @@ import io.couponsync.simulator.ledger.LedgerTransaction;
 class NothingLostIT {
 
 	/** The jobs application with its in-process listener on {@code simulator}; jobs launched by the test only. */
+	/** The in-process listener's logs and slot subscriptions are registered: what lands from now on reaches it. */
+	private static void awaitListenerSubscribed(SolanaSimulator simulator) {
+		await().atMost(Duration.ofSeconds(20)).until(() -> simulator.pubSub().subscriptionCount() >= 2);
+	}
+
 	private static ConfigurableApplicationContext startJobs(SolanaSimulator simulator, String name) {
 		return new SpringApplicationBuilder(JobsApplication.class).web(WebApplicationType.NONE)
 			.run("--sync.program.id=" + simulator.programId(), "--sync.program.idl=../config/idl/discount_platform.json",
@@ -56,7 +61,7 @@ class NothingLostIT {
 					.getCollection("staged_transactions");
 				JobRunner runner = jobs.getBean(JobRunner.class);
 				Job backfill = jobs.getBean("backfillJob", Job.class);
-				Thread.sleep(500);
+				awaitListenerSubscribed(simulator);
 				for (int round = 0; round < 10; round++) {
 					simulator.runWorkload(40);
 					simulator.advanceSlots(1);
@@ -108,7 +113,7 @@ class NothingLostIT {
 				List<Job> pipeline = List.of(jobs.getBean("backfillJob", Job.class),
 						jobs.getBean("applyEventsJob", Job.class), jobs.getBean("finalityJob", Job.class));
 				Set<String> forkedAway = new HashSet<>();
-				Thread.sleep(500);
+				awaitListenerSubscribed(simulator);
 				for (int round = 0; round < 12; round++) {
 					for (int slot = 0; slot < 3; slot++) {
 						simulator.runWorkload(15);

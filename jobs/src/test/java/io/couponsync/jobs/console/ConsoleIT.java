@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -472,19 +473,22 @@ class ConsoleIT {
 		String signature = ConsoleScenario.deadLetter(context, simulator, "turn-" + UUID.randomUUID());
 		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 		heldElsewhere(jdbc, "applyEventsJob");
-		CompletableFuture<Void> applyEnds = CompletableFuture.runAsync(() -> {
+		CompletableFuture<Void> requeue = CompletableFuture.runAsync(() -> {
 			try {
-				Thread.sleep(500);
+				mvc.perform(post("/api/dead-letters/requeue").with(operator()).contentType(MediaType.APPLICATION_JSON)
+					.content("{\"signatures\":[\"" + signature + "\"]}")).andExpect(status().isOk());
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
 			}
-			jdbc.update("delete from job_lease where owner = 'other-host:7:x'");
 		});
+		// why: refused at once, or not waiting at all, the request would end within this second (turn-wait is 2 s)
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> !requeue.isDone());
+		assertThat(staged(signature).getString("status")).as("untouched while the apply run holds the lease")
+			.isEqualTo("dead");
 
-		mvc.perform(post("/api/dead-letters/requeue").with(operator()).contentType(MediaType.APPLICATION_JSON)
-			.content("{\"signatures\":[\"" + signature + "\"]}")).andExpect(status().isOk());
-		applyEnds.get();
+		jdbc.update("delete from job_lease where owner = 'other-host:7:x'");
+		requeue.get(10, TimeUnit.SECONDS);
 		assertThat(staged(signature).getString("status")).isEqualTo("received");
 		assertThat(leases.find(JobLeases.READ_MODEL)).as("released").isEmpty();
 

@@ -1,6 +1,7 @@
 package io.couponsync.jobs.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -151,10 +152,18 @@ class ExecutionQueriesIT {
 		List<ExecutionSummary> rows = repository.queries()
 			.executions(new ExecutionFilter(job, null, null, null), 0, 10).executions();
 
-		assertThat(rows).containsExactly(ExecutionSummary.of(repository.jobs().getJobExecution(running.getId())),
-				ExecutionSummary.of(repository.jobs().getJobExecution(failed.getId())));
-		assertThat(rows.get(0).stoppable()).isTrue();
-		assertThat(rows.get(1).restartable()).isTrue();
+		assertThat(rows)
+			.extracting(ExecutionSummary::id, ExecutionSummary::jobName, ExecutionSummary::instanceId,
+					ExecutionSummary::status, ExecutionSummary::startTime, ExecutionSummary::endTime,
+					ExecutionSummary::restartable, ExecutionSummary::stoppable, ExecutionSummary::abandonable)
+			.containsExactly(
+					tuple(running.getId(), job, running.getJobInstance().getInstanceId(), "STARTED",
+							created.plusMinutes(1), null, false, true, false),
+					tuple(failed.getId(), job, failed.getJobInstance().getInstanceId(), "FAILED", created,
+							created.plusMinutes(1), true, false, true));
+		assertThat(rows).extracting(ExecutionSummary::exitCode).containsExactly(
+				repository.jobs().getJobExecution(running.getId()).getExitStatus().getExitCode(),
+				repository.jobs().getJobExecution(failed.getId()).getExitStatus().getExitCode());
 		assertThat(rows.get(1).durationMillis()).isEqualTo(60_000L);
 	}
 
