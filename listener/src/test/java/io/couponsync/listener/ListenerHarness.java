@@ -72,6 +72,11 @@ final class ListenerHarness implements AutoCloseable {
 		return context;
 	}
 
+	/** Listeners started and not closed. */
+	int runningListeners() {
+		return (int) contexts.stream().filter(ConfigurableApplicationContext::isActive).count();
+	}
+
 	MongoCollection<Document> staged() {
 		return client.getDatabase("listener_test").getCollection("staged_transactions");
 	}

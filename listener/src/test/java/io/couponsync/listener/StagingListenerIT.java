@@ -323,11 +323,15 @@ class StagingListenerIT {
 		return same;
 	}
 
-	private static void awaitConnected(ConfigurableApplicationContext context) {
+	/**
+	 * Waits until the listener's logs subscription is answered and the simulator holds the logs and slot
+	 * subscriptions of every running listener: from then on, whatever lands reaches them.
+	 */
+	private void awaitConnected(ConfigurableApplicationContext context) {
 		StagingListener listener = context.getBean(StagingListener.class);
 		await().atMost(WAIT).until(listener::connected);
-		// why: connected is set once the subscription requests are sent; give the answers a moment
-		sleep(100);
+		int subscriptions = 2 * harness.runningListeners();
+		await().atMost(WAIT).until(() -> harness.simulator.pubSub().subscriptionCount() >= subscriptions);
 	}
 
 	private static void sleep(long millis) {
