@@ -1,5 +1,6 @@
 package io.couponsync.jobs.batch;
 
+import java.time.Clock;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -82,15 +83,17 @@ public class BatchConfiguration {
 	}
 
 	@Bean
-	SyncGauges syncGauges(ObjectProvider<MeterRegistry> registry, StagingRepository staging) {
-		return new SyncGauges(registry.getIfAvailable(SimpleMeterRegistry::new), staging);
+	SyncGauges syncGauges(ObjectProvider<MeterRegistry> registry, StagingRepository staging,
+			ObjectProvider<Clock> clock) {
+		return new SyncGauges(registry.getIfAvailable(SimpleMeterRegistry::new), staging,
+				clock.getIfAvailable(Clock::systemDefaultZone));
 	}
 
 	@Bean
 	LastExecutionGauges lastExecutionGauges(ObjectProvider<MeterRegistry> registry, JobRepository jobRepository,
-			List<Job> jobs) {
+			List<Job> jobs, ObjectProvider<Clock> clock) {
 		return new LastExecutionGauges(registry.getIfAvailable(SimpleMeterRegistry::new), jobRepository,
-				jobs.stream().map(Job::getName).sorted().toList());
+				jobs.stream().map(Job::getName).sorted().toList(), clock.getIfAvailable(Clock::systemDefaultZone));
 	}
 
 	@Bean

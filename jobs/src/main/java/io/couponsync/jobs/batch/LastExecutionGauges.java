@@ -1,5 +1,6 @@
 package io.couponsync.jobs.batch;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -37,18 +38,23 @@ public final class LastExecutionGauges {
 
 	private final Duration reuse;
 
+	/** Reads the ages the gauges report; the measurements' reuse is timed by the system clock. */
+	private final Clock clock;
+
 	private Map<String, LastExecutions> measured = Map.of();
 
 	private Instant measuredAt = Instant.MIN;
 
-	public LastExecutionGauges(MeterRegistry registry, JobRepository repository, Collection<String> jobNames) {
-		this(registry, repository, jobNames, Duration.ofSeconds(5));
+	public LastExecutionGauges(MeterRegistry registry, JobRepository repository, Collection<String> jobNames,
+			Clock clock) {
+		this(registry, repository, jobNames, clock, Duration.ofSeconds(5));
 	}
 
-	LastExecutionGauges(MeterRegistry registry, JobRepository repository, Collection<String> jobNames,
+	LastExecutionGauges(MeterRegistry registry, JobRepository repository, Collection<String> jobNames, Clock clock,
 			Duration reuse) {
 		this.repository = repository;
 		this.jobNames = jobNames;
+		this.clock = clock;
 		this.reuse = reuse;
 		for (String job : jobNames) {
 			gauge(registry, "sync.job.last.failed", job, "1 while the job's last ended execution FAILED",
@@ -65,7 +71,7 @@ public final class LastExecutionGauges {
 					"seconds since the job's newest COMPLETED execution ended (NaN: none among its recent instances)",
 					last -> last.completedAt() == null ? Double.NaN
 							// why: the repository holds the writing host's local time, as this host reads it
-							: Math.max(0, Duration.between(last.completedAt(), LocalDateTime.now()).toMillis() / 1000.0));
+							: Math.max(0, Duration.between(last.completedAt(), LocalDateTime.now(clock)).toMillis() / 1000.0));
 		}
 	}
 

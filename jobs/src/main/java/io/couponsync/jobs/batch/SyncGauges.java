@@ -1,5 +1,6 @@
 package io.couponsync.jobs.batch;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,12 +26,16 @@ public final class SyncGauges {
 
 	private final StagingRepository staging;
 
+	/** Reads the ages the gauges report; the measurements' reuse is timed by the system clock. */
+	private final Clock clock;
+
 	private StagingRepository.Unsettled unsettled;
 
 	private Instant measuredAt = Instant.MIN;
 
-	public SyncGauges(MeterRegistry registry, StagingRepository staging) {
+	public SyncGauges(MeterRegistry registry, StagingRepository staging, Clock clock) {
 		this.staging = staging;
+		this.clock = clock;
 		Gauge.builder("sync.backfill.lag.slots", crawlLagSlots, AtomicLong::get)
 			.description("tip slot minus the newest slot the last crawl reached").register(registry);
 		Gauge.builder("sync.backfill.gaps.unfilled.slots", unfilledGapSlots, AtomicLong::get)
@@ -39,7 +44,7 @@ public final class SyncGauges {
 			.description("staged transactions still only confirmed").register(registry);
 		Gauge.builder("sync.finality.unresolved.oldest.seconds", this, gauges -> {
 			Instant oldest = gauges.unsettled().oldestReceivedAt();
-			return oldest == null ? 0 : Math.max(0, Duration.between(oldest, Instant.now()).toSeconds());
+			return oldest == null ? 0 : Math.max(0, Duration.between(oldest, gauges.clock.instant()).toSeconds());
 		}).description("age of the oldest staged transaction still only confirmed").register(registry);
 	}
 

@@ -482,8 +482,9 @@ class ConsoleIT {
 				throw new IllegalStateException(ex);
 			}
 		});
-		// why: refused at once, or not waiting at all, the request would end within this second (turn-wait is 2 s)
-		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> !requeue.isDone());
+		// why: refused at once, or not waiting at all, the request would end within this half second (turn-wait is
+		// 2 s, which leaves it time to take the lease once it is deleted below)
+		await().during(Duration.ofMillis(500)).atMost(Duration.ofMillis(1500)).until(() -> !requeue.isDone());
 		assertThat(staged(signature).getString("status")).as("untouched while the apply run holds the lease")
 			.isEqualTo("dead");
 
