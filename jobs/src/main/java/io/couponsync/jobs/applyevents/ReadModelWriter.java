@@ -108,10 +108,13 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 			}
 		}
 		events.sort(Comparator.comparing(ChainEvent::version));
+		Map<String, List<String>> unresolvable = references.unresolvable(events);
+		events.removeIf(event -> unresolvable.containsKey(event.signature()));
 		EventReferences.Resolved resolved = references.resolve(events);
 		Map<String, String> waiting = resolved.waiting();
 		Map<String, List<String>> unprojectable = unprojectable(resolved.events());
-		Map<String, List<String>> dead = new LinkedHashMap<>(unprojectable);
+		Map<String, List<String>> dead = new LinkedHashMap<>(unresolvable);
+		dead.putAll(unprojectable);
 		deadLetters.waitedTooLong(waiting, jobExecutionId).forEach((signature, reason) -> dead.put(signature, List.of(reason)));
 		List<ChainEvent> applicable = resolved.events().stream()
 			.filter(event -> !unprojectable.containsKey(event.signature())).toList();
@@ -159,7 +162,8 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 
 	/**
 	 * Projects each transaction's events on its own, so that one whose events cannot be projected — an event with
-	 * no projection, a missing field, an unexpected value — is found before anything is written and goes to the
+	 * no projection, a missing field, an unexpected value, also in the fields its counters read — is found before
+	 * anything is written and goes to the
 	 * dead letters with the reason, while the rest of the chunk applies. Projections are pure computations; the
 	 * second pass costs no I/O.
 	 */
@@ -177,6 +181,7 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 				}
 				trial.startEvent(event);
 				projection.project(event, trial);
+				ChainEventLog.contributions(event, projections.counters());
 			}
 			catch (RuntimeException ex) {
 				failures.put(event.signature(), List.of("event " + event.index() + ", " + event.name()

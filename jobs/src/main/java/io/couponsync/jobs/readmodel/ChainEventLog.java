@@ -6,6 +6,7 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
@@ -113,24 +114,41 @@ public final class ChainEventLog {
 			.append("counters", contributions(event, counters));
 	}
 
-	/** What the event adds to each counter: {@code {k: counter|key, v: amount}}. */
-	static List<Document> contributions(ChainEvent event, List<CounterSpec> counters) {
+	/**
+	 * What the event adds to each counter: {@code {k: counter|key, v: amount}}. Throws {@link IllegalArgumentException}
+	 * naming the field when one a counter reads is missing or of another type (an IDL that renamed it), so that the
+	 * apply job's trial dead-letters the transaction rather than fail its chunk.
+	 */
+	public static List<Document> contributions(ChainEvent event, List<CounterSpec> counters) {
 		List<Document> contributions = new ArrayList<>();
 		for (CounterSpec counter : counters) {
 			for (CounterSpec.Source source : counter.sources()) {
 				if (!source.event().equals(event.name()) || (source.onlyIfField() != null
-						&& !source.onlyIfValue().equals(value(event.data().get(source.onlyIfField()))))) {
+						&& !source.onlyIfValue().equals(value(event, counter, source.onlyIfField())))) {
 					continue;
 				}
-				String key = source.keyPath() == null ? "" : event.value(source.keyPath()).asString().getValue();
-				long amount = source.sumField() == null ? 1 : event.value(source.sumField()).asNumber().longValue();
+				String key = source.keyPath() == null ? ""
+						: counted(event, counter, source.keyPath(), BsonValue::isString).asString().getValue();
+				long amount = source.sumField() == null ? 1
+						: counted(event, counter, source.sumField(), BsonValue::isNumber).asNumber().longValue();
 				contributions.add(new Document("k", counterKey(counter, key)).append("v", source.multiplier() * amount));
 			}
 		}
 		return contributions;
 	}
 
-	private static Object value(BsonValue value) {
+	private static BsonValue counted(ChainEvent event, CounterSpec counter, String path,
+			Predicate<BsonValue> expected) {
+		BsonValue value = event.value(path);
+		if (value == null || !expected.test(value)) {
+			throw new IllegalArgumentException(event.name() + "." + path + ", which counter " + counter.name()
+					+ " reads, is " + (value == null ? "missing" : "a " + value.getBsonType()));
+		}
+		return value;
+	}
+
+	private static Object value(ChainEvent event, CounterSpec counter, String field) {
+		BsonValue value = counted(event, counter, field, any -> true);
 		return value.isBoolean() ? (Object) value.asBoolean().getValue() : value.toString();
 	}
 

@@ -37,7 +37,26 @@ public final class EventReferences {
 			.add(reference));
 	}
 
-	/** @param events a chunk's events in chain order */
+	/**
+	 * The transactions among these whose events lack a field a reference is looked up by (or hold it as other than
+	 * text), each with the reason: {@link #resolve} cannot take them, and the apply job dead-letters them.
+	 */
+	public Map<String, List<String>> unresolvable(List<ChainEvent> events) {
+		Map<String, List<String>> reasons = new LinkedHashMap<>();
+		for (ChainEvent event : events) {
+			for (EventReference reference : byEvent.getOrDefault(event.name(), List.of())) {
+				BsonValue key = event.data().get(reference.keyField());
+				if ((key == null || !key.isString()) && !reasons.containsKey(event.signature())) {
+					reasons.put(event.signature(), List.of("event " + event.index() + ", " + event.name()
+							+ ", cannot be projected: its field " + reference.keyField() + ", which looks up "
+							+ reference.sourceEvent() + ", is " + (key == null ? "missing" : "a " + key.getBsonType())));
+				}
+			}
+		}
+		return reasons;
+	}
+
+	/** @param events a chunk's events in chain order, none of them {@link #unresolvable} */
 	public Resolved resolve(List<ChainEvent> events) {
 		Map<Source, List<ChainEvent>> inChunk = new HashMap<>();
 		Set<String> sourceEvents = new LinkedHashSet<>();

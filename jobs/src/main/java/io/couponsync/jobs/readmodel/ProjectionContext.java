@@ -48,7 +48,12 @@ public final class ProjectionContext {
 	/** Sets fields of a document to the current event's values (same field names), as of the event's version. */
 	public void copy(String collection, String id, String... fields) {
 		for (String field : fields) {
-			set(collection, id, field, current.data().get(field));
+			BsonValue value = current.data().get(field);
+			if (value == null) {
+				// why: an IDL that renamed the field; a null here would fail the chunk's write, not the transaction
+				throw new IllegalArgumentException(current.name() + " has no field " + field);
+			}
+			set(collection, id, field, value);
 		}
 	}
 

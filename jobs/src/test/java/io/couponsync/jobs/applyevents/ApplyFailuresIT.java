@@ -46,15 +46,34 @@ class ApplyFailuresIT {
 
 	@DynamicPropertySource
 	static void renamedFieldIdl(DynamicPropertyRegistry registry) throws IOException {
-		// why: MerchantRegistered.merchant renamed — the bytes decode as before, under a name no projection knows
+		// why: fields renamed by an IDL update — the bytes decode as before, under names the read model does not know:
+		// MerchantRegistered.merchant (a projection copies it), CouponMinted.promotion (a reference is looked up by
+		// it) and RewardsStaked.amount (only counters read it)
 		String idl = Files.readString(Path.of(IDL));
-		String original = "{\"name\": \"MerchantRegistered\", \"type\": {\"kind\": \"struct\", \"fields\": [{\"name\": \"merchant\"";
-		assertThat(idl).contains(original);
-		String renamed = idl.replace(original, original.replace("\"merchant\"", "\"merchant_account\""));
+		String renamed = renameFirstField(idl, "MerchantRegistered", "merchant", "merchant_account");
+		renamed = renameField(renamed, "CouponMinted", "\"name\": \"promotion\"", "\"name\": \"promotion_account\"");
+		renamed = renameField(renamed, "RewardsStaked", "\"name\": \"amount\"", "\"name\": \"amount_staked\"");
 		Path file = Files.createTempFile("renamed-field", ".json");
 		Files.writeString(file, renamed);
 		file.toFile().deleteOnExit();
 		registry.add("sync.program.idl", file::toString);
+	}
+
+	private static String renameFirstField(String idl, String type, String field, String newName) {
+		String original = "{\"name\": \"" + type + "\", \"type\": {\"kind\": \"struct\", \"fields\": [{\"name\": \""
+				+ field + "\"";
+		assertThat(idl).contains(original);
+		return idl.replace(original, original.replace("\"" + field + "\"", "\"" + newName + "\""));
+	}
+
+	/** Renames a field inside the type definition of {@code type} (its first occurrence there). */
+	private static String renameField(String idl, String type, String field, String renamed) {
+		int start = idl.indexOf("{\"name\": \"" + type + "\", \"type\": {\"kind\": \"struct\"");
+		assertThat(start).as(type).isNotNegative();
+		int at = idl.indexOf(field, start);
+		int end = idl.indexOf("]}}", start);
+		assertThat(at).as(field + " in " + type).isBetween(start, end);
+		return idl.substring(0, at) + renamed + idl.substring(at + field.length());
 	}
 
 	@Autowired
@@ -108,6 +127,35 @@ class ApplyFailuresIT {
 		assertThat(database().getCollection("marketplace").countDocuments()).isEqualTo(1);
 		assertThat(database().getCollection("chain_events").countDocuments(new Document("signature", broken)))
 			.as("nothing of it is logged").isZero();
+	}
+
+	@Test
+	void aTransactionWhoseReferenceKeyOrCountedFieldIsMissingIsDeadLetteredAndTheChunkApplies() throws Exception {
+		var history = new ProgramHistory(IdlLoader.load(Path.of(IDL)));
+		history.initialize(ProgramHistory.key("authority"));
+		String promotion = ProgramHistory.promotion(ProgramHistory.merchant(ProgramHistory.key("merchant")), 0);
+		history.mintCoupon(promotion, 0, ProgramHistory.merchant(ProgramHistory.key("merchant")),
+				ProgramHistory.key("recipient"), 10);
+		history.stakeCoupon(ProgramHistory.key("staker"), 30, 5);
+		history.updateExternalDeal("FLIGHT-2", 700);
+		staging.insertIfAbsent(history.transactions());
+
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		String minted = history.transactions().get(1).signature();
+		String staked = history.transactions().get(2).signature();
+		assertThat(deadLetter(minted).getList("reasons", String.class)).singleElement().asString()
+			.contains("CouponMinted").contains("field promotion, which looks up PromotionCreated, is missing");
+		assertThat(deadLetter(staked).getList("reasons", String.class)).singleElement().asString()
+			.contains("RewardsStaked.amount").contains("is missing");
+		for (String dead : List.of(minted, staked)) {
+			assertThat(database().getCollection("staged_transactions").find(new Document("_id", dead)).first()
+				.getString("status")).isEqualTo("dead");
+			assertThat(database().getCollection("chain_events").countDocuments(new Document("signature", dead)))
+				.as("nothing of it is logged").isZero();
+		}
+		assertThat(database().getCollection("external_deals").countDocuments()).isEqualTo(1);
+		assertThat(database().getCollection("marketplace").countDocuments()).isEqualTo(1);
 	}
 
 	@Test
