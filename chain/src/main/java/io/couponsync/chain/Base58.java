@@ -210,6 +210,19 @@ public final class Base58 {
 		return (byte) (limbs[index / 4] >>> (8 * (index % 4)));
 	}
 
+	/** True when the text is the base58 form of exactly 64 bytes, i.e. a well-formed transaction signature. */
+	public static boolean isSignature(String text) {
+		if (text == null || text.length() < 64 || text.length() > 88) {
+			return false;
+		}
+		try {
+			return decode(text).length == 64;
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+	}
+
 	/** True when the text is the base58 form of exactly 32 bytes, i.e. a well-formed public key. */
 	public static boolean isPublicKey(String text) {
 		if (text == null || text.length() < 32 || text.length() > 44) {

@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.bson.Document;
 
+import io.couponsync.chain.Base58;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -77,6 +79,11 @@ final class NotificationParser {
 		JsonNode logs = value.path("logs");
 		if (!slot.isIntegralNumber() || !signature.isString() || !logs.isArray()) {
 			return new Frame.Malformed("logsNotification without context.slot, value.signature or value.logs");
+		}
+		if (!Base58.isSignature(signature.asString())) {
+			// why: staged, it would be sent in every finality batch of signatures, which the node refuses whole
+			return new Frame.Malformed("logsNotification whose signature is not 64 bytes in base58: "
+					+ abbreviate(signature.asString()));
 		}
 		List<String> lines = new ArrayList<>(logs.size());
 		for (JsonNode line : logs) {

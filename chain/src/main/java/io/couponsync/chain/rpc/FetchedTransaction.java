@@ -41,6 +41,10 @@ public record FetchedTransaction(String signature, long slot, Object error, List
 		if (signature == null) {
 			throw new RpcException("getTransaction answered a transaction without a signature", 0, null);
 		}
+		if (!Base58.isSignature(signature)) {
+			throw new RpcException("getTransaction answered a transaction whose signature is not 64 bytes in base58: "
+					+ signature, 0, null);
+		}
 		// why: without them the transaction would be staged with no logs and no inner instructions, and applied as
 		// one that emitted no event; a node that records no metadata cannot serve a crawl
 		if (!meta.isObject() || !meta.path("logMessages").isArray() || !meta.path("innerInstructions").isArray()) {

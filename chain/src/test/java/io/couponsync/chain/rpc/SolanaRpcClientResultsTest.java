@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 import org.bson.Document;
@@ -21,7 +22,20 @@ import io.couponsync.chain.Base58;
  */
 class SolanaRpcClientResultsTest {
 
+	/** Well-formed signatures: 64 bytes in base58. */
+	private static final String S1 = signature(1);
+
+	private static final String S2 = signature(2);
+
+	private static final String SIG = signature(3);
+
 	private volatile String answer;
+
+	private static String signature(int fill) {
+		byte[] bytes = new byte[64];
+		Arrays.fill(bytes, (byte) fill);
+		return Base58.encode(bytes);
+	}
 
 	private StubRpcEndpoint endpoint;
 
@@ -62,32 +76,46 @@ class SolanaRpcClientResultsTest {
 
 	@Test
 	void listedSignaturesCarryFailureAndTakeTheAskedCommitmentWhenTheyNameNone() {
-		answer = result("[{\"signature\":\"s1\",\"slot\":114,\"err\":null,\"memo\":null,\"blockTime\":null,"
-				+ "\"confirmationStatus\":\"confirmed\"},{\"signature\":\"s2\",\"slot\":113,"
+		answer = result("[{\"signature\":\"" + S1 + "\",\"slot\":114,\"err\":null,\"memo\":null,\"blockTime\":null,"
+				+ "\"confirmationStatus\":\"confirmed\"},{\"signature\":\"" + S2 + "\",\"slot\":113,"
 				+ "\"err\":{\"InstructionError\":[0,{\"Custom\":6001}]},\"memo\":null,\"blockTime\":null}]");
 
 		List<ListedSignature> page = client().getSignaturesForAddress("program", null, null, 1000, "finalized");
 
-		assertThat(page).containsExactly(new ListedSignature("s1", 114, false, ConfirmationStatus.CONFIRMED),
-				new ListedSignature("s2", 113, true, ConfirmationStatus.FINALIZED));
+		assertThat(page).containsExactly(new ListedSignature(S1, 114, false, ConfirmationStatus.CONFIRMED),
+				new ListedSignature(S2, 113, true, ConfirmationStatus.FINALIZED));
+	}
+
+	@Test
+	void aSignatureThatIsNotSixtyFourBytesOfBase58IsAnErrorNamingIt() {
+		answer = result("[{\"signature\":\"" + S1 + "\",\"slot\":114,\"err\":null},{\"signature\":\"s2\",\"slot\":113,"
+				+ "\"err\":null}]");
+		assertThatThrownBy(() -> client().getSignaturesForAddress("program", null, null, 1000, "finalized"))
+			.isInstanceOf(RpcException.class).hasMessageContaining("signature is not 64 bytes in base58: \"s2\"");
+
+		answer = "[{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{\"slot\":430,\"transaction\":{\"signatures\":[\"0OIl\"],"
+				+ "\"message\":{\"accountKeys\":[\"payer\"]}},\"meta\":{\"err\":null,\"logMessages\":[],"
+				+ "\"innerInstructions\":[]}}}]";
+		assertThatThrownBy(() -> client().getTransactions(List.of(SIG), "confirmed")).isInstanceOf(RpcException.class)
+			.hasMessageContaining("signature is not 64 bytes in base58: 0OIl");
 	}
 
 	@Test
 	void transactionsResolveInnerInstructionsThroughLoadedAddressesAndAreNullWhereTheNodeHasNone() {
 		String data = Base58.encode(new byte[] { 1, 2, 3 });
 		answer = "[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":null},{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{"
-				+ "\"slot\":430,\"blockTime\":1700000000,\"transaction\":{\"signatures\":[\"sig\"],\"message\":{"
+				+ "\"slot\":430,\"blockTime\":1700000000,\"transaction\":{\"signatures\":[\"" + SIG + "\"],\"message\":{"
 				+ "\"accountKeys\":[\"payer\",\"program\"]}},\"meta\":{\"err\":{\"InstructionError\":[0,\"Custom\"]},"
 				+ "\"logMessages\":[\"Program program invoke [1]\"],\"loadedAddresses\":{\"writable\":[\"lookedUp\"],"
 				+ "\"readonly\":[]},\"innerInstructions\":[{\"index\":0,\"instructions\":[{\"programIdIndex\":2,"
 				+ "\"accounts\":[],\"data\":\"" + data + "\"}]}]}}}]";
 
-		List<FetchedTransaction> transactions = client().getTransactions(List.of("sig", "unknown"), "confirmed");
+		List<FetchedTransaction> transactions = client().getTransactions(List.of(SIG, "unknown"), "confirmed");
 
 		assertThat(transactions).hasSize(2);
 		assertThat(transactions.get(1)).isNull();
 		FetchedTransaction fetched = transactions.get(0);
-		assertThat(fetched.signature()).isEqualTo("sig");
+		assertThat(fetched.signature()).isEqualTo(SIG);
 		assertThat(fetched.slot()).isEqualTo(430);
 		assertThat(fetched.blockTime()).isEqualTo(1_700_000_000L);
 		assertThat(fetched.logs()).containsExactly("Program program invoke [1]");
@@ -100,13 +128,13 @@ class SolanaRpcClientResultsTest {
 
 	@Test
 	void aTransactionAnsweredWithoutItsMetadataIsAnErrorNotATransactionWithoutEvents() {
-		String transaction = "\"slot\":430,\"transaction\":{\"signatures\":[\"sig\"],\"message\":{\"accountKeys\":[\"payer\"]}}";
+		String transaction = "\"slot\":430,\"transaction\":{\"signatures\":[\"" + SIG + "\"],\"message\":{\"accountKeys\":[\"payer\"]}}";
 		for (String meta : new String[] { "", ",\"meta\":null", ",\"meta\":{\"err\":null,\"innerInstructions\":[]}",
 				",\"meta\":{\"err\":null,\"logMessages\":[],\"innerInstructions\":null}" }) {
 			answer = "[{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{" + transaction + meta + "}}]";
 
-			assertThatThrownBy(() -> client().getTransactions(List.of("sig"), "confirmed")).as(meta)
-				.isInstanceOf(RpcException.class).hasMessageStartingWith("getTransaction answered sig without meta")
+			assertThatThrownBy(() -> client().getTransactions(List.of(SIG), "confirmed")).as(meta)
+				.isInstanceOf(RpcException.class).hasMessageStartingWith("getTransaction answered " + SIG + " without meta")
 				.hasMessageContaining("the node keeps no transaction metadata");
 		}
 	}
