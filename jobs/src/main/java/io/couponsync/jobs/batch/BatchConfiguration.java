@@ -59,7 +59,11 @@ public class BatchConfiguration {
 
 	@Bean
 	LeaseStore leaseStore(DataSource dataSource, JobsProperties properties) {
-		return new LeaseStore(new JdbcTemplate(dataSource), properties.lease().ttl());
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+		// why: a renewal blocked past the heartbeat would hold its lease's expiry unnoticed, and past the ttl another
+		// process could take the lease while this execution still writes; timed out, it fails and stops the execution
+		jdbc.setQueryTimeout((int) Math.max(1, properties.lease().heartbeat().toSeconds()));
+		return new LeaseStore(jdbc, properties.lease().ttl());
 	}
 
 	@Bean

@@ -1,5 +1,7 @@
 package io.couponsync.jobs.batch;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -10,12 +12,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+
+import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,6 +44,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
@@ -93,8 +99,10 @@ class JobLeasesIT {
 		return args;
 	}
 
-	private static ConfigurableApplicationContext jobsOn(String url) {
-		ConfigurableApplicationContext context = CommandContext.start(JobsApplication.class, settings(url));
+	private static ConfigurableApplicationContext jobsOn(String url, String... moreSettings) {
+		List<String> settings = settings(url);
+		settings.addAll(List.of(moreSettings));
+		ConfigurableApplicationContext context = CommandContext.start(JobsApplication.class, settings);
 		context.getBean(JdbcTemplate.class).update("delete from job_lease");
 		return context;
 	}
@@ -350,6 +358,32 @@ class JobLeasesIT {
 			assertThat(runner.launch("applyEventsJob", new JobParameters()).outcome())
 				.as("a run that does not end is waited for only turn-wait").isEqualTo(JobLaunch.Outcome.LEASE_HELD);
 			runner.close();
+		}
+	}
+
+	/**
+	 * PostgreSQL waits for a row lock as long as it is held (H2 gives up after its own lock timeout): without a
+	 * query timeout a renewal would hang past the lease's expiry instead of failing and stopping the execution.
+	 */
+	@Test
+	void aRenewalTheDatabaseBlocksFailsWithinAHeartbeatInsteadOfHanging() throws Exception {
+		try (ConfigurableApplicationContext context = jobsOn("postgres", "--sync.jobs.lease.heartbeat=1s",
+				"--sync.jobs.lease.ttl=2s")) {
+			LeaseStore leases = context.getBean(LeaseStore.class);
+			Lease lease = leases.tryAcquire(JobLeases.READ_MODEL, "finalityJob").orElseThrow();
+			try (Connection blocker = context.getBean(DataSource.class).getConnection()) {
+				blocker.setAutoCommit(false);
+				try (PreparedStatement lock = blocker.prepareStatement(
+						"select token from job_lease where lease_name = ? for update")) {
+					lock.setString(1, JobLeases.READ_MODEL);
+					lock.executeQuery().close();
+				}
+				CompletableFuture<Boolean> renewal = CompletableFuture.supplyAsync(() -> leases.renew(lease));
+
+				assertThatThrownBy(() -> renewal.get(30, TimeUnit.SECONDS)).as("failed, not still waiting")
+					.isInstanceOf(ExecutionException.class).hasCauseInstanceOf(DataAccessException.class);
+				blocker.rollback();
+			}
 		}
 	}
 
