@@ -25,6 +25,7 @@ import org.springframework.core.task.TaskExecutor;
 import org.springframework.http.HttpStatus;
 
 import io.couponsync.jobs.batch.JobLaunch;
+import io.couponsync.jobs.batch.JobLeases;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.jobs.batch.Lease;
 import io.couponsync.jobs.retention.FailureAcknowledgements;
@@ -58,6 +59,9 @@ class ExecutionActions {
 
 	/** How long an action waits for the execution its launch starts, to name it in the answer. */
 	private static final Duration NAMING_WAIT = Duration.ofSeconds(3);
+
+	/** Who holds a job's lease while the console abandons one of its executions. */
+	static final String ABANDON = "console-abandon";
 
 	private final TaskExecutor background = new SimpleAsyncTaskExecutor("console-action-");
 
@@ -107,22 +111,39 @@ class ExecutionActions {
 	}
 
 	ActionResult abandon(long executionId) {
-		JobExecution execution = existing(executionId);
+		String job = abandonable(existing(executionId)).getJobInstance().getJobName();
+		// why: under the job's lease, so that no launch (a schedule, a CronJob, another console) restarts the
+		// execution between the check and the abandon, to run on while the console says it never will
+		JobRunner.LeasedAction<ActionResult> done = runner.underLease(JobLeases.leaseOf(job), ABANDON, () -> {
+			JobExecution execution = abandonable(existing(executionId));
+			try {
+				operator.abandon(execution);
+			}
+			catch (Exception ex) {
+				throw new ConsoleActionException(HttpStatus.CONFLICT,
+						"execution " + executionId + " cannot be abandoned: " + ex.getMessage());
+			}
+			return new ActionResult("Execution " + executionId + " abandoned; it will not be restarted", executionId);
+		});
+		if (!done.ran()) {
+			String holder = done.heldBy() == null ? "another launch"
+					: done.heldBy().jobName() + " (" + done.heldBy().owner() + ")";
+			throw new ConsoleActionException(HttpStatus.CONFLICT, "execution " + executionId + " not abandoned: "
+					+ holder + " held " + job + "'s lease; try again once it has ended");
+		}
+		return done.result();
+	}
+
+	/** The execution, when it is one that may be abandoned. */
+	private static JobExecution abandonable(JobExecution execution) {
 		// why: Spring Batch abandons a STOPPING (or STARTED) one too; one still running in another process would then
 		// carry on to its end, its stop request overwritten, while shown as abandoned
 		if (execution.getStatus() != BatchStatus.FAILED && execution.getStatus() != BatchStatus.STOPPED) {
-			throw new ConsoleActionException(HttpStatus.CONFLICT, "execution " + executionId + " is "
+			throw new ConsoleActionException(HttpStatus.CONFLICT, "execution " + execution.getId() + " is "
 					+ execution.getStatus() + ": only a FAILED or STOPPED execution can be abandoned"
 					+ (execution.isRunning() ? " (stop it and wait until it is STOPPED)" : ""));
 		}
-		try {
-			operator.abandon(execution);
-		}
-		catch (Exception ex) {
-			throw new ConsoleActionException(HttpStatus.CONFLICT,
-					"execution " + executionId + " cannot be abandoned: " + ex.getMessage());
-		}
-		return new ActionResult("Execution " + executionId + " abandoned; it will not be restarted", executionId);
+		return execution;
 	}
 
 	/** Marks FAILED the executions left STARTED whose job's lease expired (their process died); lists them. */

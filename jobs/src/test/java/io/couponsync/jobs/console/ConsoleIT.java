@@ -290,6 +290,20 @@ class ConsoleIT {
 			.andExpect(status().isConflict()).andExpect(jsonPath("$.detail", containsString(
 					"is STOPPING: only a FAILED or STOPPED execution can be abandoned (stop it and wait until it is STOPPED)")));
 		jdbc.update("update batch_job_execution set status = 'FAILED' where job_execution_id = ?", failed.getId());
+		// a launch of the job elsewhere, which may be restarting it: the abandon waits its turn, then refuses
+		long now = Instant.now().toEpochMilli();
+		jdbc.update("insert into job_lease (lease_name, owner, token, job_name, acquired_at, heartbeat_at, expires_at) "
+				+ "values (?, 'other-host:7:x', 'their-token', 'backfillJob', ?, ?, ?)", JobLeases.leaseOf("backfillJob"),
+				now, now, now + 600_000);
+		try {
+			mvc.perform(post("/api/executions/{id}/abandon", failed.getId()).with(operator()))
+				.andExpect(status().isConflict()).andExpect(jsonPath("$.detail",
+						containsString("not abandoned: backfillJob (other-host:7:x) held backfillJob's lease")));
+			assertThat(repository.getJobExecution(failed.getId()).getStatus()).isEqualTo(BatchStatus.FAILED);
+		}
+		finally {
+			jdbc.update("delete from job_lease where owner = 'other-host:7:x'");
+		}
 		mvc.perform(post("/api/executions/{id}/abandon", failed.getId()).with(operator())).andExpect(status().isOk());
 		assertThat(repository.getJobExecution(failed.getId()).getStatus()).isEqualTo(BatchStatus.ABANDONED);
 		mvc.perform(post("/api/executions/{id}/restart", failed.getId()).with(operator()))
