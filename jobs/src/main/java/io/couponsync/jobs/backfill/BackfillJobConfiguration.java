@@ -104,7 +104,7 @@ public class BackfillJobConfiguration {
 			CoverageRepository coverage, InFlightExecutions inFlightExecutions, SolanaRpcClient rpc,
 			SyncGauges syncGauges) {
 		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
-			.validator(JobParameterRules.of(JOB_NAME).wholeNumber("fromSlot", 0).text("untilSignature"))
+			.validator(JobParameterRules.of(JOB_NAME).wholeNumber("fromSlot", 0).signature("untilSignature"))
 			.listener(new BackfillCompletion(coverage, rpc, syncGauges))
 			.start(backfillCrawlStep)
 			.next(backfillRefetchStep)

@@ -10,6 +10,8 @@ import org.springframework.batch.core.job.parameters.JobParameter;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersValidator;
 
+import io.couponsync.chain.Base58;
+
 /**
  * The parameters a job reads, by name and kind: a launch naming any other (a typo such as {@code fromslot}) or
  * giving a value of the wrong kind is refused before it runs, rather than silently ignored. {@code run.id}, which
@@ -18,7 +20,7 @@ import org.springframework.batch.core.job.parameters.JobParametersValidator;
 public final class JobParameterRules implements JobParametersValidator {
 
 	private enum Kind {
-		WHOLE_NUMBER, FLAG, TEXT
+		WHOLE_NUMBER, FLAG, TEXT, SIGNATURE
 	}
 
 	private final String jobName;
@@ -61,6 +63,11 @@ public final class JobParameterRules implements JobParametersValidator {
 		return with(name, Kind.TEXT);
 	}
 
+	/** A transaction signature: 64 bytes in base58. */
+	public JobParameterRules signature(String name) {
+		return with(name, Kind.SIGNATURE);
+	}
+
 	private JobParameterRules with(String name, Kind kind) {
 		Map<String, Kind> more = new LinkedHashMap<>(kinds);
 		more.put(name, kind);
@@ -94,6 +101,9 @@ public final class JobParameterRules implements JobParametersValidator {
 			}
 			else if (kind == Kind.FLAG && !List.of("true", "false").contains(String.valueOf(value))) {
 				problems.add(name + "=" + value + " is not true or false");
+			}
+			else if (kind == Kind.SIGNATURE && !Base58.isSignature(String.valueOf(value))) {
+				problems.add(name + "=" + value + " is not a transaction signature (64 bytes in base58)");
 			}
 		}
 		if (!problems.isEmpty()) {

@@ -85,6 +85,7 @@ class RunJobCommandIT {
 		assertThat(run(with("retentionJob", "retentionDays=0"))).isEqualTo(2);
 		assertThat(run(with("applyEventsJob", "fromSlot=-1"))).isEqualTo(2);
 		assertThat(run(with("retentionJob", "retentionDays=4294967295"))).isEqualTo(2);
+		assertThat(run(with("backfillJob", "untilSignature=5xVgKq"))).isEqualTo(2);
 
 		assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
 				"run: applyEventsJob: unknown parameter 'fromslot' (it takes [fromSlot, requeueDeadLetters])",
@@ -93,7 +94,8 @@ class RunJobCommandIT {
 				"run: reconcileJob: mode=partial is not incremental or full",
 				"run: retentionJob: retentionDays=0 is less than 1",
 				"run: applyEventsJob: fromSlot=-1 is less than 0",
-				"run: retentionJob: retentionDays=4294967295 is more than 36500");
+				"run: retentionJob: retentionDays=4294967295 is more than 36500",
+				"run: backfillJob: untilSignature=5xVgKq is not a transaction signature (64 bytes in base58)");
 		assertThat(out.toString(StandardCharsets.UTF_8)).as("nothing ran").isEmpty();
 	}
 
