@@ -77,6 +77,9 @@ public final class MongoStagingRepository implements StagingRepository {
 	/** When a dropped transaction was last asked about again (absent: never, so it sorts first). */
 	private static final String RECHECKED_AT = "recheckedAt";
 
+	/** When a flagged transaction was last picked to be fetched again: the least recently tried go first. */
+	private static final String REFETCH_TRIED_AT = "refetchTriedAt";
+
 	private static final String DEAD_REASONS = "deadReasons";
 
 	private static final String DEAD_AT = "deadAt";
@@ -284,8 +287,12 @@ public final class MongoStagingRepository implements StagingRepository {
 		List<String> signatures = new ArrayList<>();
 		collection.find(Filters.and(Filters.eq(NEEDS_REFETCH, true), live()))
 			.projection(Projections.include("_id"))
+			.sort(Sorts.ascending(REFETCH_TRIED_AT, "_id"))
 			.limit(limit)
 			.forEach(document -> signatures.add(document.getString("_id")));
+		if (!signatures.isEmpty()) {
+			collection.updateMany(Filters.in("_id", signatures), Updates.set(REFETCH_TRIED_AT, new Date()));
+		}
 		return signatures;
 	}
 

@@ -87,7 +87,10 @@ public interface StagingRepository extends StagingInserts {
 	 */
 	Stream<StagedTransaction> toSettle(ChainPosition after, long throughSlot, int batchSize);
 
-	/** Signatures flagged to be fetched again with getTransaction (any status but dropped). */
+	/**
+	 * Signatures flagged to be fetched again with getTransaction (any status but dropped), those tried least
+	 * recently first, stamped as tried now: ones the node does not have (pruned) are not picked again before the rest.
+	 */
 	List<String> toRefetch(int limit);
 
 	// ---- moves ----

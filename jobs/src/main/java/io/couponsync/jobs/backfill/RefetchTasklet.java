@@ -49,11 +49,20 @@ class RefetchTasklet implements Tasklet {
 			return RepeatStatus.FINISHED;
 		}
 		List<StagedTransaction> fetched = new ArrayList<>();
+		List<String> unknown = new ArrayList<>();
 		Instant now = Instant.now();
-		for (FetchedTransaction transaction : rpc.getTransactions(signatures, "confirmed")) {
-			if (transaction != null) {
-				fetched.add(transaction.staged(now, ChainCommitment.CONFIRMED));
+		List<FetchedTransaction> answers = rpc.getTransactions(signatures, "confirmed");
+		for (int i = 0; i < answers.size(); i++) {
+			if (answers.get(i) != null) {
+				fetched.add(answers.get(i).staged(now, ChainCommitment.CONFIRMED));
 			}
+			else {
+				unknown.add(signatures.get(i));
+			}
+		}
+		if (!unknown.isEmpty()) {
+			log.warn("{} flagged transactions are unknown to the node at confirmed (pruned, or not confirmed yet), e.g. "
+					+ "{}: left flagged, tried again after the others", unknown.size(), unknown.get(0));
 		}
 		long completed = staging.completeRefetch(fetched);
 		contribution.incrementWriteCount(completed);

@@ -222,6 +222,40 @@ class BackfillJobIT {
 			.isEqualTo(simulator.groundTruth().events(withCpiEvents).events().size());
 	}
 
+	@Test
+	void aFlaggedTransactionTheNodeDoesNotHaveDoesNotStarveTheOthers() throws Exception {
+		land(40, 10);
+		LedgerTransaction withCpiEvents = firstWithCpiEvents();
+		// a full batch of flagged transactions the node does not have (pruned), before the real one in _id order
+		List<String> unknown = new ArrayList<>();
+		java.util.Random random = new java.util.Random(5);
+		for (int i = 0; i < 100; i++) {
+			byte[] signature = new byte[64];
+			random.nextBytes(signature);
+			signature[0] = 0;
+			signature[1] = 0;
+			unknown.add(io.couponsync.chain.Base58.encode(signature));
+		}
+		assertThat(unknown).allMatch(signature -> signature.compareTo(withCpiEvents.signature()) < 0);
+		staging.insertIfAbsent(unknown.stream().map(signature -> io.couponsync.chain.staging.StagedTransaction
+			.fromWebSocket(signature, 1, null, List.of("Program log: pruned since"), java.time.Instant.now())).toList());
+		staged().updateMany(new Document("_id", new Document("$in", unknown)),
+				new Document("$set", new Document("needsRefetch", true)));
+		staging.insertIfAbsent(List.of(io.couponsync.chain.staging.StagedTransaction.fromWebSocket(
+				withCpiEvents.signature(), withCpiEvents.slot(), null, withCpiEvents.draft().logs(),
+				java.time.Instant.now())));
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(crawl()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(staged().find(new Document("_id", withCpiEvents.signature())).first().getBoolean("needsRefetch"))
+			.as("a refetch takes 100: this run tried the unknown ones").isTrue();
+
+		assertThat(crawl()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(staged().find(new Document("_id", withCpiEvents.signature())).first().containsKey("needsRefetch"))
+			.as("tried before the ones tried already").isFalse();
+		assertThat(staged().countDocuments(new Document("needsRefetch", true))).isEqualTo(100);
+	}
+
 	private LedgerTransaction firstWithCpiEvents() {
 		return simulator.ledger().transactions().stream()
 			.filter(t -> !t.failed() && simulator.groundTruth().events(t).events().stream()
