@@ -63,7 +63,7 @@ public record FetchedTransaction(String signature, long slot, Object error, List
 		meta.path("innerInstructions").forEach(group -> group.path("instructions").forEach(instruction -> {
 			int index = instruction.path("programIdIndex").asInt(-1);
 			String program = index >= 0 && index < keys.size() ? keys.get(index) : "";
-			inner.add(new InnerInstruction(program, Base58.decode(instruction.path("data").asString(""))));
+			inner.add(new InnerInstruction(program, innerData(signature, instruction.path("data"))));
 		}));
 		List<String> logs = new ArrayList<>();
 		meta.path("logMessages").forEach(line -> logs.add(line.asString()));
@@ -73,5 +73,15 @@ public record FetchedTransaction(String signature, long slot, Object error, List
 		JsonNode blockTime = result.path("blockTime");
 		return new FetchedTransaction(signature, result.path("slot").asLong(), error, logs,
 				blockTime.isIntegralNumber() ? blockTime.asLong() : null, inner);
+	}
+
+	private static byte[] innerData(String signature, JsonNode data) {
+		try {
+			return Base58.decode(data.asString(""));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new RpcException("getTransaction answered " + signature + " with inner instruction data that is not "
+					+ "base58: " + ex.getMessage(), 0, ex);
+		}
 	}
 }

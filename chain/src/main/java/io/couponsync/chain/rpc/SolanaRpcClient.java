@@ -193,7 +193,11 @@ public final class SolanaRpcClient {
 	// ---- typed calls, batched to the protocol's limits ----
 
 	public long getSlot(String commitment) {
-		return call("getSlot", Map.of("commitment", commitment)).asLong();
+		JsonNode slot = call("getSlot", Map.of("commitment", commitment));
+		if (!slot.isIntegralNumber()) {
+			throw malformed("getSlot", "a slot", slot);
+		}
+		return slot.asLong();
 	}
 
 	/**
@@ -225,6 +229,9 @@ public final class SolanaRpcClient {
 			config.put("until", until);
 		}
 		JsonNode entries = call("getSignaturesForAddress", address, config);
+		if (!entries.isArray()) {
+			throw malformed("getSignaturesForAddress", "an array of entries", entries);
+		}
 		ConfirmationStatus listedAt = ConfirmationStatus.atLeast(commitment);
 		List<ListedSignature> page = new ArrayList<>(entries.size());
 		entries.forEach(entry -> page.add(ListedSignature.of(entry, listedAt)));
@@ -244,10 +251,10 @@ public final class SolanaRpcClient {
 		List<SignatureStatus> statuses = new ArrayList<>(signatures.size());
 		long contextSlot = Long.MAX_VALUE;
 		for (int from = 0; from < signatures.size(); from += MAX_SIGNATURE_STATUSES) {
-			JsonNode answer = call("getSignatureStatuses",
-					signatures.subList(from, Math.min(signatures.size(), from + MAX_SIGNATURE_STATUSES)),
+			List<String> asked = signatures.subList(from, Math.min(signatures.size(), from + MAX_SIGNATURE_STATUSES));
+			JsonNode answer = call("getSignatureStatuses", asked,
 					Map.of("searchTransactionHistory", searchTransactionHistory));
-			answer.get("value").forEach(status -> statuses.add(SignatureStatus.of(status)));
+			values("getSignatureStatuses", answer, asked.size()).forEach(status -> statuses.add(SignatureStatus.of(status)));
 			contextSlot = Math.min(contextSlot, answer.path("context").path("slot").asLong(-1));
 		}
 		return new SignatureStatuses(statuses, contextSlot == Long.MAX_VALUE ? -1 : contextSlot);
@@ -313,10 +320,11 @@ public final class SolanaRpcClient {
 			config.put("minContextSlot", minContextSlot);
 		}
 		for (int from = 0; from < addresses.size(); from += MAX_MULTIPLE_ACCOUNTS) {
-			JsonNode answer = call("getMultipleAccounts",
-					addresses.subList(from, Math.min(addresses.size(), from + MAX_MULTIPLE_ACCOUNTS)), config);
+			List<String> asked = addresses.subList(from, Math.min(addresses.size(), from + MAX_MULTIPLE_ACCOUNTS));
+			JsonNode answer = call("getMultipleAccounts", asked, config);
 			long slot = answer.path("context").path("slot").asLong();
-			answer.get("value").forEach(value -> accounts.add(new AccountRead(AccountInfo.of(value), slot)));
+			values("getMultipleAccounts", answer, asked.size())
+				.forEach(value -> accounts.add(new AccountRead(AccountInfo.of(value), slot)));
 		}
 		return accounts;
 	}
@@ -334,7 +342,7 @@ public final class SolanaRpcClient {
 		JsonNode answer = call("getProgramAccounts", programId, Map.of("encoding", "base64", "commitment", commitment,
 				"withContext", true, "filters", List.of(memcmp)));
 		List<ProgramAccount> accounts = new ArrayList<>();
-		answer.get("value").forEach(entry -> accounts.add(ProgramAccount.of(entry)));
+		values("getProgramAccounts", answer, -1).forEach(entry -> accounts.add(ProgramAccount.of(entry)));
 		return new ProgramAccounts(answer.path("context").path("slot").asLong(), accounts);
 	}
 
@@ -360,7 +368,7 @@ public final class SolanaRpcClient {
 			config.put("minContextSlot", minContextSlot);
 		}
 		JsonNode answer = call("getProgramAccounts", programId, config);
-		JsonNode value = answer.get("value");
+		JsonNode value = values("getProgramAccounts", answer, -1);
 		List<String> addresses = new ArrayList<>(value.size());
 		value.forEach(account -> addresses.add(account.path("pubkey").asString()));
 		return new ProgramAccountKeys(answer.path("context").path("slot").asLong(), addresses);
@@ -558,7 +566,26 @@ public final class SolanaRpcClient {
 			throw new RpcException(method + " failed: " + error.path("message").asString("?") + " (code "
 					+ error.path("code").asInt() + ")", error.path("code").asInt(), null);
 		}
+		// why: null is an answer ("no such transaction"); an absent result is not, and would be read as one
+		if (!response.has("result")) {
+			throw malformed(method, "a result or an error", response);
+		}
 		return response.get("result");
+	}
+
+	/** The {@code value} array of a context-wrapped answer, of {@code expected} entries (-1: any number). */
+	private static JsonNode values(String method, JsonNode answer, int expected) {
+		JsonNode value = answer.path("value");
+		if (!value.isArray() || (expected >= 0 && value.size() != expected)) {
+			// why: entries are matched to what was asked by position; a short list would pair them wrongly
+			throw malformed(method, expected >= 0 ? "a value array of " + expected + " entries" : "a value array", answer);
+		}
+		return value;
+	}
+
+	private static RpcException malformed(String method, String expected, JsonNode answer) {
+		return new RpcException(method + " answered without " + expected + ": "
+				+ abbreviate(String.valueOf(answer)), 0, null);
 	}
 
 	private static String abbreviate(String text) {

@@ -75,6 +75,30 @@ class SolanaRpcClientResultsTest {
 	}
 
 	@Test
+	void anAnswerOfTheWrongShapeIsAnErrorSayingWhatItLacked() {
+		answer = "{\"jsonrpc\":\"2.0\",\"id\":1}";
+		assertThatThrownBy(() -> client().getSlot("confirmed")).isInstanceOf(RpcException.class)
+			.hasMessageStartingWith("getSlot answered without a result or an error");
+
+		answer = result("\"soon\"");
+		assertThatThrownBy(() -> client().getSlot("confirmed")).isInstanceOf(RpcException.class)
+			.hasMessageStartingWith("getSlot answered without a slot: \"soon\"");
+
+		answer = result("{\"context\":{\"slot\":90},\"value\":[null]}");
+		assertThatThrownBy(() -> client().getSignatureStatuses(List.of(S1, S2), false)).as("one status for two")
+			.isInstanceOf(RpcException.class)
+			.hasMessageStartingWith("getSignatureStatuses answered without a value array of 2 entries");
+
+		answer = result("{\"context\":{\"slot\":90}}");
+		assertThatThrownBy(() -> client().readAccounts(List.of("a"), "confirmed", 0)).isInstanceOf(RpcException.class)
+			.hasMessageStartingWith("getMultipleAccounts answered without a value array of 1 entries");
+
+		answer = result("{\"error\":\"not a list\"}");
+		assertThatThrownBy(() -> client().getSignaturesForAddress("program", null, null, 10, "confirmed"))
+			.isInstanceOf(RpcException.class).hasMessageStartingWith("getSignaturesForAddress answered without an array");
+	}
+
+	@Test
 	void listedSignaturesCarryFailureAndTakeTheAskedCommitmentWhenTheyNameNone() {
 		answer = result("[{\"signature\":\"" + S1 + "\",\"slot\":114,\"err\":null,\"memo\":null,\"blockTime\":null,"
 				+ "\"confirmationStatus\":\"confirmed\"},{\"signature\":\"" + S2 + "\",\"slot\":113,"
