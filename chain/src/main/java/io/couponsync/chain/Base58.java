@@ -212,24 +212,21 @@ public final class Base58 {
 
 	/** True when the text is the base58 form of exactly 64 bytes, i.e. a well-formed transaction signature. */
 	public static boolean isSignature(String text) {
-		if (text == null || text.length() < 64 || text.length() > 88) {
-			return false;
-		}
-		try {
-			return decode(text).length == 64;
-		}
-		catch (IllegalArgumentException ex) {
-			return false;
-		}
+		return encodes(text, 64);
 	}
 
 	/** True when the text is the base58 form of exactly 32 bytes, i.e. a well-formed public key. */
 	public static boolean isPublicKey(String text) {
-		if (text == null || text.length() < 32 || text.length() > 44) {
+		return encodes(text, KEY_BYTES);
+	}
+
+	/** Whether the text is the base58 form of exactly {@code bytes} bytes: {@code bytes} to 11/8 as many characters. */
+	private static boolean encodes(String text, int bytes) {
+		if (text == null || text.length() < bytes || text.length() > bytes * 11 / 8) {
 			return false;
 		}
 		try {
-			return decode(text).length == 32;
+			return decode(text).length == bytes;
 		}
 		catch (IllegalArgumentException ex) {
 			return false;

@@ -2,11 +2,7 @@ package io.couponsync.jobs.applyevents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +34,7 @@ import org.springframework.test.context.TestPropertySource;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.jobs.JobsIntegrationTest;
+import io.couponsync.jobs.SettableClock;
 import io.couponsync.jobs.SimulatorProperties;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.jobs.batch.WriterCheckpoint;
@@ -53,7 +50,7 @@ import io.couponsync.simulator.ledger.LedgerTransaction;
  */
 @SpringBatchTest
 @JobsIntegrationTest
-@Import({ BlockOrderBeforeApplyIT.SettableClock.class, BlockOrderBeforeApplyIT.CrashOnce.class })
+@Import({ SettableClock.Configuration.class, BlockOrderBeforeApplyIT.CrashOnce.class })
 @TestPropertySource(properties = { "sync.jobs.apply.block-order-slots=20", "sync.jobs.apply.chunk-size=500",
 		"spring.datasource.url=jdbc:h2:mem:block-order-before-apply;DB_CLOSE_DELAY=-1" })
 class BlockOrderBeforeApplyIT {
@@ -87,7 +84,7 @@ class BlockOrderBeforeApplyIT {
 	private MongoStagingRepository staging;
 
 	@Autowired
-	private SettableClock.Settable clock;
+	private SettableClock clock;
 
 	@Autowired
 	private CrashOnce.Armed crash;
@@ -331,40 +328,6 @@ class BlockOrderBeforeApplyIT {
 		static final class Armed {
 
 			volatile boolean armed;
-		}
-	}
-
-	/** A clock the test moves forward; the apply job's block-order step reads it. */
-	@TestConfiguration(proxyBeanMethods = false)
-	static class SettableClock {
-
-		@Bean
-		Settable clock() {
-			return new Settable();
-		}
-
-		static final class Settable extends Clock {
-
-			private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-			void advance(Duration duration) {
-				now = now.plus(duration);
-			}
-
-			@Override
-			public ZoneId getZone() {
-				return ZoneOffset.UTC;
-			}
-
-			@Override
-			public Clock withZone(ZoneId zone) {
-				return this;
-			}
-
-			@Override
-			public Instant instant() {
-				return now;
-			}
 		}
 	}
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -17,8 +16,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
 
@@ -26,6 +23,7 @@ import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.jobs.JobsApplication;
 import io.couponsync.jobs.JobsIntegrationTest;
+import io.couponsync.jobs.SettableClock;
 import io.couponsync.jobs.launch.RunJobCommand;
 
 /**
@@ -35,7 +33,7 @@ import io.couponsync.jobs.launch.RunJobCommand;
  */
 @JobsIntegrationTest
 @TestPropertySource(properties = "spring.datasource.url=jdbc:h2:mem:last-execution-gauges;DB_CLOSE_DELAY=-1")
-@Import(LastExecutionGaugesIT.SettableClock.class)
+@Import(SettableClock.Configuration.class)
 class LastExecutionGaugesIT {
 
 	private static final String[] RUN_SETTINGS = { "--sync.program.id=9P3wW4XQH7DntMqfEiLqS6SNztihxfenNUSqECh3WTf3",
@@ -53,7 +51,7 @@ class LastExecutionGaugesIT {
 	private JobRepository repository;
 
 	@Autowired
-	private SettableClock.Settable clock;
+	private SettableClock clock;
 
 	private static int runInItsOwnProcess(String job) {
 		String[] args = new String[RUN_SETTINGS.length + 1];
@@ -95,39 +93,5 @@ class LastExecutionGaugesIT {
 
 		assertThat(meters.get("sync.finality.unresolved").gauge().value()).isEqualTo(1);
 		assertThat(meters.get("sync.finality.unresolved.oldest.seconds").gauge().value()).isEqualTo(30);
-	}
-
-	/** The clock the gauges read their ages by, set by the test. */
-	@TestConfiguration(proxyBeanMethods = false)
-	static class SettableClock {
-
-		@Bean
-		Settable clock() {
-			return new Settable();
-		}
-
-		static final class Settable extends Clock {
-
-			private volatile Instant now = Instant.now();
-
-			void set(Instant instant) {
-				now = instant;
-			}
-
-			@Override
-			public ZoneId getZone() {
-				return ZoneId.systemDefault();
-			}
-
-			@Override
-			public Clock withZone(ZoneId zone) {
-				return this;
-			}
-
-			@Override
-			public Instant instant() {
-				return now;
-			}
-		}
 	}
 }
