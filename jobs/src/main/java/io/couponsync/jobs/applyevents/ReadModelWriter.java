@@ -163,9 +163,8 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 	/**
 	 * Projects each transaction's events on its own, so that one whose events cannot be projected — an event with
 	 * no projection, a missing field, an unexpected value, also in the fields its counters read — is found before
-	 * anything is written and goes to the
-	 * dead letters with the reason, while the rest of the chunk applies. Projections are pure computations; the
-	 * second pass costs no I/O.
+	 * anything is written and goes to the dead letters with the reason, while the rest of the chunk applies.
+	 * Projections are pure computations; the second pass costs no I/O.
 	 */
 	private Map<String, List<String>> unprojectable(List<ChainEvent> events) {
 		Map<String, List<String>> failures = new LinkedHashMap<>();

@@ -23,6 +23,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import org.bson.BsonDocument;
+import org.bson.BsonNumber;
 import org.bson.BsonValue;
 import org.bson.Document;
 
@@ -130,7 +131,7 @@ public final class ChainEventLog {
 				String key = source.keyPath() == null ? ""
 						: counted(event, counter, source.keyPath(), BsonValue::isString).asString().getValue();
 				long amount = source.sumField() == null ? 1
-						: counted(event, counter, source.sumField(), BsonValue::isNumber).asNumber().longValue();
+						: counted(event, counter, source.sumField(), BsonNumber.class::isInstance).asNumber().longValue();
 				contributions.add(new Document("k", counterKey(counter, key)).append("v", source.multiplier() * amount));
 			}
 		}
