@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -25,11 +26,14 @@ import com.mongodb.client.model.WriteModel;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.Binary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.couponsync.chain.logs.InnerInstruction;
 import io.couponsync.chain.staging.CountCommand;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository;
+import io.couponsync.chain.staging.StagingStatus;
 
 /**
  * {@code dead_letters}: transactions the apply job could not apply, each with a copy of its input as staged, the
@@ -39,11 +43,16 @@ import io.couponsync.chain.staging.StagingRepository;
  */
 public final class DeadLetterStore {
 
+	private static final Logger log = LoggerFactory.getLogger(DeadLetterStore.class);
+
 	public static final String COLLECTION = "dead_letters";
 
 	private static final String STATUS = "status";
 
 	private static final String DEAD_AT = "deadAt";
+
+	/** Set on the letters a re-queue is moving, until it has marked them re-queued (see {@link #requeue}). */
+	private static final String REQUEUEING = "requeueing";
 
 	/** What a dead letter is about: a transaction still dead, or one re-queued since. */
 	public enum Status {
@@ -80,6 +89,7 @@ public final class DeadLetterStore {
 	void createIndexes() {
 		deadLetters.createIndex(Indexes.ascending(DEAD_AT), new IndexOptions().name("dead_at"));
 		deadLetters.createIndex(Indexes.ascending(STATUS), new IndexOptions().name("status"));
+		deadLetters.createIndex(Indexes.ascending(REQUEUEING), new IndexOptions().name("requeueing").sparse(true));
 	}
 
 	/**
@@ -111,6 +121,11 @@ public final class DeadLetterStore {
 	 * back than the newest letter.
 	 */
 	long recordMissing() {
+		long settled = settleInterruptedRequeues();
+		if (settled > 0) {
+			log.warn("{} dead letters of an interrupted re-queue (its process stopped after moving staging) now say "
+					+ "re-queued", settled);
+		}
 		Document newest = deadLetters.find().sort(Sorts.descending(DEAD_AT)).projection(Projections.include(DEAD_AT))
 			.first();
 		// why: letters written together share their move's time; the one just before it finds them all
@@ -180,21 +195,50 @@ public final class DeadLetterStore {
 
 	/** Moves every dead transaction back to received; returns how many. */
 	public long requeueAll() {
-		long moved = staging.requeueDead();
-		deadLetters.updateMany(Filters.eq(STATUS, Status.DEAD.value()), requeued());
-		return moved;
+		return requeue(Filters.eq(STATUS, Status.DEAD.value()), staging::requeueDead);
 	}
 
 	/** Moves the given dead transactions back to received; returns how many moved. */
 	public long requeue(Collection<String> signatures) {
-		long moved = staging.requeueDead(signatures);
-		deadLetters.updateMany(Filters.and(Filters.in("_id", signatures), Filters.eq(STATUS, Status.DEAD.value())),
-				requeued());
+		return requeue(Filters.and(Filters.in("_id", signatures), Filters.eq(STATUS, Status.DEAD.value())),
+				() -> staging.requeueDead(signatures));
+	}
+
+	/**
+	 * Marks the letters, moves staging, then calls the marked letters re-queued. why the mark: a crash after
+	 * staging's move would otherwise leave letters saying dead for transactions received again (and applied since);
+	 * {@link #recordMissing()} settles marked letters by what staging holds.
+	 */
+	private long requeue(Bson letters, LongSupplier moveStaging) {
+		deadLetters.updateMany(letters, Updates.set(REQUEUEING, true));
+		long moved = moveStaging.getAsLong();
+		deadLetters.updateMany(Filters.and(letters, Filters.eq(REQUEUEING, true)), requeued());
 		return moved;
 	}
 
 	private static Bson requeued() {
-		return Updates.combine(Updates.set(STATUS, Status.REQUEUED.value()), Updates.set("requeuedAt", new Date()));
+		return Updates.combine(Updates.set(STATUS, Status.REQUEUED.value()), Updates.set("requeuedAt", new Date()),
+				Updates.unset(REQUEUEING));
+	}
+
+	/** Settles the letters a re-queue marked and a crash left so: re-queued where staging moved, else still dead. */
+	private long settleInterruptedRequeues() {
+		List<String> marked = new ArrayList<>();
+		deadLetters.find(Filters.eq(REQUEUEING, true)).projection(Projections.include("_id"))
+			.forEach(letter -> marked.add(letter.getString("_id")));
+		List<String> moved = new ArrayList<>();
+		List<String> notMoved = new ArrayList<>();
+		for (String signature : marked) {
+			boolean dead = staging.find(signature).map(t -> t.status() == StagingStatus.DEAD).orElse(false);
+			(dead ? notMoved : moved).add(signature);
+		}
+		if (!moved.isEmpty()) {
+			deadLetters.updateMany(Filters.in("_id", moved), requeued());
+		}
+		if (!notMoved.isEmpty()) {
+			deadLetters.updateMany(Filters.in("_id", notMoved), Updates.unset(REQUEUEING));
+		}
+		return moved.size();
 	}
 
 	/** Letters of transactions still dead. */
