@@ -745,7 +745,21 @@ public final class MongoStagingRepository implements StagingRepository {
 		return document;
 	}
 
+	/**
+	 * The staged transaction a document holds; an {@link IllegalStateException} naming the document and what is
+	 * wrong with it when it cannot be read (a field missing, or a status this version does not know).
+	 */
 	private static StagedTransaction fromDocument(Document document) {
+		try {
+			return readDocument(document);
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException("staged transaction " + document.get("_id") + " cannot be read: " + ex,
+					ex);
+		}
+	}
+
+	private static StagedTransaction readDocument(Document document) {
 		List<InnerInstruction> inner = null;
 		List<Document> innerDocuments = document.getList("innerInstructions", Document.class);
 		if (innerDocuments != null) {
@@ -759,6 +773,9 @@ public final class MongoStagingRepository implements StagingRepository {
 		Date receivedAt = document.getDate("receivedAt");
 		Number blockTime = (Number) document.get("blockTime");
 		Number slot = (Number) document.get(SLOT);
+		if (slot == null) {
+			throw new IllegalArgumentException("it has no slot");
+		}
 		return new StagedTransaction(document.getString("_id"), slot.longValue(), document.get("err"),
 				document.getList("logs", String.class), receivedAt == null ? null : receivedAt.toInstant(),
 				StagingSource.of(document.getString("source")), StagingStatus.of(document.getString(STATUS)),

@@ -1,9 +1,16 @@
 package io.couponsync.chain.staging;
 
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+import java.util.List;
+
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -34,5 +41,20 @@ class MongoStagingRepositoryIT extends StagingRepositoryContract {
 	@Override
 	protected StagingRepository repository() {
 		return repository;
+	}
+
+	@Test
+	void aDocumentItCannotReadIsAnErrorNamingIt() {
+		MongoCollection<Document> staged = client.getDatabase("staging_test").getCollection("staged_transactions");
+		staged.insertOne(new Document("_id", "from-a-newer-version").append("slot", 5L).append("logs", List.of())
+			.append("source", "websocket").append("status", "archived").append("commitment", "confirmed"));
+		staged.insertOne(new Document("_id", "slotless").append("logs", List.of()).append("source", "websocket")
+			.append("status", "received").append("commitment", "confirmed"));
+
+		assertThatIllegalStateException().isThrownBy(() -> repository.find("from-a-newer-version"))
+			.withMessageStartingWith("staged transaction from-a-newer-version cannot be read: ")
+			.withMessageContaining("ARCHIVED");
+		assertThatIllegalStateException().isThrownBy(() -> repository.find("slotless"))
+			.withMessage("staged transaction slotless cannot be read: java.lang.IllegalArgumentException: it has no slot");
 	}
 }
