@@ -746,40 +746,68 @@ public final class MongoStagingRepository implements StagingRepository {
 	}
 
 	/**
-	 * The staged transaction a document holds; an {@link IllegalStateException} naming the document and what is
-	 * wrong with it when it cannot be read (a field missing, or a status this version does not know).
+	 * The staged transaction a document holds. Where its content (logs, error, inner instructions, times) cannot be
+	 * read, the transaction says why ({@link StagedTransaction#unreadable()}) so that the apply job dead-letters it
+	 * and goes on; where what places it (key, slot, status, commitment, source, position) cannot, nothing can be
+	 * done with it safely — a status this version does not know may be a newer version's — so it is an
+	 * {@link IllegalStateException} naming the document and what is wrong.
 	 */
 	private static StagedTransaction fromDocument(Document document) {
+		String signature;
+		long slot;
+		StagingStatus status;
+		ChainCommitment commitment;
+		StagingSource source;
+		Integer position;
 		try {
-			return readDocument(document);
+			signature = document.getString("_id");
+			Number slotNumber = (Number) document.get(SLOT);
+			if (slotNumber == null) {
+				throw new IllegalArgumentException("it has no slot");
+			}
+			slot = slotNumber.longValue();
+			status = StagingStatus.of(document.getString(STATUS));
+			commitment = ChainCommitment.of(document.getString(COMMITMENT));
+			source = StagingSource.of(document.getString("source"));
+			position = document.getInteger(POSITION);
 		}
 		catch (RuntimeException ex) {
 			throw new IllegalStateException("staged transaction " + document.get("_id") + " cannot be read: " + ex,
 					ex);
 		}
+		try {
+			List<String> logs = document.getList("logs", String.class);
+			if (logs == null || logs.contains(null)) {
+				throw new IllegalArgumentException(logs == null ? "it has no logs" : "a log line is null");
+			}
+			Date receivedAt = document.getDate("receivedAt");
+			Number blockTime = (Number) document.get("blockTime");
+			return new StagedTransaction(signature, slot, document.get("err"), logs,
+					receivedAt == null ? null : receivedAt.toInstant(), source, status, commitment,
+					blockTime == null ? null : blockTime.longValue(), innerInstructions(document), position);
+		}
+		catch (RuntimeException ex) {
+			return new StagedTransaction(signature, slot, null, List.of(), null, source, status, commitment, null,
+					null, position, ex.toString());
+		}
 	}
 
-	private static StagedTransaction readDocument(Document document) {
-		List<InnerInstruction> inner = null;
+	private static List<InnerInstruction> innerInstructions(Document document) {
 		List<Document> innerDocuments = document.getList("innerInstructions", Document.class);
-		if (innerDocuments != null) {
-			inner = new ArrayList<>();
-			for (Document instruction : innerDocuments) {
-				Object data = instruction.get("data");
-				byte[] bytes = data instanceof Binary binary ? binary.getData() : Base58.decode((String) data);
-				inner.add(new InnerInstruction(instruction.getString("programId"), bytes));
+		if (innerDocuments == null) {
+			return null;
+		}
+		List<InnerInstruction> inner = new ArrayList<>();
+		for (Document instruction : innerDocuments) {
+			String programId = instruction.getString("programId");
+			Object data = instruction.get("data");
+			if (programId == null || data == null) {
+				throw new IllegalArgumentException(
+						"an inner instruction has no " + (programId == null ? "programId" : "data"));
 			}
+			byte[] bytes = data instanceof Binary binary ? binary.getData() : Base58.decode((String) data);
+			inner.add(new InnerInstruction(programId, bytes));
 		}
-		Date receivedAt = document.getDate("receivedAt");
-		Number blockTime = (Number) document.get("blockTime");
-		Number slot = (Number) document.get(SLOT);
-		if (slot == null) {
-			throw new IllegalArgumentException("it has no slot");
-		}
-		return new StagedTransaction(document.getString("_id"), slot.longValue(), document.get("err"),
-				document.getList("logs", String.class), receivedAt == null ? null : receivedAt.toInstant(),
-				StagingSource.of(document.getString("source")), StagingStatus.of(document.getString(STATUS)),
-				ChainCommitment.of(document.getString(COMMITMENT)),
-				blockTime == null ? null : blockTime.longValue(), inner, document.getInteger(POSITION));
+		return inner;
 	}
 }

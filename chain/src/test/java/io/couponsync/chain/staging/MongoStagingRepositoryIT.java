@@ -1,7 +1,9 @@
 package io.couponsync.chain.staging;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
+import java.util.Arrays;
 import java.util.List;
 
 import com.mongodb.client.MongoClient;
@@ -56,5 +58,26 @@ class MongoStagingRepositoryIT extends StagingRepositoryContract {
 			.withMessageContaining("ARCHIVED");
 		assertThatIllegalStateException().isThrownBy(() -> repository.find("slotless"))
 			.withMessage("staged transaction slotless cannot be read: java.lang.IllegalArgumentException: it has no slot");
+	}
+
+	@Test
+	void aDocumentWhoseContentItCannotReadSaysWhyAndCarriesNoLogs() {
+		MongoCollection<Document> staged = client.getDatabase("staging_test").getCollection("staged_transactions");
+		staged.insertOne(new Document("_id", "bad-inner-data").append("slot", 7L).append("logs", List.of("Program log: x"))
+			.append("source", "backfill").append("status", "received").append("commitment", "finalized")
+			.append("innerInstructions", List.of(new Document("programId", "p").append("data", "0OIl"))));
+		staged.insertOne(new Document("_id", "null-line").append("slot", 8L).append("logs", Arrays.asList("a", null))
+			.append("source", "websocket").append("status", "applied").append("commitment", "confirmed"));
+
+		StagedTransaction badInner = repository.find("bad-inner-data").orElseThrow();
+		assertThat(badInner.unreadable()).startsWith("java.lang.IllegalArgumentException").contains("base58");
+		assertThat(badInner.logs()).isEmpty();
+		assertThat(badInner.innerInstructions()).isNull();
+		assertThat(List.<Object>of(badInner.slot(), badInner.status(), badInner.commitment(), badInner.source()))
+			.containsExactly(7L, StagingStatus.RECEIVED, ChainCommitment.FINALIZED, StagingSource.BACKFILL);
+		assertThat(repository.find("null-line").orElseThrow().unreadable())
+			.isEqualTo("java.lang.IllegalArgumentException: a log line is null");
+		assertThat(repository.toApply(StagingRepository.ChainPosition.START, 10).map(StagedTransaction::signature))
+			.containsExactly("bad-inner-data");
 	}
 }

@@ -169,9 +169,15 @@ public final class DeadLetterStore {
 
 	/** The letter's copy of the staged input, in the letter's own shape (for reading, never decoded again). */
 	private static Document input(StagedTransaction transaction) {
-		Document input = new Document("slot", transaction.slot()).append("err", transaction.err())
-			.append("logs", transaction.logs())
-			.append("source", transaction.source().value())
+		Document input = new Document("slot", transaction.slot()).append("err", transaction.err());
+		if (transaction.unreadable() == null) {
+			input.append("logs", transaction.logs());
+		}
+		else {
+			// why: the copy would claim no logs; staging keeps the document as it is for whoever repairs it
+			input.append("unreadable", transaction.unreadable());
+		}
+		input.append("source", transaction.source().value())
 			.append("commitment", transaction.commitment().value());
 		if (transaction.receivedAt() != null) {
 			input.append("receivedAt", Date.from(transaction.receivedAt()));

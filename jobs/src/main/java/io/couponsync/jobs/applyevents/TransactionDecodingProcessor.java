@@ -23,7 +23,8 @@ import io.couponsync.chain.logs.DecodedEvent;
  * {@code emit_cpi!} events from its inner instructions when staged with them. A failed transaction passes with no
  * events (it had no effect); one whose events do not all decode, or that carries an event the read model has no
  * projection for (an IDL update that adds one, an event the program declares but never emits), is an
- * {@link UndecodableTransactionException}: dead-lettered with the reason, never half-applied.
+ * {@link UndecodableTransactionException}: dead-lettered with the reason, never half-applied. So is one whose staged
+ * document cannot be read (logs that are not strings, inner-instruction data that is not base58).
  * Not thread-safe: a step-scoped instance per step execution.
  */
 class TransactionDecodingProcessor implements ItemProcessor<StagedTransaction, DecodedTransaction> {
@@ -42,6 +43,10 @@ class TransactionDecodingProcessor implements ItemProcessor<StagedTransaction, D
 
 	@Override
 	public DecodedTransaction process(StagedTransaction staged) {
+		if (staged.unreadable() != null) {
+			throw new UndecodableTransactionException(staged.signature(),
+					List.of("staging's document cannot be read: " + staged.unreadable()));
+		}
 		if (staged.failed()) {
 			return new DecodedTransaction(staged, List.of(), false, false);
 		}

@@ -120,6 +120,11 @@ final class TouchedAccounts {
 				break;
 			}
 			StagedTransaction transaction = dead.transaction();
+			if (transaction.unreadable() != null) {
+				log.warn("reconcile: dead letter {} cannot be read ({}), so the accounts it names are not known; a "
+						+ "full reconcileJob covers them", transaction.signature(), transaction.unreadable());
+				continue;
+			}
 			for (DecodedEvent event : eventDecoder.decode(transaction.logs(), transaction.innerInstructions())
 				.events()) {
 				List<String> named = new ArrayList<>();

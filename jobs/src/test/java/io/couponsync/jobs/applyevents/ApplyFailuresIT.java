@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +159,40 @@ class ApplyFailuresIT {
 		}
 		assertThat(database().getCollection("external_deals").countDocuments()).isEqualTo(1);
 		assertThat(database().getCollection("marketplace").countDocuments()).isEqualTo(1);
+	}
+
+	@Test
+	void aStagedDocumentWhoseContentCannotBeReadIsDeadLetteredAndTheRestApplies() throws Exception {
+		var history = new ProgramHistory(IdlLoader.load(Path.of(IDL)));
+		history.initialize(ProgramHistory.key("authority"));
+		String corrupted = history.updateExternalDeal("FLIGHT-3", 900);
+		String intact = history.updateExternalDeal("FLIGHT-4", 100);
+		staging.insertIfAbsent(history.transactions());
+		String signature = history.transactions().get(1).signature();
+		MongoCollection<Document> staged = database().getCollection("staged_transactions");
+		// why: a hand edit or a faulty tool, not anything the listener or the backfill writes
+		staged.updateOne(Filters.eq("_id", signature), Updates.set("logs", List.of(1, 2, 3)));
+
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		Document letter = deadLetter(signature);
+		assertThat(letter.getList("reasons", String.class)).singleElement().asString()
+			.startsWith("staging's document cannot be read: java.lang.ClassCastException");
+		assertThat(letter.get("input", Document.class)).doesNotContainKey("logs")
+			.containsEntry("unreadable", letter.getList("reasons", String.class).get(0)
+				.substring("staging's document cannot be read: ".length()));
+		Document stagedDocument = staged.find(Filters.eq("_id", signature)).first();
+		assertThat(stagedDocument.getString("status")).isEqualTo("dead");
+		assertThat(stagedDocument.getList("logs", Object.class)).as("left as it was, for repair").containsExactly(1, 2, 3);
+		assertThat(database().getCollection("external_deals").find(Filters.eq("_id", corrupted)).first()).isNull();
+		assertThat(database().getCollection("external_deals").find(Filters.eq("_id", intact)).first())
+			.containsEntry("externalId", "FLIGHT-4").containsEntry("discountedPrice", 100L);
+
+		// a crash between staging's move to dead and the letter: the next run writes the letter from staging
+		database().getCollection("dead_letters").deleteOne(Filters.eq("_id", signature));
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(deadLetter(signature).get("input", Document.class)).doesNotContainKey("logs")
+			.containsKey("unreadable");
 	}
 
 	@Test
