@@ -1,5 +1,6 @@
 package io.couponsync.jobs.console;
 
+import java.time.Clock;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -56,8 +57,8 @@ class ConsoleConfiguration {
 	@Bean
 	PipelineStatus pipelineStatus(StagingRepository stagingRepository, DeadLetterStore deadLetterStore,
 			DifferenceReport differenceReport, JobRepository jobRepository, RpcProbe rpcProbe,
-			CoverageRepository coverageRepository, MeterRegistry meterRegistry) {
+			CoverageRepository coverageRepository, MeterRegistry meterRegistry, ObjectProvider<Clock> clock) {
 		return new PipelineStatus(stagingRepository, deadLetterStore, differenceReport, jobRepository,
-				rpcProbe, coverageRepository, meterRegistry);
+				rpcProbe, coverageRepository, meterRegistry, clock.getIfAvailable(Clock::systemUTC));
 	}
 }

@@ -1,5 +1,6 @@
 package io.couponsync.jobs.console;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -62,10 +63,14 @@ public class PipelineStatus {
 
 	private final MeterRegistry registry;
 
+	/** Ages and heartbeat expiry are judged by it. */
+	private final Clock clock;
+
 	private volatile PipelineFigures last;
 
 	PipelineStatus(StagingRepository staging, DeadLetterStore deadLetters, DifferenceReport differences,
-			JobRepository jobRepository, RpcProbe rpc, CoverageRepository coverage, MeterRegistry registry) {
+			JobRepository jobRepository, RpcProbe rpc, CoverageRepository coverage, MeterRegistry registry,
+			Clock clock) {
 		this.staging = staging;
 		this.deadLetters = deadLetters;
 		this.differences = differences;
@@ -73,6 +78,7 @@ public class PipelineStatus {
 		this.rpc = rpc;
 		this.coverage = coverage;
 		this.registry = registry;
+		this.clock = clock;
 		lag("tip-staged", PipelineFigures::tipMinusStaged);
 		lag("staged-applied", PipelineFigures::stagedMinusApplied);
 		lag("applied-finalized", PipelineFigures::appliedMinusFinalized);
@@ -98,7 +104,7 @@ public class PipelineStatus {
 	/** The latest figures, measured now unless measured a moment ago (what the gauges report). */
 	PipelineFigures current() {
 		PipelineFigures figures = last;
-		if (figures == null || figures.measuredAt().plus(REUSE).isBefore(Instant.now())) {
+		if (figures == null || figures.measuredAt().plus(REUSE).isBefore(clock.instant())) {
 			figures = measure();
 		}
 		return figures;
@@ -106,7 +112,7 @@ public class PipelineStatus {
 
 	/** The figures measured now (what the console shows). */
 	PipelineFigures measure() {
-		Instant now = Instant.now();
+		Instant now = clock.instant();
 		List<ListenerCoverage.Heartbeat> heartbeats = coverage.heartbeats();
 		// why: a report that was not renewed in time is from a listener that stopped or whose process died
 		List<ListenerCoverage.Heartbeat> live = heartbeats.stream().filter(beat -> beat.alive(now)).toList();

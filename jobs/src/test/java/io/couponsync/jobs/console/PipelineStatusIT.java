@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
@@ -30,6 +31,7 @@ import io.couponsync.chain.staging.CoverageRepository;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.SettableClock;
 import io.couponsync.simulator.SolanaSimulator;
 
 /**
@@ -41,6 +43,7 @@ import io.couponsync.simulator.SolanaSimulator;
 @SpringBootTest(classes = JobsApplication.class, properties = { "spring.config.additional-location=file:../config/",
 		"sync.listener.enabled=false" })
 @AutoConfigureMockMvc
+@Import(SettableClock.Configuration.class)
 class PipelineStatusIT {
 
 	private static final SolanaSimulator simulator = ConsoleScenario.simulator();
@@ -57,6 +60,9 @@ class PipelineStatusIT {
 
 	@Autowired
 	private MockMvc mvc;
+
+	@Autowired
+	private SettableClock clock;
 
 	@Autowired
 	private PipelineStatus pipeline;
@@ -85,10 +91,10 @@ class PipelineStatusIT {
 		Instant since = Instant.now().minusSeconds(300).truncatedTo(ChronoUnit.MILLIS);
 		Instant notified = Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
 		// what a listener in another process records every heartbeat interval
-		coverage.listener("k8s-listener").beat(since, notified, Duration.ofSeconds(30));
-		// and one that stopped long ago, whose last report expired
-		coverage.listener("old-listener").beat(since.minusSeconds(3600), null, Duration.ofMillis(1));
-		Thread.sleep(5);
+		coverage.listener("k8s-listener").beat(since, notified, Duration.ofHours(1));
+		// and one that stopped reporting: its last report, valid for 30 s, is 31 s old
+		coverage.listener("old-listener").beat(since.minusSeconds(3600), null, Duration.ofSeconds(30));
+		clock.set(Instant.now().plusSeconds(31));
 
 		PipelineFigures connected = pipeline.measure();
 
@@ -102,13 +108,14 @@ class PipelineStatusIT {
 			.andExpect(status().isOk()).andExpect(content().string(containsString("connected since " + since)));
 
 		// the listener reports it lost its connection
-		coverage.listener("k8s-listener").beat(null, notified, Duration.ofSeconds(30));
+		coverage.listener("k8s-listener").beat(null, notified, Duration.ofHours(1));
 		assertThat(pipeline.measure().listenerConnected()).isFalse();
+		assertThat(pipeline.measure().lastNotificationAt()).as("the report is live").isEqualTo(notified);
 		assertThat(pipeline.measure().listenerConnectedSince()).isNull();
 
 		// the listener's process dies: its last report (connected) expires
-		coverage.listener("k8s-listener").beat(since, notified, Duration.ofMillis(1));
-		Thread.sleep(5);
+		coverage.listener("k8s-listener").beat(since, notified, Duration.ofSeconds(30));
+		clock.set(Instant.now().plusSeconds(30).plusMillis(1));
 		PipelineFigures gone = pipeline.measure();
 		assertThat(gone.listenerConnected()).as("a report not renewed does not count").isFalse();
 		assertThat(gone.lastNotificationAt()).isNull();
@@ -118,7 +125,8 @@ class PipelineStatusIT {
 
 	@Test
 	void countsUnresolvedTransactionsByAgeFromStaging() throws Exception {
-		Instant now = Instant.now();
+		Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+		clock.set(now);
 		staging.insertIfAbsent(List.of(received("two-hours", now.minus(2, ChronoUnit.HOURS)),
 				received("twenty-minutes", now.minus(20, ChronoUnit.MINUTES)),
 				received("five-minutes", now.minus(5, ChronoUnit.MINUTES)), received("now", now),
@@ -130,7 +138,7 @@ class PipelineStatusIT {
 		PipelineFigures figures = pipeline.measure();
 
 		assertThat(figures.unresolved()).as("confirmed, not finalized, not dropped").isEqualTo(4);
-		assertThat(figures.oldestUnresolvedSeconds()).isBetween(7199L, 7260L);
+		assertThat(figures.oldestUnresolvedSeconds()).isEqualTo(7200);
 		assertThat(figures.unresolvedOlderThan()).containsEntry("1m", 3L).containsEntry("10m", 2L)
 			.containsEntry("1h", 1L);
 		mvc.perform(get("/api/pipeline").with(httpBasic(ConsoleScenario.VIEWER, ConsoleScenario.VIEWER_PASSWORD)))
