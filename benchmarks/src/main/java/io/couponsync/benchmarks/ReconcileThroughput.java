@@ -107,7 +107,7 @@ public final class ReconcileThroughput {
 			}
 			simulator.ledger().submit(new TransactionDraft(List.of(payer, simulator.programId()), 1, 1, List.of(),
 					Map.of(), List.of("Program " + simulator.programId() + " invoke [1]",
-							"Program " + simulator.programId() + " success"), null, 5000, 1000, writes));
+							"Program " + simulator.programId() + " success"), null, 5000, 1000, writes, List.of()));
 			if (transactions % 10 == 9) {
 				simulator.advanceSlots(1);
 			}

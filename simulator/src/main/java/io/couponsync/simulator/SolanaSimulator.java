@@ -261,7 +261,7 @@ public final class SolanaSimulator implements AutoCloseable {
 		}
 		Map<String, Object> err = Map.of("InstructionError", List.of(instruction, Map.of("Custom", 2003)));
 		return new TransactionDraft(draft.accountKeys(), draft.signerCount(), draft.readonlyUnsignedCount(),
-				draft.instructions(), Map.of(), logs, err, draft.fee(), 4200, List.of());
+				draft.instructions(), Map.of(), logs, err, draft.fee(), 4200, List.of(), List.of());
 	}
 
 	@Override

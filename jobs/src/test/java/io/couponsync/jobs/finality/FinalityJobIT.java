@@ -296,7 +296,7 @@ class FinalityJobIT {
 						new io.couponsync.simulator.ledger.AccountWrite(cut[1], simulator.programId(), 2_000_000,
 								java.util.Arrays.copyOf(data, 12)),
 						new io.couponsync.simulator.ledger.AccountWrite(taken[1], "11111111111111111111111111111111",
-								1_000_000, new byte[0]))));
+								1_000_000, new byte[0])), List.of()));
 		simulator.advanceSlots(80);
 
 		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);

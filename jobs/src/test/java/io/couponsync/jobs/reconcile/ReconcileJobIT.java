@@ -594,7 +594,7 @@ class ReconcileJobIT {
 		String address = merchant.getString("_id");
 		simulator.ledger().submit(new io.couponsync.simulator.ledger.TransactionDraft(
 				List.of(randomKey(new java.util.Random(11))), 1, 0, List.of(), Map.of(), List.of(), null, 5000, 150, List.of(new io.couponsync.simulator.ledger.AccountWrite(address,
-						"11111111111111111111111111111111", 1_000_000, new byte[0]))));
+						"11111111111111111111111111111111", 1_000_000, new byte[0])), List.of()));
 		simulator.advanceSlots(40);
 
 		Launched cleanup = run(orphanCleanupJob, new JobParametersBuilder().addLong("retentionDays", 30L)
@@ -681,7 +681,7 @@ class ReconcileJobIT {
 		simulator.ledger().submit(new io.couponsync.simulator.ledger.TransactionDraft(
 				List.of(randomKey(random), simulator.programId()), 1, 1, List.of(), Map.of(),
 				List.of("Program " + simulator.programId() + " invoke [1]", "Program " + simulator.programId()
-						+ " success"), null, 5000, 1000, writes));
+						+ " success"), null, 5000, 1000, writes, List.of()));
 		simulator.advanceSlots(40);
 	}
 
@@ -722,7 +722,7 @@ class ReconcileJobIT {
 				List.of(randomKey(random), simulator.programId()), 1, 1, List.of(), Map.of(),
 				List.of("Program " + simulator.programId() + " invoke [1]", "Program " + simulator.programId()
 						+ " success"), null, 5000, 1000, List.of(new io.couponsync.simulator.ledger.AccountWrite(cut,
-								simulator.programId(), 2_000_000, java.util.Arrays.copyOf(coupon, 20)))));
+								simulator.programId(), 2_000_000, java.util.Arrays.copyOf(coupon, 20))), List.of()));
 		simulator.advanceSlots(40);
 
 		Launched execution = reconcile("full");

@@ -60,6 +60,8 @@ final class Invocation {
 
 	private final List<byte[]> events = new ArrayList<>();
 
+	private final List<String> eventNames = new ArrayList<>();
+
 	private final List<String> bodyLogs = new ArrayList<>();
 
 	private byte[] instructionData = new byte[8];
@@ -146,6 +148,7 @@ final class Invocation {
 
 	void emit(String eventName, Map<String, Object> fields) {
 		events.add(program.encoder().encodeEvent(eventName, fields));
+		eventNames.add(eventName);
 	}
 
 	void log(String line) {
@@ -255,7 +258,8 @@ final class Invocation {
 		Map<Integer, List<CompiledInstruction>> innerInstructions = inner.isEmpty() ? Map.of() : Map.of(1, inner);
 		return new TransactionDraft(accountKeys, signers.size(), readonlyUnsigned(accountKeys), instructions,
 				innerInstructions,
-				truncate(logs, shape.logLimitBytes()), err, 5000, computeUnits, err != null ? List.of() : writes());
+				truncate(logs, shape.logLimitBytes()), err, 5000, computeUnits, err != null ? List.of() : writes(),
+				List.copyOf(eventNames));
 	}
 
 	private List<AccountWrite> writes() {
