@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -21,8 +22,10 @@ import io.couponsync.chain.rpc.AccountRead;
 import io.couponsync.jobs.accountstate.AccountDecoding.DecodedAccount;
 import io.couponsync.jobs.accountstate.DifferenceReport.Difference;
 import io.couponsync.jobs.accountstate.DifferenceReport.Kind;
+import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.ChangeVersion;
 import io.couponsync.jobs.readmodel.CounterJournal;
+import io.couponsync.jobs.readmodel.CounterSpec;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelChanges;
 import io.couponsync.jobs.readmodel.ReadModelChanges.DocumentKey;
@@ -64,17 +67,25 @@ public final class AccountReconciler {
 
 	private final DifferenceReport report;
 
-	/** Counter fields ({@code collection.field}): the apply job's, from the event log. */
-	private final Set<String> counters;
+	/** The apply job's counters, maintained from the event log. */
+	private final List<CounterSpec> counters;
+
+	/** Counter fields ({@code collection.field}). */
+	private final Set<String> counterFields;
+
+	private final ChainEventLog eventLog;
 
 	/**
-	 * @param counters the counter fields, {@code collection.field}: set from a read only when the counter holds no
-	 * change newer than the read (the read then becomes its base); otherwise a difference is reported (kind
-	 * {@code counter}) and left as it is
+	 * @param counters the apply job's counters: one is set from a read only when it holds no change newer than the
+	 * read (the read then becomes its base); otherwise its value at the read — less what the logged events past the
+	 * read added — is compared, and a difference is reported (kind {@code counter}) and left as it is
 	 */
 	public AccountReconciler(MongoDatabase database, ReadModelStore store, AccountDecoding decoding,
-			OrphanReasons reasons, DifferenceReport report, Set<String> counters) {
+			OrphanReasons reasons, DifferenceReport report, List<CounterSpec> counters, ChainEventLog eventLog) {
 		this.counters = counters;
+		this.counterFields = counters.stream().map(counter -> counter.collection() + "." + counter.field())
+			.collect(Collectors.toSet());
+		this.eventLog = eventLog;
 		this.database = database;
 		this.store = store;
 		this.decoding = decoding;
@@ -147,12 +158,14 @@ public final class AccountReconciler {
 		List<Difference> differences = new ArrayList<>(undecodable);
 		ReadModelChanges changes = new ReadModelChanges();
 		long newestRead = 0;
+		List<CounterCheck> counterChecks = new ArrayList<>();
 		for (Map.Entry<DocumentKey, DecodedAccount> entry : present.entrySet()) {
 			DocumentKey key = entry.getKey();
 			long slot = readSlots.get(key);
 			newestRead = Math.max(newestRead, slot);
-			compare(key, entry.getValue(), documents.get(key), slot, changes, differences, tally);
+			compare(key, entry.getValue(), documents.get(key), slot, changes, differences, counterChecks, tally);
 		}
+		differences.addAll(counterDifferences(counterChecks, tally));
 		List<BsonDocument> gone = new ArrayList<>();
 		Map<String, Long> goneSlots = new HashMap<>();
 		for (DocumentKey key : absent) {
@@ -185,7 +198,8 @@ public final class AccountReconciler {
 	}
 
 	private void compare(DocumentKey key, DecodedAccount account, BsonDocument document, long slot,
-			ReadModelChanges changes, List<Difference> differences, ReconcileTally tally) {
+			ReadModelChanges changes, List<Difference> differences, List<CounterCheck> counterChecks,
+			ReconcileTally tally) {
 		String type = account.type();
 		tally.add(type, ReconcileTally.ACCOUNTS, 1);
 		ChangeVersion version = ChangeVersion.endOfSlot(slot, ReadModelStore.RECONCILE_SOURCE);
@@ -213,13 +227,10 @@ public final class AccountReconciler {
 				continue;
 			}
 			BsonValue stored = document.get(field.getKey());
-			if (counters.contains(key.collection() + "." + field.getKey()) && countedPast(document, field.getKey(),
-					versionKey)) {
-				if (stored == null || !BsonValues.sameValue(stored, field.getValue())) {
-					differences.add(new Difference(Kind.COUNTER, type, key.collection(), key.id(), field.getKey(),
-							stored, field.getValue(), slot));
-					tally.add(type, ReconcileTally.COUNTER_DIFFERENCES, 1);
-				}
+			if (counterFields.contains(key.collection() + "." + field.getKey()) && countedPast(document,
+					field.getKey(), versionKey)) {
+				counterChecks.add(new CounterCheck(key, type, field.getKey(), stored, field.getValue(), slot,
+						versionKey));
 				continue;
 			}
 			if (stored == null || !BsonValues.sameValue(stored, field.getValue())) {
@@ -233,6 +244,54 @@ public final class AccountReconciler {
 				changes.set(key.collection(), key.id(), field.getKey(), field.getValue(), version);
 			}
 		}
+	}
+
+	/** A counter holding changes newer than the read, to compare at the read's version. */
+	private record CounterCheck(DocumentKey key, String type, String field, BsonValue stored, BsonValue chain,
+			long slot, String readVersion) {
+	}
+
+	/**
+	 * The counters whose value at the read differs from the account's: the stored value less what the counted
+	 * events past the read added (the log's contributions, one query for the page), which is what the report shows
+	 * as the read model's. Without this a counter the apply job keeps ahead of the read (confirmed events past a read
+	 * at finalized) would be reported on every run of a converged read model.
+	 */
+	private List<Difference> counterDifferences(List<CounterCheck> checks, ReconcileTally tally) {
+		if (checks.isEmpty()) {
+			return List.of();
+		}
+		Map<String, CounterSpec> byName = new HashMap<>();
+		counters.forEach(counter -> byName.put(counter.name(), counter));
+		long oldestRead = checks.stream().mapToLong(CounterCheck::slot).min().getAsLong();
+		Map<String, List<ChainEventLog.Contribution>> byCounterField = new HashMap<>();
+		for (ChainEventLog.Contribution contribution : eventLog.contributionsAfter(oldestRead)) {
+			int bar = contribution.counterKey().indexOf('|');
+			CounterSpec counter = byName.get(contribution.counterKey().substring(0, bar));
+			if (counter != null && contribution.counted()) {
+				String id = counter.documentId().apply(contribution.counterKey().substring(bar + 1));
+				byCounterField.computeIfAbsent(counter.collection() + "/" + id + "/" + counter.field(),
+						k -> new ArrayList<>()).add(contribution);
+			}
+		}
+		List<Difference> differences = new ArrayList<>();
+		for (CounterCheck check : checks) {
+			tally.add(check.type(), ReconcileTally.COUNTERS_AHEAD, 1);
+			long later = 0;
+			for (ChainEventLog.Contribution contribution : byCounterField.getOrDefault(
+					check.key().collection() + "/" + check.key().id() + "/" + check.field(), List.of())) {
+				if (contribution.version().compareTo(check.readVersion()) > 0) {
+					later += contribution.amount();
+				}
+			}
+			BsonValue atRead = BsonValues.minus(check.stored(), later);
+			if (atRead == null || !BsonValues.sameValue(atRead, check.chain())) {
+				differences.add(new Difference(Kind.COUNTER, check.type(), check.key().collection(), check.key().id(),
+						check.field(), atRead, check.chain(), check.slot()));
+				tally.add(check.type(), ReconcileTally.COUNTER_DIFFERENCES, 1);
+			}
+		}
+		return differences;
 	}
 
 	/** The orphan marks to make, by reason and read slot, each added to the differences and the tally. */

@@ -1,13 +1,12 @@
 package io.couponsync.jobs.accountstate;
 
-import java.util.stream.Collectors;
-
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
 
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.staging.StagingRepository;
+import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelStore;
 import io.couponsync.platform.config.ProgramProperties;
@@ -41,10 +40,8 @@ public class AccountStateConfiguration {
 	@Bean
 	AccountReconciler accountReconciler(MongoDatabaseFactory mongo, ReadModelStore readModelStore,
 			AccountDecoding accountDecoding, OrphanReasons orphanReasons, DifferenceReport differenceReport,
-			Projections projections) {
+			Projections projections, ChainEventLog chainEventLog) {
 		return new AccountReconciler(mongo.getMongoDatabase(), readModelStore, accountDecoding, orphanReasons,
-				differenceReport, projections.counters().stream()
-					.map(counter -> counter.collection() + "." + counter.field())
-					.collect(Collectors.toSet()));
+				differenceReport, projections.counters(), chainEventLog);
 	}
 }

@@ -3,8 +3,11 @@ package io.couponsync.jobs.accountstate;
 import java.math.BigDecimal;
 
 import org.bson.BsonArray;
+import org.bson.BsonDecimal128;
 import org.bson.BsonDocument;
+import org.bson.BsonInt64;
 import org.bson.BsonValue;
+import org.bson.types.Decimal128;
 
 /** How a read-model value is judged against the value decoded from its account. */
 public final class BsonValues {
@@ -40,6 +43,20 @@ public final class BsonValues {
 			return true;
 		}
 		return stored.equals(chain);
+	}
+
+	/** A number less {@code amount}, as an Int64 where it fits; anything else as it is. */
+	public static BsonValue minus(BsonValue value, long amount) {
+		if (value == null || !isNumeric(value)) {
+			return value;
+		}
+		BigDecimal difference = decimal(value).subtract(BigDecimal.valueOf(amount));
+		try {
+			return new BsonInt64(difference.longValueExact());
+		}
+		catch (ArithmeticException ex) {
+			return new BsonDecimal128(new Decimal128(difference));
+		}
 	}
 
 	private static boolean isNumeric(BsonValue value) {

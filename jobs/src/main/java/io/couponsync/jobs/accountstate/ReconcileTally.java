@@ -33,6 +33,9 @@ public final class ReconcileTally {
 
 	public static final String COUNTER_DIFFERENCES = "counterDifferences";
 
+	/** Counters holding events past the read, compared at the read's version (the events' contributions taken out). */
+	public static final String COUNTERS_AHEAD = "countersAhead";
+
 	private final Map<String, Long> counts = new TreeMap<>();
 
 	public void add(String type, String count, long amount) {

@@ -65,6 +65,7 @@ public final class ChainEventLog {
 	public void createIndexes() {
 		events.createIndex(Indexes.ascending("name"), new IndexOptions().name("name"));
 		events.createIndex(Indexes.ascending("signature"), new IndexOptions().name("signature"));
+		events.createIndex(Indexes.ascending("slot"), new IndexOptions().name("slot"));
 	}
 
 	/** The key of one counter of one document, as events' contributions name it. */
@@ -170,6 +171,35 @@ public final class ChainEventLog {
 				.forEach(flagged -> found.remove(flagged.getString("_id")));
 		}
 		return found;
+	}
+
+	/** What a logged event adds to one counter ({@link #counterKey}), at the event's version; whether it is counted. */
+	public record Contribution(String version, String counterKey, long amount, boolean counted) {
+	}
+
+	/**
+	 * The counter contributions of the events logged past {@code slot} (index {@code slot}): what separates a counter
+	 * as it is from its value at an account read of that slot. Few: the events since the read.
+	 */
+	public List<Contribution> contributionsAfter(long slot) {
+		List<Document> logged = events.find(Filters.gt("slot", slot))
+			.projection(Projections.include("version", "counters"))
+			.into(new ArrayList<>());
+		List<String> contributing = new ArrayList<>();
+		for (Document event : logged) {
+			if (!event.getList("counters", Document.class, List.of()).isEmpty()) {
+				contributing.add(event.getString("_id"));
+			}
+		}
+		Set<String> uncounted = uncounted(contributing);
+		List<Contribution> contributions = new ArrayList<>();
+		for (Document event : logged) {
+			for (Document contribution : event.getList("counters", Document.class, List.of())) {
+				contributions.add(new Contribution(event.getString("version"), contribution.getString("k"),
+						contribution.get("v", Number.class).longValue(), !uncounted.contains(event.getString("_id"))));
+			}
+		}
+		return contributions;
 	}
 
 	/** Records these events as counted; recording one again changes nothing (a follow-up repeated after a crash). */
