@@ -119,6 +119,25 @@ class HotPathQueriesIT {
 		return simulator.ledger().transactionCount();
 	}
 
+	/**
+	 * Lands {@code slots} more slots of 20 transactions, finalized or left confirmed, stages them and applies what
+	 * staging holds.
+	 */
+	private void landStageAndApply(int slots, boolean finalize) throws Exception {
+		List<LedgerTransaction> before = simulator.ledger().transactions();
+		for (int slot = 0; slot < slots; slot++) {
+			simulator.runWorkload(20);
+			simulator.advanceSlots(1);
+		}
+		if (finalize) {
+			simulator.advanceSlots(40);
+		}
+		List<LedgerTransaction> recent = new ArrayList<>(simulator.ledger().transactions());
+		recent.removeAll(before);
+		staging.insertIfAbsent(LedgerStaging.staged(recent));
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+	}
+
 	@Test
 	void everyPerChunkQueryNamesItsDocumentsById() throws Exception {
 		int transactions = stageAHistory();
@@ -183,16 +202,7 @@ class HotPathQueriesIT {
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		JobParameters incremental = new JobParametersBuilder().addString("mode", "incremental").toJobParameters();
 		assertThat(runner.run(reconcileJob, incremental).getStatus()).isEqualTo(BatchStatus.COMPLETED);
-		List<LedgerTransaction> before = simulator.ledger().transactions();
-		for (int slot = 0; slot < 3; slot++) {
-			simulator.runWorkload(20);
-			simulator.advanceSlots(1);
-		}
-		simulator.advanceSlots(40);
-		List<LedgerTransaction> recent = new ArrayList<>(simulator.ledger().transactions());
-		recent.removeAll(before);
-		staging.insertIfAbsent(LedgerStaging.staged(recent));
-		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		landStageAndApply(3, true);
 		CollectionScans scans = embedded.server().scans();
 		scans.clear();
 
@@ -209,15 +219,7 @@ class HotPathQueriesIT {
 	@Test
 	void countersAheadOfTheReadAreComparedFromTheLogBySlot() throws Exception {
 		stageAHistory();
-		List<LedgerTransaction> finalized = simulator.ledger().transactions();
-		for (int slot = 0; slot < 2; slot++) {
-			simulator.runWorkload(20);
-			simulator.advanceSlots(1);
-		}
-		List<LedgerTransaction> confirmed = new ArrayList<>(simulator.ledger().transactions());
-		confirmed.removeAll(finalized);
-		staging.insertIfAbsent(LedgerStaging.staged(confirmed));
-		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		landStageAndApply(2, false);
 		CollectionScans scans = embedded.server().scans();
 		scans.clear();
 

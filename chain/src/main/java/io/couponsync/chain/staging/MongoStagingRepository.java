@@ -746,7 +746,7 @@ public final class MongoStagingRepository implements StagingRepository {
 	}
 
 	/**
-	 * The staged transaction a document holds. Where its content (logs, error, inner instructions, times) cannot be
+	 * The staged transaction a document holds. Where its content (logs, inner instructions, times) cannot be
 	 * read, the transaction says why ({@link StagedTransaction#unreadable()}) so that the apply job dead-letters it
 	 * and goes on; where what places it (key, slot, status, commitment, source, position) cannot, nothing can be
 	 * done with it safely — a status this version does not know may be a newer version's — so it is an
@@ -787,8 +787,11 @@ public final class MongoStagingRepository implements StagingRepository {
 					blockTime == null ? null : blockTime.longValue(), innerInstructions(document), position);
 		}
 		catch (RuntimeException ex) {
-			return new StagedTransaction(signature, slot, null, List.of(), null, source, status, commitment, null,
-					null, position, ex.toString());
+			// why: the error is any value and always reads; a letter that dropped it would claim a success
+			return new StagedTransaction(signature, slot, document.get("err"), List.of(),
+					document.get("receivedAt") instanceof Date receivedAt ? receivedAt.toInstant() : null, source,
+					status, commitment, document.get("blockTime") instanceof Number blockTime ? blockTime.longValue() : null, null,
+					position, ex.toString());
 		}
 	}
 

@@ -14,8 +14,8 @@ import io.couponsync.chain.logs.InnerInstruction;
  * @param err the runtime error as the RPC gave it (a JSON value), or null for success
  * @param innerInstructions the transaction's inner instructions, or null when not fetched (WebSocket source)
  * @param positionInBlock the transaction's index in its block, or null until known
- * @param unreadable why staging's copy of the transaction's content (logs, error, inner instructions, times) cannot
- * be read, or null when it can; an unreadable one carries no logs and is dead-lettered rather than applied
+ * @param unreadable why staging's copy of the transaction's content (logs, inner instructions, times) cannot be
+ * read, or null when it can; an unreadable one carries no logs and is dead-lettered rather than applied
  */
 public record StagedTransaction(String signature, long slot, Object err, List<String> logs, Instant receivedAt,
 		StagingSource source, StagingStatus status, ChainCommitment commitment, Long blockTime,

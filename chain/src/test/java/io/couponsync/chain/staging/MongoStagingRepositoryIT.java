@@ -65,6 +65,7 @@ class MongoStagingRepositoryIT extends StagingRepositoryContract {
 		MongoCollection<Document> staged = client.getDatabase("staging_test").getCollection("staged_transactions");
 		staged.insertOne(new Document("_id", "bad-inner-data").append("slot", 7L).append("logs", List.of("Program log: x"))
 			.append("source", "backfill").append("status", "received").append("commitment", "finalized")
+			.append("err", new Document("InstructionError", "x"))
 			.append("innerInstructions", List.of(new Document("programId", "p").append("data", "0OIl"))));
 		staged.insertOne(new Document("_id", "null-line").append("slot", 8L).append("logs", Arrays.asList("a", null))
 			.append("source", "websocket").append("status", "applied").append("commitment", "confirmed"));
@@ -72,6 +73,7 @@ class MongoStagingRepositoryIT extends StagingRepositoryContract {
 		StagedTransaction badInner = repository.find("bad-inner-data").orElseThrow();
 		assertThat(badInner.unreadable()).startsWith("java.lang.IllegalArgumentException").contains("base58");
 		assertThat(badInner.logs()).isEmpty();
+		assertThat(badInner.err()).as("what reads is kept").isEqualTo(new Document("InstructionError", "x"));
 		assertThat(badInner.innerInstructions()).isNull();
 		assertThat(List.<Object>of(badInner.slot(), badInner.status(), badInner.commitment(), badInner.source()))
 			.containsExactly(7L, StagingStatus.RECEIVED, ChainCommitment.FINALIZED, StagingSource.BACKFILL);

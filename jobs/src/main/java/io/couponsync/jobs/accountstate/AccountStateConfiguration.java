@@ -7,6 +7,7 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.readmodel.ChainEventLog;
+import io.couponsync.jobs.readmodel.CountersInFlight;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelStore;
 import io.couponsync.platform.config.ProgramProperties;
@@ -40,8 +41,8 @@ public class AccountStateConfiguration {
 	@Bean
 	AccountReconciler accountReconciler(MongoDatabaseFactory mongo, ReadModelStore readModelStore,
 			AccountDecoding accountDecoding, OrphanReasons orphanReasons, DifferenceReport differenceReport,
-			Projections projections, ChainEventLog chainEventLog) {
+			Projections projections, ChainEventLog chainEventLog, CountersInFlight countersInFlight) {
 		return new AccountReconciler(mongo.getMongoDatabase(), readModelStore, accountDecoding, orphanReasons,
-				differenceReport, projections.counters(), chainEventLog);
+				differenceReport, projections.counters(), chainEventLog, countersInFlight);
 	}
 }

@@ -30,6 +30,7 @@ import io.couponsync.jobs.batch.WriterCheckpoint;
 import io.couponsync.jobs.blockorder.BlockPositions;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.CounterJournal;
+import io.couponsync.jobs.readmodel.CountersInFlight;
 import io.couponsync.jobs.readmodel.PdaResolver;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelStore;
@@ -49,6 +50,12 @@ public class FinalityJobConfiguration {
 	@Bean
 	ForkUndos forkUndos(MongoDatabaseFactory mongo) {
 		return new ForkUndos(mongo.getMongoDatabase());
+	}
+
+	/** Declared here, where both are known: the read model's package cannot see the fork undos. */
+	@Bean
+	CountersInFlight countersInFlight(CounterJournal counterJournal, ForkUndos forkUndos) {
+		return () -> counterJournal.hasPending() || forkUndos.anyPending();
 	}
 
 	@Bean

@@ -71,6 +71,11 @@ public final class ForkUndos {
 		return pending;
 	}
 
+	/** Whether any undo is recorded and not finished. */
+	public boolean anyPending() {
+		return undos.find().projection(Projections.include("_id")).first() != null;
+	}
+
 	List<Pending> pending(int limit) {
 		List<Pending> pending = new ArrayList<>();
 		undos.find().sort(new Document("recordedAt", 1)).limit(limit).forEach(document -> pending.add(new Pending(

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -178,20 +179,20 @@ public final class ChainEventLog {
 	}
 
 	/**
-	 * The counter contributions of the events logged past {@code slot} (index {@code slot}): what separates a counter
-	 * as it is from its value at an account read of that slot. Few: the events since the read.
+	 * The counter contributions of the events logged past {@code slot} (index {@code slot}; events that count nothing
+	 * left out by the query): what separates a counter as it is from its value at an account read of that slot.
+	 * Empty when more than {@code limit} events qualify (finalization stalled behind reads at finalized), rather than
+	 * loading them all.
 	 */
-	public List<Contribution> contributionsAfter(long slot) {
-		List<Document> logged = events.find(Filters.gt("slot", slot))
+	public Optional<List<Contribution>> contributionsAfter(long slot, int limit) {
+		List<Document> logged = events.find(Filters.and(Filters.gt("slot", slot), Filters.exists("counters.0")))
 			.projection(Projections.include("version", "counters"))
+			.limit(limit + 1)
 			.into(new ArrayList<>());
-		List<String> contributing = new ArrayList<>();
-		for (Document event : logged) {
-			if (!event.getList("counters", Document.class, List.of()).isEmpty()) {
-				contributing.add(event.getString("_id"));
-			}
+		if (logged.size() > limit) {
+			return Optional.empty();
 		}
-		Set<String> uncounted = uncounted(contributing);
+		Set<String> uncounted = uncounted(logged.stream().map(event -> event.getString("_id")).toList());
 		List<Contribution> contributions = new ArrayList<>();
 		for (Document event : logged) {
 			for (Document contribution : event.getList("counters", Document.class, List.of())) {
@@ -199,7 +200,7 @@ public final class ChainEventLog {
 						contribution.get("v", Number.class).longValue(), !uncounted.contains(event.getString("_id"))));
 			}
 		}
-		return contributions;
+		return Optional.of(contributions);
 	}
 
 	/** Records these events as counted; recording one again changes nothing (a follow-up repeated after a crash). */

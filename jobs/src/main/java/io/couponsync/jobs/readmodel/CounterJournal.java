@@ -123,6 +123,11 @@ public final class CounterJournal {
 		return entry;
 	}
 
+	/** Whether an entry is waiting to be completed (one a crash left, or one being applied now). */
+	public boolean hasPending() {
+		return entries.find().projection(Projections.include("_id")).first() != null;
+	}
+
 	/** Finishes every entry a crash left; returns how many. */
 	public int completePending() {
 		List<Document> pending = entries.find().into(new ArrayList<>());
