@@ -174,15 +174,15 @@ public final class ChainEventLog {
 		return found;
 	}
 
-	/** What a logged event adds to one counter ({@link #counterKey}), at the event's version; whether it is counted. */
-	public record Contribution(String version, String counterKey, long amount, boolean counted) {
+	/** What a logged event adds to one counter ({@link #counterKey}), at the event's version. */
+	public record Contribution(String eventId, String version, String counterKey, long amount) {
 	}
 
 	/**
 	 * The counter contributions of the events logged past {@code slot} (index {@code slot}; events that count nothing
-	 * left out by the query): what separates a counter as it is from its value at an account read of that slot.
-	 * Empty when more than {@code limit} events qualify (finalization stalled behind reads at finalized), rather than
-	 * loading them all.
+	 * left out by the query), counted or not ({@link #uncounted}): what separates a counter as it is from its value at
+	 * an account read of that slot. Empty when more than {@code limit} events qualify (finalization stalled behind
+	 * reads at finalized), rather than loading them all.
 	 */
 	public Optional<List<Contribution>> contributionsAfter(long slot, int limit) {
 		List<Document> logged = events.find(Filters.and(Filters.gt("slot", slot), Filters.exists("counters.0")))
@@ -192,12 +192,11 @@ public final class ChainEventLog {
 		if (logged.size() > limit) {
 			return Optional.empty();
 		}
-		Set<String> uncounted = uncounted(logged.stream().map(event -> event.getString("_id")).toList());
 		List<Contribution> contributions = new ArrayList<>();
 		for (Document event : logged) {
 			for (Document contribution : event.getList("counters", Document.class, List.of())) {
-				contributions.add(new Contribution(event.getString("version"), contribution.getString("k"),
-						contribution.get("v", Number.class).longValue(), !uncounted.contains(event.getString("_id"))));
+				contributions.add(new Contribution(event.getString("_id"), event.getString("version"),
+						contribution.getString("k"), contribution.get("v", Number.class).longValue()));
 			}
 		}
 		return Optional.of(contributions);

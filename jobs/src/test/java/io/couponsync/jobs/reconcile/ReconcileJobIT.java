@@ -47,6 +47,7 @@ import io.couponsync.jobs.accountstate.DifferenceReport;
 import io.couponsync.jobs.accountstate.DifferenceReport.Difference;
 import io.couponsync.jobs.applyevents.LedgerStaging;
 import io.couponsync.jobs.batch.JobRunner;
+import io.couponsync.jobs.batch.WriterCheckpoint;
 import io.couponsync.jobs.readmodel.CounterJournal;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelStore;
@@ -64,7 +65,7 @@ import io.couponsync.simulator.marketplace.MarketplaceWorkload;
  */
 @SpringBatchTest
 @JobsIntegrationTest
-@Import(ReconcileJobIT.CrashInjection.class)
+@Import({ ReconcileJobIT.CrashInjection.class, ReconcileJobIT.ApplyCrash.class })
 @TestPropertySource(properties = { "sync.jobs.reconcile.pages-per-chunk=1", "sync.jobs.reconcile.parallelism=3",
 		"sync.jobs.reconcile.partition-accounts=1000", "spring.datasource.url=jdbc:h2:mem:reconcile-it;DB_CLOSE_DELAY=-1" })
 class ReconcileJobIT {
@@ -116,6 +117,9 @@ class ReconcileJobIT {
 	@Autowired
 	private CounterJournal counterJournal;
 
+	@Autowired
+	private ApplyCrash applyCrash;
+
 	private Set<String> counters() {
 		Set<String> counters = new HashSet<>();
 		projections.counters().forEach(counter -> counters.add(counter.collection() + "." + counter.field()));
@@ -128,6 +132,7 @@ class ReconcileJobIT {
 		staging.createIndexes();
 		repository.removeJobExecutions();
 		crash.disarm();
+		applyCrash.armAt(null);
 	}
 
 	@AfterEach
@@ -361,6 +366,30 @@ class ReconcileJobIT {
 		assertThat(database().getCollection("marketplace").find().first().get("totalCoupons", Number.class)
 			.longValue()).as("reported, never written: the damage and the mints since")
 			.isEqualTo(marketplace.get("totalCoupons", Number.class).longValue() + 5 + mints);
+
+		// an apply run crashes once its events are logged, before any is counted: the counter does not hold them,
+		// so they are not taken out of it
+		List<LedgerTransaction> counted = simulator.ledger().transactions();
+		simulator.runWorkload(30);
+		simulator.advanceSlots(1);
+		List<LedgerTransaction> uncounted = new ArrayList<>(simulator.ledger().transactions());
+		uncounted.removeAll(counted);
+		assertThat(uncounted.stream().filter(transaction -> !transaction.failed())
+			.flatMap(transaction -> transaction.draft().emittedEvents().stream()).filter("CouponMinted"::equals))
+			.as("mints logged, not counted").isNotEmpty();
+		staging.insertIfAbsent(LedgerStaging.staged(uncounted));
+		applyCrash.armAt("events-logged");
+		assertThat(run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.FAILED);
+		assertThat(counterJournal.hasPending()).as("nothing in flight to wait for").isFalse();
+
+		Launched third = reconcile("full");
+
+		assertThat(third.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(database().getCollection("reconcile_differences")
+			.find(Filters.and(Filters.eq("jobExecutionId", third.getId()), Filters.eq("kind", "counter")))
+			.into(new ArrayList<>())).singleElement().satisfies(difference -> assertThat(
+					difference.get("readModel", Number.class).longValue())
+				.isEqualTo(difference.get("chain", Number.class).longValue() + 5));
 	}
 
 	@Test
@@ -834,6 +863,25 @@ class ReconcileJobIT {
 			.hasMessageContaining("mode=sideways");
 		org.assertj.core.api.Assertions.assertThatThrownBy(() -> reconcile("full", "types", "Coupon,Unicorn"))
 			.hasMessageContaining("Unicorn");
+	}
+
+	/** Fails the apply job's writer once, at a given step. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class ApplyCrash implements WriterCheckpoint {
+
+		private volatile String step;
+
+		void armAt(String step) {
+			this.step = step;
+		}
+
+		@Override
+		public void reached(String reached) {
+			if (reached.equals(step)) {
+				step = null;
+				throw new IllegalStateException("crash injected at " + reached);
+			}
+		}
 	}
 
 	/** Fails a full run's partition of one type once, after a given page of it was read and written. */
