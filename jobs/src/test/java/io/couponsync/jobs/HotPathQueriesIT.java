@@ -258,7 +258,7 @@ class HotPathQueriesIT {
 				new Document("_id", "c").append("status", "requeued")));
 		for (long execution : new long[] { 7, 7, 8, 8, 8, 9, 9 }) {
 			database.getCollection("reconcile_differences").insertOne(new Document("jobExecutionId", execution)
-				.append("collection", "coupons"));
+				.append("collection", "coupons").append("kind", "field").append("readModel", null));
 		}
 		// why: the class's tests share the database, so whether any transaction is applied here depends on their order
 		Long anyAppliedSlot = null;
@@ -271,6 +271,7 @@ class HotPathQueriesIT {
 		StagingRepository.Unsettled unsettled;
 		long dead;
 		long differencesOf7;
+		Map<String, Long> differencesOf7ByKind;
 		Long newestStaged;
 		Long newestApplied;
 		Long newestFinalized;
@@ -279,6 +280,7 @@ class HotPathQueriesIT {
 			unsettled = staging.unsettled();
 			dead = deadLetters.count();
 			differencesOf7 = differences.count(7);
+			differencesOf7ByKind = differences.countByKind(7);
 			newestStaged = staging.newestSlot(null);
 			newestApplied = staging.newestSlot(StagingStatus.APPLIED);
 			newestFinalized = staging.newestFinalizedSlot();
@@ -294,6 +296,7 @@ class HotPathQueriesIT {
 			.isPositive();
 		assertThat(dead).isEqualTo(1);
 		assertThat(differencesOf7).isEqualTo(2);
+		assertThat(differencesOf7ByKind).containsExactly(Map.entry("field-lacking", 2L));
 		assertThat(newestStaged).isEqualTo(recent.stream().mapToLong(LedgerTransaction::slot).max().orElseThrow());
 		assertThat(newestApplied).as("the newest applied slot, by a whole read").isEqualTo(anyAppliedSlot);
 		assertThat(newestFinalized).isEqualTo(settled.stream().mapToLong(LedgerTransaction::slot).max().orElseThrow());

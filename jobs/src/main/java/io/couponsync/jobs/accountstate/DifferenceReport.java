@@ -2,7 +2,9 @@ package io.couponsync.jobs.accountstate;
 
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -27,6 +29,9 @@ import io.couponsync.chain.staging.CountCommand;
 public class DifferenceReport {
 
 	public static final String COLLECTION = "reconcile_differences";
+
+	/** {@link #countByKind}'s name for {@code field} differences whose document held no value. */
+	public static final String FIELD_LACKING = "field-lacking";
 
 	/** What differed. */
 	public enum Kind {
@@ -81,6 +86,29 @@ public class DifferenceReport {
 	public long count(long jobExecutionId) {
 		return CountCommand.count(database, report,
 				new BsonDocument("jobExecutionId", new BsonInt64(jobExecutionId)));
+	}
+
+	/**
+	 * What a job execution recorded, by kind, in the enum's order and without zeros, {@code field} split in two:
+	 * {@value #FIELD_LACKING} for fields the document did not hold (mostly those no event describes, filled from the
+	 * account as designed), {@code field} for values that differed. why: on a busy chain the fills never stop, and
+	 * they would hide the differences that say the read model diverged.
+	 */
+	public Map<String, Long> countByKind(long jobExecutionId) {
+		Map<String, Long> counts = new LinkedHashMap<>();
+		for (Kind kind : Kind.values()) {
+			BsonDocument ofKind = new BsonDocument("jobExecutionId", new BsonInt64(jobExecutionId)).append("kind",
+					new BsonString(kind.value()));
+			long count = CountCommand.count(database, report, ofKind);
+			if (kind == Kind.FIELD && count > 0) {
+				long lacking = CountCommand.count(database, report, ofKind.clone().append("readModel", BsonNull.VALUE));
+				counts.put(FIELD_LACKING, lacking);
+				count -= lacking;
+			}
+			counts.put(kind.value(), count);
+		}
+		counts.values().removeIf(count -> count == 0);
+		return counts;
 	}
 
 	public void record(List<Difference> differences, long jobExecutionId, boolean dryRun) {

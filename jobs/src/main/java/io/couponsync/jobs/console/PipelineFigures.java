@@ -24,13 +24,16 @@ import java.util.Map;
  * @param rpcErrors failed RPC attempts since start (retried or not)
  * @param rpcThrottled RPC answers 429 since start
  * @param reconcileDifferences differences the last reconciliation found
+ * @param reconcileDifferencesByKind the same by kind ({@code field} split into {@code field-lacking}, fields the
+ * documents did not hold, and {@code field}, values that differed), none with no difference
  * @param reconcileExecutionId that reconciliation's job execution; null before the first
  * @param measuredAt when these were measured
  */
 public record PipelineFigures(Boolean listenerConnected, Instant listenerConnectedSince, Instant lastNotificationAt,
 		Long tipSlot, Long stagedSlot, Long appliedSlot, Long finalizedSlot, long openGaps, long unresolved,
 		long oldestUnresolvedSeconds, Map<String, Long> unresolvedOlderThan, long deadLetters, long rpcErrors,
-		long rpcThrottled, long reconcileDifferences, Long reconcileExecutionId, Instant measuredAt) {
+		long rpcThrottled, long reconcileDifferences, Map<String, Long> reconcileDifferencesByKind,
+		Long reconcileExecutionId, Instant measuredAt) {
 
 	public Long tipMinusStaged() {
 		return difference(tipSlot, stagedSlot);

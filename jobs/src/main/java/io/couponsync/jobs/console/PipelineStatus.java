@@ -126,6 +126,7 @@ public class PipelineStatus {
 		StagingRepository.Unsettled unsettled = staging.unsettled();
 		Map<String, Long> olderThan = unresolvedOlderThan(now);
 		Long reconcileExecution = lastExecutionId(ReconcileJobConfiguration.JOB_NAME);
+		Map<String, Long> byKind = reconcileExecution == null ? Map.of() : differences.countByKind(reconcileExecution);
 		PipelineFigures figures = new PipelineFigures(heartbeats.isEmpty() ? null : connectedSince != null,
 				connectedSince, lastNotification, tipSlot(), staging.newestSlot(null),
 				staging.newestSlot(StagingStatus.APPLIED), staging.newestFinalizedSlot(), coverage.unfilledGaps(),
@@ -133,7 +134,7 @@ public class PipelineStatus {
 						: Math.max(0, Duration.between(unsettled.oldestReceivedAt(), now).toSeconds()),
 				olderThan, deadLetters.count(), (long) counterTotal("sync.rpc.errors"),
 				(long) counterTotal("sync.rpc.throttled"),
-				reconcileExecution == null ? 0 : differences.count(reconcileExecution), reconcileExecution, now);
+				byKind.values().stream().mapToLong(Long::longValue).sum(), byKind, reconcileExecution, now);
 		last = figures;
 		lastMeasuredNanos = System.nanoTime();
 		return figures;

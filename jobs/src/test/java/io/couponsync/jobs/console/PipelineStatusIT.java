@@ -13,12 +13,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 
 import com.mongodb.client.MongoClient;
+import org.bson.BsonDocument;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.bson.BsonValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
@@ -31,6 +41,10 @@ import io.couponsync.chain.staging.CoverageRepository;
 import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.chain.staging.StagingRepository;
 import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.accountstate.DifferenceReport;
+import io.couponsync.jobs.accountstate.DifferenceReport.Difference;
+import io.couponsync.jobs.accountstate.DifferenceReport.Kind;
+import io.couponsync.jobs.reconcile.ReconcileJobConfiguration;
 import io.couponsync.jobs.SettableClock;
 import io.couponsync.simulator.SolanaSimulator;
 
@@ -63,6 +77,12 @@ class PipelineStatusIT {
 
 	@Autowired
 	private SettableClock clock;
+
+	@Autowired
+	private JobRepository jobRepository;
+
+	@Autowired
+	private DifferenceReport differenceReport;
 
 	@Autowired
 	private PipelineStatus pipeline;
@@ -121,6 +141,37 @@ class PipelineStatusIT {
 		assertThat(gone.lastNotificationAt()).isNull();
 		mvc.perform(get("/pipeline").with(user(ConsoleScenario.VIEWER).roles("VIEWER")))
 			.andExpect(status().isOk()).andExpect(content().string(containsString("DISCONNECTED")));
+	}
+
+	@Test
+	void showsTheLastReconciliationsDifferencesByKindWithFieldsTheReadModelLackedApart() throws Exception {
+		JobParameters parameters = new JobParametersBuilder().addString("mode", "incremental")
+			.addLong("run.id", System.nanoTime()).toJobParameters();
+		JobExecution execution = jobRepository.createJobExecution(
+				jobRepository.createJobInstance(ReconcileJobConfiguration.JOB_NAME, parameters), parameters,
+				new ExecutionContext());
+		BsonValue none = null;
+		differenceReport.record(List.of(
+				new Difference(Kind.FIELD, "ExternalDeal", "external_deals", "a", "title", none, new BsonString("t"), 9),
+				new Difference(Kind.FIELD, "ExternalDeal", "external_deals", "b", "title", none, new BsonString("u"), 9),
+				new Difference(Kind.FIELD, "Listing", "listings", "c", "price", new BsonInt64(1), new BsonInt64(5), 9),
+				new Difference(Kind.COUNTER, "Marketplace", "marketplace", "m", "totalCoupons", new BsonInt64(8),
+						new BsonInt64(7), 9),
+				new Difference(Kind.MISSING_DOCUMENT, "Coupon", "coupons", "d", null, null, new BsonDocument(), 9)),
+				execution.getId(), false);
+
+		PipelineFigures figures = pipeline.measure();
+
+		assertThat(figures.reconcileExecutionId()).isEqualTo(execution.getId());
+		assertThat(figures.reconcileDifferences()).isEqualTo(5);
+		assertThat(figures.reconcileDifferencesByKind()).containsExactly(Map.entry("field-lacking", 2L),
+				Map.entry("field", 1L), Map.entry("counter", 1L), Map.entry("missing-document", 1L));
+		mvc.perform(get("/api/pipeline").with(httpBasic(ConsoleScenario.VIEWER, ConsoleScenario.VIEWER_PASSWORD)))
+			.andExpect(status().isOk()).andExpect(jsonPath("$.reconcileDifferences").value(5))
+			.andExpect(jsonPath("$.reconcileDifferencesByKind['field-lacking']").value(2));
+		mvc.perform(get("/pipeline").with(user(ConsoleScenario.VIEWER).roles("VIEWER")))
+			.andExpect(status().isOk())
+			.andExpect(content().string(containsString("(field-lacking 2, field 1, counter 1, missing-document 1)")));
 	}
 
 	@Test
