@@ -91,8 +91,8 @@ public class DifferenceReport {
 	/**
 	 * What a job execution recorded, by kind, in the enum's order and without zeros, {@code field} split in two:
 	 * {@value #FIELD_LACKING} for fields the document did not hold (mostly those no event describes, filled from the
-	 * account as designed), {@code field} for values that differed. why: on a busy chain the fills never stop, and
-	 * they would hide the differences that say the read model diverged.
+	 * account as designed), {@code field} for values that differed (account-only fields that change without an event
+	 * among them). why: on a busy chain the fills never stop, and they would hide the rest.
 	 */
 	public Map<String, Long> countByKind(long jobExecutionId) {
 		Map<String, Long> counts = new LinkedHashMap<>();
