@@ -261,6 +261,10 @@ public final class AccountReconciler {
 		}
 	}
 
+	/** One counter field of one document. */
+	private record CounterField(DocumentKey key, String field) {
+	}
+
 	/** A counter holding changes newer than the read, to compare at the read's version. */
 	private record CounterCheck(DocumentKey key, String type, String field, BsonValue stored, BsonValue chain,
 			long slot, String readVersion) {
@@ -293,9 +297,9 @@ public final class AccountReconciler {
 		}
 		Map<String, CounterSpec> byName = new HashMap<>();
 		counters.forEach(counter -> byName.put(counter.name(), counter));
-		Set<String> checked = new HashSet<>();
-		checks.forEach(check -> checked.add(check.key().collection() + "/" + check.key().id() + "/" + check.field()));
-		Map<String, List<ChainEventLog.Contribution>> byCounterField = new HashMap<>();
+		Set<CounterField> checked = new HashSet<>();
+		checks.forEach(check -> checked.add(new CounterField(check.key(), check.field())));
+		Map<CounterField, List<ChainEventLog.Contribution>> byCounterField = new HashMap<>();
 		Set<String> contributingEvents = new HashSet<>();
 		for (ChainEventLog.Contribution contribution : after.get()) {
 			int bar = contribution.counterKey().indexOf('|');
@@ -304,7 +308,7 @@ public final class AccountReconciler {
 				continue;
 			}
 			String id = counter.documentId().apply(contribution.counterKey().substring(bar + 1));
-			String counterField = counter.collection() + "/" + id + "/" + counter.field();
+			CounterField counterField = new CounterField(new DocumentKey(counter.collection(), id), counter.field());
 			if (checked.contains(counterField)) {
 				byCounterField.computeIfAbsent(counterField, k -> new ArrayList<>()).add(contribution);
 				contributingEvents.add(contribution.eventId());
@@ -315,8 +319,8 @@ public final class AccountReconciler {
 		List<Difference> differences = new ArrayList<>();
 		for (CounterCheck check : checks) {
 			long later = 0;
-			for (ChainEventLog.Contribution contribution : byCounterField.getOrDefault(
-					check.key().collection() + "/" + check.key().id() + "/" + check.field(), List.of())) {
+			for (ChainEventLog.Contribution contribution : byCounterField
+				.getOrDefault(new CounterField(check.key(), check.field()), List.of())) {
 				if (contribution.version().compareTo(check.readVersion()) > 0
 						&& !uncounted.contains(contribution.eventId())) {
 					later += contribution.amount();
