@@ -249,7 +249,8 @@ public final class AccountReconciler {
 				continue;
 			}
 			if (stored == null || !BsonValues.sameValue(stored, field.getValue())) {
-				differences.add(new Difference(Kind.FIELD, type, key.collection(), key.id(), field.getKey(), stored,
+				Kind kind = stored != null && writtenByARead(storedVersion) ? Kind.UNEVENTED_FIELD : Kind.FIELD;
+				differences.add(new Difference(kind, type, key.collection(), key.id(), field.getKey(), stored,
 						field.getValue(), slot));
 				tally.add(type, ReconcileTally.DIFFERENCES, 1);
 				changes.set(key.collection(), key.id(), field.getKey(), field.getValue(), version);
@@ -259,6 +260,17 @@ public final class AccountReconciler {
 				changes.set(key.collection(), key.id(), field.getKey(), field.getValue(), version);
 			}
 		}
+	}
+
+	/**
+	 * Whether a field's stored value came from an account read (a reconciliation or a re-sync), no event having
+	 * changed it since. why: such a value differing from the account now changed on chain without an event, which
+	 * the fields no event describes do all the time; one an event wrote differing is a divergence to look into.
+	 */
+	private static boolean writtenByARead(BsonValue storedVersion) {
+		ChangeVersion version = storedVersion == null || !storedVersion.isString() ? null
+				: ChangeVersion.parse(storedVersion.asString().getValue());
+		return version != null && ReadModelStore.ACCOUNT_READ_SOURCES.contains(version.signature());
 	}
 
 	/** One counter field of one document. */

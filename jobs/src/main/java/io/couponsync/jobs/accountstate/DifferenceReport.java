@@ -36,8 +36,14 @@ public class DifferenceReport {
 	/** What differed. */
 	public enum Kind {
 
-		/** A field whose value differs, or that the document lacks. */
+		/** A field whose value differs, or that the document lacks; a value differing here was an event's. */
 		FIELD("field"),
+		/**
+		 * A field whose value an earlier account read wrote, no event having changed it since, and which differs
+		 * now: the chain changed it without an event the read model applies — the fields no event describes, such
+		 * as a user's {@code lastActivity}, or an event not applied yet. Repaired as {@link #FIELD} is.
+		 */
+		UNEVENTED_FIELD("unevented-field"),
 		/** A counter that differs from the account's: reported, not written (the event log maintains it). */
 		COUNTER("counter"),
 		/** An account with no document: {@code chain} holds the whole account. */
@@ -93,8 +99,8 @@ public class DifferenceReport {
 	/**
 	 * What a job execution recorded, by kind, in the enum's order and without zeros, {@code field} split in two:
 	 * {@value #FIELD_LACKING} for fields the document did not hold (mostly those no event describes, filled from the
-	 * account as designed), {@code field} for values that differed (account-only fields that change without an event
-	 * among them). why: on a busy chain the fills never stop, and they would hide the rest.
+	 * account as designed), {@code field} for values an event wrote that differed. why: on a busy chain the fills
+	 * never stop, and they would hide the rest.
 	 */
 	public Map<String, Long> countByKind(long jobExecutionId) {
 		Map<String, Long> counts = new LinkedHashMap<>();

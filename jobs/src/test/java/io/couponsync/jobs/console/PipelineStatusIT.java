@@ -155,6 +155,8 @@ class PipelineStatusIT {
 				new Difference(Kind.FIELD, "ExternalDeal", "external_deals", "a", "title", none, new BsonString("t"), 9),
 				new Difference(Kind.FIELD, "ExternalDeal", "external_deals", "b", "title", none, new BsonString("u"), 9),
 				new Difference(Kind.FIELD, "Listing", "listings", "c", "price", new BsonInt64(1), new BsonInt64(5), 9),
+				new Difference(Kind.UNEVENTED_FIELD, "UserStats", "user_stats", "u", "lastActivity", new BsonInt64(1),
+						new BsonInt64(2), 9),
 				new Difference(Kind.COUNTER, "Marketplace", "marketplace", "m", "totalCoupons", new BsonInt64(8),
 						new BsonInt64(7), 9),
 				new Difference(Kind.MISSING_DOCUMENT, "Coupon", "coupons", "d", null, null, new BsonDocument(), 9)),
@@ -163,15 +165,17 @@ class PipelineStatusIT {
 		PipelineFigures figures = pipeline.measure();
 
 		assertThat(figures.reconcileExecutionId()).isEqualTo(execution.getId());
-		assertThat(figures.reconcileDifferences()).isEqualTo(5);
+		assertThat(figures.reconcileDifferences()).isEqualTo(6);
 		assertThat(figures.reconcileDifferencesByKind()).containsExactly(Map.entry("field-lacking", 2L),
-				Map.entry("field", 1L), Map.entry("counter", 1L), Map.entry("missing-document", 1L));
+				Map.entry("field", 1L), Map.entry("unevented-field", 1L), Map.entry("counter", 1L),
+				Map.entry("missing-document", 1L));
 		mvc.perform(get("/api/pipeline").with(httpBasic(ConsoleScenario.VIEWER, ConsoleScenario.VIEWER_PASSWORD)))
-			.andExpect(status().isOk()).andExpect(jsonPath("$.reconcileDifferences").value(5))
+			.andExpect(status().isOk()).andExpect(jsonPath("$.reconcileDifferences").value(6))
 			.andExpect(jsonPath("$.reconcileDifferencesByKind['field-lacking']").value(2));
 		mvc.perform(get("/pipeline").with(user(ConsoleScenario.VIEWER).roles("VIEWER")))
 			.andExpect(status().isOk())
-			.andExpect(content().string(containsString("(field-lacking 2, field 1, counter 1, missing-document 1)")));
+			.andExpect(content().string(containsString("(field-lacking 2, field 1, unevented-field 1, counter 1, "
+					+ "missing-document 1)")));
 	}
 
 	@Test

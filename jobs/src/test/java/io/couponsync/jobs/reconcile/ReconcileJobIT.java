@@ -306,6 +306,39 @@ class ReconcileJobIT {
 	}
 
 	@Test
+	void aValueAReadWroteThatTheChainChangedWithoutAnEventIsReportedApart() throws Exception {
+		landAndApply(10);
+		assertThat(reconcile("full").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		// more traffic: every instruction naming a user sets its UserStats.last_activity to now and changes its
+		// reputation, and no event carries either (program-semantics §0, §12)
+		landAndApply(10);
+
+		Launched second = reconcile("full");
+
+		assertThat(second.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		List<Document> differences = database().getCollection("reconcile_differences")
+			.find(Filters.eq("jobExecutionId", second.getId())).into(new ArrayList<>());
+		assertThat(differences).filteredOn(d -> d.getString("kind").equals("unevented-field")
+				&& d.getString("collection").equals("user_stats") && d.getString("field").equals("lastActivity"))
+			.as("the activity the first run read, later on chain").isNotEmpty()
+			.allSatisfy(d -> assertThat(d.get("chain", Number.class).longValue())
+				.isGreaterThan(d.get("readModel", Number.class).longValue()));
+		// §12, the fields no event carries that change after an account's creation
+		Map<String, Set<String>> unevented = Map.of("user_stats",
+				Set.of("reputationScore", "tier", "badgesEarned", "lastActivity"), "stakes", Set.of("claimedAt"),
+				"group_participants", Set.of("couponMinted"), "external_deals",
+				Set.of("title", "description", "originalPrice", "discountPercentage", "category", "imageUrl",
+						"affiliateUrl", "expiryTimestamp", "lastUpdated", "oracleAuthority"));
+		assertThat(differences).filteredOn(d -> d.getString("kind").equals("unevented-field"))
+			.allSatisfy(d -> assertThat(unevented.getOrDefault(d.getString("collection"), Set.of()))
+				.as(d.getString("collection") + "." + d.getString("field")).contains(d.getString("field")));
+		assertThat(differences).filteredOn(d -> d.getString("kind").equals("field") && d.get("readModel") != null)
+			.as("no value an event wrote differs from its account").isEmpty();
+		assertThat(new DifferenceReport(database()).countByKind(second.getId())).containsKey("unevented-field")
+			.doesNotContainKey("field");
+	}
+
+	@Test
 	void countersAheadOfAFinalizedReadAreComparedAtTheRead() throws Exception {
 		landAndApply(6);
 		// confirmed, not finalized: events the counters hold that a read at finalized does not
