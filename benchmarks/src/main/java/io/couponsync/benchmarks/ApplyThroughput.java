@@ -113,6 +113,10 @@ public final class ApplyThroughput {
 	}
 
 	static void printCostliestShapes(double seconds) {
+		double inCommands = TIME_BY_SHAPE.values().stream().mapToLong(totals -> totals[0].sum()).sum() / 1e9;
+		// why: what the store alone takes bounds the job: with no work on the job's side it could go only this fast
+		System.out.printf("  waiting on MongoDB commands: %.2f s of %.2f s (%.0f %%): the job's ceiling on this server "
+				+ "is %.1f× its rate%n", inCommands, seconds, 100 * inCommands / seconds, seconds / inCommands);
 		System.out.println("  costliest command shapes (server time, share of the run, count):");
 		TIME_BY_SHAPE.entrySet().stream()
 			.sorted((a, b) -> Long.compare(b.getValue()[0].sum(), a.getValue()[0].sum())).limit(30)
