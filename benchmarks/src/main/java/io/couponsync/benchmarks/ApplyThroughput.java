@@ -107,16 +107,20 @@ public final class ApplyThroughput {
 					step.getWriteCount() / seconds);
 			System.out.printf("  MongoDB round trips: %,d in %,d chunks = %.1f per chunk (%.2f per event)%n", commands,
 					chunks, (double) commands / chunks, (double) commands / events);
+			printCeiling(seconds);
 			printCostliestShapes(seconds);
 			rawBulkRate(client.getDatabase("coupon_sync"), (int) events, events / seconds);
 		}
 	}
 
-	static void printCostliestShapes(double seconds) {
+	/** What the store alone takes bounds the job: with no work on the job's side it could go only this fast. */
+	private static void printCeiling(double seconds) {
 		double inCommands = TIME_BY_SHAPE.values().stream().mapToLong(totals -> totals[0].sum()).sum() / 1e9;
-		// why: what the store alone takes bounds the job: with no work on the job's side it could go only this fast
 		System.out.printf("  waiting on MongoDB commands: %.2f s of %.2f s (%.0f %%): the job's ceiling on this server "
 				+ "is %.1f× its rate%n", inCommands, seconds, 100 * inCommands / seconds, seconds / inCommands);
+	}
+
+	static void printCostliestShapes(double seconds) {
 		System.out.println("  costliest command shapes (server time, share of the run, count):");
 		TIME_BY_SHAPE.entrySet().stream()
 			.sorted((a, b) -> Long.compare(b.getValue()[0].sum(), a.getValue()[0].sum())).limit(30)
