@@ -3,6 +3,7 @@ package io.couponsync.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -84,6 +85,19 @@ class PlatformConfigurationTest {
 					.contains("a MongoDB server already runs there: is the application running already?");
 			});
 		}
+	}
+
+	@Test
+	void bindsTheEmbeddedServerToLoopbackOnly() {
+		for (String host : List.of("0.0.0.0", "192.0.2.10")) {
+			runner.withPropertyValues("sync.mongodb.embedded.host=" + host).run(context -> {
+				assertThat(context).as(host).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("sync.mongodb.embedded")
+					.hasMessageContaining("host must be a loopback address");
+			});
+		}
+		runner.withPropertyValues("sync.mongodb.embedded.host=localhost")
+			.run(context -> assertThat(context).hasNotFailed());
 	}
 
 	@Test

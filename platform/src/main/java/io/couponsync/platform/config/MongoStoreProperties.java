@@ -1,8 +1,11 @@
 package io.couponsync.platform.config;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -29,7 +32,8 @@ public record MongoStoreProperties(String uri, @NotBlank @DefaultValue("coupon_s
 	}
 
 	/**
-	 * @param host the loopback address it binds (never a public interface)
+	 * @param host the loopback address it binds: the server asks no credentials, so a public interface would hand
+	 * the data to anyone who reaches it
 	 * @param port its port; 0 picks a free one
 	 * @param file its H2 data file, so data survives a restart; blank keeps data in memory only
 	 * @param reuseRunning when a MongoDB server already answers on {@code host:port} (the application running in
@@ -38,6 +42,21 @@ public record MongoStoreProperties(String uri, @NotBlank @DefaultValue("coupon_s
 	public record Embedded(@NotBlank @DefaultValue("127.0.0.1") String host,
 			@Min(0) @Max(65535) @DefaultValue("27117") int port, String file,
 			@DefaultValue("false") boolean reuseRunning) {
+
+		@AssertTrue(message = "host must be a loopback address (127.0.0.1, ::1, localhost): the embedded server asks "
+				+ "no credentials")
+		public boolean isHostLoopback() {
+			if (host == null || host.isBlank()) {
+				return true;
+			}
+			try {
+				// why: a literal address or localhost is answered without a lookup; another name is looked up once
+				return InetAddress.getByName(host).isLoopbackAddress();
+			}
+			catch (UnknownHostException ex) {
+				return false;
+			}
+		}
 
 		/** The data file, or null to keep data in memory. */
 		public Path dataFile() {
