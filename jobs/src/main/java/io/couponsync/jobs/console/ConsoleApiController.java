@@ -138,10 +138,11 @@ class ConsoleApiController {
 	}
 
 	@GetMapping("/dead-letters")
-	@Operation(summary = "dead letters newest first, 50 a page; status dead (default), requeued or all")
+	@Operation(summary = "dead letters newest first, 50 a page; status dead (default), requeued or all (another "
+			+ "answers 400)")
 	List<DeadLetterView> deadLetters(@RequestParam(defaultValue = "dead") String status,
 			@RequestParam(defaultValue = "0") int page) {
-		return deadLetters.page("all".equals(status) ? null : status, page);
+		return deadLetters.page(status, page);
 	}
 
 	@GetMapping("/dead-letters/{signature}")

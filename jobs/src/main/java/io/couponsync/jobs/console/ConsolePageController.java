@@ -174,8 +174,16 @@ class ConsolePageController {
 
 	@GetMapping("/dead-letters")
 	String deadLetters(@RequestParam(defaultValue = "dead") String status, @RequestParam(defaultValue = "0") int page,
-			Model model) {
-		model.addAttribute("deadLetters", deadLetters.page("all".equals(status) ? null : status, page));
+			Model model, HttpServletResponse response) {
+		try {
+			model.addAttribute("deadLetters", deadLetters.page(status, page));
+		}
+		catch (ConsoleActionException ex) {
+			// why: as for the executions' filter: the list page, empty, saying what was wrong
+			response.setStatus(ex.status().value());
+			model.addAttribute("error", ex.getMessage());
+			model.addAttribute("deadLetters", List.of());
+		}
 		model.addAttribute("status", status);
 		model.addAttribute("page", page);
 		model.addAttribute("pageSize", DeadLetterActions.PAGE_SIZE);

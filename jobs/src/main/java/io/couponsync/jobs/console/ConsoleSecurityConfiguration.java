@@ -34,7 +34,7 @@ class ConsoleSecurityConfiguration {
 	@Bean
 	@Order(PlatformSecurityAutoConfiguration.MANAGEMENT_ORDER + 1)
 	SecurityFilterChain apiSecurityFilterChain(HttpSecurity http) throws Exception {
-		return http.securityMatcher("/api/**", "/v3/api-docs", "/v3/api-docs/**")
+		return http.securityMatcher("/api/**", "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml")
 			.authorizeHttpRequests(requests -> requests.requestMatchers(HttpMethod.GET).hasRole(Roles.VIEWER)
 				.requestMatchers(ConsoleSecurityConfiguration::sentFromAnotherSite)
 				.denyAll()

@@ -33,8 +33,13 @@ class DeadLetterActions {
 		this.runner = runner;
 	}
 
+	/** A page of letters of a status ({@code dead}, {@code requeued}, or {@code all}); another status answers 400. */
 	List<DeadLetterView> page(String status, int page) {
-		return store.page(status, Math.max(0, page) * PAGE_SIZE, PAGE_SIZE).stream()
+		if (!"all".equals(status) && DeadLetterStore.Status.of(status).isEmpty()) {
+			throw new ConsoleActionException(HttpStatus.BAD_REQUEST,
+					"unknown dead-letter status '" + status + "': dead, requeued or all");
+		}
+		return store.page("all".equals(status) ? null : status, Math.max(0, page) * PAGE_SIZE, PAGE_SIZE).stream()
 			.map(document -> DeadLetterView.of(document, false)).toList();
 	}
 

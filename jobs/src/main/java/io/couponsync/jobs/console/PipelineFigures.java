@@ -1,5 +1,6 @@
 package io.couponsync.jobs.console;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.Map;
 
@@ -35,14 +36,17 @@ public record PipelineFigures(Boolean listenerConnected, Instant listenerConnect
 		long rpcThrottled, long reconcileDifferences, Map<String, Long> reconcileDifferencesByKind,
 		Long reconcileExecutionId, Instant measuredAt) {
 
+	@JsonProperty
 	public Long tipMinusStaged() {
 		return difference(tipSlot, stagedSlot);
 	}
 
+	@JsonProperty
 	public Long stagedMinusApplied() {
 		return difference(stagedSlot, appliedSlot);
 	}
 
+	@JsonProperty
 	public Long appliedMinusFinalized() {
 		return difference(appliedSlot, finalizedSlot);
 	}

@@ -138,7 +138,7 @@ class ConsoleIT {
 	@Test
 	void nothingButHealthAnswersWithoutALogin() throws Exception {
 		for (String path : new String[] { "/api/jobs", "/api/executions", "/api/pipeline", "/api/dead-letters",
-				"/v3/api-docs", "/actuator/prometheus", "/actuator/metrics", "/actuator/info" }) {
+				"/v3/api-docs", "/v3/api-docs.yaml", "/actuator/prometheus", "/actuator/metrics", "/actuator/info" }) {
 			assertThat(mvc.perform(get(path)).andReturn().getResponse().getStatus()).as(path).isEqualTo(401);
 		}
 		for (String page : new String[] { "/", "/executions", "/executions/1", "/dead-letters", "/pipeline" }) {
@@ -388,7 +388,16 @@ class ConsoleIT {
 		ConsoleScenario.deadLetter(context, simulator, "pipeline-" + UUID.randomUUID());
 		mvc.perform(get("/api/pipeline").with(viewer())).andExpect(status().isOk())
 			.andExpect(jsonPath("$.tipSlot").isNumber()).andExpect(jsonPath("$.stagedSlot").isNumber())
+			.andExpect(jsonPath("$.tipMinusStaged").isNumber())
 			.andExpect(jsonPath("$.deadLetters").isNumber()).andExpect(jsonPath("$.listenerConnected").doesNotExist());
+		mvc.perform(get("/api/dead-letters").param("status", "buried").with(viewer()))
+			.andExpect(status().isBadRequest())
+			.andExpect(jsonPath("$.detail").value(containsString("unknown dead-letter status 'buried'")));
+		mvc.perform(get("/dead-letters").param("status", "buried").with(viewerSession()))
+			.andExpect(status().isBadRequest())
+			.andExpect(content().string(containsString("unknown dead-letter status")));
+		mvc.perform(get("/api/dead-letters").param("status", "all").with(viewer())).andExpect(status().isOk())
+			.andExpect(jsonPath("$[*].signature").isNotEmpty());
 		mvc.perform(get("/api/jobs").with(viewer())).andExpect(status().isOk())
 			.andExpect(jsonPath("$[*].name", hasItem("applyEventsJob")));
 		mvc.perform(get("/").with(viewerSession())).andExpect(status().isOk())
@@ -397,6 +406,8 @@ class ConsoleIT {
 		mvc.perform(get("/executions").param("job", "applyEventsJob").param("status", "COMPLETED")
 			.with(viewerSession()))
 			.andExpect(status().isOk()).andExpect(content().string(containsString("applyEventsJob")));
+		mvc.perform(get("/v3/api-docs.yaml").with(viewer())).andExpect(status().isOk())
+			.andExpect(content().string(containsString("/api/executions/{id}/restart")));
 		mvc.perform(get("/v3/api-docs").with(viewer())).andExpect(status().isOk())
 			.andExpect(jsonPath("$.paths['/api/executions/{id}/restart'].post").exists())
 			.andExpect(jsonPath("$.paths['/api/dead-letters/requeue'].post").exists());
