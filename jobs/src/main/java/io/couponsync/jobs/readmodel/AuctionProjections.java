@@ -23,7 +23,7 @@ final class AuctionProjections {
 					"reservePrice", "endTime");
 			context.set(Projections.AUCTIONS, auction, "isActive", true);
 			context.set(Projections.AUCTIONS, auction, "isFinalized", false);
-			context.set(Projections.AUCTIONS, auction, "bidCount", Projections.ZERO);
+			context.set(Projections.AUCTIONS, auction, "bidCount", Projections.ZERO_32);
 			// why: an English auction's current bid starts at the starting price; Dutch and sealed-bid ones at 0
 			context.set(Projections.AUCTIONS, auction, "currentBid",
 					english(event.text("auctionType")) ? event.data().get("startingPrice") : Projections.ZERO);

@@ -617,6 +617,19 @@ class ProgramRulesProjectionIT {
 	}
 
 	@Test
+	void anAuctionWithoutBidsHoldsItsBidCountAtTheAccountsWidth() throws Exception {
+		ProgramHistory chain = new ProgramHistory(decoder.idl());
+		Shop shop = Shop.open(chain);
+		String auction = chain.createAuction(shop.mint(ALICE), ALICE, 1, "English", 100, 100, chain.now() + 600);
+		staging.insertIfAbsent(chain.transactions());
+
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(database().getCollection("auctions").find(new Document("_id", auction)).first().get("bidCount"))
+			.as("u32, as BidPlaced's bid_count and the account's").isInstanceOf(Integer.class).isEqualTo(0);
+	}
+
+	@Test
 	void groupDealFinalizationWaitsForItsCreationAndCountsOnceItArrives() throws Exception {
 		ProgramHistory chain = new ProgramHistory(decoder.idl());
 		Shop shop = Shop.open(chain);
