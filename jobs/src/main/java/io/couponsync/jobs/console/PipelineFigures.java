@@ -1,8 +1,9 @@
 package io.couponsync.jobs.console;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * How far the pipeline is behind the chain, at one moment. Slots are null where nothing is known yet (an empty
