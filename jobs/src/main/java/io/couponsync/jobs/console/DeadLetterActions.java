@@ -35,11 +35,12 @@ class DeadLetterActions {
 
 	/** A page of letters of a status ({@code dead}, {@code requeued}, or {@code all}); another status answers 400. */
 	List<DeadLetterView> page(String status, int page) {
-		if (!"all".equals(status) && DeadLetterStore.Status.of(status).isEmpty()) {
+		String only = "all".equals(status) ? null : status;
+		if (only != null && DeadLetterStore.Status.of(only).isEmpty()) {
 			throw new ConsoleActionException(HttpStatus.BAD_REQUEST,
 					"unknown dead-letter status '" + status + "': dead, requeued or all");
 		}
-		return store.page("all".equals(status) ? null : status, Math.max(0, page) * PAGE_SIZE, PAGE_SIZE).stream()
+		return store.page(only, Math.max(0, page) * PAGE_SIZE, PAGE_SIZE).stream()
 			.map(document -> DeadLetterView.of(document, false)).toList();
 	}
 
