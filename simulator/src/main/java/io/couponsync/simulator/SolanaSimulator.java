@@ -3,7 +3,6 @@ package io.couponsync.simulator;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +15,6 @@ import io.couponsync.chain.idl.Idl;
 import io.couponsync.chain.idl.IdlLoader;
 import io.couponsync.simulator.ledger.Ledger;
 import io.couponsync.simulator.ledger.LedgerTransaction;
-import io.couponsync.simulator.ledger.TransactionDraft;
 import io.couponsync.simulator.marketplace.MarketplaceProgram;
 import io.couponsync.simulator.marketplace.MarketplaceWorkload;
 import io.couponsync.simulator.rpc.Faults;
@@ -217,11 +215,14 @@ public final class SolanaSimulator implements AutoCloseable {
 		}
 	}
 
-	/** Lands transactions a fork dropped again, in order, in the current slot (see {@link Ledger#reland}). */
+	/**
+	 * Lands transactions a fork dropped again, in order, in the current slot, executing each again as a cluster
+	 * does: the new block's Clock, the state as it is now (see {@link MarketplaceProgram#reexecute}).
+	 */
 	public List<LedgerTransaction> reland(List<LedgerTransaction> dropped) {
 		synchronized (workload) {
 			List<LedgerTransaction> landed = new ArrayList<>();
-			dropped.forEach(transaction -> landed.add(ledger.reland(transaction)));
+			dropped.forEach(transaction -> landed.add(workload.program().reexecute(transaction)));
 			workload.reconcileWithLedger();
 			return landed;
 		}
@@ -235,33 +236,11 @@ public final class SolanaSimulator implements AutoCloseable {
 	public List<LedgerTransaction> relandFailing(List<LedgerTransaction> dropped) {
 		synchronized (workload) {
 			List<LedgerTransaction> landed = new ArrayList<>();
-			dropped.forEach(transaction -> landed.add(ledger.reland(transaction, failing(transaction.draft()))));
+			dropped.forEach(transaction -> landed.add(ledger.reland(transaction,
+					transaction.draft().failingWith("ConstraintRaw", 2003, "A raw constraint was violated"))));
 			workload.reconcileWithLedger();
 			return landed;
 		}
-	}
-
-	private static TransactionDraft failing(TransactionDraft draft) {
-		List<String> logs = new ArrayList<>();
-		int instruction = 0;
-		for (String line : draft.logs()) {
-			if (line.endsWith(" invoke [1]") && !line.startsWith("Program ComputeBudget")) {
-				String program = line.substring("Program ".length(), line.length() - " invoke [1]".length());
-				logs.add(line);
-				logs.add("Program log: AnchorError occurred. Error Code: ConstraintRaw. Error Number: 2003. "
-						+ "Error Message: A raw constraint was violated.");
-				logs.add("Program " + program + " consumed 4200 of 200000 compute units");
-				logs.add("Program " + program + " failed: custom program error: 0x7d3");
-				break;
-			}
-			logs.add(line);
-			if (line.endsWith(" invoke [1]")) {
-				instruction++;
-			}
-		}
-		Map<String, Object> err = Map.of("InstructionError", List.of(instruction, Map.of("Custom", 2003)));
-		return new TransactionDraft(draft.accountKeys(), draft.signerCount(), draft.readonlyUnsignedCount(),
-				draft.instructions(), Map.of(), logs, err, draft.fee(), 4200, List.of(), List.of());
 	}
 
 	@Override

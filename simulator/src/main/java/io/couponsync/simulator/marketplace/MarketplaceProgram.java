@@ -205,12 +205,12 @@ public final class MarketplaceProgram {
 	// ---- marketplace, merchants, promotions (§1, §2.1) ----
 
 	public LedgerTransaction initialize(String authority, Shape shape) {
-		return merchants.initialize(authority, shape);
+		return runtime.execute(() -> merchants.initialize(authority, shape));
 	}
 
 	public LedgerTransaction registerMerchant(String authority, String name, String category, Double latitude,
 			Double longitude, Shape shape) {
-		return merchants.registerMerchant(authority, name, category, latitude, longitude, shape);
+		return runtime.execute(() -> merchants.registerMerchant(authority, name, category, latitude, longitude, shape));
 	}
 
 	/** For the signer's own merchant. */
@@ -223,8 +223,8 @@ public final class MarketplaceProgram {
 	/** For any merchant: the program does not check the signer. */
 	public LedgerTransaction createPromotion(String authority, String merchant, int discountPercentage,
 			long maxSupply, long expiry, String category, String description, long price, Shape shape) {
-		return merchants.createPromotion(authority, merchant, discountPercentage, maxSupply, expiry, category,
-				description, price, shape);
+		return runtime.execute(() -> merchants.createPromotion(authority, merchant, discountPercentage, maxSupply,
+				expiry, category, description, price, shape));
 	}
 
 	// ---- coupons and listings (§2.2–§3) ----
@@ -239,11 +239,12 @@ public final class MarketplaceProgram {
 	/** Passes any merchant: the program neither links it to the promotion nor checks the signer. */
 	public LedgerTransaction mintCoupon(String authority, String promotion, String merchant, String recipient,
 			long couponId, String nftMint, Shape shape) {
-		return coupons.mintCoupon(authority, promotion, merchant, recipient, couponId, nftMint, shape);
+		return runtime.execute(() -> coupons.mintCoupon(authority, promotion, merchant, recipient, couponId, nftMint,
+				shape));
 	}
 
 	public LedgerTransaction transferCoupon(String from, String coupon, String to, Shape shape) {
-		return coupons.transferCoupon(from, coupon, to, shape);
+		return runtime.execute(() -> coupons.transferCoupon(from, coupon, to, shape));
 	}
 
 	/**
@@ -264,11 +265,11 @@ public final class MarketplaceProgram {
 
 	public LedgerTransaction redeemCoupon(String user, String coupon, String nftMint, String merchant,
 			String merchantAuthority, Shape shape) {
-		return coupons.redeemCoupon(user, coupon, nftMint, merchant, merchantAuthority, shape);
+		return runtime.execute(() -> coupons.redeemCoupon(user, coupon, nftMint, merchant, merchantAuthority, shape));
 	}
 
 	public LedgerTransaction listForSale(String seller, String coupon, long price, Shape shape) {
-		return coupons.listForSale(seller, coupon, price, shape);
+		return runtime.execute(() -> coupons.listForSale(seller, coupon, price, shape));
 	}
 
 	/** With the listing's coupon and seller and the marketplace's authority. */
@@ -280,17 +281,17 @@ public final class MarketplaceProgram {
 
 	public LedgerTransaction buyListing(String buyer, String listing, String coupon, String seller,
 			String marketplaceAuthority, Shape shape) {
-		return coupons.buyListing(buyer, listing, coupon, seller, marketplaceAuthority, shape);
+		return runtime.execute(() -> coupons.buyListing(buyer, listing, coupon, seller, marketplaceAuthority, shape));
 	}
 
 	public LedgerTransaction cancelListing(String seller, String listing, Shape shape) {
-		return coupons.cancelListing(seller, listing, shape);
+		return runtime.execute(() -> coupons.cancelListing(seller, listing, shape));
 	}
 
 	// ---- community (§4) ----
 
 	public LedgerTransaction ratePromotion(String user, String promotion, int stars, Shape shape) {
-		return community.ratePromotion(user, promotion, stars, shape);
+		return runtime.execute(() -> community.ratePromotion(user, promotion, stars, shape));
 	}
 
 	/** Passes the promotion's merchant, so a comment by that merchant's authority is a merchant reply. */
@@ -302,11 +303,11 @@ public final class MarketplaceProgram {
 
 	public LedgerTransaction addComment(String user, String promotion, String merchant, String content,
 			String parentComment, Shape shape) {
-		return community.addComment(user, promotion, merchant, content, parentComment, shape);
+		return runtime.execute(() -> community.addComment(user, promotion, merchant, content, parentComment, shape));
 	}
 
 	public LedgerTransaction likeComment(String user, String comment, Shape shape) {
-		return community.likeComment(user, comment, shape);
+		return runtime.execute(() -> community.likeComment(user, comment, shape));
 	}
 
 	// ---- group deals (§9) ----
@@ -321,12 +322,12 @@ public final class MarketplaceProgram {
 
 	public LedgerTransaction createGroupDeal(String organizer, String promotion, String merchant, long dealId,
 			long target, long maxParticipants, long basePrice, List<long[]> tiers, long durationSeconds, Shape shape) {
-		return groupDeals.createGroupDeal(organizer, promotion, merchant, dealId, target, maxParticipants, basePrice,
-				tiers, durationSeconds, shape);
+		return runtime.execute(() -> groupDeals.createGroupDeal(organizer, promotion, merchant, dealId, target,
+				maxParticipants, basePrice, tiers, durationSeconds, shape));
 	}
 
 	public LedgerTransaction joinGroupDeal(String user, String groupDeal, Shape shape) {
-		return groupDeals.joinGroupDeal(user, groupDeal, shape);
+		return runtime.execute(() -> groupDeals.joinGroupDeal(user, groupDeal, shape));
 	}
 
 	/** With the deal's own promotion and merchant, and that merchant's authority. */
@@ -340,7 +341,8 @@ public final class MarketplaceProgram {
 	/** With any promotion and merchant: the program changes the ones passed without checking them. */
 	public LedgerTransaction finalizeGroupDeal(String authority, String groupDeal, String promotion, String merchant,
 			String merchantAuthority, Shape shape) {
-		return groupDeals.finalizeGroupDeal(authority, groupDeal, promotion, merchant, merchantAuthority, shape);
+		return runtime.execute(() -> groupDeals.finalizeGroupDeal(authority, groupDeal, promotion, merchant,
+				merchantAuthority, shape));
 	}
 
 	/** The participant pays for their own refund. */
@@ -351,7 +353,7 @@ public final class MarketplaceProgram {
 	/** Anyone may pay for a refund to the participant. */
 	public LedgerTransaction refundGroupDeal(String payer, String groupDeal, String participant, String user,
 			Shape shape) {
-		return groupDeals.refundGroupDeal(payer, groupDeal, participant, user, shape);
+		return runtime.execute(() -> groupDeals.refundGroupDeal(payer, groupDeal, participant, user, shape));
 	}
 
 	/** For the user's participation, with the deal's own promotion; emits nothing. */
@@ -362,7 +364,8 @@ public final class MarketplaceProgram {
 
 	public LedgerTransaction mintGroupCoupon(String payer, String groupDeal, String participant, String promotion,
 			long couponId, Shape shape) {
-		return groupDeals.mintGroupCoupon(payer, groupDeal, participant, promotion, couponId, shape);
+		return runtime.execute(() -> groupDeals.mintGroupCoupon(payer, groupDeal, participant, promotion, couponId,
+				shape));
 	}
 
 	// ---- auctions (§10) ----
@@ -370,8 +373,8 @@ public final class MarketplaceProgram {
 	public LedgerTransaction createAuction(String seller, String coupon, long auctionId, String auctionType,
 			long startingPrice, long reservePrice, long durationSeconds, boolean autoExtend, long minBidIncrement,
 			Shape shape) {
-		return auctions.createAuction(seller, coupon, auctionId, auctionType, startingPrice, reservePrice,
-				durationSeconds, autoExtend, minBidIncrement, shape);
+		return runtime.execute(() -> auctions.createAuction(seller, coupon, auctionId, auctionType, startingPrice,
+				reservePrice, durationSeconds, autoExtend, minBidIncrement, shape));
 	}
 
 	/** Passes the current highest bidder as the previous bidder (the bidder when there is none). */
@@ -382,7 +385,7 @@ public final class MarketplaceProgram {
 
 	public LedgerTransaction placeBid(String bidder, String auction, long amount, String previousBidder,
 			Shape shape) {
-		return auctions.placeBid(bidder, auction, amount, previousBidder, shape);
+		return runtime.execute(() -> auctions.placeBid(bidder, auction, amount, previousBidder, shape));
 	}
 
 	/**
@@ -399,7 +402,8 @@ public final class MarketplaceProgram {
 
 	public LedgerTransaction finalizeAuction(String authority, String auction, String coupon, String seller,
 			String winner, String marketplaceAuthority, Shape shape) {
-		return auctions.finalizeAuction(authority, auction, coupon, seller, winner, marketplaceAuthority, shape);
+		return runtime.execute(() -> auctions.finalizeAuction(authority, auction, coupon, seller, winner,
+				marketplaceAuthority, shape));
 	}
 
 	/** With the auction's coupon and seller and the marketplace authority. */
@@ -411,19 +415,20 @@ public final class MarketplaceProgram {
 
 	public LedgerTransaction buyDutchAuction(String buyer, String auction, String coupon, String seller,
 			String marketplaceAuthority, Shape shape) {
-		return auctions.buyDutchAuction(buyer, auction, coupon, seller, marketplaceAuthority, shape);
+		return runtime.execute(() -> auctions.buyDutchAuction(buyer, auction, coupon, seller, marketplaceAuthority,
+				shape));
 	}
 
 	/** Closes the auction; its AuctionCancelled always says "Cancelled by seller". */
 	public LedgerTransaction cancelAuction(String seller, String auction, Shape shape) {
-		return auctions.cancelAuction(seller, auction, shape);
+		return runtime.execute(() -> auctions.cancelAuction(seller, auction, shape));
 	}
 
 	// ---- redemption tickets (§8) ----
 
 	public LedgerTransaction generateRedemptionTicket(String user, String coupon, long nonce, Double latitude,
 			Double longitude, Shape shape) {
-		return tickets.generateRedemptionTicket(user, coupon, nonce, latitude, longitude, shape);
+		return runtime.execute(() -> tickets.generateRedemptionTicket(user, coupon, nonce, latitude, longitude, shape));
 	}
 
 	/** The ticket's user co-signs; the ticket's coupon, merchant and stored hash are passed. */
@@ -435,12 +440,13 @@ public final class MarketplaceProgram {
 
 	public LedgerTransaction verifyAndRedeemTicket(String merchantAuthority, String user, String ticket,
 			String coupon, String merchant, byte[] expectedHash, Shape shape) {
-		return tickets.verifyAndRedeemTicket(merchantAuthority, user, ticket, coupon, merchant, expectedHash, shape);
+		return runtime.execute(() -> tickets.verifyAndRedeemTicket(merchantAuthority, user, ticket, coupon, merchant,
+				expectedHash, shape));
 	}
 
 	/** Closes the ticket; emits nothing. */
 	public LedgerTransaction cancelRedemptionTicket(String user, String ticket, Shape shape) {
-		return tickets.cancelRedemptionTicket(user, ticket, shape);
+		return runtime.execute(() -> tickets.cancelRedemptionTicket(user, ticket, shape));
 	}
 
 	// ---- staking (§7) ----
@@ -448,7 +454,7 @@ public final class MarketplaceProgram {
 	/** Creates the staking pool; emits nothing. */
 	public LedgerTransaction initializeStaking(String authority, long rewardRatePerDay, long minStakeDuration,
 			Shape shape) {
-		return staking.initializeStaking(authority, rewardRatePerDay, minStakeDuration, shape);
+		return runtime.execute(() -> staking.initializeStaking(authority, rewardRatePerDay, minStakeDuration, shape));
 	}
 
 	/** Stakes with the coupon's own mint (the default key for a group coupon, whose stake aborts). */
@@ -458,7 +464,7 @@ public final class MarketplaceProgram {
 	}
 
 	public LedgerTransaction stakeCoupon(String user, String coupon, String nftMint, long durationDays, Shape shape) {
-		return staking.stakeCoupon(user, coupon, nftMint, durationDays, shape);
+		return runtime.execute(() -> staking.stakeCoupon(user, coupon, nftMint, durationDays, shape));
 	}
 
 	/** The pool's authority signs as the reward pool. */
@@ -468,20 +474,20 @@ public final class MarketplaceProgram {
 	}
 
 	public LedgerTransaction claimRewards(String user, String coupon, String rewardPool, Shape shape) {
-		return staking.claimRewards(user, coupon, rewardPool, shape);
+		return runtime.execute(() -> staking.claimRewards(user, coupon, rewardPool, shape));
 	}
 
 	// ---- badges (§6) ----
 
 	/** The user mints any badge for themselves: no qualification, no UserStats change. */
 	public LedgerTransaction mintBadge(String user, String authority, String badgeType, String mint, Shape shape) {
-		return badges.mintBadge(user, authority, badgeType, mint, shape);
+		return runtime.execute(() -> badges.mintBadge(user, authority, badgeType, mint, shape));
 	}
 
 	/** Any signers award a badge the user qualifies for; recorded in the user's stats with its reputation. */
 	public LedgerTransaction autoAwardBadge(String payer, String authority, String user, String badgeType,
 			String mint, Shape shape) {
-		return badges.autoAwardBadge(payer, authority, user, badgeType, mint, shape);
+		return runtime.execute(() -> badges.autoAwardBadge(payer, authority, user, badgeType, mint, shape));
 	}
 
 	// ---- external deals (§5) ----
@@ -497,8 +503,16 @@ public final class MarketplaceProgram {
 	public LedgerTransaction updateExternalDeal(String payer, String externalId, String title, String description,
 			long originalPrice, long discountedPrice, String category, String imageUrl, String affiliateUrl,
 			long expiry, Shape shape) {
-		return externalDeals.updateExternalDeal(payer, externalId, title, description, originalPrice, discountedPrice,
-				category, imageUrl, affiliateUrl, expiry, shape);
+		return runtime.execute(() -> externalDeals.updateExternalDeal(payer, externalId, title, description,
+				originalPrice, discountedPrice, category, imageUrl, affiliateUrl, expiry, shape));
+	}
+
+	/**
+	 * Lands a transaction a fork dropped again, executing its instruction again with the new block's Clock and
+	 * against the state as it is now, as a cluster does; one whose checks no longer pass lands failed.
+	 */
+	public LedgerTransaction reexecute(LedgerTransaction dropped) {
+		return runtime.reexecute(dropped);
 	}
 
 	/** A program account's fields as the ledger holds them now, or null. */

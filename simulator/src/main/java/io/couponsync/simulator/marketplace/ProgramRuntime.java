@@ -3,8 +3,10 @@ package io.couponsync.simulator.marketplace;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.borsh.BorshEncoder;
@@ -20,6 +22,7 @@ import io.couponsync.simulator.ledger.AccountVersion;
 import io.couponsync.simulator.ledger.Commitment;
 import io.couponsync.simulator.ledger.Ledger;
 import io.couponsync.simulator.ledger.LedgerTransaction;
+import io.couponsync.simulator.ledger.TransactionDraft;
 import io.couponsync.simulator.marketplace.Invocation.Shape;
 
 /**
@@ -41,6 +44,21 @@ final class ProgramRuntime {
 	private final Pdas pdas;
 
 	private final Map<String, Integer> space = new HashMap<>();
+
+	/**
+	 * How to execute each unfinalized transaction again, in landing order: a fork may drop it, and a cluster that
+	 * lands it again executes it again, with the new block's clock and against the state as it then is.
+	 */
+	private final Map<String, Execution> executions = new LinkedHashMap<>();
+
+	/** The instruction being executed, for {@link #submit} to keep; null outside {@link #execute}. */
+	private Supplier<LedgerTransaction> executing;
+
+	/** The dropped transaction being executed again, whose signature the landing keeps; null otherwise. */
+	private LedgerTransaction relanding;
+
+	private record Execution(long slot, Supplier<LedgerTransaction> instruction) {
+	}
 
 	ProgramRuntime(Idl idl, String programId, Ledger ledger) {
 		this.idl = idl;
@@ -103,8 +121,60 @@ final class ProgramRuntime {
 			.orElseThrow(() -> new IllegalArgumentException("the IDL has no instruction " + name));
 	}
 
+	/** Executes an instruction, keeping how to execute it again should a fork drop the transaction it lands. */
+	synchronized LedgerTransaction execute(Supplier<LedgerTransaction> instruction) {
+		executing = instruction;
+		try {
+			return instruction.get();
+		}
+		finally {
+			executing = null;
+		}
+	}
+
+	/**
+	 * Lands a transaction a fork dropped again, executing its instruction again as a cluster does: same message
+	 * and signature, the new block's Clock, the state as it is now. An instruction whose checks no longer pass
+	 * lands failed, with no writes. A transaction this runtime did not execute lands as it was.
+	 */
+	synchronized LedgerTransaction reexecute(LedgerTransaction dropped) {
+		Execution execution = executions.remove(dropped.signature());
+		if (execution == null) {
+			return ledger.reland(dropped);
+		}
+		relanding = dropped;
+		executing = execution.instruction();
+		try {
+			return execution.instruction().get();
+		}
+		catch (MarketplaceProgram.InstructionRejected rejected) {
+			// why: Anchor's AccountNotInitialized is 3012; the program's own errors start at 6000
+			int number = "AccountNotInitialized".equals(rejected.error()) ? 3012 : 6000;
+			return ledger.reland(dropped, dropped.draft().failingWith(rejected.error(), number, rejected.getMessage()));
+		}
+		finally {
+			relanding = null;
+			executing = null;
+		}
+	}
+
 	LedgerTransaction submit(Invocation in, Shape shape, long computeUnits) {
-		return ledger.submit(in.finish(shape, computeUnits));
+		TransactionDraft draft = in.finish(shape, computeUnits);
+		LedgerTransaction landed = relanding == null ? ledger.submit(draft) : ledger.reland(relanding, draft);
+		if (executing != null) {
+			forgetFinalized();
+			executions.put(landed.signature(), new Execution(landed.slot(), executing));
+		}
+		return landed;
+	}
+
+	/** A fork cannot drop a finalized transaction: there is no executing it again. */
+	private void forgetFinalized() {
+		long finalized = ledger.slot(Commitment.FINALIZED);
+		Iterator<Execution> oldest = executions.values().iterator();
+		while (oldest.hasNext() && oldest.next().slot() <= finalized) {
+			oldest.remove();
+		}
 	}
 
 	/** A program account the instruction needs; Anchor fails deserializing one that does not exist. */
