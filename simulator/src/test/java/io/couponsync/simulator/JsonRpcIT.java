@@ -202,6 +202,16 @@ class JsonRpcIT {
 	}
 
 	@Test
+	void answersBlockTimesAsTheBlocksAndTransactionsCarryThem() throws Exception {
+		LedgerTransaction transaction = landed.get(7);
+		assertThat(rpc.result("getBlockTime", transaction.slot()).asLong()).isEqualTo(transaction.blockTime())
+			.isEqualTo(rpc.result("getBlock", transaction.slot(), Map.of("transactionDetails", "none"))
+				.get("blockTime").asLong());
+		assertThat(rpc.call("getBlockTime", simulator.ledger().slot() + 5).get("error").get("code").asInt())
+			.as("not confirmed yet").isEqualTo(-32004);
+	}
+
+	@Test
 	void answersBatchesAndProtocolErrors() throws Exception {
 		String batch = "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"getSlot\"},"
 				+ "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"noSuchMethod\"},{\"id\":3}]";

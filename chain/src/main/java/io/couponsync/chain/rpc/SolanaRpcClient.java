@@ -309,6 +309,29 @@ public final class SolanaRpcClient {
 	}
 
 	/**
+	 * The block time (seconds since the epoch) of each slot the node gives one for, batched: a slot whose block it
+	 * does not give (not yet, or for good: skipped, cleaned up) or whose time it does not know is left out. Another
+	 * error fails the call.
+	 */
+	public Map<Long, Long> getBlockTimes(List<Long> slots) {
+		List<List<Object>> calls = new ArrayList<>(slots.size());
+		slots.forEach(slot -> calls.add(List.of(slot)));
+		List<JsonNode> answers = batchAnswers("getBlockTime", calls);
+		Map<Long, Long> times = new java.util.LinkedHashMap<>();
+		for (int i = 0; i < answers.size(); i++) {
+			int code = answers.get(i).path("error").path("code").asInt(0);
+			if (code == BLOCK_NOT_AVAILABLE_YET || BLOCK_GONE_CODES.contains(code)) {
+				continue;
+			}
+			JsonNode time = result("getBlockTime", answers.get(i));
+			if (time.isIntegralNumber()) {
+				times.put(slots.get(i), time.asLong());
+			}
+		}
+		return times;
+	}
+
+	/**
 	 * Accounts in order, base64, one call per 100 addresses, each labelled with the context slot of the answer that
 	 * carried it (never a separate getSlot, which a load balancer may answer from another node); {@code
 	 * minContextSlot} (0 = none) keeps a lagging node from answering with older state.

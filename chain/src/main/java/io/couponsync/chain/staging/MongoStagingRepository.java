@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -28,6 +29,7 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateManyModel;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
@@ -58,6 +60,8 @@ public final class MongoStagingRepository implements StagingRepository {
 	private static final String SLOT = "slot";
 
 	private static final String POSITION = "positionInBlock";
+
+	private static final String BLOCK_TIME = "blockTime";
 
 	/**
 	 * Where a transaction sorts within its slot: 0 while its position in the block is unknown, else the position
@@ -489,7 +493,8 @@ public final class MongoStagingRepository implements StagingRepository {
 		newSlots.forEach((signature, slot) -> moves.add(new UpdateOneModel<>(
 				Filters.and(Filters.eq("_id", signature), live(),
 						Filters.ne(COMMITMENT, ChainCommitment.FINALIZED.value())),
-				Updates.combine(Updates.set(SLOT, slot), Updates.unset(POSITION), Updates.set(ORDER, 0),
+				Updates.combine(Updates.set(SLOT, slot), Updates.unset(POSITION), Updates.unset(BLOCK_TIME),
+						Updates.set(ORDER, 0),
 						Updates.set(STATUS, StagingStatus.RECEIVED.value()),
 						Updates.set(COMMITMENT, ChainCommitment.CONFIRMED.value()), Updates.set(NEEDS_REFETCH, true),
 						Updates.set("relandedAt", now)))));
@@ -633,6 +638,20 @@ public final class MongoStagingRepository implements StagingRepository {
 			.limit(transactions)
 			.forEach(document -> slots.add(document.get(SLOT, Number.class).longValue()));
 		return List.copyOf(slots);
+	}
+
+	@Override
+	public long recordBlockTimes(Map<String, Long> blockTimeBySignature) {
+		if (blockTimeBySignature.isEmpty()) {
+			return 0;
+		}
+		Map<Long, List<String>> byTime = new TreeMap<>();
+		blockTimeBySignature.forEach((signature, time) -> byTime.computeIfAbsent(time, t -> new ArrayList<>())
+			.add(signature));
+		List<WriteModel<Document>> writes = new ArrayList<>(byTime.size());
+		byTime.forEach((time, signatures) -> writes.add(new UpdateManyModel<>(
+				Filters.and(Filters.in("_id", signatures), Filters.eq(BLOCK_TIME, null)), Updates.set(BLOCK_TIME, time))));
+		return collection.bulkWrite(writes, new BulkWriteOptions().ordered(false)).getModifiedCount();
 	}
 
 	@Override

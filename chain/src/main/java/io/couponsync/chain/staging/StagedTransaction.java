@@ -35,6 +35,12 @@ public record StagedTransaction(String signature, long slot, Object err, List<St
 				StagingStatus.RECEIVED, ChainCommitment.CONFIRMED, null, null, null);
 	}
 
+	/** This transaction with its block's time, learned after it was staged. */
+	public StagedTransaction withBlockTime(long time) {
+		return new StagedTransaction(signature, slot, err, logs, receivedAt, source, status, commitment, time,
+				innerInstructions, positionInBlock, unreadable);
+	}
+
 	public boolean failed() {
 		return err != null;
 	}

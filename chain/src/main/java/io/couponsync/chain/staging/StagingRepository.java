@@ -198,6 +198,13 @@ public interface StagingRepository extends StagingInserts {
 	 */
 	List<Long> unplacedSlotsToApply(int transactions);
 
+	/**
+	 * Records the block time (seconds since the epoch) of these transactions where they have none — staged from a
+	 * notification, which carries none; returns how many got it. One that has it keeps it: a block's time does not
+	 * change, and a transaction landed again elsewhere has lost it ({@link #reland}).
+	 */
+	long recordBlockTimes(Map<String, Long> blockTimeBySignature);
+
 	/** Where each of these signatures stands (absent when not staged). */
 	Map<String, Standing> standing(Collection<String> signatures);
 

@@ -180,6 +180,22 @@ class SolanaRpcClientResultsTest {
 	}
 
 	@Test
+	void blockTimesLeaveOutTheSlotsWhoseBlockOrTimeTheNodeDoesNotGive() {
+		answer = "[{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":1764720000},"
+				+ "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32007,\"message\":\"Slot 8 was skipped\"}},"
+				+ "{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32004,\"message\":\"Block not available for slot 9\"}},"
+				+ "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":null},"
+				+ "{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":1764720001}]";
+
+		assertThat(client().getBlockTimes(List.of(7L, 8L, 9L, 6L, 10L)))
+			.containsExactly(java.util.Map.entry(7L, 1764720000L), java.util.Map.entry(10L, 1764720001L));
+
+		answer = "[{\"jsonrpc\":\"2.0\",\"id\":0,\"error\":{\"code\":-32602,\"message\":\"Invalid params\"}}]";
+		assertThatThrownBy(() -> client().getBlockTimes(List.of(7L))).isInstanceOf(RpcException.class)
+			.hasMessageContaining("getBlockTime failed: Invalid params");
+	}
+
+	@Test
 	void accountsCarryTheContextSlotOfTheirAnswerAndDecodedData() {
 		answer = result("{\"context\":{\"slot\":341},\"value\":[{\"data\":[\"AQID\",\"base64\"],\"executable\":false,"
 				+ "\"lamports\":1,\"owner\":\"program\",\"rentEpoch\":0,\"space\":3},null]}");

@@ -321,6 +321,7 @@ public abstract class StagingRepositoryContract {
 		repository().markApplied(List.of(applied("a"), applied("f")), 1);
 		repository().drop(List.of("x"));
 		repository().markFinalized(List.of("f"));
+		repository().recordBlockTimes(Map.of("a", 1_700_000_000L));
 
 		assertThat(repository().reland(java.util.Map.of("a", 15L, "x", 16L, "f", 17L))).isEqualTo(1);
 
@@ -328,6 +329,7 @@ public abstract class StagingRepositoryContract {
 		assertThat(relanded.slot()).isEqualTo(15);
 		assertThat(relanded.status()).isEqualTo(StagingStatus.RECEIVED);
 		assertThat(relanded.positionInBlock()).isNull();
+		assertThat(relanded.blockTime()).as("the old block's time").isNull();
 		assertThat(repository().toRefetch(10)).containsExactly("a");
 		assertThat(toApply(StagingRepository.ChainPosition.START, 10))
 			.as("waiting to be fetched again").isEmpty();
@@ -385,6 +387,24 @@ public abstract class StagingRepositoryContract {
 		assertThat(repository().slotsPendingBlockOrder(10)).containsExactly(21L);
 		assertThat(repository().standingInSlots(List.of(20L))).extracting(StagingRepository.Standing::positionInBlock)
 			.containsExactlyInAnyOrder(0, 1);
+	}
+
+	@Test
+	void recordsBlockTimesOnTheTransactionsThatHaveNone() {
+		StagedTransaction timed = staged("t", 40, null);
+		repository().insertIfAbsent(List.of(staged("a", 42, null), staged("b", 40, null),
+				new StagedTransaction("t", 40, null, timed.logs(), timed.receivedAt(), timed.source(), timed.status(),
+						timed.commitment(), 1_700_000_000L, null, null),
+				staged("d", 43, null)));
+
+		assertThat(repository().recordBlockTimes(Map.of("b", 1_700_000_004L, "t", 1_700_000_004L, "a",
+				1_700_000_005L))).isEqualTo(2);
+
+		assertThat(repository().find("b").orElseThrow().blockTime()).isEqualTo(1_700_000_004L);
+		assertThat(repository().find("t").orElseThrow().blockTime()).as("a block time is kept")
+			.isEqualTo(1_700_000_000L);
+		assertThat(repository().find("a").orElseThrow().blockTime()).isEqualTo(1_700_000_005L);
+		assertThat(repository().find("d").orElseThrow().blockTime()).isNull();
 	}
 
 	@Test

@@ -35,6 +35,7 @@ import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.batch.StagedTransactionReader;
 import io.couponsync.jobs.batch.WriterCheckpoint;
 import io.couponsync.jobs.blockorder.BlockPositions;
+import io.couponsync.jobs.blockorder.BlockTimes;
 import io.couponsync.jobs.finality.ForkUndos;
 import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.PdaResolver;
@@ -60,8 +61,17 @@ public class ApplyEventsJobConfiguration {
 
 	@Bean
 	@StepScope
-	StagedTransactionReader applyEventsReader(StagingRepository staging, JobsProperties properties) {
-		return new StagedTransactionReader(staging::toApply, properties.apply().chunkSize(), "applyEventsReader");
+	StagedTransactionReader applyEventsReader(StagingRepository staging, JobsProperties properties,
+			BlockTimes applyEventsBlockTimes) {
+		return new StagedTransactionReader(new TransactionsToApply(staging, applyEventsBlockTimes),
+				properties.apply().chunkSize(), "applyEventsReader");
+	}
+
+	/** A singleton, so the pause after an RPC failure holds across runs. */
+	@Bean
+	BlockTimes applyEventsBlockTimes(StagingRepository staging, SolanaRpcClient rpc, ObjectProvider<Clock> clock) {
+		// why: what a failed read leaves, the account reads fill; not worth waiting out retries or a hung node
+		return new BlockTimes(staging, rpc.withoutRetries(Duration.ofSeconds(5)), clock.getIfAvailable(Clock::systemUTC));
 	}
 
 	@Bean

@@ -66,7 +66,8 @@ class TransactionDecodingProcessor implements ItemProcessor<StagedTransaction, D
 					@Override
 					public void endEvent(DecodedEvent.Source source, int position, String name) {
 						events.add(new ChainEvent(staged.signature(), events.size(), name, new ChangeVersion(
-								staged.slot(), staged.positionInBlock(), staged.signature(), events.size()), document));
+								staged.slot(), staged.positionInBlock(), staged.signature(), events.size()), document,
+								staged.blockTime()));
 					}
 
 					@Override

@@ -7,16 +7,18 @@ import org.bson.BsonValue;
  * One decoded event of an applied transaction: its identity (signature and index in the transaction), its place
  * in chain order, its fields as BSON with camelCase names (pubkeys as base58 strings), and the references its
  * projection needs from earlier events (e.g. the coupon of the auction an {@code AuctionFinalized} names), resolved
- * once before the event is logged and kept with it.
+ * once before the event is logged and kept with it; and its block's time (seconds since the epoch), null when the
+ * transaction was applied without it.
  */
 public record ChainEvent(String signature, int index, String name, ChangeVersion version, BsonDocument data,
-		BsonDocument refs) {
+		BsonDocument refs, Long blockTime) {
 
 	/** The prefix by which a key path names a reference rather than a field of the event. */
 	static final String REFS = "refs.";
 
-	public ChainEvent(String signature, int index, String name, ChangeVersion version, BsonDocument data) {
-		this(signature, index, name, version, data, new BsonDocument());
+	public ChainEvent(String signature, int index, String name, ChangeVersion version, BsonDocument data,
+			Long blockTime) {
+		this(signature, index, name, version, data, new BsonDocument(), blockTime);
 	}
 
 	public String id() {
@@ -44,6 +46,6 @@ public record ChainEvent(String signature, int index, String name, ChangeVersion
 	}
 
 	public ChainEvent withRefs(BsonDocument resolved) {
-		return new ChainEvent(signature, index, name, version, data, resolved);
+		return new ChainEvent(signature, index, name, version, data, resolved, blockTime);
 	}
 }

@@ -114,7 +114,7 @@ public final class ChainEventLog {
 			.append("name", event.name()).append("slot", event.version().slot())
 			.append("positionInBlock", event.version().positionInBlock()).append("version", event.version().key())
 			.append("data", event.data()).append("refs", event.refs())
-			.append("counters", contributions(event, counters));
+			.append("counters", contributions(event, counters)).append("blockTime", event.blockTime());
 	}
 
 	/**
@@ -245,7 +245,8 @@ public final class ChainEventLog {
 				: document.getInt32("positionInBlock").getValue();
 		return new ChainEvent(signature, index, document.getString("name").getValue(),
 				new ChangeVersion(document.getNumber("slot").longValue(), position, signature, index),
-				document.getDocument("data"), document.getDocument("refs", new BsonDocument()));
+				document.getDocument("data"), document.getDocument("refs", new BsonDocument()),
+				document.isNumber("blockTime") ? document.getNumber("blockTime").longValue() : null);
 	}
 
 	/**

@@ -35,6 +35,11 @@ final class CommunityProjections {
 			if (event.ref("merchant") != null) {
 				context.set(Projections.RATINGS, rating, "merchant", event.ref("merchant"));
 			}
+			// why: a new rating's creation and update time are now; a change of stars keeps its creation time
+			if (!event.data().getBoolean("isUpdate").getValue()) {
+				Projections.setNow(context, Projections.RATINGS, rating, "createdAt", event);
+			}
+			Projections.setNow(context, Projections.RATINGS, rating, "updatedAt", event);
 			Projections.userStats(context, user);
 		});
 		projections.put("CommentAdded", (event, context) -> {
@@ -45,6 +50,7 @@ final class CommunityProjections {
 				// key is not in the event
 				context.set(Projections.COMMENTS, comment, "parentComment", Projections.NULL);
 			}
+			Projections.setNow(context, Projections.COMMENTS, comment, "createdAt", event);
 			context.touch("comments.likes", comment);
 			Projections.userStats(context, event.text("user"));
 		});
@@ -53,6 +59,7 @@ final class CommunityProjections {
 			String like = context.pdas().derive("comment_like",
 					Map.of("user", PdaResolver.key(event.text("user")), "comment", PdaResolver.key(comment)));
 			context.copy(Projections.COMMENT_LIKES, like, "user", "comment");
+			Projections.setNow(context, Projections.COMMENT_LIKES, like, "createdAt", event);
 			context.touch("comments.likes", comment);
 		});
 		// why: mint_badge and auto_award_badge emit the same event; only the latter changes UserStats (reputation,

@@ -31,6 +31,7 @@ final class CouponProjections {
 			context.set(Projections.COUPONS, coupon, "isRedeemed", false);
 			context.set(Projections.COUPONS, coupon, "redeemedAt", Projections.ZERO);
 			context.set(Projections.COUPONS, coupon, "metadataUri", new BsonString(METADATA_URI));
+			Projections.setNow(context, Projections.COUPONS, coupon, "createdAt", event);
 			if (event.ref("expiryTimestamp") != null) {
 				context.set(Projections.COUPONS, coupon, "expiryTimestamp", event.ref("expiryTimestamp"));
 			}
@@ -64,6 +65,7 @@ final class CouponProjections {
 			context.set(Projections.LISTINGS, listing, "isActive", true);
 			context.set(Projections.LISTINGS, listing, "buyer", Projections.NULL);
 			context.set(Projections.LISTINGS, listing, "soldPrice", Projections.NULL);
+			Projections.setNow(context, Projections.LISTINGS, listing, "createdAt", event);
 			Projections.userStats(context, event.text("seller"));
 		});
 		projections.put("CouponSold", (event, context) -> {

@@ -45,6 +45,7 @@ final class MarketProjections {
 			context.set(Projections.PROMOTIONS, promotion, "geoCellId", Projections.ZERO);
 			context.set(Projections.PROMOTIONS, promotion, "radiusMeters", Projections.ZERO_32);
 			context.set(Projections.PROMOTIONS, promotion, "isLocationBased", false);
+			Projections.setNow(context, Projections.PROMOTIONS, promotion, "createdAt", event);
 			context.touch("promotions.currentSupply", promotion);
 			// why: the merchant's totalCouponsCreated is only the promotion's seed; creating one does not raise it
 		});

@@ -109,6 +109,17 @@ public final class Projections {
 
 	static final BsonNull NULL = BsonNull.VALUE;
 
+	/**
+	 * Sets a field the program sets to {@code now}, the Clock's unix timestamp, which is the transaction's block time
+	 * (program-semantics §0): from the event's block time, or not at all when it was applied without one (an account
+	 * read fills it then).
+	 */
+	static void setNow(ProjectionContext context, String collection, String id, String field, ChainEvent event) {
+		if (event.blockTime() != null) {
+			context.set(collection, id, field, new BsonInt64(event.blockTime()));
+		}
+	}
+
 	private final Map<String, EventProjection> byEvent = new HashMap<>();
 
 	private final List<EventReference> references = new ArrayList<>();

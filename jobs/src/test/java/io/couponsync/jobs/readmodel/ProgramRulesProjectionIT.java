@@ -249,6 +249,36 @@ class ProgramRulesProjectionIT {
 						.field("ratings", rating, "promotion", shop.promotion)
 						.field("ratings", rating, "merchant", shop.merchant);
 				}),
+				new Rule("§0 now is the block time: created_at of promotions (§2.1), coupons (§2.2), listings (§3.1), "
+						+ "ratings, comments and likes (§4); a rating's updated_at at every rate_promotion",
+						(chain, expect) -> {
+							chain.initialize(AUTHORITY);
+							String merchant = chain.registerMerchant(MERCHANT_AUTHORITY, "Corner Cafe");
+							long promotionTime = chain.now();
+							String promotion = chain.createPromotion(merchant, 0, 20, 100, EXPIRY, 5_000);
+							long mintTime = chain.now();
+							String coupon = chain.mintCoupon(promotion, 0, merchant, ALICE, 20);
+							long listTime = chain.now();
+							String listing = chain.listForSale(coupon, ALICE, 5_000);
+							long rateTime = chain.now();
+							chain.ratePromotion(BOB, promotion, 4, false);
+							chain.advanceClock(3_600);
+							long rerateTime = chain.now();
+							chain.ratePromotion(BOB, promotion, 2, true);
+							long commentTime = chain.now();
+							String comment = chain.addComment(BOB, promotion, "great", false);
+							long likeTime = chain.now();
+							chain.likeComment(CAROL, comment);
+							String rating = ProgramHistory.rating(BOB, promotion);
+							expect.field("promotions", promotion, "createdAt", promotionTime)
+								.field("coupons", coupon, "createdAt", mintTime)
+								.field("listings", listing, "createdAt", listTime)
+								.field("ratings", rating, "createdAt", rateTime)
+								.field("ratings", rating, "updatedAt", rerateTime)
+								.field("comments", comment, "createdAt", commentTime)
+								.field("comment_likes", ProgramHistory.commentLike(CAROL, comment), "createdAt",
+										likeTime);
+						}),
 				new Rule("§11 UserStats.total_comments and Comment.likes: add_comment +1, like_comment +1",
 						(chain, expect) -> {
 							Shop shop = Shop.open(chain);

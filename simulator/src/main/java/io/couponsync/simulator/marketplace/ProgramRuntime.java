@@ -31,6 +31,9 @@ import io.couponsync.simulator.marketplace.Invocation.Shape;
  */
 final class ProgramRuntime {
 
+	/** How long after it first landed a dropped transaction can still land again here; see forgetWhatCannotLandAgain. */
+	private static final long DROPPED_RELANDABLE_SLOTS = 10_000;
+
 	private final Idl idl;
 
 	private final String programId;
@@ -162,17 +165,28 @@ final class ProgramRuntime {
 		TransactionDraft draft = in.finish(shape, computeUnits);
 		LedgerTransaction landed = relanding == null ? ledger.submit(draft) : ledger.reland(relanding, draft);
 		if (executing != null) {
-			forgetFinalized();
+			forgetWhatCannotLandAgain();
 			executions.put(landed.signature(), new Execution(landed.slot(), executing));
 		}
 		return landed;
 	}
 
-	/** A fork cannot drop a finalized transaction: there is no executing it again. */
-	private void forgetFinalized() {
+	/**
+	 * Forgets, oldest first, what cannot land again: a transaction finalized where it landed (a fork cannot drop
+	 * it), and a dropped one long past its blockhash's validity (a cluster refuses it then; 150 slots, and these
+	 * are given far more, since tests land dropped transactions again many slots later).
+	 */
+	private void forgetWhatCannotLandAgain() {
 		long finalized = ledger.slot(Commitment.FINALIZED);
-		Iterator<Execution> oldest = executions.values().iterator();
-		while (oldest.hasNext() && oldest.next().slot() <= finalized) {
+		Iterator<Map.Entry<String, Execution>> oldest = executions.entrySet().iterator();
+		while (oldest.hasNext()) {
+			Map.Entry<String, Execution> entry = oldest.next();
+			LedgerTransaction landed = ledger.transaction(entry.getKey());
+			boolean cannotLandAgain = landed != null ? landed.slot() <= finalized
+					: entry.getValue().slot() + DROPPED_RELANDABLE_SLOTS < finalized;
+			if (!cannotLandAgain) {
+				return;
+			}
 			oldest.remove();
 		}
 	}

@@ -50,6 +50,7 @@ final class RpcMethods {
 			case "getMultipleAccounts" -> multipleAccounts(params);
 			case "getProgramAccounts" -> programAccounts(params);
 			case "getBlock" -> block(params);
+			case "getBlockTime" -> blockTime(params);
 			default -> throw new RpcException(RpcException.METHOD_NOT_FOUND, "Method not found");
 		};
 	}
@@ -236,6 +237,23 @@ final class RpcMethods {
 			}
 		}
 		return all;
+	}
+
+	/** getBlockTime: the slot's block time, with getBlock's errors for a block not given (yet, or for good). */
+	private JsonNode blockTime(JsonNode params) {
+		long slot = required(params, 0, "slot").asLong();
+		if (ledger.isSkipped(slot)) {
+			throw new RpcException(RpcException.SLOT_SKIPPED,
+					"Slot " + slot + " was skipped, or missing due to ledger jump to recent snapshot");
+		}
+		if (slot > ledger.slot(Commitment.CONFIRMED) || slot < 1) {
+			throw new RpcException(RpcException.BLOCK_NOT_AVAILABLE, "Block not available for slot " + slot);
+		}
+		if (slot < faults.firstAvailableSlot()) {
+			throw new RpcException(RpcException.BLOCK_CLEANED_UP, "Block " + slot
+					+ " cleaned up, does not exist on node. First available block: " + faults.firstAvailableSlot());
+		}
+		return NODES.numberNode(ledger.blockTime(slot));
 	}
 
 	private JsonNode block(JsonNode params) {
