@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import io.couponsync.chain.Base58;
 
@@ -126,6 +127,14 @@ public final class Ledger {
 
 	public synchronized String blockhash(long atSlot) {
 		return blockhashes.get(atSlot);
+	}
+
+	/**
+	 * Runs {@code work} while the slot cannot move on, as a bank executes a transaction: an instruction that reads the
+	 * Clock and then lands is landed in the block whose time it read.
+	 */
+	public synchronized <T> T inOneSlot(Supplier<T> work) {
+		return work.get();
 	}
 
 	/** Lands a transaction in the current slot and applies its writes (none if it failed). */

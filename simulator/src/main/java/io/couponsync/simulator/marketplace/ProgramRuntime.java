@@ -50,7 +50,8 @@ final class ProgramRuntime {
 
 	/**
 	 * How to execute each unfinalized transaction again, in landing order: a fork may drop it, and a cluster that
-	 * lands it again executes it again, with the new block's clock and against the state as it then is.
+	 * lands it again executes it again, with the new block's clock and against the state as it then is. This and the
+	 * two fields below are guarded by the ledger's monitor ({@link Ledger#inOneSlot}).
 	 */
 	private final Map<String, Execution> executions = new LinkedHashMap<>();
 
@@ -124,15 +125,21 @@ final class ProgramRuntime {
 			.orElseThrow(() -> new IllegalArgumentException("the IDL has no instruction " + name));
 	}
 
-	/** Executes an instruction, keeping how to execute it again should a fork drop the transaction it lands. */
-	synchronized LedgerTransaction execute(Supplier<LedgerTransaction> instruction) {
-		executing = instruction;
-		try {
-			return instruction.get();
-		}
-		finally {
-			executing = null;
-		}
+	/**
+	 * Executes an instruction, keeping how to execute it again should a fork drop the transaction it lands. In one
+	 * slot: were the slot to move on between reading the Clock and landing, the transaction would land in a block
+	 * whose time is not the one it read.
+	 */
+	LedgerTransaction execute(Supplier<LedgerTransaction> instruction) {
+		return ledger.inOneSlot(() -> {
+			executing = instruction;
+			try {
+				return instruction.get();
+			}
+			finally {
+				executing = null;
+			}
+		});
 	}
 
 	/**
@@ -140,25 +147,28 @@ final class ProgramRuntime {
 	 * and signature, the new block's Clock, the state as it is now. An instruction whose checks no longer pass
 	 * lands failed, with no writes. A transaction this runtime did not execute lands as it was.
 	 */
-	synchronized LedgerTransaction reexecute(LedgerTransaction dropped) {
-		Execution execution = executions.remove(dropped.signature());
-		if (execution == null) {
-			return ledger.reland(dropped);
-		}
-		relanding = dropped;
-		executing = execution.instruction();
-		try {
-			return execution.instruction().get();
-		}
-		catch (MarketplaceProgram.InstructionRejected rejected) {
-			// why: Anchor's AccountNotInitialized is 3012; the program's own errors start at 6000
-			int number = "AccountNotInitialized".equals(rejected.error()) ? 3012 : 6000;
-			return ledger.reland(dropped, dropped.draft().failingWith(rejected.error(), number, rejected.getMessage()));
-		}
-		finally {
-			relanding = null;
-			executing = null;
-		}
+	LedgerTransaction reexecute(LedgerTransaction dropped) {
+		return ledger.inOneSlot(() -> {
+			Execution execution = executions.remove(dropped.signature());
+			if (execution == null) {
+				return ledger.reland(dropped);
+			}
+			relanding = dropped;
+			executing = execution.instruction();
+			try {
+				return execution.instruction().get();
+			}
+			catch (MarketplaceProgram.InstructionRejected rejected) {
+				// why: Anchor's AccountNotInitialized is 3012; the program's own errors start at 6000
+				int number = "AccountNotInitialized".equals(rejected.error()) ? 3012 : 6000;
+				return ledger.reland(dropped,
+						dropped.draft().failingWith(rejected.error(), number, rejected.getMessage()));
+			}
+			finally {
+				relanding = null;
+				executing = null;
+			}
+		});
 	}
 
 	LedgerTransaction submit(Invocation in, Shape shape, long computeUnits) {

@@ -4,19 +4,53 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
+import io.couponsync.chain.logs.DecodedEvent;
 import io.couponsync.simulator.ledger.Commitment;
 import io.couponsync.simulator.ledger.LedgerTransaction;
 
 /**
- * Transactions a fork dropped, landed again through the simulator as the tests and the scheduled traffic do, are
- * executed again: a rating a relanded rate_promotion wrote holds the Clock of the block it landed in at last
- * (program-semantics §4.1: updated_at is now on every rate_promotion).
+ * The Clock an instruction reads is the block time of the slot it lands in (program-semantics §0), also while slots
+ * advance and the clock jumps on another thread; and transactions a fork dropped, landed again through the
+ * simulator as the tests and the scheduled traffic do, are executed again: a rating a relanded rate_promotion wrote
+ * holds the Clock of the block it landed in at last (§4.1: updated_at is now on every rate_promotion).
  */
-class RelandIT {
+class TransactionClockIT {
+
+	@Test
+	void everyTransactionReadsTheClockOfTheBlockItLandsInWhileSlotsAdvanceConcurrently() throws Exception {
+		try (SolanaSimulator simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(
+				SolanaSimulator.bundledIdl()))) {
+			AtomicBoolean landing = new AtomicBoolean(true);
+			Thread slots = new Thread(() -> {
+				while (landing.get()) {
+					simulator.ledger().advanceClock(3_600);
+					simulator.advanceSlots(1);
+				}
+			});
+			slots.start();
+			simulator.runWorkload(1_000);
+			landing.set(false);
+			slots.join();
+
+			int timestamps = 0;
+			for (LedgerTransaction transaction : simulator.ledger().transactions()) {
+				for (DecodedEvent event : simulator.groundTruth().events(transaction).events()) {
+					Object timestamp = event.fields().get("timestamp");
+					if (timestamp != null) {
+						timestamps++;
+						assertThat(((Number) timestamp).longValue()).as("%s in slot %d", event.name(), transaction.slot())
+							.isEqualTo(simulator.ledger().blockTime(transaction.slot()));
+					}
+				}
+			}
+			assertThat(timestamps).isPositive();
+		}
+	}
 
 	@Test
 	void theWorkloadsRelandedTransactionsWriteTheNewBlocksTime() {
