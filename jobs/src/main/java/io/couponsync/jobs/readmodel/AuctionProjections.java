@@ -31,7 +31,7 @@ final class AuctionProjections {
 			context.set(Projections.AUCTIONS, auction, "extensionSeconds", EXTENSION_SECONDS);
 			// why: the address can be created again after a seller's cancellation closed it
 			context.set(Projections.AUCTIONS, auction, "cancelReason", Projections.NULL);
-			Projections.userStats(context, event.text("seller"));
+			Projections.userStats(context, event.text("seller"), event);
 		});
 		references.add(EventReference.required("BidPlaced", "auctionType", "auction", "AuctionCreated",
 				"auctionType"));
@@ -53,7 +53,7 @@ final class AuctionProjections {
 			}
 			context.set(Projections.AUCTIONS, auction, "bidCount", event.data().get("bidCount"));
 			context.set(Projections.AUCTIONS, auction, "endTime", event.data().get("newEndTime"));
-			Projections.userStats(context, bidder);
+			Projections.userStats(context, bidder, event);
 		});
 		// why: the event names the auction, not its coupon (whose owner changes) nor the seller it came from
 		references.add(EventReference.required("AuctionFinalized", "coupon", "auction", "AuctionCreated", "coupon"));
@@ -68,7 +68,7 @@ final class AuctionProjections {
 			context.set(Projections.AUCTIONS, auction, "highestBidder", event.data().get("winner"));
 			context.set(Projections.COUPONS, coupon, "owner", event.data().get("winner"));
 			context.touch(Projections.COUPON_TRANSFERS, coupon);
-			Projections.userStats(context, event.text("winner"));
+			Projections.userStats(context, event.text("winner"), event);
 		});
 		projections.put("AuctionCancelled", (event, context) -> {
 			String auction = event.text("auction");

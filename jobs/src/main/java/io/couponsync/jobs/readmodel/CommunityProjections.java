@@ -40,7 +40,7 @@ final class CommunityProjections {
 				Projections.setNow(context, Projections.RATINGS, rating, "createdAt", event);
 			}
 			Projections.setNow(context, Projections.RATINGS, rating, "updatedAt", event);
-			Projections.userStats(context, user);
+			Projections.userStats(context, user, event);
 		});
 		projections.put("CommentAdded", (event, context) -> {
 			String comment = event.text("comment");
@@ -52,7 +52,7 @@ final class CommunityProjections {
 			}
 			Projections.setNow(context, Projections.COMMENTS, comment, "createdAt", event);
 			context.touch("comments.likes", comment);
-			Projections.userStats(context, event.text("user"));
+			Projections.userStats(context, event.text("user"), event);
 		});
 		projections.put("CommentLiked", (event, context) -> {
 			String comment = event.text("comment");

@@ -39,7 +39,7 @@ final class CouponProjections {
 			context.touch("marketplace.totalCoupons", "");
 			context.touch("merchants.totalCouponsCreated", event.text("merchant"));
 			context.touch(Projections.COUPON_TRANSFERS, coupon);
-			Projections.userStats(context, event.text("recipient"));
+			Projections.userStats(context, event.text("recipient"), event);
 		});
 		projections.put("CouponTransferred", (event, context) -> {
 			String coupon = event.text("coupon");
@@ -57,7 +57,7 @@ final class CouponProjections {
 				context.set(Projections.COUPONS, coupon, "id", id);
 			}
 			context.touch("merchants.totalCouponsRedeemed", event.text("merchant"));
-			Projections.userStats(context, event.text("user"));
+			Projections.userStats(context, event.text("user"), event);
 		});
 		projections.put("CouponListed", (event, context) -> {
 			String listing = event.text("listing");
@@ -66,7 +66,7 @@ final class CouponProjections {
 			context.set(Projections.LISTINGS, listing, "buyer", Projections.NULL);
 			context.set(Projections.LISTINGS, listing, "soldPrice", Projections.NULL);
 			Projections.setNow(context, Projections.LISTINGS, listing, "createdAt", event);
-			Projections.userStats(context, event.text("seller"));
+			Projections.userStats(context, event.text("seller"), event);
 		});
 		projections.put("CouponSold", (event, context) -> {
 			String listing = event.text("listing");

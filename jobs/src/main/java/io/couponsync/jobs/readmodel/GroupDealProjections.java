@@ -32,7 +32,7 @@ final class GroupDealProjections {
 			context.touch("groupDeals.currentParticipants", deal);
 			context.touch("groupDeals.totalEscrowed", deal);
 			// why: joining raises reputation only; total_purchases is not counted
-			Projections.userStats(context, user);
+			Projections.userStats(context, user, event);
 		});
 		// why: the event names neither the promotion nor the merchant whose counters finalization raises
 		references.add(EventReference.required("GroupDealFinalized", "promotion", "groupDeal", "GroupDealCreated",

@@ -190,11 +190,14 @@ public final class Projections {
 
 	/**
 	 * The user's stats document (a PDA of the user), for an event whose instruction creates it if needed or requires
-	 * it: sets its user field, touches its counters (so a new one shows them at zero) and returns its id.
+	 * it: sets its user field, its {@code lastActivity} to the block time (every such instruction sets last_activity
+	 * to now, program-semantics §0; auto_award_badge, which does not, creates nothing and is not one of them),
+	 * touches its counters (so a new one shows them at zero) and returns its id.
 	 */
-	static String userStats(ProjectionContext context, String user) {
+	static String userStats(ProjectionContext context, String user, ChainEvent event) {
 		String id = context.pdas().derive("user_stats", Map.of("user", PdaResolver.key(user)));
 		context.set(USER_STATS, id, "user", new BsonString(user));
+		setNow(context, USER_STATS, id, "lastActivity", event);
 		for (String counter : USER_STATS_COUNTERS) {
 			context.touch("userStats." + counter, user);
 		}

@@ -28,7 +28,7 @@ final class RedemptionProjections {
 			String coupon = event.text("coupon");
 			context.set(Projections.COUPONS, coupon, "isRedeemed", true);
 			context.set(Projections.COUPONS, coupon, "redeemedAt", event.data().get("redeemedAt"));
-			Projections.userStats(context, event.text("user"));
+			Projections.userStats(context, event.text("user"), event);
 		});
 	}
 }

@@ -279,6 +279,30 @@ class ProgramRulesProjectionIT {
 								.field("comment_likes", ProgramHistory.commentLike(CAROL, comment), "createdAt",
 										likeTime);
 						}),
+				new Rule("§0 UserStats.last_activity = now for the instructions of the UserStats table; not for "
+						+ "transfer_coupon, buy_listing, like_comment or either badge instruction", (chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							long mintTime = chain.now();
+							String coupon = shop.mint(ALICE);
+							chain.advanceClock(600);
+							chain.transferCoupon(coupon, ProgramHistory.mintOf(coupon), ALICE, BOB);
+							chain.advanceClock(600);
+							chain.earnBadge(ALICE, "EarlyAdopter", 4, key("badge mint"));
+							chain.advanceClock(600);
+							long listTime = chain.now();
+							String listing = chain.listForSale(coupon, BOB, 9_000);
+							chain.advanceClock(600);
+							chain.buyListing(listing, coupon, BOB, CAROL, 9_000);
+							chain.advanceClock(600);
+							long commentTime = chain.now();
+							String comment = chain.addComment(CAROL, shop.promotion, "good", false);
+							chain.advanceClock(600);
+							chain.likeComment(ALICE, comment);
+							chain.likeComment(BOB, comment);
+							expect.field("user_stats", ProgramHistory.userStats(ALICE), "lastActivity", mintTime)
+								.field("user_stats", ProgramHistory.userStats(BOB), "lastActivity", listTime)
+								.field("user_stats", ProgramHistory.userStats(CAROL), "lastActivity", commentTime);
+						}),
 				new Rule("§11 UserStats.total_comments and Comment.likes: add_comment +1, like_comment +1",
 						(chain, expect) -> {
 							Shop shop = Shop.open(chain);
