@@ -23,6 +23,8 @@ final class AuctionProjections {
 					"reservePrice", "endTime");
 			context.set(Projections.AUCTIONS, auction, "isActive", true);
 			context.set(Projections.AUCTIONS, auction, "isFinalized", false);
+			// why: the event carries the end time but not the duration, so the start is the block time
+			Projections.setNow(context, Projections.AUCTIONS, auction, "startTime", event);
 			context.set(Projections.AUCTIONS, auction, "bidCount", Projections.ZERO_32);
 			// why: an English auction's current bid starts at the starting price; Dutch and sealed-bid ones at 0
 			context.set(Projections.AUCTIONS, auction, "currentBid",
@@ -47,6 +49,7 @@ final class AuctionProjections {
 			// why: fixed when the bid is placed and never changed, outbid or not; the refund flag is never set
 			context.set(Projections.BIDS, bid, "isWinning", english);
 			context.set(Projections.BIDS, bid, "isRefunded", false);
+			Projections.setNow(context, Projections.BIDS, bid, "timestamp", event);
 			if (english) {
 				context.set(Projections.AUCTIONS, auction, "currentBid", event.data().get("amount"));
 				context.set(Projections.AUCTIONS, auction, "highestBidder", event.data().get("bidder"));

@@ -73,6 +73,8 @@ final class CommunityProjections {
 			String badge = context.pdas().deriveFromSeeds(BADGE_SEED, PdaResolver.key(event.text("user")),
 					new byte[] { typeByte.byteValue() });
 			context.copy(Projections.BADGES, badge, "user", "badgeType", "mint");
+			// why: both instructions set earned_at to now, so which one emitted the event does not matter here
+			Projections.setNow(context, Projections.BADGES, badge, "earnedAt", event);
 		});
 	}
 }

@@ -17,6 +17,7 @@ final class GroupDealProjections {
 			context.set(Projections.GROUP_DEALS, deal, "isActive", true);
 			context.set(Projections.GROUP_DEALS, deal, "isFinalized", false);
 			context.set(Projections.GROUP_DEALS, deal, "finalizedAt", Projections.ZERO);
+			Projections.setNow(context, Projections.GROUP_DEALS, deal, "createdAt", event);
 			context.set(Projections.GROUP_DEALS, deal, "escrowVault", new BsonString(context.pdas()
 				.derive("escrow_vault", Map.of("group_deal", PdaResolver.key(deal)))));
 			context.touch("groupDeals.currentParticipants", deal);
@@ -28,6 +29,7 @@ final class GroupDealProjections {
 			String participant = participant(context, deal, user);
 			context.copy(Projections.GROUP_PARTICIPANTS, participant, "groupDeal", "user", "amountEscrowed");
 			context.set(Projections.GROUP_PARTICIPANTS, participant, "isRefunded", false);
+			Projections.setNow(context, Projections.GROUP_PARTICIPANTS, participant, "joinedAt", event);
 			context.set(Projections.GROUP_DEALS, deal, "currentDiscount", event.data().get("currentDiscount"));
 			context.touch("groupDeals.currentParticipants", deal);
 			context.touch("groupDeals.totalEscrowed", deal);

@@ -54,6 +54,7 @@ final class MarketProjections {
 			context.copy(Projections.EXTERNAL_DEALS, deal, "source", "externalId");
 			context.set(Projections.EXTERNAL_DEALS, deal, "discountedPrice", event.data().get("price"));
 			context.set(Projections.EXTERNAL_DEALS, deal, "isVerified", event.data().get("verified"));
+			Projections.setNow(context, Projections.EXTERNAL_DEALS, deal, "lastUpdated", event);
 			context.touch("externalDeals.verificationCount", deal);
 		});
 	}

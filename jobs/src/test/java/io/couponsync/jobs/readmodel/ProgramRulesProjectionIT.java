@@ -279,6 +279,38 @@ class ProgramRulesProjectionIT {
 								.field("comment_likes", ProgramHistory.commentLike(CAROL, comment), "createdAt",
 										likeTime);
 						}),
+				new Rule("§0 now is the block time: GroupDeal.created_at (§9.1), GroupParticipant.joined_at (§9.2), "
+						+ "CouponAuction.start_time (§10.1), Bid.timestamp (§10.2), ExternalDeal.last_updated on every "
+						+ "update (§5.1), BadgeNFT.earned_at (§6.1, §6.2)", (chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							String coupon = shop.mint(ALICE);
+							long dealTime = chain.now();
+							String deal = chain.createGroupDeal(shop.promotion, shop.merchant, CAROL, 3, 2, 1_000);
+							chain.advanceClock(60);
+							long joinTime = chain.now();
+							chain.joinGroupDeal(deal, BOB, 1, 1_000, 0);
+							chain.advanceClock(60);
+							long auctionTime = chain.now();
+							String auction = chain.createAuction(coupon, ALICE, 1, "English", 1_000, 1_000,
+									auctionTime + 3_600);
+							chain.advanceClock(60);
+							long bidTime = chain.now();
+							chain.placeBid(auction, BOB, 1_100, 1, auctionTime + 3_600);
+							chain.advanceClock(60);
+							String externalDeal = chain.updateExternalDeal("flight-1", 100);
+							chain.advanceClock(60);
+							long updateTime = chain.now();
+							chain.updateExternalDeal("flight-1", 90);
+							chain.advanceClock(60);
+							long badgeTime = chain.now();
+							String badge = chain.earnBadge(CAROL, "TopReviewer", 3, key("reviewer mint"));
+							expect.field("group_deals", deal, "createdAt", dealTime)
+								.field("group_participants", ProgramHistory.participant(deal, BOB), "joinedAt", joinTime)
+								.field("auctions", auction, "startTime", auctionTime)
+								.field("bids", ProgramHistory.bid(auction, BOB, 0), "timestamp", bidTime)
+								.field("external_deals", externalDeal, "lastUpdated", updateTime)
+								.field("badges", badge, "earnedAt", badgeTime);
+						}),
 				new Rule("§0 UserStats.last_activity = now for the instructions of the UserStats table; not for "
 						+ "transfer_coupon, buy_listing, like_comment or either badge instruction", (chain, expect) -> {
 							Shop shop = Shop.open(chain);

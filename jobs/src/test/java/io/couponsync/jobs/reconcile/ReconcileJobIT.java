@@ -328,7 +328,7 @@ class ReconcileJobIT {
 				Set.of("reputationScore", "tier", "badgesEarned"), "stakes", Set.of("claimedAt"),
 				"group_participants", Set.of("couponMinted"), "external_deals",
 				Set.of("title", "description", "originalPrice", "discountPercentage", "category", "imageUrl",
-						"affiliateUrl", "expiryTimestamp", "lastUpdated", "oracleAuthority"));
+						"affiliateUrl", "expiryTimestamp", "oracleAuthority"));
 		assertThat(differences).filteredOn(d -> d.getString("kind").equals("unevented-field"))
 			.allSatisfy(d -> assertThat(unevented.getOrDefault(d.getString("collection"), Set.of()))
 				.as(d.getString("collection") + "." + d.getString("field")).contains(d.getString("field")));
