@@ -121,10 +121,7 @@ class HotPathQueriesIT {
 		simulator.advanceSlots(40);
 		List<StagedTransaction> staged = new ArrayList<>();
 		for (StagedTransaction transaction : LedgerStaging.staged(simulator.ledger().transactions())) {
-			staged.add(staged.size() % 2 == 0 ? transaction : new StagedTransaction(transaction.signature(),
-					transaction.slot(), transaction.err(), transaction.logs(), transaction.receivedAt(),
-					transaction.source(), transaction.status(), transaction.commitment(), null,
-					transaction.innerInstructions(), transaction.positionInBlock()));
+			staged.add(staged.size() % 2 == 0 ? transaction : LedgerStaging.withoutBlockTime(transaction));
 		}
 		staging.insertIfAbsent(staged);
 		return simulator.ledger().transactionCount();

@@ -29,7 +29,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
-import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.jobs.JobsIntegrationTest;
 import io.couponsync.jobs.SettableClock;
 import io.couponsync.jobs.SimulatorProperties;
@@ -120,10 +119,7 @@ class BlockTimesIT {
 		List<LedgerTransaction> landed = new ArrayList<>(simulator.ledger().transactions());
 		landed.removeAll(before);
 		// why: with their positions, as a finality run records them, so that only the block time is missing
-		staging.insertIfAbsent(LedgerStaging.staged(landed).stream()
-			.map(t -> new StagedTransaction(t.signature(), t.slot(), t.err(), t.logs(), t.receivedAt(), t.source(),
-					t.status(), t.commitment(), null, t.innerInstructions(), t.positionInBlock()))
-			.toList());
+		staging.insertIfAbsent(LedgerStaging.staged(landed).stream().map(LedgerStaging::withoutBlockTime).toList());
 		return landed;
 	}
 

@@ -43,4 +43,10 @@ public final class LedgerStaging {
 					t.status(), t.commitment(), t.blockTime(), t.innerInstructions(), null))
 			.toList();
 	}
+
+	/** As a log notification stages it: without its block's time. */
+	public static StagedTransaction withoutBlockTime(StagedTransaction t) {
+		return new StagedTransaction(t.signature(), t.slot(), t.err(), t.logs(), t.receivedAt(), t.source(), t.status(),
+				t.commitment(), null, t.innerInstructions(), t.positionInBlock());
+	}
 }
