@@ -98,7 +98,7 @@ public class EventDecodingBenchmark {
 			java.util.function.Supplier<Object> result) {
 		EventLogVisitor visitor = new EventLogVisitor() {
 			@Override
-			public ValueSink beginEvent(int line, String eventName) {
+			public ValueSink beginEvent(int line, String eventName, String instruction) {
 				return sinks.get();
 			}
 

@@ -1,5 +1,6 @@
 package io.couponsync.chain.logs;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -16,8 +17,10 @@ import io.couponsync.chain.value.ValueSink;
  * Finds a program's {@code emit!} events in a transaction's log messages. It rebuilds the invoke stack from
  * {@code Program <id> invoke [n]} / {@code success} / {@code failed} lines; a {@code Program data:} line is the
  * program's event exactly when the innermost frame is the program, at any depth, so events of the program invoked
- * by another program count and other programs' data lines never do. {@code Program log:} lines are never events.
- * One parser per thread: it reuses its buffers and allocates nothing per line beyond the decoded values.
+ * by another program count and other programs' data lines never do. {@code Program log:} lines are never events;
+ * the first {@code Program log: Instruction: <Name>} of a frame of the program — what Anchor's dispatcher logs before
+ * the handler runs — names the instruction its events come from. One parser per thread: it reuses its buffers and
+ * allocates nothing per line beyond the decoded values and one name per instruction.
  */
 public final class EventLogParser {
 
@@ -26,6 +29,8 @@ public final class EventLogParser {
 	private static final String DATA = "Program data: ";
 
 	private static final String LOG = "Program log: ";
+
+	private static final String INSTRUCTION = LOG + "Instruction: ";
 
 	private static final String TRUNCATED = "Log truncated";
 
@@ -40,9 +45,21 @@ public final class EventLogParser {
 	/** ours[d] tells whether the frame at depth d+1 is the program. */
 	private boolean[] ours = new boolean[8];
 
+	/** instructions[d]: the instruction the frame at depth d+1 logged it runs, null until it has. */
+	private String[] instructions = new String[8];
+
 	private int depth;
 
+	/** selfInvocations[d]: whether the frame at depth d+1 is the program invoked by itself. */
+	private boolean[] selfInvocations = new boolean[8];
+
 	private boolean selfInvoked;
+
+	/** Per self-invocation that ran no named instruction (emit_cpi!'s), in log order: the invoking frame's. */
+	private final List<String> eventCpiInstructions = new ArrayList<>();
+
+	/** The distinct instructions the program's frames named, in log order. */
+	private final List<String> namedInstructions = new ArrayList<>(2);
 
 	public EventLogParser(ProgramDecoder decoder, String programId) {
 		this.decoder = decoder;
@@ -60,6 +77,8 @@ public final class EventLogParser {
 	public boolean parse(List<String> logs, EventLogVisitor visitor) {
 		depth = 0;
 		selfInvoked = false;
+		eventCpiInstructions.clear();
+		namedInstructions.clear();
 		boolean truncated = false;
 		for (int line = 0; line < logs.size(); line++) {
 			String log = logs.get(line);
@@ -74,6 +93,13 @@ public final class EventLogParser {
 				}
 				else if (!log.startsWith(LOG)) {
 					trackInvocation(log);
+				}
+				else if (depth > 0 && ours[depth - 1] && instructions[depth - 1] == null
+						&& log.startsWith(INSTRUCTION)) {
+					instructions[depth - 1] = log.substring(INSTRUCTION.length());
+					if (!namedInstructions.contains(instructions[depth - 1])) {
+						namedInstructions.add(instructions[depth - 1]);
+					}
 				}
 			}
 			else if (log.startsWith(TRUNCATED)) {
@@ -91,6 +117,20 @@ public final class EventLogParser {
 		return selfInvoked;
 	}
 
+	/**
+	 * The instruction that emitted each {@code emit_cpi!} event of the last parsed logs, in order: for every
+	 * invocation of the program by itself that named no instruction of its own, the invoking frame's (null where
+	 * that named none). Matches the transaction's event instructions one to one unless lines were lost.
+	 */
+	public List<String> eventCpiInstructions() {
+		return eventCpiInstructions;
+	}
+
+	/** The distinct instructions the program's frames of the last parsed logs named, in log order. */
+	public List<String> namedInstructions() {
+		return namedInstructions;
+	}
+
 	/** Handles "Program <id> invoke [n]", "Program <id> success" and "Program <id> failed: ...". */
 	private void trackInvocation(String log) {
 		int idEnd = log.indexOf(' ', PROGRAM.length());
@@ -105,16 +145,24 @@ public final class EventLogParser {
 			int newDepth = level > 0 ? level : depth + 1;
 			if (newDepth > ours.length) {
 				ours = Arrays.copyOf(ours, Math.max(newDepth, ours.length * 2));
+				instructions = Arrays.copyOf(instructions, ours.length);
+				selfInvocations = Arrays.copyOf(selfInvocations, ours.length);
 			}
-			if (isOurs && newDepth > 1 && ours[newDepth - 2]) {
+			boolean self = isOurs && newDepth > 1 && ours[newDepth - 2];
+			if (self) {
 				// why: the program invoking itself is how emit_cpi! events travel; their data is not in the logs
 				selfInvoked = true;
 			}
 			ours[newDepth - 1] = isOurs;
+			instructions[newDepth - 1] = null;
+			selfInvocations[newDepth - 1] = self;
 			depth = newDepth;
 		}
 		else if (log.startsWith("success", idEnd + 1) || log.startsWith("failed", idEnd + 1)) {
 			if (depth > 0) {
+				if (selfInvocations[depth - 1] && instructions[depth - 1] == null) {
+					eventCpiInstructions.add(instructions[depth - 2]);
+				}
 				depth--;
 			}
 		}
@@ -161,7 +209,7 @@ public final class EventLogParser {
 				throw new DecodeException(DecodeError.UNKNOWN_DISCRIMINATOR, 0,
 						"no event has discriminator " + new Discriminator(Discriminator.readLong(data, 0)));
 			}
-			ValueSink sink = visitor.beginEvent(line, event.name());
+			ValueSink sink = visitor.beginEvent(line, event.name(), instructions[depth - 1]);
 			// why: offsets in errors count from the start of the event's bytes, discriminator included
 			input.reset(data, 0, length).take(Discriminator.LENGTH, "event discriminator");
 			try {

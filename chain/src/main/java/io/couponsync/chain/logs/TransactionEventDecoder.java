@@ -1,6 +1,7 @@
 package io.couponsync.chain.logs;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -40,8 +41,12 @@ public final class TransactionEventDecoder {
 	/** Receives a transaction's events as they are decoded, into whatever sink it gives (trees, BSON, JSON). */
 	public interface Visitor {
 
-		/** An event begins; its fields go to the returned sink. */
-		ValueSink beginEvent(DecodedEvent.Source source, int position, String name);
+		/**
+		 * An event begins; its fields go to the returned sink. {@code instruction}: the instruction that emitted it
+		 * (see {@link EventLogVisitor#beginEvent}; for {@code emit_cpi!} events, see
+		 * {@link EventLogParser#eventCpiInstructions}), null where the logs do not tell.
+		 */
+		ValueSink beginEvent(DecodedEvent.Source source, int position, String name, String instruction);
 
 		void endEvent(DecodedEvent.Source source, int position, String name);
 
@@ -57,8 +62,12 @@ public final class TransactionEventDecoder {
 		List<DecodedEvent> events = new ArrayList<>();
 		List<EventError> errors = new ArrayList<>();
 		Outcome outcome = decode(logs, innerInstructions, new Visitor() {
+
+			private String instruction;
+
 			@Override
-			public ValueSink beginEvent(DecodedEvent.Source source, int position, String name) {
+			public ValueSink beginEvent(DecodedEvent.Source source, int position, String name, String instruction) {
+				this.instruction = instruction;
 				tree.reset();
 				return tree;
 			}
@@ -66,7 +75,7 @@ public final class TransactionEventDecoder {
 			@Override
 			@SuppressWarnings("unchecked")
 			public void endEvent(DecodedEvent.Source source, int position, String name) {
-				events.add(new DecodedEvent(source, position, name, (Map<String, Object>) tree.result()));
+				events.add(new DecodedEvent(source, position, name, instruction, (Map<String, Object>) tree.result()));
 			}
 
 			@Override
@@ -84,8 +93,8 @@ public final class TransactionEventDecoder {
 	public Outcome decode(List<String> logs, List<InnerInstruction> innerInstructions, Visitor visitor) {
 		boolean truncated = logs != null && logParser.parse(logs, new EventLogVisitor() {
 			@Override
-			public ValueSink beginEvent(int line, String eventName) {
-				return visitor.beginEvent(DecodedEvent.Source.LOG, line, eventName);
+			public ValueSink beginEvent(int line, String eventName, String instruction) {
+				return visitor.beginEvent(DecodedEvent.Source.LOG, line, eventName, instruction);
 			}
 
 			@Override
@@ -100,19 +109,40 @@ public final class TransactionEventDecoder {
 		});
 		boolean selfInvoked = logs != null && logParser.sawSelfInvocation();
 		if (innerInstructions != null) {
+			List<String> emittedBy = cpiEventInstructions(logs, innerInstructions);
+			int event = 0;
 			for (int i = 0; i < innerInstructions.size(); i++) {
-				decodeCpiEvent(i, innerInstructions.get(i), visitor);
+				if (isEventInstruction(innerInstructions.get(i))) {
+					decodeCpiEvent(i, innerInstructions.get(i), emittedBy.get(event++), visitor);
+				}
 			}
 		}
 		return new Outcome(truncated, selfInvoked);
 	}
 
-	private void decodeCpiEvent(int index, InnerInstruction instruction, Visitor visitor) {
+	private boolean isEventInstruction(InnerInstruction instruction) {
 		byte[] data = instruction.data();
-		if (!logParser.programId().equals(instruction.programId()) || data.length < Discriminator.LENGTH
-				|| Discriminator.readLong(data, 0) != EVENT_INSTRUCTION_TAG) {
-			return;
+		return logParser.programId().equals(instruction.programId()) && data.length >= Discriminator.LENGTH
+				&& Discriminator.readLong(data, 0) == EVENT_INSTRUCTION_TAG;
+	}
+
+	/**
+	 * The instruction that emitted each event instruction, in order: the logs' self-invocations matched one to one
+	 * when they count as many; otherwise (lines lost) the one instruction the logs name, or null for all when they
+	 * name several or none.
+	 */
+	private List<String> cpiEventInstructions(List<String> logs, List<InnerInstruction> innerInstructions) {
+		int events = (int) innerInstructions.stream().filter(this::isEventInstruction).count();
+		if (logs != null && logParser.eventCpiInstructions().size() == events) {
+			return logParser.eventCpiInstructions();
 		}
+		String only = logs != null && logParser.namedInstructions().size() == 1 ? logParser.namedInstructions().get(0)
+				: null;
+		return Collections.nCopies(events, only);
+	}
+
+	private void decodeCpiEvent(int index, InnerInstruction instruction, String emittedBy, Visitor visitor) {
+		byte[] data = instruction.data();
 		try {
 			input.reset(data, Discriminator.LENGTH, data.length - Discriminator.LENGTH);
 			if (input.remaining() < Discriminator.LENGTH) {
@@ -125,7 +155,7 @@ public final class TransactionEventDecoder {
 				tree.reset();
 				decoder.decodeEvent(input, tree);
 			}
-			ValueSink sink = visitor.beginEvent(DecodedEvent.Source.CPI, index, type.name());
+			ValueSink sink = visitor.beginEvent(DecodedEvent.Source.CPI, index, type.name(), emittedBy);
 			decoder.decodeEvent(input, sink);
 			visitor.endEvent(DecodedEvent.Source.CPI, index, type.name());
 		}

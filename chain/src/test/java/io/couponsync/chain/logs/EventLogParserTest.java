@@ -55,6 +55,19 @@ class EventLogParserTest {
 	}
 
 	@Test
+	void namesTheInstructionWhoseFrameEmittedEachEvent() {
+		Result result = parse(invoke(OURS, 1), "Program log: Instruction: AutoAwardBadge", invoke(OTHER, 2),
+				"Program log: Instruction: InitializeMint2", success(OTHER), "Program log: Instruction: not a name",
+				data(small(1, "after a cpi")), success(OURS), invoke(OTHER, 1), invoke(OURS, 2),
+				"Program log: Instruction: MintBadge", data(small(2, "invoked by another")), success(OURS),
+				data(small(3, "not ours")), success(OTHER), invoke(OURS, 1), data(small(4, "unnamed frame")),
+				success(OURS));
+
+		assertThat(result.instructions).containsExactly("AutoAwardBadge", "MintBadge", null);
+		assertThat(result.events).hasSize(3);
+	}
+
+	@Test
 	void neverCountsAnotherProgramsDataLinesEvenWithOurEventsBytes() {
 		Result result = parse(invoke(OURS, 1), invoke(OTHER, 2), data(small(9, "not ours")), success(OTHER),
 				data(small(10, "ours again")), success(OURS), invoke(OTHER, 1), data(small(11, "top-level other")),
@@ -143,12 +156,15 @@ class EventLogParserTest {
 
 		final List<String> errors = new ArrayList<>();
 
+		final List<String> instructions = new ArrayList<>();
+
 		boolean truncated;
 
 		private StringBuilder json;
 
 		@Override
-		public ValueSink beginEvent(int line, String eventName) {
+		public ValueSink beginEvent(int line, String eventName, String instruction) {
+			instructions.add(instruction);
 			json = new StringBuilder();
 			return new JsonValueWriter(json);
 		}

@@ -37,6 +37,8 @@ class RealTransactionsTest {
 		assertThat(events.events()).hasSize(1);
 		Map<String, Object> trade = events.events().get(0).fields();
 		assertThat(events.events().get(0).name()).isEqualTo("TradeEvent");
+		// "Program log: Instruction: Buy" opens the program's frame
+		assertThat(events.events().get(0).instruction()).isEqualTo("Buy");
 		// "Transfering collateral from buyer to curve account: 1639908, Helio fee: 6560, Dex fee: 9839"
 		assertThat(trade).containsEntry("collateral_amount", 1639908L).containsEntry("helio_fee", 6560L)
 			.containsEntry("dex_fee", 9839L)
@@ -49,6 +51,7 @@ class RealTransactionsTest {
 
 		TransactionEvents router = decoder("okx_dex.json", OKX).decode(logs(meta), innerInstructions(meta, 16));
 		assertThat(router.events()).extracting(DecodedEvent::name).containsExactly("SwapEvent");
+		assertThat(router.events()).extracting(DecodedEvent::instruction).containsExactly("CommissionSplSwap2");
 		// "SwapEvent { dex: MeteoraDlmm, amount_in: 9372599925000, amount_out: 1700985700449 }"
 		assertThat(router.events().get(0).fields()).containsEntry("dex", new EnumValue("MeteoraDlmm", Map.of()))
 			.containsEntry("amount_in", 9372599925000L).containsEntry("amount_out", 1700985700449L);
@@ -58,6 +61,8 @@ class RealTransactionsTest {
 		assertThat(dlmm.events()).hasSize(1);
 		DecodedEvent swap = dlmm.events().get(0);
 		assertThat(swap.source()).isEqualTo(DecodedEvent.Source.CPI);
+		// emit_cpi!: DLMM invokes itself, logging nothing, from the frame of its "Instruction: Swap"
+		assertThat(swap.instruction()).isEqualTo("Swap");
 		assertThat(swap.fields()).containsEntry("amount_in", 9372599925000L)
 			.containsEntry("amount_out", 1700985700449L)
 			// the router logs the pair's address just before the CPI
@@ -71,6 +76,7 @@ class RealTransactionsTest {
 		TransactionEvents dlmm = decoder("meteora_dlmm.json", DLMM).decode(logs(meta), innerInstructions(meta, 11));
 
 		assertThat(dlmm.events()).extracting(DecodedEvent::name).containsExactly("Swap");
+		assertThat(dlmm.events()).extracting(DecodedEvent::instruction).containsExactly("Swap");
 		assertThat(dlmm.errors()).isEmpty();
 	}
 

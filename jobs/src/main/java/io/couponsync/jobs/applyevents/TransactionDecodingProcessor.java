@@ -57,8 +57,12 @@ class TransactionDecodingProcessor implements ItemProcessor<StagedTransaction, D
 
 					private BsonDocument document;
 
+					private String instruction;
+
 					@Override
-					public ValueSink beginEvent(DecodedEvent.Source source, int position, String name) {
+					public ValueSink beginEvent(DecodedEvent.Source source, int position, String name,
+							String instruction) {
+						this.instruction = instruction;
 						document = bson.start();
 						return bson;
 					}
@@ -67,7 +71,7 @@ class TransactionDecodingProcessor implements ItemProcessor<StagedTransaction, D
 					public void endEvent(DecodedEvent.Source source, int position, String name) {
 						events.add(new ChainEvent(staged.signature(), events.size(), name, new ChangeVersion(
 								staged.slot(), staged.positionInBlock(), staged.signature(), events.size()), document,
-								staged.blockTime()));
+								staged.blockTime(), instruction));
 					}
 
 					@Override

@@ -50,7 +50,7 @@ final class TransactionLineDecoder implements DecodeCommand.LineDecoder<Transact
 	}
 
 	@Override
-	public ValueSink beginEvent(int line, String eventName) {
+	public ValueSink beginEvent(int line, String eventName, String instruction) {
 		eventStart = events.length();
 		if (eventStart > 0) {
 			events.append(',');

@@ -7,18 +7,19 @@ import org.bson.BsonValue;
  * One decoded event of an applied transaction: its identity (signature and index in the transaction), its place
  * in chain order, its fields as BSON with camelCase names (pubkeys as base58 strings), and the references its
  * projection needs from earlier events (e.g. the coupon of the auction an {@code AuctionFinalized} names), resolved
- * once before the event is logged and kept with it; and its block's time (seconds since the epoch), null when the
- * transaction was applied without it.
+ * once before the event is logged and kept with it; its block's time (seconds since the epoch), null when the
+ * transaction was applied without it; and the instruction that emitted it as the program logged it
+ * ({@code AutoAwardBadge}), null when the logs name none.
  */
 public record ChainEvent(String signature, int index, String name, ChangeVersion version, BsonDocument data,
-		BsonDocument refs, Long blockTime) {
+		BsonDocument refs, Long blockTime, String instruction) {
 
 	/** The prefix by which a key path names a reference rather than a field of the event. */
 	static final String REFS = "refs.";
 
 	public ChainEvent(String signature, int index, String name, ChangeVersion version, BsonDocument data,
-			Long blockTime) {
-		this(signature, index, name, version, data, new BsonDocument(), blockTime);
+			Long blockTime, String instruction) {
+		this(signature, index, name, version, data, new BsonDocument(), blockTime, instruction);
 	}
 
 	public String id() {
@@ -46,6 +47,6 @@ public record ChainEvent(String signature, int index, String name, ChangeVersion
 	}
 
 	public ChainEvent withRefs(BsonDocument resolved) {
-		return new ChainEvent(signature, index, name, version, data, resolved, blockTime);
+		return new ChainEvent(signature, index, name, version, data, resolved, blockTime, instruction);
 	}
 }

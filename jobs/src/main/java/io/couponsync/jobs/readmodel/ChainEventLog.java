@@ -114,7 +114,8 @@ public final class ChainEventLog {
 			.append("name", event.name()).append("slot", event.version().slot())
 			.append("positionInBlock", event.version().positionInBlock()).append("version", event.version().key())
 			.append("data", event.data()).append("refs", event.refs())
-			.append("counters", contributions(event, counters)).append("blockTime", event.blockTime());
+			.append("counters", contributions(event, counters)).append("blockTime", event.blockTime())
+			.append("instruction", event.instruction());
 	}
 
 	/**
@@ -127,7 +128,8 @@ public final class ChainEventLog {
 		for (CounterSpec counter : counters) {
 			for (CounterSpec.Source source : counter.sources()) {
 				if (!source.event().equals(event.name()) || (source.onlyIfField() != null
-						&& !source.onlyIfValue().equals(value(event, counter, source.onlyIfField())))) {
+						&& !source.onlyIfValue().equals(value(event, counter, source.onlyIfField())))
+						|| (source.instruction() != null && !source.instruction().equals(event.instruction()))) {
 					continue;
 				}
 				String key = source.keyPath() == null ? ""
@@ -152,7 +154,10 @@ public final class ChainEventLog {
 
 	private static Object value(ChainEvent event, CounterSpec counter, String field) {
 		BsonValue value = counted(event, counter, field, any -> true);
-		return value.isBoolean() ? (Object) value.asBoolean().getValue() : value.toString();
+		if (value.isBoolean()) {
+			return value.asBoolean().getValue();
+		}
+		return value.isString() ? value.asString().getValue() : value.toString();
 	}
 
 	/**
@@ -246,7 +251,8 @@ public final class ChainEventLog {
 		return new ChainEvent(signature, index, document.getString("name").getValue(),
 				new ChangeVersion(document.getNumber("slot").longValue(), position, signature, index),
 				document.getDocument("data"), document.getDocument("refs", new BsonDocument()),
-				document.isNumber("blockTime") ? document.getNumber("blockTime").longValue() : null);
+				document.isNumber("blockTime") ? document.getNumber("blockTime").longValue() : null,
+				document.isString("instruction") ? document.getString("instruction").getValue() : null);
 	}
 
 	/**

@@ -62,8 +62,9 @@ final class CommunityProjections {
 			Projections.setNow(context, Projections.COMMENT_LIKES, like, "createdAt", event);
 			context.touch("comments.likes", comment);
 		});
-		// why: mint_badge and auto_award_badge emit the same event; only the latter changes UserStats (reputation,
-		// badges_earned), so the event changes no stats — account reads do
+		// why: mint_badge and auto_award_badge emit the same event; only the latter changes UserStats. Its reputation
+		// is counted by the instruction the logs name (Projections' reputation counter); badges_earned is left to
+		// account reads
 		projections.put("BadgeEarned", (event, context) -> {
 			String badgeType = event.text("badgeType");
 			Integer typeByte = badgeTypes.get(badgeType);

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -18,6 +19,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import org.bson.BsonValue;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -88,13 +90,29 @@ public final class CounterJournal {
 		}
 	}
 
+	/**
+	 * A field that is a function of a counter (a user's tier of its reputation), set from the counter's new value in
+	 * the update that changes the counter, so the two never disagree — the read model has one writer at a time, so
+	 * the value read before the update is the one it increments. Its {@code _versions} entry follows the newest
+	 * change counted, so an account read older than that does not set it back either.
+	 */
+	public record DerivedField(String collection, String counter, String field, LongFunction<BsonValue> of) {
+	}
+
 	private final MongoDatabase database;
 
 	private final MongoCollection<Document> entries;
 
+	private final List<DerivedField> derivedFields;
+
 	public CounterJournal(MongoDatabase database) {
+		this(database, List.of());
+	}
+
+	public CounterJournal(MongoDatabase database, List<DerivedField> derivedFields) {
 		this.database = database;
 		this.entries = database.getCollection(COLLECTION);
+		this.derivedFields = List.copyOf(derivedFields);
 	}
 
 
@@ -168,6 +186,9 @@ public final class CounterJournal {
 		Map<String, Document> stored = new HashMap<>();
 		List<String> fields = new ArrayList<>(List.of(MARK, COUNTED, ReadModelStore.VERSIONS));
 		documents.values().forEach(changes -> changes.forEach(change -> fields.add(change.getString("f"))));
+		List<DerivedField> derived = derivedFields.stream().filter(field -> field.collection().equals(collection))
+			.toList();
+		derived.forEach(field -> fields.add(field.field()));
 		target.find(Filters.in("_id", documents.keySet())).projection(Projections.include(fields.stream().distinct()
 			.toList())).forEach(document -> stored.put(document.getString("_id"), document));
 		List<WriteModel<Document>> writes = new ArrayList<>();
@@ -193,13 +214,26 @@ public final class CounterJournal {
 					newest.put(field, at);
 				}
 			}
+			List<DerivedField> stale = derived.stream().filter(field -> sums.containsKey(field.counter())
+					&& (sums.get(field.counter()) != 0 || existing == null || !existing.containsKey(field.field())))
+				.toList();
 			// why: a zero only makes a counter show 0; where it shows already, nothing to write
-			if (existing != null && sums.entrySet().stream()
+			if (existing != null && stale.isEmpty() && sums.entrySet().stream()
 				.allMatch(sum -> sum.getValue() == 0 && existing.containsKey(sum.getKey()))) {
 				return;
 			}
 			List<Bson> update = new ArrayList<>();
 			sums.forEach((field, sum) -> update.add(Updates.inc(field, sum)));
+			for (DerivedField field : stale) {
+				Number before = existing == null ? null : existing.get(field.counter(), Number.class);
+				long after = (before == null ? 0 : before.longValue()) + sums.get(field.counter());
+				update.add(Updates.set(field.field(), field.of().apply(after)));
+				String at = newest.get(field.counter());
+				String base = bases == null ? null : bases.getString(field.field());
+				if (at != null && (base == null || at.compareTo(base) > 0)) {
+					update.add(Updates.set(ReadModelStore.VERSIONS + "." + field.field(), at));
+				}
+			}
 			newest.forEach((field, at) -> {
 				String before = counted == null ? null : counted.getString(field);
 				if (before == null || at.compareTo(before) > 0) {

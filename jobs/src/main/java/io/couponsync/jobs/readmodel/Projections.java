@@ -101,7 +101,16 @@ public final class Projections {
 	static final long STAKE_AMOUNT = 1_000_000;
 
 	private static final List<String> USER_STATS_COUNTERS = List.of("totalPurchases", "totalRedemptions",
-			"totalRatingsGiven", "totalComments", "totalListings");
+			"totalRatingsGiven", "totalComments", "totalListings", "reputationScore");
+
+	/** What auto_award_badge adds to reputation_score, by badge type (program-semantics §6.2). */
+	private static final Map<String, Long> BADGE_REPUTATION = Map.of("FirstPurchase", 10L, "TenRedemptions", 50L,
+			"FiftyRedemptions", 200L, "TopReviewer", 100L, "EarlyAdopter", 500L, "MerchantPartner", 300L,
+			"CommunityModerator", 1000L);
+
+	/** The tiers' lower bounds of reputation_score, highest first (program-semantics §0). */
+	private static final List<Map.Entry<Long, String>> TIERS = List.of(Map.entry(10_000L, "Diamond"),
+			Map.entry(2_000L, "Platinum"), Map.entry(500L, "Gold"), Map.entry(100L, "Silver"), Map.entry(0L, "Bronze"));
 
 	static final BsonInt64 ZERO = new BsonInt64(0);
 
@@ -167,6 +176,7 @@ public final class Projections {
 				userStats(pdas, "totalComments", Source.count("CommentAdded", "user")),
 				userStats(pdas, "totalListings", Source.count("CouponListed", "seller"),
 						Source.count("AuctionCreated", "seller")),
+				userStats(pdas, "reputationScore", reputationSources()),
 				new CounterSpec("stakingPool.totalStaked", STAKING_POOL, "totalStaked", key -> stakingPool,
 						List.of(Source.sum("RewardsStaked", null, "amount"),
 								Source.count("RewardsClaimed", null).times(-STAKE_AMOUNT))),
@@ -181,6 +191,38 @@ public final class Projections {
 								Source.count("RewardsClaimed", "staker").times(-STAKE_AMOUNT))),
 				new CounterSpec("stakers.rewardsClaimed", STAKERS, "rewardsClaimed", key -> key,
 						List.of(Source.sum("RewardsClaimed", "staker", "amount"))));
+	}
+
+	/**
+	 * reputation_score, which no event carries: §0's rep column summed over the events of the instructions that
+	 * raise it. A ticket redemption emits CouponRedeemed and TicketRedeemed for one +10: CouponRedeemed counts. Only
+	 * auto_award_badge's BadgeEarned adds (by badge type); mint_badge emits the same event and adds nothing, so the
+	 * instruction the logs name tells them apart.
+	 */
+	private static Source[] reputationSources() {
+		List<Source> sources = new ArrayList<>(List.of(Source.count("CouponMinted", "recipient").times(5),
+				Source.count("CouponRedeemed", "user").times(10), Source.count("CouponListed", "seller").times(3),
+				Source.count("CommentAdded", "user"),
+				Source.count("PromotionRated", "user").onlyIf("isUpdate", false).times(2),
+				Source.count("GroupDealJoined", "user").times(3), Source.count("AuctionCreated", "seller").times(5),
+				Source.count("BidPlaced", "bidder").times(2), Source.count("AuctionFinalized", "winner").times(5)));
+		BADGE_REPUTATION.forEach((badge, points) -> sources.add(Source.count("BadgeEarned", "user")
+			.onlyIf("badgeType", badge).emittedBy("AutoAwardBadge").times(points)));
+		return sources.toArray(Source[]::new);
+	}
+
+	/**
+	 * The tier of a reputation score (program-semantics §0), as an account read shows it: the variant's name. The
+	 * score is never negative on chain; should a counter be (a count gone wrong), it gets the lowest tier.
+	 */
+	static BsonString tierOf(long reputationScore) {
+		return new BsonString(TIERS.stream().filter(tier -> reputationScore >= tier.getKey()).findFirst()
+			.map(Map.Entry::getValue).orElse("Bronze"));
+	}
+
+	/** Fields set from a counter's new value in the counter's own write: a user's tier from its reputation. */
+	public static List<CounterJournal.DerivedField> derivedFields() {
+		return List.of(new CounterJournal.DerivedField(USER_STATS, "reputationScore", "tier", Projections::tierOf));
 	}
 
 	private static CounterSpec userStats(PdaResolver pdas, String field, Source... sources) {

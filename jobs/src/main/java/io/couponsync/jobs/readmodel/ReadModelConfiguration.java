@@ -35,7 +35,7 @@ public class ReadModelConfiguration {
 
 	@Bean
 	CounterJournal counterJournal(MongoDatabaseFactory mongo) {
-		return new CounterJournal(mongo.getMongoDatabase());
+		return new CounterJournal(mongo.getMongoDatabase(), Projections.derivedFields());
 	}
 
 	@Bean

@@ -117,4 +117,52 @@ class CounterJournalIT {
 
 		assertThat(likes("c1")).as("slot 15 and the fork's slot 18 are in the read already; slot 25 adds").isEqualTo(6);
 	}
+
+	@Test
+	void aDerivedFieldFollowsItsCounterInTheCountersOwnUpdate() {
+		CounterJournal derived = new CounterJournal(database, Projections.derivedFields());
+		var stats = database.getCollection(Projections.USER_STATS);
+		CounterJournal.Increments first = new CounterJournal.Increments();
+		first.add(Projections.USER_STATS, "u1", "reputationScore", 60, version(10));
+		first.add(Projections.USER_STATS, "u1", "reputationScore", 50, version(11));
+		derived.apply("first", first, CounterJournal.FollowUps.countEvents(List.of()));
+		assertThat(stats.find(new Document("_id", "u1")).first()).containsEntry("reputationScore", 110L)
+			.containsEntry("tier", "Silver");
+
+		// a reconciliation read at slot 20: 1,990 points, Gold
+		stats.updateOne(new Document("_id", "u1"), new Document("$set", new Document("reputationScore", 1_990L)
+			.append("tier", "Gold").append(ReadModelStore.VERSIONS + ".reputationScore",
+					ChangeVersion.endOfSlot(20, "chain").key())
+			.append(ReadModelStore.VERSIONS + ".tier", ChangeVersion.endOfSlot(20, "chain").key())));
+		CounterJournal.Increments late = new CounterJournal.Increments();
+		late.add(Projections.USER_STATS, "u1", "reputationScore", 500, version(15));
+		late.add(Projections.USER_STATS, "u1", "reputationScore", 10, version(21));
+		derived.apply("late", late, CounterJournal.FollowUps.countEvents(List.of()));
+		Document promoted = stats.find(new Document("_id", "u1")).first();
+		assertThat(promoted).as("slot 15 is in the read; slot 21's +10 reaches 2,000")
+			.containsEntry("reputationScore", 2_000L).containsEntry("tier", "Platinum");
+		assertThat(promoted.get(ReadModelStore.VERSIONS, Document.class).getString("tier"))
+			.isEqualTo(version(21).key());
+
+		CounterJournal.Increments fork = new CounterJournal.Increments();
+		fork.add(Projections.USER_STATS, "u1", "reputationScore", -10, version(21));
+		derived.apply("fork", fork, CounterJournal.FollowUps.countEvents(List.of()));
+		assertThat(stats.find(new Document("_id", "u1")).first()).containsEntry("reputationScore", 1_990L)
+			.containsEntry("tier", "Gold");
+
+		// a document that shows its score but no tier (written before tiers were derived) gets it from a zero
+		stats.insertOne(new Document("_id", "u2").append("reputationScore", 10_000L));
+		CounterJournal.Increments touched = new CounterJournal.Increments();
+		touched.add(Projections.USER_STATS, "u2", "reputationScore", 0, null);
+		derived.apply("touched", touched, CounterJournal.FollowUps.countEvents(List.of()));
+		assertThat(stats.find(new Document("_id", "u2")).first()).containsEntry("reputationScore", 10_000L)
+			.containsEntry("tier", "Diamond");
+	}
+
+	@Test
+	void tiersChangeAtTheProgramsBounds() {
+		assertThat(List.of(0L, 99L, 100L, 499L, 500L, 1_999L, 2_000L, 9_999L, 10_000L, Long.MAX_VALUE).stream()
+			.map(score -> Projections.tierOf(score).getValue()).toList()).containsExactly("Bronze", "Bronze",
+					"Silver", "Silver", "Gold", "Gold", "Platinum", "Platinum", "Diamond", "Diamond");
+	}
 }

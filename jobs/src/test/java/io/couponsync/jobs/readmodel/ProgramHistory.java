@@ -273,9 +273,16 @@ public final class ProgramHistory {
 		return deal;
 	}
 
-	/** mint_badge or auto_award_badge: the same event either way (§6). */
-	public String earnBadge(String user, String badgeType, int badgeByte, String mint) {
+	/** mint_badge: the same event as auto_award_badge's (§6); only the instruction the logs name differs. */
+	public String mintBadge(String user, String badgeType, int badgeByte, String mint) {
 		transaction("mint_badge", event("BadgeEarned", "user", user, "badge_type", variant(badgeType), "mint", mint));
+		return badge(user, badgeByte);
+	}
+
+	/** auto_award_badge (§6.2). */
+	public String autoAwardBadge(String user, String badgeType, int badgeByte, String mint) {
+		transaction("auto_award_badge", event("BadgeEarned", "user", user, "badge_type", variant(badgeType), "mint",
+				mint));
 		return badge(user, badgeByte);
 	}
 
@@ -382,7 +389,8 @@ public final class ProgramHistory {
 	private void transaction(String instruction, String... eventLines) {
 		List<String> logs = new ArrayList<>();
 		logs.add("Program " + PROGRAM_ID + " invoke [1]");
-		logs.add("Program log: Instruction: " + instruction);
+		// why: Anchor's dispatcher logs the handler's name in UpperCamelCase
+		logs.add("Program log: Instruction: " + upperCamelCase(instruction));
 		logs.addAll(List.of(eventLines));
 		logs.add("Program " + PROGRAM_ID + " consumed 20000 of 200000 compute units");
 		logs.add("Program " + PROGRAM_ID + " success");
@@ -390,6 +398,14 @@ public final class ProgramHistory {
 				sha256(instruction.getBytes(StandardCharsets.UTF_8))));
 		transactions.add(new StagedTransaction(signature, slot++, null, logs, Instant.now(), StagingSource.BACKFILL,
 				StagingStatus.RECEIVED, ChainCommitment.CONFIRMED, now(), null, 0));
+	}
+
+	private static String upperCamelCase(String snakeCase) {
+		StringBuilder name = new StringBuilder();
+		for (String word : snakeCase.split("_")) {
+			name.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+		}
+		return name.toString();
 	}
 
 	private static byte[] concat(byte[] a, byte[] b) {

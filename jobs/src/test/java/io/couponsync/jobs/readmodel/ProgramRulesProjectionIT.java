@@ -303,7 +303,7 @@ class ProgramRulesProjectionIT {
 							chain.updateExternalDeal("flight-1", 90);
 							chain.advanceClock(60);
 							long badgeTime = chain.now();
-							String badge = chain.earnBadge(CAROL, "TopReviewer", 3, key("reviewer mint"));
+							String badge = chain.mintBadge(CAROL, "TopReviewer", 3, key("reviewer mint"));
 							expect.field("group_deals", deal, "createdAt", dealTime)
 								.field("group_participants", ProgramHistory.participant(deal, BOB), "joinedAt", joinTime)
 								.field("auctions", auction, "startTime", auctionTime)
@@ -319,7 +319,7 @@ class ProgramRulesProjectionIT {
 							chain.advanceClock(600);
 							chain.transferCoupon(coupon, ProgramHistory.mintOf(coupon), ALICE, BOB);
 							chain.advanceClock(600);
-							chain.earnBadge(ALICE, "EarlyAdopter", 4, key("badge mint"));
+							chain.mintBadge(ALICE, "EarlyAdopter", 4, key("badge mint"));
 							chain.advanceClock(600);
 							long listTime = chain.now();
 							String listing = chain.listForSale(coupon, BOB, 9_000);
@@ -428,7 +428,7 @@ class ProgramRulesProjectionIT {
 							chain.placeBid(auction, BOB, 150, 1, end);
 							chain.placeBid(auction, BOB, 170, 2, end);
 							String mint = key("badge mint");
-							String badge = chain.earnBadge(CAROL, "TopReviewer", 3, mint);
+							String badge = chain.mintBadge(CAROL, "TopReviewer", 3, mint);
 							expect.field("bids", ProgramHistory.bid(auction, BOB, 0), "amount", 150L)
 								.field("bids", ProgramHistory.bid(auction, BOB, 1), "amount", 170L)
 								.field("badges", badge, "mint", mint)
@@ -514,9 +514,44 @@ class ProgramRulesProjectionIT {
 						.field("listings", listing, "seller", ALICE)
 						.noField("listings", listing, "orphaned");
 				}),
-				new Rule("§13.14 BadgeEarned changes no UserStats (mint_badge and auto_award_badge look alike)",
+				new Rule("§0 UserStats.reputation_score: the rep column summed; tier from the score; "
+						+ "auto_award_badge adds by badge, mint_badge nothing", (chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							String coupon = shop.mint(ALICE);
+							chain.ratePromotion(ALICE, shop.promotion, 4, false);
+							chain.ratePromotion(ALICE, shop.promotion, 5, true);
+							chain.addComment(ALICE, shop.promotion, "nice", false);
+							String deal = chain.createGroupDeal(shop.promotion, shop.merchant, CAROL, 7, 5, 1_000);
+							chain.joinGroupDeal(deal, ALICE, 1, 1_000, 0);
+							chain.redeemCoupon(coupon, ALICE, shop.merchant, 20, 0);
+							String second = shop.mint(ALICE);
+							String ticket = chain.generateTicket(second, ALICE, shop.merchant, 3);
+							chain.verifyAndRedeemTicket(ticket, second, ALICE, shop.merchant, 20, 3);
+							String third = shop.mint(BOB);
+							chain.listForSale(third, BOB, 700);
+							String auction = chain.createAuction(shop.mint(BOB), BOB, 1, "English", 100, 100,
+									chain.now() + 900);
+							chain.placeBid(auction, ALICE, 200, 1, chain.now() + 900);
+							chain.auctionFinalized(auction, ALICE, 200, "English");
+							chain.autoAwardBadge(ALICE, "EarlyAdopter", 4, key("alice early"));
+							chain.mintBadge(ALICE, "CommunityModerator", 6, key("alice moderator"));
+							chain.autoAwardBadge(BOB, "TopReviewer", 3, key("bob reviewer"));
+							chain.mintBadge(BOB, "FirstPurchase", 0, key("bob first"));
+							// ALICE: mint +5, first rating +2, re-rating 0, comment +1, join +3, redeem +10, mint +5,
+							// ticket redemption +10 (two events, one change), bid +2, auction won +5, EarlyAdopter
+							// awarded +500, CommunityModerator minted 0
+							expect.field("user_stats", ProgramHistory.userStats(ALICE), "reputationScore", 543L)
+								.field("user_stats", ProgramHistory.userStats(ALICE), "tier", "Gold")
+								// BOB: two mints +10, listing +3, auction +5, TopReviewer awarded +100, FirstPurchase
+								// minted 0
+								.field("user_stats", ProgramHistory.userStats(BOB), "reputationScore", 118L)
+								.field("user_stats", ProgramHistory.userStats(BOB), "tier", "Silver")
+								// CAROL organized a deal: no UserStats instruction
+								.noDocument("user_stats", ProgramHistory.userStats(CAROL));
+						}),
+				new Rule("§13.14 mint_badge's BadgeEarned changes no UserStats",
 						(chain, expect) -> {
-							String badge = chain.earnBadge(ALICE, "EarlyAdopter", 4, key("early mint"));
+							String badge = chain.mintBadge(ALICE, "EarlyAdopter", 4, key("early mint"));
 							expect.field("badges", badge, "badgeType", "EarlyAdopter")
 								.noDocument("user_stats", ProgramHistory.userStats(ALICE));
 						}),
@@ -583,8 +618,9 @@ class ProgramRulesProjectionIT {
 						.noDocument("user_stats", ProgramHistory.userStats(key("frank")))
 						.noDocument("user_stats", ProgramHistory.userStats(MERCHANT_AUTHORITY))
 						.field("user_stats", ProgramHistory.userStats(BOB), "totalPurchases", 0L)
-						.noField("user_stats", ProgramHistory.userStats(ALICE), "reputationScore")
-						.noField("user_stats", ProgramHistory.userStats(ALICE), "tier")
+						// why: mint_coupon +5 (§0); the transfer, the ticket and the refund add nothing
+						.field("user_stats", ProgramHistory.userStats(ALICE), "reputationScore", 5L)
+						.field("user_stats", ProgramHistory.userStats(ALICE), "tier", "Bronze")
 						.noField("user_stats", ProgramHistory.userStats(ALICE), "badgesEarned");
 				}),
 				new Rule("§8.2 TicketRedeemed alone (logs cut after it) counts no redemption", (chain, expect) -> {
