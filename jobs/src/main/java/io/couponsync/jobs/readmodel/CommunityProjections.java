@@ -1,12 +1,10 @@
 package io.couponsync.jobs.readmodel;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.couponsync.chain.idl.Idl;
-import io.couponsync.chain.idl.IdlTypeDefinition;
 
 /** Ratings, comments and likes, badges. */
 final class CommunityProjections {
@@ -14,14 +12,10 @@ final class CommunityProjections {
 	private static final byte[] BADGE_SEED = "badge".getBytes(StandardCharsets.UTF_8);
 
 	/** BadgeType variant name → its byte, the badge PDA's last seed. */
-	private final Map<String, Integer> badgeTypes = new HashMap<>();
+	private final Map<String, Integer> badgeTypes;
 
 	CommunityProjections(Idl idl) {
-		if (idl.type("BadgeType") != null && idl.type("BadgeType").body() instanceof IdlTypeDefinition.Enum badgeType) {
-			for (int i = 0; i < badgeType.variants().size(); i++) {
-				badgeTypes.put(badgeType.variants().get(i).name(), i);
-			}
-		}
+		this.badgeTypes = AwardedBadges.badgeBytes(idl);
 	}
 
 	void register(Map<String, EventProjection> projections, List<EventReference> references) {
@@ -62,9 +56,8 @@ final class CommunityProjections {
 			Projections.setNow(context, Projections.COMMENT_LIKES, like, "createdAt", event);
 			context.touch("comments.likes", comment);
 		});
-		// why: mint_badge and auto_award_badge emit the same event; only the latter changes UserStats. Its reputation
-		// is counted by the instruction the logs name (Projections' reputation counter); badges_earned is left to
-		// account reads
+		// why: mint_badge and auto_award_badge emit the same event; only the latter changes UserStats, told by the
+		// instruction the logs name: its reputation is counted (Projections), its badge appended (AwardedBadges)
 		projections.put("BadgeEarned", (event, context) -> {
 			String badgeType = event.text("badgeType");
 			Integer typeByte = badgeTypes.get(badgeType);
@@ -76,6 +69,12 @@ final class CommunityProjections {
 			context.copy(Projections.BADGES, badge, "user", "badgeType", "mint");
 			// why: both instructions set earned_at to now, so which one emitted the event does not matter here
 			Projections.setNow(context, Projections.BADGES, badge, "earnedAt", event);
+			if (AwardedBadges.isAward(event)) {
+				// why: auto_award_badge requires the user's stats; writing them makes the document one the award
+				// touched, which a fork undo re-reads — taking out the badge AwardedBadges appended
+				String stats = context.pdas().derive("user_stats", Map.of("user", PdaResolver.key(event.text("user"))));
+				context.set(Projections.USER_STATS, stats, "user", event.data().get("user"));
+			}
 		});
 	}
 }

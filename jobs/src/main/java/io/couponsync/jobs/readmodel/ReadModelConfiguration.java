@@ -49,8 +49,13 @@ public class ReadModelConfiguration {
 	}
 
 	@Bean
+	AwardedBadges awardedBadges(PdaResolver pdaResolver, ProgramDecoder decoder) {
+		return new AwardedBadges(pdaResolver, decoder.idl());
+	}
+
+	@Bean
 	Recounts recounts(ChainEventLog chainEventLog, ReadModelStore readModelStore, Projections projections,
-			DerivedHistories derivedHistories) {
-		return new Recounts(chainEventLog, readModelStore, projections, derivedHistories);
+			DerivedHistories derivedHistories, AwardedBadges awardedBadges) {
+		return new Recounts(chainEventLog, readModelStore, projections, derivedHistories, awardedBadges);
 	}
 }

@@ -22,11 +22,15 @@ public final class Recounts {
 
 	private final DerivedHistories histories;
 
-	public Recounts(ChainEventLog log, ReadModelStore store, Projections projections, DerivedHistories histories) {
+	private final AwardedBadges badges;
+
+	public Recounts(ChainEventLog log, ReadModelStore store, Projections projections, DerivedHistories histories,
+			AwardedBadges badges) {
 		this.log = log;
 		this.store = store;
 		this.projections = projections;
 		this.histories = histories;
+		this.badges = badges;
 	}
 
 	/** The documents the touched counters are written to. */
@@ -82,9 +86,10 @@ public final class Recounts {
 		store.applyUnversioned(histories.recompute(log, touched));
 	}
 
-	/** Merges a chunk's events into the histories they touch. */
+	/** Merges a chunk's events into the histories they touch: coupons' transfers, users' awarded badges. */
 	public void mergeHistories(Map<String, Set<String>> touched, List<ChainEvent> events) {
 		store.applyUnversioned(histories.merge(store, touched.getOrDefault(Projections.COUPON_TRANSFERS, Set.of()),
 				events));
+		store.apply(badges.merge(store, events));
 	}
 }

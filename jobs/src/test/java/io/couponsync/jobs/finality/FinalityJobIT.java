@@ -15,6 +15,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import org.bson.Document;
+import org.bson.types.Binary;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import io.couponsync.chain.logs.DecodedEvent;
+import io.couponsync.chain.value.EnumValue;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.jobs.JobsIntegrationTest;
 import io.couponsync.jobs.SimulatorProperties;
@@ -365,7 +367,7 @@ class FinalityJobIT {
 		assertThat(simulator.metrics().calls("getMultipleAccounts")).as("ceil(%d / 100)", reread)
 			.isLessThanOrEqualTo((reread + 99) / 100);
 		assertThat(reread).isPositive();
-		assertThat(database().getCollection("user_stats").countDocuments(Filters.exists("badgesEarned")))
+		assertThat(database().getCollection("user_stats").countDocuments(Filters.exists("joinedAt")))
 			.as("a resync writes only fields events maintain; this one would go stale").isZero();
 
 		// what the resync read becomes final with the slot it was read at
@@ -695,6 +697,50 @@ class FinalityJobIT {
 			.find(new Document("_id", String.valueOf(sold.get("coupon")))).first();
 		assertThat(coupon.getString("owner")).as("the coupon is the seller's again")
 			.isNotEqualTo(String.valueOf(sold.get("buyer")));
+	}
+
+	/**
+	 * A fork drops an auto_award_badge for good. program-semantics §6.2: it appends the badge to the user's
+	 * UserStats.badges_earned and raises reputation_score, and its BadgeEarned says neither. Undone, the user's stats
+	 * are re-read, and the badge and its points go with the fork.
+	 */
+	@Test
+	void takesTheBadgeAndPointsOfADroppedAwardOut() throws Exception {
+		land(40, 10);
+		simulator.advanceSlots(40);
+		LedgerTransaction award = null;
+		for (int slot = 0; slot < 400 && award == null; slot++) {
+			land(1, 10);
+			award = simulator.ledger().block(simulator.ledger().slot() - 1).stream()
+				.filter(t -> !t.failed() && eventsOf(t, "BadgeEarned")
+					.anyMatch(event -> "AutoAwardBadge".equals(event.instruction())))
+				.findFirst().orElse(null);
+		}
+		assertThat(award).as("the workload awards a badge").isNotNull();
+		Map<String, Object> earned = eventsOf(award, "BadgeEarned").findFirst().orElseThrow().fields();
+		String stats = simulator.workload().program().userStatsAddress(String.valueOf(earned.get("user")));
+		byte badge = (byte) List.of("FirstPurchase", "TenRedemptions", "FiftyRedemptions", "TopReviewer",
+				"EarlyAdopter", "MerchantPartner", "CommunityModerator")
+			.indexOf(((EnumValue) earned.get("badge_type")).variant());
+		stageAndApply();
+		assertThat(badgesEarned(stats)).as("awarded").contains(badge);
+
+		simulator.dropByFork(award);
+		simulator.advanceSlots(80);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		var accounts = simulator.groundTruth().accounts(Commitment.PROCESSED);
+		assertThat(GroundTruthComparison.differences(database(), accounts, new ArrayList<>())).isEmpty();
+		if (accounts.containsKey(stats)) {
+			assertThat(badgesEarned(stats)).as("never awarded").doesNotContain(badge);
+		}
+	}
+
+	private byte[] badgesEarned(String userStats) {
+		Document document = database().getCollection(Projections.USER_STATS).find(new Document("_id", userStats))
+			.first();
+		Binary badges = document == null ? null : document.get("badgesEarned", Binary.class);
+		return badges == null ? new byte[0] : badges.getData();
 	}
 
 	/** Whether the coupon a sale sells was listed in an earlier slot (so a fork from the sale keeps the listing). */

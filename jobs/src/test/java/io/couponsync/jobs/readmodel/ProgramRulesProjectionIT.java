@@ -514,8 +514,9 @@ class ProgramRulesProjectionIT {
 						.field("listings", listing, "seller", ALICE)
 						.noField("listings", listing, "orphaned");
 				}),
-				new Rule("§0 UserStats.reputation_score: the rep column summed; tier from the score; "
-						+ "auto_award_badge adds by badge, mint_badge nothing", (chain, expect) -> {
+				new Rule("§0/§6 UserStats.reputation_score: the rep column summed; tier from the score; "
+						+ "auto_award_badge adds by badge and appends to badges_earned, mint_badge neither",
+						(chain, expect) -> {
 							Shop shop = Shop.open(chain);
 							String coupon = shop.mint(ALICE);
 							chain.ratePromotion(ALICE, shop.promotion, 4, false);
@@ -535,13 +536,18 @@ class ProgramRulesProjectionIT {
 							chain.auctionFinalized(auction, ALICE, 200, "English");
 							chain.autoAwardBadge(ALICE, "EarlyAdopter", 4, key("alice early"));
 							chain.mintBadge(ALICE, "CommunityModerator", 6, key("alice moderator"));
+							chain.autoAwardBadge(ALICE, "FirstPurchase", 0, key("alice first"));
 							chain.autoAwardBadge(BOB, "TopReviewer", 3, key("bob reviewer"));
 							chain.mintBadge(BOB, "FirstPurchase", 0, key("bob first"));
 							// ALICE: mint +5, first rating +2, re-rating 0, comment +1, join +3, redeem +10, mint +5,
 							// ticket redemption +10 (two events, one change), bid +2, auction won +5, EarlyAdopter
-							// awarded +500, CommunityModerator minted 0
-							expect.field("user_stats", ProgramHistory.userStats(ALICE), "reputationScore", 543L)
+							// awarded +500, CommunityModerator minted 0, FirstPurchase awarded +10
+							expect.field("user_stats", ProgramHistory.userStats(ALICE), "reputationScore", 553L)
 								.field("user_stats", ProgramHistory.userStats(ALICE), "tier", "Gold")
+								// §6.2: the awarded badges' bytes in the order awarded; the minted one is not there
+								.field("user_stats", ProgramHistory.userStats(ALICE), "badgesEarned",
+										new byte[] { 4, 0 })
+								.field("user_stats", ProgramHistory.userStats(BOB), "badgesEarned", new byte[] { 3 })
 								// BOB: two mints +10, listing +3, auction +5, TopReviewer awarded +100, FirstPurchase
 								// minted 0
 								.field("user_stats", ProgramHistory.userStats(BOB), "reputationScore", 118L)

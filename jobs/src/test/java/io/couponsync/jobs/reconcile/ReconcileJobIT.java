@@ -16,7 +16,6 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
-import org.bson.types.Binary;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,12 +49,14 @@ import io.couponsync.jobs.applyevents.LedgerStaging;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.jobs.batch.WriterCheckpoint;
 import io.couponsync.jobs.readmodel.CounterJournal;
+import io.couponsync.jobs.readmodel.ProgramHistory;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelStore;
 import io.couponsync.simulator.GroundTruth;
 import io.couponsync.simulator.SolanaSimulator;
 import io.couponsync.simulator.ledger.Commitment;
 import io.couponsync.simulator.ledger.LedgerTransaction;
+import io.couponsync.simulator.marketplace.MarketplaceProgram;
 import io.couponsync.simulator.marketplace.MarketplaceWorkload;
 
 /**
@@ -70,6 +71,9 @@ import io.couponsync.simulator.marketplace.MarketplaceWorkload;
 @TestPropertySource(properties = { "sync.jobs.reconcile.pages-per-chunk=1", "sync.jobs.reconcile.parallelism=3",
 		"sync.jobs.reconcile.partition-accounts=1000", "spring.datasource.url=jdbc:h2:mem:reconcile-it;DB_CLOSE_DELAY=-1" })
 class ReconcileJobIT {
+
+	/** An external deal's expiry, far off (2100-01-01). */
+	private static final long EXPIRY = 4_102_444_800L;
 
 	private static SolanaSimulator simulator;
 
@@ -308,10 +312,16 @@ class ReconcileJobIT {
 
 	@Test
 	void aValueAReadWroteThatTheChainChangedWithoutAnEventIsReportedApart() throws Exception {
+		MarketplaceProgram program = simulator.workload().program();
+		String oracle = ProgramHistory.key("oracle");
+		program.updateExternalDeal(oracle, "unevented-deal", "First title", 100_000, 80_000, "travel", EXPIRY);
 		landAndApply(10);
 		assertThat(reconcile("full").getStatus()).isEqualTo(BatchStatus.COMPLETED);
-		// more traffic: auto_award_badge appends to UserStats.badges_earned, which only account reads write
-		// (program-semantics §6.2, §12)
+		// an hour on, the oracle updates the deal: ExternalDealUpdated carries the price, not the new title
+		// (program-semantics §5, §12)
+		simulator.ledger().advanceClock(3_600);
+		simulator.advanceSlots(1);
+		program.updateExternalDeal(oracle, "unevented-deal", "Second title", 120_000, 90_000, "travel", EXPIRY);
 		landAndApply(10);
 
 		Launched second = reconcile("full");
@@ -320,12 +330,13 @@ class ReconcileJobIT {
 		List<Document> differences = database().getCollection("reconcile_differences")
 			.find(Filters.eq("jobExecutionId", second.getId())).into(new ArrayList<>());
 		assertThat(differences).filteredOn(d -> d.getString("kind").equals("unevented-field")
-				&& d.getString("collection").equals("user_stats") && d.getString("field").equals("badgesEarned"))
-			.as("the badges the first run read, more on chain").isNotEmpty()
-			.allSatisfy(d -> assertThat(d.get("chain", Binary.class).length())
-				.isGreaterThan(d.get("readModel", Binary.class).length()));
+				&& d.getString("address").equals(program.externalDealAddress("unevented-deal"))
+				&& d.getString("field").equals("title"))
+			.as("the title the first run read, changed on chain without an event").singleElement()
+			.satisfies(d -> assertThat(List.of(d.get("readModel"), d.get("chain")))
+				.containsExactly("First title", "Second title"));
 		// §12, the fields no event carries that change after an account's creation
-		Map<String, Set<String>> unevented = Map.of("user_stats", Set.of("badgesEarned"), "stakes", Set.of("claimedAt"),
+		Map<String, Set<String>> unevented = Map.of("stakes", Set.of("claimedAt"),
 				"group_participants", Set.of("couponMinted"), "external_deals",
 				Set.of("title", "description", "originalPrice", "discountPercentage", "category", "imageUrl",
 						"affiliateUrl", "expiryTimestamp", "oracleAuthority"));

@@ -1,0 +1,127 @@
+package io.couponsync.jobs.readmodel;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.bson.BsonBinary;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+import io.couponsync.chain.idl.Idl;
+import io.couponsync.chain.idl.IdlTypeDefinition;
+
+/**
+ * A user's {@code badgesEarned} (UserStats.badges_earned): auto_award_badge appends the badge's byte when it is absent
+ * and fewer than 10 are held (program-semantics §6.2); mint_badge emits the same BadgeEarned and appends nothing, so
+ * the instruction the logs name tells them apart. A chunk appends its awards, in chain order, to what the documents
+ * hold (one read of them): applying it again changes nothing. The value is written at the newest award's version, so
+ * an account read older than the award does not take it back. A fork's awards go with the fork undo's re-read of the
+ * user's document, which the award's projection touches.
+ */
+public final class AwardedBadges {
+
+	/** The instruction whose BadgeEarned appends, as the program logs its name. */
+	static final String AWARDING_INSTRUCTION = "AutoAwardBadge";
+
+	static final String FIELD = "badgesEarned";
+
+	private static final int MAX_HELD = 10;
+
+	private final PdaResolver pdas;
+
+	private final Map<String, Integer> badgeBytes;
+
+	public AwardedBadges(PdaResolver pdas, Idl idl) {
+		this.pdas = pdas;
+		this.badgeBytes = badgeBytes(idl);
+	}
+
+	/** BadgeType variant name → its byte: the badge PDA's last seed and what badges_earned holds. */
+	static Map<String, Integer> badgeBytes(Idl idl) {
+		Map<String, Integer> bytes = new HashMap<>();
+		if (idl.type("BadgeType") != null && idl.type("BadgeType").body() instanceof IdlTypeDefinition.Enum badgeType) {
+			for (int i = 0; i < badgeType.variants().size(); i++) {
+				bytes.put(badgeType.variants().get(i).name(), i);
+			}
+		}
+		return bytes;
+	}
+
+	static boolean isAward(ChainEvent event) {
+		return event.name().equals("BadgeEarned") && AWARDING_INSTRUCTION.equals(event.instruction());
+	}
+
+	/** The chunk's awards appended to the badges the users' documents hold. */
+	public ReadModelChanges merge(ReadModelStore store, List<ChainEvent> events) {
+		ReadModelChanges changes = new ReadModelChanges();
+		Map<String, List<ChainEvent>> awardsByDocument = new LinkedHashMap<>();
+		for (ChainEvent event : events) {
+			if (isAward(event)) {
+				String stats = pdas.derive("user_stats", Map.of("user", PdaResolver.key(event.text("user"))));
+				awardsByDocument.computeIfAbsent(stats, id -> new ArrayList<>()).add(event);
+			}
+		}
+		if (awardsByDocument.isEmpty()) {
+			return changes;
+		}
+		Map<String, BsonDocument> stored = store.read(Projections.USER_STATS, awardsByDocument.keySet());
+		awardsByDocument.forEach((id, awards) -> {
+			BsonDocument document = stored.get(id);
+			BsonValue held = document == null ? null : document.get(FIELD);
+			ByteArrayOutputStream badges = new ByteArrayOutputStream();
+			if (held != null && held.isBinary()) {
+				badges.writeBytes(held.asBinary().getData());
+			}
+			ChangeVersion newest = null;
+			for (ChainEvent award : awards) {
+				int badge = badgeByte(award);
+				byte[] current = badges.toByteArray();
+				if (!contains(current, badge) && current.length < MAX_HELD) {
+					badges.write(badge);
+					newest = award.version();
+				}
+			}
+			if (newest != null) {
+				changes.set(Projections.USER_STATS, id, FIELD, new BsonBinary(badges.toByteArray()),
+						newerOf(newest, storedVersion(document)));
+			}
+		});
+		return changes;
+	}
+
+	private int badgeByte(ChainEvent award) {
+		Integer badge = badgeBytes.get(award.text("badgeType"));
+		if (badge == null) {
+			throw new IllegalArgumentException("BadgeEarned has a badge type the IDL does not list: "
+					+ award.text("badgeType"));
+		}
+		return badge;
+	}
+
+	private static boolean contains(byte[] badges, int badge) {
+		for (byte held : badges) {
+			if (held == badge) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static ChangeVersion storedVersion(BsonDocument document) {
+		BsonValue version = document == null ? null
+				: document.getDocument(ReadModelStore.VERSIONS, new BsonDocument()).get(FIELD);
+		return version != null && version.isString() ? ChangeVersion.parse(version.asString().getValue()) : null;
+	}
+
+	/**
+	 * why: an award applied late (a crawl's older transaction) is still appended, though what the document holds was
+	 * written at a newer version the store's guard would keep
+	 */
+	private static ChangeVersion newerOf(ChangeVersion award, ChangeVersion stored) {
+		return stored == null || award.compareTo(stored) >= 0 ? award : stored;
+	}
+}
