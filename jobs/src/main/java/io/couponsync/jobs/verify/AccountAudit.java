@@ -150,6 +150,10 @@ final class AccountAudit {
 				report.count("accounts: counters that counted changes after the slot read (not judged)", 1);
 				continue;
 			}
+			if (versionAfter(versions.get(field.getKey()), readSlot)) {
+				report.count("accounts: fields a counter's change set after the slot read (not judged)", 1);
+				continue;
+			}
 			String detail = collection + "/" + id + "." + field.getKey() + ": read model "
 					+ (stored == null ? "(no field)" : stored) + ", chain " + field.getValue();
 			if (stored != null && writtenByEvent(versions.get(field.getKey()))) {
@@ -170,6 +174,16 @@ final class AccountAudit {
 	static boolean countedAfter(BsonDocument document, String field, long readSlot) {
 		BsonValue counted = document.getDocument(CounterJournal.COUNTED, new BsonDocument()).get(field);
 		return counted != null && counted.isString() && ChangeVersion.parse(counted.asString().getValue()).slot() > readSlot;
+	}
+
+	/**
+	 * Whether a field's last change is past {@code readSlot}. why: like increments, a field set in a counter's update
+	 * (a user's tier, from its reputation) does not move the document's {@code lastSlot}; its own version says when.
+	 */
+	static boolean versionAfter(BsonValue version, long readSlot) {
+		ChangeVersion parsed = version != null && version.isString() ? ChangeVersion.parse(version.asString().getValue())
+				: null;
+		return parsed != null && parsed.slot() > readSlot;
 	}
 
 	/** Whether a field's last change came from an event (not from an account read, nor from a recount). */

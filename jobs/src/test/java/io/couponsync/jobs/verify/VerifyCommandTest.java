@@ -53,6 +53,16 @@ class VerifyCommandTest {
 	}
 
 	@Test
+	void leavesAloneAFieldACountersChangeSetAfterTheSlotRead() {
+		// a user's tier, set in the update that counts its reputation: the document's lastSlot stays where it was
+		BsonString tierVersion = new BsonString(new ChangeVersion(200, 3, "sig", 0).key());
+
+		assertThat(AccountAudit.versionAfter(tierVersion, 150)).isTrue();
+		assertThat(AccountAudit.versionAfter(tierVersion, 200)).isFalse();
+		assertThat(AccountAudit.versionAfter(null, 150)).as("never versioned").isFalse();
+	}
+
+	@Test
 	void comparesStructsAndVectorsFieldByField() {
 		BsonDocument stored = new BsonDocument("Rect", new BsonDocument("width", new BsonInt32(3)));
 		assertThat(AccountAudit.sameValue(stored,
