@@ -2,6 +2,7 @@ package io.couponsync.chain.logs;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 import io.couponsync.chain.ProgramDecoder;
@@ -45,7 +46,7 @@ public final class EventLogParser {
 	/** ours[d] tells whether the frame at depth d+1 is the program. */
 	private boolean[] ours = new boolean[8];
 
-	/** instructions[d]: the instruction the frame at depth d+1 logged it runs, null until it has. */
+	/** instructions[d]: the instruction the frame at depth d+1 named in its log, null until it has. */
 	private String[] instructions = new String[8];
 
 	private int depth;
@@ -120,15 +121,16 @@ public final class EventLogParser {
 	/**
 	 * The instruction that emitted each {@code emit_cpi!} event of the last parsed logs, in order: for every
 	 * invocation of the program by itself that named no instruction of its own, the invoking frame's (null where
-	 * that named none). Matches the transaction's event instructions one to one unless lines were lost.
+	 * that named none). Matches the transaction's event instructions one to one unless lines were lost. A view,
+	 * valid until the next parse.
 	 */
 	public List<String> eventCpiInstructions() {
-		return eventCpiInstructions;
+		return Collections.unmodifiableList(eventCpiInstructions);
 	}
 
-	/** The distinct instructions the program's frames of the last parsed logs named, in log order. */
+	/** The distinct instructions the program's frames of the last parsed logs named, in log order; a view. */
 	public List<String> namedInstructions() {
-		return namedInstructions;
+		return Collections.unmodifiableList(namedInstructions);
 	}
 
 	/** Handles "Program <id> invoke [n]", "Program <id> success" and "Program <id> failed: ...". */
@@ -147,6 +149,12 @@ public final class EventLogParser {
 				ours = Arrays.copyOf(ours, Math.max(newDepth, ours.length * 2));
 				instructions = Arrays.copyOf(instructions, ours.length);
 				selfInvocations = Arrays.copyOf(selfInvocations, ours.length);
+			}
+			// why: frames skipped by a jump in depth (lines lost) must not keep an earlier transaction's state
+			for (int skipped = depth; skipped < newDepth - 1; skipped++) {
+				ours[skipped] = false;
+				instructions[skipped] = null;
+				selfInvocations[skipped] = false;
 			}
 			boolean self = isOurs && newDepth > 1 && ours[newDepth - 2];
 			if (self) {

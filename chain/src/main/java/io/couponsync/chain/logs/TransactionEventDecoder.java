@@ -109,7 +109,7 @@ public final class TransactionEventDecoder {
 		});
 		boolean selfInvoked = logs != null && logParser.sawSelfInvocation();
 		if (innerInstructions != null) {
-			List<String> emittedBy = cpiEventInstructions(logs, innerInstructions);
+			List<String> emittedBy = cpiEventInstructions(logs, truncated, innerInstructions);
 			int event = 0;
 			for (int i = 0; i < innerInstructions.size(); i++) {
 				if (isEventInstruction(innerInstructions.get(i))) {
@@ -128,16 +128,17 @@ public final class TransactionEventDecoder {
 
 	/**
 	 * The instruction that emitted each event instruction, in order: the logs' self-invocations matched one to one
-	 * when they count as many; otherwise (lines lost) the one instruction the logs name, or null for all when they
-	 * name several or none.
+	 * when they count as many; otherwise the one instruction complete logs name; else null for all (logs cut short
+	 * may hide other instructions).
 	 */
-	private List<String> cpiEventInstructions(List<String> logs, List<InnerInstruction> innerInstructions) {
+	private List<String> cpiEventInstructions(List<String> logs, boolean truncated,
+			List<InnerInstruction> innerInstructions) {
 		int events = (int) innerInstructions.stream().filter(this::isEventInstruction).count();
 		if (logs != null && logParser.eventCpiInstructions().size() == events) {
 			return logParser.eventCpiInstructions();
 		}
-		String only = logs != null && logParser.namedInstructions().size() == 1 ? logParser.namedInstructions().get(0)
-				: null;
+		String only = logs != null && !truncated && logParser.namedInstructions().size() == 1
+				? logParser.namedInstructions().get(0) : null;
 		return Collections.nCopies(events, only);
 	}
 

@@ -18,17 +18,22 @@ import io.couponsync.chain.idl.IdlTypeDefinition;
  * A user's {@code badgesEarned} (UserStats.badges_earned): auto_award_badge appends the badge's byte when it is absent
  * and fewer than 10 are held (program-semantics §6.2); mint_badge emits the same BadgeEarned and appends nothing, so
  * the instruction the logs name tells them apart. A chunk appends its awards, in chain order, to what the documents
- * hold (one read of them): applying it again changes nothing. The value is written at the newest award's version, so
- * an account read older than the award does not take it back. A fork's awards go with the fork undo's re-read of the
- * user's document, which the award's projection touches.
+ * hold (one read of them): applying it again changes nothing. An award applied after a later one (a transaction the
+ * crawler staged late) goes last, where the chain has it earlier: the next reconciliation puts it in place. The
+ * value is written at the newest award's version, so an account read older than the award does not take it back. A
+ * fork's awards go with the fork undo's re-read of the user's document, which the award's projection touches.
  */
 public final class AwardedBadges {
 
 	/** The instruction whose BadgeEarned appends, as the program logs its name. */
 	static final String AWARDING_INSTRUCTION = "AutoAwardBadge";
 
+	/** The other instruction that emits BadgeEarned, appending nothing. */
+	static final String MINTING_INSTRUCTION = "MintBadge";
+
 	static final String FIELD = "badgesEarned";
 
+	/** The program's limit; with seven badge types, each held once, it is never reached, but it is the rule. */
 	private static final int MAX_HELD = 10;
 
 	private final PdaResolver pdas;
@@ -61,8 +66,8 @@ public final class AwardedBadges {
 		Map<String, List<ChainEvent>> awardsByDocument = new LinkedHashMap<>();
 		for (ChainEvent event : events) {
 			if (isAward(event)) {
-				String stats = pdas.derive("user_stats", Map.of("user", PdaResolver.key(event.text("user"))));
-				awardsByDocument.computeIfAbsent(stats, id -> new ArrayList<>()).add(event);
+				awardsByDocument.computeIfAbsent(Projections.userStatsId(pdas, event.text("user")),
+						id -> new ArrayList<>()).add(event);
 			}
 		}
 		if (awardsByDocument.isEmpty()) {
@@ -78,9 +83,10 @@ public final class AwardedBadges {
 			}
 			ChangeVersion newest = null;
 			for (ChainEvent award : awards) {
-				int badge = badgeByte(award);
+				// why: a type the IDL does not list failed the event's projection, in the chunk's trial
+				Integer badge = badgeBytes.get(award.text("badgeType"));
 				byte[] current = badges.toByteArray();
-				if (!contains(current, badge) && current.length < MAX_HELD) {
+				if (badge != null && !contains(current, badge) && current.length < MAX_HELD) {
 					badges.write(badge);
 					newest = award.version();
 				}
@@ -91,15 +97,6 @@ public final class AwardedBadges {
 			}
 		});
 		return changes;
-	}
-
-	private int badgeByte(ChainEvent award) {
-		Integer badge = badgeBytes.get(award.text("badgeType"));
-		if (badge == null) {
-			throw new IllegalArgumentException("BadgeEarned has a badge type the IDL does not list: "
-					+ award.text("badgeType"));
-		}
-		return badge;
 	}
 
 	private static boolean contains(byte[] badges, int badge) {

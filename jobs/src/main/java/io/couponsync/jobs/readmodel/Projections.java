@@ -207,7 +207,7 @@ public final class Projections {
 				Source.count("GroupDealJoined", "user").times(3), Source.count("AuctionCreated", "seller").times(5),
 				Source.count("BidPlaced", "bidder").times(2), Source.count("AuctionFinalized", "winner").times(5)));
 		BADGE_REPUTATION.forEach((badge, points) -> sources.add(Source.count("BadgeEarned", "user")
-			.onlyIf("badgeType", badge).emittedBy("AutoAwardBadge").times(points)));
+			.onlyIf("badgeType", badge).emittedBy(AwardedBadges.AWARDING_INSTRUCTION).times(points)));
 		return sources.toArray(Source[]::new);
 	}
 
@@ -226,8 +226,13 @@ public final class Projections {
 	}
 
 	private static CounterSpec userStats(PdaResolver pdas, String field, Source... sources) {
-		return new CounterSpec("userStats." + field, USER_STATS, field,
-				user -> pdas.derive("user_stats", Map.of("user", PdaResolver.key(user))), List.of(sources));
+		return new CounterSpec("userStats." + field, USER_STATS, field, user -> userStatsId(pdas, user),
+				List.of(sources));
+	}
+
+	/** The address of a user's UserStats: the PDA {@code ["user_stats", user]}. */
+	static String userStatsId(PdaResolver pdas, String user) {
+		return pdas.derive("user_stats", Map.of("user", PdaResolver.key(user)));
 	}
 
 	/**
@@ -237,7 +242,7 @@ public final class Projections {
 	 * touches its counters (so a new one shows them at zero) and returns its id.
 	 */
 	static String userStats(ProjectionContext context, String user, ChainEvent event) {
-		String id = context.pdas().derive("user_stats", Map.of("user", PdaResolver.key(user)));
+		String id = userStatsId(context.pdas(), user);
 		context.set(USER_STATS, id, "user", new BsonString(user));
 		setNow(context, USER_STATS, id, "lastActivity", event);
 		for (String counter : USER_STATS_COUNTERS) {

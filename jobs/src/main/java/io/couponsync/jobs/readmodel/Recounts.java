@@ -10,7 +10,8 @@ import org.bson.Document;
 
 /**
  * What both writers of the read model do besides setting fields: the counters' increments (and decrements) events
- * make, and the histories they touch, recomputed from the log.
+ * make, and the histories they touch — coupons' transfers (recomputed from the log after a fork) and users' awarded
+ * badges.
  */
 public final class Recounts {
 
@@ -75,10 +76,15 @@ public final class Recounts {
 		return decrements;
 	}
 
-	/** Whether a field of a collection is a counter (maintained by increments, never set from an account). */
+	/**
+	 * Whether a field of a collection is a counter, or set from one ({@link Projections#derivedFields}): maintained
+	 * by increments, so a fork's re-read does not set it — the decrements do, the derived field with its counter.
+	 */
 	public boolean isCounter(String collection, String field) {
 		return projections.counters().stream()
-			.anyMatch(counter -> counter.collection().equals(collection) && counter.field().equals(field));
+			.anyMatch(counter -> counter.collection().equals(collection) && counter.field().equals(field))
+				|| Projections.derivedFields().stream()
+					.anyMatch(derived -> derived.collection().equals(collection) && derived.field().equals(field));
 	}
 
 	/** Recomputes the touched histories from the log (fork undo). */

@@ -150,7 +150,7 @@ final class AccountAudit {
 				report.count("accounts: counters that counted changes after the slot read (not judged)", 1);
 				continue;
 			}
-			if (versionAfter(versions.get(field.getKey()), readSlot)) {
+			if (isDerived(collection, field.getKey()) && versionAfter(versions.get(field.getKey()), readSlot)) {
 				report.count("accounts: fields a counter's change set after the slot read (not judged)", 1);
 				continue;
 			}
@@ -172,13 +172,18 @@ final class AccountAudit {
 	 * at {@code readSlot} does not show yet; the counter's own {@code _counted} version says so.
 	 */
 	static boolean countedAfter(BsonDocument document, String field, long readSlot) {
-		BsonValue counted = document.getDocument(CounterJournal.COUNTED, new BsonDocument()).get(field);
-		return counted != null && counted.isString() && ChangeVersion.parse(counted.asString().getValue()).slot() > readSlot;
+		return versionAfter(document.getDocument(CounterJournal.COUNTED, new BsonDocument()).get(field), readSlot);
+	}
+
+	/** Whether a field is set in a counter's update ({@link Projections#derivedFields}). */
+	private static boolean isDerived(String collection, String field) {
+		return Projections.derivedFields().stream()
+			.anyMatch(derived -> derived.collection().equals(collection) && derived.field().equals(field));
 	}
 
 	/**
-	 * Whether a field's last change is past {@code readSlot}. why: like increments, a field set in a counter's update
-	 * (a user's tier, from its reputation) does not move the document's {@code lastSlot}; its own version says when.
+	 * Whether a version is past {@code readSlot}. why: increments, and a field set in a counter's update (a user's
+	 * tier, from its reputation), do not move the document's {@code lastSlot}; their own versions say when.
 	 */
 	static boolean versionAfter(BsonValue version, long readSlot) {
 		ChangeVersion parsed = version != null && version.isString() ? ChangeVersion.parse(version.asString().getValue())

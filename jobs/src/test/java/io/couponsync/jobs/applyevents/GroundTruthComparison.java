@@ -48,7 +48,7 @@ public final class GroundTruthComparison {
 			new Mapping("ratings", "Rating", List.of("user", "promotion", "stars", "createdAt", "updatedAt"), true),
 			new Mapping("comments", "Comment", List.of("user", "promotion", "content", "likes", "createdAt"), true),
 			new Mapping("comment_likes", "CommentLike", List.of("user", "comment", "createdAt"), true),
-			new Mapping("badges", "BadgeNFT", List.of("user", "badgeType", "mint", "earnedAt"), true),
+			new Mapping("badges", "BadgeNFT", List.of("user", "badgeType", "mint", "earnedAt", "metadataUri"), true),
 			new Mapping("group_deals", "GroupDeal", List.of("promotion", "merchant", "organizer",
 					"targetParticipants", "currentParticipants", "basePrice", "deadline", "isActive", "isFinalized",
 					"finalizedAt", "totalEscrowed", "escrowVault", "createdAt"), true),

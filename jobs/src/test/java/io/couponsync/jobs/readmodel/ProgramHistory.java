@@ -146,6 +146,13 @@ public final class ProgramHistory {
 		return pda("badge", pubkey(user), new byte[] { (byte) badgeType });
 	}
 
+	/** A mint's Metaplex metadata account: ["metadata", the metadata program, mint] under the metadata program. */
+	public static String metaplexMetadata(String mint) {
+		String metadataProgram = "metaqbxxUerdq28cj1RbAWkYQm3ybzjb6a8bt518x1s";
+		return ProgramDerivedAddress.find(metadataProgram, "metadata".getBytes(StandardCharsets.UTF_8),
+				Base58.decode(metadataProgram), Base58.decode(mint));
+	}
+
 	public static String externalDeal(String externalId) {
 		return pda("external_deal", externalId);
 	}

@@ -537,8 +537,8 @@ class ProgramRulesProjectionIT {
 							chain.autoAwardBadge(ALICE, "EarlyAdopter", 4, key("alice early"));
 							chain.mintBadge(ALICE, "CommunityModerator", 6, key("alice moderator"));
 							chain.autoAwardBadge(ALICE, "FirstPurchase", 0, key("alice first"));
-							chain.autoAwardBadge(BOB, "TopReviewer", 3, key("bob reviewer"));
-							chain.mintBadge(BOB, "FirstPurchase", 0, key("bob first"));
+							String awarded = chain.autoAwardBadge(BOB, "TopReviewer", 3, key("bob reviewer"));
+							String minted = chain.mintBadge(BOB, "FirstPurchase", 0, key("bob first"));
 							// ALICE: mint +5, first rating +2, re-rating 0, comment +1, join +3, redeem +10, mint +5,
 							// ticket redemption +10 (two events, one change), bid +2, auction won +5, EarlyAdopter
 							// awarded +500, CommunityModerator minted 0, FirstPurchase awarded +10
@@ -553,7 +553,13 @@ class ProgramRulesProjectionIT {
 								.field("user_stats", ProgramHistory.userStats(BOB), "reputationScore", 118L)
 								.field("user_stats", ProgramHistory.userStats(BOB), "tier", "Silver")
 								// CAROL organized a deal: no UserStats instruction
-								.noDocument("user_stats", ProgramHistory.userStats(CAROL));
+								.noDocument("user_stats", ProgramHistory.userStats(CAROL))
+								// §6: the metadata_uri each instruction writes; the awarded badge's metadata is the
+								// Metaplex metadata PDA of its mint, ["metadata", metadata program, mint]
+								.field("badges", awarded, "metadataUri", "https://api.dealdiscovery.com/badges/3.json")
+								.field("badges", awarded, "metadata", ProgramHistory.metaplexMetadata(key("bob reviewer")))
+								.field("badges", minted, "metadataUri", "https://example.com/badge.json")
+								.noField("badges", minted, "metadata");
 						}),
 				new Rule("§13.14 mint_badge's BadgeEarned changes no UserStats",
 						(chain, expect) -> {

@@ -492,14 +492,14 @@ public final class MarketplaceProgram {
 
 	// ---- external deals (§5) ----
 
-	/** With a description, image and affiliate link made up from the title and id. */
-	/** update_external_deal as a plain transaction: for tests that need this one change. */
+	/** As the next one, as a plain transaction: for tests that need this one change. */
 	public LedgerTransaction updateExternalDeal(String payer, String externalId, String title, long originalPrice,
 			long discountedPrice, String category, long expiry) {
 		return updateExternalDeal(payer, externalId, title, originalPrice, discountedPrice, category, expiry,
 				Shape.plain());
 	}
 
+	/** With a description, image and affiliate link made up from the title and id. */
 	public LedgerTransaction updateExternalDeal(String payer, String externalId, String title, long originalPrice,
 			long discountedPrice, String category, long expiry, Shape shape) {
 		return updateExternalDeal(payer, externalId, title, title + " (" + category + ")", originalPrice,
