@@ -2,6 +2,7 @@ package io.couponsync.jobs.readmodel;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +59,15 @@ public final class AwardedBadges {
 
 	static boolean isAward(ChainEvent event) {
 		return event.name().equals("BadgeEarned") && AWARDING_INSTRUCTION.equals(event.instruction());
+	}
+
+	/**
+	 * Gives the documents of these users (the chunk's, by address) that lack it the list a new UserStats starts with,
+	 * empty (program-semantics §0), after the chunk's awards are in.
+	 */
+	public void showEmptyWhereAbsent(ReadModelStore store, Collection<String> users) {
+		store.setWhereAbsent(Projections.USER_STATS, users.stream().map(user -> Projections.userStatsId(pdas, user))
+			.toList(), FIELD, new BsonBinary(new byte[0]));
 	}
 
 	/** The chunk's awards appended to the badges the users' documents hold. */

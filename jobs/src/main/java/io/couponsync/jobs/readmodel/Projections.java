@@ -97,6 +97,9 @@ public final class Projections {
 	/** Touch name of a coupon's transfer history (recomputed from the log, like counters). */
 	public static final String COUPON_TRANSFERS = "coupons.transfers";
 
+	/** Touch name of a user's badge list ({@link AwardedBadges}), keyed by the user's address. */
+	public static final String USER_BADGES = "userStats.badgesEarned";
+
 	/** What stake_coupon always stakes, and claim_rewards always takes off the pool (the events omit the latter). */
 	static final long STAKE_AMOUNT = 1_000_000;
 
@@ -239,7 +242,7 @@ public final class Projections {
 	 * The user's stats document (a PDA of the user), for an event whose instruction creates it if needed or requires
 	 * it: sets its user field, its {@code lastActivity} to the block time (every such instruction sets last_activity
 	 * to now, program-semantics §0; auto_award_badge, which does not, creates nothing and is not one of them),
-	 * touches its counters (so a new one shows them at zero) and returns its id.
+	 * touches its counters and badge list (so a new one shows them at zero and empty) and returns its id.
 	 */
 	static String userStats(ProjectionContext context, String user, ChainEvent event) {
 		String id = userStatsId(context.pdas(), user);
@@ -248,6 +251,7 @@ public final class Projections {
 		for (String counter : USER_STATS_COUNTERS) {
 			context.touch("userStats." + counter, user);
 		}
+		context.touch(USER_BADGES, user);
 		return id;
 	}
 

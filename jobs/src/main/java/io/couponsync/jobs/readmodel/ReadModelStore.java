@@ -126,6 +126,17 @@ public final class ReadModelStore {
 		}
 	}
 
+	/**
+	 * Gives a field its initial value in those of these documents that lack it (one update), with no version: the
+	 * value an account starts with, which events then change (a user's empty badge list).
+	 */
+	public void setWhereAbsent(String collection, Collection<String> ids, String field, BsonValue value) {
+		if (!ids.isEmpty()) {
+			database.getCollection(collection).updateMany(Filters.and(Filters.in("_id", ids),
+					Filters.exists(field, false)), Updates.set(field, value));
+		}
+	}
+
 	/** Sets values recomputed from the whole log (histories), with no version guard. */
 	public void applyUnversioned(ReadModelChanges changes) {
 		Map<String, Map<String, Document>> byCollection = new LinkedHashMap<>();

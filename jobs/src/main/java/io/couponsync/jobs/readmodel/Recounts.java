@@ -97,5 +97,6 @@ public final class Recounts {
 		store.applyUnversioned(histories.merge(store, touched.getOrDefault(Projections.COUPON_TRANSFERS, Set.of()),
 				events));
 		store.apply(badges.merge(store, events));
+		badges.showEmptyWhereAbsent(store, touched.getOrDefault(Projections.USER_BADGES, Set.of()));
 	}
 }

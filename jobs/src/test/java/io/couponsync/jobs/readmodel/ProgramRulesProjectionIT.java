@@ -633,7 +633,8 @@ class ProgramRulesProjectionIT {
 						// why: mint_coupon +5 (§0); the transfer, the ticket and the refund add nothing
 						.field("user_stats", ProgramHistory.userStats(ALICE), "reputationScore", 5L)
 						.field("user_stats", ProgramHistory.userStats(ALICE), "tier", "Bronze")
-						.noField("user_stats", ProgramHistory.userStats(ALICE), "badgesEarned");
+						// §0: a new UserStats holds no badge
+						.field("user_stats", ProgramHistory.userStats(ALICE), "badgesEarned", new byte[0]);
 				}),
 				new Rule("§8.2 TicketRedeemed alone (logs cut after it) counts no redemption", (chain, expect) -> {
 					Shop shop = Shop.open(chain);
