@@ -187,13 +187,19 @@ class ForkUndoTasklet implements Tasklet {
 			if (fields == null) {
 				continue;
 			}
-			accountFields.put(key, fields.keySet());
+			Set<String> rewritten = new LinkedHashSet<>();
 			for (Map.Entry<String, BsonValue> field : fields.entrySet()) {
-				// why: counters stay what the counted events add up to; the decrements below take the fork's out
+				// why: counters stay what the counted events add up to; the decrements below take the fork's out.
+				// A set-once field is not rewritten: one an undone transaction set is taken out, for the next event
+				if (Projections.isSetOnce(key.collection(), field.getKey())) {
+					continue;
+				}
+				rewritten.add(field.getKey());
 				if (!recounts.isCounter(key.collection(), field.getKey())) {
 					resynced.set(key.collection(), key.id(), field.getKey(), field.getValue(), chainState);
 				}
 			}
+			accountFields.put(key, rewritten);
 		}
 		// why: a summary that is not an account has no read of its own; it goes when no event describes it any more
 		List<DocumentKey> undescribed = summaries.stream().filter(key -> !stillDescribed(key)).toList();

@@ -223,6 +223,14 @@ public final class Projections {
 			.map(Map.Entry::getValue).orElse("Bronze"));
 	}
 
+	/**
+	 * Fields events set once, earliest first ({@link ReadModelChanges#setEarliest}), which a fork's re-read leaves
+	 * alone: read from a state a later fork may drop, such a value no later event would correct.
+	 */
+	public static boolean isSetOnce(String collection, String field) {
+		return USER_STATS.equals(collection) && "joinedAt".equals(field);
+	}
+
 	/** Fields set from a counter's new value in the counter's own write: a user's tier from its reputation. */
 	public static List<CounterJournal.DerivedField> derivedFields() {
 		return List.of(new CounterJournal.DerivedField(USER_STATS, "reputationScore", "tier", Projections::tierOf));
@@ -241,13 +249,19 @@ public final class Projections {
 	/**
 	 * The user's stats document (a PDA of the user), for an event whose instruction creates it if needed or requires
 	 * it: sets its user field, its {@code lastActivity} to the block time (every such instruction sets last_activity
-	 * to now, program-semantics §0; auto_award_badge, which does not, creates nothing and is not one of them),
-	 * touches its counters and badge list (so a new one shows them at zero and empty) and returns its id.
+	 * to now, program-semantics §0; auto_award_badge, which does not, creates nothing and is not one of them), its
+	 * {@code joinedAt} to the earliest such block time, touches its counters and badge list (so a new one shows them
+	 * at zero and empty) and returns its id.
 	 */
 	static String userStats(ProjectionContext context, String user, ChainEvent event) {
 		String id = userStatsId(context.pdas(), user);
 		context.set(USER_STATS, id, "user", new BsonString(user));
 		setNow(context, USER_STATS, id, "lastActivity", event);
+		// why: joined_at is now when one of these instructions creates the account, which every other one needs
+		// existing: the earliest of them is its creation (on a history synced from the program's start)
+		if (event.blockTime() != null) {
+			context.setEarliest(USER_STATS, id, "joinedAt", new BsonInt64(event.blockTime()));
+		}
 		for (String counter : USER_STATS_COUNTERS) {
 			context.touch("userStats." + counter, user);
 		}

@@ -309,6 +309,31 @@ public final class ReadModelStore {
 				finalized));
 	}
 
+	/**
+	 * Whether a stored version is a reconciliation's read. why: a set-once value read from the account is the truth
+	 * whatever the events (a history synced from later than the account's creation); a fork's re-read never writes
+	 * one (it may read a state a later fork drops, which no later event would correct).
+	 */
+	private static boolean writtenByAReconciliation(String storedVersion) {
+		ChangeVersion version = ChangeVersion.parse(storedVersion);
+		return version != null && RECONCILE_SOURCE.equals(version.signature());
+	}
+
+	/**
+	 * Whether the document is marked orphaned as of a version before {@code key}: its account was gone (closed, or
+	 * its creation dropped by a fork), so a later change is of an account created again, whose set-once fields are
+	 * set anew.
+	 */
+	private static boolean orphanedBefore(Document existing, String key) {
+		if (existing == null || !Boolean.TRUE.equals(existing.get(ORPHANED))) {
+			return false;
+		}
+		Document versions = existing.get(VERSIONS, Document.class);
+		String mark = versions != null && versions.getString(ORPHANED) != null ? versions.getString(ORPHANED)
+				: existing.getString("lastVersion");
+		return mark == null || key.compareTo(mark) > 0;
+	}
+
 	/** The version of one document's account read: its fields all carry it. */
 	private static ChangeVersion readVersion(Map<String, FieldChange> fields) {
 		return fields.values().stream().map(FieldChange::version).max(ChangeVersion::compareTo).orElseThrow();
@@ -347,7 +372,10 @@ public final class ReadModelStore {
 				ChangeVersion version = field.getValue().version();
 				String key = version.key();
 				String storedVersion = versions == null ? null : versions.getString(field.getKey());
-				if (storedVersion == null || key.compareTo(storedVersion) >= 0) {
+				if (storedVersion == null || (field.getValue().earliestWins()
+						? key.compareTo(storedVersion) < 0 && !writtenByAReconciliation(storedVersion)
+								|| orphanedBefore(existing, key)
+						: key.compareTo(storedVersion) >= 0)) {
 					set.append(field.getKey(), field.getValue().value());
 					set.append(VERSIONS + "." + field.getKey(), new BsonString(key));
 					newest = newest == null || version.compareTo(newest) > 0 ? version : newest;

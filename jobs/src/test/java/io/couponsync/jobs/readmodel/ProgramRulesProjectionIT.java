@@ -335,6 +335,26 @@ class ProgramRulesProjectionIT {
 								.field("user_stats", ProgramHistory.userStats(BOB), "lastActivity", listTime)
 								.field("user_stats", ProgramHistory.userStats(CAROL), "lastActivity", commentTime);
 						}),
+				new Rule("§0 UserStats.joined_at = now of the instruction that created the account; later ones keep it",
+						(chain, expect) -> {
+							Shop shop = Shop.open(chain);
+							long joinTime = chain.now();
+							String coupon = shop.mint(ALICE);
+							chain.advanceClock(600);
+							chain.addComment(ALICE, shop.promotion, "first", false);
+							chain.advanceClock(600);
+							long rateTime = chain.now();
+							chain.ratePromotion(ALICE, shop.promotion, 3, false);
+							chain.advanceClock(600);
+							chain.transferCoupon(coupon, ProgramHistory.mintOf(coupon), ALICE, BOB);
+							chain.advanceClock(600);
+							long bobJoinTime = chain.now();
+							chain.listForSale(coupon, BOB, 900);
+							expect.field("user_stats", ProgramHistory.userStats(ALICE), "joinedAt", joinTime)
+								.field("user_stats", ProgramHistory.userStats(ALICE), "lastActivity", rateTime)
+								// the transfer creates no stats: BOB's begin with his listing
+								.field("user_stats", ProgramHistory.userStats(BOB), "joinedAt", bobJoinTime);
+						}),
 				new Rule("§11 UserStats.total_comments and Comment.likes: add_comment +1, like_comment +1",
 						(chain, expect) -> {
 							Shop shop = Shop.open(chain);

@@ -1,0 +1,95 @@
+package io.couponsync.jobs.readmodel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import org.bson.BsonInt64;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+
+/** The store's version guard over the MongoDB wire, for a field the program sets once (a user's join time). */
+class ReadModelStoreIT {
+
+	private MongoServer server;
+
+	private MongoClient client;
+
+	private MongoDatabase database;
+
+	private ReadModelStore store;
+
+	@BeforeEach
+	void start() {
+		server = new MongoServer(new MemoryBackend());
+		client = MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort());
+		database = client.getDatabase("store");
+		store = new ReadModelStore(database);
+	}
+
+	@AfterEach
+	void stop() {
+		client.close();
+		server.shutdown();
+	}
+
+	private static ChangeVersion event(long slot) {
+		return new ChangeVersion(slot, 0, "sig" + slot, 0);
+	}
+
+	private void joined(String user, long slot, long time) {
+		ReadModelChanges changes = new ReadModelChanges();
+		changes.setEarliest(Projections.USER_STATS, user, "joinedAt", new BsonInt64(time), event(slot));
+		store.apply(changes);
+	}
+
+	private long joinedAt(String user) {
+		return database.getCollection(Projections.USER_STATS).find(new Document("_id", user)).first()
+			.getLong("joinedAt");
+	}
+
+	@Test
+	void theEarliestEventSetsItAndAReconciliationsReadOverridesEveryEvent() {
+		joined("u1", 20, 2_000);
+		joined("u1", 30, 3_000);
+		assertThat(joinedAt("u1")).as("a later event keeps the earlier one's").isEqualTo(2_000);
+		joined("u1", 10, 1_000);
+		assertThat(joinedAt("u1")).as("an event applied late, earlier in the chain").isEqualTo(1_000);
+
+		ReadModelChanges read = new ReadModelChanges();
+		read.set(Projections.USER_STATS, "u1", "joinedAt", new BsonInt64(500),
+				ChangeVersion.endOfSlot(40, ReadModelStore.RECONCILE_SOURCE));
+		store.reconcile(read, 40, true);
+		assertThat(joinedAt("u1")).as("the account's value (a history synced from after its creation)")
+			.isEqualTo(500);
+		joined("u1", 5, 400);
+		assertThat(joinedAt("u1")).as("no event overrides a reconciliation's read").isEqualTo(500);
+
+		ReadModelChanges chunk = new ReadModelChanges();
+		chunk.setEarliest(Projections.USER_STATS, "u2", "joinedAt", new BsonInt64(7_000), event(70));
+		chunk.setEarliest(Projections.USER_STATS, "u2", "joinedAt", new BsonInt64(6_000), event(60));
+		chunk.setEarliest(Projections.USER_STATS, "u2", "joinedAt", new BsonInt64(8_000), event(80));
+		store.apply(chunk);
+		assertThat(joinedAt("u2")).as("one chunk's changes fold to the earliest").isEqualTo(6_000);
+	}
+
+	@Test
+	void anAccountCreatedAgainAfterItsOrphanMarkSetsItAnew() {
+		joined("u1", 45, 4_500);
+		// a fork dropped the creation: the account is gone as of slot 50
+		store.markOrphaned(List.of(new ReadModelChanges.DocumentKey(Projections.USER_STATS, "u1")),
+				"dropped-by-fork", 50);
+		joined("u1", 60, 6_000);
+		assertThat(joinedAt("u1")).as("the creation landed again, later").isEqualTo(6_000);
+		joined("u1", 55, 5_500);
+		assertThat(joinedAt("u1")).as("created again, the earliest event since the mark wins again").isEqualTo(5_500);
+	}
+}
