@@ -63,7 +63,7 @@ public final class ProjectionContext {
 			.computeIfAbsent(collection, c -> new LinkedHashSet<>()).add(id);
 	}
 
-	/** Sets a field the program sets once: the earliest event's value wins (see {@link ReadModelChanges#setEarliest}). */
+	/** Sets a field the program sets once: the earliest event's value wins ({@link ReadModelChanges#setEarliest}). */
 	public void setEarliest(String collection, String id, String field, BsonValue value) {
 		changes.setEarliest(collection, id, field, value, current.version());
 		written.computeIfAbsent(current.signature(), signature -> new LinkedHashMap<>())

@@ -335,7 +335,8 @@ class ProgramRulesProjectionIT {
 								.field("user_stats", ProgramHistory.userStats(BOB), "lastActivity", listTime)
 								.field("user_stats", ProgramHistory.userStats(CAROL), "lastActivity", commentTime);
 						}),
-				new Rule("§0 UserStats.joined_at = now of the instruction that created the account; later ones keep it",
+				new Rule("§0 UserStats.joined_at = now of the instruction that created the account; "
+						+ "later ones keep it",
 						(chain, expect) -> {
 							Shop shop = Shop.open(chain);
 							long joinTime = chain.now();
