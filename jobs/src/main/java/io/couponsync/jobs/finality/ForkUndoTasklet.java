@@ -240,6 +240,8 @@ class ForkUndoTasklet implements Tasklet {
 				counted.computeIfAbsent(event.signature(), s -> new ArrayList<>()).add(event);
 			}
 		}
+		Map<String, List<Document>> loggedContributions = events.loggedContributions(counted.values().stream()
+			.flatMap(List::stream).map(ChainEvent::id).toList());
 		Touched touched = new Touched();
 		planned.forEach((signature, context) -> {
 			Set<DocumentKey> documents = new LinkedHashSet<>(context.changes().documents().keySet());
@@ -248,7 +250,8 @@ class ForkUndoTasklet implements Tasklet {
 			Document counters = new Document();
 			context.touchedCounters().forEach((counter, keys) -> counters.append(counter, new ArrayList<>(keys)));
 			List<Document> decrements = new ArrayList<>();
-			recounts.decrements(counted.getOrDefault(signature, List.of())).forEach((key, field, version, amount) ->
+			recounts.decrements(counted.getOrDefault(signature, List.of()), loggedContributions)
+				.forEach((key, field, version, amount) ->
 					decrements.add(new Document("c", key.collection()).append("id", key.id()).append("f", field)
 						.append("at", CounterJournal.keyOf(version)).append("v", amount)));
 			Document plan = new Document("documents", documents.stream()

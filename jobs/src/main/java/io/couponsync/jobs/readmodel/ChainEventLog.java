@@ -3,8 +3,10 @@ package io.couponsync.jobs.readmodel;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -76,8 +78,9 @@ public final class ChainEventLog {
 
 	/**
 	 * Logs the events with what each contributes to the counters. An event logged already (a re-run after a crash, a
-	 * replay) gets its re-decoded data and contributions; its commitment stays as it is. Returns the ids of the events
-	 * not counted yet: the new ones, and those logged already that have no counted marker (looked up only for them).
+	 * replay) gets its re-decoded data, and its contributions unless it is counted (they stay what was counted); its
+	 * commitment stays as it is. Returns the ids of the events not counted yet: the new ones, and those logged
+	 * already that have no counted marker (looked up only for them).
 	 */
 	public Set<String> append(List<ChainEvent> chunk, List<CounterSpec> counters) {
 		Set<String> uncounted = new HashSet<>();
@@ -95,15 +98,21 @@ public final class ChainEventLog {
 		insertIfAbsent(events, inserts).forEach(index -> alreadyLogged.add(chunk.get(index)));
 		chunk.forEach(event -> uncounted.add(event.id()));
 		if (!alreadyLogged.isEmpty()) {
+			List<String> loggedIds = alreadyLogged.stream().map(ChainEvent::id).toList();
+			Set<String> notCounted = uncounted(loggedIds);
 			List<WriteModel<Document>> writes = new ArrayList<>(alreadyLogged.size());
 			for (ChainEvent event : alreadyLogged) {
-				writes.add(new UpdateOneModel<>(Filters.eq("_id", event.id()),
-						new Document("$set", logged(event, counters))));
+				Document entry = logged(event, counters);
+				if (!notCounted.contains(event.id())) {
+					// why: a counted event's contributions are what a fork's undo takes back; the counters' definitions
+					// may have changed since it was counted
+					entry.remove("counters");
+				}
+				writes.add(new UpdateOneModel<>(Filters.eq("_id", event.id()), new Document("$set", entry)));
 			}
 			events.bulkWrite(writes, new BulkWriteOptions().ordered(false));
-			List<String> loggedIds = alreadyLogged.stream().map(ChainEvent::id).toList();
 			uncounted.removeAll(loggedIds);
-			uncounted.addAll(uncounted(loggedIds));
+			uncounted.addAll(notCounted);
 		}
 		return uncounted;
 	}
@@ -232,6 +241,23 @@ public final class ChainEventLog {
 			}
 		}
 		return present;
+	}
+
+	/**
+	 * What these logged events added to the counters when they were logged ({@code {k, v}} each), by event id; an
+	 * entry logged without them is left out.
+	 */
+	public Map<String, List<Document>> loggedContributions(Collection<String> eventIds) {
+		Map<String, List<Document>> logged = new HashMap<>();
+		if (!eventIds.isEmpty()) {
+			events.find(Filters.in("_id", eventIds)).projection(Projections.include("counters")).forEach(event -> {
+				List<Document> counters = event.getList("counters", Document.class);
+				if (counters != null) {
+					logged.put(event.getString("_id"), counters);
+				}
+			});
+		}
+		return logged;
 	}
 
 	/** The logged events of these transactions, as they were applied. */

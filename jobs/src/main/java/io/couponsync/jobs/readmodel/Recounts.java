@@ -57,23 +57,40 @@ public final class Recounts {
 					counter.documentId().apply(key), counter.field(), 0, null));
 		}
 		for (ChainEvent event : uncounted) {
-			for (Document contribution : ChainEventLog.contributions(event, projections.counters())) {
-				String counterKey = contribution.getString("k");
-				int bar = counterKey.indexOf('|');
-				CounterSpec counter = byName.get(counterKey.substring(0, bar));
-				increments.add(counter.collection(), counter.documentId().apply(counterKey.substring(bar + 1)),
-						counter.field(), contribution.getLong("v"), event.version());
-			}
+			add(increments, byName, ChainEventLog.contributions(event, projections.counters()), event.version(), 1);
 		}
 		return increments;
 	}
 
-	/** The increments that take these (counted) events back out of the counters: a fork dropped them. */
-	public CounterJournal.Increments decrements(List<ChainEvent> counted) {
+	/**
+	 * The increments that take these (counted) events back out of the counters: a fork dropped them. Each takes
+	 * back what its log entry says it added ({@code logged}, by event id), so a counter defined or changed since it
+	 * was counted loses nothing it never got; an entry without them is recomputed.
+	 */
+	public CounterJournal.Increments decrements(List<ChainEvent> counted, Map<String, List<Document>> logged) {
 		CounterJournal.Increments decrements = new CounterJournal.Increments();
-		increments(counted, Map.of()).forEach((key, field, version, amount) -> decrements.add(key.collection(),
-				key.id(), field, -amount, version));
+		Map<String, CounterSpec> byName = new LinkedHashMap<>();
+		projections.counters().forEach(counter -> byName.put(counter.name(), counter));
+		for (ChainEvent event : counted) {
+			List<Document> contributions = logged.get(event.id());
+			add(decrements, byName, contributions != null ? contributions
+					: ChainEventLog.contributions(event, projections.counters()), event.version(), -1);
+		}
 		return decrements;
+	}
+
+	/** Adds {@code sign} × each contribution to its counter's document; a counter no longer defined is skipped. */
+	private static void add(CounterJournal.Increments increments, Map<String, CounterSpec> byName,
+			List<Document> contributions, ChangeVersion version, int sign) {
+		for (Document contribution : contributions) {
+			String counterKey = contribution.getString("k");
+			int bar = counterKey.indexOf('|');
+			CounterSpec counter = byName.get(counterKey.substring(0, bar));
+			if (counter != null) {
+				increments.add(counter.collection(), counter.documentId().apply(counterKey.substring(bar + 1)),
+						counter.field(), sign * contribution.get("v", Number.class).longValue(), version);
+			}
+		}
 	}
 
 	/**
