@@ -236,6 +236,12 @@ public final class Projections {
 		return List.of(new CounterJournal.DerivedField(USER_STATS, "reputationScore", "tier", Projections::tierOf));
 	}
 
+	/** Whether a field is one of the {@link #derivedFields}. */
+	public static boolean isDerived(String collection, String field) {
+		return derivedFields().stream()
+			.anyMatch(derived -> derived.collection().equals(collection) && derived.field().equals(field));
+	}
+
 	private static CounterSpec userStats(PdaResolver pdas, String field, Source... sources) {
 		return new CounterSpec("userStats." + field, USER_STATS, field, user -> userStatsId(pdas, user),
 				List.of(sources));

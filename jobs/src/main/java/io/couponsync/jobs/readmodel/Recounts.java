@@ -100,8 +100,7 @@ public final class Recounts {
 	public boolean isCounter(String collection, String field) {
 		return projections.counters().stream()
 			.anyMatch(counter -> counter.collection().equals(collection) && counter.field().equals(field))
-				|| Projections.derivedFields().stream()
-					.anyMatch(derived -> derived.collection().equals(collection) && derived.field().equals(field));
+				|| Projections.isDerived(collection, field);
 	}
 
 	/** Recomputes the touched histories from the log (fork undo). */

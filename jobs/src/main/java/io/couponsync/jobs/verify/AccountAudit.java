@@ -150,7 +150,8 @@ final class AccountAudit {
 				report.count("accounts: counters that counted changes after the slot read (not judged)", 1);
 				continue;
 			}
-			if (isDerived(collection, field.getKey()) && versionAfter(versions.get(field.getKey()), readSlot)) {
+			if (Projections.isDerived(collection, field.getKey())
+					&& versionAfter(versions.get(field.getKey()), readSlot)) {
 				report.count("accounts: fields a counter's change set after the slot read (not judged)", 1);
 				continue;
 			}
@@ -175,11 +176,6 @@ final class AccountAudit {
 		return versionAfter(document.getDocument(CounterJournal.COUNTED, new BsonDocument()).get(field), readSlot);
 	}
 
-	/** Whether a field is set in a counter's update ({@link Projections#derivedFields}). */
-	private static boolean isDerived(String collection, String field) {
-		return Projections.derivedFields().stream()
-			.anyMatch(derived -> derived.collection().equals(collection) && derived.field().equals(field));
-	}
 
 	/**
 	 * Whether a version is past {@code readSlot}. why: increments, and a field set in a counter's update (a user's

@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
 /** The event log over the MongoDB wire: what a counted event contributed stays what a fork's undo takes back. */
 class ChainEventLogIT {
@@ -25,23 +20,19 @@ class ChainEventLogIT {
 	private static final CounterSpec DOUBLE_LIKES = new CounterSpec("comments.likes", "comments", "likes",
 			key -> key, List.of(CounterSpec.Source.count("CommentLiked", "comment").times(2)));
 
-	private MongoServer server;
-
-	private MongoClient client;
+	private WireDatabase wire;
 
 	private ChainEventLog log;
 
 	@BeforeEach
 	void start() {
-		server = new MongoServer(new MemoryBackend());
-		client = MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort());
-		log = new ChainEventLog(client.getDatabase("log"));
+		wire = new WireDatabase();
+		log = new ChainEventLog(wire.database("log"));
 	}
 
 	@AfterEach
 	void stop() {
-		client.close();
-		server.shutdown();
+		wire.close();
 	}
 
 	private static ChainEvent liked(String signature) {

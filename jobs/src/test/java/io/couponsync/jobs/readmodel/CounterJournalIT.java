@@ -4,23 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-
 /** Counters by journal entries over the MongoDB wire: applied once, finished after a crash, a read as their base. */
 class CounterJournalIT {
 
-	private MongoServer server;
-
-	private MongoClient client;
+	private WireDatabase wire;
 
 	private MongoDatabase database;
 
@@ -28,16 +21,14 @@ class CounterJournalIT {
 
 	@BeforeEach
 	void start() {
-		server = new MongoServer(new MemoryBackend());
-		client = MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort());
-		database = client.getDatabase("journal");
+		wire = new WireDatabase();
+		database = wire.database("journal");
 		journal = new CounterJournal(database);
 	}
 
 	@AfterEach
 	void stop() {
-		client.close();
-		server.shutdown();
+		wire.close();
 	}
 
 	private static ChangeVersion version(long slot) {

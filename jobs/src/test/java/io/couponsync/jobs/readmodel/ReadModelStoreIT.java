@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import org.bson.BsonInt64;
 import org.bson.Document;
@@ -13,15 +11,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-
 /** The store's version guard over the MongoDB wire, for a field the program sets once (a user's join time). */
 class ReadModelStoreIT {
 
-	private MongoServer server;
-
-	private MongoClient client;
+	private WireDatabase wire;
 
 	private MongoDatabase database;
 
@@ -29,16 +22,14 @@ class ReadModelStoreIT {
 
 	@BeforeEach
 	void start() {
-		server = new MongoServer(new MemoryBackend());
-		client = MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort());
-		database = client.getDatabase("store");
+		wire = new WireDatabase();
+		database = wire.database("store");
 		store = new ReadModelStore(database);
 	}
 
 	@AfterEach
 	void stop() {
-		client.close();
-		server.shutdown();
+		wire.close();
 	}
 
 	private static ChangeVersion event(long slot) {
