@@ -3,6 +3,7 @@ package io.couponsync.jobs.readmodel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,9 @@ import io.couponsync.chain.idl.IdlPdaSeed;
  * its account's address (a rating, a like, a participant, user stats) meets the on-chain account on one key.
  */
 public final class PdaResolver {
+
+	/** Seeds in the cache's keys: hexadecimal, which is linear where base 58 is quadratic in the length. */
+	private static final HexFormat HEX = HexFormat.of();
 
 	private final byte[] programId;
 
@@ -66,7 +70,7 @@ public final class PdaResolver {
 				throw new IllegalArgumentException(accountName + " needs seed '" + seed.path() + "'");
 			}
 			parts.add(part);
-			cacheKey.append('/').append(Base58.encode(part));
+			cacheKey.append('/').append(HEX.formatHex(part));
 		}
 		return cache.computeIfAbsent(cacheKey.toString(), key -> ProgramDerivedAddress.find(parts, programId).base58());
 	}
@@ -75,7 +79,7 @@ public final class PdaResolver {
 	public String deriveFromSeeds(byte[]... seeds) {
 		StringBuilder cacheKey = new StringBuilder("unlisted");
 		for (byte[] seed : seeds) {
-			cacheKey.append('/').append(Base58.encode(seed));
+			cacheKey.append('/').append(HEX.formatHex(seed));
 		}
 		return cache.computeIfAbsent(cacheKey.toString(),
 				key -> ProgramDerivedAddress.find(List.of(seeds), programId).base58());

@@ -1,7 +1,7 @@
 package io.couponsync.platform.mongo;
 
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.backend.Index;
@@ -94,13 +94,25 @@ final class IdConditionIndex<P> extends Index<P> {
 
 	@Override
 	public void checkUpdate(Document oldDocument, Document newDocument, MongoCollection<P> collection) {
-		idIndex.checkUpdate(oldDocument, newDocument, collection);
+		if (!sameId(oldDocument, newDocument)) {
+			idIndex.checkUpdate(oldDocument, newDocument, collection);
+		}
 	}
 
 	@Override
 	public void updateInPlace(Document oldDocument, Document newDocument, P position, MongoCollection<P> collection)
 			throws KeyConstraintError {
-		idIndex.updateInPlace(oldDocument, newDocument, position, collection);
+		if (!sameId(oldDocument, newDocument)) {
+			idIndex.updateInPlace(oldDocument, newDocument, position, collection);
+		}
+	}
+
+	/**
+	 * Whether an update left {@code _id} as it was (MongoDB refuses to change it, so nearly always): the index then
+	 * has nothing to check or move, which the server's index finds out only by computing both documents' keys.
+	 */
+	private static boolean sameId(Document oldDocument, Document newDocument) {
+		return oldDocument.containsKey(ID) && Objects.equals(oldDocument.get(ID), newDocument.get(ID));
 	}
 
 	@Override

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -369,8 +370,18 @@ final class LeadingFieldIndex<P> extends Index<P> {
 	@Override
 	public synchronized void updateInPlace(Document oldDocument, Document newDocument, P position,
 			MongoCollection<P> collection) {
+		// why: most updates leave an index's field alone (staging's moves touch one of its seven indexes)
+		if (sameEntry(oldDocument, newDocument)) {
+			return;
+		}
 		remove(oldDocument);
 		add(newDocument, position, collection);
+	}
+
+	private boolean sameEntry(Document oldDocument, Document newDocument) {
+		return oldDocument.containsKey(field) == newDocument.containsKey(field)
+				&& Objects.equals(oldDocument.get(field), newDocument.get(field))
+				&& Objects.equals(oldDocument.get(ID), newDocument.get(ID));
 	}
 
 	@Override

@@ -32,4 +32,20 @@ class IdConditionIndexTest {
 		assertThat(index.canHandle(new Document("$or", List.of(new Document("_id", "a"))))).isFalse();
 		assertThat(IdConditionIndex.isIdIndex(List.of(new IndexKey("status", true)))).isFalse();
 	}
+
+	@Test
+	void anUpdateKeepingItsIdLeavesTheIndexAsItWasAndAChangedIdMovesIt() {
+		index.add(new Document("_id", "a").append("status", "received"), 0, null);
+
+		index.checkUpdate(new Document("_id", "a").append("status", "received"),
+				new Document("_id", "a").append("status", "applied"), null);
+		index.updateInPlace(new Document("_id", "a").append("status", "received"),
+				new Document("_id", "a").append("status", "applied"), 0, null);
+		assertThat(index.getPositions(new Document("_id", "a"))).containsExactly(0);
+
+		index.updateInPlace(new Document("_id", "a"), new Document("_id", "b"), 0, null);
+		assertThat(index.getPositions(new Document("_id", "a"))).isEmpty();
+		assertThat(index.getPositions(new Document("_id", "b"))).containsExactly(0);
+		assertThat(index.getCount()).isOne();
+	}
 }

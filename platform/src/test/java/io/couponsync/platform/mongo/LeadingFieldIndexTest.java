@@ -66,6 +66,8 @@ class LeadingFieldIndexTest {
 
 		index.updateInPlace(new Document("_id", "a").append("status", "received"),
 				new Document("_id", "a").append("status", "applied"), 0, null);
+		index.updateInPlace(new Document("_id", "c").append("status", List.of("received", "x")),
+				new Document("_id", "c").append("status", List.of("received", "x")).append("slot", 9L), 2, null);
 		assertThat(index.remove(new Document("_id", "b").append("status", "applied"))).isEqualTo(1);
 		assertThat(index.remove(new Document("_id", "d"))).as("held though it lacks the field").isEqualTo(3);
 
