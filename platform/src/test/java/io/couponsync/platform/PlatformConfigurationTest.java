@@ -25,6 +25,7 @@ import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.staging.MongoStagingRepository;
 import io.couponsync.platform.config.InvalidConfigurationException;
 import io.couponsync.platform.config.InvalidConfigurationFailureAnalyzerAccess;
+import io.couponsync.platform.config.MongoStoreProperties;
 import io.couponsync.platform.config.SolanaProperties;
 import io.couponsync.platform.mongo.EmbeddedMongoServer;
 import io.couponsync.platform.mongo.MongoStoreConfiguration;
@@ -62,6 +63,20 @@ class PlatformConfigurationTest {
 			.getDatabase("coupon_sync").getCollection("kept").insertOne(new Document("_id", "survives")));
 		runner.withPropertyValues(file).run(context -> assertThat(context.getBean(MongoClient.class)
 			.getDatabase("coupon_sync").getCollection("kept").find().first()).containsEntry("_id", "survives"));
+		runner.withPropertyValues(file, "sync.mongodb.embedded.file-cache=1MB").run(context -> assertThat(context
+			.getBean(MongoClient.class).getDatabase("coupon_sync").getCollection("kept").countDocuments()).isOne());
+	}
+
+	@Test
+	void refusesAnEmbeddedFileCacheOutOfBounds() {
+		runner.run(context -> assertThat(context.getBean(MongoStoreProperties.class).embedded().fileCache())
+			.isEqualTo(DataSize.ofMegabytes(128)));
+		runner.withPropertyValues("sync.mongodb.embedded.file-cache=100KB").run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("sync.mongodb.embedded.fileCache")
+				.hasMessageContaining("must be between 1MB and 64GB");
+		});
 	}
 
 	@Test

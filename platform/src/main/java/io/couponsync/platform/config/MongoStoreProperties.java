@@ -13,6 +13,7 @@ import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -38,10 +39,13 @@ public record MongoStoreProperties(String uri, @NotBlank @DefaultValue("coupon_s
 	 * @param file its H2 data file, so data survives a restart; blank keeps data in memory only
 	 * @param reuseRunning when a MongoDB server already answers on {@code host:port} (the application running in
 	 * another process), use it instead of starting one; the one-shot commands set it, the application does not
+	 * @param fileCache how much of the data file H2 keeps in memory, decoded: a page read from the file again is
+	 * deserialized again, which at the 16 MB H2 keeps by default was most of the server's time under the apply job
 	 */
 	public record Embedded(@NotBlank @DefaultValue("127.0.0.1") String host,
 			@Min(0) @Max(65535) @DefaultValue("27117") int port, String file,
-			@DefaultValue("false") boolean reuseRunning) {
+			@DefaultValue("false") boolean reuseRunning,
+			@NotNull @DataSizeRange(min = "1MB", max = "64GB") @DefaultValue("128MB") DataSize fileCache) {
 
 		@AssertTrue(message = "host must be a loopback address (127.0.0.1, ::1, localhost): the embedded server asks "
 				+ "no credentials")

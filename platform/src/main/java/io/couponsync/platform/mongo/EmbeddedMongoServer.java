@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The embedded default: a MongoDB-wire server on loopback, backed by an H2 file so data survives a restart. The
@@ -20,20 +21,28 @@ public final class EmbeddedMongoServer implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(EmbeddedMongoServer.class);
 
+	/** As {@code sync.mongodb.embedded.file-cache} defaults. */
+	public static final DataSize DEFAULT_FILE_CACHE = DataSize.ofMegabytes(128);
+
 	private final MongoServer server;
 
 	private final InetSocketAddress address;
 
 	private final CollectionScans scans = new CollectionScans();
 
+	/** Its H2 file, if any, with {@link #DEFAULT_FILE_CACHE} of it kept in memory. */
 	public EmbeddedMongoServer(String host, int port, Path file) {
+		this(host, port, file, DEFAULT_FILE_CACHE);
+	}
+
+	public EmbeddedMongoServer(String host, int port, Path file, DataSize fileCache) {
 		MongoBackend backend;
 		if (file == null || file.toString().isBlank()) {
 			backend = EmbeddedBackends.inMemory(scans);
 		}
 		else {
 			createParent(file);
-			backend = EmbeddedBackends.inFile(file.toString());
+			backend = EmbeddedBackends.inFile(file.toString(), fileCache);
 		}
 		this.server = new MongoServer(backend);
 		server.bind(host, port);

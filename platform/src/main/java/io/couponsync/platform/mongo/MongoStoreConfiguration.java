@@ -38,7 +38,8 @@ public class MongoStoreConfiguration {
 		}
 		try {
 			return new EmbeddedMongoServerHolder(
-					new EmbeddedMongoServer(embedded.host(), embedded.port(), embedded.dataFile()), null);
+					new EmbeddedMongoServer(embedded.host(), embedded.port(), embedded.dataFile(),
+							embedded.fileCache()), null);
 		}
 		catch (Exception ex) {
 			// why: Exception, not RuntimeException: Netty throws its java.net.BindException undeclared

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Queries and updates that combine an {@code _id} condition with others, or name a secondary index's leading field,
@@ -143,6 +145,14 @@ class EmbeddedMongoServerIT {
 				.containsExactlyInAnyOrderElementsOf(documents);
 			assertThat(collection.find(Filters.eq("status", "applied")).sort(Sorts.descending("slot")).limit(5)
 				.into(new ArrayList<>())).as("ties in the stock order").isEqualTo(newestApplied).hasSize(5);
+			for (Document document : documents) {
+				assertThat(collection.find(Filters.eq("_id", document.get("_id"))).first()).isEqualTo(document);
+			}
+			assertThatThrownBy(() -> collection.insertOne(new Document("_id", "sig-7"))).as("the stock _id index")
+				.isInstanceOf(MongoWriteException.class)
+				.hasMessageContaining("duplicate key");
+			collection.insertOne(new Document("_id", "sig-70"));
+			assertThat(collection.find(Filters.eq("_id", "sig-70")).first()).isNotNull();
 		}
 	}
 
