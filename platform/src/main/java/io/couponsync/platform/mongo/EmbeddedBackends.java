@@ -30,7 +30,8 @@ import org.springframework.util.unit.DataSize;
  * <p>
  * Neither backend keeps a collection's data size: the server measures it by BSON-encoding the whole document on every
  * insert and the old and new document on every update (a fifth of its time under the apply job, staging's raw logs
- * included), and the figure serves only {@code collStats}, which then reports a size of 0.
+ * included), and the figure serves only {@code collStats}, which then reports 0 in memory
+ * and, for an H2 file, the figure last saved in it.
  */
 final class EmbeddedBackends {
 
