@@ -89,7 +89,8 @@ public final class ApplyThroughput {
 						"--sync.mongodb.uri=", "--sync.mongodb.embedded.port=0",
 						"--sync.mongodb.embedded.file=" + ("h2".equals(backend) ? data.resolve("mongo.mv") : ""),
 						"--spring.datasource.url=jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1", "--logging.level.root=WARN")) {
-			jobs.getBean(MongoStagingRepository.class).insertIfAbsent(staged);
+			stage(jobs.getBean(MongoStagingRepository.class), staged);
+			staged = null; // why: a million transactions with their logs, held twice (here and in the in-memory server)
 			TIME_BY_SHAPE.clear();
 			long commandsBefore = COMMANDS.get();
 			long start = System.nanoTime();
@@ -110,6 +111,13 @@ public final class ApplyThroughput {
 			printCeiling(seconds);
 			printCostliestShapes(seconds);
 			rawBulkRate(client.getDatabase("coupon_sync"), (int) events, events / seconds);
+		}
+	}
+
+	/** Stages the transactions in slices, so the server's copies are not all encoded into one request at once. */
+	private static void stage(MongoStagingRepository staging, List<StagedTransaction> transactions) {
+		for (int from = 0; from < transactions.size(); from += 10_000) {
+			staging.insertIfAbsent(transactions.subList(from, Math.min(transactions.size(), from + 10_000)));
 		}
 	}
 
