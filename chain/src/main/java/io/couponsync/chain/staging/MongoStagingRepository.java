@@ -33,6 +33,13 @@ import com.mongodb.client.model.UpdateManyModel;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import org.bson.BsonArray;
+import org.bson.BsonBoolean;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.bson.BsonValue;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.Binary;
@@ -307,26 +314,51 @@ public final class MongoStagingRepository implements StagingRepository {
 		if (transactions.isEmpty()) {
 			return 0;
 		}
-		Date now = new Date();
-		List<WriteModel<Document>> moves = new ArrayList<>(transactions.size());
+		// why: built as BSON directly — encoding the same moves through the update builders' codec lookups cost the
+		// apply job a sixth of its own time; the filter keeps {_id, status} at the top level, as every index serves it
+		BsonDateTime now = new BsonDateTime(System.currentTimeMillis());
+		BsonDocument allowedBefore = new BsonDocument("$in", new BsonArray(StagingStatus
+			.allowedBefore(StagingStatus.APPLIED).stream().map(status -> (BsonValue) new BsonString(status.value()))
+			.toList()));
+		BsonDocument unset = new BsonDocument(WAITS, new BsonString("")).append(WAITED_IN, new BsonString(""));
+		BsonDocument earliest = new BsonDocument(FIRST_APPLIED_AT, now);
+		BsonInt64 execution = new BsonInt64(jobExecutionId);
+		List<WriteModel<BsonDocument>> moves = new ArrayList<>(transactions.size());
 		for (Applied transaction : transactions) {
-			List<Bson> set = new ArrayList<>(List.of(Updates.set(STATUS, StagingStatus.APPLIED.value()),
-					Updates.set("appliedAt", now), Updates.min(FIRST_APPLIED_AT, now),
-					Updates.set("appliedByJobExecution", jobExecutionId), Updates.set(WRITTEN_EVENTS, transaction.written().events()),
-					Updates.set(WRITTEN_DOCUMENTS, new Document(transaction.written().documents())),
-					Updates.unset(WAITS), Updates.unset(WAITED_IN)));
+			BsonDocument set = new BsonDocument(STATUS, new BsonString(StagingStatus.APPLIED.value()))
+				.append("appliedAt", now)
+				.append("appliedByJobExecution", execution)
+				.append(WRITTEN_EVENTS, strings(transaction.written().events()))
+				.append(WRITTEN_DOCUMENTS, writtenDocuments(transaction.written().documents()));
 			if (transaction.truncated()) {
-				set.add(Updates.set(NEEDS_ACCOUNT_RESYNC, true));
+				set.append(NEEDS_ACCOUNT_RESYNC, BsonBoolean.TRUE);
 			}
 			if (transaction.needsRefetch()) {
-				set.add(Updates.set(NEEDS_REFETCH, true));
+				set.append(NEEDS_REFETCH, BsonBoolean.TRUE);
 			}
-			Bson guard = transaction.positionKnown() ? movableTo(StagingStatus.APPLIED)
-					: Filters.and(movableTo(StagingStatus.APPLIED), Filters.exists(POSITION, false));
-			moves.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", transaction.signature()), guard),
-					Updates.combine(set)));
+			BsonDocument filter = new BsonDocument("_id", new BsonString(transaction.signature()))
+				.append(STATUS, allowedBefore);
+			if (!transaction.positionKnown()) {
+				filter.append(POSITION, new BsonDocument("$exists", BsonBoolean.FALSE));
+			}
+			moves.add(new UpdateOneModel<>(filter,
+					new BsonDocument("$set", set).append("$min", earliest).append("$unset", unset)));
 		}
-		return collection.bulkWrite(moves, new BulkWriteOptions().ordered(false)).getModifiedCount();
+		return collection.withDocumentClass(BsonDocument.class)
+			.bulkWrite(moves, new BulkWriteOptions().ordered(false))
+			.getModifiedCount();
+	}
+
+	private static BsonArray strings(List<String> values) {
+		BsonArray array = new BsonArray(new ArrayList<>(values.size()));
+		values.forEach(value -> array.add(new BsonString(value)));
+		return array;
+	}
+
+	private static BsonDocument writtenDocuments(Map<String, List<String>> documents) {
+		BsonDocument written = new BsonDocument();
+		documents.forEach((name, ids) -> written.append(name, strings(ids)));
+		return written;
 	}
 
 	@Override

@@ -112,7 +112,8 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		events.removeIf(event -> unresolvable.containsKey(event.signature()));
 		EventReferences.Resolved resolved = references.resolve(events);
 		Map<String, String> waiting = resolved.waiting();
-		Map<String, List<String>> unprojectable = unprojectable(resolved.events());
+		Trial trial = project(resolved.events());
+		Map<String, List<String>> unprojectable = trial.failures();
 		Map<String, List<String>> dead = new LinkedHashMap<>(unresolvable);
 		dead.putAll(unprojectable);
 		deadLetters.waitedTooLong(waiting, jobExecutionId).forEach((signature, reason) -> dead.put(signature, List.of(reason)));
@@ -121,10 +122,12 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		Set<String> uncounted = log.append(applicable, projections.counters());
 		checkpoint.reached("events-logged");
 
-		ProjectionContext context = contexts.create();
-		for (ChainEvent event : applicable) {
-			context.startEvent(event);
-			projections.projection(event.name()).project(event, context);
+		ProjectionContext context = unprojectable.isEmpty() ? trial.context() : contexts.create();
+		if (!unprojectable.isEmpty()) {
+			for (ChainEvent event : applicable) {
+				context.startEvent(event);
+				projections.projection(event.name()).project(event, context);
+			}
 		}
 		store.apply(context.changes());
 		checkpoint.reached("fields-written");
@@ -160,13 +163,18 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 		}
 	}
 
+	/** A first projection of the chunk's events: the transactions that failed it, and what it collected. */
+	private record Trial(Map<String, List<String>> failures, ProjectionContext context) {
+	}
+
 	/**
 	 * Projects each transaction's events on its own, so that one whose events cannot be projected — an event with
 	 * no projection, a missing field, an unexpected value, also in the fields its counters read — is found before
-	 * anything is written and goes to the dead letters with the reason, while the rest of the chunk applies.
-	 * Projections are pure computations; the second pass costs no I/O.
+	 * anything is written and goes to the dead letters with the reason, while the rest of the chunk applies. When
+	 * none fails, what it collected is the chunk's projection; otherwise a failed transaction may have left part of
+	 * its changes in it, and the rest are projected again (pure computations, no I/O).
 	 */
-	private Map<String, List<String>> unprojectable(List<ChainEvent> events) {
+	private Trial project(List<ChainEvent> events) {
 		Map<String, List<String>> failures = new LinkedHashMap<>();
 		ProjectionContext trial = contexts.create();
 		for (ChainEvent event : events) {
@@ -187,7 +195,7 @@ class ReadModelWriter implements ItemWriter<DecodedTransaction> {
 						+ ", cannot be projected: " + ex));
 			}
 		}
-		return failures;
+		return new Trial(failures, trial);
 	}
 
 	/** What each transaction of the chunk wrote: its events' ids and the documents whose fields it set. */

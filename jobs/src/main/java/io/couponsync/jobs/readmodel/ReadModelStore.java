@@ -362,6 +362,10 @@ public final class ReadModelStore {
 			}
 			Document versions = existing == null ? null : existing.get(VERSIONS, Document.class);
 			BsonDocument set = new BsonDocument();
+			// why: the versions are set whole, merged from what was read, not one dotted path per field — the
+			// embedded server splits every dotted path with regular expressions; the read-model lease makes this read
+			// the current one, as the version guard already assumes
+			BsonDocument newVersions = new BsonDocument();
 			// why: a resync's read shows the account exists as of its version, whether or not it rewrites a field the
 			// document holds — one written only by what a fork dropped (an orphan mark, a cancellation's reason)
 			ChangeVersion newest = heldFieldsOnly ? readVersion(fields) : null;
@@ -377,7 +381,7 @@ public final class ReadModelStore {
 								|| orphanedBefore(existing, key)
 						: key.compareTo(storedVersion) >= 0)) {
 					set.append(field.getKey(), field.getValue().value());
-					set.append(VERSIONS + "." + field.getKey(), new BsonString(key));
+					newVersions.append(field.getKey(), new BsonString(key));
 					newest = newest == null || version.compareTo(newest) > 0 ? version : newest;
 				}
 			}
@@ -395,14 +399,14 @@ public final class ReadModelStore {
 					// why: the account was closed and created again within this chunk: the later change wins
 					for (String field : ORPHAN_FIELDS) {
 						set.remove(field);
-						set.remove(VERSIONS + "." + field);
+						newVersions.remove(field);
 					}
 				}
 				if ((existing != null && existing.containsKey(ORPHANED) || mark != null) && !set.containsKey(ORPHANED)) {
 					BsonDocument unset = new BsonDocument();
 					for (String field : ORPHAN_FIELDS) {
 						unset.append(field, new BsonString(""));
-						set.append(VERSIONS + "." + field, new BsonString(newestKey));
+						newVersions.append(field, new BsonString(newestKey));
 					}
 					update.append("$unset", unset);
 				}
@@ -410,6 +414,9 @@ public final class ReadModelStore {
 				set.append("lastSlot", new org.bson.BsonInt64(newest.slot()));
 				set.append("lastSignature", new BsonString(newest.signature()));
 				set.append("commitment", new BsonString(finalized ? "finalized" : "confirmed"));
+			}
+			if (!newVersions.isEmpty()) {
+				set.append(VERSIONS, merged(versions, newVersions));
 			}
 			BsonDocument whole = existing == null ? whole(id, set) : null;
 			if (whole != null) {
@@ -429,23 +436,27 @@ public final class ReadModelStore {
 		}
 	}
 
-	/** The document a {@code $set} of top-level fields and their versions creates; null for other paths. */
+	/** The stored versions with the new ones put over them, in the order the stored ones had. */
+	private static BsonDocument merged(Document stored, BsonDocument changed) {
+		if (stored == null || stored.isEmpty()) {
+			return changed;
+		}
+		BsonDocument merged = new BsonDocument();
+		stored.forEach((field, version) -> merged.append(field, new BsonString((String) version)));
+		changed.forEach(merged::put);
+		return merged;
+	}
+
+	/** The document a {@code $set} of top-level fields creates; null for other paths. */
 	private static BsonDocument whole(String id, BsonDocument set) {
 		BsonDocument whole = new BsonDocument("_id", new BsonString(id));
-		BsonDocument versions = new BsonDocument();
-		String versionPrefix = VERSIONS + ".";
 		for (Map.Entry<String, BsonValue> field : set.entrySet()) {
-			if (field.getKey().startsWith(versionPrefix)) {
-				versions.append(field.getKey().substring(versionPrefix.length()), field.getValue());
-			}
-			else if (field.getKey().indexOf('.') >= 0) {
+			if (field.getKey().indexOf('.') >= 0) {
 				return null;
 			}
-			else {
-				whole.append(field.getKey(), field.getValue());
-			}
+			whole.append(field.getKey(), field.getValue());
 		}
-		return whole.append(VERSIONS, versions);
+		return whole;
 	}
 
 	private void insertNew(String collection, List<BsonDocument> inserts,
