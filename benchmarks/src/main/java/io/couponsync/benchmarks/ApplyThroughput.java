@@ -51,8 +51,11 @@ import io.couponsync.simulator.marketplace.MarketplaceWorkload;
  * round trips per chunk counted by a driver command listener, next to the raw bulk-upsert rate of the same server.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.couponsync.benchmarks.ApplyThroughput [transactions] [h2|memory] [chunk]
+ * java -cp benchmarks/target/benchmarks.jar io.couponsync.benchmarks.ApplyThroughput [transactions] [h2|memory] [chunk] [warm-up transactions]
  * </pre>
+ *
+ * The measured run comes after a warm-up run (20,000 transactions by default, 0 for none) on a separate simulator,
+ * context and embedded server in the same JVM, so that it measures compiled code, as in the long-running platform.
  */
 public final class ApplyThroughput {
 
@@ -70,11 +73,32 @@ public final class ApplyThroughput {
 		int total = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
 		String backend = args.length > 1 ? args[1] : "memory";
 		int chunk = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+		int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 20_000;
+		if (warmUp > 0) {
+			// why: the platform applies every second in a long-running process, so its code is compiled; a cold JVM
+			// spends a compiler thread's core on it for the first tens of thousands of events (measured: the C2
+			// thread at two thirds of a core through a 30k run), and the raw rate below is measured warm too
+			System.out.printf("warm-up: %,d transactions on a separate simulator and server...%n", warmUp);
+			Run cold = apply(warmUp, backend, chunk, false);
+			System.out.printf("  warm-up (cold JVM): %,d events in %.2f s = %,.0f events per second%n", cold.events(),
+					cold.seconds(), cold.events() / cold.seconds());
+		}
+		apply(total, backend, chunk, true);
+	}
+
+	/** What one run applied and how long it took. */
+	private record Run(long events, double seconds) {
+	}
+
+	/** Generates {@code total} transactions, stages them on a fresh embedded server and applies them. */
+	private static Run apply(int total, String backend, int chunk, boolean report) throws Exception {
 		Path data = Files.createTempDirectory("apply-bench");
 		List<StagedTransaction> staged;
 		try (SolanaSimulator simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(
 				SolanaSimulator.bundledIdl()).withWorkload(MarketplaceWorkload.Options.plain()))) {
-			System.out.printf("generating %,d transactions...%n", total);
+			if (report) {
+				System.out.printf("generating %,d transactions...%n", total);
+			}
 			for (int done = 0; done < total; done += 20) {
 				simulator.runWorkload(Math.min(20, total - done));
 				simulator.advanceSlots(1);
@@ -88,7 +112,8 @@ public final class ApplyThroughput {
 						"--sync.jobs.apply.chunk-size=" + chunk,
 						"--sync.mongodb.uri=", "--sync.mongodb.embedded.port=0",
 						"--sync.mongodb.embedded.file=" + ("h2".equals(backend) ? data.resolve("mongo.mv") : ""),
-						"--spring.datasource.url=jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1", "--logging.level.root=WARN")) {
+						"--spring.datasource.url=jdbc:h2:mem:bench-" + report + ";DB_CLOSE_DELAY=-1",
+						"--logging.level.root=WARN")) {
 			stage(jobs.getBean(MongoStagingRepository.class), staged);
 			staged = null; // why: a million transactions with their logs, held twice (here and in the in-memory server)
 			TIME_BY_SHAPE.clear();
@@ -101,6 +126,9 @@ public final class ApplyThroughput {
 				.filter(s -> s.getStepName().equals("applyEventsStep")).findFirst().orElseThrow();
 			MongoClient client = jobs.getBean(MongoClient.class);
 			long events = client.getDatabase("coupon_sync").getCollection("chain_events").countDocuments();
+			if (!report) {
+				return new Run(events, seconds);
+			}
 			long chunks = step.getCommitCount();
 			System.out.printf("backend %s, chunk %d: %s, %,d transactions (%,d events) applied in %.2f s%n", backend,
 					chunk, execution.getStatus(), step.getWriteCount(), events, seconds);
@@ -111,6 +139,7 @@ public final class ApplyThroughput {
 			printCeiling(seconds);
 			printCostliestShapes(seconds);
 			rawBulkRate(client.getDatabase("coupon_sync"), (int) events, events / seconds);
+			return new Run(events, seconds);
 		}
 	}
 
