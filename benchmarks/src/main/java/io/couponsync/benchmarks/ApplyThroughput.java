@@ -122,10 +122,14 @@ public final class ApplyThroughput {
 			JobExecution execution = jobs.getBean(JobRunner.class).run(jobs.getBean("applyEventsJob", Job.class), new JobParameters());
 			double seconds = (System.nanoTime() - start) / 1e9;
 			long commands = COMMANDS.get() - commandsBefore;
+			Map<String, LongAdder[]> duringTheRun = snapshotOfShapes();
 			StepExecution step = execution.getStepExecutions().stream()
 				.filter(s -> s.getStepName().equals("applyEventsStep")).findFirst().orElseThrow();
 			MongoClient client = jobs.getBean(MongoClient.class);
 			long events = client.getDatabase("coupon_sync").getCollection("chain_events").countDocuments();
+			// why: the count above is not part of the run
+			TIME_BY_SHAPE.clear();
+			TIME_BY_SHAPE.putAll(duringTheRun);
 			if (!report) {
 				return new Run(events, seconds);
 			}
@@ -141,6 +145,18 @@ public final class ApplyThroughput {
 			rawBulkRate(client.getDatabase("coupon_sync"), (int) events, events / seconds);
 			return new Run(events, seconds);
 		}
+	}
+
+	private static Map<String, LongAdder[]> snapshotOfShapes() {
+		Map<String, LongAdder[]> snapshot = new ConcurrentHashMap<>();
+		TIME_BY_SHAPE.forEach((shape, totals) -> {
+			LongAdder nanos = new LongAdder();
+			nanos.add(totals[0].sum());
+			LongAdder count = new LongAdder();
+			count.add(totals[1].sum());
+			snapshot.put(shape, new LongAdder[] { nanos, count });
+		});
+		return snapshot;
 	}
 
 	/** Stages the transactions in slices, so the server's copies are not all encoded into one request at once. */

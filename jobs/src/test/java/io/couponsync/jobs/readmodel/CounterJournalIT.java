@@ -57,6 +57,27 @@ class CounterJournalIT {
 	}
 
 	@Test
+	void eachCounterKeepsTheNewestChangeItCountedWhenAnotherIsIncrementedLater() {
+		CounterJournal.Increments likes = new CounterJournal.Increments();
+		likes.add("comments", "c1", "likes", 1, version(30));
+		journal.apply("likes", likes, CounterJournal.FollowUps.countEvents(List.of()));
+		CounterJournal.Increments replies = new CounterJournal.Increments();
+		replies.add("comments", "c1", "replies", 2, version(20));
+		journal.apply("replies", replies, CounterJournal.FollowUps.countEvents(List.of()));
+		CounterJournal.Increments older = new CounterJournal.Increments();
+		older.add("comments", "c1", "likes", 1, version(25));
+		journal.apply("older", older, CounterJournal.FollowUps.countEvents(List.of()));
+
+		Document comment = database.getCollection("comments").find(new Document("_id", "c1")).first();
+		assertThat(comment).containsEntry("likes", 2L).containsEntry("replies", 2L);
+		assertThat(comment.get(CounterJournal.COUNTED, Document.class))
+			.as("an older change adds but does not move the newest counted back; the other counter's stays")
+			.containsEntry("likes", version(30).key())
+			.containsEntry("replies", version(20).key())
+			.hasSize(2);
+	}
+
+	@Test
 	void finishesAnEntryACrashLeftAndMarksItsEventsCounted() {
 		ChainEventLog log = new ChainEventLog(database);
 		database.getCollection(ChainEventLog.COLLECTION).insertOne(new Document("_id", "sig:0").append("signature", "sig"));
@@ -132,8 +153,12 @@ class CounterJournalIT {
 		Document promoted = stats.find(new Document("_id", "u1")).first();
 		assertThat(promoted).as("slot 15 is in the read; slot 21's +10 reaches 2,000")
 			.containsEntry("reputationScore", 2_000L).containsEntry("tier", "Platinum");
-		assertThat(promoted.get(ReadModelStore.VERSIONS, Document.class).getString("tier"))
-			.isEqualTo(version(21).key());
+		assertThat(promoted.get(ReadModelStore.VERSIONS, Document.class))
+			.as("the tier's new version beside the read's version of the score, which stays")
+			.containsEntry("tier", version(21).key())
+			.containsEntry("reputationScore", ChangeVersion.endOfSlot(20, "chain").key());
+		assertThat(promoted.get(CounterJournal.COUNTED, Document.class))
+			.containsEntry("reputationScore", version(21).key());
 
 		CounterJournal.Increments fork = new CounterJournal.Increments();
 		fork.add(Projections.USER_STATS, "u1", "reputationScore", -10, version(21));

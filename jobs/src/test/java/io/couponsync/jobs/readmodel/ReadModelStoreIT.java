@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 
 import com.mongodb.client.MongoDatabase;
+import org.bson.BsonBoolean;
 import org.bson.BsonInt64;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The store's version guard over the MongoDB wire, for a field the program sets once (a user's join time). */
+/**
+ * The store's version guard over the MongoDB wire: per field, as each document's versions are written whole, and for
+ * a field the program sets once (a user's join time).
+ */
 class ReadModelStoreIT {
 
 	private WireDatabase wire;
@@ -45,6 +49,55 @@ class ReadModelStoreIT {
 	private long joinedAt(String user) {
 		return database.getCollection(Projections.USER_STATS).find(new Document("_id", user)).first()
 			.getLong("joinedAt");
+	}
+
+	private void set(String promotion, String field, long value, long slot) {
+		ReadModelChanges changes = new ReadModelChanges();
+		changes.set(Projections.PROMOTIONS, promotion, field, new BsonInt64(value), event(slot));
+		store.apply(changes);
+	}
+
+	private Document promotion(String id) {
+		return database.getCollection(Projections.PROMOTIONS).find(new Document("_id", id)).first();
+	}
+
+	@Test
+	void eachFieldKeepsItsOwnVersionWhenOthersAreWrittenLater() {
+		set("p1", "price", 100, 20);
+		set("p1", "maxSupply", 5, 30);
+		set("p1", "price", 90, 10);
+		set("p1", "maxSupply", 4, 25);
+		Document stored = promotion("p1");
+		assertThat(stored.getLong("price")).as("an older change of a field written before another").isEqualTo(100);
+		assertThat(stored.getLong("maxSupply")).as("an older change of the field written last").isEqualTo(5);
+		assertThat(stored.get(ReadModelStore.VERSIONS, Document.class))
+			.as("both fields' versions, neither dropped by the other's write")
+			.containsEntry("price", event(20).key())
+			.containsEntry("maxSupply", event(30).key())
+			.hasSize(2);
+
+		set("p1", "price", 120, 40);
+		stored = promotion("p1");
+		assertThat(stored.getLong("price")).isEqualTo(120);
+		assertThat(stored.get(ReadModelStore.VERSIONS, Document.class))
+			.containsEntry("price", event(40).key())
+			.containsEntry("maxSupply", event(30).key());
+		assertThat(stored.getString("lastVersion")).isEqualTo(event(40).key());
+
+		ReadModelChanges closed = new ReadModelChanges();
+		closed.set(Projections.PROMOTIONS, "p1", ReadModelStore.ORPHANED, BsonBoolean.TRUE, event(50));
+		store.apply(closed);
+		set("p1", "maxSupply", 6, 60);
+		stored = promotion("p1");
+		assertThat(stored).as("a change after the closure: the account exists again").doesNotContainKey(
+				ReadModelStore.ORPHANED);
+		assertThat(stored.get(ReadModelStore.VERSIONS, Document.class))
+			.as("the mark's removal is versioned, the other fields' versions stay")
+			.containsEntry(ReadModelStore.ORPHANED, event(60).key())
+			.containsEntry("price", event(40).key())
+			.containsEntry("maxSupply", event(60).key());
+		set("p1", "price", 80, 35);
+		assertThat(promotion("p1").getLong("price")).as("still guarded after the mark came and went").isEqualTo(120);
 	}
 
 	@Test
