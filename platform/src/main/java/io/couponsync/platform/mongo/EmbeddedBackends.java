@@ -16,6 +16,9 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.springframework.util.unit.DataSize;
 
@@ -26,7 +29,8 @@ import org.springframework.util.unit.DataSize;
  * as every other query is: an index answers whether it can serve a query and then which documents, and a change in
  * between (the server alone leaves count unlocked) could make the two answers disagree.
  * <p>
- * The file backend's unique indexes are {@link FileUniqueIndex}es, which find keys without serializing them.
+ * The file backend's unique indexes are {@link FileUniqueIndex}es, which find keys without serializing them, and
+ * it stores documents as BSON ({@link FileDocumentType}) instead of Java-serializing them.
  * <p>
  * Neither backend keeps a collection's data size: the server measures it by BSON-encoding the whole document on every
  * insert and the old and new document on every update (a fifth of its time under the apply job, staging's raw logs
@@ -34,6 +38,8 @@ import org.springframework.util.unit.DataSize;
  * and, for an H2 file, the figure last saved in it.
  */
 final class EmbeddedBackends {
+
+	private static final Log logger = LogFactory.getLog(EmbeddedBackends.class);
 
 	private EmbeddedBackends() {
 	}
@@ -98,6 +104,9 @@ final class EmbeddedBackends {
 	static MongoBackend inFile(String fileName, DataSize cache) {
 		MVStore file = new MVStore.Builder().fileName(fileName)
 			.cacheSize((int) Math.max(1, cache.toMegabytes()))
+			// why: H2 otherwise keeps a failed background write to itself, closing the store with nothing logged
+			.backgroundExceptionHandler((thread, failure) -> logger.error("The embedded MongoDB file " + fileName
+					+ " failed to write in the background (" + thread.getName() + ")", failure))
 			.open();
 		return new H2Backend(file) {
 			@Override
@@ -114,7 +123,9 @@ final class EmbeddedBackends {
 					protected MongoCollection<Object> openOrCreateCollection(String collectionName,
 							CollectionOptions options) {
 						String namespace = getFullCollectionNamespace(collectionName);
-						return new H2Collection(this, collectionName, options, store.openMap("databases." + namespace),
+						return new H2Collection(this, collectionName, options,
+								store.openMap("databases." + namespace,
+										new MVMap.Builder<Object, Document>().valueType(new FileDocumentType())),
 								store.openMap("meta." + namespace), cursors) {
 							@Override
 							protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit,

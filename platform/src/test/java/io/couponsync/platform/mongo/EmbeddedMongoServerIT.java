@@ -153,6 +153,27 @@ class EmbeddedMongoServerIT {
 				.hasMessageContaining("duplicate key");
 			collection.insertOne(new Document("_id", "sig-70"));
 			assertThat(collection.find(Filters.eq("_id", "sig-70")).first()).isNotNull();
+
+			// documents changed or written here are stored as BSON beside the stock-written ones left as they were
+			collection.updateMany(Filters.eq("status", "received"), Updates.set("touched", true));
+			documents.stream().filter(document -> "received".equals(document.get("status")))
+				.forEach(document -> document.append("touched", true));
+			documents.add(new Document("_id", "sig-70"));
+			Document varied = new Document("_id", "sig-71").append("at", new java.util.Date(1_733_000_000_123L))
+				.append("nested", new Document("list", List.of(1, 2L, "three", new Document("four", 4.0))))
+				.append("binary", new org.bson.types.Binary(new byte[] { 1, 2, 3 }))
+				.append("objectId", new org.bson.types.ObjectId()).append("none", null)
+				.append("decimal", new org.bson.types.Decimal128(new java.math.BigDecimal("12.50")));
+			collection.insertOne(varied);
+			documents.add(varied);
+		}
+
+		try (EmbeddedMongoServer server = new EmbeddedMongoServer("127.0.0.1", 0, file);
+				MongoClient client = MongoClients.create(server.connectionString("test"))) {
+			MongoCollection<Document> collection = client.getDatabase("test").getCollection("staged");
+			assertThat(collection.find().into(new ArrayList<>())).as("reopened: both encodings read back")
+				.containsExactlyInAnyOrderElementsOf(documents);
+			assertThat(collection.countDocuments(Filters.eq("touched", true))).isEqualTo(17);
 		}
 	}
 
