@@ -1,7 +1,10 @@
 package io.couponsync.platform.mongo;
 
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Random;
 
@@ -16,6 +19,10 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.bson.types.Binary;
+import org.bson.types.Decimal128;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -116,7 +123,7 @@ class EmbeddedMongoServerIT {
 	 * The file backend opens its collections itself, over the maps the server names: a file the stock backend wrote
 	 * reads the same, and what it answers in an index's order is what the stock backend answers by sorting.
 	 */
-	@org.junit.jupiter.api.Test
+	@Test
 	void theFileBackendReadsWhatTheStockBackendWrote() {
 		Path file = directory.resolve("stock.mv");
 		List<Document> documents = new ArrayList<>();
@@ -159,11 +166,11 @@ class EmbeddedMongoServerIT {
 			documents.stream().filter(document -> "received".equals(document.get("status")))
 				.forEach(document -> document.append("touched", true));
 			documents.add(new Document("_id", "sig-70"));
-			Document varied = new Document("_id", "sig-71").append("at", new java.util.Date(1_733_000_000_123L))
+			Document varied = new Document("_id", "sig-71").append("at", new Date(1_733_000_000_123L))
 				.append("nested", new Document("list", List.of(1, 2L, "three", new Document("four", 4.0))))
-				.append("binary", new org.bson.types.Binary(new byte[] { 1, 2, 3 }))
-				.append("objectId", new org.bson.types.ObjectId()).append("none", null)
-				.append("decimal", new org.bson.types.Decimal128(new java.math.BigDecimal("12.50")));
+				.append("binary", new Binary(new byte[] { 1, 2, 3 }))
+				.append("objectId", new ObjectId()).append("none", null)
+				.append("decimal", new Decimal128(new BigDecimal("12.50")));
 			collection.insertOne(varied);
 			documents.add(varied);
 		}
@@ -177,7 +184,7 @@ class EmbeddedMongoServerIT {
 		}
 	}
 
-	private static String hostAndPort(java.net.InetSocketAddress address) {
+	private static String hostAndPort(InetSocketAddress address) {
 		return address.getHostString() + ":" + address.getPort();
 	}
 

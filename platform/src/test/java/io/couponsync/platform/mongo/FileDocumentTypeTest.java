@@ -1,6 +1,7 @@
 package io.couponsync.platform.mongo;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
@@ -9,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import de.bwaldvogel.mongo.bson.BinData;
 import de.bwaldvogel.mongo.bson.BsonTimestamp;
@@ -20,10 +23,13 @@ import de.bwaldvogel.mongo.bson.MinKey;
 import de.bwaldvogel.mongo.bson.ObjectId;
 import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
 import io.netty.buffer.ByteBuf;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
 import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.ObjectDataType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -132,5 +138,57 @@ class FileDocumentTypeTest {
 
 		assertThat(iterations).hasValue(3);
 		assertThat(BsonDecoder.decodeBson(encoded)).isEqualTo(document);
+	}
+
+	/**
+	 * What the server does to a stored document (changes it in place, then puts it back) while the store writes the
+	 * page holding it: every commit succeeds and the file ends with the last change.
+	 */
+	@Test
+	void aStoreKeepsCommittingWhileADocumentItHoldsIsChanged(@TempDir Path directory) throws InterruptedException {
+		String file = directory.resolve("changing.mv").toString();
+		Document document = new Document("_id", "sig-1");
+		for (int line = 0; line < 200; line++) {
+			document.append("log" + line, "Program data: " + line);
+		}
+		AtomicBoolean committing = new AtomicBoolean(true);
+		AtomicInteger rounds = new AtomicInteger();
+		MVStore store = new MVStore.Builder().fileName(file).open();
+		try {
+			MVMap<Object, Document> documents = store.openMap("documents", builder());
+			documents.put("sig-1", document);
+			Thread server = new Thread(() -> {
+				for (int round = 1; committing.get(); round++) {
+					document.remove("round" + (round - 1));
+					document.put("round" + round, round);
+					documents.put("sig-1", document);
+					rounds.set(round);
+					LockSupport.parkNanos(20_000);
+				}
+			});
+			server.start();
+			for (int commit = 0; commit < 2_000 && rounds.get() < 20_000; commit++) {
+				documents.put("other-" + commit, new Document("_id", "other-" + commit));
+				store.commit();
+			}
+			committing.set(false);
+			server.join();
+		}
+		finally {
+			store.close();
+		}
+
+		MVStore reopened = new MVStore.Builder().fileName(file).readOnly().open();
+		try {
+			Document stored = reopened.openMap("documents", builder()).get("sig-1");
+			assertThat(stored).containsEntry("round" + rounds.get(), rounds.get()).hasSize(202);
+		}
+		finally {
+			reopened.close();
+		}
+	}
+
+	private static MVMap.Builder<Object, Document> builder() {
+		return new MVMap.Builder<Object, Document>().valueType(new FileDocumentType());
 	}
 }
