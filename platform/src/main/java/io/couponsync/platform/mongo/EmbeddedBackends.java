@@ -29,8 +29,9 @@ import org.springframework.util.unit.DataSize;
  * as every other query is: an index answers whether it can serve a query and then which documents, and a change in
  * between (the server alone leaves count unlocked) could make the two answers disagree.
  * <p>
- * The file backend's unique indexes are {@link FileUniqueIndex}es, which find keys without serializing them, and
- * it stores documents as BSON ({@link FileDocumentType}) instead of Java-serializing them.
+ * The file backend's unique indexes are {@link FileUniqueIndex}es, which keep, write and compare a key of one ASCII
+ * string as that string, and it stores documents as BSON ({@link FileDocumentType}); the stock backend
+ * Java-serializes both.
  * <p>
  * Neither backend keeps a collection's data size: the server measures it by BSON-encoding the whole document on every
  * insert and the old and new document on every update (a fifth of its time under the apply job, staging's raw logs
