@@ -103,7 +103,7 @@ class BlackBoxSyncProcessIT {
 
 			Map<String, String> environment = Map.of("SOLANA_RPC_URL", "http://127.0.0.1:" + rpcPort,
 					"SOLANA_WS_URL", "ws://127.0.0.1:" + wsPort, "SOLANA_REQUESTS_PER_SECOND", "0", "MONGODB_URI",
-					mongoUri, "JOB_REPOSITORY_URL", jobRepository + ";AUTO_SERVER=TRUE", "ADMIN_PASSWORD", ADMIN_PASSWORD);
+					mongoUri, "JOB_REPOSITORY_URL", jobRepository + ";AUTO_SERVER=TRUE;WRITE_DELAY=0", "ADMIN_PASSWORD", ADMIN_PASSWORD);
 			JobsRuns jobs = new JobsRuns(work, environment, jobRepository);
 			jobs.start();
 			// the first kill lands while the traffic flows (it starts when the listener subscribes) on a platform in
