@@ -10,7 +10,6 @@ import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
@@ -29,9 +28,9 @@ import org.springframework.util.unit.DataSize;
  * as every other query is: an index answers whether it can serve a query and then which documents, and a change in
  * between (the server alone leaves count unlocked) could make the two answers disagree.
  * <p>
- * The file backend's unique indexes are {@link FileUniqueIndex}es, which keep, write and compare a key of one ASCII
- * string as that string, and it stores documents as BSON ({@link FileDocumentType}); the stock backend
- * Java-serializes both.
+ * The file backend's collections are {@link FileCollection}s, whose updates work on copies of the stored documents;
+ * its unique indexes are {@link FileUniqueIndex}es, which keep, write and compare a key of one ASCII string as that
+ * string; and it stores documents as BSON ({@link FileDocumentType}). The stock backend Java-serializes both.
  * <p>
  * Neither backend keeps a collection's data size: the server measures it by BSON-encoding the whole document on every
  * insert and the old and new document on every update (a fifth of its time under the apply job, staging's raw logs
@@ -115,38 +114,14 @@ final class EmbeddedBackends {
 				MVStore store = getMvStore();
 				CursorRegistry cursors = getCursorRegistry();
 				return new H2Database(databaseName, store, cursors) {
-					/**
-					 * The collection the server opens, over the maps it names so (a test reads a file the stock
-					 * backend wrote, so a server version naming them otherwise fails it), answering sorted queries
-					 * with a limit in an index's order.
-					 */
 					@Override
 					protected MongoCollection<Object> openOrCreateCollection(String collectionName,
 							CollectionOptions options) {
 						String namespace = getFullCollectionNamespace(collectionName);
-						return new H2Collection(this, collectionName, options,
+						return new FileCollection(this, collectionName, options,
 								store.openMap("databases." + namespace,
 										new MVMap.Builder<Object, Document>().valueType(new FileDocumentType())),
-								store.openMap("meta." + namespace), cursors) {
-							@Override
-							protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit,
-									int batchSize, Document fieldSelector) {
-								return IndexOrder.query(getIndexes(), query, orderBy, limit, this::getDocument,
-										inOrder -> matchDocumentsFromStream(query, inOrder, skip, limit, batchSize, null,
-												fieldSelector),
-										() -> super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector));
-							}
-
-							@Override
-							public synchronized int count(Document query, int skip, int limit) {
-								return super.count(query, skip, limit);
-							}
-
-							@Override
-							protected boolean tracksDataSize() {
-								return false;
-							}
-						};
+								store.openMap("meta." + namespace), cursors);
 					}
 
 					@Override
