@@ -75,10 +75,10 @@ final class FileDocumentType extends BasicDataType<Document> {
 	}
 
 	/**
-	 * The document as BSON, in this thread's buffer, encoded again while the server changes it. why: the server updates a stored document in
-	 * place and then puts it back, while H2's background thread may be writing the page that still holds it; the put
-	 * marks the page to be written again, so what the interrupted encoding would have written is superseded, as a
-	 * Java-serialized copy written half-changed by the stock type is.
+	 * The document as BSON, in this thread's buffer, encoded again if it changes meanwhile. why: the server changes
+	 * a document it found in place, while H2's background thread may be writing the page holding it; the file
+	 * backend's updates work on copies ({@link FileCollection}), and this keeps any other such change from closing
+	 * the store: the put that follows it marks the page to be written again.
 	 */
 	static ByteBuf encode(Map<String, ?> document) {
 		ByteBuf encoded = ENCODING_BUFFER.get();
