@@ -8,7 +8,6 @@ import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
-import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -28,9 +27,13 @@ import org.springframework.util.unit.DataSize;
  * as every other query is: an index answers whether it can serve a query and then which documents, and a change in
  * between (the server alone leaves count unlocked) could make the two answers disagree.
  * <p>
- * The file backend's collections are {@link FileCollection}s, whose updates work on copies of the stored documents;
- * its unique indexes are {@link FileUniqueIndex}es, which keep, write and compare a key of one ASCII string as that
- * string; and it stores documents as BSON ({@link FileDocumentType}). The stock backend Java-serializes both.
+ * Both backends' updates hand the server only the fields an update can touch of each document it matches
+ * ({@link UpdatedFields}): {@link InMemoryCollection} merges the server's changes into the stored document, as the
+ * stock collection changes it in place; the file backend's {@link FileCollection} into a copy that replaces it.
+ * <p>
+ * The file backend's unique indexes are {@link FileUniqueIndex}es, which keep, write and compare a key of one ASCII
+ * string as that string, and it stores documents as BSON ({@link FileDocumentType}). The stock backend
+ * Java-serializes both.
  * <p>
  * Neither backend keeps a collection's data size: the server measures it by BSON-encoding the whole document on every
  * insert and the old and new document on every update (a fifth of its time under the apply job, staging's raw logs
@@ -54,33 +57,7 @@ final class EmbeddedBackends {
 					@Override
 					protected MemoryCollection openOrCreateCollection(String collectionName,
 							CollectionOptions options) {
-						return new MemoryCollection(this, collectionName, options, cursors) {
-							@Override
-							protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit,
-									int batchSize, Document fieldSelector) {
-								return IndexOrder.query(getIndexes(), query, orderBy, limit, this::getDocument,
-										inOrder -> matchDocumentsFromStream(query, inOrder, skip, limit, batchSize, null,
-												fieldSelector),
-										() -> super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector));
-							}
-
-							@Override
-							public synchronized int count(Document query, int skip, int limit) {
-								return super.count(query, skip, limit);
-							}
-
-							@Override
-							protected boolean tracksDataSize() {
-								return false;
-							}
-
-							@Override
-							protected QueryResult matchDocuments(Document query, Document orderBy, int skip, int limit,
-									int batchSize, Document fieldSelector) {
-								scans.record(collectionName, query);
-								return super.matchDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
-							}
-						};
+						return new InMemoryCollection(this, collectionName, options, cursors, scans);
 					}
 
 					@Override

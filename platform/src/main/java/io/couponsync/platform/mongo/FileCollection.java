@@ -1,6 +1,7 @@
 package io.couponsync.platform.mongo;
 
 import java.util.Comparator;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import de.bwaldvogel.mongo.MongoDatabase;
@@ -20,12 +21,19 @@ import org.h2.mvstore.MVMap;
  * <p>
  * The server updates a document it found by changing that object and then putting it back, while H2's background
  * writer may be writing the page that holds it: a crash before the next commit would keep it half changed. An update
- * therefore works on copies of what it finds. A copy of the top level is enough: an update replaces values, it does
- * not change them. The lock every command takes on the collection keeps {@link #updating} to the update's thread.
+ * therefore works on copies of what it finds: of the fields it can touch ({@link UpdatedFields}), merged into a copy of
+ * the stored document that then replaces it, or, for a find-and-modify (it answers with the document) and an update
+ * that can read any field, of the whole document's top level. A copy of the top level is enough: an update replaces
+ * values, it does not change them. The lock every command takes on the collection keeps {@link #updating} and
+ * {@link #slicedTo} to the update's thread.
  */
 final class FileCollection extends H2Collection {
 
+	/** While a find-and-modify or an update of whole documents runs under the collection's lock. */
 	private boolean updating;
+
+	/** While an update runs under the collection's lock: the fields its matched documents are sliced to. */
+	private Set<String> slicedTo;
 
 	FileCollection(MongoDatabase database, String name, CollectionOptions options, MVMap<Object, Document> documents,
 			MVMap<String, Object> meta, CursorRegistry cursors) {
@@ -35,11 +43,13 @@ final class FileCollection extends H2Collection {
 	@Override
 	public synchronized Document updateDocuments(Document selector, Document update, ArrayFilters arrayFilters,
 			boolean multi, boolean upsert, Oplog oplog) {
-		updating = true;
+		slicedTo = UpdatedFields.of(selector, update, getIndexes());
+		updating = slicedTo == null;
 		try {
 			return super.updateDocuments(selector, update, arrayFilters, multi, upsert, oplog);
 		}
 		finally {
+			slicedTo = null;
 			updating = false;
 		}
 	}
@@ -58,9 +68,21 @@ final class FileCollection extends H2Collection {
 	@Override
 	protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
 			Document fieldSelector) {
-		return IndexOrder.query(getIndexes(), query, orderBy, limit, this::getDocument,
+		QueryResult found = IndexOrder.query(getIndexes(), query, orderBy, limit, this::getDocument,
 				inOrder -> matchDocumentsFromStream(query, inOrder, skip, limit, batchSize, null, fieldSelector),
 				() -> super.queryDocuments(query, orderBy, skip, limit, batchSize, fieldSelector));
+		return slicedTo == null ? found : UpdatedFields.slices(found, slicedTo);
+	}
+
+	@Override
+	protected void handleUpdate(Object position, Document before, Document after) {
+		if (slicedTo == null) {
+			super.handleUpdate(position, before, after);
+			return;
+		}
+		Document updated = new Document(getDocument(position));
+		UpdatedFields.mergeInto(updated, before, after);
+		super.handleUpdate(position, before, updated);
 	}
 
 	@Override
