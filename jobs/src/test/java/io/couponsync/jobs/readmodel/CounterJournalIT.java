@@ -2,9 +2,15 @@ package io.couponsync.jobs.readmodel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.mongodb.client.MongoDatabase;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +60,43 @@ class CounterJournalIT {
 
 		assertThat(likes("c1")).isEqualTo(2);
 		assertThat(database.getCollection(CounterJournal.COLLECTION).countDocuments()).isZero();
+	}
+
+	@Test
+	void anEntryOpenedAgainUnderItsIdHoldsTheNewIncrementsOnly() {
+		CounterJournal.Increments first = new CounterJournal.Increments();
+		first.add("comments", "c1", "likes", 5, version(10));
+		journal.open("redone", first, CounterJournal.FollowUps.countEvents(List.of("sig:0")));
+		CounterJournal.Increments again = new CounterJournal.Increments();
+		again.add("comments", "c1", "likes", 1, version(10));
+		journal.open("redone", again, CounterJournal.FollowUps.countEvents(List.of()));
+
+		assertThat(journal.completePending()).isEqualTo(1);
+
+		assertThat(likes("c1")).isEqualTo(1);
+		assertThat(new ChainEventLog(database).uncounted(List.of("sig:0"))).containsExactly("sig:0");
+	}
+
+	@Test
+	void aCounterDocumentCreatedMeanwhileIsIncrementedInsteadOfInserted() {
+		database.getCollection("comments").insertOne(new Document("_id", "c1").append("likes", 4L)
+			.append("text", "first"));
+		BsonDocument update = new BsonDocument("$set", new BsonDocument(CounterJournal.COUNTED,
+				new BsonDocument("likes", new BsonString("k"))))
+			.append("$inc", new BsonDocument("likes", new BsonInt64(2)));
+		BsonDocument fresh = new BsonDocument("$set", new BsonDocument("shown", BsonBoolean.TRUE))
+			.append("$inc", new BsonDocument("likes", new BsonInt64(1)));
+		Map<String, BsonDocument> creations = new LinkedHashMap<>();
+		creations.put("c1", update);
+		creations.put("c2", fresh);
+
+		CounterJournal.create(database.getCollection("comments", BsonDocument.class), creations);
+
+		assertThat(database.getCollection("comments").find(new Document("_id", "c1")).first())
+			.isEqualTo(new Document("_id", "c1").append("likes", 6L).append("text", "first")
+				.append(CounterJournal.COUNTED, new Document("likes", "k")));
+		assertThat(database.getCollection("comments").find(new Document("_id", "c2")).first())
+			.isEqualTo(new Document("_id", "c2").append("shown", true).append("likes", 1L));
 	}
 
 	@Test
