@@ -16,8 +16,9 @@ import org.h2.mvstore.MVMap;
 
 /**
  * A collection of the file backend: the stock one over the same maps (a test reads a file the stock backend wrote),
- * answering sorted queries with a limit in an index's order, keeping no data size, and never letting the server
- * change a stored document in place.
+ * answering sorted queries with a limit in an index's order and sorting others with each document's sort values
+ * looked up once ({@link SortKeys}), keeping no data size, and never letting the server change a stored document in
+ * place.
  * <p>
  * The server updates a document it found by changing that object and then putting it back, while H2's background
  * writer may be writing the page that holds it: a crash before the next commit would keep it half changed. An update
@@ -90,6 +91,18 @@ final class FileCollection extends H2Collection {
 			int batchSize, Comparator<Document> order, Document fieldSelector) {
 		Stream<Document> found = updating ? documents.map(stored -> new Document(stored)) : documents;
 		return super.matchDocumentsFromStream(query, found, skip, limit, batchSize, order, fieldSelector);
+	}
+
+	/** Sorted with each document's sort values looked up once ({@link SortKeys}). */
+	@Override
+	protected QueryResult matchDocumentsFromStream(Stream<Document> documents, Document query, Document orderBy,
+			int skip, int limit, int batchSize, Document fieldSelector) {
+		SortKeys sort = SortKeys.of(orderBy);
+		if (sort == null) {
+			return super.matchDocumentsFromStream(documents, query, orderBy, skip, limit, batchSize, fieldSelector);
+		}
+		Stream<Document> sorted = sort.sorted(documents.filter(document -> documentMatchesQuery(document, query)));
+		return matchDocumentsFromStream(new Document(), sorted, skip, limit, batchSize, null, fieldSelector);
 	}
 
 	/** Under the collection's lock, as every other query: see {@link EmbeddedBackends}. */

@@ -1,6 +1,7 @@
 package io.couponsync.platform.mongo;
 
 import java.util.Set;
+import java.util.stream.Stream;
 
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.ArrayFilters;
@@ -12,8 +13,9 @@ import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 
 /**
- * A collection of the in-memory backend: the stock one, answering sorted queries with a limit in an index's order,
- * counting the queries it answers by reading everything ({@link CollectionScans}), keeping no data size, and updating
+ * A collection of the in-memory backend: the stock one, answering sorted queries with a limit in an index's order
+ * and sorting others with each document's sort values looked up once ({@link SortKeys}), counting the queries it
+ * answers by reading everything ({@link CollectionScans}), keeping no data size, and updating
  * documents through the fields an update can touch ({@link UpdatedFields}). As in the stock collection, an update
  * changes the stored document itself.
  */
@@ -63,6 +65,18 @@ final class InMemoryCollection extends MemoryCollection {
 			Document fieldSelector) {
 		scans.record(getCollectionName(), query);
 		return super.matchDocuments(query, orderBy, skip, limit, batchSize, fieldSelector);
+	}
+
+	/** Sorted with each document's sort values looked up once ({@link SortKeys}). */
+	@Override
+	protected QueryResult matchDocumentsFromStream(Stream<Document> documents, Document query, Document orderBy,
+			int skip, int limit, int batchSize, Document fieldSelector) {
+		SortKeys sort = SortKeys.of(orderBy);
+		if (sort == null) {
+			return super.matchDocumentsFromStream(documents, query, orderBy, skip, limit, batchSize, fieldSelector);
+		}
+		Stream<Document> sorted = sort.sorted(documents.filter(document -> documentMatchesQuery(document, query)));
+		return matchDocumentsFromStream(new Document(), sorted, skip, limit, batchSize, null, fieldSelector);
 	}
 
 	/** Under the collection's lock, as every other query: see {@link EmbeddedBackends}. */
