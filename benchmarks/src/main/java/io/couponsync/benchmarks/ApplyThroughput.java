@@ -1,6 +1,5 @@
 package io.couponsync.benchmarks;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +91,12 @@ public final class ApplyThroughput {
 
 	/** Generates {@code total} transactions, stages them on a fresh embedded server and applies them. */
 	private static Run apply(int total, String backend, int chunk, boolean report) throws Exception {
-		Path data = Files.createTempDirectory("apply-bench");
+		try (ScratchDirectory data = new ScratchDirectory("apply-bench")) {
+			return apply(total, backend, chunk, report, data.path());
+		}
+	}
+
+	private static Run apply(int total, String backend, int chunk, boolean report, Path data) throws Exception {
 		List<StagedTransaction> staged;
 		try (SolanaSimulator simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(
 				SolanaSimulator.bundledIdl()).withWorkload(MarketplaceWorkload.Options.plain()))) {

@@ -1,6 +1,5 @@
 package io.couponsync.benchmarks;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -34,7 +33,8 @@ public final class ListenerThroughput {
 		int total = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
 		String backend = args.length > 1 ? args[1] : "h2";
 		int burst = 2_000;
-		Path data = Files.createTempDirectory("listener-bench");
+		ScratchDirectory scratch = new ScratchDirectory("listener-bench");
+		Path data = scratch.path();
 		SolanaSimulator simulator = SolanaSimulator.start(SolanaSimulator.Settings.manual(SolanaSimulator.bundledIdl())
 			.withLedger(new Ledger.Config(1, 32, 300, 1_767_225_600L, 400))
 			.withWorkload(MarketplaceWorkload.Options.plain()));
@@ -76,6 +76,7 @@ public final class ListenerThroughput {
 		}
 		finally {
 			simulator.close();
+			scratch.close();
 		}
 	}
 }
