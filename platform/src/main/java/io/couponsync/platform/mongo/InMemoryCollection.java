@@ -71,12 +71,9 @@ final class InMemoryCollection extends MemoryCollection {
 	@Override
 	protected QueryResult matchDocumentsFromStream(Stream<Document> documents, Document query, Document orderBy,
 			int skip, int limit, int batchSize, Document fieldSelector) {
-		SortKeys sort = SortKeys.of(orderBy);
-		if (sort == null) {
-			return super.matchDocumentsFromStream(documents, query, orderBy, skip, limit, batchSize, fieldSelector);
-		}
-		Stream<Document> sorted = sort.sorted(documents.filter(document -> documentMatchesQuery(document, query)));
-		return matchDocumentsFromStream(new Document(), sorted, skip, limit, batchSize, null, fieldSelector);
+		return SortKeys.match(documents, query, orderBy, this::documentMatchesQuery,
+				sorted -> matchDocumentsFromStream(new Document(), sorted, skip, limit, batchSize, null, fieldSelector),
+				() -> super.matchDocumentsFromStream(documents, query, orderBy, skip, limit, batchSize, fieldSelector));
 	}
 
 	/** Under the collection's lock, as every other query: see {@link EmbeddedBackends}. */

@@ -2,8 +2,12 @@ package io.couponsync.platform.mongo;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.Utils;
 import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.bson.Document;
@@ -29,15 +33,27 @@ final class SortKeys {
 			.toList();
 	}
 
-	/** The sort of {@code orderBy}; null when there is none, or it is the natural order the server handles itself. */
-	static SortKeys of(Document orderBy) {
+	private static SortKeys of(Document orderBy) {
 		if (orderBy == null || orderBy.isEmpty() || orderBy.keySet().iterator().next().equals("$natural")) {
 			return null;
 		}
 		return new SortKeys(orderBy);
 	}
 
-	Stream<Document> sorted(Stream<Document> documents) {
+	/**
+	 * The documents that match the query, sorted by {@code orderBy} and handed on ({@code matchSorted} applies skip,
+	 * limit and projection); the collection's own answer ({@code otherwise}) when there is no sort or it is the
+	 * natural order.
+	 */
+	static QueryResult match(Stream<Document> documents, Document query, Document orderBy,
+			BiPredicate<Document, Document> matches, Function<Stream<Document>, QueryResult> matchSorted,
+			Supplier<QueryResult> otherwise) {
+		SortKeys sort = of(orderBy);
+		return sort == null ? otherwise.get()
+				: matchSorted.apply(sort.sorted(documents.filter(document -> matches.test(document, query))));
+	}
+
+	private Stream<Document> sorted(Stream<Document> documents) {
 		return documents.map(this::keyed).sorted(this::compare).map(Keyed::document);
 	}
 

@@ -1,6 +1,5 @@
 package io.couponsync.platform.mongo;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,8 +9,6 @@ import java.util.Random;
 import java.util.function.Function;
 
 import com.mongodb.MongoException;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
@@ -25,7 +22,6 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import com.mongodb.client.result.UpdateResult;
 import de.bwaldvogel.mongo.MongoBackend;
-import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.bson.Document;
@@ -49,9 +45,7 @@ class SlicedUpdatesIT {
 	@TempDir
 	Path directory;
 
-	private final List<MongoServer> servers = new ArrayList<>();
-
-	private final List<MongoClient> clients = new ArrayList<>();
+	private final WireServers servers = new WireServers();
 
 	private MongoCollection<Document> stockMemory;
 
@@ -63,10 +57,10 @@ class SlicedUpdatesIT {
 
 	@BeforeEach
 	void startServers() {
-		stockMemory = collection(new MemoryBackend());
-		memory = collection(EmbeddedBackends.inMemory(new CollectionScans()));
-		stockFile = collection(new H2Backend(directory.resolve("stock.mv").toString()));
-		file = collection(EmbeddedBackends.inFile(directory.resolve("sliced.mv").toString(),
+		stockMemory = servers.collection(new MemoryBackend());
+		memory = servers.collection(EmbeddedBackends.inMemory(new CollectionScans()));
+		stockFile = servers.collection(new H2Backend(directory.resolve("stock.mv").toString()));
+		file = servers.collection(EmbeddedBackends.inFile(directory.resolve("sliced.mv").toString(),
 				EmbeddedMongoServer.DEFAULT_FILE_CACHE));
 		for (MongoCollection<Document> collection : List.of(stockMemory, memory, stockFile, file)) {
 			collection.createIndex(Indexes.ascending("code"), new IndexOptions().unique(true).sparse(true));
@@ -78,17 +72,7 @@ class SlicedUpdatesIT {
 
 	@AfterEach
 	void stopServers() {
-		clients.forEach(MongoClient::close);
-		servers.forEach(MongoServer::shutdownNow);
-	}
-
-	private MongoCollection<Document> collection(MongoBackend backend) {
-		MongoServer server = new MongoServer(backend);
-		InetSocketAddress address = server.bind();
-		servers.add(server);
-		MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
-		clients.add(client);
-		return client.getDatabase("test").getCollection("documents");
+		servers.close();
 	}
 
 	@Test
@@ -185,10 +169,8 @@ class SlicedUpdatesIT {
 		}
 		List<String> stored = contents(file);
 
-		stopServers();
-		servers.clear();
-		clients.clear();
-		MongoCollection<Document> reopened = collection(EmbeddedBackends
+		servers.close();
+		MongoCollection<Document> reopened = servers.collection(EmbeddedBackends
 			.inFile(directory.resolve("sliced.mv").toString(), EmbeddedMongoServer.DEFAULT_FILE_CACHE));
 
 		assertThat(contents(reopened)).isEqualTo(stored).hasSize(20);

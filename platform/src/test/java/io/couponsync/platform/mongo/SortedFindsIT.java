@@ -1,6 +1,5 @@
 package io.couponsync.platform.mongo;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,14 +7,11 @@ import java.util.List;
 import java.util.Random;
 
 import com.mongodb.client.FindIterable;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import de.bwaldvogel.mongo.MongoBackend;
-import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import org.bson.Document;
@@ -39,9 +35,7 @@ class SortedFindsIT {
 	@TempDir
 	Path directory;
 
-	private final List<MongoServer> servers = new ArrayList<>();
-
-	private final List<MongoClient> clients = new ArrayList<>();
+	private final WireServers servers = new WireServers();
 
 	private final List<MongoCollection<Document>> stock = new ArrayList<>();
 
@@ -58,17 +52,11 @@ class SortedFindsIT {
 
 	@AfterEach
 	void stopServers() {
-		clients.forEach(MongoClient::close);
-		servers.forEach(MongoServer::shutdownNow);
+		servers.close();
 	}
 
 	private MongoCollection<Document> collection(MongoBackend backend) {
-		MongoServer server = new MongoServer(backend);
-		InetSocketAddress address = server.bind();
-		servers.add(server);
-		MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
-		clients.add(client);
-		MongoCollection<Document> collection = client.getDatabase("test").getCollection("documents");
+		MongoCollection<Document> collection = servers.collection(backend);
 		collection.createIndex(Indexes.ascending("status", "slot"));
 		return collection;
 	}
