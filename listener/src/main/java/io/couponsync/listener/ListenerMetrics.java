@@ -17,6 +17,8 @@ final class ListenerMetrics {
 
 	final Counter duplicates;
 
+	final Counter unstorable;
+
 	final Counter malformed;
 
 	final Counter reconnects;
@@ -41,6 +43,10 @@ final class ListenerMetrics {
 			.description("transactions newly inserted into staging").register(registry);
 		duplicates = Counter.builder("sync.listener.transactions.duplicates")
 			.description("notifications whose signature was staged already").register(registry);
+		unstorable = Counter.builder("sync.listener.transactions.unstorable")
+			.description("transactions over MongoDB's document size limit, staged without their logs to be "
+					+ "dead-lettered")
+			.register(registry);
 		malformed = Counter.builder("sync.listener.notifications.malformed")
 			.description("frames that were not a well-formed message").register(registry);
 		reconnects = Counter.builder("sync.listener.reconnects").description("connections lost and retried")

@@ -143,6 +143,11 @@ final class StagingWriter implements Runnable {
 		StagingInserts.InsertResult result = metrics.writeLatency.record(() -> staging.insertIfAbsent(batch));
 		metrics.staged.increment(result.inserted());
 		metrics.duplicates.increment(result.duplicates());
+		if (result.unstorable() > 0) {
+			metrics.unstorable.increment(result.unstorable());
+			log.warn("{} of {} transactions staged without their logs: over MongoDB's document size limit; the "
+					+ "apply job dead-letters them with the reason", result.unstorable(), batch.size());
+		}
 		StagedTransaction highest = batch.get(0);
 		for (StagedTransaction transaction : batch) {
 			if (transaction.slot() >= highest.slot()) {

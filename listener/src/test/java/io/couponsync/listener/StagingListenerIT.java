@@ -212,6 +212,36 @@ class StagingListenerIT {
 	}
 
 	@Test
+	void stagesATransactionTooLargeToStoreWithoutItsLogsAndTheRestOfItsBatchAsUsual() {
+		ConfigurableApplicationContext listener = harness.startListener("sync.listener.max-message-size=64MB");
+		awaitConnected(listener);
+		// 17 MiB of padding: its document would pass MongoDB's 16 MiB limit
+		harness.simulator.faults().inflateNotifications(1, 17 << 20);
+		harness.simulator.runWorkload(20);
+		harness.simulator.advanceSlots(1);
+
+		await().atMost(WAIT).until(() -> harness.staged().countDocuments() == confirmedTransactions().size());
+		List<Document> unstorable = harness.staged().find(Filters.exists("unstorable")).into(new ArrayList<>());
+		assertThat(unstorable).singleElement().satisfies(document -> {
+			assertThat(document).doesNotContainKey("logs").containsEntry("status", "received");
+			assertThat(document.getString("unstorable")).startsWith("its document would be 17,")
+				.endsWith("over MongoDB's limit of 16,777,216; not stored: " + (17 + logLines(document)) + " log lines");
+		});
+		assertThat(harness.staged().countDocuments(Filters.exists("logs"))).isEqualTo(confirmedTransactions().size() - 1);
+		MeterRegistry meters = listener.getBean(MeterRegistry.class);
+		assertThat(meters.counter("sync.listener.transactions.unstorable").count()).isEqualTo(1);
+		assertThat(meters.counter("sync.listener.write.failures").count()).as("nothing retried").isZero();
+		assertThat(listener.getBean(StagingListener.class).writerHealth().restarts()).isZero();
+	}
+
+	/** How many log lines the chain's transaction has (the notification padded them). */
+	private int logLines(Document staged) {
+		return harness.simulator.ledger().transactions().stream()
+			.filter(transaction -> transaction.signature().equals(staged.getString("_id")))
+			.findFirst().orElseThrow().draft().logs().size();
+	}
+
+	@Test
 	void aSecondListenerOnTheSameStagingChangesNothing() {
 		ConfigurableApplicationContext first = harness.startListener("sync.listener.id=provider-a");
 		ConfigurableApplicationContext second = harness.startListener("sync.listener.id=provider-b");

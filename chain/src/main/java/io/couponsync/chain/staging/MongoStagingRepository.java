@@ -175,11 +175,11 @@ public final class MongoStagingRepository implements StagingRepository {
 			return new InsertResult(0, 0);
 		}
 		List<Document> documents = new ArrayList<>(transactions.size());
-		transactions.forEach(transaction -> documents.add(inserted(transaction)));
+		transactions.forEach(transaction -> documents.add(StorableDocuments.storable(inserted(transaction))));
 		int duplicates;
 		try {
 			collection.insertMany(documents, new InsertManyOptions().ordered(false));
-			return new InsertResult(documents.size(), 0);
+			return new InsertResult(documents.size(), 0, 0, unstorable(documents));
 		}
 		catch (MongoBulkWriteException ex) {
 			// why: a duplicate key means the signature is staged already; that document is left as it is
@@ -188,8 +188,12 @@ public final class MongoStagingRepository implements StagingRepository {
 				throw ex;
 			}
 		}
-		int revived = revive(transactions);
-		return new InsertResult(documents.size() - duplicates, duplicates - revived, revived);
+		int revived = revive(documents);
+		return new InsertResult(documents.size() - duplicates, duplicates - revived, revived, unstorable(documents));
+	}
+
+	private static int unstorable(List<Document> documents) {
+		return (int) documents.stream().filter(StorableDocuments::isUnstorable).count();
 	}
 
 	/**
@@ -208,9 +212,9 @@ public final class MongoStagingRepository implements StagingRepository {
 	}
 
 	/** dropped → received: a dropped transaction the chain reports again is staged again with this report. */
-	private int revive(Collection<StagedTransaction> transactions) {
-		Map<String, StagedTransaction> bySignature = new LinkedHashMap<>();
-		transactions.forEach(transaction -> bySignature.putIfAbsent(transaction.signature(), transaction));
+	private int revive(List<Document> documents) {
+		Map<String, Document> bySignature = new LinkedHashMap<>();
+		documents.forEach(document -> bySignature.putIfAbsent(document.getString("_id"), document));
 		List<String> dropped = new ArrayList<>();
 		collection.find(Filters.and(Filters.in("_id", bySignature.keySet()),
 				Filters.eq(STATUS, StagingStatus.DROPPED.value())))
@@ -222,17 +226,18 @@ public final class MongoStagingRepository implements StagingRepository {
 		List<WriteModel<Document>> writes = new ArrayList<>();
 		Date now = new Date();
 		for (String signature : dropped) {
-			Document reported = inserted(bySignature.get(signature));
+			Document reported = bySignature.get(signature);
 			List<Bson> set = new ArrayList<>(List.of(Updates.set(SLOT, reported.get(SLOT)),
-					Updates.set("err", reported.get("err")), Updates.set("logs", reported.get("logs")),
-					Updates.set("source", reported.get("source")), Updates.set(STATUS, StagingStatus.RECEIVED.value()),
+					Updates.set("err", reported.get("err")), Updates.set("source", reported.get("source")),
+					Updates.set(STATUS, StagingStatus.RECEIVED.value()),
 					Updates.set(COMMITMENT, reported.get(COMMITMENT)), Updates.set("revivedAt", now),
 					Updates.unset("droppedAt"), Updates.unset(NEEDS_REFETCH), Updates.unset(RECHECKED_AT)));
 			set.add(Updates.set(ORDER, reported.get(ORDER)));
 			if (reported.containsKey(BLOCK_ORDER_PENDING)) {
 				set.add(Updates.set(BLOCK_ORDER_PENDING, true));
 			}
-			for (String optional : List.of("innerInstructions", "blockTime", POSITION)) {
+			for (String optional : List.of("logs", "innerInstructions", "blockTime", POSITION,
+					StorableDocuments.UNSTORABLE)) {
 				set.add(reported.containsKey(optional) ? Updates.set(optional, reported.get(optional))
 						: Updates.unset(optional));
 			}
@@ -541,21 +546,30 @@ public final class MongoStagingRepository implements StagingRepository {
 		Date now = new Date();
 		List<WriteModel<Document>> completions = new ArrayList<>(fetched.size());
 		for (StagedTransaction transaction : fetched) {
-			Document complete = toDocument(transaction);
+			Document complete = StorableDocuments.storable(toDocument(transaction));
 			// why: at the slot staged only: one the chain now reports elsewhere landed again after a fork, which the
 			// finality job must see (staged slot against status slot) to undo what it did first; moved here, it
 			// would never be undone
 			completions.add(new UpdateOneModel<>(
 					Filters.and(Filters.eq("_id", transaction.signature()), Filters.eq(NEEDS_REFETCH, true), live(),
 							Filters.eq(SLOT, complete.get(SLOT))),
-					Updates.combine(Updates.set("err", complete.get("err")),
-							Updates.set("logs", complete.get("logs")),
-							Updates.set("innerInstructions", complete.get("innerInstructions")),
+					Updates.combine(Updates.set("err", complete.get("err")), content(complete),
 							Updates.set("blockTime", complete.get("blockTime")),
 							Updates.set(STATUS, StagingStatus.RECEIVED.value()), Updates.unset(NEEDS_REFETCH),
 							Updates.set("refetchedAt", now))));
 		}
 		return collection.bulkWrite(completions, new BulkWriteOptions().ordered(false)).getModifiedCount();
+	}
+
+	/** Sets a fetched transaction's logs and inner instructions, or says why it holds none. */
+	private static Bson content(Document complete) {
+		if (StorableDocuments.isUnstorable(complete)) {
+			return Updates.combine(Updates.unset("logs"), Updates.unset("innerInstructions"),
+					Updates.set(StorableDocuments.UNSTORABLE, complete.get(StorableDocuments.UNSTORABLE)));
+		}
+		return Updates.combine(Updates.set("logs", complete.get("logs")),
+				Updates.set("innerInstructions", complete.get("innerInstructions")),
+				Updates.unset(StorableDocuments.UNSTORABLE));
 	}
 
 	@Override
@@ -827,6 +841,10 @@ public final class MongoStagingRepository implements StagingRepository {
 					ex);
 		}
 		try {
+			if (document.get(StorableDocuments.UNSTORABLE) != null) {
+				throw new IllegalArgumentException("the transaction is not stored whole: "
+						+ document.get(StorableDocuments.UNSTORABLE));
+			}
 			List<String> logs = document.getList("logs", String.class);
 			if (logs == null || logs.contains(null)) {
 				throw new IllegalArgumentException(logs == null ? "it has no logs" : "a log line is null");

@@ -304,7 +304,7 @@ public abstract class StagingRepositoryContract {
 
 		StagingRepository.InsertResult result = repository().insertIfAbsent(List.of(reported));
 
-		assertThat(result).isEqualTo(new StagingRepository.InsertResult(0, 0, 1));
+		assertThat(result).isEqualTo(new StagingRepository.InsertResult(0, 0, 1, 0));
 		StagedTransaction revived = repository().find("s").orElseThrow();
 		assertThat(revived.status()).isEqualTo(StagingStatus.RECEIVED);
 		assertThat(revived.commitment()).isEqualTo(ChainCommitment.FINALIZED);
@@ -312,7 +312,7 @@ public abstract class StagingRepositoryContract {
 		assertThat(revived.logs()).containsExactly("new logs");
 		assertThat(revived.positionInBlock()).isNull();
 		assertThat(repository().insertIfAbsent(List.of(reported)))
-			.as("a live one is left as it is").isEqualTo(new StagingRepository.InsertResult(0, 1, 0));
+			.as("a live one is left as it is").isEqualTo(new StagingRepository.InsertResult(0, 1, 0, 0));
 	}
 
 	@Test

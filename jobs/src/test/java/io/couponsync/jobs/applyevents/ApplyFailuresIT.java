@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import com.mongodb.client.MongoClient;
@@ -28,6 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import io.couponsync.chain.staging.MongoStagingRepository;
+import io.couponsync.chain.staging.StagedTransaction;
 import io.couponsync.jobs.JobsIntegrationTest;
 import io.couponsync.jobs.batch.JobRunner;
 import io.couponsync.chain.idl.IdlLoader;
@@ -193,6 +197,34 @@ class ApplyFailuresIT {
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		assertThat(deadLetter(signature).get("input", Document.class)).doesNotContainKey("logs")
 			.containsKey("unreadable");
+	}
+
+	@Test
+	void aTransactionTooLargeToStoreIsDeadLetteredWithItsSizeAndTheRestApplies() throws Exception {
+		var history = new ProgramHistory(IdlLoader.load(Path.of(IDL)));
+		history.initialize(ProgramHistory.key("authority"));
+		String inflated = history.updateExternalDeal("FLIGHT-5", 900);
+		String intact = history.updateExternalDeal("FLIGHT-6", 100);
+		List<StagedTransaction> transactions = new ArrayList<>(history.transactions());
+		StagedTransaction reported = transactions.get(1);
+		List<String> padded = new ArrayList<>(reported.logs());
+		padded.addAll(Collections.nCopies(17, "Program log: " + "x".repeat(1 << 20)));
+		transactions.set(1, StagedTransaction.fromWebSocket(reported.signature(), reported.slot(), null, padded,
+				Instant.now()));
+		staging.insertIfAbsent(transactions);
+
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		Document letter = deadLetter(reported.signature());
+		assertThat(letter.getList("reasons", String.class)).singleElement().asString()
+			.startsWith("staging's document cannot be read: java.lang.IllegalArgumentException: the transaction is "
+					+ "not stored whole: its document would be 17,")
+			.endsWith("over MongoDB's limit of 16,777,216; not stored: " + padded.size() + " log lines");
+		assertThat(database().getCollection("staged_transactions").find(Filters.eq("_id", reported.signature()))
+			.first().getString("status")).isEqualTo("dead");
+		assertThat(database().getCollection("external_deals").find(Filters.eq("_id", inflated)).first()).isNull();
+		assertThat(database().getCollection("external_deals").find(Filters.eq("_id", intact)).first())
+			.containsEntry("externalId", "FLIGHT-6").containsEntry("discountedPrice", 100L);
 	}
 
 	@Test

@@ -28,6 +28,10 @@ public final class Faults {
 
 	private final AtomicInteger malformedNotifications = new AtomicInteger();
 
+	private final AtomicInteger inflatedNotifications = new AtomicInteger();
+
+	private volatile int inflationChars;
+
 	private final Random random = new Random(1);
 
 	private final AtomicInteger rejectedHandshakes = new AtomicInteger();
@@ -211,6 +215,21 @@ public final class Faults {
 	public Faults sendMalformedNotifications(int count) {
 		malformedNotifications.set(count);
 		return this;
+	}
+
+	/**
+	 * Pads the logs of the next {@code count} transactions' notifications with log lines of {@code chars} characters
+	 * in all, as a misbehaving node might send; what getTransaction answers for them stays as it is.
+	 */
+	public Faults inflateNotifications(int count, int chars) {
+		inflationChars = chars;
+		inflatedNotifications.set(count);
+		return this;
+	}
+
+	/** The characters to pad the next notification's logs with: 0 for none. */
+	int takeInflation() {
+		return inflatedNotifications.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? inflationChars : 0;
 	}
 
 	boolean takeTooManyRequests() {

@@ -30,6 +30,9 @@ public final class PubSub implements LedgerListener {
 	private record Subscription(int id, Channel channel, String kind, String mentions, Commitment commitment) {
 	}
 
+	/** The longest log line an inflated notification is padded with. */
+	private static final int PADDING_LINE_CHARS = 1 << 20;
+
 	private final Map<Integer, Subscription> subscriptions = new ConcurrentHashMap<>();
 
 	private final AtomicInteger nextId = new AtomicInteger();
@@ -172,7 +175,7 @@ public final class PubSub implements LedgerListener {
 				subscription.channel().write(new TextWebSocketFrame(malformed(subscription.id())));
 			}
 			if (payload == null) {
-				payload = logsValue(transaction);
+				payload = logsValue(transaction, faults.takeInflation());
 			}
 			String notification = "{\"jsonrpc\":\"2.0\",\"method\":\"logsNotification\",\"params\":{\"result\":"
 					+ payload + ",\"subscription\":" + subscription.id() + "}}";
@@ -181,7 +184,7 @@ public final class PubSub implements LedgerListener {
 		}
 	}
 
-	private static String logsValue(LedgerTransaction transaction) {
+	private static String logsValue(LedgerTransaction transaction, int padding) {
 		ObjectNode result = NODES.objectNode();
 		result.set("context", NODES.objectNode().put("slot", transaction.slot()));
 		ObjectNode value = result.putObject("value");
@@ -189,6 +192,9 @@ public final class PubSub implements LedgerListener {
 		value.set("err", JsonShapes.err(transaction.draft().err()));
 		ArrayNode logs = value.putArray("logs");
 		transaction.draft().logs().forEach(logs::add);
+		for (int left = padding; left > 0; left -= PADDING_LINE_CHARS) {
+			logs.add("Program log: " + "x".repeat(Math.min(left, PADDING_LINE_CHARS)));
+		}
 		return result.toString();
 	}
 
