@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
@@ -33,10 +34,14 @@ class BackfillCompletion implements JobExecutionListener {
 
 	private final SyncGauges gauges;
 
-	BackfillCompletion(CoverageRepository coverage, SolanaRpcClient rpc, SyncGauges gauges) {
+	private final JobRepository jobRepository;
+
+	BackfillCompletion(CoverageRepository coverage, SolanaRpcClient rpc, SyncGauges gauges,
+			JobRepository jobRepository) {
 		this.coverage = coverage;
 		this.rpc = rpc;
 		this.gauges = gauges;
+		this.jobRepository = jobRepository;
 	}
 
 	@Override
@@ -55,8 +60,7 @@ class BackfillCompletion implements JobExecutionListener {
 		if (execution.getStatus() != BatchStatus.COMPLETED) {
 			return;
 		}
-		StepExecution crawl = execution.getStepExecutions().stream()
-			.filter(step -> step.getStepName().equals(BackfillJobConfiguration.STEP_NAME)).findFirst().orElse(null);
+		StepExecution crawl = completedCrawl(execution);
 		if (crawl == null) {
 			return;
 		}
@@ -85,5 +89,18 @@ class BackfillCompletion implements JobExecutionListener {
 		long reached = Math.max(highest, coverage.crawlCheckpoint().map(CoverageRepository.CrawlCheckpoint::slot)
 			.orElse(0L));
 		gauges.crawled(Math.max(0, tip - reached), coverage.unfilledGapSlots(tip));
+	}
+
+	/**
+	 * The crawl this execution completed, or the one an earlier execution of the same instance completed: a restart
+	 * after the crawl completed and a later step failed runs that step only, and the crawl's checkpoint and gaps
+	 * would otherwise be left for the next crawl to walk again.
+	 */
+	private StepExecution completedCrawl(JobExecution execution) {
+		StepExecution crawl = execution.getStepExecutions().stream()
+			.filter(step -> step.getStepName().equals(BackfillJobConfiguration.STEP_NAME)).findFirst()
+			.orElseGet(() -> jobRepository.getLastStepExecution(execution.getJobInstance(),
+					BackfillJobConfiguration.STEP_NAME));
+		return crawl != null && crawl.getStatus() == BatchStatus.COMPLETED ? crawl : null;
 	}
 }

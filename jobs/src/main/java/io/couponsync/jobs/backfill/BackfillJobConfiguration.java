@@ -105,7 +105,7 @@ public class BackfillJobConfiguration {
 			SyncGauges syncGauges) {
 		return new JobBuilder(JOB_NAME, jobRepository).listener(inFlightExecutions)
 			.validator(JobParameterRules.of(JOB_NAME).wholeNumber("fromSlot", 0).signature("untilSignature"))
-			.listener(new BackfillCompletion(coverage, rpc, syncGauges))
+			.listener(new BackfillCompletion(coverage, rpc, syncGauges, jobRepository))
 			.start(backfillCrawlStep)
 			.next(backfillRefetchStep)
 			.build();

@@ -85,7 +85,8 @@ class BackfillJobIT {
 		database().drop();
 		staging.createIndexes();
 		repository.removeJobExecutions();
-		simulator.faults().answerTooManyRequestsShare(0).answerTooManyRequests(0).historyFromSlot(0);
+		simulator.faults().answerTooManyRequestsShare(0).answerTooManyRequests(0).historyFromSlot(0)
+			.failCalls("getTransaction", 0);
 		simulator.metrics().reset();
 	}
 
@@ -278,6 +279,40 @@ class BackfillJobIT {
 		assertThat(refetched.getList("innerInstructions", Document.class)).isNotEmpty();
 
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+	}
+
+	@Test
+	void aRestartAfterTheCrawlCompletedAndTheRefetchFailedMovesTheCheckpointAndFillsTheGapsOfThatCrawl()
+			throws Exception {
+		land(50, 2);
+		assertThat(crawl()).isEqualTo(BatchStatus.COMPLETED);
+		CoverageRepository.CrawlCheckpoint before = coverage.crawlCheckpoint().orElseThrow();
+		long gapFrom = simulator.ledger().slot() + 1;
+		land(10, 5);
+		coverage.listener("default").openGap(gapFrom, "disconnected");
+		coverage.listener("default").closeGap(gapFrom + 3);
+		land(5, 5);
+		// the listener staged everything new, one of them to be fetched again: the crawl needs no getTransaction
+		staging.insertIfAbsent(confirmed().stream().map(t -> io.couponsync.chain.staging.StagedTransaction
+			.fromWebSocket(t.signature(), t.slot(), null, t.draft().logs(), java.time.Instant.now())).toList());
+		staging.flagForRefetch(List.of(confirmed().get(confirmed().size() - 1).signature()));
+		simulator.faults().failCalls("getTransaction", 1);
+
+		assertThat(crawl()).as("the crawl completed, the refetch failed").isEqualTo(BatchStatus.FAILED);
+		assertThat(coverage.crawlCheckpoint().orElseThrow()).isEqualTo(before);
+		assertThat(coverage.unfilledGaps()).isEqualTo(1);
+		simulator.metrics().reset();
+
+		assertThat(crawl()).as("the restart runs the refetch only").isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(simulator.metrics().calls("getSignaturesForAddress")).isZero();
+		assertThat(simulator.metrics().calls("getTransaction")).isEqualTo(1);
+		LedgerTransaction newestFinalized = simulator.ledger().transactions().stream()
+			.filter(t -> t.slot() <= simulator.ledger().slot(Commitment.FINALIZED))
+			.reduce((first, second) -> second).orElseThrow();
+		assertThat(coverage.crawlCheckpoint().orElseThrow().signature()).as("the completed crawl's checkpoint")
+			.isEqualTo(newestFinalized.signature()).isNotEqualTo(before.signature());
+		assertThat(coverage.unfilledGaps()).as("the gap the completed crawl covered").isZero();
 	}
 
 	@Test

@@ -30,6 +30,8 @@ public final class Faults {
 
 	private final AtomicInteger inflatedNotifications = new AtomicInteger();
 
+	private final java.util.Map<String, AtomicInteger> failedCalls = new java.util.concurrent.ConcurrentHashMap<>();
+
 	private volatile int inflationChars;
 
 	private final Random random = new Random(1);
@@ -215,6 +217,20 @@ public final class Faults {
 	public Faults sendMalformedNotifications(int count) {
 		malformedNotifications.set(count);
 		return this;
+	}
+
+	/**
+	 * Answers the next {@code count} calls of {@code method} with JSON-RPC's internal error (-32603), which a client
+	 * does not retry; other methods answer as usual.
+	 */
+	public Faults failCalls(String method, int count) {
+		failedCalls.put(method, new AtomicInteger(count));
+		return this;
+	}
+
+	boolean takeFailedCall(String method) {
+		AtomicInteger left = failedCalls.get(method);
+		return left != null && left.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
 	}
 
 	/**

@@ -98,6 +98,9 @@ final class JsonRpcHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 			((ObjectNode) behind.get("error")).set("data", NODES.objectNode().put("numSlotsBehind", 42));
 			return behind;
 		}
+		if (faults.takeFailedCall(method)) {
+			return errorResponse(id, RpcException.INTERNAL_ERROR, "Internal error");
+		}
 		try {
 			ObjectNode response = NODES.objectNode();
 			response.put("jsonrpc", "2.0");

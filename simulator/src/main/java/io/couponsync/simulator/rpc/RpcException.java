@@ -11,6 +11,8 @@ final class RpcException extends RuntimeException {
 
 	static final int INVALID_PARAMS = -32602;
 
+	static final int INTERNAL_ERROR = -32603;
+
 	static final int BLOCK_CLEANED_UP = -32001;
 
 	static final int BLOCK_NOT_AVAILABLE = -32004;
