@@ -154,6 +154,69 @@ class KubernetesManifestsTest {
 		}
 	}
 
+	/** README's CronJob table: arguments, schedule, startingDeadlineSeconds, activeDeadlineSeconds, backoffLimit. */
+	private record DocumentedCronJob(List<String> args, String schedule, long startingDeadline, long activeDeadline,
+			int backoffLimit) {
+	}
+
+	private static final Map<String, DocumentedCronJob> DOCUMENTED_CRON_JOBS = Map.of(
+			"apply-events", new DocumentedCronJob(List.of("run", "applyEventsJob"), "* * * * *", 30, 900, 1),
+			"finality", new DocumentedCronJob(List.of("run", "finalityJob"), "* * * * *", 30, 900, 1),
+			"backfill", new DocumentedCronJob(List.of("run", "backfillJob"), "*/2 * * * *", 60, 21600, 1),
+			"reconcile", new DocumentedCronJob(List.of("run", "reconcileJob"), "*/5 * * * *", 120, 1800, 1),
+			"reconcile-full", new DocumentedCronJob(List.of("run", "reconcileJob", "--scheduled", "mode=full"),
+					"17 */6 * * *", 3600, 21600, 2),
+			"orphan-cleanup", new DocumentedCronJob(List.of("run", "orphanCleanupJob"), "43 * * * *", 600, 3600, 2),
+			"retention", new DocumentedCronJob(List.of("run", "retentionJob"), "30 3 * * *", 600, 3600, 2));
+
+	@ParameterizedTest
+	@MethodSource("overlays")
+	void everyCronJobIsAsTheReadmeTableDocumentsIt(Path overlay) {
+		List<CronJob> cronJobs = Kustomization.render(overlay).resources(CronJob.class);
+		for (CronJob cronJob : cronJobs) {
+			String name = cronJob.getMetadata().getName();
+			assertThat(DOCUMENTED_CRON_JOBS).as("README's CronJob table").containsKey(name);
+			DocumentedCronJob documented = DOCUMENTED_CRON_JOBS.get(name);
+			var spec = cronJob.getSpec();
+			JobSpec job = spec.getJobTemplate().getSpec();
+			assertThat(List.<Object>of(jobCommand(cronJob), spec.getSchedule(), spec.getTimeZone(),
+					spec.getStartingDeadlineSeconds(), job.getActiveDeadlineSeconds(), job.getBackoffLimit()))
+				.as(name)
+				.containsExactly(documented.args(), documented.schedule(), "Etc/UTC", documented.startingDeadline(),
+						documented.activeDeadline(), documented.backoffLimit());
+		}
+	}
+
+	/**
+	 * Exit codes 2 (bad arguments) and 3 (lease held) fail the Job at once and evictions are not failures; a retry
+	 * after a killed pod waits past the lease's ttl for the dead pod's lease instead of exiting 3.
+	 */
+	@ParameterizedTest
+	@MethodSource("overlays")
+	void everyCronJobFailsOnlyOnWhatARetryCannotMendAndARetryWaitsOutAKilledPodsLease(Path overlay) {
+		Kustomization rendered = Kustomization.render(overlay);
+		for (CronJob cronJob : rendered.resources(CronJob.class)) {
+			String name = cronJob.getMetadata().getName();
+			JobSpec job = cronJob.getSpec().getJobTemplate().getSpec();
+			Container container = job.getTemplate().getSpec().getContainers().get(0);
+			var rules = job.getPodFailurePolicy().getRules();
+			assertThat(rules).as(name).hasSize(2);
+			assertThat(rules.get(0).getAction()).as(name).isEqualTo("FailJob");
+			assertThat(rules.get(0).getOnExitCodes().getContainerName()).as(name).isEqualTo(container.getName());
+			assertThat(rules.get(0).getOnExitCodes().getOperator()).as(name).isEqualTo("In");
+			assertThat(rules.get(0).getOnExitCodes().getValues()).as(name).containsExactly(2, 3);
+			assertThat(rules.get(1).getAction()).as(name).isEqualTo("Ignore");
+			assertThat(rules.get(1).getOnPodConditions()).as(name).singleElement()
+				.satisfies(condition -> assertThat(condition.getType()).isEqualTo("DisruptionTarget"));
+
+			Environment environment = CONFIGURATION.environment(Application.JOBS,
+					Workload.environment(container, rendered));
+			assertThat(DurationStyle.detectAndParse(environment.getRequiredProperty("sync.jobs.lease.same-job-wait")))
+				.as(name + " same-job-wait")
+				.isGreaterThan(DurationStyle.detectAndParse(environment.getRequiredProperty("sync.jobs.lease.ttl")));
+		}
+	}
+
 	@ParameterizedTest
 	@MethodSource("overlays")
 	void everyCronJobRunsAJobTheJobsApplicationDefines(Path overlay) {

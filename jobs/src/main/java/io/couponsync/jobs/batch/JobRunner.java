@@ -75,6 +75,8 @@ public class JobRunner implements AutoCloseable {
 
 	private final Duration turnWait;
 
+	private final Duration sameJobWait;
+
 	private final MeterRegistry registry;
 
 	private volatile boolean shuttingDown;
@@ -100,6 +102,7 @@ public class JobRunner implements AutoCloseable {
 		this.heartbeat = settings.heartbeat();
 		this.recoveryWait = settings.recoveryWait();
 		this.turnWait = settings.turnWait();
+		this.sameJobWait = settings.sameJobWait();
 		this.registry = registry;
 	}
 
@@ -376,8 +379,8 @@ public class JobRunner implements AutoCloseable {
 	}
 
 	/**
-	 * Takes the lease, waiting while a recovery holds it (up to {@code recovery-wait}) or another job of the lease's
-	 * group runs (up to {@code turn-wait}); gives up at once when the holder runs this same job. why: a recovery
+	 * Takes the lease, waiting while a recovery holds it (up to {@code recovery-wait}), another job of the lease's
+	 * group runs (up to {@code turn-wait}) or this same job does (up to {@code same-job-wait}, 0s unless set). why: a recovery
 	 * holds a lease for a few statements, and a launch it turned away would fail for no job at all (a CronJob's run
 	 * exits 3); jobs of a group on one-second schedules fire a few milliseconds apart in a fixed order, so a launch
 	 * that gave up on the group's lease would meet the same holder at every fire and never run.
@@ -411,7 +414,7 @@ public class JobRunner implements AutoCloseable {
 		if (LeaseStore.RECOVERY.equals(holder.jobName())) {
 			return recoveryWait;
 		}
-		return holder.jobName().equals(jobName) ? Duration.ZERO : turnWait;
+		return holder.jobName().equals(jobName) ? sameJobWait : turnWait;
 	}
 
 	private void release(Lease lease) {

@@ -54,12 +54,16 @@ public record JobsProperties(@DefaultValue("true") boolean recoverOnStartup,
 	 * @param recoveryWait how long a launch waits for a lease a recovery holds (for the few statements that mark a
 	 * killed process's executions FAILED) before it gives up as on any held lease
 	 * @param turnWait how long a launch waits while another job of its lease's group runs (the read-model writers
-	 * share one lease) before it gives up; a launch meeting its own job running gives up at once
+	 * share one lease) before it gives up
+	 * @param sameJobWait how long a launch waits while another execution of its own job holds the lease: 0s (the
+	 * default) gives up at once, as a schedule's next fire does the work; a CronJob's retry after its pod was killed
+	 * waits a little past the ttl, so that it takes the dead pod's lease once it expires and continues its execution
 	 */
 	public record LeaseSettings(@NotNull @DurationRange(min = "2s", max = "1h") @DefaultValue("60s") Duration ttl,
 			@NotNull @DefaultValue("15s") Duration heartbeat,
 			@NotNull @DurationRange(min = "0s", max = "10m") @DefaultValue("10s") Duration recoveryWait,
-			@NotNull @DurationRange(min = "0s", max = "1h") @DefaultValue("30s") Duration turnWait) {
+			@NotNull @DurationRange(min = "0s", max = "1h") @DefaultValue("30s") Duration turnWait,
+			@NotNull @DurationRange(min = "0s", max = "1h") @DefaultValue("0s") Duration sameJobWait) {
 
 		@AssertTrue(message = "must be at most half the lease's ttl")
 		public boolean isHeartbeatWellUnderTtl() {

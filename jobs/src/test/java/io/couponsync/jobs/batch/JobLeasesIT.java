@@ -411,6 +411,34 @@ class JobLeasesIT {
 
 	@ParameterizedTest
 	@MethodSource("repositories")
+	void aLaunchWithSameJobWaitTakesAKilledProcesssLeaseOnceItExpiresAndContinuesItsExecution(String url)
+			throws Exception {
+		try (ConfigurableApplicationContext context = jobsOn(url, "--sync.jobs.lease.same-job-wait=30s")) {
+			RefusalCountingLeases leases = new RefusalCountingLeases(context);
+			JobRunner runner = runnerOver(context, leases);
+			JobRepository repository = context.getBean(JobRepository.class);
+			long killed = startedExecution(context, "finalityJob");
+			leaseHeldElsewhere(context, JobLeases.READ_MODEL, Instant.now().plusSeconds(600));
+
+			CompletableFuture<JobLaunch> retry = launchInBackground(runner, "finalityJob");
+			awaitRefused(leases);
+			assertThat(retry).as("waiting while the killed process's lease stands").isNotDone();
+			// the killed process's lease lapses: it renews it no more
+			context.getBean(JdbcTemplate.class).update("update job_lease set expires_at = ?",
+					Instant.now().minusSeconds(1).toEpochMilli());
+
+			JobLaunch launch = retry.get(30, TimeUnit.SECONDS);
+			assertThat(launch.outcome()).isEqualTo(JobLaunch.Outcome.RAN);
+			assertThat(repository.getJobExecution(killed).getStatus()).as("recovered under the expired lease")
+				.isEqualTo(BatchStatus.FAILED);
+			assertThat(launch.execution().getJobInstance().getInstanceId()).as("the killed execution, continued")
+				.isEqualTo(repository.getJobExecution(killed).getJobInstance().getInstanceId());
+			runner.close();
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("repositories")
 	void aKilledProcesssExecutionIsRecoveredOnlyOnceItsLeaseExpired(String url) throws Exception {
 		try (ConfigurableApplicationContext context = jobsOn(url)) {
 			JobRunner runner = context.getBean(JobRunner.class);
