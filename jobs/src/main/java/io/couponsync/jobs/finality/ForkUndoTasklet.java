@@ -1,6 +1,7 @@
 package io.couponsync.jobs.finality;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -112,14 +113,16 @@ class ForkUndoTasklet implements Tasklet {
 	}
 
 	/**
-	 * The newest slot the dropped transactions were staged at: a read must be at least there. why: a node behind it
-	 * (a load balancer may reach one) answers with state older than a dropped transaction, whose version that read's
-	 * cannot outrank, so the dropped transaction's values would stay. Not those landed again: a rerun after a crash
-	 * finds them staged at their new slot, which may not be confirmed yet, and the undo reads confirmed state.
+	 * The slot the re-read must be at least at: that of the newest dropped transaction as staged, and of the newest
+	 * change of the documents it re-syncs. why: a node behind either (a load balancer may reach one) answers with
+	 * state whose version cannot outrank that change, so the dropped transaction's values would stay — or, where a
+	 * later transaction changed the field, what the dropped one added to it (a later award appended to the dropped
+	 * one's badges). Not the slots of those landed again: a rerun after a crash finds them staged at their new slot,
+	 * which may not be confirmed yet, and the undo reads confirmed state.
 	 */
-	private long newestStagedSlotOf(List<String> signatures) {
-		long newest = 0;
-		for (StagingRepository.Standing standing : staging.standing(signatures).values()) {
+	private long oldestUsableReadSlot(List<String> dropped, Collection<DocumentKey> documents) {
+		long newest = store.newestChangeSlot(documents);
+		for (StagingRepository.Standing standing : staging.standing(dropped).values()) {
 			newest = Math.max(newest, standing.slot());
 		}
 		return newest;
@@ -160,7 +163,7 @@ class ForkUndoTasklet implements Tasklet {
 		}
 		List<String> addresses = new ArrayList<>(accounts.keySet());
 		List<AccountRead> states = addresses.isEmpty() ? List.of()
-				: rpc.readAccounts(addresses, "confirmed", newestStagedSlotOf(dropped));
+				: rpc.readAccounts(addresses, "confirmed", oldestUsableReadSlot(dropped, accounts.values()));
 		stages.reached("accounts-read");
 
 		events.delete(signatures);

@@ -89,6 +89,26 @@ public final class ReadModelStore {
 	}
 
 	/**
+	 * The newest slot any of these documents was changed at ({@code lastSlot}: an event's slot or an account read's
+	 * context slot), 0 when none holds one; one {@code _id} lookup per collection.
+	 */
+	public long newestChangeSlot(Collection<DocumentKey> documents) {
+		Map<String, List<String>> idsByCollection = new LinkedHashMap<>();
+		documents.forEach(key -> idsByCollection.computeIfAbsent(key.collection(), c -> new ArrayList<>()).add(key.id()));
+		long newest = 0;
+		for (Map.Entry<String, List<String>> collection : idsByCollection.entrySet()) {
+			for (Document document : database.getCollection(collection.getKey())
+				.find(Filters.in("_id", collection.getValue()))
+				.projection(Projections.include("lastSlot"))) {
+				if (document.get("lastSlot") instanceof Number slot) {
+					newest = Math.max(newest, slot.longValue());
+				}
+			}
+		}
+		return newest;
+	}
+
+	/**
 	 * Marks finalized the documents these transactions wrote (by signature) whose last change is still one of theirs:
 	 * one update by {@code _id} per collection. Each document's condition names only the signatures that wrote it —
 	 * naming all of them in every statement made a chunk's bulk grow with documents times signatures (about 23 kB

@@ -50,6 +50,7 @@ import io.couponsync.simulator.GroundTruth;
 import io.couponsync.simulator.SolanaSimulator;
 import io.couponsync.simulator.ledger.Commitment;
 import io.couponsync.simulator.ledger.LedgerTransaction;
+import io.couponsync.simulator.marketplace.MarketplaceProgram;
 
 /** finalityJob against the simulator: finalized when the cluster says so, undone when a fork dropped it. */
 @SpringBatchTest
@@ -740,6 +741,77 @@ class FinalityJobIT {
 		if (accounts.containsKey(stats)) {
 			assertThat(badgesEarned(stats)).as("never awarded").doesNotContain(badge);
 		}
+	}
+
+	/**
+	 * A later award appends to the badges a dropped award added; a node behind that later award cannot answer the
+	 * undo's re-read (its state could not outrank the later award's version, and the dropped badge would stay).
+	 */
+	@Test
+	void takesADroppedAwardsBadgeOutOfBadgesALaterAwardAppendedToWhileANodeBehindItAnswersEveryOtherRead()
+			throws Exception {
+		land(40, 10);
+		simulator.advanceSlots(40);
+		List<String> needNothing = List.of("EarlyAdopter", "MerchantPartner", "CommunityModerator");
+		LedgerTransaction award = null;
+		String user = null;
+		for (int slot = 0; slot < 400 && award == null; slot++) {
+			land(1, 10);
+			for (LedgerTransaction candidate : simulator.ledger().block(simulator.ledger().slot() - 1)) {
+				Map<String, Object> earned = candidate.failed() ? null : eventsOf(candidate, "BadgeEarned")
+					.filter(event -> "AutoAwardBadge".equals(event.instruction())).map(DecodedEvent::fields)
+					.findFirst().orElse(null);
+				// why: a user whose UserStats is final keeps it on the fork the award is dropped from
+				if (earned != null && simulator.ledger().accounts(List.of(simulator.workload().program()
+					.userStatsAddress(String.valueOf(earned.get("user")))), Commitment.FINALIZED).accounts().get(0) != null) {
+					award = candidate;
+					user = String.valueOf(earned.get("user"));
+					break;
+				}
+			}
+		}
+		assertThat(award).as("the workload awards a badge to a user with final stats").isNotNull();
+		String stats = simulator.workload().program().userStatsAddress(user);
+		String dropped = ((EnumValue) eventsOf(award, "BadgeEarned").findFirst().orElseThrow().fields()
+			.get("badge_type")).variant();
+		stageAndApply();
+		simulator.dropByFork(award);
+		simulator.advanceSlots(2);
+		String later = null;
+		LedgerTransaction laterAward = null;
+		for (String badge : needNothing) {
+			try {
+				laterAward = badge.equals(dropped) ? null : simulator.workload().awardBadge(user, badge);
+			}
+			catch (MarketplaceProgram.InstructionRejected held) {
+				continue;
+			}
+			if (laterAward != null) {
+				later = badge;
+				break;
+			}
+		}
+		assertThat(later).as("a badge needing nothing that the user does not hold").isNotNull();
+		simulator.advanceSlots(1);
+		stageAndApply();
+		assertThat(badgesEarned(stats)).as("the dropped award's badge, then the later one's")
+			.contains(badgeIndex(dropped), badgeIndex(later));
+		simulator.advanceSlots(80);
+		// the first account read reaches a node past the dropped award but behind the later one
+		assertThat(laterAward.slot()).isGreaterThan(award.slot() + 1);
+		simulator.faults().lagAccountReads(simulator.ledger().slot(Commitment.CONFIRMED) - award.slot() - 1);
+
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(badgesEarned(stats)).as("the later award's badge only").contains(badgeIndex(later))
+			.doesNotContain(badgeIndex(dropped));
+		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
+				new ArrayList<>())).isEmpty();
+	}
+
+	private static byte badgeIndex(String badgeType) {
+		return (byte) List.of("FirstPurchase", "TenRedemptions", "FiftyRedemptions", "TopReviewer", "EarlyAdopter",
+				"MerchantPartner", "CommunityModerator").indexOf(badgeType);
 	}
 
 	private byte[] badgesEarned(String userStats) {

@@ -147,6 +147,14 @@ public final class MarketplaceWorkload {
 		return land(this::registerMerchant);
 	}
 
+	/**
+	 * Awards {@code badgeType} to {@code user} (auto_award_badge, a plain transaction) where a test needs that one
+	 * instruction; throws {@link MarketplaceProgram.InstructionRejected} where the program would refuse it.
+	 */
+	public synchronized LedgerTransaction awardBadge(String user, String badgeType) {
+		return program.autoAwardBadge(authority, authority, user, badgeType, newWallet(), Shape.plain());
+	}
+
 	/** After a fork the ledger rolled accounts back: forget what no longer exists. */
 	public synchronized void reconcileWithLedger() {
 		for (List<String> addresses : known.values()) {
