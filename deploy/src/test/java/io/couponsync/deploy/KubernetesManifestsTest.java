@@ -274,6 +274,8 @@ class KubernetesManifestsTest {
 					.as(name + " liveness").isEqualTo(port);
 				assertThat(probePort(container, container.getReadinessProbe(), "/actuator/health/readiness"))
 					.as(name + " readiness").isEqualTo(port);
+				assertThat(probePort(container, container.getStartupProbe(), "/actuator/health/liveness"))
+					.as(name + " startup").isEqualTo(port);
 				assertThat(container.getPorts()).as(name).extracting(ContainerPort::getContainerPort).contains(port);
 			}
 		}
