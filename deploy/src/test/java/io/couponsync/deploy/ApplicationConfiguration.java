@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +45,14 @@ final class ApplicationConfiguration {
 
 	private final Path configDirectory;
 
-	private final Set<String> placeholders = new LinkedHashSet<>();
+	/** By config file name, the variables its placeholders name. */
+	private final Map<String, Set<String>> placeholders = new LinkedHashMap<>();
 
-	private final List<ConfigurationPropertyName> properties = new ArrayList<>();
+	/** By config file name, the properties it sets. */
+	private final Map<String, List<ConfigurationPropertyName>> properties = new LinkedHashMap<>();
+
+	/** The properties Spring Boot's modules declare, which either application may be given. */
+	private final List<ConfigurationPropertyName> springBootProperties = new ArrayList<>();
 
 	private ApplicationConfiguration(Path configDirectory) {
 		this.configDirectory = configDirectory;
@@ -56,17 +62,21 @@ final class ApplicationConfiguration {
 		ApplicationConfiguration configuration = new ApplicationConfiguration(configDirectory);
 		try (Stream<Path> files = Files.list(configDirectory)) {
 			for (Path file : files.filter(path -> path.toString().endsWith(".yml")).sorted().toList()) {
+				String fileName = file.getFileName().toString();
+				Set<String> named = configuration.placeholders.computeIfAbsent(fileName, f -> new LinkedHashSet<>());
 				Matcher placeholder = PLACEHOLDER.matcher(Files.readString(file));
 				while (placeholder.find()) {
-					configuration.placeholders.add(placeholder.group(1));
+					named.add(placeholder.group(1));
 				}
+				List<ConfigurationPropertyName> set = configuration.properties.computeIfAbsent(fileName,
+						f -> new ArrayList<>());
 				for (PropertySource<?> source : yaml(file)) {
 					for (String name : ((EnumerablePropertySource<?>) source).getPropertyNames()) {
-						configuration.properties.add(ConfigurationPropertyName.adapt(name, '.'));
+						set.add(ConfigurationPropertyName.adapt(name, '.'));
 					}
 				}
 			}
-			configuration.properties.addAll(springBootProperties());
+			configuration.springBootProperties.addAll(springBootProperties());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -74,23 +84,39 @@ final class ApplicationConfiguration {
 		return configuration;
 	}
 
-	/** The environment variables named by a placeholder in config/. */
-	Set<String> placeholders() {
-		return Collections.unmodifiableSet(placeholders);
+	/** The environment variables named by a placeholder in the config files {@code application} reads. */
+	Set<String> placeholders(Application application) {
+		Set<String> named = new LinkedHashSet<>();
+		filesOf(application).forEach(file -> named.addAll(placeholders.getOrDefault(file, Set.of())));
+		return Collections.unmodifiableSet(named);
 	}
 
-	/** The number of properties an environment variable may set. */
-	int propertyCount() {
-		return properties.size();
+	/** The number of properties an environment variable may set in {@code application}. */
+	int propertyCount(Application application) {
+		return propertiesOf(application).size();
 	}
 
-	/** Whether the applications read this environment variable: a placeholder's, or one binding a known property. */
-	boolean reads(String variable) {
-		if (placeholders.contains(variable)) {
+	/**
+	 * Whether {@code application} reads this environment variable: a placeholder's in a config file it reads, or one
+	 * binding a property such a file sets or Spring Boot declares.
+	 */
+	boolean reads(Application application, String variable) {
+		if (placeholders(application).contains(variable)) {
 			return true;
 		}
 		ConfigurationPropertySource source = environmentSource(Map.of(variable, "set"));
-		return properties.stream().anyMatch(name -> source.getConfigurationProperty(name) != null);
+		return propertiesOf(application).stream().anyMatch(name -> source.getConfigurationProperty(name) != null);
+	}
+
+	/** The config files the application reads: the shared application.yml and its own. */
+	private static List<String> filesOf(Application application) {
+		return List.of("application.yml", application.ownConfigFile());
+	}
+
+	private List<ConfigurationPropertyName> propertiesOf(Application application) {
+		List<ConfigurationPropertyName> names = new ArrayList<>(springBootProperties);
+		filesOf(application).forEach(file -> names.addAll(properties.getOrDefault(file, List.of())));
+		return names;
 	}
 
 	/**

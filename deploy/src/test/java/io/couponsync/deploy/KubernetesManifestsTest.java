@@ -69,11 +69,16 @@ class KubernetesManifestsTest {
 	@Test
 	void theJobsApplicationAndItsConfigurationAreFound() {
 		assertThat(JOBS).isNotEmpty().allMatch(name -> name.endsWith("Job"));
-		assertThat(CONFIGURATION.placeholders()).contains("MONGODB_URI", "JOB_REPOSITORY_URL");
-		assertThat(CONFIGURATION.propertyCount()).isGreaterThan(1000);
-		assertThat(CONFIGURATION.reads("SYNC_JOBS_SHUTDOWNTIMEOUT")).isTrue();
-		assertThat(CONFIGURATION.reads("MANAGEMENT_SERVER_PORT")).isTrue();
-		assertThat(CONFIGURATION.reads("SYNC_JOBS_SHUTDOWN_TIMEOUTS")).isFalse();
+		assertThat(CONFIGURATION.placeholders(Application.JOBS)).contains("MONGODB_URI", "JOB_REPOSITORY_URL",
+				"LEASE_SAME_JOB_WAIT");
+		assertThat(CONFIGURATION.placeholders(Application.LISTENER)).contains("MONGODB_URI", "LISTENER_PORT")
+			.doesNotContain("JOB_REPOSITORY_URL", "LEASE_SAME_JOB_WAIT");
+		assertThat(CONFIGURATION.propertyCount(Application.JOBS)).isGreaterThan(1000);
+		assertThat(CONFIGURATION.reads(Application.JOBS, "SYNC_JOBS_SHUTDOWNTIMEOUT")).isTrue();
+		assertThat(CONFIGURATION.reads(Application.JOBS, "MANAGEMENT_SERVER_PORT")).isTrue();
+		assertThat(CONFIGURATION.reads(Application.JOBS, "SYNC_JOBS_SHUTDOWN_TIMEOUTS")).isFalse();
+		assertThat(CONFIGURATION.reads(Application.LISTENER, "JOB_REPOSITORY_URL")).as("a jobs-only variable")
+			.isFalse();
 		assertThat(WORKING_DIRECTORY).startsWith("/");
 	}
 
@@ -254,8 +259,9 @@ class KubernetesManifestsTest {
 		for (Workload workload : Workload.of(rendered)) {
 			for (Container container : workload.applicationContainers()) {
 				Set<String> variables = Workload.environment(container, rendered).keySet();
+				Application application = Workload.application(container);
 				assertThat(variables).as(workload.kind() + " " + workload.name() + " environment")
-					.allMatch(CONFIGURATION::reads);
+					.allMatch(variable -> CONFIGURATION.reads(application, variable));
 			}
 		}
 	}
