@@ -726,9 +726,7 @@ class FinalityJobIT {
 		assertThat(award).as("the workload awards a badge").isNotNull();
 		Map<String, Object> earned = eventsOf(award, "BadgeEarned").findFirst().orElseThrow().fields();
 		String stats = simulator.workload().program().userStatsAddress(String.valueOf(earned.get("user")));
-		byte badge = (byte) List.of("FirstPurchase", "TenRedemptions", "FiftyRedemptions", "TopReviewer",
-				"EarlyAdopter", "MerchantPartner", "CommunityModerator")
-			.indexOf(((EnumValue) earned.get("badge_type")).variant());
+		byte badge = badgeIndex(((EnumValue) earned.get("badge_type")).variant());
 		stageAndApply();
 		assertThat(badgesEarned(stats)).as("awarded").contains(badge);
 

@@ -2,8 +2,10 @@ package io.couponsync.simulator.rpc;
 
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,7 +32,7 @@ public final class Faults {
 
 	private final AtomicInteger inflatedNotifications = new AtomicInteger();
 
-	private final java.util.Map<String, AtomicInteger> failedCalls = new java.util.concurrent.ConcurrentHashMap<>();
+	private final Map<String, AtomicInteger> failedCalls = new ConcurrentHashMap<>();
 
 	private volatile int inflationChars;
 
