@@ -106,8 +106,9 @@ public class FinalityJobConfiguration {
 	@Bean
 	@StepScope
 	FinalitySettleTasklet finalitySettleTasklet(StagingRepository staging, ReadModelStore readModelStore,
-			SolanaRpcClient rpc, JobsProperties properties) {
-		return new FinalitySettleTasklet(readModelStore, blockPositions(staging, rpc, properties), rpc);
+			SolanaRpcClient rpc, JobsProperties properties, AccountDecoding accountDecoding) {
+		return new FinalitySettleTasklet(readModelStore, blockPositions(staging, rpc, properties), rpc,
+				new SetOnceFieldRereads(readModelStore, rpc, accountDecoding));
 	}
 
 	@Bean

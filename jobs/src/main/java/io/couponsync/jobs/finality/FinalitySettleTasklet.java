@@ -12,7 +12,8 @@ import io.couponsync.jobs.readmodel.ReadModelStore;
 
 /**
  * The finality job's last step: reads again the blocks whose order was not available before, finalizes the
- * documents a resync or an orphan mark wrote once their slot is final. (What is still unsettled is read from staging
+ * documents a resync or an orphan mark wrote once their slot is final, and gives back from finalized state the
+ * set-once fields a fork's undo took out ({@link SetOnceFieldRereads}). (What is still unsettled is read from staging
  * by {@code SyncGauges} when scraped.)
  */
 class FinalitySettleTasklet implements Tasklet {
@@ -24,10 +25,14 @@ class FinalitySettleTasklet implements Tasklet {
 
 	private final SolanaRpcClient rpc;
 
-	FinalitySettleTasklet(ReadModelStore readModel, BlockPositions blockPositions, SolanaRpcClient rpc) {
+	private final SetOnceFieldRereads setOnceFieldRereads;
+
+	FinalitySettleTasklet(ReadModelStore readModel, BlockPositions blockPositions, SolanaRpcClient rpc,
+			SetOnceFieldRereads setOnceFieldRereads) {
 		this.readModel = readModel;
 		this.blockPositions = blockPositions;
 		this.rpc = rpc;
+		this.setOnceFieldRereads = setOnceFieldRereads;
 	}
 
 	@Override
@@ -35,8 +40,16 @@ class FinalitySettleTasklet implements Tasklet {
 		if (blockPositions != null) {
 			blockPositions.retryPending();
 		}
-		if (readModel.hasUnfinalizedResyncs()) {
-			readModel.finalizeResyncs(rpc.getSlot(ChainCommitment.FINALIZED.value()));
+		boolean resyncs = readModel.hasUnfinalizedResyncs();
+		boolean setOnceRereads = readModel.hasSetOnceRereads();
+		if (resyncs || setOnceRereads) {
+			long finalizedSlot = rpc.getSlot(ChainCommitment.FINALIZED.value());
+			if (resyncs) {
+				readModel.finalizeResyncs(finalizedSlot);
+			}
+			if (setOnceRereads) {
+				contribution.incrementWriteCount(setOnceFieldRereads.reread(finalizedSlot));
+			}
 		}
 		return RepeatStatus.FINISHED;
 	}

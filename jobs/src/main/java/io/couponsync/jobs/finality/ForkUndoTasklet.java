@@ -173,6 +173,7 @@ class ForkUndoTasklet implements Tasklet {
 
 		ReadModelChanges resynced = new ReadModelChanges();
 		Map<DocumentKey, Set<String>> accountFields = new LinkedHashMap<>();
+		Set<DocumentKey> setOnceHolders = new LinkedHashSet<>();
 		long readSlot = 0;
 		Map<Long, List<DocumentKey>> orphansBySlot = new LinkedHashMap<>();
 		for (int i = 0; i < addresses.size(); i++) {
@@ -193,8 +194,10 @@ class ForkUndoTasklet implements Tasklet {
 			Set<String> rewritten = new LinkedHashSet<>();
 			for (Map.Entry<String, BsonValue> field : fields.entrySet()) {
 				// why: counters stay what the counted events add up to; the decrements below take the fork's out.
-				// A set-once field is not rewritten: one an undone transaction set is taken out, for the next event
+				// A set-once field is not rewritten: one an undone transaction set is taken out, and the field is
+				// read again at finalized (SetOnceFieldRereads)
 				if (Projections.isSetOnce(key.collection(), field.getKey())) {
+					setOnceHolders.add(key);
 					continue;
 				}
 				rewritten.add(field.getKey());
@@ -210,6 +213,8 @@ class ForkUndoTasklet implements Tasklet {
 			orphansBySlot.computeIfAbsent(readSlot, slot -> new ArrayList<>()).addAll(undescribed);
 		}
 		store.resync(resynced, readSlot);
+		// why: before they are taken out, so that a crash in between still brings them back
+		store.rereadSetOnceWhenFinalized(setOnceHolders, readSlot);
 		store.forgetChangesOf(signatures, accountFields);
 		orphansBySlot.forEach((slot, keys) -> store.markOrphaned(keys, ORPHAN_REASON, slot));
 		takeCountersBack(pending, touched.plans);

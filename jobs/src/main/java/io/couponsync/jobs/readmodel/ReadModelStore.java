@@ -55,6 +55,9 @@ public final class ReadModelStore {
 	/** Slots of resyncs whose documents are not finalized yet. */
 	static final String PENDING_RESYNCS = "read_model_resyncs";
 
+	/** By slot: documents whose set-once fields are read again once that slot is finalized. */
+	static final String SET_ONCE_REREADS = "read_model_set_once_rereads";
+
 	/** The orphan mark: the document's account does not exist (any more) on chain, why, and since when. */
 	public static final String ORPHANED = "orphaned";
 
@@ -314,6 +317,64 @@ public final class ReadModelStore {
 					Updates.set("commitment", "finalized"));
 		}
 		database.getCollection(PENDING_RESYNCS).deleteMany(Filters.lte("_id", finalizedSlot));
+	}
+
+	/**
+	 * Remembers documents whose set-once fields ({@link io.couponsync.jobs.readmodel.Projections#isSetOnce}) a
+	 * fork's undo could not take from its read at {@code slot}: they are read again at finalized once that slot is
+	 * ({@link #setOnceRereadsDue}). One upsert; remembering the same documents again changes nothing.
+	 */
+	public void rereadSetOnceWhenFinalized(Collection<DocumentKey> documents, long slot) {
+		if (documents.isEmpty()) {
+			return;
+		}
+		List<Document> keys = documents.stream()
+			.map(key -> new Document("c", key.collection()).append("id", key.id()))
+			.toList();
+		database.getCollection(SET_ONCE_REREADS).updateOne(Filters.eq("_id", slot),
+				Updates.addEachToSet("documents", keys), new UpdateOptions().upsert(true));
+	}
+
+	/** Whether some documents wait to have their set-once fields read again (one small query). */
+	public boolean hasSetOnceRereads() {
+		return database.getCollection(SET_ONCE_REREADS).find().limit(1).first() != null;
+	}
+
+	/** The documents to read again whose slot is at or below {@code finalizedSlot}, by slot (an {@code _id} range). */
+	public Map<Long, List<DocumentKey>> setOnceRereadsDue(long finalizedSlot) {
+		Map<Long, List<DocumentKey>> due = new LinkedHashMap<>();
+		for (Document pending : database.getCollection(SET_ONCE_REREADS).find(Filters.lte("_id", finalizedSlot))) {
+			List<DocumentKey> keys = new ArrayList<>();
+			for (Document key : pending.getList("documents", Document.class, List.of())) {
+				keys.add(new DocumentKey(key.getString("c"), key.getString("id")));
+			}
+			due.put(((Number) pending.get("_id")).longValue(), keys);
+		}
+		return due;
+	}
+
+	/** Forgets the rereads of slots at or below {@code slot}, once done. */
+	public void setOnceRereadsDone(long slot) {
+		database.getCollection(SET_ONCE_REREADS).deleteMany(Filters.lte("_id", slot));
+	}
+
+	/**
+	 * Sets set-once fields read from finalized state, whatever the events set: such a value is final, and a later
+	 * event's (of a transaction applied before a fork's undo took out the dropped one's value) is not the account's.
+	 * Each field keeps its change version — a reconciliation's read, which events do not set over — and only
+	 * documents that exist, are not marked orphaned and hold another value are written. One bulk per collection.
+	 */
+	public void setFinalSetOnceValues(ReadModelChanges finalValues) {
+		Map<String, List<WriteModel<Document>>> writes = new LinkedHashMap<>();
+		finalValues.documents().forEach((key, fields) -> fields.forEach((field, change) -> {
+			Document set = new Document(field, change.value()).append(VERSIONS + "." + field, change.version().key());
+			writes.computeIfAbsent(key.collection(), c -> new ArrayList<>()).add(new UpdateOneModel<>(
+					Filters.and(Filters.eq("_id", key.id()), Filters.ne(ORPHANED, true),
+							Filters.ne(field, change.value())),
+					new Document("$set", set)));
+		}));
+		writes.forEach((collection, models) -> database.getCollection(collection).bulkWrite(models,
+				new BulkWriteOptions().ordered(false)));
 	}
 
 	private void rememberResync(long slot) {

@@ -807,6 +807,62 @@ class FinalityJobIT {
 				new ArrayList<>())).isEmpty();
 	}
 
+	/**
+	 * program-semantics §0: UserStats.joined_at is the time of the instruction that created the account. A fork drops
+	 * the mint that created a new user's stats; a mint to the same user that landed after the fork, and was applied
+	 * before the finality job saw the fork, created them on the surviving chain. Its event lost to the dropped mint's
+	 * earlier version, and the undo takes that value out: once the undo's read is final, the user's join time is the
+	 * later mint's block time.
+	 */
+	@Test
+	void givesBackAUsersJoinTimeFromTheMintThatCreatedItsStatsOnTheSurvivingChain() throws Exception {
+		land(40, 10);
+		simulator.advanceSlots(40);
+		byte[] wallet = new byte[32];
+		new java.util.Random(7).nextBytes(wallet);
+		String user = io.couponsync.chain.Base58.encode(wallet);
+		String stats = simulator.workload().program().userStatsAddress(user);
+		LedgerTransaction first = simulator.workload().mintCouponTo(user);
+		simulator.advanceSlots(1);
+		stageAndApply();
+		assertThat(joinedAt(stats)).as("joined at the first mint").isEqualTo(first.blockTime());
+
+		simulator.dropByFork(first);
+		simulator.advanceSlots(10);
+		LedgerTransaction second = simulator.workload().mintCouponTo(user);
+		simulator.advanceSlots(1);
+		stageAndApply();
+		assertThat(second.blockTime()).isGreaterThan(first.blockTime());
+		assertThat(joinedAt(stats)).as("the dropped mint's, the earlier").isEqualTo(first.blockTime());
+
+		simulator.advanceSlots(80);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(database().getCollection("staged_transactions").find(new Document("_id", first.signature()))
+			.first().getString("status")).isEqualTo("dropped");
+		simulator.advanceSlots(80);
+		simulator.metrics().reset();
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		assertThat(joinedAt(stats)).as("joined at the mint that created the stats on the surviving chain")
+			.isEqualTo(second.blockTime());
+		assertThat(simulator.metrics().calls("getMultipleAccounts")).as("one read at finalized").isEqualTo(1);
+		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
+				new ArrayList<>())).isEmpty();
+
+		LedgerTransaction third = simulator.workload().mintCouponTo(user);
+		simulator.advanceSlots(1);
+		stageAndApply();
+		assertThat(third.blockTime()).isGreaterThan(second.blockTime());
+		assertThat(joinedAt(stats)).as("kept against later events").isEqualTo(second.blockTime());
+	}
+
+	private Long joinedAt(String userStats) {
+		Document document = database().getCollection(Projections.USER_STATS).find(new Document("_id", userStats))
+			.first();
+		return document == null || document.get("joinedAt") == null ? null
+				: ((Number) document.get("joinedAt")).longValue();
+	}
+
 	private static byte badgeIndex(String badgeType) {
 		return (byte) List.of("FirstPurchase", "TenRedemptions", "FiftyRedemptions", "TopReviewer", "EarlyAdopter",
 				"MerchantPartner", "CommunityModerator").indexOf(badgeType);

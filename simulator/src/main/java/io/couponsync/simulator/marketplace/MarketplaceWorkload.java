@@ -155,6 +155,32 @@ public final class MarketplaceWorkload {
 		return program.autoAwardBadge(authority, authority, user, badgeType, newWallet(), Shape.plain());
 	}
 
+	/**
+	 * Mints a coupon of a known promotion to {@code recipient} (mint_coupon, a plain transaction, which creates the
+	 * recipient's UserStats if needed) where a test needs that one instruction: tries the promotions in turn, and
+	 * throws {@link MarketplaceProgram.InstructionRejected} where the program refuses every one.
+	 */
+	public synchronized LedgerTransaction mintCouponTo(String recipient) {
+		InstructionRejected refused = null;
+		for (String promotion : List.copyOf(known.get(Kind.PROMOTION))) {
+			long supply = number(state(promotion).get("current_supply"));
+			String owner = key(state(key(state(promotion).get("merchant"))).get("authority"));
+			try {
+				LedgerTransaction landed = program.mintCoupon(owner, promotion, recipient, nextId++, newWallet(),
+						Shape.plain());
+				known.get(Kind.COUPON).add(program.couponAddress(promotion, supply));
+				return landed;
+			}
+			catch (InstructionRejected ex) {
+				refused = ex;
+			}
+		}
+		if (refused == null) {
+			throw new IllegalStateException("no promotion to mint from: run the workload first");
+		}
+		throw refused;
+	}
+
 	/** After a fork the ledger rolled accounts back: forget what no longer exists. */
 	public synchronized void reconcileWithLedger() {
 		for (List<String> addresses : known.values()) {
