@@ -110,7 +110,7 @@ class ConsoleApiController {
 	}
 
 	@PostMapping("/executions/{id}/acknowledge")
-	@Operation(summary = "acknowledge a FAILED or STOPPED execution as seen, so retention may purge its instance")
+	@Operation(summary = "acknowledge a FAILED, STOPPED or UNKNOWN execution as seen, so retention may purge its instance")
 	ActionResult acknowledge(@PathVariable long id, Principal principal) {
 		return actions.acknowledge(id, principal.getName());
 	}

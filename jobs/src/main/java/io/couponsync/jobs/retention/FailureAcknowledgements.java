@@ -48,7 +48,7 @@ public class FailureAcknowledgements {
 		}
 		if (!needsAcknowledgement(execution.getStatus())) {
 			throw new IllegalArgumentException("job execution " + executionId + " is " + execution.getStatus()
-					+ ", not FAILED or STOPPED");
+					+ ", not FAILED, STOPPED or UNKNOWN");
 		}
 		jdbc.update("insert into job_failure_ack (job_execution_id, acknowledged_by, acknowledged_at) select ?, ?, ? "
 				+ "where not exists (select 1 from job_failure_ack where job_execution_id = ?)", executionId, operator,

@@ -255,7 +255,7 @@ class ConsoleOperationsIT {
 			.run(context.getBean("orphanCleanupJob", Job.class), new JobParameters());
 		assertThat(completed.getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		mvc.perform(post("/api/executions/{id}/acknowledge", completed.getId()).with(operator()))
-			.andExpect(status().isConflict()).andExpect(jsonPath("$.detail", containsString("not FAILED or STOPPED")));
+			.andExpect(status().isConflict()).andExpect(jsonPath("$.detail", containsString("not FAILED, STOPPED or UNKNOWN")));
 		mvc.perform(post("/api/executions/{id}/acknowledge", 999_999).with(operator())).andExpect(status().isNotFound());
 	}
 

@@ -174,7 +174,7 @@ class RetentionJobIT {
 
 			assertThat(acknowledgements.isAcknowledged(stopped.getId())).isTrue();
 			assertThatThrownBy(() -> acknowledgements.acknowledge(completed.getId(), "operator"))
-				.hasMessage("job execution " + completed.getId() + " is COMPLETED, not FAILED or STOPPED");
+				.hasMessage("job execution " + completed.getId() + " is COMPLETED, not FAILED, STOPPED or UNKNOWN");
 			assertThatThrownBy(() -> acknowledgements.acknowledge(-1, "operator")).hasMessage("no job execution -1");
 		}
 	}
