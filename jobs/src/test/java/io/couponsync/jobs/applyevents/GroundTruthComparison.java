@@ -66,7 +66,8 @@ public final class GroundTruthComparison {
 			new Mapping("staking_pool", "StakingPool", List.of("totalStaked", "totalRewardsDistributed"), false),
 			// why: user stats created by an instruction that emits no event about the user are not indexed
 			new Mapping("user_stats", "UserStats", List.of("user", "totalPurchases", "totalRedemptions",
-					"totalRatingsGiven", "totalComments", "totalListings", "reputationScore", "tier", "badgesEarned"), false));
+					"totalRatingsGiven", "totalComments", "totalListings", "reputationScore", "tier", "badgesEarned",
+					"lastActivity", "joinedAt"), false));
 
 	/**
 	 * Every difference between the read model and the accounts; documents whose account the chain no longer has
