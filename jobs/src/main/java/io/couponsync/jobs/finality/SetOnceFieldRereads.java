@@ -33,6 +33,9 @@ class SetOnceFieldRereads {
 
 	private static final Logger log = LoggerFactory.getLogger(SetOnceFieldRereads.class);
 
+	/** Documents read per run at most (whole slots; at least one): a large fork's are done in turns. */
+	static final int PER_RUN = 2_000;
+
 	private final ReadModelStore store;
 
 	private final SolanaRpcClient rpc;
@@ -46,21 +49,21 @@ class SetOnceFieldRereads {
 	}
 
 	/**
-	 * Reads again the documents whose re-read slot is at or below {@code finalizedSlot} (one
-	 * {@code getMultipleAccounts} per 100) and sets their set-once fields. An account missing at finalized was
-	 * created by a transaction a later fork dropped too; that fork's undo deals with its document. Returns how many
-	 * documents were read.
+	 * Reads again the documents whose re-read slot is at or below {@code finalizedSlot}, oldest slots first and up
+	 * to {@link #PER_RUN} (one {@code getMultipleAccounts} per 100), and sets their set-once fields. An account
+	 * missing at finalized was created by a transaction a later fork dropped too; that fork's undo deals with its
+	 * document. Returns how many documents changed.
 	 */
-	int reread(long finalizedSlot) {
-		Map<Long, List<DocumentKey>> due = store.setOnceRereadsDue(finalizedSlot);
+	long reread(long finalizedSlot) {
+		Map<Long, List<DocumentKey>> due = store.setOnceRereadsDue(finalizedSlot, PER_RUN);
 		if (due.isEmpty()) {
 			return 0;
 		}
 		Map<String, DocumentKey> byAddress = new LinkedHashMap<>();
 		due.values().forEach(keys -> keys.forEach(key -> byAddress.put(key.id(), key)));
 		List<String> addresses = new ArrayList<>(byAddress.keySet());
-		long newestSlot = Collections.max(due.keySet());
-		List<AccountRead> reads = rpc.readAccounts(addresses, ChainCommitment.FINALIZED.value(), newestSlot);
+		List<AccountRead> reads = rpc.readAccounts(addresses, ChainCommitment.FINALIZED.value(),
+				Collections.max(due.keySet()));
 		ReadModelChanges finalValues = new ReadModelChanges();
 		for (int i = 0; i < addresses.size(); i++) {
 			DocumentKey key = byAddress.get(addresses.get(i));
@@ -76,11 +79,11 @@ class SetOnceFieldRereads {
 				}
 			}
 		}
-		store.setFinalSetOnceValues(finalValues);
-		store.setOnceRereadsDone(newestSlot);
-		log.info("Set-once fields of {} documents a fork's undo re-read were read again at finalized",
-				addresses.size());
-		return addresses.size();
+		long changed = store.setFinalSetOnceValues(finalValues);
+		store.setOnceRereadsDone(due.keySet());
+		log.info("Set-once fields of {} documents a fork's undo re-read were read again at finalized: {} changed",
+				addresses.size(), changed);
+		return changed;
 	}
 
 	private BsonDocument decode(DocumentKey key, AccountRead read) {

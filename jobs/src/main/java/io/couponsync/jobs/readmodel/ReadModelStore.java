@@ -340,31 +340,52 @@ public final class ReadModelStore {
 		return database.getCollection(SET_ONCE_REREADS).find().limit(1).first() != null;
 	}
 
-	/** The documents to read again whose slot is at or below {@code finalizedSlot}, by slot (an {@code _id} range). */
-	public Map<Long, List<DocumentKey>> setOnceRereadsDue(long finalizedSlot) {
+	/**
+	 * The documents to read again whose slot is at or below {@code finalizedSlot}, by slot, oldest first: whole
+	 * slots until {@code limit} documents are reached (at least one slot). One {@code _id} range query.
+	 */
+	public Map<Long, List<DocumentKey>> setOnceRereadsDue(long finalizedSlot, int limit) {
 		Map<Long, List<DocumentKey>> due = new LinkedHashMap<>();
-		for (Document pending : database.getCollection(SET_ONCE_REREADS).find(Filters.lte("_id", finalizedSlot))) {
+		int documents = 0;
+		for (Document pending : database.getCollection(SET_ONCE_REREADS).find(Filters.lte("_id", finalizedSlot))
+			.sort(new Document("_id", 1))) {
+			if (documents >= limit) {
+				break;
+			}
 			List<DocumentKey> keys = new ArrayList<>();
 			for (Document key : pending.getList("documents", Document.class, List.of())) {
 				keys.add(new DocumentKey(key.getString("c"), key.getString("id")));
 			}
 			due.put(((Number) pending.get("_id")).longValue(), keys);
+			documents += keys.size();
 		}
 		return due;
 	}
 
-	/** Forgets the rereads of slots at or below {@code slot}, once done. */
-	public void setOnceRereadsDone(long slot) {
-		database.getCollection(SET_ONCE_REREADS).deleteMany(Filters.lte("_id", slot));
+	/** Every document waiting to have its set-once fields read again at finalized. */
+	public Set<DocumentKey> awaitingSetOnceRereads() {
+		Set<DocumentKey> awaiting = new java.util.HashSet<>();
+		for (Document pending : database.getCollection(SET_ONCE_REREADS).find()) {
+			for (Document key : pending.getList("documents", Document.class, List.of())) {
+				awaiting.add(new DocumentKey(key.getString("c"), key.getString("id")));
+			}
+		}
+		return awaiting;
+	}
+
+	/** Forgets the rereads of these slots, once done. */
+	public void setOnceRereadsDone(Collection<Long> slots) {
+		database.getCollection(SET_ONCE_REREADS).deleteMany(Filters.in("_id", slots));
 	}
 
 	/**
 	 * Sets set-once fields read from finalized state, whatever the events set: such a value is final, and a later
 	 * event's (of a transaction applied before a fork's undo took out the dropped one's value) is not the account's.
 	 * Each field keeps its change version — a reconciliation's read, which events do not set over — and only
-	 * documents that exist, are not marked orphaned and hold another value are written. One bulk per collection.
+	 * documents that exist, are not marked orphaned and hold another value are written. One bulk per collection;
+	 * returns how many documents changed.
 	 */
-	public void setFinalSetOnceValues(ReadModelChanges finalValues) {
+	public long setFinalSetOnceValues(ReadModelChanges finalValues) {
 		Map<String, List<WriteModel<Document>>> writes = new LinkedHashMap<>();
 		finalValues.documents().forEach((key, fields) -> fields.forEach((field, change) -> {
 			Document set = new Document(field, change.value()).append(VERSIONS + "." + field, change.version().key());
@@ -373,8 +394,12 @@ public final class ReadModelStore {
 							Filters.ne(field, change.value())),
 					new Document("$set", set)));
 		}));
-		writes.forEach((collection, models) -> database.getCollection(collection).bulkWrite(models,
-				new BulkWriteOptions().ordered(false)));
+		long written = 0;
+		for (Map.Entry<String, List<WriteModel<Document>>> collection : writes.entrySet()) {
+			written += database.getCollection(collection.getKey()).bulkWrite(collection.getValue(),
+					new BulkWriteOptions().ordered(false)).getModifiedCount();
+		}
+		return written;
 	}
 
 	private void rememberResync(long slot) {

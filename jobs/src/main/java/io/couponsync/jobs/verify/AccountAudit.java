@@ -1,8 +1,10 @@
 package io.couponsync.jobs.verify;
 
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.mongodb.client.MongoDatabase;
 import org.bson.BsonBoolean;
@@ -25,6 +27,7 @@ import io.couponsync.jobs.accountstate.BsonValues;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ChangeVersion;
 import io.couponsync.jobs.readmodel.CounterJournal;
+import io.couponsync.jobs.readmodel.ReadModelChanges.DocumentKey;
 import io.couponsync.jobs.readmodel.ReadModelStore;
 import io.couponsync.jobs.verify.AuditReport.Finding;
 
@@ -36,7 +39,8 @@ import io.couponsync.jobs.verify.AuditReport.Finding;
  * last transaction (before that, reconciliation has not had the chance: reported only). Likewise an account with no
  * document fails once such a reconciliation ran, and a document of a closed account not marked orphaned once it or an
  * orphan cleanup did ({@link AccountReadCheckpoints}). A document changed after the slot the accounts were read at is
- * not judged; a document whose last change is final must say so.
+ * not judged, nor a set-once field the finality job is yet to read again at finalized after a fork's undo; a
+ * document whose last change is final must say so.
  */
 final class AccountAudit {
 
@@ -50,6 +54,9 @@ final class AccountAudit {
 
 	private final AccountReadCheckpoints checkpoints;
 
+	/** Documents whose set-once fields the finality job reads again at finalized after a fork's undo. */
+	private Set<DocumentKey> awaitingSetOnceRereads = Set.of();
+
 	AccountAudit(MongoDatabase database, SolanaRpcClient rpc, ProgramDecoder decoder, String programId) {
 		this.database = database;
 		this.rpc = rpc;
@@ -60,6 +67,7 @@ final class AccountAudit {
 
 	/** Audits every collection; documents last changed at or below {@code settledSlot} must be finalized. */
 	void audit(long settledSlot, AuditReport report) {
+		awaitingSetOnceRereads = new ReadModelStore(database).awaitingSetOnceRereads();
 		long lastChange = lastTransactionSlot();
 		long cleanup = checkpoints.orphanCleanup();
 		report.count("accounts: slot of the program's last finalized transaction", lastChange);
@@ -146,6 +154,11 @@ final class AccountAudit {
 			if (stored != null && sameValue(stored, field.getValue())) {
 				continue;
 			}
+			if (Projections.isSetOnce(collection, field.getKey())
+					&& awaitingSetOnceRereads.contains(new DocumentKey(collection, id))) {
+				report.count("accounts: set-once fields a fork's undo took out, read again once final (not judged)", 1);
+				continue;
+			}
 			if (countedAfter(document, field.getKey(), readSlot)) {
 				report.count("accounts: counters that counted changes after the slot read (not judged)", 1);
 				continue;
@@ -156,7 +169,7 @@ final class AccountAudit {
 				continue;
 			}
 			String detail = collection + "/" + id + "." + field.getKey() + ": read model "
-					+ (stored == null ? "(no field)" : stored) + ", chain " + field.getValue();
+					+ (stored == null ? "(no field)" : display(stored)) + ", chain " + display(field.getValue());
 			if (stored != null && writtenByEvent(versions.get(field.getKey()))) {
 				report.add(Finding.FIELD_DIFFERS, detail);
 			}
@@ -165,6 +178,24 @@ final class AccountAudit {
 						detail);
 			}
 		}
+	}
+
+	/** A value as an operator reads it: numbers and text as they are, bytes in hex, the rest as JSON. */
+	static String display(BsonValue value) {
+		return switch (value.getBsonType()) {
+			case INT32 -> String.valueOf(value.asInt32().getValue());
+			case INT64 -> String.valueOf(value.asInt64().getValue());
+			case DOUBLE -> String.valueOf(value.asDouble().getValue());
+			case DECIMAL128 -> value.asDecimal128().getValue().toString();
+			case STRING -> value.asString().getValue();
+			case BOOLEAN -> String.valueOf(value.asBoolean().getValue());
+			case BINARY -> "0x" + HexFormat.of().formatHex(value.asBinary().getData());
+			case NULL -> "null";
+			default -> {
+				String json = new BsonDocument("v", value).toJson();
+				yield json.substring(json.indexOf(':') + 1, json.length() - 1).trim();
+			}
+		};
 	}
 
 	/**

@@ -63,6 +63,20 @@ class VerifyCommandTest {
 	}
 
 	@Test
+	void showsValuesAsAnOperatorReadsThem() {
+		assertThat(AccountAudit.display(new BsonInt64(1767225600L))).isEqualTo("1767225600");
+		assertThat(AccountAudit.display(new BsonInt32(-3))).isEqualTo("-3");
+		assertThat(AccountAudit.display(new BsonDecimal128(Decimal128.parse("18446744073709551615"))))
+			.isEqualTo("18446744073709551615");
+		assertThat(AccountAudit.display(new BsonString("Café"))).isEqualTo("Café");
+		assertThat(AccountAudit.display(new org.bson.BsonBinary(new byte[] { 0, 4, (byte) 255 }))).isEqualTo("0x0004ff");
+		assertThat(AccountAudit.display(new BsonDocument("Rect", new BsonDocument("width", new BsonInt32(3)))))
+			.isEqualTo("{\"Rect\": {\"width\": 3}}");
+		assertThat(AccountAudit.display(new BsonArray(java.util.List.of(new BsonInt32(1), new BsonInt32(2)))))
+			.isEqualTo("[1, 2]");
+	}
+
+	@Test
 	void comparesStructsAndVectorsFieldByField() {
 		BsonDocument stored = new BsonDocument("Rect", new BsonDocument("width", new BsonInt32(3)));
 		assertThat(AccountAudit.sameValue(stored,
