@@ -216,6 +216,7 @@ class ForkUndoTasklet implements Tasklet {
 		// why: before they are taken out, so that a crash in between still brings them back
 		store.rereadSetOnceWhenFinalized(setOnceHolders, readSlot);
 		store.forgetChangesOf(signatures, accountFields);
+		bringBackEarlierValues(touched.documents);
 		orphansBySlot.forEach((slot, keys) -> store.markOrphaned(keys, ORPHAN_REASON, slot));
 		takeCountersBack(pending, touched.plans);
 		recounts.writeHistories(touched.counters);
@@ -229,6 +230,34 @@ class ForkUndoTasklet implements Tasklet {
 				+ "{} orphaned", dropped.size(), relanded.size(), addresses.size(),
 				orphansBySlot.values().stream().mapToInt(List::size).sum());
 		return pending.size() < PER_PASS ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
+	}
+
+	/**
+	 * Gives the fields only events give that earlier events set too ({@link Projections#EARLIER_SETTERS}: a group
+	 * deal's current discount) the newest surviving setter's value, with its version, where the undo took the
+	 * dropped one's out. Only where the field is absent now: a surviving later event's value stays, and a rerun
+	 * after a crash finds the field as the undo left it. One read per collection, one log lookup per document.
+	 */
+	private void bringBackEarlierValues(Collection<DocumentKey> documents) {
+		ReadModelChanges earlier = new ReadModelChanges();
+		for (Projections.EarlierSetter setter : Projections.EARLIER_SETTERS) {
+			List<String> ids = documents.stream().filter(key -> key.collection().equals(setter.collection()))
+				.map(DocumentKey::id).toList();
+			if (ids.isEmpty()) {
+				continue;
+			}
+			store.read(setter.collection(), ids).forEach((id, document) -> {
+				if (!document.containsKey(setter.field())) {
+					events.newest(setter.event(), setter.keyField(), id).ifPresent(event -> {
+						BsonValue value = event.data().get(setter.valueField());
+						if (value != null) {
+							earlier.set(setter.collection(), id, setter.field(), value, event.version());
+						}
+					});
+				}
+			});
+		}
+		store.apply(earlier);
 	}
 
 	/** What the undone transactions touched: from each one's saved plan, or planned now from its logged events. */

@@ -308,6 +308,17 @@ public final class ChainEventLog {
 		return events.find(Filters.and(Filters.eq("name", event), Filters.eq("data." + field, value))).first() != null;
 	}
 
+	/**
+	 * The newest logged event of this name whose {@code field} is {@code value}, if any (the {@code name} index, as
+	 * {@link #mentions}; asked only by a fork's undo).
+	 */
+	public java.util.Optional<ChainEvent> newest(String event, String field, String value) {
+		BsonDocument found = database.getCollection(COLLECTION, BsonDocument.class)
+			.find(Filters.and(Filters.eq("name", event), Filters.eq("data." + field, value)))
+			.sort(Sorts.descending("version")).limit(1).first();
+		return java.util.Optional.ofNullable(found).map(ChainEventLog::fromDocument);
+	}
+
 	/** Events of these names about one of the coupons (by their field or their reference {@code coupon}), in chain order. */
 	public List<ChainEvent> couponHistory(List<String> names, Collection<String> coupons) {
 		List<ChainEvent> found = new ArrayList<>();

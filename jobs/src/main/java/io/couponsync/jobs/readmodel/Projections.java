@@ -224,6 +224,18 @@ public final class Projections {
 	}
 
 	/**
+	 * A field only events give (no account holds it) that earlier events set too: the newest logged {@code event}
+	 * whose {@code keyField} names the document holds its value in {@code valueField}. A fork's undo that takes out
+	 * a dropped transaction's value brings that one back.
+	 */
+	public record EarlierSetter(String collection, String field, String event, String keyField, String valueField) {
+	}
+
+	/** why: every join sets the deal's current discount (program-semantics §9.2); the other extras are set once. */
+	public static final List<EarlierSetter> EARLIER_SETTERS = List.of(
+			new EarlierSetter(GROUP_DEALS, "currentDiscount", "GroupDealJoined", "groupDeal", "currentDiscount"));
+
+	/**
 	 * Fields events set once, earliest first ({@link ReadModelChanges#setEarliest}), which a fork's re-read leaves
 	 * alone: read from a state a later fork may drop, such a value no later event would correct.
 	 */

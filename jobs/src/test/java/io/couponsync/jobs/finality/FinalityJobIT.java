@@ -819,9 +819,7 @@ class FinalityJobIT {
 	void givesBackAUsersJoinTimeFromTheMintThatCreatedItsStatsOnTheSurvivingChain() throws Exception {
 		land(40, 10);
 		simulator.advanceSlots(40);
-		byte[] wallet = new byte[32];
-		new java.util.Random(7).nextBytes(wallet);
-		String user = io.couponsync.chain.Base58.encode(wallet);
+		String user = wallet(7);
 		String stats = simulator.workload().program().userStatsAddress(user);
 		LedgerTransaction first = simulator.workload().mintCouponTo(user);
 		simulator.advanceSlots(1);
@@ -860,6 +858,49 @@ class FinalityJobIT {
 		assertThat(joinedAt(stats)).as("kept against an event applied late").isEqualTo(second.blockTime());
 		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
 				new ArrayList<>())).isEmpty();
+	}
+
+	/**
+	 * program-semantics §9.2: every join sets the deal's current discount, the group discount after it (§0: the largest
+	 * tier discount whose minimum the participants reach). A fork drops the second of two joins; the deal's discount
+	 * is the first join's again, not absent.
+	 */
+	@Test
+	void givesAGroupDealTheDiscountOfItsLastSurvivingJoinWhenAForkDropsALaterOne() throws Exception {
+		land(40, 10);
+		simulator.advanceSlots(40);
+		String deal = simulator.workload().createGroupDeal(List.of(new long[] { 1, 5 }, new long[] { 2, 10 }));
+		simulator.advanceSlots(1);
+		LedgerTransaction firstJoin = simulator.workload().joinGroupDeal(deal, wallet(1));
+		simulator.advanceSlots(2);
+		LedgerTransaction secondJoin = simulator.workload().joinGroupDeal(deal, wallet(2));
+		simulator.advanceSlots(1);
+		assertThat(firstJoin.failed() || secondJoin.failed()).isFalse();
+		stageAndApply();
+		assertThat(groupDeal(deal).get("currentDiscount", Number.class).intValue()).as("2 participants").isEqualTo(10);
+
+		simulator.dropByFork(secondJoin);
+		simulator.advanceSlots(80);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		Document after = groupDeal(deal);
+		assertThat(after.get("currentParticipants", Number.class).intValue()).isEqualTo(1);
+		assertThat(after.get("currentDiscount", Number.class)).as("1 participant: the first tier's").isNotNull()
+			.extracting(Number::intValue).isEqualTo(5);
+		assertThat(after.get("_versions", Document.class).getString("currentDiscount"))
+			.contains(firstJoin.signature());
+		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
+				new ArrayList<>())).isEmpty();
+	}
+
+	private Document groupDeal(String deal) {
+		return database().getCollection(Projections.GROUP_DEALS).find(new Document("_id", deal)).first();
+	}
+
+	private static String wallet(int seed) {
+		byte[] key = new byte[32];
+		new java.util.Random(seed).nextBytes(key);
+		return io.couponsync.chain.Base58.encode(key);
 	}
 
 	private Long joinedAt(String userStats) {

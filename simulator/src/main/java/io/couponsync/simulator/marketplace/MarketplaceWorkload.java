@@ -181,6 +181,29 @@ public final class MarketplaceWorkload {
 		throw refused;
 	}
 
+	/**
+	 * Creates a group deal with these discount tiers ({min participants, discount %}), a target of 2 and room for 3,
+	 * on a known promotion that has the supply (create_group_deal, a plain transaction), where a test needs one of
+	 * known tiers; returns its address.
+	 */
+	public synchronized String createGroupDeal(List<long[]> tiers) {
+		for (String promotion : List.copyOf(known.get(Kind.PROMOTION))) {
+			if (number(state(promotion).get("max_supply")) >= 3) {
+				long dealId = nextId++;
+				program.createGroupDeal(pickUser(), promotion, dealId, 2, 3, 1_000_000L, tiers, 7_200, Shape.plain());
+				String deal = program.groupDealAddress(promotion, dealId);
+				known.get(Kind.GROUP_DEAL).add(deal);
+				return deal;
+			}
+		}
+		throw new IllegalStateException("no promotion with a supply of 3: run the workload first");
+	}
+
+	/** Joins {@code user} to the group deal (join_group_deal, a plain transaction) where a test needs that one. */
+	public synchronized LedgerTransaction joinGroupDeal(String deal, String user) {
+		return program.joinGroupDeal(user, deal, Shape.plain());
+	}
+
 	/** After a fork the ledger rolled accounts back: forget what no longer exists. */
 	public synchronized void reconcileWithLedger() {
 		for (List<String> addresses : known.values()) {
