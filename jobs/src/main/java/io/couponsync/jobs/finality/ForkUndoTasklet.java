@@ -10,6 +10,7 @@ import java.util.Set;
 
 import io.micrometer.core.instrument.Counter;
 import org.bson.BsonDocument;
+import org.bson.BsonNull;
 import org.bson.BsonValue;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -233,27 +234,39 @@ class ForkUndoTasklet implements Tasklet {
 	}
 
 	/**
-	 * Gives the fields only events give that earlier events set too ({@link Projections#EARLIER_SETTERS}: a group
-	 * deal's current discount) the newest surviving setter's value, with its version, where the undo took the
-	 * dropped one's out. Only where the field is absent now: a surviving later event's value stays, and a rerun
-	 * after a crash finds the field as the undo left it. One read per collection, one log lookup per document.
+	 * Gives the fields only events give ({@link Projections#EVENT_ONLY_FIELDS}) that the undo took out the newest
+	 * surviving setter's value, with its version: an earlier join's discount, the null of a listing no longer sold.
+	 * Only where the field is absent now: a surviving later value stays, and a rerun after a crash finds the field
+	 * as the undo left it. One read per collection, and for each absent field one log lookup per setter.
 	 */
 	private void bringBackEarlierValues(Collection<DocumentKey> documents) {
 		ReadModelChanges earlier = new ReadModelChanges();
-		for (Projections.EarlierSetter setter : Projections.EARLIER_SETTERS) {
-			List<String> ids = documents.stream().filter(key -> key.collection().equals(setter.collection()))
-				.map(DocumentKey::id).toList();
-			if (ids.isEmpty()) {
-				continue;
-			}
-			store.read(setter.collection(), ids).forEach((id, document) -> {
-				if (!document.containsKey(setter.field())) {
-					events.newest(setter.event(), setter.keyField(), id).ifPresent(event -> {
-						BsonValue value = event.data().get(setter.valueField());
-						if (value != null) {
-							earlier.set(setter.collection(), id, setter.field(), value, event.version());
-						}
-					});
+		Map<String, Map<String, BsonDocument>> stored = new LinkedHashMap<>();
+		for (Projections.EventOnlyField field : Projections.EVENT_ONLY_FIELDS) {
+			Map<String, BsonDocument> held = stored.computeIfAbsent(field.collection(), collection -> {
+				List<String> ids = documents.stream().filter(key -> key.collection().equals(collection))
+					.map(DocumentKey::id).toList();
+				return ids.isEmpty() ? Map.of() : store.read(collection, ids);
+			});
+			held.forEach((id, document) -> {
+				if (document.containsKey(field.field())) {
+					return;
+				}
+				ChainEvent newest = null;
+				Projections.Setter newestSetter = null;
+				for (Projections.Setter setter : field.setters()) {
+					ChainEvent found = events.newest(setter.event(), setter.keyField(), id).orElse(null);
+					if (found != null && (newest == null || found.version().compareTo(newest.version()) > 0)) {
+						newest = found;
+						newestSetter = setter;
+					}
+				}
+				if (newest != null) {
+					BsonValue value = newestSetter.valueField() == null ? BsonNull.VALUE
+							: newest.data().get(newestSetter.valueField());
+					if (value != null) {
+						earlier.set(field.collection(), id, field.field(), value, newest.version());
+					}
 				}
 			});
 		}
@@ -348,9 +361,13 @@ class ForkUndoTasklet implements Tasklet {
 		}
 	}
 
-	/** Whether a document keyed by event data (a staker's summary) still has an event behind it. */
+	/**
+	 * Whether a document keyed by event data (a staker's summary) still has an event behind it: a stake or a claim
+	 * (a history synced from after the stake holds only claims).
+	 */
 	private boolean stillDescribed(DocumentKey key) {
-		return !Projections.STAKERS.equals(key.collection()) || events.mentions("RewardsStaked", "staker", key.id());
+		return !Projections.STAKERS.equals(key.collection()) || events.mentions("RewardsStaked", "staker", key.id())
+				|| events.mentions("RewardsClaimed", "staker", key.id());
 	}
 
 	/**

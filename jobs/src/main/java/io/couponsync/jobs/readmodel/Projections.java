@@ -224,16 +224,54 @@ public final class Projections {
 	}
 
 	/**
-	 * A field only events give (no account holds it) that earlier events set too: the newest logged {@code event}
-	 * whose {@code keyField} names the document holds its value in {@code valueField}. A fork's undo that takes out
-	 * a dropped transaction's value brings that one back.
+	 * An event that sets a field only events give: the event, its field naming the document, and its field holding
+	 * the value — none where the event sets BSON null (a creation's "not yet": a new listing's buyer).
 	 */
-	public record EarlierSetter(String collection, String field, String event, String keyField, String valueField) {
+	public record Setter(String event, String keyField, String valueField) {
+
+		static Setter of(String event, String keyField, String valueField) {
+			return new Setter(event, keyField, valueField);
+		}
+
+		static Setter toNull(String event, String keyField) {
+			return new Setter(event, keyField, null);
+		}
 	}
 
-	/** why: every join sets the deal's current discount (program-semantics §9.2); the other extras are set once. */
-	public static final List<EarlierSetter> EARLIER_SETTERS = List.of(
-			new EarlierSetter(GROUP_DEALS, "currentDiscount", "GroupDealJoined", "groupDeal", "currentDiscount"));
+	/**
+	 * A field only events give (the read-model extras: no account holds it) and every event that sets it by a key
+	 * the event carries. A fork's undo takes out the value a dropped transaction set; the newest surviving setter's
+	 * is then the document's (an earlier join's discount, the null of a listing no longer sold, the value of another
+	 * transaction that created the same address on the surviving fork).
+	 */
+	public record EventOnlyField(String collection, String field, List<Setter> setters) {
+	}
+
+	/** why: a bid's key is derived, not in its event; the marketplace is created once, with no key in its event */
+	public static final List<EventOnlyField> EVENT_ONLY_FIELDS = List.of(
+			new EventOnlyField(COUPONS, "redemptionCode", List.of(Setter.of("CouponRedeemed", "coupon", "redemptionCode"))),
+			new EventOnlyField(LISTINGS, "nftMint", List.of(Setter.of("CouponListed", "listing", "nftMint"))),
+			new EventOnlyField(LISTINGS, "buyer",
+					List.of(Setter.toNull("CouponListed", "listing"), Setter.of("CouponSold", "listing", "buyer"))),
+			new EventOnlyField(LISTINGS, "soldPrice",
+					List.of(Setter.toNull("CouponListed", "listing"), Setter.of("CouponSold", "listing", "price"))),
+			new EventOnlyField(LISTINGS, "marketplaceFee",
+					List.of(Setter.of("CouponSold", "listing", "marketplaceFee"))),
+			new EventOnlyField(COMMENTS, "isReply", List.of(Setter.of("CommentAdded", "comment", "isReply"))),
+			new EventOnlyField(GROUP_DEALS, "currentDiscount",
+					List.of(Setter.of("GroupDealJoined", "groupDeal", "currentDiscount"))),
+			new EventOnlyField(GROUP_DEALS, "finalDiscount",
+					List.of(Setter.of("GroupDealFinalized", "groupDeal", "finalDiscount"))),
+			new EventOnlyField(GROUP_DEALS, "totalRevenue",
+					List.of(Setter.of("GroupDealFinalized", "groupDeal", "totalRevenue"))),
+			new EventOnlyField(AUCTIONS, "winner", List.of(Setter.of("AuctionFinalized", "auction", "winner"))),
+			new EventOnlyField(AUCTIONS, "finalPrice", List.of(Setter.of("AuctionFinalized", "auction", "finalPrice"))),
+			new EventOnlyField(AUCTIONS, "finalizedAt",
+					List.of(Setter.of("AuctionFinalized", "auction", "finalizedAt"))),
+			new EventOnlyField(AUCTIONS, "cancelReason", List.of(Setter.toNull("AuctionCreated", "auction"),
+					Setter.of("AuctionCancelled", "auction", "reason"))),
+			new EventOnlyField(REDEMPTION_TICKETS, "redeemedAt",
+					List.of(Setter.of("TicketRedeemed", "ticket", "redeemedAt"))));
 
 	/**
 	 * Fields events set once, earliest first ({@link ReadModelChanges#setEarliest}), which a fork's re-read leaves

@@ -213,7 +213,7 @@ public final class ReadModelStore {
 	 * the account read did not rewrite — the read-model extras only events give (a dropped sale's {@code buyer}, a
 	 * dropped cancellation's {@code cancelReason}) — with its version, so that whatever event sets it next (the
 	 * transaction landed again) sets it. An earlier event's value is not brought back here: the fork's undo does
-	 * that for the fields earlier events set too ({@link io.couponsync.jobs.readmodel.Projections#EARLIER_SETTERS}).
+	 * that afterwards ({@link io.couponsync.jobs.readmodel.Projections#EVENT_ONLY_FIELDS}).
 	 * One read of the versions and one bulk per collection.
 	 */
 	public void forgetChangesOf(Collection<String> signatures, Map<DocumentKey, Set<String>> rewrittenFields) {

@@ -662,6 +662,49 @@ class FinalityJobIT {
 	}
 
 	/**
+	 * A fork drops a seller's cancellation of an auction created in an earlier slot. The auction is open again, as
+	 * its creation left it: no cancel reason (null, as AuctionCreated sets it), not marked orphaned.
+	 */
+	@Test
+	void givesAnAuctionWhoseCancellationAForkDroppedTheCancelReasonItsCreationSet() throws Exception {
+		land(40, 10);
+		simulator.advanceSlots(40);
+		LedgerTransaction cancellation = null;
+		for (int slot = 0; slot < 400 && cancellation == null; slot++) {
+			land(1, 10);
+			cancellation = simulator.ledger().block(simulator.ledger().slot() - 1).stream()
+				.filter(t -> !t.failed() && eventsOf(t, "AuctionCancelled").anyMatch(
+						event -> "Cancelled by seller".equals(String.valueOf(event.fields().get("reason"))))
+						&& createdBefore(t))
+				.findFirst().orElse(null);
+		}
+		assertThat(cancellation).as("the workload cancels an auction created in an earlier slot").isNotNull();
+		String auction = String.valueOf(eventsOf(cancellation, "AuctionCancelled").findFirst().orElseThrow().fields()
+			.get("auction"));
+		stageAndApply();
+		assertThat(auctionDocument(auction).getString("cancelReason")).isEqualTo("Cancelled by seller");
+
+		simulator.dropByFork(cancellation);
+		simulator.advanceSlots(80);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		Document document = auctionDocument(auction);
+		assertThat(document).as("cancel reason").containsEntry("cancelReason", null);
+		assertThat(document.get("orphaned")).as("the account exists").isNull();
+		var accounts = simulator.groundTruth().accounts(Commitment.PROCESSED);
+		assertThat(accounts).containsKey(auction);
+		assertThat(GroundTruthComparison.differences(database(), accounts, new ArrayList<>())).isEmpty();
+	}
+
+	/** Whether the auction a cancellation cancels was created in an earlier slot (so a fork from it keeps it). */
+	private boolean createdBefore(LedgerTransaction cancellation) {
+		String auction = String.valueOf(eventsOf(cancellation, "AuctionCancelled").findFirst().orElseThrow().fields()
+			.get("auction"));
+		return simulator.ledger().transactions().stream().anyMatch(t -> t.slot() < cancellation.slot()
+				&& eventsOf(t, "AuctionCreated").anyMatch(e -> auction.equals(String.valueOf(e.fields().get("auction")))));
+	}
+
+	/**
 	 * A fork drops a sale for good. program-semantics.md, buy_listing: it writes Coupon.owner = buyer and
 	 * Listing.is_active = false and emits CouponSold; the listing stays. Undone, the listing is active again and the
 	 * coupon its seller's (account fields, re-read), and the read model's extras only CouponSold gave — buyer, sold
@@ -695,9 +738,10 @@ class FinalityJobIT {
 		Document after = database().getCollection(Projections.LISTINGS).find(new Document("_id", listing)).first();
 		assertThat(after.getBoolean("isActive")).as("listed, never sold").isTrue();
 		assertThat(after.getString("seller")).isEqualTo(String.valueOf(sold.get("seller")));
-		assertThat(after.get("buyer")).as("buyer").isNull();
-		assertThat(after.get("soldPrice")).as("sold price").isNull();
-		assertThat(after.get("marketplaceFee")).as("fee").isNull();
+		// what a listing holds before any sale: buyer and sold price null (CouponListed), no fee
+		assertThat(after).as("buyer").containsEntry("buyer", null);
+		assertThat(after).as("sold price").containsEntry("soldPrice", null);
+		assertThat(after).as("fee").doesNotContainKey("marketplaceFee");
 		assertThat(after.get("_versions", Document.class).values()).as("no change of the dropped sale is left")
 			.noneMatch(version -> String.valueOf(version).contains(saleSignature));
 		Document coupon = database().getCollection(Projections.COUPONS)
@@ -891,6 +935,52 @@ class FinalityJobIT {
 			.contains(firstJoin.signature());
 		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
 				new ArrayList<>())).isEmpty();
+	}
+
+	/**
+	 * A staker's summary on a history synced from after its stakes (staging lacks them) holds only claims; a fork
+	 * drops the later claim. The earlier claim still describes the staker: the summary stays, not orphaned, with one
+	 * claim (program-semantics §7.3: one RewardsClaimed per claim).
+	 */
+	@Test
+	void keepsAStakerSummaryItsSurvivingClaimsDescribeWhenAForkDropsAnotherClaim() throws Exception {
+		land(40, 10);
+		simulator.advanceSlots(40);
+		String user = wallet(11);
+		String firstCoupon = mintedCoupon(simulator.workload().mintCouponTo(user));
+		String secondCoupon = mintedCoupon(simulator.workload().mintCouponTo(user));
+		simulator.advanceSlots(1);
+		List<LedgerTransaction> stakes = List.of(simulator.workload().stakeCoupon(user, firstCoupon),
+				simulator.workload().stakeCoupon(user, secondCoupon));
+		simulator.advanceSlots(1);
+		simulator.ledger().advanceClock(2 * 86_400);
+		simulator.advanceSlots(1);
+		LedgerTransaction firstClaim = simulator.workload().claimRewards(user, firstCoupon);
+		simulator.advanceSlots(2);
+		LedgerTransaction secondClaim = simulator.workload().claimRewards(user, secondCoupon);
+		simulator.advanceSlots(1);
+		assertThat(Stream.concat(stakes.stream(), Stream.of(firstClaim, secondClaim))).noneMatch(LedgerTransaction::failed);
+		Set<String> stakeSignatures = stakes.stream().map(LedgerTransaction::signature).collect(Collectors.toSet());
+		staging.insertIfAbsent(LedgerStaging.staged(simulator.ledger().transactions().stream()
+			.filter(transaction -> !stakeSignatures.contains(transaction.signature())).toList()));
+		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(staker(user).get("claims", Number.class).longValue()).isEqualTo(2);
+
+		simulator.dropByFork(secondClaim);
+		simulator.advanceSlots(80);
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+
+		Document after = staker(user);
+		assertThat(after.getBoolean("orphaned", false)).as("still described by the first claim").isFalse();
+		assertThat(after.get("claims", Number.class).longValue()).isEqualTo(1);
+	}
+
+	private String mintedCoupon(LedgerTransaction mint) {
+		return String.valueOf(eventsOf(mint, "CouponMinted").findFirst().orElseThrow().fields().get("coupon"));
+	}
+
+	private Document staker(String user) {
+		return database().getCollection(Projections.STAKERS).find(new Document("_id", user)).first();
 	}
 
 	private Document groupDeal(String deal) {

@@ -204,6 +204,18 @@ public final class MarketplaceWorkload {
 		return program.joinGroupDeal(user, deal, Shape.plain());
 	}
 
+	/** Stakes the user's coupon for a day (stake_coupon, a plain transaction) where a test needs that one. */
+	public synchronized LedgerTransaction stakeCoupon(String user, String coupon) {
+		LedgerTransaction landed = program.stakeCoupon(user, coupon, 1, Shape.plain());
+		remember(Kind.STAKE, program.stakeAddress(coupon, user));
+		return landed;
+	}
+
+	/** Claims the rewards of the user's stake of the coupon (claim_rewards, a plain transaction). */
+	public synchronized LedgerTransaction claimRewards(String user, String coupon) {
+		return program.claimRewards(user, coupon, Shape.plain());
+	}
+
 	/** After a fork the ledger rolled accounts back: forget what no longer exists. */
 	public synchronized void reconcileWithLedger() {
 		for (List<String> addresses : known.values()) {
