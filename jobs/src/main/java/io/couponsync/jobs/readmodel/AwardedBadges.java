@@ -19,9 +19,10 @@ import io.couponsync.chain.idl.IdlTypeDefinition;
  * A user's {@code badgesEarned} (UserStats.badges_earned): auto_award_badge appends the badge's byte when it is absent
  * and fewer than 10 are held (program-semantics §6.2); mint_badge emits the same BadgeEarned and appends nothing, so
  * the instruction the logs name tells them apart. A chunk appends its awards, in chain order, to what the documents
- * hold (one read of them): applying it again changes nothing. An award applied after a later one (a transaction the
- * crawler staged late) goes last, where the chain has it earlier: the next reconciliation puts it in place. The
- * value is written at the newest award's version, so an account read older than the award does not take it back. A
+ * hold (one read of them): applying it again changes nothing. An award older than the list's last change (a
+ * transaction the crawler staged late) is put in its place: the user's list is rebuilt from the awards in the log,
+ * in chain order, after the badges it holds from account reads (given before the log's first award). The value is
+ * written at the newest award's version, so an account read older than the award does not take it back. A
  * fork's awards go with the fork undo's re-read of the user's document, which the award's projection touches.
  */
 public final class AwardedBadges {
@@ -70,8 +71,8 @@ public final class AwardedBadges {
 			.toList(), FIELD, new BsonBinary(new byte[0]));
 	}
 
-	/** The chunk's awards appended to the badges the users' documents hold. */
-	public ReadModelChanges merge(ReadModelStore store, List<ChainEvent> events) {
+	/** The chunk's awards appended to the badges the users' documents hold, or put in their place when late. */
+	public ReadModelChanges merge(ReadModelStore store, ChainEventLog log, List<ChainEvent> events) {
 		ReadModelChanges changes = new ReadModelChanges();
 		Map<String, List<ChainEvent>> awardsByDocument = new LinkedHashMap<>();
 		for (ChainEvent event : events) {
@@ -92,6 +93,16 @@ public final class AwardedBadges {
 				badges.writeBytes(held.asBinary().getData());
 			}
 			ChangeVersion newest = null;
+			ChangeVersion listVersion = storedVersion(document);
+			if (listVersion != null && awards.stream().anyMatch(award -> award.version().compareTo(listVersion) < 0
+					&& !contains(badges.toByteArray(), badgeBytes.getOrDefault(award.text("badgeType"), -1)))) {
+				// why: the chain has it before awards the list holds already; the log has them all, the chunk's too
+				awards = log.named("BadgeEarned", "user", awards.get(0).text("user")).stream()
+					.filter(AwardedBadges::isAward).toList();
+				byte[] fromReads = withoutAwarded(badges.toByteArray(), awards);
+				badges.reset();
+				badges.writeBytes(fromReads);
+			}
 			for (ChainEvent award : awards) {
 				// why: a type the IDL does not list failed the event's projection, in the chunk's trial
 				Integer badge = badgeBytes.get(award.text("badgeType"));
@@ -103,10 +114,21 @@ public final class AwardedBadges {
 			}
 			if (newest != null) {
 				changes.set(Projections.USER_STATS, id, FIELD, new BsonBinary(badges.toByteArray()),
-						newerOf(newest, storedVersion(document)));
+						newerOf(newest, listVersion));
 			}
 		});
 		return changes;
+	}
+
+	/** The held badges no logged award gave: those an account read gave, from before the log's history. */
+	private byte[] withoutAwarded(byte[] held, List<ChainEvent> awards) {
+		ByteArrayOutputStream kept = new ByteArrayOutputStream();
+		for (byte badge : held) {
+			if (awards.stream().noneMatch(award -> Integer.valueOf(badge).equals(badgeBytes.get(award.text("badgeType"))))) {
+				kept.write(badge);
+			}
+		}
+		return kept.toByteArray();
 	}
 
 	private static boolean contains(byte[] badges, int badge) {

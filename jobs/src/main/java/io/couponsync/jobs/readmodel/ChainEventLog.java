@@ -319,6 +319,16 @@ public final class ChainEventLog {
 		return java.util.Optional.ofNullable(found).map(ChainEventLog::fromDocument);
 	}
 
+	/** The logged events of this name whose {@code field} is {@code value}, in chain order (the {@code name} index). */
+	public List<ChainEvent> named(String event, String field, String value) {
+		List<ChainEvent> found = new ArrayList<>();
+		database.getCollection(COLLECTION, BsonDocument.class)
+			.find(Filters.and(Filters.eq("name", event), Filters.eq("data." + field, value)))
+			.sort(Sorts.ascending("version"))
+			.forEach(document -> found.add(fromDocument(document)));
+		return found;
+	}
+
 	/** Events of these names about one of the coupons (by their field or their reference {@code coupon}), in chain order. */
 	public List<ChainEvent> couponHistory(List<String> names, Collection<String> coupons) {
 		List<ChainEvent> found = new ArrayList<>();

@@ -112,7 +112,7 @@ public final class Recounts {
 	public void mergeHistories(Map<String, Set<String>> touched, List<ChainEvent> events) {
 		store.applyUnversioned(histories.merge(store, touched.getOrDefault(Projections.COUPON_TRANSFERS, Set.of()),
 				events));
-		store.apply(badges.merge(store, events));
+		store.apply(badges.merge(store, log, events));
 		badges.showEmptyWhereAbsent(store, touched.getOrDefault(Projections.USER_BADGES, Set.of()));
 	}
 }
