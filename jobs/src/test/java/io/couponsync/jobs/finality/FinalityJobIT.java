@@ -141,6 +141,15 @@ class FinalityJobIT {
 		}
 	}
 
+	private void runFinality() throws Exception {
+		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+	}
+
+	private void assertReadModelEqualsTheChain() {
+		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
+				new ArrayList<>())).isEmpty();
+	}
+
 	private void stageAndApply() throws Exception {
 		staging.insertIfAbsent(LedgerStaging.staged(simulator.ledger().transactions()));
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -154,7 +163,7 @@ class FinalityJobIT {
 		int total = simulator.ledger().transactionCount();
 		simulator.metrics().reset();
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		assertThat(simulator.metrics().calls("getSignatureStatuses")).isEqualTo((total + 255) / 256);
 		assertThat(meters.get("sync.finality.unresolved").gauge().value()).isZero();
@@ -171,7 +180,7 @@ class FinalityJobIT {
 			.isLessThan(simulator.ledger().transactionCount());
 		simulator.metrics().reset();
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		assertThat(simulator.metrics().calls("getSignatureStatuses")).isEqualTo((settleable + 255) / 256);
 		MongoCollection<Document> staged = database().getCollection("staged_transactions");
@@ -222,7 +231,7 @@ class FinalityJobIT {
 		long events = database().getCollection("chain_events").countDocuments();
 		simulator.faults().lagSignatureStatuses(simulator.ledger().slot());
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("status", "dropped")))
 			.isZero();
@@ -231,7 +240,7 @@ class FinalityJobIT {
 
 		simulator.faults().lagSignatureStatuses(0);
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		assertAllFinalized(total);
 	}
@@ -302,7 +311,7 @@ class FinalityJobIT {
 								1_000_000, new byte[0])), List.of()));
 		simulator.advanceSlots(80);
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		assertThat(database().getCollection(ForkUndos.COLLECTION).countDocuments()).as("undone").isZero();
 		assertThat(database().getCollection(cut[0]).countDocuments(Filters.eq("_id", cut[1]))).isEqualTo(1);
@@ -318,10 +327,9 @@ class FinalityJobIT {
 		// every other account read reaches a node that has not got as far as the fork's first transaction
 		simulator.faults().lagAccountReads(simulator.ledger().slot(Commitment.CONFIRMED) - firstUnfinalized.slot() + 1);
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
-		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
-				new ArrayList<>())).isEmpty();
+		assertReadModelEqualsTheChain();
 	}
 
 	@Test
@@ -333,7 +341,7 @@ class FinalityJobIT {
 		simulator.metrics().reset();
 		double droppedBefore = meters.counter("sync.finality.dropped").count();
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		assertThat(dropped).hasSizeGreaterThan(50);
 		assertThat(meters.get("sync.finality.dropped").counter().count() - droppedBefore).isEqualTo(dropped.size());
@@ -379,7 +387,7 @@ class FinalityJobIT {
 
 		// what the resync read becomes final with the slot it was read at
 		simulator.advanceSlots(80);
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 		for (String collection : Projections.COLLECTIONS) {
 			assertThat(database().getCollection(collection).countDocuments(Filters.and(
 					Filters.eq("lastSignature", "chain-resync"), Filters.ne("commitment", "finalized"))))
@@ -411,7 +419,7 @@ class FinalityJobIT {
 		simulator.advanceSlots(40);
 		simulator.metrics().reset();
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		assertThat(simulator.metrics().calls("getBlock")).isBetween(1L, slots);
 		for (LedgerTransaction transaction : simulator.ledger().transactions()) {
@@ -424,8 +432,7 @@ class FinalityJobIT {
 
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
-		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
-				new ArrayList<>())).isEmpty();
+		assertReadModelEqualsTheChain();
 		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("status", "applied")))
 			.isEqualTo(simulator.ledger().transactionCount());
 		for (String collection : Projections.COLLECTIONS) {
@@ -435,7 +442,7 @@ class FinalityJobIT {
 		}
 		assertOwnershipHistoriesHoldEachEventOnce();
 		simulator.metrics().reset();
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 		assertThat(simulator.metrics().calls("getBlock")).as("positions are read once").isZero();
 	}
 
@@ -470,14 +477,14 @@ class FinalityJobIT {
 		simulator.advanceSlots(40);
 		simulator.faults().withholdBlocks(1_000);
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("commitment",
 				"finalized"))).as("settled in the same run").isEqualTo(simulator.ledger().transactionCount());
 		assertThat(database().getCollection("staged_transactions").countDocuments(Filters.exists("positionInBlock")))
 			.isZero();
 		simulator.faults().withholdBlocks(0);
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
 		for (LedgerTransaction transaction : simulator.ledger().transactions()) {
@@ -485,8 +492,7 @@ class FinalityJobIT {
 					transaction.signature())).first().getInteger("positionInBlock"))
 				.as(transaction.signature()).isEqualTo(transaction.indexInBlock());
 		}
-		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
-				new ArrayList<>())).isEmpty();
+		assertReadModelEqualsTheChain();
 	}
 
 	@Test
@@ -496,7 +502,7 @@ class FinalityJobIT {
 		simulator.faults().historyFromSlot(simulator.ledger().slot());
 		simulator.metrics().reset();
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		assertThat(simulator.metrics().calls("getBlock")).isPositive();
 		assertThat(database().getCollection("staged_transactions").countDocuments(new Document("blockOrderPending",
@@ -505,7 +511,7 @@ class FinalityJobIT {
 				"finalized"))).isEqualTo(simulator.ledger().transactionCount());
 		simulator.metrics().reset();
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		assertThat(simulator.metrics().calls("getBlock")).as("not asked again").isZero();
 	}
@@ -529,7 +535,7 @@ class FinalityJobIT {
 				new ArrayList<>())).as("same-slot transactions applied in signature order disagree with the chain")
 			.isNotEmpty();
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
 		for (LedgerTransaction transaction : simulator.ledger().transactions()) {
@@ -537,10 +543,9 @@ class FinalityJobIT {
 					transaction.signature())).first().getInteger("positionInBlock"))
 				.as(transaction.signature()).isEqualTo(transaction.indexInBlock());
 		}
-		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
-				new ArrayList<>())).isEmpty();
+		assertReadModelEqualsTheChain();
 		simulator.metrics().reset();
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 		assertThat(simulator.metrics().calls("getBlock")).as("no slot left pending").isZero();
 	}
 
@@ -558,7 +563,7 @@ class FinalityJobIT {
 		simulator.advanceSlots(80);
 		simulator.reland(forked);
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 		long orphaned = 0;
 		for (String collection : Projections.COLLECTIONS) {
 			orphaned += database().getCollection(collection).countDocuments(Filters.eq("orphaned", true));
@@ -605,8 +610,7 @@ class FinalityJobIT {
 			.as("staged again as they ran the second time").isEqualTo(relanded.size());
 		assertThat(database().getCollection("chain_events").countDocuments(Filters.in("signature", relanded)))
 			.as("a failed transaction has no effect").isZero();
-		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
-				new ArrayList<>())).isEmpty();
+		assertReadModelEqualsTheChain();
 	}
 
 	/**
@@ -642,14 +646,14 @@ class FinalityJobIT {
 
 		simulator.dropByFork(cancellation);
 		simulator.advanceSlots(80);
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 		assertThat(database().getCollection("staged_transactions").find(new Document("_id",
 				cancellation.signature())).first().getString("status")).isEqualTo("dropped");
 
 		staging.insertIfAbsent(LedgerStaging.staged(List.of(creation)));
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 		simulator.advanceSlots(80);
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		Document document = auctionDocument(auction);
 		assertThat(document.get("orphaned")).as("the account exists").isNull();
@@ -686,7 +690,7 @@ class FinalityJobIT {
 
 		simulator.dropByFork(cancellation);
 		simulator.advanceSlots(80);
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		Document document = auctionDocument(auction);
 		assertThat(document).as("cancel reason").containsEntry("cancelReason", null);
@@ -733,7 +737,7 @@ class FinalityJobIT {
 
 		simulator.dropByFork(sale);
 		simulator.advanceSlots(80);
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		Document after = database().getCollection(Projections.LISTINGS).find(new Document("_id", listing)).first();
 		assertThat(after.getBoolean("isActive")).as("listed, never sold").isTrue();
@@ -776,7 +780,7 @@ class FinalityJobIT {
 
 		simulator.dropByFork(award);
 		simulator.advanceSlots(80);
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		var accounts = simulator.groundTruth().accounts(Commitment.PROCESSED);
 		assertThat(GroundTruthComparison.differences(database(), accounts, new ArrayList<>())).isEmpty();
@@ -843,12 +847,11 @@ class FinalityJobIT {
 		assertThat(laterAward.slot()).isGreaterThan(award.slot() + 1);
 		simulator.faults().lagAccountReads(simulator.ledger().slot(Commitment.CONFIRMED) - award.slot() - 1);
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		assertThat(badgesEarned(stats)).as("the later award's badge only").contains(badgeIndex(later))
 			.doesNotContain(badgeIndex(dropped));
-		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
-				new ArrayList<>())).isEmpty();
+		assertReadModelEqualsTheChain();
 	}
 
 	/**
@@ -883,12 +886,12 @@ class FinalityJobIT {
 		assertThat(joinedAt(stats)).as("the dropped mint's, the earlier").isEqualTo(first.blockTime());
 
 		simulator.advanceSlots(80);
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 		assertThat(database().getCollection("staged_transactions").find(new Document("_id", first.signature()))
 			.first().getString("status")).isEqualTo("dropped");
 		simulator.advanceSlots(80);
 		simulator.metrics().reset();
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		assertThat(joinedAt(stats)).as("joined at the mint that created the stats on the surviving chain")
 			.isEqualTo(second.blockTime());
@@ -900,8 +903,7 @@ class FinalityJobIT {
 		stageAndApply();
 		assertThat(late.blockTime()).isGreaterThan(second.blockTime());
 		assertThat(joinedAt(stats)).as("kept against an event applied late").isEqualTo(second.blockTime());
-		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
-				new ArrayList<>())).isEmpty();
+		assertReadModelEqualsTheChain();
 	}
 
 	/**
@@ -925,7 +927,7 @@ class FinalityJobIT {
 
 		simulator.dropByFork(secondJoin);
 		simulator.advanceSlots(80);
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		Document after = groupDeal(deal);
 		assertThat(after.get("currentParticipants", Number.class).intValue()).isEqualTo(1);
@@ -933,8 +935,7 @@ class FinalityJobIT {
 			.extracting(Number::intValue).isEqualTo(5);
 		assertThat(after.get("_versions", Document.class).getString("currentDiscount"))
 			.contains(firstJoin.signature());
-		assertThat(GroundTruthComparison.differences(database(), simulator.groundTruth().accounts(Commitment.PROCESSED),
-				new ArrayList<>())).isEmpty();
+		assertReadModelEqualsTheChain();
 	}
 
 	/**
@@ -968,7 +969,7 @@ class FinalityJobIT {
 
 		simulator.dropByFork(secondClaim);
 		simulator.advanceSlots(80);
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		Document after = staker(user);
 		assertThat(after.getBoolean("orphaned", false)).as("still described by the first claim").isFalse();
@@ -1037,7 +1038,7 @@ class FinalityJobIT {
 		double relandedBefore = meters.counter("sync.finality.relanded").count();
 		double droppedBefore = meters.counter("sync.finality.dropped").count();
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		assertThat(meters.get("sync.finality.relanded").counter().count() - relandedBefore).isEqualTo(relanded.size());
 		assertThat(meters.get("sync.finality.dropped").counter().count() - droppedBefore)
@@ -1059,7 +1060,7 @@ class FinalityJobIT {
 				Filters.in("_id", relanded.stream().map(LedgerTransaction::signature).toList()),
 				Filters.exists("needsRefetch")))).isZero();
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
 		assertThat(database().getCollection("staged_transactions").countDocuments(Filters.and(
@@ -1085,7 +1086,7 @@ class FinalityJobIT {
 		simulator.advanceSlots(80);
 		double revivedBefore = meters.counter("sync.finality.revived").count();
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		assertThat(meters.get("sync.finality.revived").counter().count() - revivedBefore).isEqualTo(relanded.size());
 		for (String signature : relanded) {
@@ -1102,7 +1103,7 @@ class FinalityJobIT {
 
 		// then the apply job applies them, and the next runs settle them like any staged transaction
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 		assertThat(runner.run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
 
 		assertThat(database().getCollection("staged_transactions").countDocuments(Filters.and(
@@ -1142,7 +1143,7 @@ class FinalityJobIT {
 		staged.find(Filters.in("_id", forkedSignatures)).forEach(d -> askedAt.put(d.getString("_id"), d.get("recheckedAt")));
 		double revivedBefore = meters.counter("sync.finality.revived").count();
 
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 
 		assertThat(meters.get("sync.finality.revived").counter().count()).isEqualTo(revivedBefore);
 		staged.find(Filters.in("_id", forkedSignatures)).forEach(d -> {
@@ -1156,7 +1157,7 @@ class FinalityJobIT {
 		LedgerTransaction firstUnfinalized = applyHistoryWithUnfinalizedTail(6, 10);
 		List<LedgerTransaction> forked = simulator.dropByFork(firstUnfinalized);
 		simulator.advanceSlots(80);
-		assertThat(runner.run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		runFinality();
 		return forked;
 	}
 
