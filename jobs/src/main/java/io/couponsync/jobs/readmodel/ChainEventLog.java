@@ -312,11 +312,11 @@ public final class ChainEventLog {
 	 * The newest logged event of this name whose {@code field} is {@code value}, if any (the {@code name} index, as
 	 * {@link #mentions}; asked only by a fork's undo).
 	 */
-	public java.util.Optional<ChainEvent> newest(String event, String field, String value) {
+	public Optional<ChainEvent> newest(String event, String field, String value) {
 		BsonDocument found = database.getCollection(COLLECTION, BsonDocument.class)
 			.find(Filters.and(Filters.eq("name", event), Filters.eq("data." + field, value)))
 			.sort(Sorts.descending("version")).limit(1).first();
-		return java.util.Optional.ofNullable(found).map(ChainEventLog::fromDocument);
+		return Optional.ofNullable(found).map(ChainEventLog::fromDocument);
 	}
 
 	/** The logged events of this name whose {@code field} is {@code value}, in chain order (the {@code name} index). */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -365,7 +366,7 @@ public final class ReadModelStore {
 
 	/** Every document waiting to have its set-once fields read again at finalized. */
 	public Set<DocumentKey> awaitingSetOnceRereads() {
-		Set<DocumentKey> awaiting = new java.util.HashSet<>();
+		Set<DocumentKey> awaiting = new HashSet<>();
 		for (Document pending : database.getCollection(SET_ONCE_REREADS).find()) {
 			for (Document key : pending.getList("documents", Document.class, List.of())) {
 				awaiting.add(new DocumentKey(key.getString("c"), key.getString("id")));

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -36,6 +37,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
+import io.couponsync.chain.Base58;
 import io.couponsync.chain.logs.DecodedEvent;
 import io.couponsync.chain.value.EnumValue;
 import io.couponsync.chain.staging.MongoStagingRepository;
@@ -990,8 +992,8 @@ class FinalityJobIT {
 
 	private static String wallet(int seed) {
 		byte[] key = new byte[32];
-		new java.util.Random(seed).nextBytes(key);
-		return io.couponsync.chain.Base58.encode(key);
+		new Random(seed).nextBytes(key);
+		return Base58.encode(key);
 	}
 
 	private Long joinedAt(String userStats) {
