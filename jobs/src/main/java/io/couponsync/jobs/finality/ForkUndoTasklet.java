@@ -217,7 +217,7 @@ class ForkUndoTasklet implements Tasklet {
 		// why: before they are taken out, so that a crash in between still brings them back
 		store.rereadSetOnceWhenFinalized(setOnceHolders, readSlot);
 		store.forgetChangesOf(signatures, accountFields);
-		bringBackEarlierValues(touched.documents);
+		bringBackEarlierValues(touched.eventOnlyFields);
 		orphansBySlot.forEach((slot, keys) -> store.markOrphaned(keys, ORPHAN_REASON, slot));
 		takeCountersBack(pending, touched.plans);
 		recounts.writeHistories(touched.counters);
@@ -234,39 +234,44 @@ class ForkUndoTasklet implements Tasklet {
 	}
 
 	/**
-	 * Gives the fields only events give ({@link Projections#EVENT_ONLY_FIELDS}) that the undo took out the newest
+	 * Gives the fields only events give ({@link Projections#EVENT_ONLY_FIELDS}) that the undone events set the newest
 	 * surviving setter's value, with its version: an earlier join's discount, the null of a listing no longer sold.
-	 * Only where the field is absent now: a surviving later value stays, and a rerun after a crash finds the field
-	 * as the undo left it. One read per collection, and for each absent field one log lookup per setter.
+	 * The store's version guard decides, so a surviving later value stays, and an older one an apply wrote while a
+	 * crashed undo waited is replaced on its rerun. One read per collection and one log query per setter, for the
+	 * fields the plans name only.
 	 */
-	private void bringBackEarlierValues(Collection<DocumentKey> documents) {
+	private void bringBackEarlierValues(Map<DocumentKey, Set<String>> eventOnlyFields) {
 		ReadModelChanges earlier = new ReadModelChanges();
-		Map<String, Map<String, BsonDocument>> stored = new LinkedHashMap<>();
+		Map<String, Set<String>> existing = new LinkedHashMap<>();
 		for (Projections.EventOnlyField field : Projections.EVENT_ONLY_FIELDS) {
-			Map<String, BsonDocument> held = stored.computeIfAbsent(field.collection(), collection -> {
-				List<String> ids = documents.stream().filter(key -> key.collection().equals(collection))
-					.map(DocumentKey::id).toList();
-				return ids.isEmpty() ? Map.of() : store.read(collection, ids);
-			});
-			held.forEach((id, document) -> {
-				if (document.containsKey(field.field())) {
-					return;
-				}
-				ChainEvent newest = null;
-				Projections.Setter newestSetter = null;
-				for (Projections.Setter setter : field.setters()) {
-					ChainEvent found = events.newest(setter.event(), setter.keyField(), id).orElse(null);
-					if (found != null && (newest == null || found.version().compareTo(newest.version()) > 0)) {
-						newest = found;
-						newestSetter = setter;
+			List<String> planned = eventOnlyFields.entrySet().stream()
+				.filter(entry -> entry.getKey().collection().equals(field.collection())
+						&& entry.getValue().contains(field.field()))
+				.map(entry -> entry.getKey().id()).toList();
+			if (planned.isEmpty()) {
+				continue;
+			}
+			// why: a document the chain never had no longer exists once its orphan mark was cleaned up
+			Set<String> stored = existing.computeIfAbsent(field.collection(), collection -> store.read(collection,
+					eventOnlyFields.keySet().stream().filter(key -> key.collection().equals(collection))
+						.map(DocumentKey::id).toList()).keySet());
+			List<String> ids = planned.stream().filter(stored::contains).toList();
+			Map<String, ChainEvent> newest = new LinkedHashMap<>();
+			Map<String, Projections.Setter> newestSetter = new LinkedHashMap<>();
+			for (Projections.Setter setter : field.setters()) {
+				events.newestByKey(setter.event(), setter.keyField(), ids).forEach((id, event) -> {
+					ChainEvent current = newest.get(id);
+					if (current == null || event.version().compareTo(current.version()) > 0) {
+						newest.put(id, event);
+						newestSetter.put(id, setter);
 					}
-				}
-				if (newest != null) {
-					BsonValue value = newestSetter.valueField() == null ? BsonNull.VALUE
-							: newest.data().get(newestSetter.valueField());
-					if (value != null) {
-						earlier.set(field.collection(), id, field.field(), value, newest.version());
-					}
+				});
+			}
+			newest.forEach((id, event) -> {
+				String valueField = newestSetter.get(id).valueField();
+				BsonValue value = valueField == null ? BsonNull.VALUE : event.data().get(valueField);
+				if (value != null) {
+					earlier.set(field.collection(), id, field.field(), value, event.version());
 				}
 			});
 		}
@@ -304,9 +309,14 @@ class ForkUndoTasklet implements Tasklet {
 				.forEach((key, field, version, amount) ->
 					decrements.add(new Document("c", key.collection()).append("id", key.id()).append("f", field)
 						.append("at", CounterJournal.keyOf(version)).append("v", amount)));
+			List<Document> eventOnly = new ArrayList<>();
+			context.changes().documents().forEach((key, fields) -> fields.keySet().stream()
+				.filter(field -> Projections.isEventOnly(key.collection(), field))
+				.forEach(field -> eventOnly.add(new Document("c", key.collection()).append("id", key.id())
+					.append("f", field))));
 			Document plan = new Document("documents", documents.stream()
 				.map(key -> new Document("c", key.collection()).append("id", key.id())).toList())
-				.append("counters", counters).append("decrements", decrements);
+				.append("counters", counters).append("decrements", decrements).append("eventOnly", eventOnly);
 			undos.savePlan(signature, plan);
 			touched.add(plan);
 			touched.plans.put(signature, plan);
@@ -347,9 +357,26 @@ class ForkUndoTasklet implements Tasklet {
 		/** The plans made in this pass, by signature. */
 		final Map<String, Document> plans = new LinkedHashMap<>();
 
+		/** The fields only events give that the undone events set, by document. */
+		final Map<DocumentKey, Set<String>> eventOnlyFields = new LinkedHashMap<>();
+
 		void add(Document plan) {
 			for (Document document : plan.getList("documents", Document.class)) {
 				documents.add(new DocumentKey(document.getString("c"), document.getString("id")));
+			}
+			List<Document> eventOnly = plan.getList("eventOnly", Document.class);
+			if (eventOnly != null) {
+				eventOnly.forEach(field -> eventOnlyFields.computeIfAbsent(new DocumentKey(field.getString("c"),
+						field.getString("id")), key -> new LinkedHashSet<>()).add(field.getString("f")));
+			}
+			else {
+				// why: a plan saved before plans named these fields: every such field of its documents
+				for (Document document : plan.getList("documents", Document.class)) {
+					DocumentKey key = new DocumentKey(document.getString("c"), document.getString("id"));
+					Projections.EVENT_ONLY_FIELDS.stream().filter(field -> field.collection().equals(key.collection()))
+						.forEach(field -> eventOnlyFields.computeIfAbsent(key, k -> new LinkedHashSet<>())
+							.add(field.field()));
+				}
 			}
 			plan.get("counters", Document.class).forEach((counter, keys) -> counters
 				.computeIfAbsent(counter, c -> new LinkedHashSet<>()).addAll(castKeys(keys)));

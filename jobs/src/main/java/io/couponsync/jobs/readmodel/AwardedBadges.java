@@ -20,8 +20,8 @@ import io.couponsync.chain.idl.IdlTypeDefinition;
  * and fewer than 10 are held (program-semantics §6.2); mint_badge emits the same BadgeEarned and appends nothing, so
  * the instruction the logs name tells them apart. A chunk appends its awards, in chain order, to what the documents
  * hold (one read of them): applying it again changes nothing. An award older than the list's last change (a
- * transaction the crawler staged late) is put in its place: the user's list is rebuilt from the awards in the log,
- * in chain order, after the badges it holds from account reads (given before the log's first award). The value is
+ * transaction the crawler staged late) is put in its place, before the first held badge whose award the log has
+ * later in the chain; badges an account read gave, whose awards the log lacks, stay where they are. The value is
  * written at the newest award's version, so an account read older than the award does not take it back. A
  * fork's awards go with the fork undo's re-read of the user's document, which the award's projection touches.
  */
@@ -94,21 +94,18 @@ public final class AwardedBadges {
 			}
 			ChangeVersion newest = null;
 			ChangeVersion listVersion = storedVersion(document);
-			if (listVersion != null && awards.stream().anyMatch(award -> award.version().compareTo(listVersion) < 0
-					&& !contains(badges.toByteArray(), badgeBytes.getOrDefault(award.text("badgeType"), -1)))) {
-				// why: the chain has it before awards the list holds already; the log has them all, the chunk's too
-				awards = log.named("BadgeEarned", "user", awards.get(0).text("user")).stream()
-					.filter(AwardedBadges::isAward).toList();
-				byte[] fromReads = withoutAwarded(badges.toByteArray(), awards);
-				badges.reset();
-				badges.writeBytes(fromReads);
-			}
+			// why: only for a late award, whose place among the held badges their awards' versions decide
+			Map<Integer, ChangeVersion> awardedAt = listVersion != null && awards.stream().anyMatch(award ->
+					award.version().compareTo(listVersion) < 0
+							&& !contains(badges.toByteArray(), badgeBytes.getOrDefault(award.text("badgeType"), -1)))
+					? awardedAt(log, awards.get(0).text("user")) : Map.of();
 			for (ChainEvent award : awards) {
 				// why: a type the IDL does not list failed the event's projection, in the chunk's trial
 				Integer badge = badgeBytes.get(award.text("badgeType"));
 				byte[] current = badges.toByteArray();
 				if (badge != null && !contains(current, badge) && current.length < MAX_HELD) {
-					badges.write(badge);
+					badges.reset();
+					badges.writeBytes(inChainOrder(current, badge, award.version(), awardedAt));
 					newest = award.version();
 				}
 			}
@@ -120,15 +117,36 @@ public final class AwardedBadges {
 		return changes;
 	}
 
-	/** The held badges no logged award gave: those an account read gave, from before the log's history. */
-	private byte[] withoutAwarded(byte[] held, List<ChainEvent> awards) {
-		ByteArrayOutputStream kept = new ByteArrayOutputStream();
-		for (byte badge : held) {
-			if (awards.stream().noneMatch(award -> Integer.valueOf(badge).equals(badgeBytes.get(award.text("badgeType"))))) {
-				kept.write(badge);
+	/** When each badge was awarded, by the user's logged awards: the first award of each. */
+	private Map<Integer, ChangeVersion> awardedAt(ChainEventLog log, String user) {
+		Map<Integer, ChangeVersion> awardedAt = new HashMap<>();
+		for (ChainEvent award : log.named("BadgeEarned", "user", user)) {
+			Integer badge = badgeBytes.get(award.text("badgeType"));
+			if (isAward(award) && badge != null) {
+				awardedAt.putIfAbsent(badge, award.version());
 			}
 		}
-		return kept.toByteArray();
+		return awardedAt;
+	}
+
+	/**
+	 * The held badges with this one put before the first whose award is later in the chain: last, unless the award
+	 * is late. A held badge with no logged award (an account read's) is passed over.
+	 */
+	private static byte[] inChainOrder(byte[] held, int badge, ChangeVersion at, Map<Integer, ChangeVersion> awardedAt) {
+		int position = held.length;
+		for (int i = 0; i < held.length; i++) {
+			ChangeVersion heldAt = awardedAt.get((int) held[i]);
+			if (heldAt != null && heldAt.compareTo(at) > 0) {
+				position = i;
+				break;
+			}
+		}
+		byte[] placed = new byte[held.length + 1];
+		System.arraycopy(held, 0, placed, 0, position);
+		placed[position] = (byte) badge;
+		System.arraycopy(held, position, placed, position + 1, held.length - position);
+		return placed;
 	}
 
 	private static boolean contains(byte[] badges, int badge) {

@@ -309,14 +309,25 @@ public final class ChainEventLog {
 	}
 
 	/**
-	 * The newest logged event of this name whose {@code field} is {@code value}, if any (the {@code name} index, as
-	 * {@link #mentions}; asked only by a fork's undo).
+	 * For each of these values, the newest logged event of this name whose {@code field} holds it (the {@code name}
+	 * index, then the field; asked only by a fork's undo, for the fields it gives back).
 	 */
-	public Optional<ChainEvent> newest(String event, String field, String value) {
-		BsonDocument found = database.getCollection(COLLECTION, BsonDocument.class)
-			.find(Filters.and(Filters.eq("name", event), Filters.eq("data." + field, value)))
-			.sort(Sorts.descending("version")).limit(1).first();
-		return Optional.ofNullable(found).map(ChainEventLog::fromDocument);
+	public Map<String, ChainEvent> newestByKey(String event, String field, Collection<String> values) {
+		Map<String, ChainEvent> newest = new HashMap<>();
+		if (values.isEmpty()) {
+			return newest;
+		}
+		database.getCollection(COLLECTION, BsonDocument.class)
+			.find(Filters.and(Filters.eq("name", event), Filters.in("data." + field, values)))
+			.sort(Sorts.descending("version"))
+			.forEach(document -> {
+				ChainEvent found = fromDocument(document);
+				BsonValue key = found.data().get(field);
+				if (key != null && key.isString()) {
+					newest.putIfAbsent(key.asString().getValue(), found);
+				}
+			});
+		return newest;
 	}
 
 	/** The logged events of this name whose {@code field} is {@code value}, in chain order (the {@code name} index). */

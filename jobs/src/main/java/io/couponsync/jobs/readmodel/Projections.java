@@ -273,6 +273,12 @@ public final class Projections {
 			new EventOnlyField(REDEMPTION_TICKETS, "redeemedAt",
 					List.of(Setter.of("TicketRedeemed", "ticket", "redeemedAt"))));
 
+	/** Whether the field is one of the {@link #EVENT_ONLY_FIELDS}. */
+	public static boolean isEventOnly(String collection, String field) {
+		return EVENT_ONLY_FIELDS.stream()
+			.anyMatch(eventOnly -> eventOnly.collection().equals(collection) && eventOnly.field().equals(field));
+	}
+
 	/**
 	 * Fields events set once, earliest first ({@link ReadModelChanges#setEarliest}), which a fork's re-read leaves
 	 * alone: read from a state a later fork may drop, such a value no later event would correct.

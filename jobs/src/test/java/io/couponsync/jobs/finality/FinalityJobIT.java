@@ -976,6 +976,9 @@ class FinalityJobIT {
 		Document after = staker(user);
 		assertThat(after.getBoolean("orphaned", false)).as("still described by the first claim").isFalse();
 		assertThat(after.get("claims", Number.class).longValue()).isEqualTo(1);
+		assertThat(after.get("rewardsClaimed", Number.class).longValue()).as("the first claim's amount")
+			.isEqualTo(((Number) eventsOf(firstClaim, "RewardsClaimed").findFirst().orElseThrow().fields()
+				.get("amount")).longValue());
 	}
 
 	private String mintedCoupon(LedgerTransaction mint) {
