@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -141,6 +142,19 @@ class FinalityJobIT {
 					accounts).as("%s/%s is marked orphaned", collection, document.get("_id"))
 				.doesNotContainKey(document.getString("_id")));
 		}
+	}
+
+	/** Lands slots of 10 transactions, up to 400, until one matches; returns it, or null. */
+	private LedgerTransaction landUntil(Predicate<LedgerTransaction> wanted) {
+		for (int slot = 0; slot < 400; slot++) {
+			land(1, 10);
+			LedgerTransaction found = simulator.ledger().block(simulator.ledger().slot() - 1).stream().filter(wanted)
+				.findFirst().orElse(null);
+			if (found != null) {
+				return found;
+			}
+		}
+		return null;
 	}
 
 	private void runFinality() throws Exception {
@@ -626,14 +640,7 @@ class FinalityJobIT {
 	void takesTheMarkOfADroppedCancellationAwayWhenTheAuctionsCreationIsAppliedAfterIt() throws Exception {
 		land(40, 10);
 		simulator.advanceSlots(40);
-		LedgerTransaction cancellation = null;
-		for (int slot = 0; slot < 400 && cancellation == null; slot++) {
-			land(1, 10);
-			cancellation = simulator.ledger().block(simulator.ledger().slot() - 1).stream()
-				.filter(t -> !t.failed() && eventsOf(t, "AuctionCancelled").anyMatch(
-						event -> "Cancelled by seller".equals(String.valueOf(event.fields().get("reason")))))
-				.findFirst().orElse(null);
-		}
+		LedgerTransaction cancellation = landUntil(this::cancelledBySeller);
 		assertThat(cancellation).as("the workload cancels an auction").isNotNull();
 		String auction = String.valueOf(eventsOf(cancellation, "AuctionCancelled").findFirst().orElseThrow().fields()
 			.get("auction"));
@@ -675,15 +682,7 @@ class FinalityJobIT {
 	void givesAnAuctionWhoseCancellationAForkDroppedTheCancelReasonItsCreationSet() throws Exception {
 		land(40, 10);
 		simulator.advanceSlots(40);
-		LedgerTransaction cancellation = null;
-		for (int slot = 0; slot < 400 && cancellation == null; slot++) {
-			land(1, 10);
-			cancellation = simulator.ledger().block(simulator.ledger().slot() - 1).stream()
-				.filter(t -> !t.failed() && eventsOf(t, "AuctionCancelled").anyMatch(
-						event -> "Cancelled by seller".equals(String.valueOf(event.fields().get("reason"))))
-						&& createdBefore(t))
-				.findFirst().orElse(null);
-		}
+		LedgerTransaction cancellation = landUntil(t -> cancelledBySeller(t) && createdBefore(t));
 		assertThat(cancellation).as("the workload cancels an auction created in an earlier slot").isNotNull();
 		String auction = String.valueOf(eventsOf(cancellation, "AuctionCancelled").findFirst().orElseThrow().fields()
 			.get("auction"));
@@ -700,6 +699,12 @@ class FinalityJobIT {
 		var accounts = simulator.groundTruth().accounts(Commitment.PROCESSED);
 		assertThat(accounts).containsKey(auction);
 		assertThat(GroundTruthComparison.differences(database(), accounts, new ArrayList<>())).isEmpty();
+	}
+
+	/** Whether the transaction is a seller's cancellation of an auction (which closes the account). */
+	private boolean cancelledBySeller(LedgerTransaction transaction) {
+		return !transaction.failed() && eventsOf(transaction, "AuctionCancelled").anyMatch(
+				event -> "Cancelled by seller".equals(String.valueOf(event.fields().get("reason"))));
 	}
 
 	/** Whether the auction a cancellation cancels was created in an earlier slot (so a fork from it keeps it). */
@@ -720,14 +725,8 @@ class FinalityJobIT {
 	void takesOutWhatOnlyTheEventsOfADroppedTransactionGave() throws Exception {
 		land(40, 10);
 		simulator.advanceSlots(40);
-		LedgerTransaction sale = null;
-		for (int slot = 0; slot < 400 && sale == null; slot++) {
-			land(1, 10);
-			sale = simulator.ledger().block(simulator.ledger().slot() - 1).stream()
-				.filter(t -> !t.failed() && eventsOf(t, "CouponSold").findAny().isPresent()
-						&& listedBefore(t))
-				.findFirst().orElse(null);
-		}
+		LedgerTransaction sale = landUntil(t -> !t.failed() && eventsOf(t, "CouponSold").findAny().isPresent()
+				&& listedBefore(t));
 		assertThat(sale).as("the workload sells a coupon listed in an earlier slot").isNotNull();
 		String saleSignature = sale.signature();
 		Map<String, Object> sold = eventsOf(sale, "CouponSold").findFirst().orElseThrow().fields();
@@ -765,14 +764,8 @@ class FinalityJobIT {
 	void takesTheBadgeAndPointsOfADroppedAwardOut() throws Exception {
 		land(40, 10);
 		simulator.advanceSlots(40);
-		LedgerTransaction award = null;
-		for (int slot = 0; slot < 400 && award == null; slot++) {
-			land(1, 10);
-			award = simulator.ledger().block(simulator.ledger().slot() - 1).stream()
-				.filter(t -> !t.failed() && eventsOf(t, "BadgeEarned")
-					.anyMatch(event -> "AutoAwardBadge".equals(event.instruction())))
-				.findFirst().orElse(null);
-		}
+		LedgerTransaction award = landUntil(t -> !t.failed() && eventsOf(t, "BadgeEarned")
+			.anyMatch(event -> "AutoAwardBadge".equals(event.instruction())));
 		assertThat(award).as("the workload awards a badge").isNotNull();
 		Map<String, Object> earned = eventsOf(award, "BadgeEarned").findFirst().orElseThrow().fields();
 		String stats = simulator.workload().program().userStatsAddress(String.valueOf(earned.get("user")));
