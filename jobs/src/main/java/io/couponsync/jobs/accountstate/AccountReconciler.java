@@ -3,13 +3,9 @@ package io.couponsync.jobs.accountstate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -24,11 +20,7 @@ import io.couponsync.chain.rpc.AccountRead;
 import io.couponsync.jobs.accountstate.AccountDecoding.DecodedAccount;
 import io.couponsync.jobs.accountstate.DifferenceReport.Difference;
 import io.couponsync.jobs.accountstate.DifferenceReport.Kind;
-import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.ChangeVersion;
-import io.couponsync.jobs.readmodel.CounterJournal;
-import io.couponsync.jobs.readmodel.CounterSpec;
-import io.couponsync.jobs.readmodel.CountersInFlight;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelChanges;
 import io.couponsync.jobs.readmodel.ReadModelChanges.DocumentKey;
@@ -45,13 +37,6 @@ import io.couponsync.jobs.readmodel.ReadModelStore;
 public final class AccountReconciler {
 
 	private static final Logger log = LoggerFactory.getLogger(AccountReconciler.class);
-
-	/**
-	 * Counting events past a read beyond which counters ahead of it are not compared. why: at 200 transactions/s the
-	 * ~13 s between confirmed and finalized hold ~3,000; many more mean finalization stalled, and every page would
-	 * load them.
-	 */
-	private static final int MAX_EVENTS_PAST_READ = 20_000;
 
 	/** An address to reconcile, with the collection of its document, or null when only the address is known. */
 	public record Target(String address, String collection) {
@@ -77,30 +62,17 @@ public final class AccountReconciler {
 
 	private final DifferenceReport report;
 
-	/** The apply job's counters, maintained from the event log. */
-	private final List<CounterSpec> counters;
-
-	/** Counter fields ({@code collection.field}). */
-	private final Set<String> counterFields;
-
-	private final ChainEventLog eventLog;
-
-	private final CountersInFlight inFlight;
+	/** The apply job's counters at a read, for those ahead of it. */
+	private final CountersAtRead countersAtRead;
 
 	/**
-	 * @param counters the apply job's counters: one is set from a read only when it holds no change newer than the
-	 * read (the read then becomes its base); otherwise its value at the read — less what the counted events logged
-	 * past the read added — is compared, and a difference is reported (kind {@code counter}) and left as it is
-	 * @param inFlight whether counter changes are half done, which postpones those comparisons
+	 * @param countersAtRead the apply job's counters: one is set from a read only when it holds no change newer than
+	 * the read (the read then becomes its base); otherwise its value at the read is compared, and a difference is
+	 * reported (kind {@code counter}) and left as it is
 	 */
 	public AccountReconciler(MongoDatabase database, ReadModelStore store, AccountDecoding decoding,
-			OrphanReasons reasons, DifferenceReport report, List<CounterSpec> counters, ChainEventLog eventLog,
-			CountersInFlight inFlight) {
-		this.inFlight = inFlight;
-		this.counters = counters;
-		this.counterFields = counters.stream().map(counter -> counter.collection() + "." + counter.field())
-			.collect(Collectors.toSet());
-		this.eventLog = eventLog;
+			OrphanReasons reasons, DifferenceReport report, CountersAtRead countersAtRead) {
+		this.countersAtRead = countersAtRead;
 		this.database = database;
 		this.store = store;
 		this.decoding = decoding;
@@ -201,17 +173,6 @@ public final class AccountReconciler {
 		}
 	}
 
-	/**
-	 * Whether the counter holds a change newer than the read: then the read cannot be its base (it lacks that change)
-	 * and the counter is compared at the read, never written. Otherwise the read becomes its base, and changes at or
-	 * before the read's version add nothing when they are counted (see {@code CounterJournal}).
-	 */
-	private static boolean countedPast(BsonDocument document, String field, String versionKey) {
-		BsonDocument counted = document.getDocument(CounterJournal.COUNTED, new BsonDocument());
-		BsonValue newest = counted.get(field);
-		return newest != null && newest.asString().getValue().compareTo(versionKey) > 0;
-	}
-
 	private void compare(DocumentKey key, DecodedAccount account, BsonDocument document, long slot,
 			ReadModelChanges changes, List<Difference> differences, List<CounterCheck> counterChecks,
 			ReconcileTally tally) {
@@ -242,10 +203,13 @@ public final class AccountReconciler {
 				continue;
 			}
 			BsonValue stored = document.get(field.getKey());
-			if (counterFields.contains(key.collection() + "." + field.getKey()) && countedPast(document,
-					field.getKey(), versionKey)) {
-				counterChecks.add(new CounterCheck(key, type, field.getKey(), stored, field.getValue(), slot,
-						versionKey));
+			// why: a counter that holds a change newer than the read cannot take the read as its base (it lacks that
+			// change): it is compared at the read, never written. Otherwise the read becomes its base, and changes at
+			// or before the read's version add nothing when they are counted (see CounterJournal).
+			if (countersAtRead.isCounter(key.collection(), field.getKey())
+					&& CountersAtRead.countedPast(document, field.getKey(), slot)) {
+				counterChecks.add(new CounterCheck(new CountersAtRead.Counter(key, field.getKey(), stored, slot), type,
+						field.getValue()));
 				continue;
 			}
 			if (stored == null || !BsonValues.sameValue(stored, field.getValue())) {
@@ -273,75 +237,42 @@ public final class AccountReconciler {
 		return version != null && ReadModelStore.ACCOUNT_READ_SOURCES.contains(version.signature());
 	}
 
-	/** One counter field of one document. */
-	private record CounterField(DocumentKey key, String field) {
-	}
-
-	/** A counter holding changes newer than the read, to compare at the read's version. */
-	private record CounterCheck(DocumentKey key, String type, String field, BsonValue stored, BsonValue chain,
-			long slot, String readVersion) {
+	/** A counter holding changes newer than the read, to compare at the read's version with the account's. */
+	private record CounterCheck(CountersAtRead.Counter counter, String type, BsonValue chain) {
 	}
 
 	/**
-	 * The counters whose value at the read differs from the account's: the stored value less what the counted
-	 * events past the read added (the log's contributions, read once for the page), which is what the report shows
-	 * as the read model's. Without this a counter the apply job keeps ahead of the read (confirmed events past a read
-	 * at finalized) would be reported on every run of a converged read model. Postponed, with a log line, while
-	 * counter changes are half done or when too many events are past the read to load.
+	 * The counters whose value at the read differs from the account's, that value being what the report shows as
+	 * the read model's ({@link CountersAtRead}). Without this a counter the apply job keeps ahead of the read
+	 * (confirmed events past a read at finalized) would be reported on every run of a converged read model.
+	 * Postponed, with a log line, while counter changes are half done or when too many events are past the read to
+	 * load.
 	 */
 	private List<Difference> counterDifferences(List<CounterCheck> checks, ReconcileTally tally) {
 		if (checks.isEmpty()) {
 			return List.of();
 		}
 		checks.forEach(check -> tally.add(check.type(), ReconcileTally.COUNTERS_AHEAD, 1));
-		if (inFlight.any()) {
+		CountersAtRead.Values values = countersAtRead.valuesAtRead(checks.stream().map(CounterCheck::counter).toList());
+		if (values.postponed() == CountersAtRead.Postponed.COUNTER_CHANGES_IN_FLIGHT) {
 			log.info("{} counters ahead of the read not compared: counter changes are half done (an apply run or a "
 					+ "fork undo left unfinished); the next run compares them", checks.size());
 			return List.of();
 		}
-		long oldestRead = checks.stream().mapToLong(CounterCheck::slot).min().getAsLong();
-		Optional<List<ChainEventLog.Contribution>> after = eventLog.contributionsAfter(oldestRead,
-				MAX_EVENTS_PAST_READ);
-		if (after.isEmpty()) {
+		if (values.postponed() == CountersAtRead.Postponed.TOO_MANY_EVENTS_PAST_READ) {
 			log.warn("{} counters ahead of the read at slot {} not compared: more than {} counting events are logged "
-					+ "past it (is finalization stalled?)", checks.size(), oldestRead, MAX_EVENTS_PAST_READ);
+					+ "past it (is finalization stalled?)", checks.size(),
+					checks.stream().mapToLong(check -> check.counter().readSlot()).min().getAsLong(),
+					CountersAtRead.MAX_EVENTS_PAST_READ);
 			return List.of();
 		}
-		Map<String, CounterSpec> byName = new HashMap<>();
-		counters.forEach(counter -> byName.put(counter.name(), counter));
-		Set<CounterField> checked = new HashSet<>();
-		checks.forEach(check -> checked.add(new CounterField(check.key(), check.field())));
-		Map<CounterField, List<ChainEventLog.Contribution>> byCounterField = new HashMap<>();
-		Set<String> contributingEvents = new HashSet<>();
-		for (ChainEventLog.Contribution contribution : after.get()) {
-			int bar = contribution.counterKey().indexOf('|');
-			CounterSpec counter = byName.get(contribution.counterKey().substring(0, bar));
-			if (counter == null) {
-				continue;
-			}
-			String id = counter.documentId().apply(contribution.counterKey().substring(bar + 1));
-			CounterField counterField = new CounterField(new DocumentKey(counter.collection(), id), counter.field());
-			if (checked.contains(counterField)) {
-				byCounterField.computeIfAbsent(counterField, k -> new ArrayList<>()).add(contribution);
-				contributingEvents.add(contribution.eventId());
-			}
-		}
-		// why: only the page's counters' events; the marker lookup of every event past the read cost 80 ms a page
-		Set<String> uncounted = eventLog.uncounted(contributingEvents);
 		List<Difference> differences = new ArrayList<>();
 		for (CounterCheck check : checks) {
-			long later = 0;
-			for (ChainEventLog.Contribution contribution : byCounterField
-				.getOrDefault(new CounterField(check.key(), check.field()), List.of())) {
-				if (contribution.version().compareTo(check.readVersion()) > 0
-						&& !uncounted.contains(contribution.eventId())) {
-					later += contribution.amount();
-				}
-			}
-			BsonValue atRead = BsonValues.minus(check.stored(), later);
+			CountersAtRead.Counter counter = check.counter();
+			BsonValue atRead = values.atRead().get(counter);
 			if (atRead == null || !BsonValues.sameValue(atRead, check.chain())) {
-				differences.add(new Difference(Kind.COUNTER, check.type(), check.key().collection(), check.key().id(),
-						check.field(), atRead, check.chain(), check.slot()));
+				differences.add(new Difference(Kind.COUNTER, check.type(), counter.key().collection(),
+						counter.key().id(), counter.field(), atRead, check.chain(), counter.readSlot()));
 				tally.add(check.type(), ReconcileTally.COUNTER_DIFFERENCES, 1);
 			}
 		}

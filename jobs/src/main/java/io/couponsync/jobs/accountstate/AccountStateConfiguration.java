@@ -39,10 +39,16 @@ public class AccountStateConfiguration {
 	}
 
 	@Bean
+	CountersAtRead countersAtRead(Projections projections, ChainEventLog chainEventLog,
+			CountersInFlight countersInFlight) {
+		return new CountersAtRead(projections.counters(), chainEventLog, countersInFlight);
+	}
+
+	@Bean
 	AccountReconciler accountReconciler(MongoDatabaseFactory mongo, ReadModelStore readModelStore,
 			AccountDecoding accountDecoding, OrphanReasons orphanReasons, DifferenceReport differenceReport,
-			Projections projections, ChainEventLog chainEventLog, CountersInFlight countersInFlight) {
+			CountersAtRead countersAtRead) {
 		return new AccountReconciler(mongo.getMongoDatabase(), readModelStore, accountDecoding, orphanReasons,
-				differenceReport, projections.counters(), chainEventLog, countersInFlight);
+				differenceReport, countersAtRead);
 	}
 }

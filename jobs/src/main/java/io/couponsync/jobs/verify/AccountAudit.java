@@ -1,5 +1,6 @@
 package io.couponsync.jobs.verify;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,9 +25,9 @@ import io.couponsync.chain.staging.ChainCommitment;
 import io.couponsync.chain.value.BsonValueWriter;
 import io.couponsync.jobs.accountstate.AccountReadCheckpoints;
 import io.couponsync.jobs.accountstate.BsonValues;
+import io.couponsync.jobs.accountstate.CountersAtRead;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ChangeVersion;
-import io.couponsync.jobs.readmodel.CounterJournal;
 import io.couponsync.jobs.readmodel.ReadModelChanges.DocumentKey;
 import io.couponsync.jobs.readmodel.ReadModelStore;
 import io.couponsync.jobs.verify.AuditReport.Finding;
@@ -38,9 +39,10 @@ import io.couponsync.jobs.verify.AuditReport.Finding;
  * or that only an account read wrote, must too once a full reconciliation has listed the type at or after the chain's
  * last transaction (before that, reconciliation has not had the chance: reported only). Likewise an account with no
  * document fails once such a reconciliation ran, and a document of a closed account not marked orphaned once it or an
- * orphan cleanup did ({@link AccountReadCheckpoints}). A document changed after the slot the accounts were read at is
- * not judged, nor a set-once field the finality job is yet to read again at finalized after a fork's undo; a
- * document whose last change is final must say so.
+ * orphan cleanup did ({@link AccountReadCheckpoints}). A counter that counted events after the slot the accounts
+ * were read at is judged at that slot, what those events added taken out ({@link CountersAtRead}). A document
+ * changed after the read is not judged, nor a set-once field the finality job is yet to read again at finalized after
+ * a fork's undo; a document whose last change is final must say so.
  */
 final class AccountAudit {
 
@@ -54,11 +56,15 @@ final class AccountAudit {
 
 	private final AccountReadCheckpoints checkpoints;
 
+	private final CountersAtRead countersAtRead;
+
 	/** Documents whose set-once fields the finality job reads again at finalized after a fork's undo. */
 	private Set<DocumentKey> awaitingSetOnceRereads = Set.of();
 
-	AccountAudit(MongoDatabase database, SolanaRpcClient rpc, ProgramDecoder decoder, String programId) {
+	AccountAudit(MongoDatabase database, SolanaRpcClient rpc, ProgramDecoder decoder, String programId,
+			CountersAtRead countersAtRead) {
 		this.database = database;
+		this.countersAtRead = countersAtRead;
 		this.rpc = rpc;
 		this.decoder = decoder;
 		this.programId = programId;
@@ -101,6 +107,7 @@ final class AccountAudit {
 			dataByAddress.put(account.address(), account.account().data());
 		}
 		report.count("accounts: on chain", dataByAddress.size());
+		List<CounterAtRead> countersAhead = new ArrayList<>();
 		for (BsonDocument document : database.getCollection(collection, BsonDocument.class).find()) {
 			String id = document.getString("_id").getValue();
 			byte[] data = dataByAddress.remove(id);
@@ -129,15 +136,16 @@ final class AccountAudit {
 						+ document.getString("orphanReason", new BsonString("no reason")).getValue() + ")");
 			}
 			else {
-				compare(collection, id, document, data, reconciled, read.slot(), report);
+				compare(collection, id, document, data, reconciled, read.slot(), countersAhead, report);
 			}
 		}
+		judgeAtTheRead(countersAhead, report);
 		dataByAddress.keySet().forEach(address -> report.add(reconciled ? Finding.ACCOUNT_NOT_INDEXED_AFTER_RECONCILE
 				: Finding.ACCOUNT_NOT_INDEXED, type.name() + " " + address + " (no " + collection + " document)"));
 	}
 
 	private void compare(String collection, String id, BsonDocument document, byte[] data, boolean reconciled,
-			long readSlot, AuditReport report) {
+			long readSlot, List<CounterAtRead> countersAhead, AuditReport report) {
 		BsonDocument account;
 		try {
 			account = decode(data);
@@ -151,16 +159,26 @@ final class AccountAudit {
 		for (Map.Entry<String, BsonValue> field : account.entrySet()) {
 			BsonValue stored = document.get(field.getKey());
 			report.count("accounts: fields compared", 1);
+			if (countersAtRead.isCounter(collection, field.getKey())
+					&& CountersAtRead.countedPast(document, field.getKey(), readSlot)) {
+				// why: judged before the equality below, since a counter ahead of the read that equals the account is
+				// wrong; one whose base a later reconciliation read set holds changes the log cannot tell apart
+				if (versionAfter(versions.get(field.getKey()), readSlot)) {
+					report.count("accounts: counters that counted changes after the slot read (not judged: a later "
+							+ "read set their base)", 1);
+				}
+				else {
+					countersAhead.add(new CounterAtRead(new CountersAtRead.Counter(new DocumentKey(collection, id),
+							field.getKey(), stored, readSlot), field.getValue()));
+				}
+				continue;
+			}
 			if (stored != null && sameValue(stored, field.getValue())) {
 				continue;
 			}
 			if (Projections.isSetOnce(collection, field.getKey())
 					&& awaitingSetOnceRereads.contains(new DocumentKey(collection, id))) {
 				report.count("accounts: set-once fields a fork's undo took out, read again once final (not judged)", 1);
-				continue;
-			}
-			if (countedAfter(document, field.getKey(), readSlot)) {
-				report.count("accounts: counters that counted changes after the slot read (not judged)", 1);
 				continue;
 			}
 			if (Projections.isDerived(collection, field.getKey())
@@ -198,13 +216,41 @@ final class AccountAudit {
 		};
 	}
 
+	/** A counter that counted changes after the slot read, and the account's value at that slot. */
+	private record CounterAtRead(CountersAtRead.Counter counter, BsonValue chain) {
+	}
+
 	/**
-	 * Whether a counter field has counted a change past {@code readSlot}. why: increments do not move the document's
-	 * {@code lastSlot}, so a document last changed long ago can hold a total that already counts events the read
-	 * at {@code readSlot} does not show yet; the counter's own {@code _counted} version says so.
+	 * Judges counters that counted changes after the slot read at that slot. why: increments do not move the
+	 * document's {@code lastSlot}, so a document last changed long ago can hold a total that already counts events
+	 * the read does not show yet; under traffic that is most counters.
 	 */
-	static boolean countedAfter(BsonDocument document, String field, long readSlot) {
-		return versionAfter(document.getDocument(CounterJournal.COUNTED, new BsonDocument()).get(field), readSlot);
+	private void judgeAtTheRead(List<CounterAtRead> counters, AuditReport report) {
+		if (counters.isEmpty()) {
+			return;
+		}
+		CountersAtRead.Values values = countersAtRead.valuesAtRead(counters.stream().map(CounterAtRead::counter)
+			.toList());
+		if (values.postponed() != null) {
+			report.count("accounts: counters that counted changes after the slot read (not judged: "
+					+ (values.postponed() == CountersAtRead.Postponed.COUNTER_CHANGES_IN_FLIGHT
+							? "counter changes are half done)"
+							: "more than " + CountersAtRead.MAX_EVENTS_PAST_READ + " counting events past the read)"),
+					counters.size());
+			return;
+		}
+		for (CounterAtRead ahead : counters) {
+			CountersAtRead.Counter counter = ahead.counter();
+			BsonValue atRead = values.atRead().get(counter);
+			report.count("accounts: counters judged at the slot read (what events counted after it added taken out)",
+					1);
+			if (atRead == null || !sameValue(atRead, ahead.chain())) {
+				report.add(Finding.COUNTER_DIFFERS_AT_READ, counter.key().collection() + "/" + counter.key().id() + "."
+						+ counter.field() + ": read model " + (atRead == null ? "(no number)" : display(atRead))
+						+ " at the slot read (" + (counter.stored() == null ? "no field" : display(counter.stored()))
+						+ " now), chain " + display(ahead.chain()));
+			}
+		}
 	}
 
 

@@ -26,6 +26,9 @@ public final class AuditReport {
 		EVENTS_OF_DROPPED_TRANSACTION(true, "dropped transaction whose events are still in chain_events"),
 		UNDECODABLE_ACCOUNT(true, "account that does not decode with the IDL"),
 		FIELD_DIFFERS(true, "read-model field differs from the finalized account"),
+		COUNTER_DIFFERS_AT_READ(true,
+				"read-model counter, less what events counted after the slot read added, differs from the finalized "
+						+ "account"),
 		UNFINALIZED_DOCUMENT(true, "document whose last change is final on chain, still marked confirmed"),
 		ORPHANED_BUT_ON_CHAIN(true, "document marked orphaned whose account exists"),
 		FIELD_NOT_RECONCILED_AFTER_RECONCILE(true,

@@ -13,6 +13,7 @@ import org.springframework.data.mongodb.MongoDatabaseFactory;
 import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.chain.staging.StagingRepository;
+import io.couponsync.jobs.accountstate.CountersAtRead;
 import io.couponsync.jobs.batch.JobsProperties;
 import io.couponsync.jobs.launch.CommandContext;
 import io.couponsync.jobs.launch.CommandFailure;
@@ -71,8 +72,8 @@ public final class VerifyCommand {
 			report.count("through slot", throughSlot);
 			new TransactionAudit(database, context.getBean(StagingRepository.class), rpc, programId).audit(fromSlot,
 					throughSlot, report);
-			new AccountAudit(database, rpc, context.getBean(ProgramDecoder.class), programId).audit(throughSlot,
-					report);
+			new AccountAudit(database, rpc, context.getBean(ProgramDecoder.class), programId,
+					context.getBean(CountersAtRead.class)).audit(throughSlot, report);
 			report.print(out);
 			return report.passed() ? 0 : 1;
 		}

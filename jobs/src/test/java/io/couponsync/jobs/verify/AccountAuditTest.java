@@ -21,6 +21,8 @@ import io.couponsync.chain.ProgramDecoder;
 import io.couponsync.chain.rpc.RpcCallObserver;
 import io.couponsync.chain.rpc.SolanaRpcClient;
 import io.couponsync.jobs.accountstate.AccountDecoding;
+import io.couponsync.jobs.accountstate.CountersAtRead;
+import io.couponsync.jobs.readmodel.ChainEventLog;
 import io.couponsync.jobs.readmodel.ChangeVersion;
 import io.couponsync.jobs.readmodel.Projections;
 import io.couponsync.jobs.readmodel.ReadModelChanges.DocumentKey;
@@ -81,7 +83,8 @@ class AccountAuditTest {
 		database.getCollection(Projections.USER_STATS, BsonDocument.class).insertOne(document);
 		ReadModelStore store = new ReadModelStore(database);
 		store.rereadSetOnceWhenFinalized(List.of(new DocumentKey(Projections.USER_STATS, user)), finalized - 2);
-		AccountAudit audit = new AccountAudit(database, rpc, decoder, simulator.programId());
+		AccountAudit audit = new AccountAudit(database, rpc, decoder, simulator.programId(),
+				new CountersAtRead(List.of(), new ChainEventLog(database), () -> false));
 
 		AuditReport waiting = new AuditReport(5);
 		audit.audit(0, waiting);

@@ -16,6 +16,7 @@ import org.bson.types.Decimal128;
 import org.junit.jupiter.api.Test;
 
 import io.couponsync.jobs.JobsApplication;
+import io.couponsync.jobs.accountstate.CountersAtRead;
 import io.couponsync.jobs.readmodel.ChangeVersion;
 import io.couponsync.jobs.readmodel.CounterJournal;
 
@@ -43,13 +44,15 @@ class VerifyCommandTest {
 	}
 
 	@Test
-	void leavesAloneACounterThatCountedChangesAfterTheSlotRead() {
+	void tellsACounterThatCountedChangesAfterTheSlotRead() {
 		BsonDocument marketplace = new BsonDocument("lastSlot", new BsonInt64(100)).append(CounterJournal.COUNTED,
 				new BsonDocument("totalCoupons", new BsonString(new ChangeVersion(200, 3, "sig", 0).key())));
 
-		assertThat(AccountAudit.countedAfter(marketplace, "totalCoupons", 150)).isTrue();
-		assertThat(AccountAudit.countedAfter(marketplace, "totalCoupons", 200)).isFalse();
-		assertThat(AccountAudit.countedAfter(marketplace, "feeBps", 150)).as("not a counter").isFalse();
+		assertThat(CountersAtRead.countedPast(marketplace, "totalCoupons", 150)).isTrue();
+		assertThat(CountersAtRead.countedPast(marketplace, "totalCoupons", 199)).isTrue();
+		assertThat(CountersAtRead.countedPast(marketplace, "totalCoupons", 200)).as("the read holds its slot")
+			.isFalse();
+		assertThat(CountersAtRead.countedPast(marketplace, "feeBps", 150)).as("not a counter").isFalse();
 	}
 
 	@Test
