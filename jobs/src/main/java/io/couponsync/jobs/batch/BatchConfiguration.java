@@ -12,6 +12,7 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.batch.jdbc.autoconfigure.BatchDataSourceScriptDatabaseInitializer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
@@ -55,6 +56,12 @@ public class BatchConfiguration {
 				? List.of("classpath:io/couponsync/jobs/batch/schema-indexes-postgresql.sql") : List.of());
 		settings.setMode(DatabaseInitializationMode.ALWAYS);
 		return new DataSourceScriptDatabaseInitializer(dataSource, settings);
+	}
+
+	/** Once the job repository is open: closing an H2 one is left to the application ({@link H2ExitHook}). */
+	@Bean
+	SmartInitializingSingleton h2ClosedByTheApplication(DataSource dataSource) {
+		return () -> H2ExitHook.leaveClosingTo(dataSource);
 	}
 
 	@Bean
