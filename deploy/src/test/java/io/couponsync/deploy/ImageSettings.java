@@ -1,6 +1,8 @@
 package io.couponsync.deploy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
@@ -30,6 +32,34 @@ final class ImageSettings {
 			throw new IllegalStateException("cannot read " + parentPom, ex);
 		}
 		throw new IllegalStateException(parentPom + " configures no jib working directory");
+	}
+
+	/** The share of a container's memory limit the image's JVM takes as its maximum heap, in per cent. */
+	static double maxRamPercentage(Path parentPom) {
+		for (String flag : jvmFlags(parentPom)) {
+			if (flag.startsWith(MAX_RAM_PERCENTAGE)) {
+				return Double.parseDouble(flag.substring(MAX_RAM_PERCENTAGE.length()));
+			}
+		}
+		// why: the JVM's own default
+		return 25;
+	}
+
+	private static final String MAX_RAM_PERCENTAGE = "-XX:MaxRAMPercentage=";
+
+	private static List<String> jvmFlags(Path parentPom) {
+		try {
+			NodeList flags = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(parentPom.toFile())
+				.getElementsByTagName("jvmFlag");
+			List<String> all = new ArrayList<>();
+			for (int i = 0; i < flags.getLength(); i++) {
+				all.add(flags.item(i).getTextContent().strip());
+			}
+			return all;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("cannot read " + parentPom, ex);
+		}
 	}
 
 	private static String text(Element element, String child) {
