@@ -55,8 +55,8 @@ public final class CountersAtRead {
 	}
 
 	/**
-	 * The counters' values at their reads, or why they cannot be told. A value is null where the stored one is not a
-	 * number it could be taken from.
+	 * The counters' values at their reads, or why they cannot be told. A value is null where the document has no
+	 * value for the counter; a stored value that is not a number is given back as it is, nothing taken out.
 	 */
 	public record Values(Map<Counter, BsonValue> atRead, Postponed postponed) {
 

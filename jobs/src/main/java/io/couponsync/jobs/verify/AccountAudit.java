@@ -162,7 +162,8 @@ final class AccountAudit {
 			if (countersAtRead.isCounter(collection, field.getKey())
 					&& CountersAtRead.countedPast(document, field.getKey(), readSlot)) {
 				// why: judged before the equality below, since a counter ahead of the read that equals the account is
-				// wrong; one whose base a later reconciliation read set holds changes the log cannot tell apart
+				// wrong unless what it counted past the read adds up to nothing; one whose base a later reconciliation
+				// read set holds changes the log cannot tell apart
 				if (versionAfter(versions.get(field.getKey()), readSlot)) {
 					report.count("accounts: counters that counted changes after the slot read (not judged: a later "
 							+ "read set their base)", 1);
@@ -246,7 +247,7 @@ final class AccountAudit {
 					1);
 			if (atRead == null || !sameValue(atRead, ahead.chain())) {
 				report.add(Finding.COUNTER_DIFFERS_AT_READ, counter.key().collection() + "/" + counter.key().id() + "."
-						+ counter.field() + ": read model " + (atRead == null ? "(no number)" : display(atRead))
+						+ counter.field() + ": read model " + (atRead == null ? "(no field)" : display(atRead))
 						+ " at the slot read (" + (counter.stored() == null ? "no field" : display(counter.stored()))
 						+ " now), chain " + display(ahead.chain()));
 			}

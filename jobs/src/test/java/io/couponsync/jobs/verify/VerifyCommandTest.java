@@ -16,9 +16,7 @@ import org.bson.types.Decimal128;
 import org.junit.jupiter.api.Test;
 
 import io.couponsync.jobs.JobsApplication;
-import io.couponsync.jobs.accountstate.CountersAtRead;
 import io.couponsync.jobs.readmodel.ChangeVersion;
-import io.couponsync.jobs.readmodel.CounterJournal;
 
 class VerifyCommandTest {
 
@@ -41,18 +39,6 @@ class VerifyCommandTest {
 		assertThat(AccountAudit.sameValue(new BsonInt64(7), new BsonDecimal128(Decimal128.parse("7")))).isTrue();
 		assertThat(AccountAudit.sameValue(new BsonInt64(7), new BsonInt64(8))).isFalse();
 		assertThat(AccountAudit.sameValue(new BsonString("7"), new BsonInt64(7))).isFalse();
-	}
-
-	@Test
-	void tellsACounterThatCountedChangesAfterTheSlotRead() {
-		BsonDocument marketplace = new BsonDocument("lastSlot", new BsonInt64(100)).append(CounterJournal.COUNTED,
-				new BsonDocument("totalCoupons", new BsonString(new ChangeVersion(200, 3, "sig", 0).key())));
-
-		assertThat(CountersAtRead.countedPast(marketplace, "totalCoupons", 150)).isTrue();
-		assertThat(CountersAtRead.countedPast(marketplace, "totalCoupons", 199)).isTrue();
-		assertThat(CountersAtRead.countedPast(marketplace, "totalCoupons", 200)).as("the read holds its slot")
-			.isFalse();
-		assertThat(CountersAtRead.countedPast(marketplace, "feeBps", 150)).as("not a counter").isFalse();
 	}
 
 	@Test
