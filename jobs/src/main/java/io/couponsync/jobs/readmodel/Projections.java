@@ -72,6 +72,12 @@ public final class Projections {
 			LISTINGS, RATINGS, COMMENTS, COMMENT_LIKES, BADGES, GROUP_DEALS, GROUP_PARTICIPANTS, AUCTIONS, BIDS,
 			REDEMPTION_TICKETS, STAKING_POOL, STAKERS, USER_STATS, STAKES);
 
+	/**
+	 * The collections of the only accounts the program closes (cancel_auction, cancel_redemption_ticket): their
+	 * addresses can be created again, by a new account that shares none of the closed one's state.
+	 */
+	public static final Set<String> CLOSABLE = Set.of(AUCTIONS, REDEMPTION_TICKETS);
+
 	/** Collections keyed by something other than an account's address, so they cannot be re-read from chain. */
 	public static final List<String> NOT_ACCOUNTS = List.of(STAKERS);
 

@@ -71,6 +71,8 @@ public final class ReadModelStore {
 
 	private static final List<String> ORPHAN_FIELDS = List.of(ORPHANED, ORPHAN_REASON, ORPHANED_AT);
 
+	private static final Set<String> CLOSABLE = io.couponsync.jobs.readmodel.Projections.CLOSABLE;
+
 	private static final int DUPLICATE_KEY = 11000;
 
 	private final MongoDatabase database;
@@ -442,6 +444,40 @@ public final class ReadModelStore {
 		return mark == null || key.compareTo(mark) > 0;
 	}
 
+	/**
+	 * The version as of which a document's account was gone: its stored orphan mark (the mark is its last change)
+	 * or the closure among these changes, whichever is later; {@code null} when neither.
+	 */
+	private static String goneAt(Document existing, FieldChange mark) {
+		String stored = existing != null && Boolean.TRUE.equals(existing.get(ORPHANED)) ? existing.getString("lastVersion")
+				: null;
+		String inChanges = mark == null ? null : mark.version().key();
+		if (stored == null || inChanges == null) {
+			return stored == null ? inChanges : stored;
+		}
+		return stored.compareTo(inChanges) >= 0 ? stored : inChanges;
+	}
+
+	/**
+	 * Takes out of a document whose account is created again every field the closed account left, versioned as of
+	 * the closure so that a late change of the closed account does not bring it back. why: a field no event of the
+	 * new account writes (an auction's minBidIncrement, a ticket's redemptionLocation, both read from accounts)
+	 * would show the closed account's value until the next read, where a new document shows none.
+	 */
+	private static void forgetTheClosedAccount(Document versions, String goneAt, BsonDocument set, BsonDocument unset,
+			BsonDocument newVersions) {
+		if (versions == null || goneAt == null) {
+			return;
+		}
+		versions.forEach((field, key) -> {
+			if (!ORPHAN_FIELDS.contains(field) && !set.containsKey(field) && key instanceof String version
+					&& version.compareTo(goneAt) < 0) {
+				unset.append(field, new BsonString(""));
+				newVersions.append(field, new BsonString(goneAt));
+			}
+		});
+	}
+
 	/** The version of one document's account read: its fields all carry it. */
 	private static ChangeVersion readVersion(Map<String, FieldChange> fields) {
 		return fields.values().stream().map(FieldChange::version).max(ChangeVersion::compareTo).orElseThrow();
@@ -515,6 +551,9 @@ public final class ReadModelStore {
 					for (String field : ORPHAN_FIELDS) {
 						unset.append(field, new BsonString(""));
 						newVersions.append(field, new BsonString(newestKey));
+					}
+					if (CLOSABLE.contains(collection)) {
+						forgetTheClosedAccount(versions, goneAt(existing, mark), set, unset, newVersions);
 					}
 					update.append("$unset", unset);
 				}

@@ -7,6 +7,8 @@ import java.util.List;
 import com.mongodb.client.MongoDatabase;
 import org.bson.BsonBoolean;
 import org.bson.BsonInt64;
+import org.bson.BsonNull;
+import org.bson.BsonString;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,5 +137,96 @@ class ReadModelStoreIT {
 		assertThat(joinedAt("u1")).as("the creation landed again, later").isEqualTo(6_000);
 		joined("u1", 55, 5_500);
 		assertThat(joinedAt("u1")).as("created again, the earliest event since the mark wins again").isEqualTo(5_500);
+	}
+
+	/** An account read of the auction at {@code slot}: its fields no event carries among them. */
+	private void readAuction(String auction, long slot, String seller, long minBidIncrement, boolean autoExtend) {
+		ReadModelChanges read = new ReadModelChanges();
+		ChangeVersion version = ChangeVersion.endOfSlot(slot, ReadModelStore.RECONCILE_SOURCE);
+		read.set(Projections.AUCTIONS, auction, "seller", new BsonString(seller), version);
+		read.set(Projections.AUCTIONS, auction, "minBidIncrement", new BsonInt64(minBidIncrement), version);
+		read.set(Projections.AUCTIONS, auction, "autoExtend", BsonBoolean.valueOf(autoExtend), version);
+		store.reconcile(read, slot, true);
+	}
+
+	/** cancel_auction's AuctionCancelled ("Cancelled by seller"): the account is closed. */
+	private static void cancelledBySeller(ReadModelChanges changes, String auction, long slot) {
+		changes.set(Projections.AUCTIONS, auction, "cancelReason", new BsonString("Cancelled by seller"), event(slot));
+		changes.set(Projections.AUCTIONS, auction, ReadModelStore.ORPHANED, BsonBoolean.TRUE, event(slot));
+		changes.set(Projections.AUCTIONS, auction, ReadModelStore.ORPHAN_REASON, new BsonString(ReadModelStore.CLOSED),
+				event(slot));
+	}
+
+	/** The fields AuctionCreated gives a new auction (program-semantics §10.1), in part. */
+	private static void created(ReadModelChanges changes, String auction, long slot, String seller) {
+		changes.set(Projections.AUCTIONS, auction, "seller", new BsonString(seller), event(slot));
+		changes.set(Projections.AUCTIONS, auction, "auctionType", new BsonString("Dutch"), event(slot));
+		changes.set(Projections.AUCTIONS, auction, "cancelReason", BsonNull.VALUE, event(slot));
+	}
+
+	private Document auction(String id) {
+		return database.getCollection(Projections.AUCTIONS).find(new Document("_id", id)).first();
+	}
+
+	@Test
+	void anAuctionCreatedAgainAtItsAddressKeepsNothingOfTheClosedOne() {
+		readAuction("a1", 20, "seller one", 10, true);
+		ReadModelChanges closure = new ReadModelChanges();
+		cancelledBySeller(closure, "a1", 30);
+		store.apply(closure);
+		assertThat(auction("a1")).containsEntry("orphanReason", "closed").containsEntry("minBidIncrement", 10L);
+
+		ReadModelChanges creation = new ReadModelChanges();
+		created(creation, "a1", 40, "seller two");
+		store.apply(creation);
+
+		Document created = auction("a1");
+		assertThat(created).as("the new auction's own fields").containsEntry("seller", "seller two")
+			.containsEntry("auctionType", "Dutch").containsEntry("cancelReason", null)
+			.doesNotContainKeys(ReadModelStore.ORPHANED, ReadModelStore.ORPHAN_REASON);
+		assertThat(created).as("none the closed account's read gave, which no event of the new one writes")
+			.doesNotContainKeys("minBidIncrement", "autoExtend");
+		assertThat(created.get(ReadModelStore.VERSIONS, Document.class)).as("taken out as of the closure")
+			.containsEntry("minBidIncrement", event(30).key()).containsEntry("autoExtend", event(30).key());
+
+		readAuction("a1", 25, "seller one", 10, true);
+		assertThat(auction("a1")).as("a read of the closed account, applied late, brings nothing back")
+			.doesNotContainKeys("minBidIncrement", "autoExtend").containsEntry("seller", "seller two");
+		readAuction("a1", 45, "seller two", 1, false);
+		assertThat(auction("a1")).as("the new account's read").containsEntry("minBidIncrement", 1L)
+			.containsEntry("autoExtend", false);
+	}
+
+	@Test
+	void anAuctionClosedAndCreatedAgainInOneChunkKeepsNothingOfTheClosedOne() {
+		readAuction("a1", 20, "seller one", 10, true);
+		ReadModelChanges chunk = new ReadModelChanges();
+		cancelledBySeller(chunk, "a1", 30);
+		created(chunk, "a1", 31, "seller two");
+		store.apply(chunk);
+
+		assertThat(auction("a1")).containsEntry("seller", "seller two").containsEntry("cancelReason", null)
+			.doesNotContainKeys(ReadModelStore.ORPHANED, "minBidIncrement", "autoExtend");
+	}
+
+	@Test
+	void aTicketCreatedAgainAfterAReadFoundItsAccountGoneKeepsNothingOfTheClosedOne() {
+		// cancel_redemption_ticket closes the ticket with no event (§8.3); a read at slot 30 found it gone
+		ReadModelChanges read = new ReadModelChanges();
+		ChangeVersion readAt20 = ChangeVersion.endOfSlot(20, ReadModelStore.RECONCILE_SOURCE);
+		read.set(Projections.REDEMPTION_TICKETS, "t1", "redemptionLocation",
+				new Document("latitude", 52_520_000).append("longitude", 13_405_000).toBsonDocument(), readAt20);
+		read.set(Projections.REDEMPTION_TICKETS, "t1", "isConsumed", BsonBoolean.FALSE, readAt20);
+		store.reconcile(read, 20, true);
+		store.markOrphanedAsOf(List.of(new ReadModelChanges.DocumentKey(Projections.REDEMPTION_TICKETS, "t1")),
+				ReadModelStore.CLOSED, 30, true);
+
+		ReadModelChanges generated = new ReadModelChanges();
+		generated.set(Projections.REDEMPTION_TICKETS, "t1", "isConsumed", BsonBoolean.FALSE, event(40));
+		store.apply(generated);
+
+		assertThat(database.getCollection(Projections.REDEMPTION_TICKETS).find(new Document("_id", "t1")).first())
+			.as("the nonce used again: the new ticket's location is its own account's, unknown until read")
+			.containsEntry("isConsumed", false).doesNotContainKeys(ReadModelStore.ORPHANED, "redemptionLocation");
 	}
 }

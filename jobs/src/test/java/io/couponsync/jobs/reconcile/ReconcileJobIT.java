@@ -161,6 +161,11 @@ class ReconcileJobIT {
 			simulator.runWorkload(10);
 			simulator.advanceSlots(1);
 		}
+		applyWhatLanded();
+	}
+
+	/** Finalizes what landed, stages and applies it. */
+	private void applyWhatLanded() throws Exception {
 		simulator.advanceSlots(40);
 		staging.insertIfAbsent(LedgerStaging.staged(simulator.ledger().transactions()));
 		assertThat(run(applyEventsJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -743,6 +748,102 @@ class ReconcileJobIT {
 		Document after = database().getCollection("merchants").find(Filters.eq("_id", address)).first();
 		assertThat(after.getBoolean("orphaned", false)).isTrue();
 		assertThat(after.getString("orphanReason")).isEqualTo("closed");
+	}
+
+	/**
+	 * Lands {@code instruction} (coupon, its owner) on the first coupon it succeeds on (one not redeemed nor expired),
+	 * and returns that coupon and owner.
+	 */
+	private String[] landOnACoupon(java.util.function.BiFunction<String, String, LedgerTransaction> instruction) {
+		for (GroundTruth.Account account : simulator.groundTruth().accounts(Commitment.PROCESSED).values()) {
+			if (account.type().equals("Coupon")) {
+				String owner = String.valueOf(account.fields().get("owner"));
+				try {
+					if (!instruction.apply(account.address(), owner).failed()) {
+						return new String[] { account.address(), owner };
+					}
+				}
+				catch (MarketplaceProgram.InstructionRejected ex) {
+					// redeemed or expired: the next one
+				}
+			}
+		}
+		throw new AssertionError("no coupon the instruction succeeds on");
+	}
+
+	private Document document(String collection, String id) {
+		return database().getCollection(collection).find(Filters.eq("_id", id)).first();
+	}
+
+	/**
+	 * program-semantics §10.1, §10.5, §12: cancel_auction closes the account, and create_auction can make a new one
+	 * at the same address, whose min_bid_increment and auto_extend are its own arguments, which no event carries.
+	 * Until that account is read, its document shows none of the closed account's.
+	 */
+	@Test
+	void anAuctionCreatedAgainAtItsAddressShowsNoneOfTheClosedAccountsFieldsUntilRead() throws Exception {
+		landAndApply(5);
+		MarketplaceProgram program = simulator.workload().program();
+		long auctionId = 9_000_001L;
+		String[] couponAndSeller = landOnACoupon((coupon, owner) -> program.createAuction(owner, coupon, auctionId,
+				"English", 1_000, 500, 3_600, true, 10));
+		String seller = couponAndSeller[1];
+		String auction = program.auctionAddress(couponAndSeller[0], auctionId);
+		applyWhatLanded();
+		assertThat(reconcile("full").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(document("auctions", auction)).as("the first account, read").containsEntry("minBidIncrement", 10L)
+			.containsEntry("autoExtend", true);
+		assertThat(program.cancelAuction(seller, auction).failed()).isFalse();
+		applyWhatLanded();
+		assertThat(document("auctions", auction)).containsEntry("orphanReason", "closed");
+
+		assertThat(program.createAuction(seller, couponAndSeller[0], auctionId, "Dutch", 2_000, 800, 3_600, false, 1)
+			.failed()).as("created again at the same address").isFalse();
+		applyWhatLanded();
+
+		assertThat(document("auctions", auction)).as("AuctionCreated's fields, §10.1's constants")
+			.containsEntry("auctionType", "Dutch").containsEntry("startingPrice", 2_000L)
+			.containsEntry("reservePrice", 800L).containsEntry("currentBid", 0L).containsEntry("cancelReason", null)
+			.containsEntry("isActive", true).doesNotContainKey("orphaned")
+			.as("none of the closed account's min_bid_increment and auto_extend")
+			.doesNotContainKeys("minBidIncrement", "autoExtend");
+		assertThat(reconcile("full").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(document("auctions", auction)).as("the new account, read").containsEntry("minBidIncrement", 1L)
+			.containsEntry("autoExtend", false);
+	}
+
+	/**
+	 * program-semantics §8.1, §8.3, §12: cancel_redemption_ticket closes the ticket with no event and releases its
+	 * nonce; a new ticket there has its own redemption_location (None without coordinates), which no event carries.
+	 */
+	@Test
+	void aTicketCreatedAgainWithItsNonceShowsNoneOfTheClosedTicketsLocationUntilRead() throws Exception {
+		landAndApply(5);
+		MarketplaceProgram program = simulator.workload().program();
+		long nonce = 77;
+		String[] couponAndUser = landOnACoupon((coupon, owner) -> program.generateRedemptionTicket(owner, coupon,
+				nonce, 52.52, 13.405));
+		String user = couponAndUser[1];
+		String ticket = program.ticketAddress(couponAndUser[0], user, nonce);
+		applyWhatLanded();
+		assertThat(reconcile("full").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(document("redemption_tickets", ticket).get("redemptionLocation", Document.class))
+			.as("lat × 1e6 truncated").containsEntry("latitude", 52_520_000).containsEntry("longitude", 13_405_000);
+		assertThat(program.cancelRedemptionTicket(user, ticket).failed()).isFalse();
+		simulator.advanceSlots(40);
+		assertThat(run(orphanCleanupJob, new JobParametersBuilder().addLong("retentionDays", 30L).toJobParameters())
+			.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(document("redemption_tickets", ticket)).containsEntry("orphanReason", "closed");
+
+		assertThat(program.generateRedemptionTicket(user, couponAndUser[0], nonce, null, null).failed())
+			.as("the nonce used again").isFalse();
+		applyWhatLanded();
+
+		assertThat(document("redemption_tickets", ticket)).containsEntry("isConsumed", false)
+			.doesNotContainKeys("orphaned", "redemptionLocation");
+		assertThat(reconcile("full").getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(document("redemption_tickets", ticket)).as("the new ticket, read: no location")
+			.containsEntry("redemptionLocation", null);
 	}
 
 	@Test

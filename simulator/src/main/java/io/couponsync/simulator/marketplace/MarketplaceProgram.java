@@ -377,6 +377,13 @@ public final class MarketplaceProgram {
 				reservePrice, durationSeconds, autoExtend, minBidIncrement, shape));
 	}
 
+	/** As {@link #createAuction(String, String, long, String, long, long, long, boolean, long, Shape)}, plain. */
+	public LedgerTransaction createAuction(String seller, String coupon, long auctionId, String auctionType,
+			long startingPrice, long reservePrice, long durationSeconds, boolean autoExtend, long minBidIncrement) {
+		return createAuction(seller, coupon, auctionId, auctionType, startingPrice, reservePrice, durationSeconds,
+				autoExtend, minBidIncrement, Shape.plain());
+	}
+
 	/** Passes the current highest bidder as the previous bidder (the bidder when there is none). */
 	public LedgerTransaction placeBid(String bidder, String auction, long amount, Shape shape) {
 		Object highest = runtime.readExisting(auction, "CouponAuction").get("highest_bidder");
@@ -424,7 +431,18 @@ public final class MarketplaceProgram {
 		return runtime.execute(() -> auctions.cancelAuction(seller, auction, shape));
 	}
 
+	/** As {@link #cancelAuction(String, String, Shape)}, plain. */
+	public LedgerTransaction cancelAuction(String seller, String auction) {
+		return cancelAuction(seller, auction, Shape.plain());
+	}
+
 	// ---- redemption tickets (§8) ----
+
+	/** As {@link #generateRedemptionTicket(String, String, long, Double, Double, Shape)}, plain. */
+	public LedgerTransaction generateRedemptionTicket(String user, String coupon, long nonce, Double latitude,
+			Double longitude) {
+		return generateRedemptionTicket(user, coupon, nonce, latitude, longitude, Shape.plain());
+	}
 
 	public LedgerTransaction generateRedemptionTicket(String user, String coupon, long nonce, Double latitude,
 			Double longitude, Shape shape) {
@@ -447,6 +465,11 @@ public final class MarketplaceProgram {
 	/** Closes the ticket; emits nothing. */
 	public LedgerTransaction cancelRedemptionTicket(String user, String ticket, Shape shape) {
 		return runtime.execute(() -> tickets.cancelRedemptionTicket(user, ticket, shape));
+	}
+
+	/** As {@link #cancelRedemptionTicket(String, String, Shape)}, plain. */
+	public LedgerTransaction cancelRedemptionTicket(String user, String ticket) {
+		return cancelRedemptionTicket(user, ticket, Shape.plain());
 	}
 
 	// ---- staking (§7) ----
