@@ -65,11 +65,13 @@ class SetOnceFieldRereads {
 		List<AccountRead> reads = rpc.readAccounts(addresses, ChainCommitment.FINALIZED.value(),
 				Collections.max(due.keySet()));
 		ReadModelChanges finalValues = new ReadModelChanges();
+		int gone = 0;
 		for (int i = 0; i < addresses.size(); i++) {
 			DocumentKey key = byAddress.get(addresses.get(i));
 			AccountRead read = reads.get(i);
 			BsonDocument fields = decode(key, read);
 			if (fields == null) {
+				gone += read.exists() ? 0 : 1;
 				continue;
 			}
 			ChangeVersion version = ChangeVersion.endOfSlot(read.contextSlot(), ReadModelStore.RECONCILE_SOURCE);
@@ -81,8 +83,9 @@ class SetOnceFieldRereads {
 		}
 		long changed = store.setFinalSetOnceValues(finalValues);
 		store.setOnceRereadsDone(due.keySet());
-		log.info("Set-once fields of {} documents a fork's undo re-read were read again at finalized: {} changed",
-				addresses.size(), changed);
+		log.info("Set-once fields of {} documents a fork's undo re-read were read again at finalized: {} changed, {} "
+				+ "accounts gone (left to the undo of the fork that dropped their creation)", addresses.size(), changed,
+				gone);
 		return changed;
 	}
 

@@ -445,17 +445,27 @@ public final class ReadModelStore {
 	}
 
 	/**
-	 * The version as of which a document's account was gone: its stored orphan mark (the mark is its last change)
-	 * or the closure among these changes, whichever is later; {@code null} when neither.
+	 * The version as of which a stored document's account was gone, if the document is marked orphaned by a mark a
+	 * write may trust to be the account's end: a closure's event, or a read at {@code finalized} that found no
+	 * account. why: a read at {@code confirmed} may have seen a state a fork drops (a cancellation, say), and an event
+	 * then taking its mark away is of the same account, whose fields must stay. {@code null} otherwise.
 	 */
-	private static String goneAt(Document existing, FieldChange mark) {
-		String stored = existing != null && Boolean.TRUE.equals(existing.get(ORPHANED)) ? existing.getString("lastVersion")
-				: null;
-		String inChanges = mark == null ? null : mark.version().key();
-		if (stored == null || inChanges == null) {
-			return stored == null ? inChanges : stored;
+	private static String storedClosure(Document existing) {
+		if (existing == null || !Boolean.TRUE.equals(existing.get(ORPHANED))) {
+			return null;
 		}
-		return stored.compareTo(inChanges) >= 0 ? stored : inChanges;
+		if (RESYNC_SOURCE.equals(existing.getString("lastSignature"))) {
+			return "finalized".equals(existing.getString("commitment")) ? existing.getString("lastVersion") : null;
+		}
+		Document versions = existing.get(VERSIONS, Document.class);
+		return versions == null ? null : versions.getString(ORPHANED);
+	}
+
+	private static String later(String one, String other) {
+		if (one == null || other == null) {
+			return one == null ? other : one;
+		}
+		return one.compareTo(other) >= 0 ? one : other;
 	}
 
 	/**
@@ -493,7 +503,7 @@ public final class ReadModelStore {
 		Map<String, Document> stored = new HashMap<>();
 		var read = database.getCollection(collection).find(Filters.in("_id", documents.keySet()));
 		if (!heldFieldsOnly) {
-			read = read.projection(Projections.include(VERSIONS, "lastVersion", ORPHANED));
+			read = read.projection(Projections.include(VERSIONS, "lastVersion", ORPHANED, "lastSignature", "commitment"));
 		}
 		read.forEach(document -> stored.put(document.getString("_id"), document));
 		List<WriteModel<BsonDocument>> writes = new ArrayList<>();
@@ -530,7 +540,22 @@ public final class ReadModelStore {
 				}
 			}
 			String lastVersion = existing == null ? null : existing.getString("lastVersion");
-			if (set.isEmpty() && (!heldFieldsOnly || lastVersion == null || newest.key().compareTo(lastVersion) < 0)) {
+			FieldChange mark = fields.get(ORPHANED);
+			BsonDocument unset = new BsonDocument();
+			if (mark != null && set.containsKey(ORPHANED) && lastVersion != null
+					&& !Boolean.TRUE.equals(existing.get(ORPHANED)) && mark.version().key().compareTo(lastVersion) < 0) {
+				// why: a closure applied late, after a change of the document it precedes (the address created again,
+				// or read): the account exists, and the closure ends only what the closed account left
+				for (String field : ORPHAN_FIELDS) {
+					set.remove(field);
+					newVersions.remove(field);
+				}
+				if (CLOSABLE.contains(collection)) {
+					forgetTheClosedAccount(versions, mark.version().key(), set, unset, newVersions);
+				}
+			}
+			if (set.isEmpty() && unset.isEmpty()
+					&& (!heldFieldsOnly || lastVersion == null || newest.key().compareTo(lastVersion) < 0)) {
 				return;
 			}
 			BsonDocument update = new BsonDocument("$set", set);
@@ -538,7 +563,6 @@ public final class ReadModelStore {
 			if (lastVersion == null || newestKey.compareTo(lastVersion) >= 0) {
 				// why: a newer change of the document means the account exists again — unless it is the closure.
 				// The removal is versioned too, so replaying an older closure does not bring the mark back.
-				FieldChange mark = fields.get(ORPHANED);
 				if (mark != null && set.containsKey(ORPHANED) && newest.compareTo(mark.version()) > 0) {
 					// why: the account was closed and created again within this chunk: the later change wins
 					for (String field : ORPHAN_FIELDS) {
@@ -547,20 +571,23 @@ public final class ReadModelStore {
 					}
 				}
 				if ((existing != null && existing.containsKey(ORPHANED) || mark != null) && !set.containsKey(ORPHANED)) {
-					BsonDocument unset = new BsonDocument();
 					for (String field : ORPHAN_FIELDS) {
 						unset.append(field, new BsonString(""));
 						newVersions.append(field, new BsonString(newestKey));
 					}
 					if (CLOSABLE.contains(collection)) {
-						forgetTheClosedAccount(versions, goneAt(existing, mark), set, unset, newVersions);
+						forgetTheClosedAccount(versions,
+								later(storedClosure(existing), mark == null ? null : mark.version().key()), set, unset,
+								newVersions);
 					}
-					update.append("$unset", unset);
 				}
 				set.append("lastVersion", new BsonString(newestKey));
 				set.append("lastSlot", new org.bson.BsonInt64(newest.slot()));
 				set.append("lastSignature", new BsonString(newest.signature()));
 				set.append("commitment", new BsonString(finalized ? "finalized" : "confirmed"));
+			}
+			if (!unset.isEmpty()) {
+				update.append("$unset", unset);
 			}
 			if (!newVersions.isEmpty()) {
 				set.append(VERSIONS, merged(versions, newVersions));

@@ -229,4 +229,41 @@ class ReadModelStoreIT {
 			.as("the nonce used again: the new ticket's location is its own account's, unknown until read")
 			.containsEntry("isConsumed", false).doesNotContainKeys(ReadModelStore.ORPHANED, "redemptionLocation");
 	}
+
+	@Test
+	void aClosureAppliedAfterTheAuctionWasCreatedAgainMarksNothingAndEndsOnlyTheClosedOnesFields() {
+		readAuction("a1", 20, "seller one", 10, true);
+		ReadModelChanges creation = new ReadModelChanges();
+		created(creation, "a1", 40, "seller two");
+		store.apply(creation);
+		// the crawler staged the cancellation late
+		ReadModelChanges closure = new ReadModelChanges();
+		cancelledBySeller(closure, "a1", 30);
+		store.apply(closure);
+
+		assertThat(auction("a1")).as("the account created again after it exists")
+			.doesNotContainKeys(ReadModelStore.ORPHANED, ReadModelStore.ORPHAN_REASON)
+			.containsEntry("seller", "seller two").containsEntry("cancelReason", null)
+			.as("the closed account's read, older than the closure").doesNotContainKeys("minBidIncrement", "autoExtend");
+	}
+
+	@Test
+	void anEventTakingAwayTheMarkOfAReadAtConfirmedKeepsTheAccountsFields() {
+		// a read at confirmed found no ticket (a cancellation a fork then dropped): the same ticket is redeemed after
+		ReadModelChanges read = new ReadModelChanges();
+		ChangeVersion readAt20 = ChangeVersion.endOfSlot(20, ReadModelStore.RECONCILE_SOURCE);
+		read.set(Projections.REDEMPTION_TICKETS, "t1", "nonce", new BsonInt64(7), readAt20);
+		read.set(Projections.REDEMPTION_TICKETS, "t1", "isConsumed", BsonBoolean.FALSE, readAt20);
+		store.reconcile(read, 20, true);
+		store.markOrphanedAsOf(List.of(new ReadModelChanges.DocumentKey(Projections.REDEMPTION_TICKETS, "t1")),
+				ReadModelStore.CLOSED, 30, false);
+
+		ReadModelChanges redeemed = new ReadModelChanges();
+		redeemed.set(Projections.REDEMPTION_TICKETS, "t1", "isConsumed", BsonBoolean.TRUE, event(40));
+		store.apply(redeemed);
+
+		assertThat(database.getCollection(Projections.REDEMPTION_TICKETS).find(new Document("_id", "t1")).first())
+			.as("a mark a fork may drop proves no closure").containsEntry("isConsumed", true).containsEntry("nonce", 7L)
+			.doesNotContainKey(ReadModelStore.ORPHANED);
+	}
 }
