@@ -9,6 +9,7 @@ import org.bson.BsonBoolean;
 import org.bson.BsonInt64;
 import org.bson.BsonNull;
 import org.bson.BsonString;
+import org.bson.BsonValue;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -209,23 +210,40 @@ class ReadModelStoreIT {
 			.doesNotContainKeys(ReadModelStore.ORPHANED, "minBidIncrement", "autoExtend");
 	}
 
-	@Test
-	void aTicketCreatedAgainAfterAReadFoundItsAccountGoneKeepsNothingOfTheClosedOne() {
-		// cancel_redemption_ticket closes the ticket with no event (§8.3); a read at slot 30 found it gone
+	/**
+	 * Ticket t1 read at slot 20 ({@code field} and {@code isConsumed} false), then found gone by a read at slot 30,
+	 * at {@code finalized} or at {@code confirmed}.
+	 */
+	private void readTicketThenMissIt(String field, BsonValue value, boolean missedAtFinalized) {
 		ReadModelChanges read = new ReadModelChanges();
 		ChangeVersion readAt20 = ChangeVersion.endOfSlot(20, ReadModelStore.RECONCILE_SOURCE);
-		read.set(Projections.REDEMPTION_TICKETS, "t1", "redemptionLocation",
-				new Document("latitude", 52_520_000).append("longitude", 13_405_000).toBsonDocument(), readAt20);
+		read.set(Projections.REDEMPTION_TICKETS, "t1", field, value, readAt20);
 		read.set(Projections.REDEMPTION_TICKETS, "t1", "isConsumed", BsonBoolean.FALSE, readAt20);
 		store.reconcile(read, 20, true);
 		store.markOrphanedAsOf(List.of(new ReadModelChanges.DocumentKey(Projections.REDEMPTION_TICKETS, "t1")),
-				ReadModelStore.CLOSED, 30, true);
+				ReadModelStore.CLOSED, 30, missedAtFinalized);
+	}
 
-		ReadModelChanges generated = new ReadModelChanges();
-		generated.set(Projections.REDEMPTION_TICKETS, "t1", "isConsumed", BsonBoolean.FALSE, event(40));
-		store.apply(generated);
+	/** An event of slot 40 setting t1's {@code isConsumed}: TicketGenerated (false) or TicketRedeemed (true). */
+	private void ticketEvent(boolean consumed) {
+		ReadModelChanges changes = new ReadModelChanges();
+		changes.set(Projections.REDEMPTION_TICKETS, "t1", "isConsumed", BsonBoolean.valueOf(consumed), event(40));
+		store.apply(changes);
+	}
 
-		assertThat(database.getCollection(Projections.REDEMPTION_TICKETS).find(new Document("_id", "t1")).first())
+	private Document ticket() {
+		return database.getCollection(Projections.REDEMPTION_TICKETS).find(new Document("_id", "t1")).first();
+	}
+
+	@Test
+	void aTicketCreatedAgainAfterAReadFoundItsAccountGoneKeepsNothingOfTheClosedOne() {
+		// cancel_redemption_ticket closes the ticket with no event (§8.3); a read at slot 30 found it gone
+		readTicketThenMissIt("redemptionLocation",
+				new Document("latitude", 52_520_000).append("longitude", 13_405_000).toBsonDocument(), true);
+
+		ticketEvent(false);
+
+		assertThat(ticket())
 			.as("the nonce used again: the new ticket's location is its own account's, unknown until read")
 			.containsEntry("isConsumed", false).doesNotContainKeys(ReadModelStore.ORPHANED, "redemptionLocation");
 	}
@@ -250,19 +268,11 @@ class ReadModelStoreIT {
 	@Test
 	void anEventTakingAwayTheMarkOfAReadAtConfirmedKeepsTheAccountsFields() {
 		// a read at confirmed found no ticket (a cancellation a fork then dropped): the same ticket is redeemed after
-		ReadModelChanges read = new ReadModelChanges();
-		ChangeVersion readAt20 = ChangeVersion.endOfSlot(20, ReadModelStore.RECONCILE_SOURCE);
-		read.set(Projections.REDEMPTION_TICKETS, "t1", "nonce", new BsonInt64(7), readAt20);
-		read.set(Projections.REDEMPTION_TICKETS, "t1", "isConsumed", BsonBoolean.FALSE, readAt20);
-		store.reconcile(read, 20, true);
-		store.markOrphanedAsOf(List.of(new ReadModelChanges.DocumentKey(Projections.REDEMPTION_TICKETS, "t1")),
-				ReadModelStore.CLOSED, 30, false);
+		readTicketThenMissIt("nonce", new BsonInt64(7), false);
 
-		ReadModelChanges redeemed = new ReadModelChanges();
-		redeemed.set(Projections.REDEMPTION_TICKETS, "t1", "isConsumed", BsonBoolean.TRUE, event(40));
-		store.apply(redeemed);
+		ticketEvent(true);
 
-		assertThat(database.getCollection(Projections.REDEMPTION_TICKETS).find(new Document("_id", "t1")).first())
+		assertThat(ticket())
 			.as("a mark a fork may drop proves no closure").containsEntry("isConsumed", true).containsEntry("nonce", 7L)
 			.doesNotContainKey(ReadModelStore.ORPHANED);
 	}
