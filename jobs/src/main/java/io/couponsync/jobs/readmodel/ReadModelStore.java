@@ -445,27 +445,21 @@ public final class ReadModelStore {
 	}
 
 	/**
-	 * The version as of which a stored document's account was gone, if the document is marked orphaned by a mark a
-	 * write may trust to be the account's end: a closure's event, or a read at {@code finalized} that found no
-	 * account. why: a read at {@code confirmed} may have seen a state a fork drops (a cancellation, say), and an event
-	 * then taking its mark away is of the same account, whose fields must stay. {@code null} otherwise.
+	 * The version as of which a stored document's account was gone, if its orphan mark is final: a closure's event in
+	 * a finalized slot, or a read that found no account, at {@code finalized} or since finalized. {@code null}
+	 * otherwise. why: a mark a fork can still take back (a cancellation on a fork that is then dropped) proves no
+	 * closure, and the write that takes it away may be of the same account, whose fields must stay.
 	 */
-	private static String storedClosure(Document existing) {
-		if (existing == null || !Boolean.TRUE.equals(existing.get(ORPHANED))) {
+	private static String finalClosure(Document existing) {
+		if (existing == null || !Boolean.TRUE.equals(existing.get(ORPHANED))
+				|| !"finalized".equals(existing.getString("commitment"))) {
 			return null;
 		}
 		if (RESYNC_SOURCE.equals(existing.getString("lastSignature"))) {
-			return "finalized".equals(existing.getString("commitment")) ? existing.getString("lastVersion") : null;
+			return existing.getString("lastVersion");
 		}
 		Document versions = existing.get(VERSIONS, Document.class);
 		return versions == null ? null : versions.getString(ORPHANED);
-	}
-
-	private static String later(String one, String other) {
-		if (one == null || other == null) {
-			return one == null ? other : one;
-		}
-		return one.compareTo(other) >= 0 ? one : other;
 	}
 
 	/**
@@ -541,21 +535,16 @@ public final class ReadModelStore {
 			}
 			String lastVersion = existing == null ? null : existing.getString("lastVersion");
 			FieldChange mark = fields.get(ORPHANED);
-			BsonDocument unset = new BsonDocument();
 			if (mark != null && set.containsKey(ORPHANED) && lastVersion != null
 					&& !Boolean.TRUE.equals(existing.get(ORPHANED)) && mark.version().key().compareTo(lastVersion) < 0) {
-				// why: a closure applied late, after a change of the document it precedes (the address created again,
-				// or read): the account exists, and the closure ends only what the closed account left
+				// why: a closure applied late (staged late by the crawler), after a change of the document it precedes
+				// (the address created again, or read): the account exists
 				for (String field : ORPHAN_FIELDS) {
 					set.remove(field);
 					newVersions.remove(field);
 				}
-				if (CLOSABLE.contains(collection)) {
-					forgetTheClosedAccount(versions, mark.version().key(), set, unset, newVersions);
-				}
 			}
-			if (set.isEmpty() && unset.isEmpty()
-					&& (!heldFieldsOnly || lastVersion == null || newest.key().compareTo(lastVersion) < 0)) {
+			if (set.isEmpty() && (!heldFieldsOnly || lastVersion == null || newest.key().compareTo(lastVersion) < 0)) {
 				return;
 			}
 			BsonDocument update = new BsonDocument("$set", set);
@@ -571,23 +560,20 @@ public final class ReadModelStore {
 					}
 				}
 				if ((existing != null && existing.containsKey(ORPHANED) || mark != null) && !set.containsKey(ORPHANED)) {
+					BsonDocument unset = new BsonDocument();
 					for (String field : ORPHAN_FIELDS) {
 						unset.append(field, new BsonString(""));
 						newVersions.append(field, new BsonString(newestKey));
 					}
 					if (CLOSABLE.contains(collection)) {
-						forgetTheClosedAccount(versions,
-								later(storedClosure(existing), mark == null ? null : mark.version().key()), set, unset,
-								newVersions);
+						forgetTheClosedAccount(versions, finalClosure(existing), set, unset, newVersions);
 					}
+					update.append("$unset", unset);
 				}
 				set.append("lastVersion", new BsonString(newestKey));
 				set.append("lastSlot", new org.bson.BsonInt64(newest.slot()));
 				set.append("lastSignature", new BsonString(newest.signature()));
 				set.append("commitment", new BsonString(finalized ? "finalized" : "confirmed"));
-			}
-			if (!unset.isEmpty()) {
-				update.append("$unset", unset);
 			}
 			if (!newVersions.isEmpty()) {
 				set.append(VERSIONS, merged(versions, newVersions));

@@ -795,7 +795,9 @@ class ReconcileJobIT {
 			.containsEntry("autoExtend", true);
 		assertThat(program.cancelAuction(seller, auction).failed()).isFalse();
 		applyWhatLanded();
-		assertThat(document("auctions", auction)).containsEntry("orphanReason", "closed");
+		assertThat(run(finalityJob, new JobParameters()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+		assertThat(document("auctions", auction)).as("closed, for good").containsEntry("orphanReason", "closed")
+			.containsEntry("commitment", "finalized");
 
 		assertThat(program.createAuction(seller, couponAndSeller[0], auctionId, "Dutch", 2_000, 800, 3_600, false, 1)
 			.failed()).as("created again at the same address").isFalse();
