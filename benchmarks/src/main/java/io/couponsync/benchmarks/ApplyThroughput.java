@@ -60,6 +60,9 @@ public final class ApplyThroughput {
 
 	static final AtomicLong COMMANDS = new AtomicLong();
 
+	/** Documents inserted, updated or deleted: one per statement of an insert, update or delete command. */
+	static final AtomicLong DOCUMENT_WRITES = new AtomicLong();
+
 	/** Server time per command shape (command, collection, filter keys), to show which queries cost. */
 	static final Map<String, LongAdder[]> TIME_BY_SHAPE = new ConcurrentHashMap<>();
 
@@ -122,10 +125,12 @@ public final class ApplyThroughput {
 			staged = null; // why: a million transactions with their logs, held twice (here and in the in-memory server)
 			TIME_BY_SHAPE.clear();
 			long commandsBefore = COMMANDS.get();
+			long writesBefore = DOCUMENT_WRITES.get();
 			long start = System.nanoTime();
 			JobExecution execution = jobs.getBean(JobRunner.class).run(jobs.getBean("applyEventsJob", Job.class), new JobParameters());
 			double seconds = (System.nanoTime() - start) / 1e9;
 			long commands = COMMANDS.get() - commandsBefore;
+			long documentWrites = DOCUMENT_WRITES.get() - writesBefore;
 			Map<String, LongAdder[]> duringTheRun = snapshotOfShapes();
 			StepExecution step = execution.getStepExecutions().stream()
 				.filter(s -> s.getStepName().equals("applyEventsStep")).findFirst().orElseThrow();
@@ -144,9 +149,11 @@ public final class ApplyThroughput {
 					step.getWriteCount() / seconds);
 			System.out.printf("  MongoDB round trips: %,d in %,d chunks = %.1f per chunk (%.2f per event)%n", commands,
 					chunks, (double) commands / chunks, (double) commands / events);
+			System.out.printf("  document writes (inserts, updates, deletes): %,d = %.1f per event, %,.0f per second%n",
+					documentWrites, (double) documentWrites / events, documentWrites / seconds);
 			printCeiling(seconds);
 			printCostliestShapes(seconds);
-			rawBulkRate(client.getDatabase("coupon_sync"), (int) events, events / seconds);
+			rawBulkRate(client.getDatabase("coupon_sync"), (int) events, events / seconds, documentWrites / seconds);
 			return new Run(events, seconds);
 		}
 	}
@@ -190,14 +197,15 @@ public final class ApplyThroughput {
 	 * applied events, 1,000 per bulk: one warm-up pass, then the best of three passes into fresh collections (the
 	 * rate right after the job varies by a factor of several with the collector's and the compiler's state).
 	 */
-	private static void rawBulkRate(MongoDatabase database, int count, double applyRate) {
+	private static void rawBulkRate(MongoDatabase database, int count, double applyRate, double writeRate) {
 		rawPass(database.getCollection("bench_raw_warmup"), Math.min(count, 20_000));
 		double best = 0;
 		for (int pass = 0; pass < 3; pass++) {
 			best = Math.max(best, rawPass(database.getCollection("bench_raw_" + pass), count));
 		}
 		System.out.printf("  raw bulk upserts on the same server: best of 3 passes of %,d = %,.0f per second; "
-				+ "the job applied %.1f %% of that%n", count, best, 100 * applyRate / best);
+				+ "the job applied %.1f %% of that in events, and wrote %.0f %% of it in documents%n", count, best,
+				100 * applyRate / best, 100 * writeRate / best);
 	}
 
 	private static double rawPass(MongoCollection<Document> collection, int count) {
@@ -234,6 +242,17 @@ public final class ApplyThroughput {
 		}
 	}
 
+	/** The documents a write command inserts, updates or deletes (a multi-document update counts once). */
+	private static int statements(String name, BsonDocument command) {
+		String payload = switch (name) {
+			case "insert" -> "documents";
+			case "update" -> "updates";
+			case "delete" -> "deletes";
+			default -> null;
+		};
+		return payload != null && command.isArray(payload) ? command.getArray(payload).size() : 0;
+	}
+
 	/** A command's name, collection and the keys of its filter (of its first statement for bulk writes). */
 	private static String shape(String name, BsonDocument command) {
 		BsonValue collection = command.get(name);
@@ -268,6 +287,7 @@ public final class ApplyThroughput {
 				@Override
 				public void commandStarted(CommandStartedEvent event) {
 					COMMANDS.incrementAndGet();
+					DOCUMENT_WRITES.addAndGet(statements(event.getCommandName(), event.getCommand()));
 					SHAPE_BY_REQUEST.put(event.getRequestId(), shape(event.getCommandName(), event.getCommand()));
 				}
 
