@@ -63,6 +63,8 @@ public final class ApplyThroughput {
 	/** Documents inserted, updated or deleted: one per statement of an insert, update or delete command. */
 	static final AtomicLong DOCUMENT_WRITES = new AtomicLong();
 
+	static final Map<String, LongAdder> DOCUMENT_WRITES_BY_COLLECTION = new ConcurrentHashMap<>();
+
 	/** Server time per command shape (command, collection, filter keys), to show which queries cost. */
 	static final Map<String, LongAdder[]> TIME_BY_SHAPE = new ConcurrentHashMap<>();
 
@@ -126,6 +128,7 @@ public final class ApplyThroughput {
 			TIME_BY_SHAPE.clear();
 			long commandsBefore = COMMANDS.get();
 			long writesBefore = DOCUMENT_WRITES.get();
+			DOCUMENT_WRITES_BY_COLLECTION.clear();
 			long start = System.nanoTime();
 			JobExecution execution = jobs.getBean(JobRunner.class).run(jobs.getBean("applyEventsJob", Job.class), new JobParameters());
 			double seconds = (System.nanoTime() - start) / 1e9;
@@ -151,6 +154,7 @@ public final class ApplyThroughput {
 					chunks, (double) commands / chunks, (double) commands / events);
 			System.out.printf("  document writes (inserts, updates, deletes): %,d = %.1f per event, %,.0f per second%n",
 					documentWrites, (double) documentWrites / events, documentWrites / seconds);
+			printWritesByCollection(events);
 			printCeiling(seconds);
 			printCostliestShapes(seconds);
 			rawBulkRate(client.getDatabase("coupon_sync"), (int) events, events / seconds, documentWrites / seconds);
@@ -182,6 +186,15 @@ public final class ApplyThroughput {
 		double inCommands = TIME_BY_SHAPE.values().stream().mapToLong(totals -> totals[0].sum()).sum() / 1e9;
 		System.out.printf("  waiting on MongoDB commands: %.2f s of %.2f s (%.0f %%): the job's ceiling on this server "
 				+ "is %.1f× its rate%n", inCommands, seconds, 100 * inCommands / seconds, seconds / inCommands);
+	}
+
+	private static void printWritesByCollection(long events) {
+		StringBuilder line = new StringBuilder("    per event:");
+		DOCUMENT_WRITES_BY_COLLECTION.entrySet().stream()
+			.sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
+			.forEach(entry -> line.append(String.format(" %s %.2f,", entry.getKey(),
+					(double) entry.getValue().sum() / events)));
+		System.out.println(line.substring(0, line.length() - 1));
 	}
 
 	static void printCostliestShapes(double seconds) {
@@ -250,7 +263,13 @@ public final class ApplyThroughput {
 			case "delete" -> "deletes";
 			default -> null;
 		};
-		return payload != null && command.isArray(payload) ? command.getArray(payload).size() : 0;
+		if (payload == null || !command.isArray(payload)) {
+			return 0;
+		}
+		int statements = command.getArray(payload).size();
+		DOCUMENT_WRITES_BY_COLLECTION.computeIfAbsent(command.getString(name).getValue(), key -> new LongAdder())
+			.add(statements);
+		return statements;
 	}
 
 	/** A command's name, collection and the keys of its filter (of its first statement for bulk writes). */
