@@ -60,9 +60,7 @@ public final class ApplyThroughput {
 
 	static final AtomicLong COMMANDS = new AtomicLong();
 
-	/** Documents inserted, updated or deleted: one per statement of an insert, update or delete command. */
-	static final AtomicLong DOCUMENT_WRITES = new AtomicLong();
-
+	/** Documents inserted, updated or deleted, by collection: one per statement of a write command. */
 	static final Map<String, LongAdder> DOCUMENT_WRITES_BY_COLLECTION = new ConcurrentHashMap<>();
 
 	/** Server time per command shape (command, collection, filter keys), to show which queries cost. */
@@ -127,13 +125,12 @@ public final class ApplyThroughput {
 			staged = null; // why: a million transactions with their logs, held twice (here and in the in-memory server)
 			TIME_BY_SHAPE.clear();
 			long commandsBefore = COMMANDS.get();
-			long writesBefore = DOCUMENT_WRITES.get();
 			DOCUMENT_WRITES_BY_COLLECTION.clear();
 			long start = System.nanoTime();
 			JobExecution execution = jobs.getBean(JobRunner.class).run(jobs.getBean("applyEventsJob", Job.class), new JobParameters());
 			double seconds = (System.nanoTime() - start) / 1e9;
 			long commands = COMMANDS.get() - commandsBefore;
-			long documentWrites = DOCUMENT_WRITES.get() - writesBefore;
+			long documentWrites = DOCUMENT_WRITES_BY_COLLECTION.values().stream().mapToLong(LongAdder::sum).sum();
 			Map<String, LongAdder[]> duringTheRun = snapshotOfShapes();
 			StepExecution step = execution.getStepExecutions().stream()
 				.filter(s -> s.getStepName().equals("applyEventsStep")).findFirst().orElseThrow();
@@ -256,20 +253,17 @@ public final class ApplyThroughput {
 	}
 
 	/** The documents a write command inserts, updates or deletes (a multi-document update counts once). */
-	private static int statements(String name, BsonDocument command) {
+	private static void countWrites(String name, BsonDocument command) {
 		String payload = switch (name) {
 			case "insert" -> "documents";
 			case "update" -> "updates";
 			case "delete" -> "deletes";
 			default -> null;
 		};
-		if (payload == null || !command.isArray(payload)) {
-			return 0;
+		if (payload != null && command.isArray(payload)) {
+			DOCUMENT_WRITES_BY_COLLECTION.computeIfAbsent(command.getString(name).getValue(), key -> new LongAdder())
+				.add(command.getArray(payload).size());
 		}
-		int statements = command.getArray(payload).size();
-		DOCUMENT_WRITES_BY_COLLECTION.computeIfAbsent(command.getString(name).getValue(), key -> new LongAdder())
-			.add(statements);
-		return statements;
 	}
 
 	/** A command's name, collection and the keys of its filter (of its first statement for bulk writes). */
@@ -306,7 +300,7 @@ public final class ApplyThroughput {
 				@Override
 				public void commandStarted(CommandStartedEvent event) {
 					COMMANDS.incrementAndGet();
-					DOCUMENT_WRITES.addAndGet(statements(event.getCommandName(), event.getCommand()));
+					countWrites(event.getCommandName(), event.getCommand());
 					SHAPE_BY_REQUEST.put(event.getRequestId(), shape(event.getCommandName(), event.getCommand()));
 				}
 
